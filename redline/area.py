@@ -1,0 +1,146 @@
+"""Area, two ways, always in square metres.
+
+- ``planar``: the area in the working (projected, metric) CRS, as desktop GIS reports it.
+- ``ellipsoidal``: the area on the CGCS2000 ellipsoid (GRS 1980 parameters), how 三调 TBMJ is
+  defined (国土调查办发〔2008〕32号): vertices inverse-projected to geographic coordinates and the
+  area summed on the ellipsoid. Planar Gauss-Kruger area differs by up to ~0.05 % near a zone edge.
+
+Audits compute areas of many overlay pieces in the working CRS and convert with the projection's
+areal scale factor at each piece (:func:`ellipsoidal_factor`); for pieces a few km across that is
+within 1e-6 of the exact geodesic area. :func:`measure_area` computes the exact geodesic area.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS, Geod, Proj, Transformer
+
+from .crs import WorkingCRS, check_crs, choose_working_crs
+from .errors import CRSError
+from .units import M2_PER_MU
+
+AreaMethod = Literal["ellipsoidal", "planar"]
+AREA_METHODS = ("ellipsoidal", "planar")
+
+#: CGCS2000's ellipsoid has the GRS 1980 semi-major axis and flattening.
+CGCS2000_GEOD = Geod(ellps="GRS80")
+
+__all__ = ["AREA_METHODS", "AreaMethod", "check_area_method", "ellipsoidal_factor", "geodesic_area",
+           "measure_area", "piece_areas"]
+
+
+def check_area_method(method: str) -> str:
+    if method not in AREA_METHODS:
+        raise ValueError(f"area method must be one of {', '.join(AREA_METHODS)}, not {method!r}")
+    return method
+
+
+def geodesic_area(geoms, crs) -> np.ndarray:
+    """Exact area on the CGCS2000 ellipsoid of each geometry (m^2), geometries given in ``crs``."""
+    geoms = np.asarray(geoms, dtype=object)
+    crs = CRS.from_user_input(crs)
+    if not crs.is_geographic or crs.to_epsg() not in (4490, 4326, 4610, 4214):
+        tr = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+        geoms = shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+    out = np.zeros(len(geoms))
+    for i, g in enumerate(geoms):
+        if g is None or g.is_empty:
+            continue
+        for part in shapely.get_parts(g):
+            if part.geom_type != "Polygon":
+                continue
+            out[i] += abs(CGCS2000_GEOD.geometry_area_perimeter(part)[0])
+    return out
+
+
+def ellipsoidal_factor(geoms, crs) -> np.ndarray:
+    """Per geometry, the factor turning planar area in ``crs`` into ellipsoidal area (1 / areal scale).
+
+    Evaluated at each geometry's representative point; exact for small pieces, within 1e-6 for
+    pieces a few km across in a 3-degree zone.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    out = np.ones(len(geoms))
+    if len(geoms) == 0:
+        return out
+    crs = CRS.from_user_input(crs)
+    pts = shapely.point_on_surface(geoms)
+    ok = ~shapely.is_missing(pts) & ~shapely.is_empty(pts)
+    if not ok.any():
+        return out
+    x, y = shapely.get_x(pts[ok]), shapely.get_y(pts[ok])
+    tr = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    lon, lat = tr.transform(x, y)
+    factors = Proj(crs).get_factors(lon, lat)
+    out[ok] = 1.0 / np.asarray(factors.areal_scale)
+    return out
+
+
+def piece_areas(geoms, crs, method: AreaMethod = "ellipsoidal") -> np.ndarray:
+    """Areas (m^2) of geometries in a metric working CRS, by the chosen method (fast path for audits)."""
+    check_area_method(method)
+    planar = shapely.area(np.asarray(geoms, dtype=object))
+    planar = np.nan_to_num(planar, nan=0.0)
+    if method == "planar":
+        return planar
+    return planar * ellipsoidal_factor(geoms, crs)
+
+
+def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: Literal["m2", "mu"] = "m2",
+                 name: str = "layer") -> pd.Series:
+    """Each feature's area, aligned with the layer's index.
+
+    Parameters
+    ----------
+    layer : GeoDataFrame or GeoSeries
+        Must have a CRS. Geographic and Web Mercator layers are fine: they are never measured in
+        their own units.
+    method : {"ellipsoidal", "planar"}
+        ``ellipsoidal`` (default): exact area on the CGCS2000 ellipsoid, like 三调 TBMJ.
+        ``planar``: area in the working CRS (``crs``, or the CGCS2000 3-degree zone nearest the data).
+    crs : optional
+        The working CRS for planar areas.
+    unit : {"m2", "mu"}
+        Square metres (default) or 亩.
+
+    Returns
+    -------
+    pandas.Series named ``area_m2`` or ``area_mu``, with ``attrs["area_method"]`` and ``attrs["crs"]``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> square = gpd.GeoSeries([box(500000, 3500000, 500100, 3500100)], crs="EPSG:4545")
+    >>> round(float(measure_area(square, method="planar").iloc[0]), 3)
+    10000.0
+    """
+    check_area_method(method)
+    series = layer.geometry if hasattr(layer, "geometry") else layer
+    problems = check_crs(series.to_frame("geometry") if hasattr(series, "to_frame") else layer, name)
+    if problems:
+        raise CRSError(problems)
+    if method == "ellipsoidal":
+        values = geodesic_area(series.values, series.crs)
+        used = "ellipsoidal (CGCS2000 ellipsoid, geodesic)"
+        crs_used = "EPSG:4490"
+    else:
+        frame = series.to_frame("geometry") if not hasattr(series, "columns") else series
+        work = choose_working_crs([frame], crs)
+        values = np.nan_to_num(shapely.area(series.to_crs(work.crs).values), nan=0.0)
+        used = "planar"
+        crs_used = work.name
+    if unit == "mu":
+        values = values / M2_PER_MU
+    out = pd.Series(values, index=series.index, name=f"area_{unit}")
+    out.attrs.update(area_method=used, crs=crs_used)
+    return out
+
+
+def working_area_note(work: WorkingCRS, method: str) -> str:
+    """One line for outputs: which CRS and area method produced the areas."""
+    return f"areas: {method} ({'CGCS2000 ellipsoid' if method == 'ellipsoidal' else 'planar'}); working CRS {work}"

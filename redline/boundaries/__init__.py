@@ -1,0 +1,3 @@
+"""boundaries audits (filled by their issue)."""
+
+SPECS: tuple = ()

@@ -1,0 +1,73 @@
+"""`redline audit`: every audit the given layers allow, in one run."""
+
+from __future__ import annotations
+
+import click
+
+from ..pipeline import run_audits
+from ._options import common_options, handle_errors, out_option, progress_reporter
+from ._summary import echo_run
+
+INPUTS = [
+    ("approvals", "Approval redlines 报批(征地)红线"),
+    ("supplies", "Land-supply redlines 供地红线 (contracts, dates, price, investment)"),
+    ("buildings", "Building footprints 建筑物 (floors, floor area)"),
+    ("parcels", "Cadastral parcels 宗地 (industry, investment, tax)"),
+    ("farmland", "Permanent basic farmland 永久基本农田"),
+    ("growth_boundary", "Urban growth boundary 城镇开发边界"),
+    ("eco_redline", "Ecological red line 生态保护红线"),
+    ("landuse", "Land-use patches 地类图斑 (DLBM codes)"),
+    ("admin", "Administrative units 行政区"),
+]
+
+
+def _parse_pairs(values, what: str) -> dict:
+    out: dict = {}
+    for v in values:
+        key, sep, val = v.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{v!r}: write {what}")
+        if "." in key:
+            layer, _, fieldname = key.partition(".")
+            out.setdefault(layer, {})[fieldname] = val
+        else:
+            out[key] = val
+    return out
+
+
+def input_options(fn):
+    for name, help_text in reversed(INPUTS):
+        fn = click.option(f"--{name.replace('_', '-')}", name, metavar="FILE[:LAYER]", default=None,
+                          help=help_text)(fn)
+    fn = click.option("--field", "field_pairs", multiple=True, metavar="INPUT.FIELD=COLUMN",
+                      help="Map a field redline does not recognise, e.g. --field supplies.supply_id=合同号.")(fn)
+    fn = click.option("--encoding", "encoding_pairs", multiple=True, metavar="INPUT=ENCODING",
+                      help="Attribute encoding of a shapefile when detection is wrong, e.g. --encoding approvals=GBK.")(fn)
+    return fn
+
+
+@click.command("audit")
+@input_options
+@click.option("--only", "only", multiple=True, metavar="AUDIT", help="Run only these audits (repeatable).")
+@out_option
+@common_options
+@handle_errors
+def command(out, only, field_pairs, encoding_pairs, as_of, rules, crs, area_method, strict, lang, verbose, quiet,
+            **layers):
+    """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
+
+    Every audit whose inputs are given runs: 批而未供 and supply rates (approvals, supplies),
+    供而未用 idle land and deadline alerts (supplies, buildings), 用而不足 (parcels, buildings),
+    三区三线 conflicts (farmland, growth boundary, eco red line), development intensity (land use, admin).
+
+    Example: redline audit --approvals 报批.shp --supplies 供地.gpkg --buildings jz.shp --out results
+    """
+    sources = {k: v for k, v in layers.items() if v}
+    if not sources:
+        raise click.UsageError("give at least one input layer, e.g. --approvals FILE --supplies FILE")
+    with progress_reporter(quiet, "audit") as progress:
+        result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
+                            area_method=area_method, strict=strict,
+                            fields=_parse_pairs(field_pairs, "INPUT.FIELD=COLUMN"),
+                            encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"), lang=lang, progress=progress)
+    echo_run(result, quiet=quiet, verbose=verbose)

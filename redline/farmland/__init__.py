@@ -1,0 +1,3 @@
+"""farmland audits (filled by their issue)."""
+
+SPECS: tuple = ()

@@ -1,0 +1,23 @@
+"""All reading and writing lives here; audits never open a file.
+
+- :func:`read_layer`: any OGR source, GeoParquet or PostGIS into a GeoDataFrame, decoding GBK shapefiles.
+- :func:`write_layers`: several layers into one GeoPackage atomically (or PostGIS, transactionally).
+- :func:`write_ledger`: the spreadsheet ledger (台账), one sheet per finding, Chinese headers.
+"""
+
+from .encoding import DetectedEncoding, detect_shapefile_encoding
+from .ledger import LedgerSheet, write_ledger
+from .vector import layer_info, list_layers, read_layer
+from .write import atomic_path, write_layers
+
+__all__ = [
+    "DetectedEncoding",
+    "LedgerSheet",
+    "atomic_path",
+    "detect_shapefile_encoding",
+    "layer_info",
+    "list_layers",
+    "read_layer",
+    "write_layers",
+    "write_ledger",
+]

@@ -1,0 +1,170 @@
+"""Reading vector layers from whatever a bureau has: GeoPackage, Shapefile (GBK or UTF-8),
+GeoJSON, FileGDB (where GDAL has the driver), GeoParquet, zipped shapefiles, and PostGIS."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+from pyproj import CRS
+
+from ..errors import CRSError, EncodingError, Problem, RedlineIOError
+from ..schema import LayerSchema, apply_schema, get_schema
+from .encoding import detect_shapefile_encoding
+
+log = logging.getLogger("redline.io")
+
+__all__ = ["layer_info", "list_layers", "read_layer"]
+
+
+def _is_postgis(source) -> bool:
+    return isinstance(source, str) and source.startswith(("postgresql://", "postgres://", "PG:"))
+
+
+def list_layers(source) -> list[str]:
+    """Names of the layers in a multi-layer source (GeoPackage, FileGDB...)."""
+    import pyogrio
+
+    try:
+        return [str(n) for n, _ in pyogrio.list_layers(str(source))]
+    except Exception as exc:  # pyogrio raises its own DataSourceError family
+        raise RedlineIOError(f"cannot open {source}: {exc}") from None
+
+
+def layer_info(gdf) -> dict:
+    """What redline recorded about how a layer was read (source, layer, encoding, field map)."""
+    return dict(gdf.attrs.get("redline", {}))
+
+
+def read_layer(source, layer: str | int | None = None, *, encoding: str | None = None,
+               schema: str | LayerSchema | None = None, fields: Mapping[str, str] | None = None,
+               crs=None, gcj02: bool = False, name: str | None = None) -> gpd.GeoDataFrame:
+    """Read any OGR vector source into a GeoDataFrame, decoding Chinese text correctly.
+
+    Parameters
+    ----------
+    source : str, Path or GeoDataFrame
+        A file (``.gpkg``, ``.shp``, ``.geojson``, ``.gdb``, ``.parquet``, ``.zip``...), or a PostGIS
+        URL ``postgresql://user@host/db?table=schema.table`` (see :mod:`redline.io.postgis`).
+        A GeoDataFrame is copied, so the same call serves files and layers already in memory.
+    layer : str or int, optional
+        The layer within a multi-layer source; required when a GeoPackage has several.
+    encoding : str, optional
+        The attribute encoding, when detection gets a shapefile wrong (e.g. ``"GBK"``).
+    schema : str or LayerSchema, optional
+        A layer kind (``"approvals"``, ``"supplies"``, ``"buildings"``, ``"parcels"``, ``"farmland"``,
+        ``"growth_boundary"``, ``"eco_redline"``, ``"landuse"``, ``"admin"``, ``"change_patches"``): columns are
+        renamed to redline's canonical names (批准文号/PZWH -> ``approval_id`` ...) and dates/numbers parsed.
+    fields : mapping, optional
+        ``{canonical_name: your_column}`` for fields redline does not recognise by name.
+    crs : optional
+        The CRS of a source that declares none (e.g. ``"EPSG:4490"``). A source that declares a
+        different CRS is an error: redline never silently overrides a declared CRS.
+    gcj02 : bool
+        The coordinates are GCJ-02 (web maps from Chinese providers, DataV boundaries): convert to WGS84.
+    name : str, optional
+        How to call the layer in messages (defaults to the file and layer name).
+
+    Returns
+    -------
+    GeoDataFrame
+        With ``attrs["redline"]`` recording source, layer, encoding and how it was chosen,
+        the field mapping used, and values that could not be parsed.
+
+    Raises
+    ------
+    RedlineIOError
+        The source cannot be opened (with GDAL's reason).
+    SchemaError
+        Required fields of ``schema`` are missing (all listed, with the columns found).
+    CRSError
+        ``crs`` contradicts the CRS the source declares.
+    """
+    info: dict = {}
+    if isinstance(source, gpd.GeoDataFrame):
+        gdf = source.copy()
+        label = name or "layer"
+        info.update(source="<GeoDataFrame>", layer=label)
+    elif _is_postgis(source):
+        from .postgis import read_postgis
+
+        gdf = read_postgis(source, layer=layer)
+        label = name or str(layer or source.split("?")[0].rsplit("/", 1)[-1])
+        info.update(source="postgis", layer=label)
+    else:
+        path = Path(os.fspath(source))
+        label = name or (f"{path.name}:{layer}" if layer is not None else path.name)
+        if not path.exists() and not str(path).startswith("/vsi"):
+            raise RedlineIOError(f"[{label}] file not found: {path}")
+        info.update(source=str(path), layer=label)
+        if path.suffix.lower() in (".parquet", ".geoparquet"):
+            try:
+                gdf = gpd.read_parquet(path)
+            except Exception as exc:
+                raise RedlineIOError(f"[{label}] cannot read GeoParquet {path}: {exc}") from None
+            info["encoding"] = "UTF-8 (GeoParquet)"
+        else:
+            if layer is None and path.suffix.lower() in (".gpkg", ".gdb", ".sqlite"):
+                names = list_layers(path)
+                if len(names) > 1:
+                    raise RedlineIOError(f"[{label}] {path.name} holds several layers ({', '.join(names)}): "
+                                         "name the one to read (layer=..., or FILE:LAYER on the command line)")
+            kwargs = {}
+            if path.suffix.lower() in (".shp", ".dbf") or (path.is_dir() and list(path.glob("*.shp"))):
+                shp = path if path.suffix.lower() == ".shp" else next(iter(path.glob("*.shp")), path)
+                detected = detect_shapefile_encoding(shp, encoding)
+                kwargs["encoding"] = detected.encoding
+                info["encoding"] = str(detected)
+                log.info("[%s] attribute encoding: %s", label, detected)
+            elif encoding:
+                kwargs["encoding"] = encoding
+                info["encoding"] = f"{encoding} (from user)"
+            import pyogrio
+
+            try:
+                gdf = pyogrio.read_dataframe(path, layer=layer, use_arrow=_arrow_ok(), **kwargs)
+            except UnicodeDecodeError as exc:
+                raise EncodingError(Problem(
+                    layer=label, code="bad_encoding",
+                    message=f"attribute text is not valid {kwargs.get('encoding', 'UTF-8')}: {exc.reason}",
+                    fix="pass the right encoding, e.g. encoding='GBK' (or --encoding GBK)")) from None
+            except Exception as exc:
+                raise RedlineIOError(f"[{label}] cannot read {path}: {exc}") from None
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise RedlineIOError(f"[{label}] has no geometry column: redline audits need a spatial layer")
+    if crs is not None:
+        want = CRS.from_user_input(crs)
+        if gdf.crs is None:
+            gdf = gdf.set_crs(want)
+            info["crs_assigned"] = want.to_string()
+        elif gdf.crs != want:
+            raise CRSError(Problem(
+                layer=label, code="crs_conflict",
+                message=f"the source declares {gdf.crs.to_string()} but crs={want.to_string()} was given",
+                fix="drop crs= (redline reprojects declared CRSs itself) or fix the source's .prj"))
+    if gcj02:
+        from ..gcj02 import geometry_gcj02_to_wgs84
+
+        if gdf.crs is not None and not gdf.crs.is_geographic:
+            raise CRSError(Problem(layer=label, code="gcj02_projected",
+                                   message="gcj02=True applies to longitude/latitude data, but the layer is projected",
+                                   fix="convert GCJ-02 data before projecting it"))
+        gdf = geometry_gcj02_to_wgs84(gdf if gdf.crs is not None else gdf.set_crs("EPSG:4326"))
+        info["gcj02"] = "converted from GCJ-02 to WGS84"
+    if schema is not None:
+        kind = get_schema(schema)
+        gdf, sinfo = apply_schema(gdf, kind, fields=fields, layer_name=label)
+        info.update(kind=kind.kind, field_map=sinfo["field_map"], bad_values=sinfo["bad_values"])
+    gdf.attrs["redline"] = info
+    return gdf
+
+
+def _arrow_ok() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True

@@ -1,0 +1,3 @@
+"""overlay audits (filled by their issue)."""
+
+SPECS: tuple = ()

@@ -1,0 +1,225 @@
+"""One run: read the layers, validate them together, run every audit they allow, write the results.
+
+This is the only place that ties I/O to the audits; the CLI, the demo, the QGIS plugin's
+"run all" and the report call it. Audits themselves stay pure functions of GeoDataFrames.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from .crs import WorkingCRS
+from .io import LedgerSheet, read_layer, write_layers, write_ledger
+from .io.ledger import LedgerColumn
+from .registry import all_specs
+from .rules import RuleSet, resolve_rules
+from .spec import AuditSpec, RunContext
+from .validate import prepare_layers
+
+log = logging.getLogger("redline")
+
+RESULTS_GPKG = "redline_results.gpkg"
+LEDGER_XLSX = "redline_ledger.xlsx"
+
+__all__ = ["LEDGER_XLSX", "RESULTS_GPKG", "RunResult", "parse_source", "run_audits", "to_date"]
+
+
+def to_date(value) -> dt.date:
+    """A date from a date, datetime, Timestamp or 'YYYY-MM-DD' text (today when None)."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    ts = pd.Timestamp(value)
+    if pd.isna(ts):
+        raise ValueError(f"not a date: {value!r}; write it as 2026-06-30")
+    return ts.date()
+
+
+def parse_source(text) -> tuple[Any, str | None]:
+    """``"file.gpkg:layer"`` -> (path, layer); a plain path or URL -> (path, None)."""
+    if not isinstance(text, str | os.PathLike) or isinstance(text, gpd.GeoDataFrame):
+        return text, None
+    s = os.fspath(text)
+    if s.startswith(("postgresql://", "postgres://", "PG:")) or Path(s).exists():
+        return s, None
+    head, sep, tail = s.rpartition(":")
+    if sep and head and Path(head).exists():
+        return head, tail
+    return s, None
+
+
+@dataclass
+class RunResult:
+    """What a run produced: every output frame, the rejected features, notes and the files written."""
+
+    outputs: dict[str, gpd.GeoDataFrame | pd.DataFrame]
+    rejected: pd.DataFrame
+    notes: list[str]
+    working: WorkingCRS
+    rules: RuleSet
+    as_of: dt.date
+    area_method: str
+    specs: list[AuditSpec]
+    paths: dict[str, str] = field(default_factory=dict)
+    summary: list[str] = field(default_factory=list)
+    layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+
+    def metadata(self) -> dict[str, str]:
+        return {
+            "redline_version": _version(),
+            "as_of": self.as_of.isoformat(),
+            "rules": self.rules.label,
+            "rules_chain": " <- ".join((*self.rules.chain, self.rules.label)),
+            "working_crs": str(self.working),
+            "area_method": self.area_method + (" (CGCS2000 ellipsoid)" if self.area_method == "ellipsoidal" else ""),
+            "audits": ", ".join(s.id for s in self.specs),
+            "rejected_features": str(len(self.rejected)),
+        }
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = None, audits: Iterable[str] | None = None,
+               as_of=None, rules: RuleSet | str | None = None, crs=None, area_method: str = "ellipsoidal",
+               strict: bool = False, fields: Mapping[str, Mapping[str, str]] | None = None,
+               encodings: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
+               lang: str = "zh", progress: Callable[[str, float], None] | None = None,
+               ledger: bool = True) -> RunResult:
+    """Run the audits the given layers allow, and write the results when ``out`` is given.
+
+    Parameters
+    ----------
+    sources : mapping
+        Input name -> source: a path, ``"file.gpkg:layer"``, a PostGIS URL or a GeoDataFrame. Names are
+        the audits' input names: ``approvals``, ``supplies``, ``buildings``, ``parcels``, ``farmland``,
+        ``growth_boundary``, ``eco_redline``, ``landuse``, ``admin``, ...
+    out : path, optional
+        Output folder: ``redline_results.gpkg`` (one layer per finding, plus ``rejected`` and ``redline_run``)
+        and ``redline_ledger.xlsx`` (台账) are written there, atomically.
+    audits : iterable of str, optional
+        Audit ids to run; by default every audit whose required inputs are present.
+    as_of : date or str, optional
+        The date the audit is made at (default today).
+    rules : RuleSet, name or path, optional
+        The rule set (default ``cn-national``).
+    crs : optional
+        The working CRS (default: the CGCS2000 3-degree zone nearest the data).
+    area_method : {"ellipsoidal", "planar"}
+    strict : bool
+        Reject rather than repair invalid geometries; any feature problem stops the run.
+    fields, encodings : mapping, optional
+        Per input: a field mapping ``{canonical: column}``, an attribute encoding.
+    params : mapping, optional
+        Extra audit parameters by name (e.g. ``{"gdp": table}``).
+    """
+    from .area import check_area_method
+
+    check_area_method(area_method)
+    as_of = to_date(as_of)
+    ruleset = resolve_rules(rules)
+    specs = all_specs()
+    if audits is not None:
+        wanted = list(audits)
+        unknown = [a for a in wanted if a not in {s.id for s in specs}]
+        if unknown:
+            raise ValueError(f"unknown audit(s): {', '.join(unknown)}; known: {', '.join(s.id for s in specs)}")
+        specs = [s for s in specs if s.id in wanted]
+    kinds: dict[str, str] = {}
+    for spec in specs:
+        for inp in spec.inputs:
+            kinds.setdefault(inp.name, inp.kind)
+    unknown_inputs = [n for n in sources if n not in kinds]
+    if unknown_inputs:
+        raise ValueError(f"no audit reads input(s) {', '.join(unknown_inputs)}; inputs: {', '.join(sorted(kinds))}")
+    report = progress or (lambda msg, frac: None)
+    raw: dict[str, gpd.GeoDataFrame] = {}
+    read_notes: list[str] = []
+    for name, src in sources.items():
+        if src is None:
+            continue
+        report(f"reading {name}", 0.0)
+        path, layer = parse_source(src)
+        gdf = read_layer(path, layer, encoding=(encodings or {}).get(name), name=name)
+        enc = gdf.attrs.get("redline", {}).get("encoding")
+        if enc:
+            read_notes.append(f"[{name}] attribute encoding: {enc}")
+        raw[name] = gdf
+    runnable = [s for s in specs if s.can_run(set(raw))]
+    if audits is not None:
+        missing = [s for s in specs if s not in runnable]
+        if missing:
+            need = {i.name for s in missing for i in s.inputs if i.required} - set(raw)
+            raise ValueError(f"audit(s) {', '.join(s.id for s in missing)} need input(s): {', '.join(sorted(need))}")
+    if not runnable:
+        raise ValueError("the inputs given allow no audit: give at least approvals and supplies, supplies, "
+                         "parcels and buildings, farmland and a growth boundary, or land use and admin units")
+    report("validating layers", 0.05)
+    prepared = prepare_layers({n: (g, kinds[n], (fields or {}).get(n)) for n, g in raw.items()}, crs=crs,
+                              strict=strict)
+    ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,
+                     progress=progress)
+    outputs: dict[str, Any] = {}
+    summary: list[str] = []
+    for k, spec in enumerate(runnable):
+        report(f"{spec.label_zh} {spec.label_en}", 0.1 + 0.8 * k / len(runnable))
+        layers = {i.name: prepared.layers.get(i.name) for i in spec.inputs}
+        result = spec.run(layers, params, ctx)
+        outputs.update(result)
+        if spec.summary is not None:
+            summary += spec.summary(result)
+    result = RunResult(outputs=outputs, rejected=prepared.rejected,
+                       notes=read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines() + ctx.notes,
+                       working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
+                       summary=summary, layers=prepared.layers)
+    if out is not None:
+        report("writing results", 0.95)
+        write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger)
+    report("done", 1.0)
+    return result
+
+
+def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger: bool = True) -> dict[str, str]:
+    """Write a run's GeoPackage and ledger into folder ``out``; returns the paths."""
+    out = Path(os.fspath(out))
+    out.mkdir(parents=True, exist_ok=True)
+    layers = dict(result.outputs)
+    layers["rejected"] = result.rejected
+    result.paths["gpkg"] = write_layers(layers, out / RESULTS_GPKG, inputs=inputs, metadata=result.metadata())
+    if ledger:
+        sheets = []
+        for spec in result.specs:
+            for o in spec.outputs:
+                if o.name in result.outputs and o.columns:
+                    cols = [c if lang == "zh" else LedgerColumn(c.name, c.name, c.kind, c.total) for c in o.columns]
+                    sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description))
+        sheets.append(LedgerSheet("剔除要素" if lang == "zh" else "rejected", result.rejected, [
+            LedgerColumn("layer", "图层" if lang == "zh" else "layer"),
+            LedgerColumn("feature_id", "要素编号" if lang == "zh" else "feature id"),
+            LedgerColumn("code", "问题代码" if lang == "zh" else "code"),
+            LedgerColumn("reason", "原因" if lang == "zh" else "reason")]))
+        rules_frame = pd.DataFrame(result.rules.to_records())
+        sheets.append(LedgerSheet("规则" if lang == "zh" else "rules", rules_frame, [
+            LedgerColumn("key", "规则项"), LedgerColumn("value", "取值"), LedgerColumn("unit", "单位"),
+            LedgerColumn("status", "性质"), LedgerColumn("source", "依据")]))
+        info = {"审计日期 as of": result.as_of.isoformat(), "规则集 rule set": result.rules.label,
+                "工作坐标系 working CRS": str(result.working), "面积算法 area method": result.metadata()["area_method"],
+                "剔除要素 rejected features": str(len(result.rejected)), "redline": _version()}
+        info.update({f"说明 note {i + 1}": n for i, n in enumerate(result.notes)})
+        result.paths["ledger"] = write_ledger(sheets, out / LEDGER_XLSX, inputs=inputs, info=info)
+    return result.paths

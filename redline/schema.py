@@ -1,0 +1,462 @@
+"""Field schemas: what each kind of layer must and may carry, under which names.
+
+Bureaus name the same field many ways: 批准文号, PZWH, 批复文号 ... Each layer kind
+has canonical English field names (what audits use) and the Chinese and
+pinyin-initial names seen in bureau data as aliases. :func:`apply_schema`
+renames a layer's columns to the canonical names, parses dates and numbers, and
+reports every missing required field at once, with what was found instead.
+
+A user with unusual names passes their own mapping ``{canonical: their_name}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import Problem, SchemaError
+
+FieldType = Literal["str", "date", "float", "int"]
+
+__all__ = [
+    "FieldSpec",
+    "LayerSchema",
+    "SCHEMAS",
+    "apply_schema",
+    "get_schema",
+    "normalise_name",
+]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One field of a layer kind.
+
+    ``unit`` is the unit the value is expected in (``"万元"``, ``"m2"``, ``"m"``);
+    ``label_zh`` is the header used in ledgers and the QGIS interface.
+    """
+
+    name: str
+    type: FieldType
+    label_zh: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+    unit: str = ""
+    description: str = ""
+    nonnegative: bool = False
+
+
+@dataclass(frozen=True)
+class LayerSchema:
+    """The schema of one layer kind (approvals, supplies, ...)."""
+
+    kind: str
+    label_zh: str
+    id_field: str
+    fields: tuple[FieldSpec, ...]
+    geometry: Literal["polygon", "any"] = "polygon"
+    description: str = ""
+
+    def field(self, name: str) -> FieldSpec:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+    def labels_zh(self) -> dict[str, str]:
+        """Canonical name -> Chinese header, for ledgers and user interfaces."""
+        return {f.name: f.label_zh for f in self.fields}
+
+
+def F(name, type, label_zh, *aliases, required=False, unit="", description="", nonnegative=None):
+    if nonnegative is None:
+        nonnegative = type in ("float", "int")
+    return FieldSpec(name, type, label_zh, tuple(aliases), required, unit, description, nonnegative)
+
+
+_ADMIN_FIELDS = (
+    F("district", "str", "所在区县", "行政区", "行政区名称", "区县", "所在区", "XZQMC", "QXMC", "XZQ"),
+    F("admin_code", "str", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode"),
+)
+
+SCHEMAS: dict[str, LayerSchema] = {}
+
+
+def _register(schema: LayerSchema) -> LayerSchema:
+    SCHEMAS[schema.kind] = schema
+    return schema
+
+
+_register(LayerSchema(
+    kind="approvals",
+    label_zh="报批(征地)红线",
+    id_field="approval_id",
+    description="Approved conversions of farmland / expropriations (农用地转用、土地征收批准), one polygon per approved plot or batch.",
+    fields=(
+        F("approval_id", "str", "批准文号", "批准文号", "批复文号", "PZWH", "PFWH", "文号", "WH", "BSM", required=True),
+        F("approval_date", "date", "批准日期", "批准日期", "批复日期", "批准时间", "PZRQ", "PFRQ", "PZSJ", required=True),
+        F("batch_name", "str", "批次名称", "批次名称", "项目名称", "PCMC", "XMMC"),
+        F("approval_level", "str", "批准机关", "批准机关", "PZJG"),
+        F("planned_use", "str", "规划用途", "规划用途", "拟用途", "用途", "GHYT", "YT"),
+        F("approved_area_m2", "float", "批准面积(平方米)", "批准面积", "报批面积", "PZMJ", "BPMJ", unit="m2",
+          description="The area written in the approval document, kept for comparison; audits measure geometry."),
+        *_ADMIN_FIELDS,
+    ),
+))
+
+_register(LayerSchema(
+    kind="supplies",
+    label_zh="供地红线",
+    id_field="supply_id",
+    description="Land supplied by transfer (出让) or allocation (划拨), one polygon per contract or decision.",
+    fields=(
+        F("supply_id", "str", "合同编号", "合同编号", "出让合同编号", "电子监管号", "划拨决定书编号", "HTBH", "DZJGH", "BSM",
+          required=True),
+        F("supply_date", "date", "供地日期", "签订日期", "合同签订日期", "供地日期", "供应日期", "QDRQ", "GDRQ", required=True),
+        F("supply_method", "str", "供地方式", "供地方式", "供应方式", "GDFS", "GYFS"),
+        F("land_use", "str", "土地用途", "土地用途", "用途", "TDYT", "YT"),
+        F("holder", "str", "受让人", "受让人", "土地使用者", "受让单位", "SRR", "TDSYZ"),
+        F("project_name", "str", "项目名称", "项目名称", "XMMC"),
+        F("industry", "str", "行业分类", "行业分类", "行业", "产业类别", "HYFL", "HYLB"),
+        F("zone", "str", "园区", "园区", "开发区", "所在园区", "YQ", "KFQ"),
+        F("contract_area_m2", "float", "出让面积(平方米)", "出让面积", "供地面积", "合同面积", "CRMJ", "GDMJ", unit="m2"),
+        F("price_wan", "float", "出让价款(万元)", "出让价款", "成交价款", "划拨价款", "土地价款", "CRJK", "CJJK", unit="万元"),
+        F("agreed_handover_date", "date", "约定交地日期", "约定交地日期", "交地日期", "约定交付日期", "YDJDRQ", "JDRQ"),
+        F("agreed_payment_date", "date", "约定缴款日期", "约定缴款日期", "约定付款日期", "缴款期限", "YDJKRQ"),
+        F("agreed_start_date", "date", "约定开工日期", "约定开工日期", "约定动工日期", "约定动工开发日期", "YDKGRQ", "YDDGRQ"),
+        F("agreed_completion_date", "date", "约定竣工日期", "约定竣工日期", "YDJGRQ"),
+        F("actual_handover_date", "date", "实际交地日期", "实际交地日期", "SJJDRQ"),
+        F("actual_payment_date", "date", "实际缴款日期", "实际缴款日期", "缴清日期", "SJJKRQ"),
+        F("actual_start_date", "date", "实际开工日期", "实际开工日期", "实际动工日期", "SJKGRQ", "SJDGRQ"),
+        F("actual_completion_date", "date", "实际竣工日期", "实际竣工日期", "SJJGRQ"),
+        F("suspended_date", "date", "停工日期", "停工日期", "中止开发日期", "TGRQ"),
+        F("total_investment_wan", "float", "总投资(万元)", "总投资", "约定投资总额", "投资总额", "计划总投资", "ZTZ", "TZZE",
+          unit="万元", description="Total investment due, excluding land price and taxes (MLR order 53, art. 2)."),
+        F("invested_wan", "float", "已投资(万元)", "已投资", "已完成投资", "累计投资", "YTZ", "WCTZ", unit="万元"),
+        F("developed_area_m2", "float", "已开发面积(平方米)", "已开发面积", "已建面积", "YKFMJ", unit="m2"),
+        F("delay_cause", "str", "延期原因", "延期原因", "闲置原因", "YQYY", "XZYY",
+          description="Recorded cause of delay; government action or force majeure exempts the idle fee."),
+        F("far_min", "float", "容积率下限", "容积率下限", "最小容积率", "RJLXX"),
+        F("far_max", "float", "容积率上限", "容积率上限", "最大容积率", "RJLSX"),
+        *_ADMIN_FIELDS,
+    ),
+))
+
+_register(LayerSchema(
+    kind="buildings",
+    label_zh="建筑物",
+    id_field="building_id",
+    description="Building footprints with storeys and floor area (from cadastre, surveys or 3D models).",
+    fields=(
+        F("building_id", "str", "建筑物编号", "建筑物编号", "幢号", "JZWBH", "ZH", "BSM", required=True),
+        F("floors", "int", "层数", "层数", "地上层数", "总层数", "CS", "DSCS"),
+        F("floor_area_m2", "float", "建筑面积(平方米)", "建筑面积", "总建筑面积", "JZMJ", "ZJZMJ", unit="m2"),
+        F("storey_height_m", "float", "层高(米)", "层高", "CG", unit="m",
+          description="Storey height; a storey over 8 m counts twice in the plot ratio (industrial land)."),
+        F("height_m", "float", "建筑高度(米)", "建筑高度", "高度", "JZGD", unit="m"),
+        F("structure_type", "str", "建筑类型", "建筑类型", "构筑物类型", "JZLX",
+          description="建筑物, 构筑物 or 堆场: all three count in the building coefficient."),
+        F("built_date", "date", "建成日期", "建成日期", "竣工日期", "JCRQ"),
+    ),
+))
+
+_register(LayerSchema(
+    kind="parcels",
+    label_zh="宗地",
+    id_field="parcel_id",
+    description="Cadastral parcels (宗地) in use, with their industry and economic figures.",
+    fields=(
+        F("parcel_id", "str", "宗地号", "宗地号", "宗地代码", "宗地编号", "ZDDM", "ZDH", "BSM", required=True),
+        F("land_use", "str", "土地用途", "土地用途", "用途", "TDYT", "YT"),
+        F("industry", "str", "行业分类", "行业分类", "行业", "产业类别", "HYFL", "HYLB"),
+        F("zone", "str", "园区", "园区", "开发区", "所在园区", "YQ", "KFQ"),
+        F("holder", "str", "土地使用者", "土地使用者", "权利人", "QLR", "TDSYZ"),
+        F("total_investment_wan", "float", "固定资产投资(万元)", "固定资产投资", "总投资", "投资总额", "GDZCTZ", "ZTZ",
+          unit="万元", description="Fixed-asset investment incl. buildings, equipment and land price."),
+        F("tax_wan", "float", "年税收(万元)", "税收", "年税收", "纳税额", "SS", "NSE", unit="万元"),
+        F("output_wan", "float", "年产值(万元)", "产值", "年产值", "工业总产值", "CZ", "GYZCZ", unit="万元"),
+        F("floor_area_m2", "float", "建筑面积(平方米)", "建筑面积", "总建筑面积", "JZMJ", unit="m2"),
+        *_ADMIN_FIELDS,
+    ),
+))
+
+_register(LayerSchema(
+    kind="farmland",
+    label_zh="永久基本农田",
+    id_field="farmland_id",
+    description="Permanent basic farmland (永久基本农田) patches.",
+    fields=(
+        F("farmland_id", "str", "图斑编号", "图斑编号", "基本农田图斑编号", "TBBH", "JBNTTBBH", "BSM", required=True),
+        F("land_use_code", "str", "地类编码", "地类编码", "DLBM"),
+        F("quality_grade", "int", "质量等别", "质量等别", "耕地等别", "国家利用等", "ZLDB", "GDDB"),
+        F("recorded_area_m2", "float", "图斑面积(平方米)", "图斑面积", "TBMJ", unit="m2"),
+        *_ADMIN_FIELDS,
+    ),
+))
+
+_register(LayerSchema(
+    kind="growth_boundary",
+    label_zh="城镇开发边界",
+    id_field="boundary_id",
+    description="Urban development (city growth) boundary (城镇开发边界) polygons.",
+    fields=(
+        F("boundary_id", "str", "边界编号", "编号", "边界编号", "BH", "BSM", "UGB_ID", required=True),
+        F("name", "str", "名称", "名称", "边界名称", "MC", "NAME"),
+        F("zone_type", "str", "分区类型", "分区类型", "集中建设区", "FQLX"),
+    ),
+))
+
+_register(LayerSchema(
+    kind="eco_redline",
+    label_zh="生态保护红线",
+    id_field="redline_id",
+    description="Ecological protection red line (生态保护红线) polygons.",
+    fields=(
+        F("redline_id", "str", "红线编号", "红线编号", "编号", "HXBH", "BH", "BSM", required=True),
+        F("name", "str", "名称", "名称", "红线名称", "MC", "NAME"),
+        F("function_type", "str", "生态功能类型", "生态功能类型", "类型", "STGNLX", "LX"),
+    ),
+))
+
+_register(LayerSchema(
+    kind="landuse",
+    label_zh="地类图斑",
+    id_field="patch_id",
+    description="Land-use survey patches (三调 DLTB) with land-use codes.",
+    fields=(
+        F("patch_id", "str", "标识码", "标识码", "图斑编号", "BSM", "TBBH", required=True),
+        F("land_use_code", "str", "地类编码", "地类编码", "DLBM", required=True),
+        F("land_use_name", "str", "地类名称", "地类名称", "DLMC"),
+        F("recorded_area_m2", "float", "图斑面积(平方米)", "图斑面积", "TBMJ", unit="m2"),
+        F("owner", "str", "权属单位名称", "权属单位名称", "QSDWMC"),
+        F("location", "str", "坐落单位名称", "坐落单位名称", "ZLDWMC"),
+        F("urban_attribute", "str", "城镇村属性码", "城镇村属性码", "CZCSXM"),
+        F("survey_year", "int", "数据年份", "数据年份", "SJNF", nonnegative=True),
+    ),
+))
+
+_register(LayerSchema(
+    kind="admin",
+    label_zh="行政区",
+    id_field="admin_code",
+    description="Administrative units (行政区): districts, counties, townships.",
+    fields=(
+        F("admin_code", "str", "行政区代码", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode", required=True),
+        F("admin_name", "str", "行政区名称", "行政区名称", "名称", "XZQMC", "name", "NAME"),
+        F("level", "str", "级别", "级别", "JB", "level"),
+    ),
+))
+
+_register(LayerSchema(
+    kind="change_patches",
+    label_zh="变化图斑",
+    id_field="patch_id",
+    description="Land-change patches (卫片图斑), from imagery or issued by the ministry.",
+    fields=(
+        F("patch_id", "str", "图斑编号", "图斑编号", "监测图斑编号", "TBBH", "JCBH", "BSM", required=True),
+        F("from_class", "str", "前时相地类", "前时相地类", "前地类", "QSXDL"),
+        F("to_class", "str", "后时相地类", "后时相地类", "后地类", "HSXDL"),
+        F("detected_date", "date", "监测日期", "监测日期", "后时相日期", "JCRQ"),
+    ),
+))
+
+
+def get_schema(kind: str | LayerSchema) -> LayerSchema:
+    """The schema of a layer kind, by name (``"approvals"``, ``"supplies"``, ...)."""
+    if isinstance(kind, LayerSchema):
+        return kind
+    try:
+        return SCHEMAS[kind]
+    except KeyError:
+        raise SchemaError(
+            Problem(layer=str(kind), code="unknown_kind",
+                    message=f"unknown layer kind {kind!r}",
+                    fix=f"use one of: {', '.join(sorted(SCHEMAS))}")
+        ) from None
+
+
+_PUNCT = re.compile(r"[\s_\-（）()【】\[\]：:]+")
+
+
+def normalise_name(name: str) -> str:
+    """Case-, width- and punctuation-insensitive form of a field name, for matching aliases."""
+    import unicodedata
+
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", str(name))).casefold()
+
+
+def _resolve_columns(columns, schema: LayerSchema, mapping: Mapping[str, str] | None) -> tuple[dict[str, str], list]:
+    """Find each canonical field's source column. Returns ({source: canonical}, problems)."""
+    problems = []
+    by_norm: dict[str, str] = {}
+    for c in columns:
+        by_norm.setdefault(normalise_name(c), c)
+    renames: dict[str, str] = {}
+    mapping = dict(mapping or {})
+    unknown = [k for k in mapping if k not in {f.name for f in schema.fields}]
+    if unknown:
+        problems.append(Problem(
+            layer=schema.kind, code="unknown_mapping_key",
+            message=f"the field mapping names fields this layer kind does not have: {', '.join(unknown)}",
+            fix=f"map onto these names: {', '.join(f.name for f in schema.fields)}"))
+    taken: set[str] = set()
+    for spec in schema.fields:
+        source = None
+        if spec.name in mapping:
+            want = mapping[spec.name]
+            source = want if want in columns else by_norm.get(normalise_name(want))
+            if source is None:
+                problems.append(Problem(
+                    layer=schema.kind, code="mapped_field_missing",
+                    message=f"the mapping says {spec.name} ({spec.label_zh}) is in column {want!r}, which the layer lacks",
+                    fix="check the column name; the layer has: " + ", ".join(map(str, columns))))
+                continue
+        else:
+            for cand in (spec.name, *spec.aliases):
+                col = by_norm.get(normalise_name(cand))
+                if col is not None and col not in taken:
+                    source = col
+                    break
+        if source is not None:
+            taken.add(source)
+            if source != spec.name:
+                renames[source] = spec.name
+    return renames, problems
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    """Parse dates as bureaus write them: 2019-03-01, 2019/3/1, 20190301, 2019年3月1日, Excel serials."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+    out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    for i, v in values.items():
+        out.at[i] = _parse_one_date(v)
+    return out
+
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*$")
+
+
+def _parse_one_date(v):
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+        return pd.NaT
+    if isinstance(v, pd.Timestamp):
+        return v
+    if hasattr(v, "year") and hasattr(v, "month"):
+        return pd.Timestamp(v)
+    if isinstance(v, int | float | np.integer | np.floating):
+        v = float(v)
+        if 19000101 <= v <= 21001231 and v == int(v):
+            return pd.to_datetime(str(int(v)), format="%Y%m%d", errors="coerce")
+        if 1 <= v < 80000:  # Excel serial day number
+            return pd.Timestamp("1899-12-30") + pd.Timedelta(days=v)
+        return pd.NaT
+    s = str(v).strip()
+    if not s:
+        return pd.NaT
+    m = _CN_DATE.match(s)
+    if m:
+        try:
+            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return pd.NaT
+    if re.fullmatch(r"\d{8}", s):
+        return pd.to_datetime(s, format="%Y%m%d", errors="coerce")
+    try:
+        return pd.Timestamp(s).tz_localize(None) if pd.Timestamp(s).tzinfo else pd.Timestamp(s)
+    except (ValueError, TypeError):
+        return pd.NaT
+
+
+def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | None = None,
+                 layer_name: str | None = None):
+    """Rename a layer's columns to the canonical names of ``kind`` and parse their types.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame or DataFrame
+        The layer as read. It is not modified; a copy is returned.
+    kind : str or LayerSchema
+        The layer kind, e.g. ``"approvals"``.
+    fields : mapping, optional
+        ``{canonical_name: column_in_layer}`` for names redline does not recognise.
+    layer_name : str, optional
+        How to name the layer in messages (defaults to the kind).
+
+    Returns
+    -------
+    (frame, info)
+        The renamed copy, and ``info`` with ``field_map`` (source column -> canonical)
+        and ``bad_values`` ({canonical field: [ids whose value could not be parsed]}).
+
+    Raises
+    ------
+    SchemaError
+        Listing every missing required field, and the columns found instead.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"批准文号": ["豫政土〔2015〕12号"], "PZRQ": ["2015年3月2日"]})
+    >>> out, info = apply_schema(df, "approvals")
+    >>> list(out.columns), str(out.loc[0, "approval_date"].date())
+    (['approval_id', 'approval_date'], '2015-03-02')
+    """
+    schema = get_schema(kind)
+    name = layer_name or schema.kind
+    columns = [c for c in frame.columns if c != getattr(frame, "_geometry_column_name", None)]
+    renames, problems = _resolve_columns(columns, schema, fields)
+    present = set(renames.values()) | {c for c in columns if c in {f.name for f in schema.fields}}
+    missing = [f for f in schema.fields if f.required and f.name not in present]
+    if missing:
+        problems.append(Problem(
+            layer=name, code="missing_field",
+            message="required fields not found: " + "; ".join(
+                f"{f.name} ({f.label_zh}, also accepted: {', '.join(f.aliases[:4])})" for f in missing)
+            + ". The layer has: " + (", ".join(map(str, columns)) or "no attribute columns"),
+            fix="rename the columns, or pass a field mapping such as "
+                + ", ".join(f"{f.name}=<your column>" for f in missing)))
+    problems = [p if p.layer != schema.kind or name == schema.kind else
+                Problem(name, p.code, p.message, p.ids, p.fix, p.fatal) for p in problems]
+    if problems:
+        raise SchemaError(problems)
+    # Columns that clash with a canonical name after renaming are kept under a suffixed name.
+    out = frame.copy()
+    clashes = {c for c in columns if c in renames.values() and c not in renames}
+    if clashes:
+        out = out.rename(columns={c: f"{c}_orig" for c in clashes})
+    out = out.rename(columns=renames)
+    bad: dict[str, list] = {}
+    id_values = out[schema.id_field] if schema.id_field in out else pd.Series(out.index, index=out.index)
+    for spec in schema.fields:
+        if spec.name not in out.columns:
+            continue
+        col = out[spec.name]
+        if spec.type == "date":
+            parsed = _parse_dates(col)
+            failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
+        elif spec.type in ("float", "int"):
+            parsed = pd.to_numeric(col.astype(str).str.replace(",", "").str.strip().replace({"": None, "None": None,
+                                                                                          "nan": None}),
+                                   errors="coerce") if col.dtype == object else pd.to_numeric(col, errors="coerce")
+            failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
+            parsed = parsed.astype("float64")
+        else:
+            parsed = col.where(col.isna(), col.astype(str).str.strip())
+            if spec.name == schema.id_field:
+                parsed = parsed.where(parsed != "", None)
+            failed = pd.Series(False, index=col.index)
+        if failed.any():
+            bad[spec.name] = list(id_values[failed])
+        out[spec.name] = parsed
+    info = {"field_map": renames, "bad_values": bad, "kind": schema.kind, "layer": name}
+    return out, info

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages the tests need, installed only when missing:
+#   qgis, python3-qgis, qgis-providers  real QGIS 3.22 for the plugin tests and qgis_process
+#   postgresql, postgis                 a real PostGIS server on localhost for the database tests
+#   chromium                            headless rendering of the HTML report
+#   python3-venv                        venvs from Debian's Python (which sees python3-qgis)
+set -euo pipefail
+need=()
+have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in python3-venv python3-qgis qgis qgis-providers postgresql postgresql-15-postgis-3 chromium xvfb; do
+  have "$pkg" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
