@@ -445,9 +445,12 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
             parsed = _parse_dates(col)
             failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
         elif spec.type in ("float", "int"):
-            parsed = pd.to_numeric(col.astype(str).str.replace(",", "").str.strip().replace({"": None, "None": None,
-                                                                                          "nan": None}),
-                                   errors="coerce") if col.dtype == object else pd.to_numeric(col, errors="coerce")
+            if pd.api.types.is_numeric_dtype(col):
+                parsed = pd.to_numeric(col, errors="coerce")
+            else:  # text, as bureaus type it: "1,200.5", " 35 ", "" (pandas 3 keeps it as str, older as object)
+                text = col.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                                              else str(v).replace(",", "").replace("，", "").strip() or None)
+                parsed = pd.to_numeric(text, errors="coerce")
             failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
             parsed = parsed.astype("float64")
         else:

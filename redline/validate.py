@@ -275,6 +275,9 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
                              + f". All were brought to {working.name}", fatal=False))
     out = {}
     for name, gdf in cleaned.items():
+        if gdf.attrs.get("redline", {}).get("prepared") and gdf.crs == working.crs:
+            out[name] = gdf
+            continue
         g = to_working(gdf, working)
         g.attrs["redline"] = {**gdf.attrs.get("redline", {}), "prepared": True, "working_crs": working.name}
         out[name] = g

@@ -83,6 +83,22 @@ def _dbf_text_sample(dbf: Path, limit: int = 1 << 20) -> tuple[int, bytes]:
     return ldid, b"\n".join(c for c in chunks if c)
 
 
+def _decodes(sample: bytes, encoding: str) -> str:
+    """The sample decoded chunk by chunk, or '' if any chunk is invalid.
+
+    DBF field names are cut at 10 bytes, often in the middle of a multi-byte character, so an
+    incomplete character at the end of a chunk is allowed (it is how the writer truncated it).
+    """
+    parts = []
+    for chunk in sample.split(b"\n"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            parts.append(decoder.decode(chunk, final=False))
+        except UnicodeDecodeError:
+            return ""
+    return "\n".join(parts)
+
+
 def detect_shapefile_encoding(path: str | Path, encoding: str | None = None) -> DetectedEncoding:
     """Decide the attribute encoding of a shapefile (see the module docstring for the order)."""
     if encoding:
@@ -104,16 +120,11 @@ def detect_shapefile_encoding(path: str | Path, encoding: str | None = None) -> 
         return DetectedEncoding(LDID[ldid], f"DBF language driver 0x{ldid:02X}")
     if not sample or sample.isascii():
         return DetectedEncoding("utf-8", "heuristic: attributes are plain ASCII")
-    try:
-        sample.decode("utf-8")
+    if _decodes(sample, "utf-8"):
         return DetectedEncoding("utf-8", "heuristic: attributes decode as UTF-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = sample.decode("gb18030")
+    text = _decodes(sample, "gb18030")
+    if text:
         cjk = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
         if cjk >= max(1, len([c for c in text if not c.isascii()]) // 2):
             return DetectedEncoding("gb18030", "heuristic: attributes decode as GBK with Chinese characters")
-    except UnicodeDecodeError:
-        pass
     return DetectedEncoding("latin-1", "heuristic: neither UTF-8 nor GBK; read as Latin-1 (override with encoding=)")

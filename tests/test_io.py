@@ -1,0 +1,104 @@
+"""Reading every kind of source, and writing results atomically, never over an input."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from shapely.geometry import box
+
+import redline
+
+
+@pytest.fixture
+def layer():
+    return gpd.GeoDataFrame({"合同编号": ["S1", "S2"], "签订日期": ["2019-01-01", "2019-02-01"], "出让价款": [120.0, 80.5]},
+                            geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs="EPSG:4547")
+
+
+@pytest.mark.parametrize("suffix", [".gpkg", ".geojson", ".shp", ".parquet", ".fgb"])
+def test_read_each_format_with_schema(tmp_path, layer, suffix):
+    path = tmp_path / f"supplies{suffix}"
+    if suffix == ".parquet":
+        layer.to_parquet(path)
+    elif suffix == ".shp":
+        layer.to_file(path, encoding="GBK")  # as bureaus export: 2 bytes a character fit the 10-byte field names
+    else:
+        layer.to_file(path)
+    gdf = redline.read_layer(path, schema="supplies").sort_values("supply_id")  # FlatGeobuf reorders spatially
+    assert list(gdf["supply_id"]) == ["S1", "S2"]
+    assert gdf["price_wan"].tolist() == [120.0, 80.5]
+    assert str(gdf["supply_date"].iloc[1].date()) == "2019-02-01"
+    assert gdf.crs.to_epsg() == 4547
+
+
+def test_multi_layer_geopackage_needs_a_layer_name(tmp_path, layer):
+    path = tmp_path / "bureau.gpkg"
+    layer.to_file(path, layer="供地")
+    layer.to_file(path, layer="other")
+    with pytest.raises(redline.RedlineIOError, match="several layers"):
+        redline.read_layer(path)
+    assert len(redline.read_layer(path, "供地")) == 2
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(redline.RedlineIOError, match="file not found"):
+        redline.read_layer(tmp_path / "nope.shp")
+
+
+def test_declared_crs_is_never_overridden(tmp_path, layer):
+    path = tmp_path / "a.gpkg"
+    layer.to_file(path)
+    with pytest.raises(redline.CRSError, match="declares"):
+        redline.read_layer(path, crs="EPSG:4490")
+
+
+def test_crs_assigned_when_missing(tmp_path, layer):
+    # a source without a CRS (e.g. a shapefile without .prj), given as a frame
+    bare = layer.set_crs(None, allow_override=True)
+    assert redline.read_layer(bare, crs="EPSG:4547").crs.to_epsg() == 4547
+
+
+def test_write_layers_several_layers_and_tables(tmp_path, layer):
+    out = tmp_path / "results.gpkg"
+    redline.write_layers({"findings": layer, "table": pd.DataFrame({"a": [1, 2], "说明": ["甲", "乙"]})}, out,
+                         metadata={"rules": "cn-national@2026.1"})
+    names = dict(pyogrio.list_layers(out))
+    assert names == {"findings": "MultiPolygon", "table": None, "redline_run": None}
+    back = pyogrio.read_dataframe(out, layer="table")
+    assert back["说明"].tolist() == ["甲", "乙"]
+    run = pyogrio.read_dataframe(out, layer="redline_run")
+    assert dict(zip(run["key"], run["value"], strict=True)) == {"rules": "cn-national@2026.1"}
+
+
+def test_write_is_atomic_old_result_survives_a_failure(tmp_path, layer):
+    out = tmp_path / "results.gpkg"
+    redline.write_layers({"findings": layer}, out)
+    before = out.read_bytes()
+    no_crs = layer.set_crs(None, allow_override=True)
+    with pytest.raises(redline.RedlineIOError, match="no CRS"):
+        redline.write_layers({"first": layer, "second": no_crs}, out)
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["results.gpkg"]  # no temporary left behind
+
+
+def test_never_writes_over_an_input(tmp_path, layer):
+    src = tmp_path / "input.gpkg"
+    layer.to_file(src)
+    with pytest.raises(redline.RedlineIOError, match="over an input"):
+        redline.write_layers({"x": layer}, src, inputs=[str(src)])
+
+
+def test_only_geopackage_destinations(tmp_path, layer):
+    with pytest.raises(redline.RedlineIOError, match=r"\.gpkg"):
+        redline.write_layers({"x": layer}, tmp_path / "out.shp")
+
+
+def test_empty_geometries_and_lists_are_writable(tmp_path, layer):
+    frame = layer.copy()
+    frame.loc[1, "geometry"] = box(0, 0, 0, 0).buffer(0)  # empty
+    frame["ids"] = [["a", "b"], []]
+    out = redline.write_layers({"x": frame}, tmp_path / "o.gpkg")
+    back = pyogrio.read_dataframe(out)
+    assert back.geometry.iloc[1] is None and back["ids"].tolist() == ['["a", "b"]', "[]"]

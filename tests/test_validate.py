@@ -1,0 +1,171 @@
+"""Bad input: a clear error naming layer, ids and fix; every feature either kept or listed as rejected."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
+
+import redline
+from redline.validate import prepare_layers, validate_layer
+
+BOWTIE = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])  # self-intersecting
+
+
+def approvals(geoms, ids=None, dates=None, crs="EPSG:4547"):
+    n = len(geoms)
+    return gpd.GeoDataFrame({
+        "批准文号": ids or [f"A{i}" for i in range(n)],
+        "批准日期": dates or ["2018-05-01"] * n,
+    }, geometry=geoms, crs=crs)
+
+
+def test_clean_layer_passes_untouched():
+    layer = approvals([box(0, 0, 10, 10), box(20, 0, 30, 10)])
+    before = layer.copy()
+    prepared = prepare_layers({"approvals": (layer, "approvals")})
+    assert list(prepared.layers["approvals"]["approval_id"]) == ["A0", "A1"]
+    assert prepared.rejected.empty and prepared.notes == []
+    pd.testing.assert_frame_equal(layer, before)  # input not modified
+
+
+def test_invalid_geometry_is_repaired_and_reported():
+    layer = approvals([BOWTIE, box(20, 0, 30, 10)])
+    prepared = prepare_layers({"approvals": (layer, "approvals")})
+    out = prepared.layers["approvals"]
+    assert out.geometry.is_valid.all()
+    assert out.geometry.iloc[0].area == pytest.approx(50.0)  # the two triangles of the bow-tie
+    (note,) = [p for p in prepared.notes if p.code == "repaired_geometry"]
+    assert note.ids == ("A0",) and "Self-intersection" in note.message
+    assert layer.geometry.iloc[0].equals(BOWTIE)  # input not modified
+
+
+def test_strict_mode_rejects_invalid_geometry():
+    layer = approvals([BOWTIE, box(20, 0, 30, 10)])
+    with pytest.raises(redline.GeometryError, match="A0"):
+        prepare_layers({"approvals": (layer, "approvals")}, strict=True)
+
+
+def test_empty_null_and_non_polygon_geometries_are_set_aside_with_reasons():
+    layer = approvals([box(0, 0, 10, 10), None, Polygon(), LineString([(0, 0), (1, 1)]), Point(3, 3),
+                       MultiPolygon([box(40, 0, 50, 10)])])
+    prepared = prepare_layers({"approvals": (layer, "approvals")})
+    assert list(prepared.layers["approvals"]["approval_id"]) == ["A0", "A5"]
+    rej = prepared.rejected.set_index("feature_id")
+    assert rej.loc["A1", "code"] == "null_geometry"
+    assert rej.loc["A2", "code"] == "empty_geometry"
+    assert rej.loc["A3", "code"] == rej.loc["A4", "code"] == "not_polygon"
+    assert (prepared.rejected["layer"] == "approvals").all()
+
+
+def test_duplicate_ids_are_fatal_and_named():
+    layer = approvals([box(0, 0, 1, 1)] * 4, ids=["A", "B", "B", "C"])
+    with pytest.raises(redline.ValidationError) as exc:
+        prepare_layers({"approvals": (layer, "approvals")})
+    (problem,) = exc.value.problems
+    assert problem.code == "duplicate_id" and problem.ids == ("B",) and problem.layer == "approvals"
+    assert "unique" in problem.fix
+
+
+def test_missing_ids_are_named_by_row():
+    layer = approvals([box(0, 0, 1, 1)] * 2, ids=["A", None])
+    prepared = prepare_layers({"approvals": (layer, "approvals")})
+    assert list(prepared.layers["approvals"]["approval_id"]) == ["A", "<row 2>"]
+    assert any(p.code == "missing_id" and p.ids == ("row 2",) for p in prepared.notes)
+
+
+def test_null_and_unparseable_required_dates_are_rejected():
+    layer = approvals([box(0, 0, 1, 1)] * 4, dates=["2018-05-01", None, "sometime", "2019年13月1日"])
+    prepared = prepare_layers({"approvals": (layer, "approvals")})
+    assert list(prepared.layers["approvals"]["approval_id"]) == ["A0"]
+    codes = dict(zip(prepared.rejected["feature_id"], prepared.rejected["code"], strict=True))
+    assert codes == {"A1": "missing_date", "A2": "bad_date", "A3": "bad_date"}
+
+
+def test_unparseable_optional_values_are_kept_and_reported():
+    layer = gpd.GeoDataFrame({"合同编号": ["S1", "S2"], "签订日期": ["2019-01-01", "2019-01-02"],
+                              "约定开工日期": ["2019-07-01", "下月"], "出让价款": ["1,200.5", "abc"]},
+                             geometry=[box(0, 0, 1, 1), box(2, 0, 3, 1)], crs="EPSG:4547")
+    prepared = prepare_layers({"supplies": (layer, "supplies")})
+    out = prepared.layers["supplies"]
+    assert list(out["supply_id"]) == ["S1", "S2"]
+    assert out["price_wan"].iloc[0] == pytest.approx(1200.5) and pd.isna(out["price_wan"].iloc[1])
+    assert pd.isna(out["agreed_start_date"].iloc[1])
+    codes = {(p.code, p.ids) for p in prepared.notes}
+    assert ("bad_date", ("S2",)) in codes and ("bad_float", ("S2",)) in codes
+
+
+def test_negative_amounts_are_rejected():
+    layer = gpd.GeoDataFrame({"合同编号": ["S1", "S2"], "签订日期": ["2019-01-01"] * 2, "出让价款": [100, -5]},
+                             geometry=[box(0, 0, 1, 1), box(2, 0, 3, 1)], crs="EPSG:4547")
+    prepared = prepare_layers({"supplies": (layer, "supplies")})
+    assert list(prepared.rejected["feature_id"]) == ["S2"]
+    assert "price_wan (出让价款(万元)) is negative" in prepared.rejected["reason"].iloc[0]
+
+
+def test_missing_fields_reported_together_with_what_was_found():
+    layer = gpd.GeoDataFrame({"编号X": ["1"], "日期X": ["2019-01-01"]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4547")
+    with pytest.raises(redline.SchemaError) as exc:
+        prepare_layers({"supplies": (layer, "supplies")})
+    text = str(exc.value)
+    assert "supply_id (合同编号" in text and "supply_date" in text and "The layer has: 编号X, 日期X" in text
+    # and the user's mapping fixes it
+    prepared = prepare_layers({"supplies": (layer, "supplies", {"supply_id": "编号X", "supply_date": "日期X"})})
+    assert list(prepared.layers["supplies"]["supply_id"]) == ["1"]
+
+
+def test_all_problems_of_all_layers_reported_at_once():
+    bad_ids = approvals([box(0, 0, 1, 1)] * 2, ids=["A", "A"])
+    no_crs = gpd.GeoDataFrame({"合同编号": ["S"], "签订日期": ["2019-01-01"]}, geometry=[box(0, 0, 1, 1)])
+    with pytest.raises(redline.ValidationError) as exc:
+        prepare_layers({"approvals": (bad_ids, "approvals"), "supplies": (no_crs, "supplies")})
+    assert {(p.layer, p.code) for p in exc.value.problems} == {("approvals", "duplicate_id"),
+                                                                ("supplies", "missing_crs")}
+    assert "2 problems found" in str(exc.value)
+
+
+def test_mixed_crs_brought_together_and_said():
+    a = approvals([box(500000, 3580000, 500100, 3580100)])
+    s = gpd.GeoDataFrame({"合同编号": ["S"], "签订日期": ["2019-01-01"]},
+                         geometry=[box(500000, 3580000, 500050, 3580100)], crs="EPSG:4547").to_crs("EPSG:4490")
+    prepared = prepare_layers({"approvals": (a, "approvals"), "supplies": (s, "supplies")})
+    assert prepared.layers["supplies"].crs == prepared.layers["approvals"].crs
+    assert any(p.code == "mixed_crs" for p in prepared.notes)
+    assert prepared.layers["supplies"].area.iloc[0] == pytest.approx(5000, rel=1e-6)
+
+
+def test_errors_subclass_value_error():
+    assert issubclass(redline.SchemaError, ValueError) and issubclass(redline.CRSError, redline.RedlineError)
+    assert issubclass(redline.RedlineIOError, OSError)
+
+
+def test_prepared_layers_pass_through_cheaply():
+    prepared = prepare_layers({"approvals": (approvals([box(0, 0, 1, 1)]), "approvals")})
+    again = prepare_layers({"approvals": (prepared.layers["approvals"], "approvals")})
+    assert again.layers["approvals"] is prepared.layers["approvals"]
+
+
+GEOMS = st.sampled_from(["ok", "bowtie", "none", "empty", "line", "point", "collapsed"])
+
+
+def _geom(kind, i):
+    x = i * 20
+    return {"ok": box(x, 0, x + 10, 10), "bowtie": Polygon([(x, 0), (x + 10, 10), (x + 10, 0), (x, 10)]),
+            "none": None, "empty": Polygon(), "line": LineString([(x, 0), (x + 1, 1)]), "point": Point(x, 0),
+            "collapsed": Polygon([(x, 0), (x + 5, 0), (x + 10, 0)])}[kind]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kinds=st.lists(GEOMS, min_size=1, max_size=12),
+       dates=st.lists(st.sampled_from(["2018-01-01", None, "bad", "2018/2/3"]), min_size=12, max_size=12))
+def test_no_feature_silently_disappears(kinds, dates):
+    layer = approvals([_geom(k, i) for i, k in enumerate(kinds)], dates=dates[:len(kinds)])
+    clean, rejected, problems = validate_layer(layer, "approvals")
+    kept, set_aside = set(clean["approval_id"]), set(rejected["feature_id"])
+    assert kept.isdisjoint(set_aside)
+    assert kept | set_aside == set(layer["批准文号"])
+    assert clean.geometry.is_valid.all() and not clean.geometry.is_empty.any()
+    assert not any(p.fatal for p in problems)
