@@ -340,6 +340,8 @@ def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, work
 
     GDAL reads and numpy release the GIL, so threads share the work with the least memory.
     """
+    windows = list(windows)
+    workers = min(workers, len(windows))
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
         if workers <= 1:
             for w in windows:

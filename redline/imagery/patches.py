@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from ._label import label, union_find
 from ._raster import DEFAULT_BLOCK, Align, RasterPair, as_class_list, class_index, default_workers, map_blocks
 
 __all__ = ["PATCH_COLUMNS", "change_patches"]
+
+_POLYGONIZE_LOCK = threading.Lock()
 
 #: the columns of :func:`change_patches`' result, in order (then ``geometry``)
 PATCH_COLUMNS = ("patch_id", "from_class", "to_class", "pixels", "area_m2", "area_mu", "below_min_area",
@@ -41,7 +44,7 @@ class _Block:
     left: np.ndarray
     right: np.ndarray
     piece_labels: np.ndarray  # local label of each polygon piece
-    pieces: np.ndarray        # shapely polygons, in the raster's pixel coordinates (col, -row)
+    pieces: np.ndarray        # shapely polygons, in pixel coordinates (col + 1, -row - 1)
 
 
 def change_patches(before, after, *, from_classes, to_classes, min_area_m2: float | None = None,
@@ -169,11 +172,15 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
             _, firsts = np.unique(lv, return_index=True)
             first = (rr[firsts].astype(np.int64) + window.row_off) * width + cc[firsts] + window.col_off
             labels, pieces = [], []
-            for geom, value in rasterio.features.shapes(
-                    lab, mask=changed, connectivity=4,
-                    transform=Affine(1, 0, window.col_off, 0, -1, -window.row_off)):
-                labels.append(int(value))
-                pieces.append(shape(geom))
+            # pieces are traced in pixel coordinates (col + 1, -row - 1): integers, so exact whatever the
+            # block, and never the (flipped) identity that rasterio warns about. rasterio.features.shapes
+            # holds the GIL and toggles the process-wide warning filters, so one thread at a time.
+            with _POLYGONIZE_LOCK:
+                for geom, value in rasterio.features.shapes(
+                        lab, mask=changed, connectivity=4,
+                        transform=Affine(1, 0, window.col_off + 1, 0, -1, -window.row_off - 1)):
+                    labels.append(int(value))
+                    pieces.append(shape(geom))
             return _Block(n, pixels, area, from_counts.reshape(n, -1), to_counts.reshape(n, -1), first,
                           lab[0].copy(), lab[-1].copy(), lab[:, 0].copy(), lab[:, -1].copy(),
                           np.asarray(labels, np.int32), np.asarray(pieces, dtype=object))
@@ -186,10 +193,11 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
     geoms = frame.pop("geometry").to_numpy()
     if len(geoms):
         a, b, c, d, e, f = tuple(transform)[:6]
-        # pieces are traced in (col, -row): integer, so exact whatever the block (and never the
-        # identity transform, which GDAL would call "not georeferenced")
-        geoms = shapely.transform(geoms, lambda xy: np.column_stack([a * xy[:, 0] - b * xy[:, 1] + c,
-                                                                     d * xy[:, 0] - e * xy[:, 1] + f]))
+        def to_crs(xy):  # pixel corner (col, row) = (x - 1, -y - 1)
+            col, row = xy[:, 0] - 1.0, -xy[:, 1] - 1.0
+            return np.column_stack([a * col + b * row + c, d * col + e * row + f])
+
+        geoms = shapely.transform(geoms, to_crs)
     frame["area_mu"] = frame["area_m2"] / M2_PER_MU
     frame["below_min_area"] = frame["area_m2"] < min_area_m2
     frame["min_area_rule"] = rule
