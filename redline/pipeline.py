@@ -195,7 +195,15 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
 
 
 def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger: bool = True) -> dict[str, str]:
-    """Write a run's GeoPackage and ledger into folder ``out``; returns the paths."""
+    """Write a run's GeoPackage and ledger into folder ``out``; returns the paths.
+
+    ``out`` may also be a PostGIS URL (``postgresql://...?schema=results``): the layers, ``rejected`` and
+    ``redline_run`` are written there in one transaction (no ledger: there is no folder to put it in)."""
+    if isinstance(out, str) and out.startswith(("postgresql://", "postgres://", "PG:")):
+        layers = dict(result.outputs)
+        layers["rejected"] = result.rejected
+        result.paths["postgis"] = write_layers(layers, out, inputs=inputs, metadata=result.metadata())
+        return result.paths
     out = Path(os.fspath(out))
     out.mkdir(parents=True, exist_ok=True)
     layers = dict(result.outputs)
