@@ -156,9 +156,9 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
                               area_method)
         columns[ids_col] = ids
         columns[f"{stem}_m2"] = area
-    for key, val in columns.items():
-        out[key] = val
-    for stem in ("approved", "supplied", "farmland"):
+    for _, _, ids_col, stem in _LAYERS:
+        out[ids_col] = columns[ids_col]
+        out[f"{stem}_m2"] = columns[f"{stem}_m2"]
         out[f"{stem}_mu"] = out[f"{stem}_m2"] / M2_PER_MU
 
     ratio = float(rules.value("imagery.min_overlap_ratio"))
