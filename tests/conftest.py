@@ -1,4 +1,6 @@
-"""Shared fixtures: small hand-made layers whose right answers can be checked on paper."""
+"""Shared fixtures and the CI rule: what the tests need is installed by ./run test, so under CI a test
+that needs QGIS, PostGIS or Chromium may not skip — a skip there is a missing install step, reported
+as a failure."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import pytest
 
 HERE = Path(__file__).parent
 DATA = HERE / "data"
+NEEDS_SYSTEM = ("qgis", "postgis", "chromium")
 
 
 @pytest.fixture
@@ -16,7 +19,15 @@ def data_dir() -> Path:
     return DATA
 
 
-def pytest_collection_modifyitems(config, items):
-    # No silent skips in CI: what CI needs is installed by ./run test, so a missing tool is a failure there.
-    if os.environ.get("CI"):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if not os.environ.get("CI") or not report.skipped:
         return
+    needed = [m for m in NEEDS_SYSTEM if item.get_closest_marker(m)]
+    if needed:
+        report.outcome = "failed"
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.longrepr = (f"under CI this test must run: it needs {', '.join(needed)}, which ./run test installs "
+                           f"(scripts/install-system-deps.sh); it skipped: {reason}")
