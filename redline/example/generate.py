@@ -1,0 +1,1098 @@
+"""Generate the example county: 息县 (Xi County, Henan) with every finding redline can make planted in it.
+
+No public Chinese approval, supply or basic-farmland data exists, so redline ships a generated county
+on the real outline of 息县 (see :mod:`redline.example._outline`). Everything is deterministic for a
+given seed (one ``numpy.random.Generator``) and built with shapely 2 only; the county takes a few
+seconds. Layers are in EPSG:4547 (CGCS2000 3-degree Gauss-Kruger, central meridian 114E) and carry the
+Chinese field names a bureau's data would have; :func:`redline.schema.apply_schema` maps them all.
+
+Layers (GeoPackage table names) and their fields
+-------------------------------------------------
+``county``          行政区代码, 名称
+``admin``           行政区代码, 名称, 级别                                   (乡镇 townships)
+``landuse``         BSM, DLBM, DLMC, TBMJ, QSDWMC, ZLDWMC, CZCSXM, SJNF      (三调 DLTB style, TD/T 1055-2019 codes)
+``farmland``        图斑编号, DLBM, 质量等别, TBMJ, 所在区县, 行政区代码       (永久基本农田)
+``growth_boundary`` 边界编号, 名称, 分区类型                                  (城镇开发边界)
+``eco_redline``     红线编号, 名称, 生态功能类型                              (生态保护红线)
+``approvals``       批准文号, 批准日期, 批次名称, 批准机关, 规划用途, 批准面积, 所在区县, 行政区代码, 所在乡镇
+``supplies``        合同编号, 签订日期, 供地方式, 土地用途, 受让人, 项目名称, 行业分类, 园区, 出让面积, 出让价款 (万元),
+                    约定交地日期, 约定缴款日期, 约定开工日期, 约定竣工日期, 实际交地日期, 实际缴款日期, 实际开工日期,
+                    实际竣工日期, 停工日期, 总投资 (万元), 已投资 (万元), 延期原因, 容积率下限, 容积率上限, 所在区县,
+                    行政区代码
+``buildings``       建筑物编号, 层数, 建筑面积, 层高, 建筑高度, 建筑类型, 建成日期
+``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元), 所在区县
+``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
+
+Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
+The ``planted`` table lists every deliberately planted case with the finding it must produce as of
+:data:`EXAMPLE_AS_OF` (2026-06-30); ``expected_finding`` values are listed in :data:`FINDINGS`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.geometry import Point, box
+
+from ..area import geodesic_area
+from ._outline import ADCODE, CRS, NAME, load_outline, seat_point
+
+EXAMPLE_AS_OF = dt.date(2026, 6, 30)
+DEFAULT_SEED = 20260630
+SURVEY_YEAR = 2023
+
+#: every ``expected_finding`` value the planted table uses, by topic
+FINDINGS = {
+    "approved_not_supplied": ("fully_supplied", "partly_supplied", "not_supplied", "old_unsupplied",
+                              "unsupplied_sliver", "overlapping_supplies", "supply_outside_approvals"),
+    "idle": ("not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress", "completed", "exempt"),
+    "underused": ("underused_far", "underused_building_coefficient", "underused_investment", "underused_output",
+                  "storey_over_8m_counts_twice", "compliant"),
+    "alerts": ("alert_warning", "alert_overdue", "alert_escalated"),
+    "conflicts": ("farmland_growth", "farmland_eco", "growth_eco", "farmland_growth_sliver", "farmland_eco_sliver",
+                  "growth_eco_sliver"),
+    "intensity": ("intensity_above_warning", "intensity_below_warning", "not_construction_code",
+                  "construction_code"),
+    "imagery": ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland"),
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# land-use codes (三调 working classification, TD/T 1055-2019 appendix A, extending GB/T 21010-2017)
+LANDUSE_NAMES = {
+    "0101": "水田", "0102": "水浇地", "0103": "旱地", "0201": "果园", "0301": "乔木林地", "0307": "其他林地",
+    "0404": "其他草地", "05H1": "商业服务业设施用地", "0508": "物流仓储用地", "0601": "工业用地", "0602": "采矿用地",
+    "0701": "城镇住宅用地", "0702": "农村宅基地", "08H1": "机关团体新闻出版用地", "08H2": "科教文卫用地",
+    "0809": "公用设施用地", "0810": "公园与绿地", "09": "特殊用地", "1003": "公路用地", "1004": "城镇村道路用地",
+    "1006": "农村道路", "1101": "河流水面", "1104": "坑塘水面", "1107": "沟渠", "1202": "设施农用地", "1203": "田坎",
+}
+CONSTRUCTION_CODES = frozenset({"05H1", "0508", "0601", "0602", "0701", "0702", "08H1", "08H2", "0809", "0810", "09",
+                                "1003", "1004"})
+#: raster classes of the two-date land-cover rasters
+RASTER_CLASSES = {1: "cultivated 耕地", 2: "forest/grass 林草地", 3: "construction 建设用地", 4: "water 水域",
+                  5: "other 其他"}
+
+
+def raster_class(code: str) -> int:
+    """The land-cover raster class of a 三调 code (see :data:`RASTER_CLASSES`)."""
+    if code in CONSTRUCTION_CODES:
+        return 3
+    if code[:2] == "01" or code == "1203":
+        return 1
+    if code[:2] in ("02", "03", "04"):
+        return 2
+    if code in ("1101", "1104", "1107"):
+        return 4
+    return 5
+
+
+_URBAN = (["0701", "05H1", "08H1", "08H2", "0809", "0810", "1004", "0601", "0101", "1104"],
+          [0.34, 0.16, 0.05, 0.09, 0.04, 0.05, 0.10, 0.05, 0.08, 0.04])
+_FRINGE = (["0601", "0701", "05H1", "0508", "1004", "0101", "0103", "1104", "0702"],
+           [0.22, 0.10, 0.05, 0.05, 0.04, 0.34, 0.10, 0.04, 0.06])
+_RURAL = (["0101", "0103", "0102", "0301", "0307", "0404", "1202", "1203", "0201", "0702", "0602", "09", "1104"],
+          [0.56, 0.15, 0.06, 0.05, 0.02, 0.03, 0.03, 0.02, 0.02, 0.03, 0.005, 0.005, 0.03])
+
+TOWNSHIPS = [("城关镇", "100", "镇"), ("包信镇", "101", "镇"), ("夏庄镇", "102", "镇"), ("东岳镇", "103", "镇"),
+             ("项店镇", "104", "镇"), ("小茴店镇", "105", "镇"), ("曹黄林镇", "106", "镇"), ("张陶乡", "200", "乡"),
+             ("白土店乡", "201", "乡"), ("岗李店乡", "202", "乡"), ("长陵乡", "203", "乡"), ("路口乡", "204", "乡")]
+INDUSTRIES = ["13", "17", "18", "26", "30", "33", "36", "39"]
+HOLDERS = ["息县{}实业有限公司", "河南{}科技有限公司", "信阳{}制造有限公司", "息县{}置业有限公司", "河南{}食品有限公司",
+           "息县{}纺织有限公司", "信阳{}新材料有限公司", "河南{}机械有限公司"]
+HOLDER_WORDS = ["淮河", "弘润", "鑫源", "豫南", "兴业", "华康", "恒达", "金谷", "瑞丰", "东方", "利民", "新城", "嘉禾",
+                "永盛", "天润", "中原", "福瑞", "宏图", "润泽", "安泰"]
+
+
+def _d(date: dt.date | None):
+    return None if date is None else date.isoformat()
+
+
+def _days(n) -> dt.timedelta:
+    return dt.timedelta(days=int(n))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# geometry helpers
+def _random_points_in(rng, geom, n, *, xy_sampler=None):
+    """n points inside geom (rejection sampling; deterministic for the generator's state)."""
+    minx, miny, maxx, maxy = geom.bounds
+    out = []
+    shapely.prepare(geom)
+    while sum(len(o) for o in out) < n:
+        if xy_sampler is None:
+            x = rng.uniform(minx, maxx, 4 * n)
+            y = rng.uniform(miny, maxy, 4 * n)
+        else:
+            x, y = xy_sampler(4 * n)
+        keep = shapely.contains_xy(geom, x, y)
+        out.append(np.column_stack([x[keep], y[keep]]))
+    return np.concatenate(out)[:n]
+
+
+def _voronoi(points, envelope):
+    cells = shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=envelope, ordered=True)
+    return np.asarray(shapely.get_parts(cells))
+
+
+def _wobbly_ring(rng, centre, radius, n_vertices, *, amplitude=0.15, harmonics=6, jitter=0.0):
+    """A smooth random closed polygon around ``centre`` (radius varying with angle)."""
+    t = np.linspace(0, 2 * np.pi, n_vertices, endpoint=False)
+    r = np.ones_like(t)
+    for k in range(2, 2 + harmonics):
+        r += amplitude / k * rng.normal() * np.sin(k * t + rng.uniform(0, 2 * np.pi))
+    if jitter:
+        r += rng.normal(0, jitter, len(t))
+    x = centre[0] + radius * r * np.cos(t)
+    y = centre[1] + radius * r * np.sin(t)
+    return shapely.make_valid(shapely.Polygon(np.column_stack([x, y])))
+
+
+def _meander(rng, x0, x1, y, amplitude, step=2000.0):
+    xs = np.arange(x0, x1 + step, step)
+    ys = y + np.cumsum(rng.normal(0, amplitude / 3, len(xs)))
+    ys = y + (ys - ys.mean())
+    # smooth with a short moving average and densify
+    ys = np.convolve(np.pad(ys, 2, mode="edge"), np.ones(5) / 5, mode="valid")
+    fine = np.linspace(xs[0], xs[-1], len(xs) * 8)
+    return shapely.LineString(np.column_stack([fine, np.interp(fine, xs, ys)]))
+
+
+def _polygonal(geom):
+    """Only the polygonal part of a geometry (make_valid/intersection can leave lines and points)."""
+    if geom is None or geom.is_empty:
+        return shapely.Polygon()
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _explode(geoms, *attrs):
+    """Split multi-part geometries into polygons, repeating attribute arrays; drops empty pieces."""
+    geoms = np.asarray([_polygonal(g) for g in geoms], dtype=object)
+    parts, idx = shapely.get_parts(geoms, return_index=True)
+    keep = ~shapely.is_empty(parts) & (shapely.area(parts) > 0.01)
+    parts, idx = parts[keep], idx[keep]
+    return (parts, *[np.asarray(a, dtype=object)[idx] for a in attrs])
+
+
+def _square(p, half):
+    return box(p.x - half, p.y - half, p.x + half, p.y + half)
+
+
+def _ribbon(area, near, half, width):
+    """A ``width``-wide strip inside ``area`` along its boundary, ``2*half`` long around point ``near``."""
+    strip = shapely.intersection(area, shapely.buffer(area.boundary, width, cap_style="flat"))
+    return _polygonal(shapely.intersection(strip, _square(near, half)))
+
+
+def _ellipsoidal_area(geoms):
+    return np.round(geodesic_area(np.asarray(geoms, dtype=object), CRS), 2)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+class _County:
+    """Builds the layers step by step; ``planted`` collects the planted cases."""
+
+    def __init__(self, seed: int = DEFAULT_SEED, scale: float = 1.0) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.scale = float(scale)
+        self.outline = load_outline()
+        shapely.prepare(self.outline)
+        self.seat = seat_point()
+        self.planted: list[dict] = []
+
+    def plant(self, case, layer, feature_id, expected, note="", where=None):
+        if where is None:
+            x = y = None
+        else:
+            c = where if where.geom_type == "Point" else where.representative_point()
+            x, y = round(c.x, 2), round(c.y, 2)
+        self.planted.append({"case": case, "layer": layer, "feature_id": str(feature_id), "expected_finding": expected,
+                             "note": note, "x": x, "y": y})
+
+    # -- townships ---------------------------------------------------------------------------------------------
+    def townships(self):
+        rng = self.rng
+        seat_town = shapely.intersection(_wobbly_ring(rng, (self.seat.x, self.seat.y), 4600, 96, amplitude=0.2),
+                                         self.outline)
+        rest = shapely.difference(self.outline, seat_town)
+        cand = _random_points_in(rng, rest.buffer(-3000), 3000)
+        chosen = [cand[0]]
+        dist = np.hypot(cand[:, 0] - cand[0, 0], cand[:, 1] - cand[0, 1])
+        dist = np.minimum(dist, np.hypot(cand[:, 0] - self.seat.x, cand[:, 1] - self.seat.y))
+        for _ in range(len(TOWNSHIPS) - 2):  # farthest-point sampling: townships of similar size
+            k = int(np.argmax(dist))
+            chosen.append(cand[k])
+            dist = np.minimum(dist, np.hypot(cand[:, 0] - cand[k, 0], cand[:, 1] - cand[k, 1]))
+        cells = _voronoi(np.array(chosen), self.outline.envelope.buffer(5000))
+        geoms = [seat_town] + [_polygonal(shapely.make_valid(shapely.intersection(c, rest))) for c in cells]
+        self.town_geoms = np.asarray(geoms, dtype=object)
+        self.town_tree = shapely.STRtree(self.town_geoms)
+        names = [t[0] for t in TOWNSHIPS]
+        codes = [f"{ADCODE}{t[1]}" for t in TOWNSHIPS]
+        self.town_names, self.town_codes = names, codes
+        self.admin = gpd.GeoDataFrame({"行政区代码": codes, "名称": names, "级别": [t[2] for t in TOWNSHIPS]},
+                                      geometry=list(self.town_geoms), crs=CRS)
+
+    def town_of(self, geoms):
+        """Index of the township holding each geometry's representative point."""
+        pts = shapely.point_on_surface(np.asarray(geoms, dtype=object))
+        pairs = self.town_tree.query(pts, predicate="within")
+        out = np.zeros(len(pts), dtype=int)
+        out[pairs[0]] = pairs[1]
+        return out
+
+    # -- three control lines -----------------------------------------------------------------------------------
+    def lines(self):
+        rng, s = self.rng, self.seat
+        minx, miny, maxx, maxy = self.outline.bounds
+        self.river_line = _meander(rng, minx - 3000, maxx + 3000, s.y - 1700, 1500)
+        # keep the river 1.2-2.2 km south of the seat where it passes the town
+        y_at = np.interp(s.x, *np.asarray(self.river_line.coords).T)
+        self.river_line = shapely.affinity.translate(self.river_line, 0, (s.y - 1700) - y_at)
+        self.river = _polygonal(shapely.intersection(self.river_line.buffer(180, cap_style="flat"), self.outline))
+        # growth boundaries: the seat (thousands of vertices), an industrial park, 包信镇
+        gb_main = shapely.intersection(_wobbly_ring(rng, (s.x, s.y + 500), 3300, 3600, amplitude=0.18, jitter=0.004),
+                                       self.outline)
+        self.park_centre = Point(s.x + 6800, s.y + 900)
+        gb_park = _wobbly_ring(rng, (self.park_centre.x, self.park_centre.y), 1400, 720, amplitude=0.1)
+        baoxin = shapely.point_on_surface(self.town_geoms[1])
+        gb_town = _wobbly_ring(rng, (baoxin.x, baoxin.y), 800, 240, amplitude=0.12)
+        gb_geoms = [_polygonal(shapely.make_valid(g)) for g in (gb_main, gb_park, gb_town)]
+        self.gb_geoms = gb_geoms
+        self.gb_all = shapely.union_all(gb_geoms)
+        # ecological red line: the 淮河 wetland band, minus the growth boundaries, plus planted conflicts
+        eco_band = _polygonal(shapely.intersection(self.river_line.buffer(650, cap_style="flat"), self.outline))
+        eco_main = shapely.difference(eco_band, self.gb_all)
+        edge = _polygonal(shapely.intersection(gb_main, eco_band)).boundary.intersection(gb_main.boundary)
+        edge = shapely.line_merge(edge) if edge.geom_type == "MultiLineString" else edge
+        p_real = edge.interpolate(0.3, normalized=True)
+        p_sliver = edge.interpolate(0.75, normalized=True)
+        overlap = _polygonal(shapely.intersection(shapely.intersection(_square(p_real, 120), gb_main), eco_band))
+        sliver = _polygonal(shapely.intersection(_ribbon(gb_main, p_sliver, 12, 0.4), eco_band))
+        eco = shapely.union_all([eco_main, overlap, sliver])
+        parts = [p for p in shapely.get_parts(eco) if p.area > 1e4]
+        forest_c = _random_points_in(rng, shapely.difference(self.outline.buffer(-4000), eco_band.buffer(4000)
+                                                             ).difference(self.gb_all.buffer(3000)), 1)[0]
+        forest = shapely.intersection(_wobbly_ring(rng, tuple(forest_c), 1500, 180, amplitude=0.2), self.outline)
+        eco_geoms = parts + [forest]
+        n_river = len(parts)
+        ids = [f"411528-STHX-{k + 1:03d}" for k in range(len(eco_geoms))]
+        self.eco = gpd.GeoDataFrame({
+            "红线编号": ids,
+            "名称": [f"淮河湿地生态保护红线({k + 1})" for k in range(n_river)] + ["息县森林水源涵养区"],
+            "生态功能类型": ["水源涵养、生物多样性维护"] * n_river + ["水源涵养"]}, geometry=eco_geoms, crs=CRS)
+        self.eco_all = shapely.union_all(eco_geoms)
+        gb_ids = ["411528-KFBJ-01", "411528-KFBJ-02", "411528-KFBJ-03"]
+        self.gb = gpd.GeoDataFrame({"边界编号": gb_ids, "名称": ["息县中心城区城镇开发边界", "息县产业集聚区城镇开发边界",
+                                                          "包信镇城镇开发边界"],
+                                    "分区类型": ["城镇集中建设区"] * 3}, geometry=gb_geoms, crs=CRS)
+        hit = [i for i, g in enumerate(eco_geoms) if g.intersects(overlap)]
+        self.plant("growth_eco", "growth_boundary", gb_ids[0], "growth_eco",
+                   f"城镇开发边界 overlaps 生态保护红线 {ids[hit[0]] if hit else ''} by about {overlap.area:.0f} m2",
+                   overlap)
+        self.plant("growth_eco_sliver", "growth_boundary", gb_ids[0], "growth_eco_sliver",
+                   f"a 0.4 m wide ribbon ({sliver.area:.1f} m2) of 生态保护红线 inside the 开发边界: digitising sliver",
+                   sliver)
+
+    # -- land use ----------------------------------------------------------------------------------------------
+    def landuse(self):
+        rng, s, outline = self.rng, self.seat, self.outline
+        n_rural = max(200, int(2000 * self.scale))
+        n_urban = max(60, int(650 * self.scale))
+        rural = _random_points_in(rng, outline, n_rural)
+        urban = _random_points_in(rng, outline, n_urban, xy_sampler=lambda n: (rng.normal(s.x, 1900, n),
+                                                                                 rng.normal(s.y + 300, 1900, n)))
+        pts = np.concatenate([rural, urban])
+        cells = shapely.intersection(_voronoi(pts, outline.envelope.buffer(5000)), outline)
+        d = np.hypot(pts[:, 0] - s.x, pts[:, 1] - s.y)
+        park_d = np.hypot(pts[:, 0] - self.park_centre.x, pts[:, 1] - self.park_centre.y)
+        codes = np.empty(len(pts), dtype=object)
+        for mask, (choices, p) in ((d < 2600, _URBAN), ((d >= 2600) & ((d < 5200) | (park_d < 1600)), _FRINGE),
+                                   ((d >= 5200) & (park_d >= 1600), _RURAL)):
+            p = np.asarray(p) / np.sum(p)
+            codes[mask] = rng.choice(choices, size=int(mask.sum()), p=p)
+        # linear features and small patches carved out of the cells, in priority order
+        minx, miny, maxx, maxy = outline.bounds
+        highways = [shapely.LineString([(s.x - 30000, s.y - 9000), (s.x + 30000, s.y + 9000)]),
+                    shapely.LineString([(s.x - 4000, miny - 1000), (s.x + 2000, maxy + 1000)])]
+        roads = [shapely.LineString([(rng.uniform(minx, maxx), miny), (rng.uniform(minx, maxx), maxy)])
+                 for _ in range(5)] + [shapely.LineString([(minx, rng.uniform(miny, maxy)), (maxx, rng.uniform(miny, maxy))])
+                                       for _ in range(5)]
+        ditches = [shapely.LineString([(rng.uniform(minx, maxx), miny), (rng.uniform(minx, maxx), maxy)])
+                   for _ in range(4)] + [shapely.LineString([(minx, rng.uniform(miny, maxy)), (maxx, rng.uniform(miny, maxy))])
+                                         for _ in range(3)]
+        far = shapely.difference(outline, Point(s.x, s.y).buffer(5200))
+        n_vil = max(40, int(380 * self.scale))
+        vil_pts = _random_points_in(rng, far, n_vil)
+        villages = shapely.buffer(shapely.points(vil_pts), rng.uniform(120, 300, n_vil), quad_segs=3)
+        n_pond = max(20, int(220 * self.scale))
+        pond_pts = _random_points_in(rng, far, n_pond)
+        ponds = shapely.buffer(shapely.points(pond_pts), rng.uniform(25, 90, n_pond), quad_segs=4)
+        layers = [("1101", self.river), ("1003", shapely.union_all([h.buffer(20, cap_style="flat") for h in highways])),
+                  ("1107", shapely.union_all([dl.buffer(5, cap_style="flat") for dl in ditches])),
+                  ("1006", shapely.union_all([r.buffer(3, cap_style="flat") for r in roads])),
+                  ("1104", shapely.union_all(ponds)), ("0702", shapely.union_all(villages))]
+        taken = shapely.Polygon()
+        geoms, cds = [], []
+        for code, g in layers:
+            piece = _polygonal(shapely.intersection(shapely.difference(g, taken), outline))
+            taken = shapely.union(taken, piece)
+            geoms.append(piece)
+            cds.append(code)
+        shapely.prepare(taken)
+        tree = shapely.STRtree(cells)
+        hit = np.unique(tree.query(taken, predicate="intersects"))
+        cells = cells.copy()
+        cells[hit] = shapely.difference(cells[hit], taken)
+        all_geoms = np.concatenate([cells, np.asarray(geoms, dtype=object)])
+        all_codes = np.concatenate([codes, np.asarray(cds, dtype=object)])
+        # cut by township
+        li, ti = self.town_tree.query(all_geoms, predicate="intersects")
+        pieces = shapely.intersection(all_geoms[li], self.town_geoms[ti])
+        parts, pcode, ptown = _explode(pieces, all_codes[li], ti)
+        area = _ellipsoidal_area(parts)
+        keep = area >= 1.0
+        parts, pcode, ptown, area = parts[keep], pcode[keep], ptown[keep].astype(int), area[keep]
+        order = np.lexsort((shapely.get_coordinates(shapely.centroid(parts))[:, 0], ptown))
+        parts, pcode, ptown, area = parts[order], pcode[order], ptown[order], area[order]
+        n = len(parts)
+        seat_dist = shapely.distance(parts, self.seat)
+        cz = np.where([c in CONSTRUCTION_CODES and c not in ("1003",) for c in pcode],
+                      np.where(seat_dist < 5200, "202", "203"), "")
+        cz = np.where(pcode == "0602", "204", cz)
+        town_names = np.asarray(self.town_names, dtype=object)[ptown]
+        villages_names = [f"{t}{['东', '西', '南', '北', '中'][k % 5]}{['村', '社区'][int(seat_dist[k] < 5200)]}"
+                          for k, t in enumerate(town_names)]
+        self.landuse_gdf = gpd.GeoDataFrame({
+            "BSM": [f"{ADCODE}{SURVEY_YEAR}{k + 1:08d}" for k in range(n)],
+            "DLBM": pcode.astype(str),
+            "DLMC": [LANDUSE_NAMES[c] for c in pcode],
+            "TBMJ": area,
+            "QSDWMC": [v + ("股份经济合作社" if not c.startswith("0") or c in ("0101", "0102", "0103") else "")
+                       for v, c in zip(villages_names, pcode, strict=True)],
+            "ZLDWMC": villages_names,
+            "CZCSXM": cz,
+            "SJNF": np.full(n, SURVEY_YEAR, dtype=np.int64),
+        }, geometry=list(parts), crs=CRS)
+        # name one patch of each tricky code and of one construction code
+        for code in ("1006", "1104", "1107", "1202", "1203"):
+            rows = np.flatnonzero(pcode == code)
+            if len(rows):
+                k = rows[np.argmax(area[rows])]
+                self.plant(f"code_{code}", "landuse", self.landuse_gdf["BSM"].iat[k], "not_construction_code",
+                           f"DLBM {code} {LANDUSE_NAMES[code]} is agricultural land, not construction land "
+                           "(TD/T 1055-2019)", parts[k])
+        for code in ("0702", "1003"):
+            rows = np.flatnonzero(pcode == code)
+            k = rows[np.argmax(area[rows])]
+            self.plant(f"code_{code}", "landuse", self.landuse_gdf["BSM"].iat[k], "construction_code",
+                       f"DLBM {code} {LANDUSE_NAMES[code]} is construction land", parts[k])
+
+    def intensity_cases(self):
+        lu = self.landuse_gdf
+        cons = lu["DLBM"].isin(CONSTRUCTION_CODES).to_numpy()
+        town = self.town_of(lu.geometry.values)
+        totals = np.bincount(town, weights=lu["TBMJ"].to_numpy(), minlength=len(self.town_names))
+        built = np.bincount(town, weights=lu["TBMJ"].to_numpy() * cons, minlength=len(self.town_names))
+        ratio = built / np.where(totals > 0, totals, 1)
+        self.intensity = ratio
+        k_hi = int(np.argmax(ratio))
+        k_lo = int(np.argmin(ratio))
+        self.plant("intensity_high", "admin", self.town_codes[k_hi], "intensity_above_warning",
+                   f"{self.town_names[k_hi]}: construction land {ratio[k_hi]:.1%} of the township (county seat)")
+        self.plant("intensity_low", "admin", self.town_codes[k_lo], "intensity_below_warning",
+                   f"{self.town_names[k_lo]}: construction land {ratio[k_lo]:.1%} of the township")
+
+    # -- approvals and supplies --------------------------------------------------------------------------------
+    def grid(self):
+        """Candidate 250 m cells for approvals: inside a growth boundary, clear of the river and red line."""
+        size = 250.0
+        minx, miny, maxx, maxy = self.gb_all.bounds
+        xs = np.arange(minx, maxx, size)
+        ys = np.arange(miny, maxy, size)
+        gx, gy = np.meshgrid(xs, ys)
+        cells = shapely.box(gx.ravel(), gy.ravel(), gx.ravel() + size, gy.ravel() + size)
+        keep_zone = shapely.difference(self.gb_all, shapely.union(self.eco_all, self.river).buffer(30))
+        shapely.prepare(keep_zone)
+        inside = shapely.contains(keep_zone, cells)
+        ring = shapely.difference(self.gb_all.buffer(900), self.gb_all.buffer(60))
+        ring = shapely.difference(shapely.intersection(ring, self.outline), shapely.union(self.eco_all, self.river
+                                                                                           ).buffer(30))
+        shapely.prepare(ring)
+        outside = shapely.contains(ring, cells)
+        self.cells_in = list(cells[inside])
+        self.cells_out = list(cells[outside])
+        self.used: set = set()
+
+    def take_cell(self, near: Point, *, outside=False):
+        cells = self.cells_out if outside else self.cells_in
+        cent = shapely.get_coordinates(shapely.centroid(np.asarray(cells, dtype=object)))
+        d = np.hypot(cent[:, 0] - near.x, cent[:, 1] - near.y)
+        for k in np.argsort(d):
+            key = (outside, int(k))
+            if key not in self.used:
+                self.used.add(key)
+                return cells[k]
+        raise RuntimeError("no free cell left for an approval")
+
+    def run_approvals_supplies(self):
+        self.approvals: list[dict] = []
+        self.supplies: list[dict] = []
+        self.buildings: list[dict] = []
+        self.parcels: list[dict] = []
+        self._doc_no: dict[int, int] = {}
+        self._contract_no: dict[int, int] = {}
+        self.planted_cases()
+        self.plan_farmland_cases()
+        self.random_cases()
+
+    def new_approval(self, geom, date: dt.date, use="工业用地"):
+        y = date.year
+        self._doc_no[y] = self._doc_no.get(y, 0) + 1
+        batch = (self._doc_no[y] - 1) // 6 + 1
+        aid = f"豫政土〔{y}〕{100 + self._doc_no[y] * 3 + self.rng.integers(0, 3)}号"
+        self.approvals.append({"批准文号": aid, "批准日期": date, "批次名称": f"息县{y}年度第{batch}批次城乡建设用地",
+                               "批准机关": "河南省人民政府", "规划用途": use, "geometry": geom})
+        return aid
+
+    def new_supply(self, geom, *, date: dt.date, use="工业用地", method="出让", industry=None, price=None,
+                   handover=None, payment=None, start=None, completion=None, actual_handover="auto",
+                   actual_payment="auto", actual_start=None, actual_completion=None, suspended=None,
+                   total=None, invested=None, delay=None, zone=None, holder=None):
+        rng = self.rng
+        y = date.year
+        self._contract_no[y] = self._contract_no.get(y, 0) + 1
+        sid = f"{ADCODE}-{y}-{self._contract_no[y]:03d}"
+        mu = float(geodesic_area([geom], CRS)[0]) / (10000 / 15)
+        if industry is None and use == "工业用地":
+            industry = str(rng.choice(INDUSTRIES))
+        if price is None and method == "出让":
+            per_mu = rng.uniform(9, 22) if use == "工业用地" else rng.uniform(45, 160)
+            price = round(mu * per_mu, 2)
+        if total is None:
+            total = round(mu * (rng.uniform(180, 420) if use == "工业用地" else rng.uniform(300, 800)), 2)
+        handover = handover or date + _days(rng.integers(30, 90))
+        payment = payment or date + _days(30)
+        start = start or handover + _days(rng.integers(180, 365))
+        completion = completion or start + _days(rng.integers(540, 1095))
+        if actual_handover == "auto":
+            actual_handover = handover + _days(rng.integers(-10, 20))
+            actual_handover = actual_handover if actual_handover <= EXAMPLE_AS_OF else None
+        if actual_payment == "auto":
+            actual_payment = payment - _days(rng.integers(0, 20))
+            actual_payment = actual_payment if actual_payment <= EXAMPLE_AS_OF else None
+        word = HOLDER_WORDS[int(rng.integers(0, len(HOLDER_WORDS)))]
+        holder = holder or HOLDERS[int(rng.integers(0, len(HOLDERS)))].format(word)
+        far_min = {"工业用地": 0.8, "商服用地": 1.2, "城镇住宅用地": 1.0}.get(use)
+        far_max = {"工业用地": 2.5, "商服用地": 3.0, "城镇住宅用地": 2.5}.get(use)
+        in_park = geom.intersects(self.gb_geoms[1])
+        self.supplies.append({
+            "合同编号": sid, "签订日期": date, "供地方式": method, "土地用途": use, "受让人": holder,
+            "项目名称": f"{holder.replace('有限公司', '')}{'年产项目' if use == '工业用地' else '建设项目'}",
+            "行业分类": industry, "园区": zone or ("息县产业集聚区" if in_park else None),
+            "出让面积": round(mu * 10000 / 15, 2), "出让价款": price, "约定交地日期": handover, "约定缴款日期": payment,
+            "约定开工日期": start, "约定竣工日期": completion, "实际交地日期": actual_handover,
+            "实际缴款日期": actual_payment, "实际开工日期": actual_start, "实际竣工日期": actual_completion,
+            "停工日期": suspended, "总投资": total, "已投资": invested, "延期原因": delay,
+            "容积率下限": far_min, "容积率上限": far_max, "geometry": geom})
+        return sid
+
+    def add_buildings(self, site, coverage, *, floors=(1, 4), storey=(4.5, 7.5), built=None, complete=0.9,
+                      exact=None):
+        """Building footprints inside ``site`` covering about ``coverage`` of it (or exactly the given list)."""
+        rng = self.rng
+        made = []
+        if exact is not None:
+            specs = exact
+        else:
+            specs = []
+            if coverage <= 0:
+                return []
+            inner = site.buffer(-8)
+            if inner.is_empty:
+                return []
+            minx, miny, maxx, maxy = inner.bounds
+            target = coverage * site.area
+            tries = 0
+            have = 0.0
+            while have < target and tries < 60:
+                tries += 1
+                w, h = rng.uniform(18, 70), rng.uniform(15, 45)
+                w = min(w, math.sqrt(max(target - have, 50)) * 1.6)
+                x, y = rng.uniform(minx, max(minx, maxx - w)), rng.uniform(miny, max(miny, maxy - h))
+                b = box(x, y, x + w, y + h)
+                if not inner.contains(b) or any(b.distance(m["geometry"]) < 6 for m in specs):
+                    continue
+                fl = int(rng.integers(floors[0], floors[1] + 1))
+                specs.append({"geometry": b, "层数": fl, "层高": round(float(rng.uniform(*storey)), 1)})
+                have += b.area
+        for spec in specs:
+            g = spec["geometry"]
+            fl = spec.get("层数")
+            sh = spec.get("层高")
+            fa = spec.get("建筑面积", round(g.area * fl, 2) if fl else None)
+            rec = {"建筑物编号": f"{ADCODE}-JZ-{len(self.buildings) + 1:06d}", "层数": fl, "建筑面积": fa, "层高": sh,
+                   "建筑高度": round(fl * sh, 1) if fl and sh else None,
+                   "建筑类型": spec.get("建筑类型", "建筑物"), "建成日期": built, "geometry": g}
+            if exact is None:  # varying completeness, as in real cadastre extracts
+                r = rng.random()
+                if r < 0.06:
+                    rec["层数"] = None
+                elif r < 0.16:
+                    rec["层高"] = None
+                    rec["建筑高度"] = None
+                elif r < 0.2:
+                    rec["建筑面积"] = None
+            self.buildings.append(rec)
+            made.append(rec)
+        return made
+
+    def new_parcel(self, geom, *, use="工业用地", industry="17", investment=None, tax=None, output=None, holder=None,
+                   zone="息县产业集聚区"):
+        rng = self.rng
+        k = len(self.parcels) + 1
+        pid = f"{ADCODE}{100 + int(self.town_of([geom])[0]):03d}{(k - 1) // 50 + 1:03d}GB{k:05d}"
+        mu = float(geodesic_area([geom], CRS)[0]) / (10000 / 15)
+        self.parcels.append({"宗地号": pid, "土地用途": use, "行业分类": industry, "园区": zone, "土地使用者": holder,
+                             "固定资产投资": investment if investment is not None else round(mu * rng.uniform(240, 420), 2),
+                             "年税收": tax if tax is not None else round(mu * rng.uniform(20, 60), 2),
+                             "年产值": output if output is not None else round(mu * rng.uniform(400, 1200), 2),
+                             "geometry": geom})
+        return pid
+
+    # the planted cases: each one named in the planted table --------------------------------------------------
+    def planted_cases(self):
+        D = dt.date
+        park = self.park_centre
+        s = self.seat
+
+        def cell(near=park, outside=False):
+            c = self.take_cell(near, outside=outside)
+            x0, y0 = c.bounds[0] + 25, c.bounds[1] + 25
+            return x0, y0
+
+        def rect(x0, y0, w, h):
+            return box(x0, y0, x0 + w, y0 + h)
+
+        # --- 批而未供 ---
+        x, y = cell()
+        g = rect(x, y, 150, 150)
+        aid = self.new_approval(g, D(2016, 4, 12))
+        sid = self.new_supply(g, date=D(2017, 3, 20), start=D(2018, 3, 1), actual_start=D(2018, 2, 20),
+                              completion=D(2020, 3, 1), actual_completion=D(2020, 1, 15))
+        self.add_buildings(g, 0.4, built=D(2020, 1, 15))
+        self.plant("fully_supplied", "approvals", aid, "fully_supplied", f"one supply {sid} with the same geometry", g)
+
+        x, y = cell()
+        g = rect(x, y, 100, 100)
+        aid = self.new_approval(g, D(2019, 8, 6))
+        sid = self.new_supply(rect(x, y, 60, 100), date=D(2020, 6, 18), start=D(2021, 3, 1), actual_start=D(2021, 4, 2),
+                              completion=D(2023, 3, 1), actual_completion=D(2023, 5, 30))
+        self.add_buildings(rect(x, y, 60, 100), 0.45, built=D(2023, 5, 30))
+        self.plant("partly_supplied_60", "approvals", aid, "partly_supplied",
+                   f"100 m x 100 m approval, supply {sid} covers the west 60 m: 4 000 m2 = 6 亩 unsupplied "
+                   "(planar; ellipsoidal area differs by about 1e-4)", g)
+
+        x, y = cell()
+        g = rect(x, y, 180, 120)
+        aid = self.new_approval(g, D(2025, 3, 18))
+        self.plant("not_supplied_recent", "approvals", aid, "not_supplied", "approved 2025-03-18, no supply", g)
+
+        x, y = cell()
+        g = rect(x, y, 200, 160)
+        aid = self.new_approval(g, D(2014, 9, 25), use="城镇住宅用地")
+        self.plant("old_unsupplied", "approvals", aid, "old_unsupplied",
+                   "approved 2014-09-25 (more than 5 years before 2026-06-30), never supplied", g)
+
+        x, y = cell()
+        g = rect(x, y, 100, 120)
+        aid = self.new_approval(g, D(2018, 5, 8))
+        sg = rect(x + 0.3, y, 99.7, 120)
+        sid = self.new_supply(sg, date=D(2019, 1, 10), start=D(2019, 10, 1), actual_start=D(2019, 9, 15),
+                              completion=D(2021, 10, 1), actual_completion=D(2021, 8, 1))
+        self.add_buildings(sg, 0.4, built=D(2021, 8, 1))
+        self.plant("sliver_thin", "approvals", aid, "unsupplied_sliver",
+                   f"supply {sid} leaves a 0.3 m x 120 m strip (36 m2) unsupplied: a hair-thin digitising sliver", g)
+
+        x, y = cell()
+        g = rect(x, y, 120, 100)
+        aid = self.new_approval(g, D(2017, 7, 19))
+        sg = shapely.difference(g, rect(x, y, 2, 2))
+        sid = self.new_supply(sg, date=D(2018, 4, 2), start=D(2019, 1, 1), actual_start=D(2018, 12, 1),
+                              completion=D(2021, 1, 1), actual_completion=D(2020, 11, 20))
+        self.add_buildings(sg, 0.45, built=D(2020, 11, 20))
+        self.plant("sliver_tiny", "approvals", aid, "unsupplied_sliver",
+                   f"supply {sid} leaves a 2 m x 2 m corner (4 m2) unsupplied: a tiny digitising sliver", g)
+
+        x, y = cell()
+        g = rect(x, y, 200, 100)
+        aid = self.new_approval(g, D(2020, 11, 3))
+        s1 = self.new_supply(rect(x, y, 120, 100), date=D(2021, 5, 6), start=D(2022, 3, 1),
+                             actual_start=D(2022, 2, 10), completion=D(2024, 3, 1), actual_completion=D(2024, 1, 8))
+        s2 = self.new_supply(rect(x + 80, y, 120, 100), date=D(2022, 8, 16), start=D(2023, 5, 1),
+                             actual_start=D(2023, 4, 12), completion=D(2025, 5, 1), actual_completion=D(2025, 4, 2))
+        self.add_buildings(rect(x, y, 75, 100), 0.5, built=D(2024, 1, 8))
+        self.add_buildings(rect(x + 125, y, 75, 100), 0.5, built=D(2025, 4, 2))
+        self.plant("overlapping_supplies", "approvals", aid, "overlapping_supplies",
+                   f"supplies {s1} and {s2} overlap by 40 m x 100 m; the approval (20 000 m2) is fully supplied, "
+                   "not 24 000 m2", g)
+
+        x, y = cell(outside=True, near=Point(s.x, s.y - 3000))
+        g = rect(x, y, 120, 90)
+        sid = self.new_supply(g, date=D(2021, 9, 9), use="商服用地", start=D(2022, 6, 1), actual_start=D(2022, 5, 20),
+                              completion=D(2024, 6, 1), actual_completion=D(2024, 8, 1))
+        self.add_buildings(g, 0.35, built=D(2024, 8, 1))
+        self.plant("supply_on_stock_land", "supplies", sid, "supply_outside_approvals",
+                   "supply on stock land (存量建设用地) outside every approval", g)
+
+        x, y = cell()
+        g = rect(x, y, 150, 100)
+        aid = self.new_approval(g, D(2021, 2, 22))
+        sg = rect(x + 60, y, 110, 100)  # 20 m beyond the approval's east edge
+        sid = self.new_supply(sg, date=D(2022, 1, 12), start=D(2022, 10, 1), actual_start=D(2022, 9, 1),
+                              completion=D(2024, 10, 1), actual_completion=D(2024, 9, 1))
+        self.add_buildings(sg, 0.4, built=D(2024, 9, 1))
+        self.plant("supply_crossing_edge", "supplies", sid, "supply_outside_approvals",
+                   f"supply covers the east 90 m of approval {aid} and 20 m x 100 m (2 000 m2) beyond it", sg)
+        self.plant("partly_supplied_crossing", "approvals", aid, "partly_supplied",
+                   "60 m x 100 m (6 000 m2 = 9 亩) unsupplied", g)
+
+        # --- 供而未用: one supply per status, each on its own fully supplied approval ---
+        def status_case(case, expected, note, *, approval_date, supply_date, use="工业用地", w=150, h=150, **kw):
+            x, y = cell()
+            g = rect(x, y, w, h)
+            self.new_approval(g, approval_date, use=use)
+            coverage = kw.pop("coverage", 0.0)
+            built = kw.pop("built", None)
+            sid = self.new_supply(g, date=supply_date, use=use, **kw)
+            if coverage:
+                self.add_buildings(g, coverage, built=built)
+            self.plant(case, "supplies", sid, expected, note, g)
+            return sid, g
+
+        status_case("status_not_due", "not_due", "agreed start 2026-11-01 is after the audit date",
+                    approval_date=D(2025, 6, 3), supply_date=D(2026, 1, 15), handover=D(2026, 3, 1),
+                    start=D(2026, 11, 1), completion=D(2028, 11, 1))
+        sid, _ = status_case("status_start_overdue", "start_overdue",
+                             "agreed start 2026-05-01 passed 60 days ago, not started (less than one year)",
+                             approval_date=D(2024, 5, 9), supply_date=D(2025, 3, 1), handover=D(2025, 5, 1),
+                             start=D(2026, 5, 1), completion=D(2028, 5, 1))
+        self.plant("alert_escalated", "supplies", sid, "alert_escalated",
+                   "agreed start 2026-05-01 unmet 60 days later (> 30 days): escalated to 警示")
+        status_case("status_idle", "idle", "agreed start 2025-01-15, not started: idle 531 days; fee 20% x 1 200 万元 "
+                    "= 240 万元", approval_date=D(2022, 10, 11), supply_date=D(2023, 6, 1), handover=D(2023, 8, 1),
+                    start=D(2025, 1, 15), completion=D(2027, 1, 15), price=1200.0)
+        status_case("status_idle_exact_year", "idle",
+                    "agreed start 2025-06-30 is exactly one year before the audit date 2026-06-30: "
+                    "one full year has passed, so idle; fee 20% x 600 万元 = 120 万元",
+                    approval_date=D(2023, 9, 1), supply_date=D(2024, 6, 28), handover=D(2024, 8, 30),
+                    start=D(2025, 6, 30), completion=D(2027, 6, 30), price=600.0)
+        status_case("status_idle_recover", "idle_recover",
+                    "agreed start 2021-05-01, not started: idle more than two years, recovery candidate (无偿收回)",
+                    approval_date=D(2019, 3, 12), supply_date=D(2020, 5, 1), handover=D(2020, 7, 1),
+                    start=D(2021, 5, 1), completion=D(2023, 5, 1), price=2000.0)
+        sid, g = status_case("status_stalled", "stalled",
+                             "started 2020-03-01, invested 3 000 of 20 000 万元 (15% < 25%), about 10% built "
+                             "(< 1/3), suspended since 2024-10-01 (more than one year)",
+                             approval_date=D(2018, 6, 20), supply_date=D(2019, 3, 1), handover=D(2019, 4, 1),
+                             start=D(2019, 12, 1), completion=D(2022, 12, 1), actual_start=D(2020, 3, 1),
+                             suspended=D(2024, 10, 1), total=20000.0, invested=3000.0)
+        x0, y0 = g.bounds[:2]
+        self.add_buildings(g, 0, exact=[{"geometry": rect(x0 + 20, y0 + 20, 50, 45), "层数": 1, "层高": 6.0}],
+                           built=D(2021, 6, 1))
+        sid, g = status_case("status_in_progress", "in_progress",
+                             "started 2024-08-20 (agreed 2024-09-01), 55% invested, completion due 2027-09-01",
+                             approval_date=D(2023, 4, 4), supply_date=D(2024, 1, 10), handover=D(2024, 3, 1),
+                             start=D(2024, 9, 1), completion=D(2027, 9, 1), actual_start=D(2024, 8, 20),
+                             total=9000.0, invested=4950.0, coverage=0.25)
+        status_case("status_completed", "completed", "started 2019-04-10, completed 2021-06-18",
+                    approval_date=D(2017, 5, 5), supply_date=D(2018, 6, 8), handover=D(2018, 8, 1),
+                    start=D(2019, 5, 1), completion=D(2021, 5, 1), actual_start=D(2019, 4, 10),
+                    actual_completion=D(2021, 6, 18), total=12000.0, invested=12500.0, coverage=0.45,
+                    built=D(2021, 6, 18))
+        status_case("status_exempt_government", "exempt",
+                    "agreed start 2023-03-01, not started; delay recorded as government action (规划调整): reported, "
+                    "no fee", approval_date=D(2021, 3, 30), supply_date=D(2022, 2, 15), handover=D(2022, 4, 1),
+                    start=D(2023, 3, 1), completion=D(2025, 3, 1), delay="政府原因：规划调整")
+        status_case("status_exempt_force_majeure", "exempt",
+                    "agreed start 2021-09-01, not started; delay recorded as force majeure: reported, no fee",
+                    approval_date=D(2019, 11, 5), supply_date=D(2020, 10, 9), handover=D(2020, 12, 1),
+                    start=D(2021, 9, 1), completion=D(2023, 9, 1), delay="不可抗力：2020年淮河洪涝灾害")
+
+        # --- deadline alerts ---
+        status_case("alert_warning", "alert_warning",
+                    "agreed start 2026-07-20 is 20 days after the audit date (within the 30-day warning window)",
+                    approval_date=D(2024, 12, 2), supply_date=D(2025, 10, 1), handover=D(2025, 11, 15),
+                    start=D(2026, 7, 20), completion=D(2028, 7, 20))
+        status_case("alert_overdue", "alert_overdue",
+                    "agreed payment 2026-06-20 passed 10 days ago, not paid (< 30 days: overdue, not yet escalated)",
+                    approval_date=D(2025, 5, 20), supply_date=D(2026, 5, 21), payment=D(2026, 6, 20),
+                    actual_payment=None, handover=D(2026, 8, 1), actual_handover=None, start=D(2027, 2, 1),
+                    completion=D(2029, 2, 1))
+
+        # --- 用而不足: completed industrial land with parcels and exact buildings ---
+        def parcel_case(case, expected, note, industry, buildings, investment, tax=None, output=None):
+            x, y = cell()
+            g = rect(x, y, 200, 150)  # 30 000 m2 = 45 亩
+            self.new_approval(g, D(2015, 6, 1))
+            sid = self.new_supply(g, date=D(2016, 3, 1), industry=industry, start=D(2016, 12, 1),
+                                  actual_start=D(2016, 11, 20), completion=D(2018, 12, 1),
+                                  actual_completion=D(2018, 10, 9), total=investment, invested=investment)
+            holder = self.supplies[-1]["受让人"]
+            ex = [{"geometry": rect(x + bx, y + by, bw, bh), "层数": fl, "层高": sh, "建筑类型": kind}
+                  for bx, by, bw, bh, fl, sh, kind in buildings]
+            self.add_buildings(g, 0, exact=ex, built=D(2018, 10, 9))
+            pid = self.new_parcel(g, industry=industry, investment=investment, tax=tax, output=output, holder=holder)
+            self.plant(case, "parcels", pid, expected, note + f" (supply {sid})", g)
+            return pid
+
+        # 45 亩 sites; investment floor 230 万元/亩 -> 10 350 万元
+        parcel_case("underused_far", "underused_far",
+                    "textiles (17, FAR floor 0.8): one 1-storey 6 m shed of 12 000 m2: FAR 0.40, coefficient 0.40",
+                    "17", [(10, 10, 150, 80, 1, 6.0, "建筑物")], 13500.0)
+        parcel_case("underused_coefficient", "underused_building_coefficient",
+                    "chemicals (26, FAR floor 0.6): one 5-storey block of 6 000 m2 footprint: FAR 1.00, "
+                    "building coefficient 0.20 < 0.30", "26", [(10, 10, 100, 60, 5, 4.5, "建筑物")], 14000.0)
+        parcel_case("underused_investment", "underused_investment",
+                    "non-metallic minerals (30, FAR floor 1.0): 2 storeys on 15 000 m2 (FAR 1.00, coefficient 0.50), "
+                    "but investment 5 000 万元 / 45 亩 = 111 万元/亩 < 230; tax 4.5 and output 90 万元/亩 low too",
+                    "30", [(10, 10, 150, 100, 2, 5.0, "建筑物")], 5000.0, tax=200.0, output=4050.0)
+        parcel_case("storey_over_8m", "storey_over_8m_counts_twice",
+                    "automotive (36, FAR floor 0.7): one 1-storey hall of 12 m storey height, 13 500 m2 footprint; "
+                    "counted twice the FAR is 0.90 >= 0.7 (compliant), counted once it would be 0.45 (under-used)",
+                    "36", [(10, 10, 150, 90, 1, 12.0, "建筑物")], 15000.0)
+        parcel_case("parcel_compliant", "compliant",
+                    "textiles (17): FAR 1.50, coefficient 0.50, 333 万元/亩, tax and output above the seed floors",
+                    "17", [(10, 10, 120, 100, 3, 5.0, "建筑物"), (140, 10, 50, 60, 0, 0.0, "堆场")], 15000.0,
+                    tax=2250.0, output=36000.0)
+        # fix the storage yard: it has no floors and no floor area
+        self.buildings[-1].update({"层数": None, "层高": None, "建筑高度": None, "建筑面积": None})
+
+        # --- 卫片执法 sites, in the raster window on the seat's northern growth-boundary edge ---
+        self.raster_sites()
+
+    def raster_sites(self):
+        """Four planted construction sites between the raster dates, one per judgement."""
+        D = dt.date
+        s = self.seat
+        gb_main = self.gb_geoms[0]
+        ray = shapely.LineString([(s.x, s.y), (s.x, s.y + 20000)])
+        hit = shapely.intersection(ray, gb_main.exterior if gb_main.geom_type == "Polygon" else gb_main.boundary)
+        pts = [p for p in shapely.get_parts(hit) if p.geom_type == "Point"] or [shapely.get_parts(hit)[0].centroid]
+        edge = min(pts, key=lambda p: p.y)
+        self.raster_centre = Point(round(edge.x, -1), round(edge.y, -1))
+        c = self.raster_centre
+        half = 60.0
+
+        x, y = self.take_cell(Point(c.x - 600, c.y - 700)).bounds[:2]
+        g = box(x + 25, y + 25, x + 185, y + 185)
+        aid = self.new_approval(g, D(2024, 3, 8))
+        sid = self.new_supply(g, date=D(2024, 9, 2), start=D(2025, 3, 1), actual_start=D(2025, 4, 10),
+                              completion=D(2027, 3, 1), total=8000.0, invested=3200.0)
+        site = _square(g.centroid, half / 2)
+        self.sites = [("approved_supplied", site)]
+        self.plant("imagery_approved_supplied", "change_rasters", sid, "approved_supplied",
+                   f"new construction 60 m x 60 m inside approval {aid} and supply {sid}", site)
+
+        x, y = self.take_cell(Point(c.x + 600, c.y - 700)).bounds[:2]
+        g = box(x + 25, y + 25, x + 185, y + 185)
+        aid = self.new_approval(g, D(2025, 4, 16))
+        site = _square(g.centroid, half / 2)
+        self.sites.append(("approved_not_supplied", site))
+        self.plant("imagery_approved_not_supplied", "change_rasters", aid, "approved_not_supplied",
+                   f"new construction 60 m x 60 m inside approval {aid}, which has no supply", site)
+        self.plant("imagery_approved_not_supplied", "approvals", aid, "not_supplied", "approved 2025-04-16, no supply",
+                   g)
+
+        cell = self.take_cell(Point(c.x, c.y - 1100))
+        site = _square(cell.centroid, half / 2)
+        self.sites.append(("unapproved", site))
+        self.plant("imagery_unapproved", "change_rasters", "IM-UNAPPROVED", "unapproved",
+                   "new construction 60 m x 60 m inside the growth boundary, on no approval, supply or farmland", site)
+
+        # farmland just outside the growth boundary, north of the edge
+        far_site = Point(c.x + 50, c.y + 700)
+        self.imagery_farm = _square(far_site, 100).difference(self.gb_all.buffer(20))
+        site = _square(far_site, half / 2)
+        self.sites.append(("unapproved_on_farmland", site))
+        self.plant("imagery_unapproved_on_farmland", "change_rasters", "IM-FARMLAND", "unapproved_on_farmland",
+                   "new construction 60 m x 60 m on permanent basic farmland, no approval", site)
+
+    def plan_farmland_cases(self):
+        """The planted farmland patches (conflicts and the imagery site), placed before random approvals."""
+        rng = self.rng
+        gb_main = self.gb_geoms[0]
+        s = self.seat
+        planted = []
+        # planted conflicts: boxes straddling the growth boundary and the red line, and ribbons (slivers)
+        north = shapely.intersection(shapely.LineString([(s.x - 2500, s.y), (s.x - 2500, s.y + 20000)]),
+                                     gb_main.boundary)
+        p = max(shapely.get_parts(north), key=lambda q: q.y) if not north.is_empty else gb_main.boundary.interpolate(0.2, True)
+        g_real = _square(p, 90)
+        planted.append(("farmland_growth", "farmland_growth", g_real,
+                        f"a 180 m x 180 m farmland patch straddling the 城镇开发边界: about "
+                        f"{g_real.intersection(gb_main).area:.0f} m2 inside it"))
+        q = gb_main.boundary.interpolate(0.55, normalized=True)
+        for _ in range(40):
+            if q.distance(self.eco_all) > 800 and q.distance(self.raster_centre) > 2500:
+                break
+            q = gb_main.boundary.interpolate(float(rng.uniform(0, 1)), normalized=True)
+        outside = shapely.difference(_square(q, 60), self.gb_all)
+        rib = _ribbon(gb_main, q, 12, 0.5)
+        planted.append(("farmland_growth_sliver", "farmland_growth_sliver", shapely.union(outside, rib),
+                        f"farmland reaching 0.5 m into the 城镇开发边界 ({rib.area:.1f} m2): a digitising sliver"))
+        forest = self.eco.geometry.values[-1]
+        r_pt = forest.boundary.interpolate(0.25, normalized=True)
+        planted.append(("farmland_eco", "farmland_eco", _square(r_pt, 80),
+                        f"a 160 m x 160 m farmland patch straddling the 生态保护红线 (about "
+                        f"{_square(r_pt, 80).intersection(forest).area:.0f} m2 inside it)"))
+        r_pt2 = forest.boundary.interpolate(0.7, normalized=True)
+        outside = shapely.difference(_square(r_pt2, 50), forest)
+        rib = _ribbon(forest, r_pt2, 20, 0.6)
+        planted.append(("farmland_eco_sliver", "farmland_eco_sliver", shapely.union(outside, rib),
+                        f"farmland reaching 0.6 m into the 生态保护红线 ({rib.area:.1f} m2): a digitising sliver"))
+        planted.append(("imagery_farmland", None, self.imagery_farm, "farmland in the raster window"))
+        self.farm_planted = planted
+        self.reserved = shapely.union_all([pl[2] for pl in planted]).buffer(60)
+        shapely.prepare(self.reserved)
+
+    def random_cases(self):
+        rng = self.rng
+        n = max(10, int(round(130 * self.scale)))
+        n_out = max(2, int(round(12 * self.scale)))
+        A = EXAMPLE_AS_OF
+        free_in = [k for k in range(len(self.cells_in))
+                   if (False, k) not in self.used and not self.reserved.intersects(self.cells_in[k])]
+        free_out = [k for k in range(len(self.cells_out))
+                    if (True, k) not in self.used and not self.reserved.intersects(self.cells_out[k])]
+        pick_in = rng.choice(free_in, size=min(n, len(free_in)), replace=False)
+        pick_out = rng.choice(free_out, size=min(n_out, len(free_out)), replace=False)
+        todo = [(False, int(k)) for k in pick_in] + [(True, int(k)) for k in pick_out]
+        for outside, k in todo:
+            self.used.add((outside, k))
+            c = (self.cells_out if outside else self.cells_in)[k]
+            x0, y0 = c.bounds[:2]
+            w, h = rng.uniform(80, 220), rng.uniform(70, 220)
+            x, y = x0 + rng.uniform(10, 240 - w), y0 + rng.uniform(10, 240 - h)
+            xs = np.array([x, x + w / 2, x + w, x + w, x + w, x + w / 2, x, x])
+            ys = np.array([y, y, y, y + h / 2, y + h, y + h, y + h, y + h / 2])
+            xs = xs + rng.normal(0, 2.5, 8)
+            ys = ys + rng.normal(0, 2.5, 8)
+            g = shapely.make_valid(shapely.Polygon(np.column_stack([xs, ys])))
+            g = _polygonal(g)
+            if g.geom_type != "Polygon":
+                continue
+            adate = dt.date(2012, 1, 1) + _days(rng.integers(0, (dt.date(2026, 5, 31) - dt.date(2012, 1, 1)).days))
+            use = str(rng.choice(["工业用地", "工业用地", "工业用地", "城镇住宅用地", "商服用地", "公共管理与公共服务用地"]))
+            self.new_approval(g, adate, use=use)
+            r = rng.random()
+            if r < 0.22:
+                continue  # not supplied
+            sdate = adate + _days(rng.integers(90, 1500))
+            if sdate > A - _days(20):
+                continue
+            if r < 0.55:
+                pieces = [g]
+            elif r < 0.72:
+                cut = x + w * rng.uniform(0.35, 0.65)
+                pieces = [_polygonal(g.intersection(box(x - 10, y - 10, cut, y + h + 10))),
+                          _polygonal(g.intersection(box(cut, y - 10, x + w + 10, y + h + 10)))]
+            else:
+                frac = rng.uniform(0.3, 0.85)
+                pieces = [_polygonal(g.intersection(box(x - 10, y - 10, x + w * frac, y + h + 10)))]
+            for j, sg in enumerate(pieces):
+                if sg.is_empty or sg.geom_type != "Polygon":
+                    continue
+                self.random_supply(sg, sdate + _days(j * rng.integers(0, 400)), use)
+        # a few more supplies on stock land outside approvals
+        for _ in range(max(1, int(round(6 * self.scale)))):
+            free_in = [k for k in range(len(self.cells_in))
+                       if (False, k) not in self.used and not self.reserved.intersects(self.cells_in[k])]
+            if not free_in:
+                break
+            k = int(rng.choice(free_in))
+            self.used.add((False, k))
+            x0, y0 = self.cells_in[k].bounds[:2]
+            g = box(x0 + 20, y0 + 20, x0 + 20 + rng.uniform(80, 200), y0 + 20 + rng.uniform(80, 200))
+            self.random_supply(g, dt.date(2013, 1, 1) + _days(rng.integers(0, 4800)), "商服用地")
+
+    def random_supply(self, g, sdate, use):
+        rng = self.rng
+        A = EXAMPLE_AS_OF
+        if sdate > A - _days(20):
+            return
+        method = "划拨" if use == "公共管理与公共服务用地" else "出让"
+        handover = sdate + _days(rng.integers(30, 90))
+        start = handover + _days(rng.integers(180, 365))
+        completion = start + _days(rng.integers(540, 1095))
+        kw = {}
+        coverage, built = 0.0, None
+        r = rng.random()
+        if start > A:
+            if rng.random() < 0.2:
+                kw["actual_start"] = min(A, start - _days(rng.integers(0, 60)))
+                kw["invested_frac"] = rng.uniform(0.05, 0.3)
+                coverage = 0.08
+        elif r < 0.74:
+            kw["actual_start"] = min(A, start + _days(rng.integers(-60, 120)))
+            if completion < A and rng.random() < 0.85:
+                kw["actual_completion"] = min(A, completion + _days(rng.integers(-90, 180)))
+                kw["invested_frac"] = rng.uniform(0.92, 1.15)
+                coverage = rng.uniform(0.3, 0.6)
+                built = kw["actual_completion"]
+            else:
+                kw["invested_frac"] = rng.uniform(0.3, 0.9)
+                coverage = rng.uniform(0.12, 0.4)
+        elif r < 0.82:
+            kw["actual_start"] = min(A, start + _days(rng.integers(0, 120)))
+            kw["suspended"] = min(A, kw["actual_start"] + _days(rng.integers(60, 700)))
+            kw["invested_frac"] = rng.uniform(0.05, 0.3)
+            coverage = rng.uniform(0.03, 0.2)
+        elif r < 0.86:
+            kw["delay"] = str(rng.choice(["政府原因：征地拆迁未完成", "政府原因：规划调整", "不可抗力：疫情影响"]))
+        frac = kw.pop("invested_frac", 0.0)
+        mu = g.area / (10000 / 15)
+        total = round(mu * (rng.uniform(180, 420) if use == "工业用地" else rng.uniform(300, 800)), 2)
+        sid = self.new_supply(g, date=sdate, use=use, method=method, handover=handover, start=start,
+                              completion=completion, total=total, invested=round(total * frac, 2) if frac else None,
+                              price=None if method == "划拨" else None, **kw)
+        if coverage:
+            fl = (1, 3) if use == "工业用地" else (4, 18)
+            self.add_buildings(g, coverage, floors=fl, storey=(5.0, 10.0) if use == "工业用地" else (2.9, 3.3),
+                               built=built)
+        if use == "工业用地" and kw.get("actual_completion") is not None:
+            sup = self.supplies[-1]
+            self.new_parcel(g, industry=sup["行业分类"], holder=sup["受让人"], zone=sup["园区"] or "息县城区")
+        return sid
+
+    # -- farmland -----------------------------------------------------------------------------------------------
+    def farmland(self):
+        rng = self.rng
+        lu = self.landuse_gdf
+        cult = lu["DLBM"].isin(["0101", "0102", "0103"]).to_numpy()
+        keep = cult & (rng.random(len(lu)) < 0.88)
+        geoms = lu.geometry.values[keep]
+        codes = lu["DLBM"].to_numpy()[keep]
+        planted = self.farm_planted
+        cutters = shapely.union_all([self.gb_all, self.eco_all, *[pl[2] for pl in planted],
+                                     *[a["geometry"] for a in self.approvals], *[sp["geometry"] for sp in self.supplies]])
+        shapely.prepare(cutters)
+        tree = shapely.STRtree(geoms)
+        hit = np.unique(tree.query(cutters, predicate="intersects"))
+        geoms = geoms.copy()
+        geoms[hit] = shapely.difference(geoms[hit], cutters)
+        parts, pcodes = _explode(geoms, codes)
+        area = _ellipsoidal_area(parts)
+        ok = area >= 200
+        parts, pcodes = list(parts[ok]), list(pcodes[ok])
+        first_planted = len(parts)
+        for _, _, g, _ in planted:
+            parts.append(_polygonal(g))
+            pcodes.append("0101")
+        n = len(parts)
+        town = self.town_of(parts)
+        ids = [f"{ADCODE}JBNT{k + 1:06d}" for k in range(n)]
+        self.farmland_gdf = gpd.GeoDataFrame({
+            "图斑编号": ids, "DLBM": pcodes,
+            "质量等别": rng.integers(5, 13, n).astype(np.int64),
+            "TBMJ": _ellipsoidal_area(parts),
+            "所在区县": NAME, "行政区代码": np.asarray(self.town_codes, dtype=object)[town]}, geometry=parts, crs=CRS)
+        for k, (case, expected, g, note) in enumerate(planted):
+            if expected is None:
+                self.imagery_farm_id = ids[first_planted + k]
+                for row in self.planted:
+                    if row["case"] == "imagery_unapproved_on_farmland":
+                        row["note"] += f" (farmland patch {self.imagery_farm_id})"
+                continue
+            self.plant(case, "farmland", ids[first_planted + k], expected, note, g)
+
+    # -- assemble -------------------------------------------------------------------------------------------------
+    def frames(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+        date_cols_a = ["批准日期"]
+        apps = pd.DataFrame(self.approvals)
+        apps["批准面积"] = _ellipsoidal_area(apps["geometry"])
+        town = self.town_of(apps["geometry"].to_numpy())
+        apps["所在区县"] = NAME
+        apps["行政区代码"] = np.asarray(self.town_codes, dtype=object)[town]
+        apps["所在乡镇"] = np.asarray(self.town_names, dtype=object)[town]
+        sup = pd.DataFrame(self.supplies)
+        town = self.town_of(sup["geometry"].to_numpy())
+        sup["所在区县"] = NAME
+        sup["行政区代码"] = np.asarray(self.town_codes, dtype=object)[town]
+        bld = pd.DataFrame(self.buildings)
+        par = pd.DataFrame(self.parcels)
+        par["所在区县"] = NAME
+        out = {}
+        for name, df, dates in (("approvals", apps, date_cols_a),
+                                ("supplies", sup, [c for c in sup.columns if c.endswith("日期")]),
+                                ("buildings", bld, ["建成日期"]), ("parcels", par, [])):
+            df = df.copy()
+            for c in dates:
+                df[c] = df[c].map(lambda v: _d(v) if isinstance(v, dt.date) else None).astype(object)
+            for c in ("层数",):
+                if c in df:
+                    df[c] = df[c].astype("Int64")
+            cols = [c for c in df.columns if c != "geometry"] + ["geometry"]
+            out[name] = gpd.GeoDataFrame(df[cols], geometry="geometry", crs=CRS)
+        # field order as a bureau export would have it
+        sup_cols = ["合同编号", "签订日期", "供地方式", "土地用途", "受让人", "项目名称", "行业分类", "园区", "出让面积",
+                    "出让价款", "约定交地日期", "约定缴款日期", "约定开工日期", "约定竣工日期", "实际交地日期",
+                    "实际缴款日期", "实际开工日期", "实际竣工日期", "停工日期", "总投资", "已投资", "延期原因", "容积率下限",
+                    "容积率上限", "所在区县", "行政区代码", "geometry"]
+        out["supplies"] = out["supplies"][sup_cols]
+        out["approvals"] = out["approvals"][["批准文号", "批准日期", "批次名称", "批准机关", "规划用途", "批准面积",
+                                             "所在区县", "行政区代码", "所在乡镇", "geometry"]]
+        county = gpd.GeoDataFrame({"行政区代码": [str(ADCODE)], "名称": [NAME]}, geometry=[self.outline], crs=CRS)
+        planted = pd.DataFrame(self.planted, columns=["case", "layer", "feature_id", "expected_finding", "note", "x", "y"])
+        return {"county": county, "admin": self.admin, "landuse": self.landuse_gdf, "farmland": self.farmland_gdf,
+                "growth_boundary": self.gb, "eco_redline": self.eco, **out, "planted": planted}
+
+
+def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
+    """Build every layer of the example county in memory (EPSG:4547), deterministic for ``seed``.
+
+    ``scale`` multiplies the number of land-use patches and random approvals (the planted cases are
+    always there). Returns ``{layer name: GeoDataFrame}`` plus the ``planted`` table (a DataFrame).
+    """
+    c = _County(seed, scale)
+    c.townships()
+    c.lines()
+    c.landuse()
+    c.intensity_cases()
+    c.grid()
+    c.run_approvals_supplies()
+    c.farmland()
+    frames = c.frames()
+    frames["raster_window"] = gpd.GeoDataFrame(
+        {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)
+    frames["planted"] = frames.pop("planted")
+    return frames
+
+
+#: half the side of the two-date raster window (m), centred on the seat's northern growth-boundary edge
+RASTER_HALF = 1500.0
+
+
+def generate(out_path, *, seed: int = DEFAULT_SEED, scale: float = 1.0) -> Path:
+    """Generate the example county and write it as a GeoPackage (atomically); returns the path."""
+    from ..io import write_layers
+
+    frames = generate_layers(seed=seed, scale=scale)
+    out_path = Path(os.fspath(out_path))
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    info = {
+        "name": f"{NAME} example county (redline)", "adcode": str(ADCODE), "seed": str(seed), "scale": str(scale),
+        "as_of": EXAMPLE_AS_OF.isoformat(), "crs": CRS,
+        "outline": "derived from DataV GeoAtlas boundary (411500_full.json), GCJ-02 corrected to WGS84/CGCS2000",
+        "note": "generated data: townships, land use, farmland, boundaries, approvals and supplies are synthetic"}
+    frames["example_info"] = pd.DataFrame({"key": list(info), "value": list(info.values())})
+    write_layers(frames, out_path)
+    return out_path
