@@ -1,0 +1,307 @@
+"""Static maps and charts for the report, drawn with matplotlib's object API (no pyplot state).
+
+Every figure comes back as a ``data:image/png;base64,...`` URI, so the page needs nothing from
+outside itself. Text on figures is Chinese when a CJK font is installed (see :mod:`._fonts`),
+English otherwise; category labels a font cannot draw are replaced by short codes.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import shapely
+
+from ._fonts import cjk_font
+
+__all__ = ["Canvas", "bar_chart", "heatmap", "map_figure", "stacked_bars", "to_data_uri"]
+
+PALETTE = ("#d62728", "#ff7f0e", "#1f77b4", "#9467bd", "#2ca02c", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+           "#7f7f7f")
+
+
+class Canvas:
+    """The font and language figures are drawn with, and the label codes used when Chinese cannot be drawn."""
+
+    def __init__(self, lang: str = "zh") -> None:
+        self.font = cjk_font()
+        self.lang = lang if (lang == "en" or self.font) else "en"
+        self.codes: dict[str, str] = {}
+
+    @property
+    def can_draw_cjk(self) -> bool:
+        return self.font is not None
+
+    def text(self, zh: str, en: str) -> str:
+        return zh if self.lang == "zh" else en
+
+    def label(self, value) -> str:
+        """A category label the font can draw: the text itself, or a short code (U1, U2 ...)."""
+        s = "" if value is None else str(value)
+        if self.can_draw_cjk or s.isascii():
+            return s
+        if s not in self.codes:
+            self.codes[s] = f"U{len(self.codes) + 1}"
+        return self.codes[s]
+
+    def figure(self, width: float, height: float):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+
+        fig = Figure(figsize=(width, height), dpi=110, layout="constrained")
+        FigureCanvasAgg(fig)
+        fig.set_facecolor("white")
+        return fig
+
+    def rc(self):
+        """The matplotlib settings every figure is built and saved under (the CJK font first)."""
+        import matplotlib
+
+        families = [self.font, "DejaVu Sans"] if self.font else ["DejaVu Sans"]
+        return matplotlib.rc_context({"font.family": ["sans-serif"], "font.sans-serif": families,
+                                      "axes.unicode_minus": False, "svg.fonttype": "path"})
+
+
+def to_data_uri(fig, canvas: Canvas) -> str:
+    buf = io.BytesIO()
+    with canvas.rc():
+        fig.savefig(buf, format="png", dpi=110, facecolor="white")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# --- maps -----------------------------------------------------------------------------------------
+
+
+def _paths(geoms):
+    """matplotlib Paths for polygons (holes kept), and representative points for other geometry."""
+    from matplotlib.path import Path as MPath
+
+    paths, points = [], []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        if g.geom_type in ("Polygon", "MultiPolygon"):
+            for poly in getattr(g, "geoms", [g]):
+                verts, codes = [], []
+                for ring in (poly.exterior, *poly.interiors):
+                    xy = np.asarray(ring.coords)[:, :2]
+                    if len(xy) < 3:
+                        continue
+                    verts.append(xy)
+                    c = np.full(len(xy), MPath.LINETO, dtype=np.uint8)
+                    c[0] = MPath.MOVETO
+                    c[-1] = MPath.CLOSEPOLY
+                    codes.append(c)
+                if verts:
+                    paths.append(MPath(np.concatenate(verts), np.concatenate(codes)))
+        elif g.geom_type == "GeometryCollection":
+            p, q = _paths(list(g.geoms))
+            paths += p
+            points += q
+        else:
+            points.append(g.representative_point().coords[0])
+    return paths, points
+
+
+def _nice_length(width_m: float) -> float:
+    target = width_m / 5
+    if target <= 0:
+        return 0.0
+    base = 10 ** math.floor(math.log10(target))
+    for step in (5, 2, 1):
+        if step * base <= target:
+            return step * base
+    return base
+
+
+def _scale_bar(ax, canvas: Canvas) -> None:
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    length = _nice_length(x1 - x0)
+    if not length:
+        return
+    bx = x0 + 0.04 * (x1 - x0)
+    by = y0 + 0.05 * (y1 - y0)
+    h = 0.012 * (y1 - y0)
+    half = length / 2
+    ax.fill([bx, bx + half, bx + half, bx], [by, by, by + h, by + h], color="black", zorder=10)
+    ax.fill([bx + half, bx + length, bx + length, bx + half], [by, by, by + h, by + h], facecolor="white",
+            edgecolor="black", linewidth=0.8, zorder=10)
+    text = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    ax.text(bx, by + 2.2 * h, "0", fontsize=7, ha="center", va="bottom", zorder=10)
+    ax.text(bx + length, by + 2.2 * h, text, fontsize=7, ha="center", va="bottom", zorder=10)
+
+
+def _north_arrow(ax, canvas: Canvas) -> None:
+    ax.annotate(canvas.text("北", "N"), xy=(0.95, 0.96), xytext=(0.95, 0.84), xycoords="axes fraction",
+                ha="center", va="center", fontsize=11,
+                arrowprops={"facecolor": "black", "width": 4, "headwidth": 11, "headlength": 10, "linewidth": 0})
+
+
+def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outline=None, metric: bool = True,
+               title: str = "", width: float = 7.5, height: float = 6.0):
+    """A map: ``layers`` = [(geometries, colour, legend label), ...] over grey admin units.
+
+    Returns the figure, or None when there is nothing to draw.
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Patch
+
+    drawn = [(g, c, lab) for g, c, lab in layers if g is not None and len(g) and not shapely.is_empty(
+        np.asarray(g, dtype=object)).all()]
+    if not drawn:
+        return None
+    fig = canvas.figure(width, height)
+    ax = fig.add_subplot()
+    bounds = []
+    if background is not None and len(background):
+        paths, _ = _paths(background)
+        ax.add_collection(PathCollection(paths, facecolor="#f0f0f0", edgecolor="#9a9a9a", linewidth=0.5, zorder=1))
+        bounds.append(shapely.total_bounds(np.asarray(background, dtype=object)))
+    if outline is not None and not outline.is_empty:
+        paths, _ = _paths([outline])
+        ax.add_collection(PathCollection(paths, facecolor="none", edgecolor="#555555", linewidth=1.2, zorder=2))
+        bounds.append(np.asarray(outline.bounds))
+    handles = []
+    for z, (geoms, colour, label) in enumerate(drawn):
+        arr = np.asarray(geoms, dtype=object)
+        paths, points = _paths(arr)
+        if paths:
+            ax.add_collection(PathCollection(paths, facecolor=colour, edgecolor=colour, alpha=0.75, linewidth=0.6,
+                                             zorder=3 + z))
+        if points:
+            xy = np.asarray(points)
+            ax.scatter(xy[:, 0], xy[:, 1], s=14, color=colour, edgecolor="black", linewidth=0.3, zorder=20 + z)
+        bounds.append(shapely.total_bounds(arr))
+        handles.append(Patch(facecolor=colour, edgecolor=colour, alpha=0.75, label=label))
+    b = np.asarray([x for x in bounds if np.all(np.isfinite(x))])
+    if not len(b):
+        return None
+    xmin, ymin = b[:, 0].min(), b[:, 1].min()
+    xmax, ymax = b[:, 2].max(), b[:, 3].max()
+    pad = 0.04 * max(xmax - xmin, ymax - ymin, 1.0)
+    ax.set_xlim(xmin - pad, xmax + pad)
+    ax.set_ylim(ymin - pad, ymax + pad)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_edgecolor("#888888")
+    if metric:
+        _scale_bar(ax, canvas)
+    _north_arrow(ax, canvas)
+    if background is not None and len(background):
+        handles.insert(0, Patch(facecolor="#f0f0f0", edgecolor="#9a9a9a", label=canvas.text("行政区", "admin units")))
+    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    if title:
+        ax.set_title(title, fontsize=11)
+    return fig
+
+
+# --- charts ---------------------------------------------------------------------------------------
+
+
+def bar_chart(canvas: Canvas, labels: Sequence, values: Sequence[float], *, lines: Sequence[tuple] = (),
+              title: str = "", ylabel: str = "", percent: bool = False, horizontal: bool = False,
+              colors: Sequence[str] | None = None, width: float = 6.0, height: float = 3.4):
+    """Bars (with optional reference lines [(value, label, colour)]); None when there is nothing to draw."""
+    vals = np.asarray([np.nan if v is None else float(v) for v in values], dtype=float)
+    if not len(vals) or np.isnan(vals).all():
+        return None
+    labels = [canvas.label(x) for x in labels]
+    if horizontal:
+        height = max(height, 0.9 + 0.28 * len(vals))
+    fig = canvas.figure(width, height)
+    ax = fig.add_subplot()
+    scale = 100.0 if percent else 1.0
+    pos = np.arange(len(vals))
+    col = list(colors) if colors is not None else ["#1f77b4"] * len(vals)
+    if horizontal:
+        ax.barh(pos, np.nan_to_num(vals) * scale, color=col)
+        ax.set_yticks(pos, labels)
+        ax.invert_yaxis()
+    else:
+        ax.bar(pos, np.nan_to_num(vals) * scale, color=col)
+        ax.set_xticks(pos, labels, rotation=45 if len(vals) > 6 or max(map(len, labels), default=0) > 6 else 0,
+                      ha="right" if len(vals) > 6 else "center")
+    for value, label, colour in lines:
+        if value is None:
+            continue
+        v = float(value) * scale
+        if horizontal:
+            ax.axvline(v, color=colour, linestyle="--", linewidth=1.2, label=label)
+        else:
+            ax.axhline(v, color=colour, linestyle="--", linewidth=1.2, label=label)
+    if lines:
+        ax.legend(fontsize=8, loc="lower right" if horizontal else "upper right")
+    axis = ax.xaxis if horizontal else ax.yaxis
+    if percent:
+        from matplotlib.ticker import PercentFormatter
+
+        axis.set_major_formatter(PercentFormatter(100))
+    (ax.set_xlabel if horizontal else ax.set_ylabel)(ylabel, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def stacked_bars(canvas: Canvas, labels: Sequence, series: dict[str, Sequence[float]], *, title: str = "",
+                 xlabel: str = "", colors: dict[str, str] | None = None, width: float = 6.5, height: float = 3.4):
+    """Horizontal stacked bars: one bar per label, one segment per series; None when all zero."""
+    if not series or not len(labels):
+        return None
+    data = {k: np.nan_to_num(np.asarray(v, dtype=float)) for k, v in series.items()}
+    if not any(np.any(v) for v in data.values()):
+        return None
+    labels = [canvas.label(x) for x in labels]
+    fig = canvas.figure(width, max(height, 1.1 + 0.3 * len(labels)))
+    ax = fig.add_subplot()
+    pos = np.arange(len(labels))
+    left = np.zeros(len(labels))
+    for k, (name, vals) in enumerate(data.items()):
+        colour = (colors or {}).get(name, PALETTE[k % len(PALETTE)])
+        ax.barh(pos, vals, left=left, color=colour, label=canvas.label(name))
+        left += vals
+    ax.set_yticks(pos, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def heatmap(canvas: Canvas, matrix, *, title: str = "", unit: str = "", width: float = 6.0, height: float = 5.0):
+    """A transition matrix as a heat map with the values written in the cells."""
+    values = np.asarray(matrix.to_numpy(), dtype=float)
+    if not values.size:
+        return None
+    fig = canvas.figure(width, height)
+    ax = fig.add_subplot()
+    im = ax.imshow(np.log1p(np.nan_to_num(values)), cmap="Blues")
+    ax.set_xticks(range(values.shape[1]), [canvas.label(c) for c in matrix.columns], rotation=45, ha="right")
+    ax.set_yticks(range(values.shape[0]), [canvas.label(c) for c in matrix.index])
+    ax.set_xlabel(canvas.text("后一时相", "after"), fontsize=9)
+    ax.set_ylabel(canvas.text("前一时相", "before"), fontsize=9)
+    top = np.nanmax(values) if np.isfinite(values).any() else 0
+    if values.size <= 144:
+        for i in range(values.shape[0]):
+            for j in range(values.shape[1]):
+                v = values[i, j]
+                if np.isfinite(v) and v:
+                    ax.text(j, i, f"{v:,.0f}" if v >= 100 else f"{v:,.1f}", ha="center", va="center", fontsize=7,
+                            color="white" if v > top / 3 else "black")
+    ax.tick_params(labelsize=8)
+    del im
+    if title:
+        ax.set_title(title + (f" ({unit})" if unit else ""), fontsize=10)
+    return fig
