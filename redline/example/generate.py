@@ -60,7 +60,8 @@ FINDINGS = {
                   "growth_eco_sliver"),
     "intensity": ("intensity_above_warning", "intensity_below_warning", "not_construction_code",
                   "construction_code"),
-    "imagery": ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland"),
+    "imagery": ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland",
+                "below_min_area"),
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -825,6 +826,9 @@ class _County:
         self.sites.append(("unapproved_on_farmland", site))
         self.plant("imagery_unapproved_on_farmland", "change_rasters", "IM-FARMLAND", "unapproved_on_farmland",
                    "new construction 60 m x 60 m on permanent basic farmland, no approval", site)
+        self.plant("imagery_below_min_area", "change_rasters", "IM-SMALL", "below_min_area",
+                   "one pixel (100 m2 at 10 m pixels) of new construction: under the 400 m2 minimum patch area",
+                   Point(far_site.x - 75, far_site.y - 65))
 
     def plan_farmland_cases(self):
         """The planted farmland patches (conflicts and the imagery site), placed before random approvals."""
