@@ -1,3 +1,179 @@
-"""farmland audits (filled by their issue)."""
+"""Farmland audits: 三区三线冲突 (three-control-line conflicts), 耕地保有量 (retention), 占补平衡 (balance).
 
-SPECS: tuple = ()
+Public API (pure functions of GeoDataFrames, keyword-only options):
+
+- :func:`conflicts` -> layer ``three_line_conflicts``: one row per connected overlap patch between
+  permanent basic farmland, the urban growth boundary and the ecological red line, with areas in m² and
+  亩, sliver flag and the suggested resolution (DOMAIN §2 precedence); :func:`conflicts_by_unit` ->
+  ``conflicts_by_unit``, the per-unit summary.
+- :func:`retention` -> ``farmland_retention``: cultivated land and PBF per unit against their targets
+  and PBF's ≥ 80 % share of cultivated land.
+- :func:`balance` -> ``farmland_balance`` and :func:`balance_by_grade` -> ``farmland_balance_grades``:
+  占补平衡 by quantity and quality grade (library only: 占补 records are project tables, not layers).
+
+Field names of each output are documented in :mod:`redline.farmland.conflicts` and
+:mod:`redline.farmland.retention`.
+"""
+
+from __future__ import annotations
+
+from ..spec import AuditSpec, InputSpec, LedgerColumn, OutputSpec, ParamSpec
+from .conflicts import KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
+from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
+
+__all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "retention"]
+
+
+def _run_conflicts(layers, params, ctx):
+    ctx.report("三区三线冲突 three-line conflicts", 0.0)
+    out = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
+    result = {"three_line_conflicts": out}
+    adm = layers.get("admin")
+    if adm is not None:
+        result["conflicts_by_unit"] = _by_unit(out, adm, ctx.rules, ctx.area_method, ctx.crs.crs)
+    return result
+
+
+def _summary_conflicts(outputs):
+    c = outputs.get("three_line_conflicts")
+    if c is None:
+        return []
+    lines = []
+    for kind, label in (("farmland_growth", "永久基本农田×城镇开发边界 PBF x growth boundary"),
+                        ("farmland_eco", "永久基本农田×生态保护红线 PBF x eco red line"),
+                        ("growth_eco", "城镇开发边界×生态保护红线 growth boundary x eco red line")):
+        k = c[c["kind"] == kind]
+        if len(k):
+            real = k[~k["is_sliver"]]
+            lines.append(f"三区三线冲突 {label}: {len(real)} overlap patches, {real['area_mu'].sum():,.1f} 亩"
+                         + (f" (+ {int(k['is_sliver'].sum())} slivers, {k.loc[k['is_sliver'], 'area_m2'].sum():,.1f} m²)"
+                            if k["is_sliver"].any() else ""))
+    if not lines:
+        lines.append("三区三线冲突 three-line conflicts: none")
+    return lines
+
+
+CONFLICT_COLUMNS = (
+    LedgerColumn("conflict_id", "冲突编号"),
+    LedgerColumn("kind_zh", "冲突类型"),
+    LedgerColumn("farmland_id", "图斑编号"),
+    LedgerColumn("boundary_id", "城镇开发边界编号"),
+    LedgerColumn("redline_id", "生态保护红线编号"),
+    LedgerColumn("part", "分块序号", "int", total=False),
+    LedgerColumn("area_mu", "面积(亩)", "mu"),
+    LedgerColumn("area_m2", "面积(平方米)", "m2"),
+    LedgerColumn("width_m", "平均宽度(米)", "float", total=False),
+    LedgerColumn("is_sliver", "是否碎片"),
+    LedgerColumn("sliver_reason", "碎片判定"),
+    LedgerColumn("resolution_zh", "建议处置"),
+    LedgerColumn("admin_name", "行政区名称"),
+    LedgerColumn("rule", "依据"),
+)
+
+BY_UNIT_COLUMNS = (
+    LedgerColumn("admin_code", "行政区代码"),
+    LedgerColumn("admin_name", "行政区名称"),
+    LedgerColumn("n_farmland_growth", "农田×开发边界(处)", "int"),
+    LedgerColumn("farmland_growth_mu", "农田×开发边界(亩)", "mu"),
+    LedgerColumn("n_farmland_eco", "农田×生态红线(处)", "int"),
+    LedgerColumn("farmland_eco_mu", "农田×生态红线(亩)", "mu"),
+    LedgerColumn("n_growth_eco", "开发边界×生态红线(处)", "int"),
+    LedgerColumn("growth_eco_mu", "开发边界×生态红线(亩)", "mu"),
+    LedgerColumn("conflict_count", "冲突图斑(处, 不含碎片)", "int"),
+    LedgerColumn("conflict_mu", "冲突面积(亩, 不含碎片)", "mu"),
+    LedgerColumn("sliver_count", "碎片(处)", "int"),
+    LedgerColumn("sliver_m2", "碎片面积(平方米)", "m2"),
+)
+
+CONFLICTS_SPEC = AuditSpec(
+    id="three_line_conflicts",
+    label_zh="三区三线冲突",
+    label_en="Three control lines: conflicts",
+    group="farmland",
+    inputs=(
+        InputSpec("farmland", "farmland", True, "永久基本农田", "Permanent basic farmland"),
+        InputSpec("growth_boundary", "growth_boundary", True, "城镇开发边界", "Urban growth boundary"),
+        InputSpec("eco_redline", "eco_redline", False, "生态保护红线", "Ecological red line"),
+        InputSpec("admin", "admin", False, "行政区", "Administrative units",
+                  help="optional: adds the unit of each conflict and a per-unit summary"),
+    ),
+    outputs=(
+        OutputSpec("three_line_conflicts", "三区三线冲突图斑", "Three-line conflicts", True, CONFLICT_COLUMNS,
+                   description="每处重叠一行 (一个农田图斑与一条边界的每个连通重叠块); 碎片单列不剔除; 建议处置按"
+                               "生态保护红线优先、永久基本农田其次、城镇开发边界避让的顺序"),
+        OutputSpec("conflicts_by_unit", "三区三线冲突汇总", "Conflicts by unit", True, BY_UNIT_COLUMNS,
+                   description="按行政区汇总; 跨界图斑按面积拆分"),
+    ),
+    runner=_run_conflicts,
+    rules_keys=("farmland.conflict_max_area_m2", "farmland.sliver_max_area_m2", "farmland.sliver_max_width_m"),
+    description_zh="永久基本农田、生态保护红线、城镇开发边界两两重叠检查, 面积按平方米和亩, 标记碎片, 给出处置建议",
+    description_en="Every overlap between PBF, the eco red line and the growth boundary, in m² and 亩, slivers "
+                   "flagged, with the suggested resolution.",
+    needs_as_of=False,
+    summary=_summary_conflicts,
+)
+
+
+def _run_retention(layers, params, ctx):
+    from ..boundaries.codes import code_table
+
+    table = code_table(params.get("classification") or "tdt1055-2019")
+    out = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
+                              read_targets(params.get("targets")), table, ctx.rules, ctx.area_method, ctx.crs.crs)
+    return {"farmland_retention": out}
+
+
+def _summary_retention(outputs):
+    r = outputs.get("farmland_retention")
+    if r is None or len(r) == 0:
+        return []
+    bad = r[r["status"] != "ok"]
+    return [f"耕地保护 farmland retention: {len(r)} units, cultivated {r['cultivated_mu'].sum():,.0f} 亩, "
+            f"PBF {r['pbf_mu'].sum():,.0f} 亩; {len(bad)} unit(s) short of a target or below the PBF share"]
+
+
+RETENTION_COLUMNS = (
+    LedgerColumn("admin_code", "行政区代码"),
+    LedgerColumn("admin_name", "行政区名称"),
+    LedgerColumn("cultivated_mu", "耕地面积(亩)", "mu"),
+    LedgerColumn("cultivated_target_mu", "耕地保有量目标(亩)", "mu"),
+    LedgerColumn("cultivated_gap_mu", "耕地差额(亩)", "mu"),
+    LedgerColumn("pbf_mu", "永久基本农田面积(亩)", "mu"),
+    LedgerColumn("pbf_target_mu", "基本农田保护目标(亩)", "mu"),
+    LedgerColumn("pbf_gap_mu", "基本农田差额(亩)", "mu"),
+    LedgerColumn("pbf_share", "基本农田占耕地比例", "ratio"),
+    LedgerColumn("pbf_share_min", "比例下限", "ratio"),
+    LedgerColumn("status_zh", "结论"),
+    LedgerColumn("rule", "依据"),
+)
+
+RETENTION_SPEC = AuditSpec(
+    id="farmland_retention",
+    label_zh="耕地保有量",
+    label_en="Farmland retention",
+    group="farmland",
+    inputs=(
+        InputSpec("landuse", "landuse", True, "地类图斑", "Land-use patches", help="耕地 = 0101/0102/0103"),
+        InputSpec("admin", "admin", True, "行政区", "Administrative units"),
+        InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland"),
+    ),
+    params=(
+        ParamSpec("targets", "str", None, "保护目标表", "Targets table",
+                  help="CSV: admin_code, cultivated_target_mu (耕地保有量, 亩), pbf_target_mu (永久基本农田保护面积, 亩)"),
+        ParamSpec("classification", "choice", "tdt1055-2019", "地类分类", "Land-use classification",
+                  choices=("tdt1055-2019", "ydyh2023")),
+    ),
+    outputs=(
+        OutputSpec("farmland_retention", "耕地保有量与基本农田", "Farmland retention", True, RETENTION_COLUMNS,
+                   description="耕地 (0101/0102/0103) 与永久基本农田按行政区对比保护目标; 基本农田占耕地比例对照"
+                               "《土地管理法》第三十三条 80% (该比例按省级考核, 县乡数据仅作参考)"),
+    ),
+    runner=_run_retention,
+    rules_keys=("farmland.pbf_share_min",),
+    description_zh="按行政区统计耕地和永久基本农田面积, 对照耕地保有量、基本农田保护目标和 80% 比例",
+    description_en="Cultivated land and PBF per unit against their targets and the 80 % PBF share.",
+    needs_as_of=False,
+    summary=_summary_retention,
+)
+
+SPECS = (CONFLICTS_SPEC, RETENTION_SPEC)

@@ -1,0 +1,189 @@
+"""The overlay kernel for many small polygons against a few huge ones.
+
+Farmland patches (hundreds of thousands) against growth boundaries and red lines (a few
+polygons of thousands of vertices each), land-use patches against administrative units: the
+case PERFORMANCE.md measures. What makes it fast:
+
+1. the huge polygons are cut into pieces of at most ``max_vertices`` vertices
+   (:func:`subdivide`, recursive halving of the bounding box, like PostGIS ``ST_Subdivide``);
+2. one STRtree on the many small polygons, queried in bulk by the prepared pieces;
+3. a small polygon lying in a piece's interior (``contains_properly``) is its own overlap:
+   no intersection is computed;
+4. the exact intersections run on two threads (shapely releases the GIL);
+5. results are a pairs table ``(small, big)``; pieces of one pair that subdivision split are
+   merged back (their areas summed, their geometries unioned).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pandas as pd
+import shapely
+
+__all__ = ["overlay_pairs", "polygonal", "subdivide"]
+
+POLYGON, MULTIPOLYGON, COLLECTION = 3, 6, 7
+
+
+def polygonal(geoms: np.ndarray) -> np.ndarray:
+    """The polygonal part of each geometry (lines and points of a touching overlap dropped)."""
+    geoms = np.asarray(geoms, dtype=object)
+    out = geoms.copy()
+    types = shapely.get_type_id(geoms)
+    for i in np.flatnonzero(~np.isin(types, (POLYGON, MULTIPOLYGON))):
+        g = geoms[i]
+        if g is None:
+            continue
+        parts = [p for p in shapely.get_parts(g) if shapely.get_type_id(p) in (POLYGON, MULTIPOLYGON)]
+        out[i] = (parts[0] if len(parts) == 1 else shapely.union_all(parts)) if parts else shapely.Polygon()
+    return out
+
+
+def subdivide(geoms, max_vertices: int = 256, max_depth: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """Cut polygons into pieces of at most ``max_vertices`` vertices.
+
+    Each polygon (multipolygons part by part) whose vertex count exceeds the limit is split in two
+    along the longer side of its bounding box, recursively. The pieces tile the input: their union
+    is the polygon and they overlap only along their shared edges.
+
+    Returns
+    -------
+    pieces : ndarray of geometries
+    parent : ndarray of int
+        For each piece, the position of the polygon it came from.
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    parts, parent = shapely.get_parts(geoms, return_index=True)
+    done_g: list[np.ndarray] = []
+    done_p: list[np.ndarray] = []
+    todo_g, todo_p = parts, parent
+    for _ in range(max_depth):
+        if len(todo_g) == 0:
+            break
+        nv = shapely.get_num_coordinates(todo_g)
+        small = nv <= max_vertices
+        done_g.append(todo_g[small])
+        done_p.append(todo_p[small])
+        big_g, big_p = todo_g[~small], todo_p[~small]
+        if len(big_g) == 0:
+            todo_g = big_g
+            break
+        b = shapely.bounds(big_g)
+        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
+        midx = (b[:, 0] + b[:, 2]) / 2
+        midy = (b[:, 1] + b[:, 3]) / 2
+        x1 = np.where(wide, midx, b[:, 2])
+        y1 = np.where(wide, b[:, 3], midy)
+        x0 = np.where(wide, midx, b[:, 0])
+        y0 = np.where(wide, b[:, 1], midy)
+        # the halves are a little larger than the bounds so no edge of the polygon lies on a box edge
+        pad = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * 1e-3 + 1.0
+        box_a = shapely.box(b[:, 0] - pad, b[:, 1] - pad, x1, y1)
+        box_b = shapely.box(x0, y0, b[:, 2] + pad, b[:, 3] + pad)
+        halves = np.concatenate([shapely.intersection(big_g, box_a), shapely.intersection(big_g, box_b)])
+        hp = np.concatenate([big_p, big_p])
+        halves = polygonal(halves)
+        sub, idx = shapely.get_parts(halves, return_index=True)
+        keep = shapely.area(sub) > 0
+        todo_g, todo_p = sub[keep], hp[idx[keep]]
+    if len(todo_g):
+        done_g.append(todo_g)
+        done_p.append(todo_p)
+    pieces = np.concatenate(done_g) if done_g else np.empty(0, dtype=object)
+    parents = np.concatenate(done_p) if done_p else np.empty(0, dtype=np.int64)
+    return pieces, parents.astype(np.int64)
+
+
+def _clip(small: np.ndarray, pieces: np.ndarray, si: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Overlap geometry of each (small, piece) pair; a small polygon inside a piece is its own overlap."""
+    s = small[si]
+    p = pieces[pi]
+    inside = shapely.contains_properly(p, s)
+    out = np.empty(len(si), dtype=object)
+    out[inside] = s[inside]
+    rest = ~inside
+    if rest.any():
+        out[rest] = polygonal(shapely.intersection(s[rest], p[rest]))
+    return out, inside
+
+
+def _chunks(n: int, threads: int, size: int) -> list[tuple[int, int]]:
+    step = max(1, min(size, -(-n // max(1, threads))))
+    return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
+
+
+def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merge: bool = True,
+                  chunk: int = 20_000) -> pd.DataFrame:
+    """Every overlap between many small polygons and a few big ones.
+
+    Parameters
+    ----------
+    small, big : array-like of shapely geometries
+        Polygons in one metric CRS. ``small`` is indexed by the tree; ``big`` is subdivided.
+    max_vertices : int
+        Subdivide ``big`` to pieces of at most this many vertices (0: no subdivision).
+    threads : int
+        Worker threads for the exact intersections.
+    merge : bool
+        True: one row per (small, big) pair, the pieces of a pair merged (geometries unioned).
+        False: one row per (small, piece) pair — enough when only areas are summed.
+
+    Returns
+    -------
+    DataFrame with ``small`` and ``big`` (positions in the inputs), ``geometry`` (the overlap,
+    polygonal, non-empty), ``pieces`` (how many pieces it was assembled from) and ``inside``
+    (True when the small polygon lay wholly inside, so the overlap is the small polygon itself).
+    """
+    small = np.asarray(small, dtype=object)
+    big = np.asarray(big, dtype=object)
+    empty = pd.DataFrame({"small": np.empty(0, np.int64), "big": np.empty(0, np.int64),
+                          "geometry": np.empty(0, dtype=object), "pieces": np.empty(0, np.int64),
+                          "inside": np.empty(0, bool)})
+    if len(small) == 0 or len(big) == 0:
+        return empty
+    if max_vertices and max_vertices > 0:
+        pieces, parent = subdivide(big, max_vertices)
+    else:
+        pieces, parent = big.copy(), np.arange(len(big))
+    shapely.prepare(pieces)
+    tree = shapely.STRtree(small)
+    pi, si = tree.query(pieces, predicate="intersects")
+    if len(pi) == 0:
+        return empty
+    spans = _chunks(len(pi), threads, chunk)
+    if threads > 1 and len(spans) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            results = list(pool.map(lambda s: _clip(small, pieces, si[s[0]:s[1]], pi[s[0]:s[1]]), spans))
+    else:
+        results = [_clip(small, pieces, si[a:b], pi[a:b]) for a, b in spans]
+    geoms = np.concatenate([r[0] for r in results])
+    inside = np.concatenate([r[1] for r in results])
+    bi = parent[pi]
+    keep = ~shapely.is_empty(geoms) & (shapely.area(geoms) > 0)
+    frame = pd.DataFrame({"small": si[keep].astype(np.int64), "big": bi[keep].astype(np.int64),
+                          "geometry": geoms[keep], "pieces": 1, "inside": inside[keep]})
+    if not merge or len(frame) == 0:
+        return frame.sort_values(["big", "small"], kind="stable").reset_index(drop=True)
+    key = frame["small"].to_numpy() * len(big) + frame["big"].to_numpy()
+    dup = pd.Series(key).duplicated(keep=False).to_numpy()
+    single = frame.loc[~dup]
+    multi = frame.loc[dup]
+    if len(multi):
+        groups = [g for _, g in multi.groupby(["small", "big"], sort=True)["geometry"]]
+
+        def unite(batch):
+            return [shapely.union_all(np.asarray(g.to_numpy(), dtype=object)) for g in batch]
+
+        spans = _chunks(len(groups), threads, 2000)
+        if threads > 1 and len(spans) > 1:
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                united = [u for part in pool.map(lambda s: unite(groups[s[0]:s[1]]), spans) for u in part]
+        else:
+            united = unite(groups)
+        agg = multi.groupby(["small", "big"], sort=True).agg(pieces=("pieces", "sum"), inside=("inside", "all"))
+        merged = agg.reset_index()
+        merged["geometry"] = united
+        frame = pd.concat([single, merged[["small", "big", "geometry", "pieces", "inside"]]], ignore_index=True)
+    return frame.sort_values(["big", "small"], kind="stable").reset_index(drop=True)

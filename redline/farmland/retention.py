@@ -1,0 +1,324 @@
+"""耕地保有量与永久基本农田保护目标 (retention) and 占补平衡 (balance).
+
+Output table ``farmland_retention`` (:func:`retention`), one row per administrative unit:
+``admin_code``, ``admin_name``, ``cultivated_m2``/``cultivated_mu`` (耕地: codes 0101/0102/0103 of the code
+table, clipped to the unit), ``cultivated_target_mu`` (耕地保有量 target), ``cultivated_gap_mu`` (actual −
+target; negative: short), ``cultivated_met``, ``pbf_m2``/``pbf_mu`` (永久基本农田 patches clipped to the
+unit), ``pbf_target_mu`` (基本农田保护面积 target), ``pbf_gap_mu``, ``pbf_met``, ``pbf_share`` (PBF ÷
+cultivated land), ``pbf_share_min`` (``farmland.pbf_share_min``, 80 %), ``pbf_share_met``, ``status``
+(``ok`` or the failed checks, e.g. ``cultivated_short; pbf_share_low``), ``status_zh``, ``rule``.
+Targets missing for a unit leave its ``*_target_mu``/``*_met`` empty. Art. 33's 80 % applies to a province
+as a whole; for smaller units the share is shown as an indicator against the same line.
+
+:func:`balance` returns table ``farmland_balance``, one row per group (default ``admin_code`` and
+``year``): ``taken_m2``/``taken_mu``, ``added_m2``/``added_mu``, ``net_mu`` (added − taken),
+``added_ratio`` (added ÷ taken), ``quantity_balanced`` (ratio ≥ ``farmland.balance_min_ratio``),
+``taken_grade_mean``/``added_grade_mean`` (area-weighted mean 等别, 1 best ... 15 worst),
+``grade_change`` (added − taken; positive = worse), ``quality_balanced`` (change ≤
+``farmland.balance_grade_tolerance``), ``quality_dominates`` (for every grade g the area added at grade g
+or better covers the area taken at grade g or better: no part of the loss is replaced by worse land),
+``ungraded_taken_mu``/``ungraded_added_mu``, ``balanced``, ``rule``. :func:`balance_by_grade` gives the
+grade-by-grade table ``farmland_balance_grades`` (group, ``grade``, ``taken_mu``, ``added_mu``,
+``cum_taken_mu``, ``cum_added_mu``). Balance is library-only: bureaus keep 占补 records as project tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..area import check_area_method, piece_areas
+from ..boundaries.codes import code_table
+from ..boundaries.intensity import _clip_areas, _landuse_fields, _sum_by, classify_patches
+from ..errors import Problem, SchemaError
+from ..rules import resolve_rules
+from ..units import M2_PER_MU
+from ..validate import prepare_layers
+
+__all__ = ["balance", "balance_by_grade", "read_targets", "retention"]
+
+_TARGET_ALIASES = {
+    "admin_code": ("admin_code", "行政区代码", "行政区划代码", "XZQDM", "adcode"),
+    "cultivated_target_mu": ("cultivated_target_mu", "耕地保有量", "耕地保有量(亩)", "耕地保有量目标(亩)", "GDBYL"),
+    "pbf_target_mu": ("pbf_target_mu", "基本农田保护面积", "永久基本农田保护面积", "永久基本农田保护面积(亩)",
+                      "基本农田保护面积(亩)", "JBNTBHMJ"),
+}
+
+
+def read_targets(targets) -> pd.DataFrame | None:
+    """The targets table: ``admin_code``, ``cultivated_target_mu``, ``pbf_target_mu`` (亩), from a frame or CSV."""
+    if targets is None:
+        return None
+    if not isinstance(targets, pd.DataFrame):
+        path = os.fspath(targets)
+        frame = None
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                frame = pd.read_csv(path, dtype=str, encoding=enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        targets = frame
+    rename = {}
+    for canon, names in _TARGET_ALIASES.items():
+        for c in targets.columns:
+            if str(c).strip() in names:
+                rename[c] = canon
+                break
+    t = targets.rename(columns=rename)
+    if "admin_code" not in t.columns or not ({"cultivated_target_mu", "pbf_target_mu"} & set(t.columns)):
+        raise SchemaError(Problem(layer="targets", code="missing_field",
+                                  message="the targets table needs admin_code and cultivated_target_mu and/or "
+                                          "pbf_target_mu; columns: " + ", ".join(map(str, targets.columns)),
+                                  fix="columns: admin_code (行政区代码), cultivated_target_mu (耕地保有量, 亩), "
+                                      "pbf_target_mu (永久基本农田保护面积, 亩)"))
+    t = t.copy()
+    t["admin_code"] = t["admin_code"].astype(str).str.strip()
+    for c in ("cultivated_target_mu", "pbf_target_mu"):
+        t[c] = pd.to_numeric(t[c], errors="coerce") if c in t.columns else np.nan
+    dup = t["admin_code"].duplicated(keep=False)
+    if dup.any():
+        raise SchemaError(Problem(layer="targets", code="duplicate_id",
+                                  message="admin_code listed twice in targets: "
+                                          + ", ".join(sorted(set(t.loc[dup, "admin_code"]))),
+                                  fix="one row per unit"))
+    return t[["admin_code", "cultivated_target_mu", "pbf_target_mu"]]
+
+
+def retention(landuse, farmland, admin, *, targets=None, code_field: str = "DLBM", classification="tdt1055-2019",
+              rules=None, area_method: str = "ellipsoidal", crs=None, strict: bool = False,
+              as_of=None) -> gpd.GeoDataFrame:
+    """耕地保有量与永久基本农田保护: cultivated land and PBF per unit against targets and the 80 % rule.
+
+    Parameters
+    ----------
+    landuse : GeoDataFrame or None
+        Land-use patches (三调 DLTB); cultivated land (耕地) = codes flagged ``cultivated`` in the code table
+        (0101 水田, 0102 水浇地, 0103 旱地). None: cultivated columns are empty.
+    farmland : GeoDataFrame or None
+        Permanent basic farmland (永久基本农田) patches. None: PBF columns are empty.
+    admin : GeoDataFrame
+        Administrative units, id ``admin_code``.
+    targets : DataFrame or CSV path, optional
+        ``admin_code``, ``cultivated_target_mu`` (耕地保有量), ``pbf_target_mu`` (永久基本农田保护面积), in 亩.
+    code_field, classification
+        The land-use code column and the code table (see :func:`redline.boundaries.development_intensity`).
+    rules : optional
+        ``farmland.pbf_share_min`` (0.80, Land Administration Law art. 33).
+    area_method, crs, strict, as_of
+        As for the other audits.
+
+    Returns
+    -------
+    GeoDataFrame ``farmland_retention`` (fields in the module docstring), the units' geometry.
+    """
+    check_area_method(area_method)
+    if landuse is None and farmland is None:
+        raise ValueError("retention needs land-use patches (for cultivated land), farmland (PBF), or both")
+    ruleset = resolve_rules(rules)
+    table = code_table(classification)
+    layers = {"admin": (admin, "admin")}
+    if landuse is not None:
+        layers["landuse"] = (landuse, "landuse", _landuse_fields(landuse, code_field))
+    if farmland is not None:
+        layers["farmland"] = (farmland, "farmland")
+    prep = prepare_layers(layers, crs=crs, strict=strict)
+    out = _retention_prepared(prep.layers.get("landuse"), prep.layers.get("farmland"), prep.layers["admin"],
+                              read_targets(targets), table, ruleset, area_method, prep.working.crs)
+    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"), "notes": prep.note_lines(),
+                            "rules": ruleset.label, "area_method": area_method, "working_crs": str(prep.working)}
+    return out
+
+
+def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) -> gpd.GeoDataFrame:
+    n = len(adm)
+    if lu is not None:
+        cls = classify_patches(lu["land_use_code"], table)
+        cultivated = _sum_by(_clip_areas(lu, adm, crs, area_method), n, cls["cultivated"].to_numpy())
+    else:
+        cultivated = np.full(n, np.nan)
+    if fl is not None:
+        pbf = _sum_by(_clip_areas(fl, adm, crs, area_method), n, np.ones(len(fl), bool))
+    else:
+        pbf = np.full(n, np.nan)
+    share_min = float(ruleset.value("farmland.pbf_share_min"))
+    out = pd.DataFrame({"admin_code": adm["admin_code"].astype(str).to_numpy(),
+                        "admin_name": adm["admin_name"].to_numpy() if "admin_name" in adm else None,
+                        "cultivated_m2": cultivated, "cultivated_mu": cultivated / M2_PER_MU})
+    t = targets.set_index("admin_code") if targets is not None else None
+    out["cultivated_target_mu"] = out["admin_code"].map(t["cultivated_target_mu"]).astype(float) if t is not None \
+        else np.nan
+    out["cultivated_gap_mu"] = out["cultivated_mu"] - out["cultivated_target_mu"]
+    out["cultivated_met"] = pd.array(np.where(out["cultivated_gap_mu"].isna(), None,
+                                              out["cultivated_gap_mu"] >= -1e-9), dtype="boolean")
+    out["pbf_m2"] = pbf
+    out["pbf_mu"] = pbf / M2_PER_MU
+    out["pbf_target_mu"] = out["admin_code"].map(t["pbf_target_mu"]).astype(float) if t is not None else np.nan
+    out["pbf_gap_mu"] = out["pbf_mu"] - out["pbf_target_mu"]
+    out["pbf_met"] = pd.array(np.where(out["pbf_gap_mu"].isna(), None, out["pbf_gap_mu"] >= -1e-9),
+                              dtype="boolean")
+    share = np.divide(pbf, cultivated, out=np.full(n, np.nan), where=np.nan_to_num(cultivated) > 0)
+    out["pbf_share"] = share
+    out["pbf_share_min"] = share_min
+    out["pbf_share_met"] = pd.array(np.where(np.isnan(share), None, share >= share_min), dtype="boolean")
+    status, status_zh = [], []
+    for c, p, s in zip(out["cultivated_met"], out["pbf_met"], out["pbf_share_met"], strict=True):
+        bad, bad_zh = [], []
+        if c is not pd.NA and c is False:
+            bad.append("cultivated_short")
+            bad_zh.append("耕地保有量未达标")
+        if p is not pd.NA and p is False:
+            bad.append("pbf_short")
+            bad_zh.append("永久基本农田保护面积未达标")
+        if s is not pd.NA and s is False:
+            bad.append("pbf_share_low")
+            bad_zh.append(f"永久基本农田占耕地比例低于{share_min:.0%}")
+        status.append("; ".join(bad) or "ok")
+        status_zh.append("; ".join(bad_zh) or "达标")
+    out["status"] = status
+    out["status_zh"] = status_zh
+    out["rule"] = ruleset.cite("farmland.pbf_share_min") + "; targets: 耕地保有量 and 永久基本农田保护面积 per unit " \
+        "(国土空间规划 / 耕地保护目标责任书)"
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(adm.geometry.values, crs=adm.crs), crs=adm.crs)
+
+
+def _areas_and_grades(frame, name, by, grade_field, area_method, crs) -> pd.DataFrame:
+    missing = [c for c in (*by,) if c not in frame.columns]
+    if missing:
+        raise SchemaError(Problem(layer=name, code="missing_field",
+                                  message=f"{name} lacks the grouping column(s) {', '.join(missing)}",
+                                  fix="add them, or group by other columns with by=(...); columns: "
+                                      + ", ".join(map(str, frame.columns))))
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.notna().any():
+        if frame.crs is None:
+            raise SchemaError(Problem(layer=name, code="missing_crs", message=f"{name} has no CRS",
+                                      fix="set the layer's CRS"))
+        prep = prepare_layers({name: (frame[[*by, *([grade_field] if grade_field in frame else []), "geometry"]]
+                                      .assign(farmland_id=[f"{name}-{i + 1}" for i in range(len(frame))]),
+                                      "farmland")}, crs=crs)
+        g = prep.layers[name]
+        area = piece_areas(g.geometry.values, prep.working.crs, area_method)
+        data = pd.DataFrame(g.drop(columns="geometry"))
+        data["area_m2"] = area
+        if len(prep.rejected):
+            raise SchemaError(Problem(layer=name, code="rejected_features",
+                                      message=f"{len(prep.rejected)} feature(s) have no usable geometry",
+                                      ids=tuple(prep.rejected["feature_id"]), fix="repair or remove them"))
+    elif "area_m2" in frame.columns or "area_mu" in frame.columns:
+        data = pd.DataFrame(frame).copy()
+        if "area_m2" not in data:
+            data["area_m2"] = pd.to_numeric(data["area_mu"], errors="coerce") * M2_PER_MU
+        data["area_m2"] = pd.to_numeric(data["area_m2"], errors="coerce")
+    else:
+        raise SchemaError(Problem(layer=name, code="missing_field",
+                                  message=f"{name} has neither geometry nor an area_m2 / area_mu column",
+                                  fix="give polygons or an area column"))
+    data["grade"] = pd.to_numeric(data[grade_field], errors="coerce") if grade_field in data else np.nan
+    for c in by:
+        data[c] = data[c].astype(str)
+    return data[[*by, "area_m2", "grade"]]
+
+
+def _grade_mean(d: pd.DataFrame, by) -> pd.DataFrame:
+    graded = d.dropna(subset=["grade"])
+    w = graded.assign(wg=graded["grade"] * graded["area_m2"])
+    agg = w.groupby(list(by)).agg(wg=("wg", "sum"), a=("area_m2", "sum"))
+    return (agg["wg"] / agg["a"]).rename("mean")
+
+
+def balance(taken, added, *, by: Sequence[str] = ("admin_code", "year"), grade_field: str = "quality_grade",
+            rules=None, area_method: str = "ellipsoidal", crs=None) -> pd.DataFrame:
+    """占补平衡: farmland taken by construction against farmland added, by quantity and quality grade.
+
+    Parameters
+    ----------
+    taken, added : GeoDataFrame or DataFrame
+        Farmland taken (占用, e.g. approved conversions) and farmland added by compensation projects
+        (补充耕地, accepted projects). Polygons (areas measured) or tables with ``area_m2`` or ``area_mu``;
+        both need the ``by`` columns and, for quality, ``grade_field`` (耕地质量等别, 1 best ... 15 worst).
+    by : sequence of str
+        Grouping columns present in both (default ``admin_code`` and ``year``).
+    grade_field : str
+        The grade column (``quality_grade``, the schema's 质量等别).
+    rules : optional
+        ``farmland.balance_min_ratio`` (1.0) and ``farmland.balance_grade_tolerance`` (0 grades).
+    area_method, crs
+        Area method and working CRS for polygons.
+
+    Returns
+    -------
+    DataFrame ``farmland_balance`` (fields in :mod:`redline.farmland.retention`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> taken = pd.DataFrame({"admin_code": ["1"], "year": [2024], "area_mu": [100.0], "quality_grade": [5]})
+    >>> added = pd.DataFrame({"admin_code": ["1", "1"], "year": [2024, 2024], "area_mu": [60.0, 50.0],
+    ...                       "quality_grade": [5, 8]})
+    >>> b = balance(taken, added)
+    >>> b[["taken_mu", "added_mu", "quantity_balanced", "added_grade_mean", "quality_balanced"]].round(2).values.tolist()
+    [[100.0, 110.0, True, 6.36, False]]
+    """
+    check_area_method(area_method)
+    ruleset = resolve_rules(rules)
+    by = list(by)
+    t = _areas_and_grades(taken, "taken", by, grade_field, area_method, crs)
+    a = _areas_and_grades(added, "added", by, grade_field, area_method, crs)
+    keys = pd.concat([t[by], a[by]]).drop_duplicates().sort_values(by).reset_index(drop=True)
+    out = keys.copy()
+    idx = pd.MultiIndex.from_frame(keys) if len(by) > 1 else pd.Index(keys[by[0]])
+
+    def per(d, col="area_m2"):
+        return d.groupby(by)[col].sum().reindex(idx).fillna(0.0).to_numpy()
+
+    out["taken_m2"] = per(t)
+    out["added_m2"] = per(a)
+    out["taken_mu"] = out["taken_m2"] / M2_PER_MU
+    out["added_mu"] = out["added_m2"] / M2_PER_MU
+    out["net_mu"] = out["added_mu"] - out["taken_mu"]
+    ratio_min = float(ruleset.value("farmland.balance_min_ratio"))
+    tol = float(ruleset.value("farmland.balance_grade_tolerance"))
+    out["added_ratio"] = np.divide(out["added_m2"], out["taken_m2"], out=np.full(len(out), np.inf),
+                                   where=out["taken_m2"].to_numpy() > 0)
+    out["quantity_balanced"] = out["added_m2"] >= ratio_min * out["taken_m2"] - 1e-6
+    out["taken_grade_mean"] = _grade_mean(t, by).reindex(idx).to_numpy()
+    out["added_grade_mean"] = _grade_mean(a, by).reindex(idx).to_numpy()
+    out["grade_change"] = out["added_grade_mean"] - out["taken_grade_mean"]
+    qb = np.where(out["taken_grade_mean"].isna(), True,
+                  np.where(out["added_grade_mean"].isna(), False, out["grade_change"] <= tol + 1e-9))
+    out["quality_balanced"] = qb.astype(bool)
+    grades = balance_by_grade(t, a, by=by, _prepared=True)
+    dom = grades.assign(ok=grades["cum_added_mu"] >= grades["cum_taken_mu"] - 1e-9).groupby(by)["ok"].all()
+    out["quality_dominates"] = dom.reindex(idx).fillna(True).to_numpy(bool) if len(dom) else True
+    out["ungraded_taken_mu"] = per(t.assign(u=np.where(t["grade"].isna(), t["area_m2"], 0.0)), "u") / M2_PER_MU
+    out["ungraded_added_mu"] = per(a.assign(u=np.where(a["grade"].isna(), a["area_m2"], 0.0)), "u") / M2_PER_MU
+    out["balanced"] = out["quantity_balanced"] & out["quality_balanced"]
+    out["rule"] = ruleset.cite("farmland.balance_min_ratio") + "; " + ruleset.cite("farmland.balance_grade_tolerance")
+    return out
+
+
+def balance_by_grade(taken, added, *, by: Sequence[str] = ("admin_code", "year"), grade_field: str = "quality_grade",
+                     area_method: str = "ellipsoidal", crs=None, _prepared: bool = False) -> pd.DataFrame:
+    """占补平衡分等别: area taken and added per group and quality grade (等别), with cumulative sums from grade 1.
+
+    Returns table ``farmland_balance_grades``: the ``by`` columns, ``grade``, ``taken_mu``, ``added_mu``,
+    ``cum_taken_mu``, ``cum_added_mu`` (area at this grade or better). Ungraded land is left out here.
+    """
+    by = list(by)
+    if not _prepared:
+        taken = _areas_and_grades(taken, "taken", by, grade_field, area_method, crs)
+        added = _areas_and_grades(added, "added", by, grade_field, area_method, crs)
+    t = taken.dropna(subset=["grade"]).groupby([*by, "grade"])["area_m2"].sum().rename("taken_m2")
+    a = added.dropna(subset=["grade"]).groupby([*by, "grade"])["area_m2"].sum().rename("added_m2")
+    g = pd.concat([t, a], axis=1).fillna(0.0).sort_index().reset_index()
+    if len(g) == 0:
+        return pd.DataFrame(columns=[*by, "grade", "taken_mu", "added_mu", "cum_taken_mu", "cum_added_mu"])
+    g["taken_mu"] = g.pop("taken_m2") / M2_PER_MU
+    g["added_mu"] = g.pop("added_m2") / M2_PER_MU
+    g["cum_taken_mu"] = g.groupby(by)["taken_mu"].cumsum()
+    g["cum_added_mu"] = g.groupby(by)["added_mu"].cumsum()
+    return g
