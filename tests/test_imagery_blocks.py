@@ -136,3 +136,22 @@ def test_memory_file_reads_do_not_leave_handles_open(tmp_path):
         dst.write(np.ones((4, 4), "uint8"), 1)
     transitions(path, path, block_size=2, workers=2)
     path.unlink()  # would fail on some systems if a handle stayed open; at least it must not raise here
+
+
+def test_worker_processes_give_the_same_patches(tmp_path):
+    rng = np.random.default_rng(3)
+    before = rng.choice(np.array([1, 2, 4], "uint8"), size=(40, 50))
+    after = np.where(rng.random((40, 50)) < 0.3, np.uint8(3), before)
+    paths = []
+    for name, arr in (("a", before), ("b", after)):
+        with rasterio.open(tmp_path / f"{name}.tif", "w", driver="GTiff", width=50, height=40, count=1,
+                           dtype="uint8", nodata=0, crs=GK, transform=TEN_M) as dst:
+            dst.write(arr, 1)
+        paths.append(tmp_path / f"{name}.tif")
+    kw = dict(from_classes=[1, 2], to_classes=3, block_size=16, workers=2)
+    threads = change_patches(*paths, executor="threads", **kw)
+    processes = change_patches(*paths, executor="processes", **kw)
+    assert processes.drop(columns="geometry").equals(threads.drop(columns="geometry"))
+    assert shapely.equals_exact(processes.geometry.to_numpy(), threads.geometry.to_numpy(), tolerance=0).all()
+    with pytest.raises(ValueError, match="executor"):
+        change_patches(*paths, executor="dask", **kw)

@@ -6,11 +6,12 @@ Shared by :func:`redline.imagery.transitions` and :func:`redline.imagery.change_
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -335,10 +336,18 @@ def _range(rows: np.ndarray) -> str:
     return f"{lo:.6g}" if math.isclose(lo, hi, rel_tol=1e-9) else f"{lo:.6g} to {hi:.6g}"
 
 
-def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, workers: int) -> Iterator[Any]:
-    """``func`` over windows on ``workers`` threads, results in order, at most ``2 * workers`` in flight.
+def _init_worker_process() -> None:
+    os.environ["GDAL_CACHEMAX"] = str(GDAL_CACHE_MB)
 
-    GDAL reads and numpy release the GIL, so threads share the work with the least memory.
+
+def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, workers: int,
+               processes: bool = False) -> Iterator[Any]:
+    """``func`` over windows on ``workers`` threads (or processes), results in order, at most
+    ``2 * workers`` in flight.
+
+    GDAL reads and most numpy work release the GIL, so threads share the work with the least
+    memory; work that holds the GIL (polygonising) goes to spawned processes, which need a picklable
+    ``func``.
     """
     windows = list(windows)
     workers = min(workers, len(windows))
@@ -347,7 +356,12 @@ def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, work
             for w in windows:
                 yield func(w)
             return
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="redline-imagery") as pool:
+        if processes:
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                       initializer=_init_worker_process)
+        else:
+            pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="redline-imagery")
+        with pool:
             pending: deque = deque()
             for w in windows:
                 pending.append(pool.submit(func, w))

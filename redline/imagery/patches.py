@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -12,7 +14,6 @@ import pandas as pd
 import rasterio.features
 import shapely
 from affine import Affine
-from shapely.geometry import shape
 
 from ..errors import Problem, ValidationError
 from ..rules import RuleSet, resolve_rules
@@ -49,7 +50,8 @@ class _Block:
 
 def change_patches(before, after, *, from_classes, to_classes, min_area_m2: float | None = None,
                    connectivity: int = 8, rules: RuleSet | str | None = None, align: Align = "nearest",
-                   block_size: int | tuple[int, int] = DEFAULT_BLOCK, workers: int | None = None) -> gpd.GeoDataFrame:
+                   block_size: int | tuple[int, int] = DEFAULT_BLOCK, workers: int | None = None,
+                   executor: Literal["auto", "threads", "processes"] = "auto") -> gpd.GeoDataFrame:
     """Change patches (变化图斑): connected pixels that went from ``from_classes`` to ``to_classes``.
 
     A pixel is changed when its first-date class is in ``from_classes``, its second-date class is in
@@ -76,7 +78,11 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
         Block edge in pixels. Memory is bounded by the block size and ``workers``, plus the patches
         themselves; the result does not depend on it.
     workers : int, optional
-        Threads (default: the number of CPUs, at most 8).
+        Parallel workers (default: the number of CPUs, at most 8).
+    executor : {"auto", "threads", "processes"}
+        How blocks run in parallel. Polygonising (GDAL via rasterio) holds Python's GIL, so for large
+        rasters given as files ``"auto"`` uses worker processes (spawned, each opening the rasters
+        itself); otherwise threads. The result is the same.
 
     Returns
     -------
@@ -147,46 +153,15 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
         width = pair.width
         grid = pair.windows(block_size)
 
-        def block(window) -> _Block:
-            b, a, vb, va = pair.read(window)
-            fi = class_index(b, src_classes)
-            ti = class_index(a, dst_classes)
-            changed = (fi >= 0) & (ti >= 0) & vb & va & (b != a)
-            del b, a, vb, va
-            lab, n = label(changed, connectivity)
-            h, w = changed.shape
-            if n == 0:
-                z = np.zeros(0, np.int64)
-                return _Block(0, z, None, np.zeros((0, len(src_classes)), np.int64),
-                              np.zeros((0, len(dst_classes)), np.int64), z, lab[0], lab[-1], lab[:, 0],
-                              lab[:, -1], np.zeros(0, np.int32), np.zeros(0, object))
-            rr, cc = np.nonzero(changed)
-            lv = lab[rr, cc].astype(np.int64) - 1
-            pixels = np.bincount(lv, minlength=n)
-            area = None
-            if pa.constant_m2 is None:
-                area = np.bincount(lv, weights=pa.per_row_m2[rr + window.row_off], minlength=n)
-            from_counts = np.bincount(lv * len(src_classes) + fi[rr, cc], minlength=n * len(src_classes))
-            to_counts = np.bincount(lv * len(dst_classes) + ti[rr, cc], minlength=n * len(dst_classes))
-            # nonzero() is in scan order and labels are numbered by first appearance
-            _, firsts = np.unique(lv, return_index=True)
-            first = (rr[firsts].astype(np.int64) + window.row_off) * width + cc[firsts] + window.col_off
-            labels, pieces = [], []
-            # pieces are traced in pixel coordinates (col + 1, -row - 1): integers, so exact whatever the
-            # block, and never the (flipped) identity that rasterio warns about. rasterio.features.shapes
-            # holds the GIL and toggles the process-wide warning filters, so one thread at a time.
-            with _POLYGONIZE_LOCK:
-                for geom, value in rasterio.features.shapes(
-                        lab, mask=changed, connectivity=4,
-                        transform=Affine(1, 0, window.col_off + 1, 0, -1, -window.row_off - 1)):
-                    labels.append(int(value))
-                    pieces.append(shape(geom))
-            return _Block(n, pixels, area, from_counts.reshape(n, -1), to_counts.reshape(n, -1), first,
-                          lab[0].copy(), lab[-1].copy(), lab[:, 0].copy(), lab[:, -1].copy(),
-                          np.asarray(labels, np.int32), np.asarray(pieces, dtype=object))
-
         flat = [w for row in grid for w in row]
-        blocks = list(map_blocks(block, flat, workers=workers))
+        spec = _Spec(tuple(src_classes), tuple(dst_classes), connectivity,
+                     None if pa.constant_m2 is not None else pa.per_row_m2, width)
+        use_processes = _use_processes(executor, pair, workers, len(flat))
+        if use_processes:
+            func = partial(_block_in_process, (pair.before.path, pair.after.path, align), spec)
+        else:
+            func = partial(_block, pair, spec)
+        blocks = list(map_blocks(func, flat, workers=workers, processes=use_processes))
         crs, transform, aligned = pair.crs, pair.transform, pair.aligned
 
     frame = _assemble(blocks, len(grid), len(grid[0]), connectivity, pa.constant_m2, src_classes, dst_classes)
@@ -205,6 +180,102 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
     out.attrs.update(pixel_area_note=pa.note, min_area_m2=min_area_m2, rule=rule, connectivity=connectivity,
                      aligned=aligned)
     return out
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a block job needs besides the rasters (small and picklable, for worker processes)."""
+
+    src_classes: tuple
+    dst_classes: tuple
+    connectivity: int
+    per_row_m2: np.ndarray | None  # None: constant pixel area
+    width: int
+
+
+def _block(pair: RasterPair, spec: _Spec, window) -> _Block:
+    """Label, count and polygonise one block's changed pixels."""
+    b, a, vb, va = pair.read(window)
+    fi = class_index(b, spec.src_classes)
+    ti = class_index(a, spec.dst_classes)
+    changed = (fi >= 0) & (ti >= 0) & vb & va & (b != a)
+    del b, a, vb, va
+    lab, n = label(changed, spec.connectivity)
+    nf, nt = len(spec.src_classes), len(spec.dst_classes)
+    if n == 0:
+        z = np.zeros(0, np.int64)
+        return _Block(0, z, None, np.zeros((0, nf), np.int64), np.zeros((0, nt), np.int64), z,
+                      lab[0].copy(), lab[-1].copy(), lab[:, 0].copy(), lab[:, -1].copy(),
+                      np.zeros(0, np.int32), np.zeros(0, object))
+    rr, cc = np.nonzero(changed)
+    lv = lab[rr, cc].astype(np.int64) - 1
+    pixels = np.bincount(lv, minlength=n)
+    area = None
+    if spec.per_row_m2 is not None:
+        area = np.bincount(lv, weights=spec.per_row_m2[rr + window.row_off], minlength=n)
+    from_counts = np.bincount(lv * nf + fi[rr, cc], minlength=n * nf).reshape(n, nf)
+    to_counts = np.bincount(lv * nt + ti[rr, cc], minlength=n * nt).reshape(n, nt)
+    # nonzero() is in scan order and labels are numbered by first appearance
+    _, firsts = np.unique(lv, return_index=True)
+    first = (rr[firsts].astype(np.int64) + window.row_off) * spec.width + cc[firsts] + window.col_off
+    # rasterio.features.shapes holds the GIL and toggles the process-wide warning filters: one
+    # thread at a time (worker processes polygonise in parallel)
+    with _POLYGONIZE_LOCK:
+        labels, pieces = _polygonize(lab, changed, window.col_off, window.row_off)
+    return _Block(n, pixels, area, from_counts, to_counts, first, lab[0].copy(), lab[-1].copy(),
+                  lab[:, 0].copy(), lab[:, -1].copy(), labels, pieces)
+
+
+_PAIRS: dict = {}
+
+
+def _block_in_process(sources: tuple, spec: _Spec, window) -> _Block:
+    """:func:`_block` in a worker process, which opens the pair once and keeps it."""
+    pair = _PAIRS.get(sources)
+    if pair is None:
+        pair = _PAIRS[sources] = RasterPair(sources[0], sources[1], align=sources[2])
+    return _block(pair, spec, window)
+
+
+#: rasters smaller than this (pixels) are never worth starting worker processes for
+_PROCESS_MIN_PIXELS = 100_000_000
+
+
+def _use_processes(executor: str, pair: RasterPair, workers: int, nblocks: int) -> bool:
+    if executor not in ("auto", "threads", "processes"):
+        raise ValueError(f"executor must be one of auto, threads, processes, not {executor!r}")
+    reopenable = all(side.path is not None and not side.path.startswith("/vsimem/")
+                     for side in (pair.before, pair.after))
+    if executor == "processes":
+        if not reopenable:
+            raise ValueError("executor='processes' needs both rasters as files (paths), not in-memory datasets")
+        return True
+    if executor == "threads" or workers < 2 or nblocks < 2 or not reopenable:
+        return False
+    return pair.width * pair.height >= _PROCESS_MIN_PIXELS
+
+
+def _polygonize(lab: np.ndarray, mask: np.ndarray, col_off: int, row_off: int) -> tuple[np.ndarray, np.ndarray]:
+    """GDAL's 4-connected polygons of each label, built into shapely polygons in one vectorised call."""
+    labels: list[int] = []
+    coords: list = []
+    ring_sizes: list[int] = []
+    rings_per_polygon: list[int] = []
+    for geom, value in rasterio.features.shapes(lab, mask=mask, connectivity=4,
+                                                transform=Affine(1, 0, col_off + 1, 0, -1, -row_off - 1)):
+        labels.append(int(value))
+        rings = geom["coordinates"]
+        rings_per_polygon.append(len(rings))
+        for ring in rings:
+            coords.extend(ring)
+            ring_sizes.append(len(ring))
+    if not labels:
+        return np.zeros(0, np.int32), np.zeros(0, object)
+    ring_offsets = np.concatenate([[0], np.cumsum(ring_sizes)])
+    polygon_offsets = np.concatenate([[0], np.cumsum(rings_per_polygon)])
+    polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, np.asarray(coords, dtype=float),
+                                         (ring_offsets, polygon_offsets))
+    return np.asarray(labels, np.int32), polygons
 
 
 def _seam_edges(a: np.ndarray, b: np.ndarray, oa: int, ob: int, connectivity: int) -> list[tuple]:
@@ -291,9 +362,14 @@ def _assemble(blocks: list[_Block], nrows: int, ncols: int, connectivity: int, c
     starts = np.flatnonzero(np.r_[True, piece_patch[1:] != piece_patch[:-1]])
     sizes = np.diff(np.r_[starts, piece_patch.size])
     geoms = piece_geom[starts].copy()
-    for s, size in zip(starts[sizes > 1], sizes[sizes > 1], strict=True):
-        geoms[piece_patch[s]] = shapely.union_all(piece_geom[s:s + size])
-    geoms = shapely.normalize(shapely.simplify(geoms, 0.0))
+    multi = sizes > 1
+    if multi.any():
+        # the union keeps vertices where pieces met along a seam: simplify(0) drops exactly those
+        # collinear vertices, giving GDAL's whole-raster outline (corners only)
+        unions = np.array([shapely.union_all(piece_geom[s:s + size])
+                           for s, size in zip(starts[multi], sizes[multi], strict=True)], dtype=object)
+        geoms[piece_patch[starts[multi]]] = shapely.simplify(unions, 0.0)
+    geoms = shapely.normalize(geoms)
 
     fc, tc = fc[order], tc[order]
     src = np.asarray(src_classes)
@@ -311,9 +387,16 @@ def _assemble(blocks: list[_Block], nrows: int, ncols: int, connectivity: int, c
 
 
 def _mix(counts: np.ndarray, classes: Sequence) -> list[str]:
-    out = []
-    for row in counts:
+    """``"2:120, 4:3"``: each class's pixel count, largest first (vectorised for single-class patches)."""
+    out = np.empty(len(counts), dtype=object)
+    nonzero = counts > 0
+    single = nonzero.sum(axis=1) == 1
+    names = np.asarray([str(c) for c in classes], dtype=object)
+    k = counts[single].argmax(axis=1)
+    out[single] = names[k] + ":" + counts[single, k].astype(str).astype(object)
+    for i in np.flatnonzero(~single):
+        row = counts[i]
         nz = np.flatnonzero(row)
         nz = nz[np.argsort(-row[nz], kind="stable")]
-        out.append(", ".join(f"{classes[k]}:{row[k]}" for k in nz))
-    return out
+        out[i] = ", ".join(f"{classes[j]}:{row[j]}" for j in nz)
+    return out.tolist()
