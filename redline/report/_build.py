@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..io.ledger import LedgerColumn, LedgerSheet
 from ..units import M2_PER_MU
@@ -175,11 +176,11 @@ def _metric(data: ReportData) -> bool:
 def _background(data: ReportData):
     admin = data.layers.get("admin")
     if isinstance(admin, gpd.GeoDataFrame) and len(admin):
-        return admin.geometry.to_numpy()
+        return _present(admin)
     for name in ("development_intensity", "conflicts_by_unit"):
         frame = data.outputs.get(name)
-        if isinstance(frame, gpd.GeoDataFrame) and len(frame) and not frame.geometry.is_empty.all():
-            return frame.geometry.to_numpy()
+        if _spatial(frame):
+            return _present(frame)
     return None
 
 
@@ -227,17 +228,22 @@ def _slivers(frame: pd.DataFrame) -> pd.Series:
     return s if s is not None else pd.Series(False, index=frame.index)
 
 
+def _present(frame) -> np.ndarray:
+    """Geometries that are neither missing nor empty (as an object array)."""
+    arr = np.asarray(frame.geometry.array, dtype=object)
+    return arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
+
+
 def _spatial(frame) -> bool:
-    return isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0 and not frame.geometry.isna().all() \
-        and not frame.geometry.is_empty.all()
+    return isinstance(frame, gpd.GeoDataFrame) and len(frame) > 0 and len(_present(frame)) > 0
 
 
 def _geoms(frame, mask=None):
     if not isinstance(frame, gpd.GeoDataFrame):
         return None
-    g = frame.geometry if mask is None else frame.geometry[mask.to_numpy()]
-    g = g[g.notna() & ~g.is_empty]
-    return g.to_numpy() if len(g) else None
+    sub = frame if mask is None else frame[np.asarray(mask, dtype=bool)]
+    g = _present(sub)
+    return g if len(g) else None
 
 
 def _unit_col(frame: pd.DataFrame) -> str | None:

@@ -1,0 +1,62 @@
+"""`redline report`: the audit report (审计报告) as one self-contained HTML file, from a run or a new one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._options import common_options, handle_errors, progress_reporter
+from .audit import _parse_pairs, input_options
+
+
+@click.command("report")
+@click.option("--from", "from_", type=click.Path(exists=True, path_type=Path), default=None, metavar="DIR|GPKG",
+              help="Build from an earlier run: its output folder or its redline_results.gpkg.")
+@input_options
+@click.option("--only", "only", multiple=True, metavar="AUDIT", help="Run only these audits (repeatable).")
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (redline_report.html; with input layers also redline_results.gpkg and the "
+                   "ledger). Default with --from: the run's folder.")
+@click.option("--title", default=None, help="The report's title (default 土地利用监管审计报告).")
+@common_options
+@handle_errors
+def command(from_, out, only, title, field_pairs, encoding_pairs, as_of, rules, crs, area_method, strict, lang,
+            verbose, quiet, **layers):
+    """Write the audit report: headline figures, maps, charts and every finding with its rule.
+
+    One HTML file that opens offline in any browser (nothing is fetched from the internet), in
+    Chinese by default (--lang en for English).
+
+    \b
+    From an earlier run:   redline report --from results
+    Run, then report:      redline report --approvals 报批.shp --supplies 供地.gpkg --out results
+    """
+    from .. import report as rep
+
+    sources = {k: v for k, v in layers.items() if v}
+    if from_ is not None and sources:
+        raise click.UsageError("give either --from (an earlier run) or input layers, not both")
+    if from_ is not None:
+        dest = (out / rep.REPORT_HTML) if out is not None else None
+        path = rep.build(from_, dest, lang=lang, title=title)
+    else:
+        if not sources:
+            raise click.UsageError("give --from DIR (an earlier run's folder) or input layers, "
+                                   "e.g. --approvals FILE --supplies FILE --out DIR")
+        if out is None:
+            raise click.UsageError("give --out DIR: the results, ledger and report are written there")
+        from ..pipeline import run_audits
+        from ._summary import echo_run
+
+        with progress_reporter(quiet, "report") as progress:
+            result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
+                                area_method=area_method, strict=strict,
+                                fields=_parse_pairs(field_pairs, "INPUT.FIELD=COLUMN"),
+                                encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"), lang=lang,
+                                progress=progress)
+            path = rep.build(result, out / rep.REPORT_HTML, lang=lang, title=title)
+        echo_run(result, quiet=quiet, verbose=verbose)
+        return
+    if not quiet:
+        click.echo(f" report: {path}")

@@ -1,0 +1,137 @@
+"""Small hand-made runs for the report and ledger tests: frames shaped like the audits' outputs.
+
+Every number here can be checked on paper: approvals are squares in a metric CRS (EPSG:4549,
+CGCS2000 3-degree zone 40), so a 100 m x 100 m square is 10 000 m2 = 15 亩.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pandas as pd
+from pyproj import CRS
+from shapely.geometry import box
+
+from redline.crs import WorkingCRS
+from redline.io.ledger import LedgerColumn
+from redline.pipeline import RunResult
+from redline.rules import resolve_rules
+from redline.spec import AuditSpec, InputSpec, OutputSpec
+from redline.units import M2_PER_MU
+
+CRS_4549 = CRS.from_epsg(4549)
+X0, Y0 = 40_500_000.0, 3_500_000.0
+
+
+def sq(i, j, size=100.0, frac=1.0):
+    x, y = X0 + i * 300, Y0 + j * 300
+    return box(x, y, x + size * frac, y + size)
+
+
+def approved_not_supplied() -> gpd.GeoDataFrame:
+    # three approvals of 100 m x 100 m (15 亩 each): 60 % supplied, fully supplied, a hair-thin sliver left
+    approved = [10_000.0, 10_000.0, 10_000.0]
+    supplied = [6_000.0, 10_000.0, 9_990.0]
+    unsupplied = [a - s for a, s in zip(approved, supplied, strict=True)]
+    geoms = [sq(0, 0, frac=0.4), box(0, 0, 0, 0).buffer(0), sq(2, 0, frac=0.001)]
+    rules = resolve_rules(None)
+    return gpd.GeoDataFrame({
+        "approval_id": ["批2019-01", "批2020-07", "批2021-03"],
+        "approval_date": pd.to_datetime(["2019-03-01", "2020-07-15", "2021-03-09"]),
+        "district": ["城关镇", "城关镇", "新区"],
+        "approved_m2": approved, "supplied_m2": supplied, "unsupplied_m2": unsupplied,
+        "unsupplied_mu": [u / M2_PER_MU for u in unsupplied],
+        "supply_rate": [s / a for s, a in zip(supplied, approved, strict=True)],
+        "age_years": [7.2, 5.8, 5.2],
+        "is_sliver": [False, False, True],
+        "rule": [rules.cite("supply_rate.min_rate_5y")] * 3,
+    }, geometry=geoms, crs=CRS_4549)
+
+
+def supply_rate() -> pd.DataFrame:
+    return pd.DataFrame({
+        "year": [2019, 2020, 2021, None, None],
+        "district": [None, None, None, "城关镇", "新区"],
+        "approved_m2": [10_000.0, 10_000.0, 10_000.0, 20_000.0, 10_000.0],
+        "supplied_m2": [6_000.0, 10_000.0, 9_990.0, 16_000.0, 9_990.0],
+        "supply_rate": [0.6 - 1e-9, 1.0, 0.999, 0.8, 0.999],
+        "below_threshold": [True, False, False, False, False],
+    })
+
+
+def idle_land() -> gpd.GeoDataFrame:
+    statuses = ["idle", "idle_recover", "start_overdue", "in_progress", "exempt", "completed"]
+    area = [10_000.0, 20_000.0, 5_000.0, 8_000.0, 3_000.0, 7_000.0]
+    return gpd.GeoDataFrame({
+        "supply_id": [f"供{k}" for k in range(6)],
+        "status": statuses,
+        "area_m2": area, "area_mu": [a / M2_PER_MU for a in area],
+        "agreed_start_date": pd.to_datetime(["2024-01-01", "2023-01-01", "2025-06-01", "2024-01-01", "2024-01-01",
+                                             "2020-01-01"]),
+        "idle_days": [400, 800, 200, 0, 500, 0],
+        "idle_fee": [12.5, 40.0, None, None, None, None],
+        "developed_ratio": [0.0, 0.0, 0.0, 0.5, 0.0, 1.0],
+        "invested_ratio": [0.0, 0.1, 0.0, 0.6, 0.0, 1.0],
+        "rule": ["cn-national@2026.1 idle.fee_rate=0.2"] * 6,
+    }, geometry=[sq(k, 2, size=100 * (a / 10_000) ** 0.5) for k, a in enumerate(area)], crs=CRS_4549)
+
+
+def three_line_conflicts() -> gpd.GeoDataFrame:
+    area = [2_000.0, 1_000.0, 3.0, 500.0]
+    return gpd.GeoDataFrame({
+        "kind": ["farmland_growth", "farmland_eco", "farmland_growth", "growth_eco"],
+        "farmland_id": ["F1", "F2", "F3", None], "boundary_id": ["G1", None, "G1", "G1"],
+        "area_m2": area, "area_mu": [a / M2_PER_MU for a in area], "is_sliver": [False, False, True, False],
+        "rule": ["cn-national@2026.1 conflicts.min_area_m2"] * 4,
+    }, geometry=[sq(k, 4, size=a ** 0.5) for k, a in enumerate(area)], crs=CRS_4549)
+
+
+def development_intensity() -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame({
+        "admin_code": ["001", "002", "003"], "admin_name": ["城关镇", "新区", "山乡"],
+        "total_m2": [1_000_000.0, 1_000_000.0, 2_000_000.0],
+        "construction_m2": [350_000.0, 250_000.0, 100_000.0],
+        "intensity": [0.35, 0.25, 0.05],
+    }, geometry=[box(X0 - 200, Y0 - 200, X0 + 800, Y0 + 1500), box(X0 + 800, Y0 - 200, X0 + 1800, Y0 + 1500),
+                 box(X0 - 200, Y0 + 1500, X0 + 1800, Y0 + 2500)], crs=CRS_4549)
+
+
+ANS_COLUMNS = (
+    LedgerColumn("approval_id", "批准文号"), LedgerColumn("approval_date", "批准日期", "date"),
+    LedgerColumn("district", "行政区"), LedgerColumn("approved_m2", "批准面积(平方米)", "m2"),
+    LedgerColumn("unsupplied_mu", "未供面积(亩)", "mu"), LedgerColumn("supply_rate", "供地率", "ratio"),
+    LedgerColumn("is_sliver", "细碎图斑"), LedgerColumn("rule", "依据规则"),
+)
+
+
+def spec() -> AuditSpec:
+    return AuditSpec(
+        id="test_overlay", label_zh="批而未供", label_en="Approved not supplied", group="overlay",
+        inputs=(InputSpec("approvals", "approvals"),),
+        outputs=(OutputSpec("approved_not_supplied", "批而未供", "Approved but not supplied", columns=ANS_COLUMNS,
+                            description="每宗批次的未供部分"),
+                 OutputSpec("idle_land", "供而未用", "Idle land", columns=(
+                     LedgerColumn("supply_id", "合同编号"), LedgerColumn("status", "状态"),
+                     LedgerColumn("area_mu", "面积(亩)", "mu"), LedgerColumn("agreed_start_date", "约定开工日期", "date"),
+                     LedgerColumn("idle_days", "闲置天数", "days"), LedgerColumn("idle_fee", "闲置费(万元)", "wan"),
+                     LedgerColumn("rule", "依据规则")))),
+        runner=lambda layers, params, ctx: {})
+
+
+def result(*, empty: bool = False) -> RunResult:
+    outputs = {
+        "approved_not_supplied": approved_not_supplied(),
+        "supply_rate": supply_rate(),
+        "idle_land": idle_land(),
+        "three_line_conflicts": three_line_conflicts(),
+        "development_intensity": development_intensity(),
+    }
+    if empty:
+        outputs = {k: v.iloc[0:0] for k, v in outputs.items()}
+    rejected = pd.DataFrame({"layer": ["supplies"], "feature_id": ["供9"], "code": ["empty_geometry"],
+                             "reason": ["empty geometry: no area to audit"]})
+    return RunResult(outputs=outputs, rejected=rejected, notes=["[supplies] attribute encoding: GBK"],
+                     working=WorkingCRS(CRS_4549, "nearest CGCS2000 3-degree zone"), rules=resolve_rules(None),
+                     as_of=dt.date(2026, 6, 30), area_method="ellipsoidal", specs=[spec()],
+                     summary=["批而未供 approved not supplied: 1 approval, 6.00 亩 unsupplied"])

@@ -1,0 +1,206 @@
+"""The HTML audit report: offline, complete, figures equal to the outputs, robust to empty/missing outputs."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+import report_cases
+from click.testing import CliRunner
+
+import redline.report as report
+from redline.pipeline import write_results
+
+
+class _Page(HTMLParser):
+    """Collects what a browser could fetch, the headline figures, tags and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str, str]] = []
+        self.figures: list[tuple[str, str, str]] = []
+        self.tags: list[str] = []
+        self.styles: list[str] = []
+        self.text: list[str] = []
+        self._fig: dict | None = None
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        for key in ("src", "href", "srcset", "poster", "data", "action", "background"):
+            if a.get(key):
+                self.urls.append((tag, key, a[key]))
+        if a.get("style"):
+            self.styles.append(a["style"])
+        if "data-figure" in a:
+            self._fig = {"key": a["data-figure"], "value": a.get("data-value"), "text": ""}
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        if self._fig is not None and tag in ("span", "b"):
+            self.figures.append((self._fig["key"], self._fig["text"], self._fig["value"]))
+            self._fig = None
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._fig is not None:
+            self._fig["text"] += data
+        if self._in_style:
+            self.styles.append(data)
+        else:
+            self.text.append(data)
+
+
+def parse(path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def figures(page: _Page) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, _text, value in page.figures:
+        v = float(value)
+        assert out.setdefault(key, v) == v, f"{key} shown with two values"
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "redline_report.html"
+    return report.build(report_cases.result(), path)
+
+
+def test_page_fetches_nothing_from_anywhere(built):
+    page = parse(built)
+    assert "script" not in page.tags and "link" not in page.tags and "iframe" not in page.tags
+    images = [u for tag, key, u in page.urls if tag == "img"]
+    assert len(images) >= 6
+    assert all(u.startswith("data:image/png;base64,") for u in images)
+    others = [u for tag, key, u in page.urls if tag != "img"]
+    assert all(u.startswith("#") for u in others), others  # only in-page links
+    css = " ".join(page.styles)
+    assert "@import" not in css and "@font-face" not in css
+    assert not re.search(r"url\(", css)
+    assert not re.search(r"(https?:)?//[a-z0-9]", css, re.I)
+
+
+def test_headline_figures_are_the_hand_checked_numbers(built):
+    got = figures(parse(built))
+    # approval 1: 100 m x 100 m, 60 % supplied -> 4 000 m2 = 6 亩; approval 3's 10 m2 remnant is a sliver
+    assert got["approved_not_supplied.count"] == 1
+    assert got["approved_not_supplied.unsupplied_mu"] == pytest.approx(6.0)
+    assert got["approved_not_supplied.sliver_count"] == 1
+    assert got["approved_not_supplied.supply_rate"] == pytest.approx(25_990 / 30_000)
+    # idle >= 1 year: 10 000 + 20 000 m2 = 45 亩, fees 12.5 + 40 万元
+    assert got["idle_land.idle"] == 1 and got["idle_land.idle_recover"] == 1
+    assert got["idle_land.idle_mu"] == pytest.approx(45.0)
+    assert got["idle_land.idle_fee"] == pytest.approx(52.5)
+    # conflicts without the 3 m2 sliver: 2 000 + 1 000 + 500 m2 = 5.25 亩
+    assert got["three_line_conflicts.count"] == 3
+    assert got["three_line_conflicts.area_mu"] == pytest.approx(5.25)
+    assert got["three_line_conflicts.farmland_growth_mu"] == pytest.approx(3.0)
+    assert got["supply_rate.below"] == 1
+    assert got["development_intensity.over_warning"] == 1
+    assert got["rejected.count"] == 1
+
+
+def test_figures_follow_the_outputs_not_constants(tmp_path):
+    res = report_cases.result()
+    frame = res.outputs["approved_not_supplied"]
+    frame.loc[1, ["supplied_m2", "unsupplied_m2", "unsupplied_mu"]] = [7_000.0, 3_000.0, 4.5]
+    got = figures(parse(report.build(res, tmp_path / "r.html")))
+    assert got["approved_not_supplied.count"] == 2
+    assert got["approved_not_supplied.unsupplied_mu"] == pytest.approx(10.5)
+
+
+def test_text_of_each_figure_is_its_value_rounded(built):
+    for key, text, value in parse(built).figures:
+        v = float(value)
+        if text.endswith("%") or key.endswith(("supply_rate", "intensity", "overall")):
+            assert float(text) == pytest.approx(round(v * 100, 1)), key
+        else:
+            assert float(text.replace(",", "")) == pytest.approx(round(v, 2)), key
+
+
+def test_every_finding_row_and_its_rule_are_in_the_tables(built):
+    text = built.read_text(encoding="utf-8")
+    for approval in ("批2019-01", "批2020-07", "批2021-03"):
+        assert approval in text
+    assert "依据规则" in text
+    assert "supply_rate.min_rate_5y=0.6" in text
+    assert "empty geometry: no area to audit" in text  # the rejected feature and why
+    assert "supply_rate.min_rate_5y" in text and "增存挂钩" in text  # thresholds with sources
+    assert "EPSG:4549" in text and "ellipsoidal" in text
+
+
+def test_empty_outputs_give_a_report_that_says_so(tmp_path):
+    for lang, said in (("zh", "本项审计无发现"), ("en", "This audit found nothing")):
+        path = report.build(report_cases.result(empty=True), tmp_path / f"{lang}.html", lang=lang)
+        page = parse(path)
+        assert said in "".join(page.text)
+        assert figures(page)["approved_not_supplied.count"] == 0
+
+
+def test_missing_columns_only_remove_what_needs_them(tmp_path):
+    res = report_cases.result()
+    res.outputs["idle_land"] = res.outputs["idle_land"].drop(columns=["idle_fee", "idle_days", "area_m2", "area_mu"])
+    res.outputs["supply_rate"] = res.outputs["supply_rate"].drop(columns=["year", "district"])
+    res.outputs["mystery"] = pd.DataFrame({"thing": ["a", "b"], "area_m2": [666.67, 1333.33]})
+    got = figures(parse(report.build(res, tmp_path / "r.html")))
+    assert got["idle_land.idle"] == 1 and "idle_land.idle_fee" not in got and "idle_land.idle_mu" not in got
+    assert got["mystery.count"] == 2 and got["mystery.area_mu"] == pytest.approx(3.0, abs=1e-3)
+
+
+def test_english_report(tmp_path):
+    path = report.build(report_cases.result(), tmp_path, lang="en", title="Xi County audit")
+    assert path.name == "redline_report.html"
+    text = path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in text and "<title>Xi County audit</title>" in text
+    assert "Approved but not supplied" in text
+
+
+def test_without_a_chinese_font_charts_use_codes_not_tofu(tmp_path, monkeypatch):
+    from redline.report import _figures
+
+    monkeypatch.setattr(_figures, "cjk_font", lambda: None)
+    # filterwarnings=error: a missing glyph would fail here
+    path = report.build(report_cases.result(), tmp_path / "r.html")
+    text = path.read_text(encoding="utf-8")
+    assert "U1 = " in text and "未安装中文字体" in text
+
+
+def test_written_atomically_over_an_earlier_report(tmp_path, monkeypatch):
+    path = report.build(report_cases.result(), tmp_path / "r.html")
+    before = path.read_bytes()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(report, "render", broken)
+    with pytest.raises(RuntimeError):
+        report.build(report_cases.result(), path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+def test_from_a_results_geopackage_and_the_command(tmp_path):
+    res = report_cases.result()
+    write_results(res, tmp_path)
+    path = report.build(tmp_path)
+    assert path == tmp_path / "redline_report.html"
+    got = figures(parse(path))
+    assert got["approved_not_supplied.unsupplied_mu"] == pytest.approx(6.0)
+    assert got["three_line_conflicts.area_mu"] == pytest.approx(5.25)
+    assert got["rejected.count"] == 1
+    path.unlink()
+    from redline.cli import main
+
+    out = CliRunner().invoke(main, ["report", "--from", str(tmp_path), "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    assert path.exists() and '<html lang="en">' in path.read_text(encoding="utf-8")
+    bad = CliRunner().invoke(main, ["report"])
+    assert bad.exit_code == 2 and "--from" in bad.output
