@@ -1,0 +1,85 @@
+"""Shared plumbing of the overlay audits: validation, dates, result metadata."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..area import check_area_method
+from ..validate import Prepared, prepare_layers
+
+__all__ = ["add_years", "days_between", "finish", "prepare", "to_date", "to_timestamp"]
+
+
+def to_date(value, *, name: str = "as_of", default_today: bool = True) -> dt.date:
+    """A ``datetime.date`` from a date, datetime, Timestamp or ``'YYYY-MM-DD'`` text."""
+    if value is None:
+        if default_today:
+            return dt.date.today()
+        raise TypeError(f"{name} is required: the date the audit is made at, e.g. {name}='2026-06-30'")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    ts = pd.Timestamp(value)
+    if pd.isna(ts):
+        raise ValueError(f"{name}: not a date: {value!r}; write it as 2026-06-30")
+    return ts.date()
+
+
+def to_timestamp(value: dt.date) -> pd.Timestamp:
+    return pd.Timestamp(value.year, value.month, value.day)
+
+
+def add_years(dates: pd.Series, years: int) -> pd.Series:
+    """The same calendar day ``years`` later; 29 February goes to 28 February (the month's last day).
+
+    This is the Civil Code's rule for periods counted in years (民法典 第二百零二条: 到期月的对应日为
+    期间的最后一日; 没有对应日的, 月末日为期间的最后一日).
+    """
+    dates = pd.to_datetime(dates)
+    if int(years) == 0:
+        return dates
+    return dates + pd.DateOffset(years=int(years))
+
+
+def days_between(later: pd.Series | pd.Timestamp, earlier: pd.Series | pd.Timestamp) -> pd.Series:
+    """Whole days from ``earlier`` to ``later`` (float, NaN where either is missing)."""
+    delta = pd.to_datetime(later) - pd.to_datetime(earlier)
+    if isinstance(delta, pd.Series):
+        return delta.dt.days.astype(float)
+    return float(delta.days) if not pd.isna(delta) else np.nan
+
+
+def prepare(layers: Mapping[str, tuple], *, crs=None, strict: bool = False, area_method: str = "ellipsoidal",
+            required: Mapping[str, bool] | None = None) -> Prepared:
+    """Validate the audit's inputs (a cheap no-op on layers the pipeline already prepared)."""
+    check_area_method(area_method)
+    return prepare_layers({k: v for k, v in layers.items() if v is not None and v[0] is not None}, crs=crs,
+                          strict=strict, required=required)
+
+
+def finish(frame: gpd.GeoDataFrame, prepared: Prepared, rules, area_method: str, notes=(), **extra) -> gpd.GeoDataFrame:
+    """Attach ``attrs["redline"]``: rejected features, notes, rule set, area method, working CRS."""
+    rejected = prepared.rejected.to_dict("records") if prepared.rejected is not None else []
+    frame.attrs["redline"] = {
+        "rejected": rejected,
+        "notes": prepared.note_lines() + list(notes),
+        "rules": rules.label,
+        "area_method": area_method,
+        "working_crs": prepared.working.name,
+        **extra,
+    }
+    return frame
+
+
+def empty_polygons(n: int) -> np.ndarray:
+    import shapely
+
+    out = np.empty(n, dtype=object)
+    out[:] = [shapely.Polygon()] * n
+    return out

@@ -1,0 +1,363 @@
+"""批而未供 approved but not supplied, 存量供地 supply outside approvals, and 供地率 supply rates."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..rules import RuleSet, resolve_rules
+from ..units import m2_to_mu
+from . import _engine
+from ._common import finish, prepare, to_date, to_timestamp
+
+__all__ = ["approved_not_supplied", "supply_outside_approvals", "supply_rate"]
+
+ANS_COLUMNS = ["approved_m2", "approved_mu", "supplied_m2", "supplied_mu", "unsupplied_m2", "unsupplied_mu",
+               "sliver_m2", "sliver_parts", "unsupplied_kind", "supply_rate", "supplies_n", "approval_year",
+               "approval_age_years", "rule"]
+OUTSIDE_COLUMNS = ["supply_m2", "supply_mu", "inside_m2", "outside_m2", "outside_mu", "outside_sliver_m2",
+                   "outside_kind", "approvals_n", "rule"]
+
+# one computation shared by approved_not_supplied, supply_outside_approvals and supply_rate in a run
+_CACHE: dict = {}
+
+
+def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int):
+    key = (id(approvals), id(supplies), method, str(crs), threads)
+    hit = _CACHE.get("last")
+    if hit is not None and hit[0] == key and hit[1]() is approvals and (supplies is None or hit[2]() is supplies):
+        return hit[3]
+    ag = np.asarray(approvals.geometry.values, dtype=object)
+    sg = np.asarray(supplies.geometry.values, dtype=object) if supplies is not None else np.zeros(0, dtype=object)
+    pairs = _engine.pair_index(ag, sg, threads=threads)
+    a_rem = _engine.remnants(ag, sg, crs=crs, method=method, pairs=pairs, threads=threads)
+    s_rem = _engine.remnants(sg, ag, crs=crs, method=method, pairs=pairs.transpose(), threads=threads)
+    out = (a_rem, s_rem)
+    _CACHE["last"] = (key, weakref.ref(approvals), weakref.ref(supplies) if supplies is not None else None, out)
+    return out
+
+
+def _age_years(dates: pd.Series, as_of) -> pd.Series:
+    d = pd.to_datetime(dates)
+    before = (d.dt.month > as_of.month) | ((d.dt.month == as_of.month) & (d.dt.day > as_of.day))
+    return (as_of.year - d.dt.year - before.astype(int)).astype("float")
+
+
+def _sliver_rules(rules: RuleSet) -> tuple[float, float, str]:
+    area = float(rules.value("geometry.sliver_max_area_m2"))
+    width = float(rules.value("geometry.sliver_max_width_m"))
+    cite = f"{rules.cite('geometry.sliver_max_area_m2')}; {rules.cite('geometry.sliver_max_width_m')}"
+    return area, width, cite
+
+
+def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
+                          rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
+                          strict: bool = False, threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+    """批而未供: the part of each approval not covered by any supply.
+
+    Parameters
+    ----------
+    approvals : GeoDataFrame
+        Approval red lines (报批/征地红线) with ``approval_id`` (批准文号) and ``approval_date`` (批准日期),
+        canonical or bureau field names.
+    supplies : GeoDataFrame or None
+        Supply red lines (供地红线) with ``supply_id`` (合同编号) and ``supply_date``. None or empty:
+        nothing is supplied.
+    as_of : date or str, optional
+        The audit date (default today), for the approvals' age.
+    rules : RuleSet, name or path, optional
+        Rule set (default ``cn-national``); slivers by ``geometry.sliver_max_area_m2`` and
+        ``geometry.sliver_max_width_m``, invariant tolerance ``geometry.area_tolerance_m2``.
+    area_method : {"ellipsoidal", "planar"}
+        Ellipsoidal (CGCS2000, like 三调 TBMJ) or planar areas in the working CRS.
+    crs : optional
+        Working CRS (default: the CGCS2000 3-degree zone nearest the data).
+    strict : bool
+        Any feature problem stops the run instead of being repaired or set aside.
+    threads : int
+        Threads for the overlay (2).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per approval (in input order, minus features set aside as invalid, which are
+        listed in ``attrs["redline"]["rejected"]``), keeping its attributes, with:
+
+        - ``approved_m2``/``approved_mu``: the approval's area;
+        - ``supplied_m2``/``supplied_mu``: area covered by the union of the supplies touching it
+          (overlapping supplies are not counted twice);
+        - ``unsupplied_m2``/``unsupplied_mu``: the unsupplied remnant, **excluding slivers**;
+        - ``sliver_m2``, ``sliver_parts``: remnant parts under the sliver area, or thinner
+          (2 × area / perimeter) than the sliver width: digitising noise, not land;
+        - ``unsupplied_kind``: ``none`` (fully supplied), ``sliver`` (only slivers left), ``land``;
+        - ``supply_rate``: supplied ÷ (approved − slivers), 0–1;
+        - ``supplies_n``, ``approval_year``, ``approval_age_years`` (full years at ``as_of``), ``rule``;
+        - geometry: the unsupplied land (slivers removed); empty when nothing is left.
+
+        Invariant, checked for every row: ``approved_m2 = supplied_m2 + unsupplied_m2 + sliver_m2``
+        within ``geometry.area_tolerance_m2`` (supplied area is computed independently of the
+        remnant; rows breaking it are named in ``attrs["redline"]["notes"]``).
+
+    Examples
+    --------
+    A 100 m square approval, 60 % supplied: 4 000 m² = 6 亩 unsupplied.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> a = gpd.GeoDataFrame({"批准文号": ["豫政土〔2020〕1号"], "批准日期": ["2020-03-01"]},
+    ...                      geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
+    >>> s = gpd.GeoDataFrame({"合同编号": ["C1"], "签订日期": ["2021-01-05"]},
+    ...                      geometry=[box(500000, 3800000, 500060, 3800100)], crs="EPSG:4547")
+    >>> r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar")
+    >>> r[["approval_id", "unsupplied_m2", "unsupplied_mu", "supply_rate"]].round(6).values.tolist()
+    [['豫政土〔2020〕1号', 4000.0, 6.0, 0.6]]
+    """
+    rules = resolve_rules(rules)
+    as_of = to_date(as_of)
+    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
+                   strict=strict, area_method=area_method)
+    A = prep.layers["approvals"]
+    S = prep.layers.get("supplies")
+    a_rem, _ = _overlay(A, S, prep.working.crs, area_method, threads)
+    max_area, max_width, sliver_cite = _sliver_rules(rules)
+    land_geoms, land, sliver, n_sliver, _ = _engine.split_slivers(a_rem.remnant, a_rem.factor, max_area_m2=max_area,
+                                                                 max_width_m=max_width)
+    out = A.drop(columns=A.geometry.name).copy()
+    out["approved_m2"] = a_rem.area
+    out["approved_mu"] = m2_to_mu(a_rem.area)
+    out["supplied_m2"] = a_rem.covered
+    out["supplied_mu"] = m2_to_mu(a_rem.covered)
+    out["unsupplied_m2"] = land
+    out["unsupplied_mu"] = m2_to_mu(land)
+    out["sliver_m2"] = sliver
+    out["sliver_parts"] = n_sliver.astype(int)
+    out["unsupplied_kind"] = np.where(land > 0, "land", np.where(sliver > 0, "sliver", "none"))
+    base = a_rem.area - sliver
+    out["supply_rate"] = np.clip(np.where(base > 0, a_rem.covered / np.where(base > 0, base, 1), 1.0), 0.0, 1.0)
+    out["supplies_n"] = a_rem.partners.astype(int)
+    out["approval_year"] = pd.to_datetime(A["approval_date"]).dt.year.astype("Int64")
+    out["approval_age_years"] = _age_years(A["approval_date"], as_of).to_numpy()
+    out["rule"] = f"{rules.label} 批而未供 = 批准范围 − ∪(相交供地); slivers: {sliver_cite}"
+    tol = float(rules.value("geometry.area_tolerance_m2"))
+    balance = a_rem.area - a_rem.covered - land - sliver
+    notes = []
+    broken = np.abs(balance) > tol
+    if broken.any():
+        ids = ", ".join(map(str, A["approval_id"].to_numpy()[broken][:10]))
+        notes.append(f"[approved_not_supplied] approved ≠ supplied + unsupplied + slivers beyond "
+                     f"{rules.cite('geometry.area_tolerance_m2')} for {int(broken.sum())} approval(s): {ids} "
+                     f"(largest gap {np.abs(balance).max():.3f} m²); check their geometries")
+    result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=A.crs), crs=A.crs)
+    return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
+
+
+def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame, *,
+                             rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
+                             strict: bool = False, include_slivers: bool = False,
+                             threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+    """存量供地: supplies (or parts of them) outside every approval, e.g. supply of stock land.
+
+    Parameters
+    ----------
+    approvals, supplies : GeoDataFrame
+        As for :func:`approved_not_supplied`.
+    include_slivers : bool
+        Also list supplies whose only part outside the approvals is a digitising sliver (default
+        False: those are listed in no row, their sliver area is noise).
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per supply with land outside the approvals, keeping its attributes: ``supply_m2``,
+        ``supply_mu``, ``inside_m2`` (covered by the union of approvals), ``outside_m2``/
+        ``outside_mu`` (the outside land, slivers excluded), ``outside_sliver_m2``, ``outside_kind``
+        (``land``/``sliver``), ``approvals_n``, ``rule``; geometry: the outside land.
+        ``supply_m2 = inside_m2 + outside_m2 + outside_sliver_m2`` within the area tolerance.
+    """
+    rules = resolve_rules(rules)
+    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
+                   strict=strict, area_method=area_method)
+    A = prep.layers.get("approvals")
+    S = prep.layers["supplies"]
+    if A is None:
+        A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
+    _, s_rem = _overlay(A, S, prep.working.crs, area_method, threads)
+    max_area, max_width, sliver_cite = _sliver_rules(rules)
+    land_geoms, land, sliver, _, _ = _engine.split_slivers(s_rem.remnant, s_rem.factor, max_area_m2=max_area,
+                                                          max_width_m=max_width)
+    out = S.drop(columns=S.geometry.name).copy()
+    out["supply_m2"] = s_rem.area
+    out["supply_mu"] = m2_to_mu(s_rem.area)
+    out["inside_m2"] = s_rem.covered
+    out["outside_m2"] = land
+    out["outside_mu"] = m2_to_mu(land)
+    out["outside_sliver_m2"] = sliver
+    out["outside_kind"] = np.where(land > 0, "land", np.where(sliver > 0, "sliver", "none"))
+    out["approvals_n"] = s_rem.partners.astype(int)
+    out["rule"] = f"{rules.label} 存量供地 = 供地范围 − ∪(相交报批范围); slivers: {sliver_cite}"
+    keep = (land > 0) | ((sliver > 0) & include_slivers)
+    result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=S.crs), crs=S.crs)
+    result = result.loc[keep]
+    return finish(result, prep, rules, area_method, [], supplies_outside=int(keep.sum()))
+
+
+def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, working_crs) -> tuple[pd.Series, dict]:
+    """District name of each approval: the admin unit holding its representative point, else its own field."""
+    own = approvals["district"] if "district" in approvals.columns else pd.Series(None, index=approvals.index,
+                                                                                  dtype=object)
+    geoms: dict = {}
+    if admin is None or len(admin) == 0 or not isinstance(approvals, gpd.GeoDataFrame):
+        return own.fillna("未知").astype(str), geoms
+    names = admin["admin_name"] if "admin_name" in admin.columns else admin["admin_code"]
+    names = names.fillna(admin["admin_code"]).astype(str)
+    pts = shapely.point_on_surface(np.asarray(approvals.geometry.values, dtype=object))
+    tree = shapely.STRtree(np.asarray(admin.geometry.values, dtype=object))
+    pi, ai = tree.query(pts, predicate="within")
+    found = pd.Series(None, index=approvals.index, dtype=object)
+    first = pd.Series(ai, index=pi).groupby(level=0).first()
+    found.iloc[first.index.to_numpy()] = names.to_numpy()[first.to_numpy()]
+    for name, geom in zip(names, admin.geometry.values, strict=True):
+        geoms.setdefault(name, geom)
+    return found.fillna(own).fillna("未知").astype(str), geoms
+
+
+def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None = None, *,
+                admin: gpd.GeoDataFrame | None = None, as_of=None, rules: RuleSet | str | None = None,
+                by: Sequence[str] = ("year", "district"), area_method: str = "ellipsoidal", crs=None,
+                strict: bool = False) -> gpd.GeoDataFrame:
+    """供地率 supply rate by approval year and district, over the windows practice uses.
+
+    Parameters
+    ----------
+    result_or_approvals : GeoDataFrame
+        Either the result of :func:`approved_not_supplied` (when ``supplies`` is None) or the
+        approvals layer.
+    supplies : GeoDataFrame, optional
+        The supplies layer, when approvals are given.
+    admin : GeoDataFrame, optional
+        Administrative units (行政区, ``admin_code``, ``admin_name``): each approval is assigned to the
+        unit holding its representative point; otherwise the approvals' ``district`` field is used.
+    as_of : date or str, optional
+        Audit date (default today): the windows end before it.
+    by : sequence of {"year", "district"}
+        ``year``: a row per approval year; ``district``: split every row by district (else one
+        jurisdiction). Window rows are always produced.
+
+    Returns
+    -------
+    GeoDataFrame
+        Rows with ``district`` (``全部`` for all together), ``period_kind`` (``year``, ``recent``,
+        ``long``), ``period`` (label), ``period_start``, ``period_end``, ``approvals_n``,
+        ``approved_m2/_mu``, ``supplied_m2/_mu``, ``unsupplied_m2/_mu``, ``sliver_m2``,
+        ``supply_rate`` (supplied ÷ (approved − slivers)), ``min_rate``, ``below_min`` (only on
+        ``long`` rows: the five-year rate under ``supply_rate.min_rate_5y``, 增存挂钩), ``rule``;
+        geometry: the district's unit when ``admin`` is given.
+
+        Windows (``supply_rate.window_mode``): ``calendar`` (default) takes the approvals dated in
+        the N whole calendar years before ``as_of``'s year (recent: N = ``window_recent_years``,
+        long: N = ``window_long_years``); ``rolling`` takes approvals dated in (as_of − N years, as_of].
+    """
+    rules = resolve_rules(rules)
+    as_of = to_date(as_of)
+    unknown = [b for b in by if b not in ("year", "district")]
+    if unknown:
+        raise ValueError(f"by must name year and/or district, not {', '.join(map(str, unknown))}")
+    notes: list[str] = []
+    if supplies is None:
+        res = result_or_approvals
+        need = {"approved_m2", "supplied_m2", "unsupplied_m2", "sliver_m2", "approval_date"}
+        if not need <= set(res.columns):
+            raise ValueError("supply_rate needs the result of approved_not_supplied, or approvals and supplies; "
+                             f"missing columns: {', '.join(sorted(need - set(res.columns)))}")
+        prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
+        info = dict(res.attrs.get("redline", {}))
+        working_name = info.get("working_crs", str(res.crs))
+        rejected = info.get("rejected", [])
+        notes += info.get("notes", [])
+        area_method = info.get("area_method", area_method)
+        prep = None
+    else:
+        res = approved_not_supplied(result_or_approvals, supplies, as_of=as_of, rules=rules, area_method=area_method,
+                                    crs=crs, strict=strict)
+        prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
+        working_name = res.attrs["redline"]["working_crs"]
+        rejected = res.attrs["redline"]["rejected"]
+        notes += res.attrs["redline"]["notes"]
+        prep = None
+    adm = prep_admin.layers.get("admin") if prep_admin is not None else None
+    district, geoms = _district_of(res, adm, res.crs)
+    frame = pd.DataFrame({
+        "district": district.to_numpy() if "district" in by else "全部",
+        "date": pd.to_datetime(res["approval_date"]).to_numpy(),
+        "approved_m2": res["approved_m2"].to_numpy(), "supplied_m2": res["supplied_m2"].to_numpy(),
+        "unsupplied_m2": res["unsupplied_m2"].to_numpy(), "sliver_m2": res["sliver_m2"].to_numpy()})
+    frame["year"] = frame["date"].dt.year
+    mode = str(rules.value("supply_rate.window_mode"))
+    if mode not in ("calendar", "rolling"):
+        raise ValueError(f"rule supply_rate.window_mode must be calendar or rolling, not {mode!r}")
+    min_rate = float(rules.value("supply_rate.min_rate_5y"))
+    rows = []
+
+    def add(sub: pd.DataFrame, district_name, kind, label, start, end, rule):
+        approved = sub["approved_m2"].sum()
+        supplied = sub["supplied_m2"].sum()
+        sliver = sub["sliver_m2"].sum()
+        base = approved - sliver
+        rate = supplied / base if base > 0 else np.nan
+        rows.append({"district": district_name, "period_kind": kind, "period": label,
+                     "period_start": start, "period_end": end, "approvals_n": len(sub),
+                     "approved_m2": approved, "approved_mu": m2_to_mu(approved), "supplied_m2": supplied,
+                     "supplied_mu": m2_to_mu(supplied), "unsupplied_m2": sub["unsupplied_m2"].sum(),
+                     "unsupplied_mu": m2_to_mu(sub["unsupplied_m2"].sum()), "sliver_m2": sliver,
+                     "supply_rate": min(max(rate, 0.0), 1.0) if rate == rate else np.nan,
+                     "min_rate": min_rate if kind == "long" else np.nan,
+                     "below_min": bool(kind == "long" and rate == rate and rate < min_rate),
+                     "rule": rule})
+
+    t = to_timestamp(as_of)
+    windows = []
+    for kind, key in (("recent", "supply_rate.window_recent_years"), ("long", "supply_rate.window_long_years")):
+        n = int(rules.value(key))
+        if mode == "calendar":
+            start, end = pd.Timestamp(as_of.year - n, 1, 1), pd.Timestamp(as_of.year - 1, 12, 31)
+            label = f"近{n}年 {as_of.year - n}" + (f"–{as_of.year - 1}" if n > 1 else "")
+            inside = (frame["date"] >= start) & (frame["date"] <= end)
+        else:
+            start = t - pd.DateOffset(years=n) + pd.Timedelta(days=1)
+            end = t
+            label = f"近{n}年 {start.date()}–{end.date()}"
+            inside = (frame["date"] >= start) & (frame["date"] <= end)
+        cite = f"{rules.cite(key)}; {rules.cite('supply_rate.window_mode')}"
+        if kind == "long":
+            cite = f"{rules.cite('supply_rate.min_rate_5y')}; {cite}"
+        windows.append((kind, label, start, end, inside, cite))
+    year_rule = f"{rules.label} 供地率 = 已供面积 ÷ (报批面积 − 碎片) by approval year"
+    districts = sorted(frame["district"].unique(), key=str)
+    groups = [(d, frame[frame["district"] == d]) for d in districts]
+    if "district" in by and len(districts) > 1:
+        groups.append(("全部", frame))
+    for name, sub in groups:
+        if "year" in by:
+            for year, ys in sub.groupby("year", sort=True):
+                add(ys, name, "year", str(int(year)), pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31),
+                    year_rule)
+        for kind, label, start, end, inside, cite in windows:
+            add(sub[inside.loc[sub.index]], name, kind, label, start, end, cite)
+    columns = ["district", "period_kind", "period", "period_start", "period_end", "approvals_n", "approved_m2",
+               "approved_mu", "supplied_m2", "supplied_mu", "unsupplied_m2", "unsupplied_mu", "sliver_m2",
+               "supply_rate", "min_rate", "below_min", "rule"]
+    table = pd.DataFrame(rows, columns=columns)
+    geometry = [geoms.get(d) for d in table["district"]] if geoms else [None] * len(table)
+    result = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(geometry, index=table.index, crs=res.crs), crs=res.crs)
+    flagged = table.loc[table["below_min"], "district"].tolist()
+    if flagged:
+        notes.append(f"[supply_rate] five-year supply rate under {min_rate:.0%} (增存挂钩) in: {', '.join(flagged)}")
+    result.attrs["redline"] = {"rejected": rejected, "notes": notes, "rules": rules.label, "area_method": area_method,
+                               "working_crs": working_name, "as_of": as_of.isoformat(), "window_mode": mode}
+    del prep
+    return result
