@@ -112,6 +112,10 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
     8-connectivity) are joined with a union-find; each patch's pieces are unioned and only then
     mapped to the CRS, so a patch crossing a seam is one patch, identical to the whole-raster result.
 
+    Memory: each worker holds one block's arrays (about 100 MB for 2048 × 2048 pixels) and GDAL's
+    block cache is capped at 64 MB; the calling process holds the patches found (their polygons and
+    counts), so memory grows with the number of patches, never with the raster's size.
+
     Examples
     --------
     >>> import numpy as np
