@@ -1,0 +1,80 @@
+"""What the plugin shows, derived from redline's audit specs; this module imports neither qgis nor redline.
+
+``scripts/package_plugin.py`` uses it (outside QGIS) to write ``catalogue.json`` (the algorithms
+listed when redline is missing) and the Chinese translation file ``i18n/redline_qgis_zh_CN.ts``.
+"""
+
+from __future__ import annotations
+
+#: group id -> (Chinese, English) display names
+GROUPS = {
+    "overlay": ("批供用审计", "Approval, supply and use"),
+    "farmland": ("耕地保护", "Farmland protection"),
+    "boundaries": ("三区三线", "Growth boundaries and three zones"),
+    "imagery": ("卫片执法", "Imagery change enforcement"),
+}
+
+#: the plugin's own interface strings (English source -> Chinese), written into the .ts file
+STATIC_ZH = {
+    "redline land-use supervision audits": "redline 土地利用监管审计",
+    "{field} field in {layer} (optional: found by name)": "{layer}的{field}字段（可选，默认按字段名识别）",
+    "As-of date (empty: today)": "审计日期（留空为今天）",
+    "Rule set": "规则集",
+    "Rule set file (.toml, overrides the rule set)": "规则集文件（.toml，优先于上面的规则集）",
+    "Area method": "面积算法",
+    "ellipsoidal (CGCS2000)": "椭球面积（CGCS2000）",
+    "planar": "平面面积",
+    "Working CRS (empty: the CGCS2000 3-degree zone of the data)": "工作坐标系（留空为数据所在的 CGCS2000 3 度带）",
+    "Strict: reject invalid geometries instead of repairing them": "严格模式：剔除无效几何而不修复",
+    "Rejected features": "剔除要素",
+    "Run summary": "运行摘要",
+    "Summary text": "摘要文本",
+    "Rejected feature count": "剔除要素数",
+    "Inputs": "输入",
+    "Outputs": "输出",
+    "Rules": "规则",
+    "cancelled": "已取消",
+}
+
+
+def is_raster_input(spec, inp, vector_kinds=None) -> bool:
+    """Raster inputs: kind ``"raster"`` (or ``"raster:..."``), or an imagery input with no vector schema."""
+    if str(inp.kind).startswith("raster"):
+        return True
+    if spec.group == "imagery":
+        if vector_kinds is None:
+            from redline.schema import SCHEMAS
+
+            vector_kinds = SCHEMAS
+        return inp.kind not in vector_kinds
+    return False
+
+
+def spec_entry(spec) -> dict:
+    """The catalogue entry of a spec: what the plugin lists even without redline."""
+    return {
+        "id": spec.id, "label_zh": spec.label_zh, "label_en": spec.label_en, "group": spec.group,
+        "description_zh": spec.description_zh, "description_en": spec.description_en,
+        "inputs": [{"name": i.name, "kind": i.kind, "required": bool(i.required), "label_zh": i.label_zh,
+                    "label_en": i.label_en, "raster": is_raster_input(spec, i)} for i in spec.inputs],
+        "outputs": [o.name for o in spec.outputs],
+    }
+
+
+def build_catalogue(specs, version: str) -> dict:
+    return {"generated_from": f"redline {version}", "algorithms": [spec_entry(s) for s in specs]}
+
+
+def translations(specs) -> dict[str, str]:
+    """English source text -> Chinese, for every string the interface shows."""
+    pairs = dict(STATIC_ZH)
+    pairs.update({en: zh for zh, en in GROUPS.values()})
+    for spec in specs:
+        items = [(spec.label_en, spec.label_zh), (spec.description_en, spec.description_zh)]
+        items += [(i.label_en, i.label_zh) for i in spec.inputs]
+        items += [(p.label_en, p.label_zh) for p in spec.params]
+        items += [(o.label_en, o.label_zh) for o in spec.outputs]
+        for en, zh in items:
+            if en and zh:
+                pairs.setdefault(en, zh)
+    return pairs

@@ -1,0 +1,63 @@
+"""The plugin's two interface languages: Simplified Chinese (zh_CN) and English.
+
+Strings are translated with ``QCoreApplication.translate`` in the context ``"redline"``; the
+translations live in ``i18n/redline_qgis_zh_CN.ts`` (compiled to ``.qm`` by the packaging
+command). The .ts file is generated from redline's audit specs, which carry both languages, so
+a spec that lands after the .qm was compiled still shows its Chinese label: :func:`pick` falls
+back to the spec's own ``label_zh`` when the translator does not know the English text.
+"""
+
+from __future__ import annotations
+
+import os
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
+
+CONTEXT = "redline"
+HERE = os.path.dirname(__file__)
+_translator = None
+
+
+def locale_name() -> str:
+    """The interface locale QGIS uses: the user's override in the settings, else the system's."""
+    settings = QgsSettings()
+    override = str(settings.value("locale/overrideFlag", False)).lower() in ("true", "1")
+    name = str(settings.value("locale/userLocale", "") or "") if override else ""
+    return name or QLocale.system().name()
+
+
+def is_chinese() -> bool:
+    return locale_name().lower().startswith("zh")
+
+
+def install_translator() -> bool:
+    """Load ``i18n/redline_qgis_<locale>.qm`` once; return whether a translation is active."""
+    global _translator
+    if _translator is not None:
+        return True
+    name = locale_name()
+    for candidate in (name, name.split("_")[0]):
+        path = os.path.join(HERE, "i18n", f"redline_qgis_{candidate}.qm")
+        if os.path.exists(path):
+            translator = QTranslator()
+            if translator.load(path):
+                QCoreApplication.installTranslator(translator)
+                _translator = translator
+                return True
+    return False
+
+
+def tr(text: str) -> str:
+    """Translate an English interface string."""
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+def pick(zh: str, en: str) -> str:
+    """The label for the interface language: the translation of ``en``, else ``zh`` in Chinese, else ``en``."""
+    if not en:
+        return zh
+    translated = tr(en)
+    if translated != en:
+        return translated
+    return zh if (zh and is_chinese()) else en

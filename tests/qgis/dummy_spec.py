@@ -1,0 +1,44 @@
+"""A test-only audit spec (never shipped): the area of each approval, and a totals table.
+
+It lets the plugin's machinery (parameters from a spec, WKB transfer, sinks, field mapping,
+selections, rejected features) be tested on a case a person checks on paper, independently of
+which real audits are registered.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from redline.area import piece_areas
+from redline.io.ledger import LedgerColumn
+from redline.spec import AuditSpec, InputSpec, OutputSpec, ParamSpec
+from redline.units import M2_PER_MU
+
+
+def _run(layers, params, ctx):
+    approvals = layers["approvals"]
+    area = piece_areas(approvals.geometry.values, ctx.crs.crs, ctx.area_method)
+    threshold = float(params["min_area_m2"])
+    areas = gpd.GeoDataFrame({
+        "approval_id": approvals["approval_id"].astype(str).to_numpy(),
+        "approval_date": approvals["approval_date"].to_numpy(),
+        "area_m2": area, "area_mu": area / M2_PER_MU, "large": area >= threshold,
+        "rule": f"test: area >= {threshold:g} m2",
+    }, geometry=approvals.geometry.values, crs=approvals.crs)
+    totals = pd.DataFrame({"approvals": [len(areas)], "area_m2": [float(area.sum())],
+                           "as_of": [ctx.as_of.isoformat()]})
+    return {"dummy_areas": areas, "dummy_totals": totals}
+
+
+DUMMY_SPEC = AuditSpec(
+    id="dummy_area", label_zh="测试面积", label_en="Test area", group="overlay",
+    inputs=(InputSpec("approvals", "approvals", True, "批准用地", "Approvals"),),
+    outputs=(OutputSpec("dummy_areas", "测试面积明细", "Test areas", True,
+                        (LedgerColumn("approval_id", "批准文号"), LedgerColumn("area_m2", "面积(平方米)", "m2"))),
+             OutputSpec("dummy_totals", "测试合计", "Test totals", False)),
+    runner=_run,
+    params=(ParamSpec("min_area_m2", "float", 400.0, "最小面积(平方米)", "Minimum area (m²)"),),
+    description_zh="测试用", description_en="for tests",
+    summary=lambda out: [f"测试 test: {len(out['dummy_areas'])} approvals"],
+)

@@ -1,0 +1,217 @@
+"""Run redline's QGIS algorithms in a real (headless) QGIS; print one JSON answer on stdout.
+
+Executed by tests/test_qgis_plugin.py with the test interpreter (``sys.executable``), so a crash
+inside QGIS fails one test instead of killing pytest. Usage::
+
+    python run_algorithms.py list [LOCALE]          # the provider's algorithms and parameters
+    python run_algorithms.py run JOB.json           # processing.run each job; JOB = [{"algorithm", "parameters"}]
+    python run_algorithms.py dummy OUT_DIR          # the test-only audit on hand-drawn memory layers
+    python run_algorithms.py missing                # as if redline were not installed
+
+The harness registers one extra, test-only audit spec (``dummy_area``) next to redline's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT / "qgis_plugin"))
+sys.path.insert(0, str(HERE))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+_APP = []  # the QgsApplication must outlive every call
+
+
+def start_qgis(locale: str | None = None):
+    from qgis.core import QgsApplication, QgsSettings
+
+    QgsApplication.setPrefixPath("/usr", True)
+    app = QgsApplication([], False)
+    app.initQgis()
+    _APP.append(app)
+    settings = QgsSettings()
+    if locale:
+        settings.setValue("locale/overrideFlag", True)
+        settings.setValue("locale/userLocale", locale)
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    return app
+
+
+def register(extra=True):
+    from qgis.core import QgsApplication
+    from redline_qgis.provider import RedlineProvider
+
+    specs = ()
+    if extra:
+        from dummy_spec import DUMMY_SPEC
+
+        import redline.pipeline
+
+        specs = (DUMMY_SPEC,)
+        registered = redline.pipeline.all_specs  # the pipeline runs registered audits: add the test one
+        redline.pipeline.all_specs = lambda: [*registered(), DUMMY_SPEC]
+    provider = RedlineProvider(extra_specs=specs)
+    QgsApplication.processingRegistry().addProvider(provider)
+    _APP.append(provider)
+    return provider
+
+
+def describe(provider) -> list[dict]:
+    out = []
+    for alg in provider.algorithms():
+        out.append({
+            "id": alg.id(), "name": alg.name(), "display": alg.displayName(), "group": alg.group(),
+            "group_id": alg.groupId(), "help": alg.shortHelpString(),
+            "parameters": {p.name(): {"description": p.description(), "type": p.type(),
+                                      "optional": bool(p.flags() & p.FlagOptional)}
+                           for p in alg.parameterDefinitions()},
+            "can_execute": list(alg.canExecute()),
+        })
+    return out
+
+
+def cmd_list(locale=None):
+    start_qgis(locale)
+    provider = register()
+    from redline_qgis.i18n import locale_name
+
+    return {"locale": locale_name(), "status": list(provider.status), "long_name": provider.longName(),
+            "algorithms": describe(provider)}
+
+
+def cmd_run(job_path):
+    start_qgis()
+    register()
+    import processing
+    from qgis.core import QgsProcessingException
+
+    answers = []
+    for job in json.loads(Path(job_path).read_text(encoding="utf-8")):
+        try:
+            result = processing.run(job["algorithm"], job["parameters"])
+            answers.append({"algorithm": job["algorithm"], "ok": True,
+                            "result": {k: (v if isinstance(v, str | int | float) or v is None else str(v))
+                                       for k, v in result.items()}})
+        except QgsProcessingException as exc:
+            answers.append({"algorithm": job["algorithm"], "ok": False, "error": str(exc)})
+    return answers
+
+
+def _memory_layer(name, crs, fields, rows):
+    from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsVectorLayer
+    from qgis.PyQt.QtCore import QVariant
+
+    layer = QgsVectorLayer(f"Polygon?crs={crs}", name, "memory")
+    types = {"str": QVariant.String, "date": QVariant.Date, "float": QVariant.Double}
+    layer.dataProvider().addAttributes([QgsField(n, types[t]) for n, t in fields])
+    layer.updateFields()
+    features = []
+    for values, wkt in rows:
+        f = QgsFeature(layer.fields())
+        f.setAttributes(values)
+        f.setGeometry(QgsGeometry.fromWkt(wkt) if wkt else QgsGeometry())
+        features.append(f)
+    layer.dataProvider().addFeatures(features)
+    return layer
+
+
+def cmd_dummy(out_dir):
+    """The test-only audit on memory layers: all features, a selection, a missing field, a null geometry."""
+    start_qgis()
+    register()
+    import processing
+    from qgis.core import (
+        QgsProcessingException,
+        QgsProcessingFeatureSourceDefinition,
+        QgsProject,
+        QgsVectorLayer,
+    )
+    from qgis.PyQt.QtCore import QDate
+
+    out = Path(out_dir)
+    # two squares in CGCS2000 / 3-degree GK CM 114E: 100 m x 100 m and 50 m x 20 m
+    rows = [(["批2020-01", QDate(2020, 1, 15)], "POLYGON((500000 3500000, 500100 3500000, 500100 3500100, "
+                                                  "500000 3500100, 500000 3500000))"),
+            (["批2021-07", QDate(2021, 7, 1)], "POLYGON((501000 3500000, 501050 3500000, 501050 3500020, "
+                                                 "501000 3500020, 501000 3500000))")]
+    layer = _memory_layer("审批", "EPSG:4547", [("批准文号", "str"), ("批准日期", "date")], rows)
+    QgsProject.instance().addMapLayer(layer)
+    answers = {}
+    params = {"APPROVALS": layer, "MIN_AREA_M2": 5000, "AS_OF": "2026-06-30", "AREA_METHOD": 1,
+              "DUMMY_AREAS": str(out / "all.gpkg"), "DUMMY_TOTALS": str(out / "all_totals.gpkg"),
+              "REJECTED": str(out / "all_rejected.gpkg"), "SUMMARY": str(out / "all_summary.gpkg")}
+    answers["all"] = processing.run("redline:dummy_area", params)
+    layer.selectByIds([2])  # memory provider feature ids start at 1: the small square
+    params.update({"APPROVALS": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True),
+                   "DUMMY_AREAS": str(out / "selected.gpkg"), "DUMMY_TOTALS": "TEMPORARY_OUTPUT",
+                   "REJECTED": "TEMPORARY_OUTPUT", "SUMMARY": "TEMPORARY_OUTPUT"})
+    answers["selected"] = processing.run("redline:dummy_area", params)
+    bad = _memory_layer("无文号", "EPSG:4547", [("名称", "str")], [(["x"], rows[0][1])])
+    try:
+        processing.run("redline:dummy_area", {"APPROVALS": bad, "DUMMY_AREAS": "TEMPORARY_OUTPUT",
+                                              "DUMMY_TOTALS": "TEMPORARY_OUTPUT"})
+        answers["missing_field"] = {"error": None}
+    except QgsProcessingException as exc:
+        answers["missing_field"] = {"error": str(exc)}
+    # the same layer with its fields mapped by hand instead
+    renamed = _memory_layer("自定义字段", "EPSG:4547", [("WH", "str"), ("RQ", "date")], rows)
+    answers["mapped"] = processing.run("redline:dummy_area", {
+        "APPROVALS": renamed, "APPROVALS_APPROVAL_ID": "WH", "APPROVALS_APPROVAL_DATE": "RQ", "AREA_METHOD": 1,
+        "DUMMY_AREAS": str(out / "mapped.gpkg"), "DUMMY_TOTALS": "TEMPORARY_OUTPUT"})
+    with_null = _memory_layer("空几何", "EPSG:4547", [("批准文号", "str"), ("批准日期", "date")],
+                              rows + [(["批2022-02", QDate(2022, 2, 2)], None)])
+    answers["null_geometry"] = processing.run("redline:dummy_area", {
+        "APPROVALS": with_null, "AREA_METHOD": 1, "DUMMY_AREAS": "TEMPORARY_OUTPUT",
+        "DUMMY_TOTALS": "TEMPORARY_OUTPUT", "REJECTED": str(out / "null_rejected.gpkg")})
+
+    def plain(result):
+        return {k: (v if isinstance(v, str | int | float) or v is None else
+                    (v.featureCount() if isinstance(v, QgsVectorLayer) else str(v))) for k, v in result.items()}
+
+    return {k: (plain(v) if "error" not in v else v) for k, v in answers.items()}
+
+
+def cmd_missing():
+    """Hide redline (as if it were not installed), then list and run an algorithm."""
+    class Block:
+        def find_spec(self, name, path=None, target=None):
+            if name == "redline" or name.startswith("redline."):
+                raise ImportError(f"No module named {name!r}")
+            return None
+
+    sys.meta_path.insert(0, Block())
+    start_qgis()
+    provider = register(extra=False)
+    import processing
+    from qgis.core import QgsProcessingException
+
+    algs = describe(provider)
+    try:
+        processing.run(f"redline:{algs[0]['name']}", {})
+        error = None
+    except QgsProcessingException as exc:
+        error = str(exc)
+    return {"status": list(provider.status), "algorithms": algs, "error": error}
+
+
+def main(argv):
+    command, *rest = argv
+    try:
+        answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing}[command](*rest)
+    except Exception:
+        answer = {"crash": traceback.format_exc()}
+    sys.stdout.write("\n@@JSON@@" + json.dumps(answer, ensure_ascii=False, default=str) + "\n")
+    sys.stdout.flush()
+    os._exit(0)  # skip QGIS's teardown, which may crash on exit in headless runs
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,224 @@
+"""The QGIS plugin: packaging and catalogue (plain Python), and real QGIS runs (marked ``qgis``).
+
+QGIS never runs inside the pytest process: each QGIS test starts ``tests/qgis/run_algorithms.py``
+with this interpreter (or ``qgis_process``) and compares what QGIS wrote with what the library
+computes here, directly. Outside CI the QGIS tests skip when QGIS is missing; under CI they fail.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PLUGIN = ROOT / "qgis_plugin" / "redline_qgis"
+HARNESS = ROOT / "tests" / "qgis" / "run_algorithms.py"
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(ROOT / "qgis_plugin"))
+
+import package_plugin  # noqa: E402  (scripts/package_plugin.py)
+
+
+def _qgis_importable() -> bool:
+    try:
+        probe = subprocess.run([sys.executable, "-c", "import qgis.core"], capture_output=True, timeout=60,
+                               env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return probe.returncode == 0
+
+
+HAVE_QGIS = _qgis_importable()
+requires_qgis = pytest.mark.skipif(not HAVE_QGIS, reason=f"{sys.executable} cannot import qgis (./run test "
+                                   "installs python3-qgis and runs the tests from .venv-test)")
+
+
+def harness(*args, timeout=600) -> dict | list:
+    """Run the QGIS harness in a child process and return its JSON answer."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, str(HARNESS), *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, env=env, cwd=str(ROOT))
+    marker = "@@JSON@@"
+    if marker not in proc.stdout:
+        pytest.fail(f"QGIS harness died (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    answer = json.loads(proc.stdout.split(marker, 1)[1])
+    if isinstance(answer, dict) and "crash" in answer:
+        pytest.fail("QGIS harness raised:\n" + answer["crash"])
+    return answer
+
+
+def _specs():
+    from redline.registry import all_specs
+
+    return all_specs()
+
+
+# -- without QGIS ---------------------------------------------------------------------------------
+
+def test_catalogue_and_translations_match_the_specs():
+    """catalogue.json (shown without redline) and the .ts are generated from the specs: never stale."""
+    stale = package_plugin.stale()
+    assert not stale, f"stale: {stale}; regenerate with: python scripts/package_plugin.py --update"
+    listed = [a["id"] for a in json.loads((PLUGIN / "catalogue.json").read_text(encoding="utf-8"))["algorithms"]]
+    assert listed == [s.id for s in _specs()]
+
+
+def test_zip_has_the_plugin_and_nothing_else(tmp_path):
+    (PLUGIN / "__pycache__").mkdir(exist_ok=True)
+    (PLUGIN / "__pycache__" / "junk.cpython-311.pyc").write_bytes(b"junk")
+    try:
+        target = package_plugin.build(tmp_path)
+    finally:
+        shutil.rmtree(PLUGIN / "__pycache__", ignore_errors=True)
+    meta = configparser.ConfigParser(interpolation=None)
+    meta.read(PLUGIN / "metadata.txt", encoding="utf-8")
+    assert target.name == f"redline_qgis-{meta['general']['version']}.zip"
+    names = zipfile.ZipFile(target).namelist()
+    assert all(n.startswith("redline_qgis/") for n in names)
+    assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
+    for needed in ("__init__.py", "metadata.txt", "LICENSE", "provider.py", "algorithm.py", "worker.py",
+                   "catalogue.json", "icon.svg", "i18n/redline_qgis_zh_CN.qm", "i18n/redline_qgis_zh_CN.ts",
+                   "styles/finding.qml", "styles/approved_not_supplied.qml"):
+        assert f"redline_qgis/{needed}" in names, needed
+    with zipfile.ZipFile(target) as zf:
+        text = zf.read("redline_qgis/metadata.txt").decode("utf-8")
+    packed = configparser.ConfigParser(interpolation=None)
+    packed.read_string(text)
+    general = packed["general"]
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email", "repository",
+                "tracker", "hasProcessingProvider", "tags", "category", "icon"):
+        assert general.get(key, "").strip(), key
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["hasProcessingProvider"] == "yes"
+    assert general["category"] == "Analysis"
+    assert f"redline_qgis/{general['icon']}" in names
+    import redline
+
+    assert general["version"] == redline.__version__
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_no_second_gdal_in_qgis_and_no_qgis_in_redline():
+    """The plugin never imports a GDAL-bundling wheel; redline never imports qgis; the worker neither."""
+    second_gdal = {"pyogrio", "rasterio", "fiona", "osgeo"}
+    for path in PLUGIN.glob("*.py"):
+        assert not (_imports(path) & second_gdal), path.name
+    assert "qgis" not in _imports(PLUGIN / "worker.py")
+    assert "qgis" not in _imports(PLUGIN / "catalogue.py")
+    for path in (ROOT / "redline").rglob("*.py"):
+        assert "qgis" not in _imports(path), path
+
+
+def test_every_interface_string_has_a_chinese_translation():
+    from redline_qgis.catalogue import STATIC_ZH
+
+    used = set()
+    for path in PLUGIN.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                used.add(node.args[0].value)
+    assert used, "no tr() calls found"
+    assert sorted(used - set(STATIC_ZH)) == []
+
+
+# -- in QGIS ----------------------------------------------------------------------------------------
+
+@pytest.mark.qgis
+@requires_qgis
+@pytest.mark.parametrize("locale", ["en_US", "zh_CN"])
+def test_provider_shows_every_audit_from_its_spec(locale):
+    answer = harness("list", locale)
+    assert answer["status"][0] is True
+    algs = {a["name"]: a for a in answer["algorithms"]}
+    specs = _specs()
+    assert set(algs) == {s.id for s in specs} | {"dummy_area"}
+    zh = locale == "zh_CN"
+    for spec in specs:
+        alg = algs[spec.id]
+        assert alg["id"] == f"redline:{spec.id}"
+        assert alg["display"] == (spec.label_zh if zh else spec.label_en)
+        assert alg["group_id"] == spec.group
+        params = alg["parameters"]
+        for inp in spec.inputs:
+            assert params[inp.name.upper()]["optional"] is (not inp.required)
+        for p in spec.params:
+            assert p.name.upper() in params
+        sinks = [n for n, p in params.items() if p["type"] == "sink"]
+        assert len(sinks) == len(spec.outputs) + 2  # + rejected + summary
+        assert {"RULES", "RULES_FILE", "AREA_METHOD", "CRS", "STRICT"} <= set(params)
+        assert ("AS_OF" in params) is spec.needs_as_of
+    rules = algs["dummy_area"]["parameters"]["RULES"]["description"]
+    assert rules == ("规则集" if zh else "Rule set")
+    assert algs["dummy_area"]["group"] == ("批供用审计" if zh else "Approval, supply and use")
+    assert answer["long_name"].startswith("redline 土地利用监管审计" if zh else "redline land-use supervision")
+
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_layers_travel_as_wkb_with_selection_field_mapping_and_rejects(tmp_path):
+    """The test-only audit on memory layers: two squares of 10000 m² and 1000 m², checked on paper."""
+    import geopandas as gpd
+
+    answer = harness("dummy", tmp_path)
+    every = gpd.read_file(tmp_path / "all.gpkg")
+    assert every["approval_id"].tolist() == ["批2020-01", "批2021-07"]
+    assert every["area_m2"].tolist() == pytest.approx([10000.0, 1000.0], rel=1e-12)
+    assert every["area_mu"].tolist() == pytest.approx([15.0, 1.5], rel=1e-12)
+    assert every["large"].tolist() == [True, False]  # MIN_AREA_M2=5000
+    assert [str(d)[:10] for d in every["approval_date"]] == ["2020-01-15", "2021-07-01"]
+    assert every.crs.to_epsg() == 4547
+    assert every.geometry.area.tolist() == pytest.approx([10000.0, 1000.0])
+    totals = gpd.read_file(tmp_path / "all_totals.gpkg")
+    assert totals["area_m2"].tolist() == [11000.0] and totals["as_of"].tolist() == ["2026-06-30"]
+    assert answer["all"]["REJECTED_COUNT"] == 0
+    assert "测试 test: 2 approvals" in answer["all"]["SUMMARY_TEXT"]
+    summary = gpd.read_file(tmp_path / "all_summary.gpkg")
+    assert dict(zip(summary["item"], summary["value"], strict=False))["area_method"] == "planar"
+    # only the selected feature travels
+    assert gpd.read_file(tmp_path / "selected.gpkg")["approval_id"].tolist() == ["批2021-07"]
+    # a missing field: a plain message naming the layer, the field and the fix
+    error = answer["missing_field"]["error"]
+    assert "[approvals]" in error and "approval_id" in error and "fix:" in error
+    # the same data with its fields named by hand through the field-mapping parameters
+    mapped = gpd.read_file(tmp_path / "mapped.gpkg")
+    assert mapped["approval_id"].tolist() == ["批2020-01", "批2021-07"]
+    assert mapped["large"].tolist() == [True, True]  # the spec's default threshold, 400 m²
+    # a feature without geometry is set aside, named, and counted, never dropped silently
+    assert answer["null_geometry"]["REJECTED_COUNT"] == 1 and answer["null_geometry"]["DUMMY_AREAS"] == 2
+    rejected = gpd.read_file(tmp_path / "null_rejected.gpkg")
+    assert rejected[["layer", "feature_id"]].values.tolist() == [["approvals", "批2022-02"]]
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_without_redline_the_algorithms_still_show_and_explain_the_install():
+    answer = harness("missing")
+    assert answer["status"][0] is False and "cannot be imported" in answer["status"][1]
+    catalogue = json.loads((PLUGIN / "catalogue.json").read_text(encoding="utf-8"))["algorithms"]
+    assert sorted(a["name"] for a in answer["algorithms"]) == sorted(a["id"] for a in catalogue)
+    assert all(a["can_execute"][0] is False for a in answer["algorithms"])
+    error = answer["error"]
+    for needed in ("/usr/bin/python3 -m pip install --user redline", "OSGeo4W Shell", "python -m pip install redline",
+                   "/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install redline"):
+        assert needed in error
