@@ -224,12 +224,10 @@ def test_pipeline_end_to_end_postgis_in_and_out(pg_url, schema):
 
     if "approved_not_supplied" not in {s.id for s in all_specs()}:
         pytest.skip("the approved_not_supplied audit is not in this build yet")
+    from redline.example import load_example
     from redline.pipeline import run_audits
 
-    example = pytest.importorskip("redline.example")
-    layers = example.load() if hasattr(example, "load") else None
-    if not layers or "approvals" not in layers or "supplies" not in layers:
-        pytest.skip("redline.example.load() is not available yet")
+    layers = load_example()
     url = f"{pg_url}?schema={schema}"
     write_postgis({"in_approvals": layers["approvals"], "in_supplies": layers["supplies"]}, url)
     sources = {"approvals": f"{pg_url}?table={schema}.in_approvals",

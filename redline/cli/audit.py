@@ -6,6 +6,7 @@ import click
 
 from ..pipeline import run_audits
 from ._options import common_options, handle_errors, out_option, progress_reporter
+from ._scale import scale_options
 from ._summary import echo_run
 
 INPUTS = [
@@ -52,6 +53,7 @@ def input_options(fn):
 @out_option
 @common_options
 @handle_errors
+@scale_options
 def command(out, only, field_pairs, encoding_pairs, as_of, rules, crs, area_method, strict, lang, verbose, quiet,
             **layers):
     """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
