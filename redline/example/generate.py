@@ -31,7 +31,6 @@ The ``planted`` table lists every deliberately planted case with the finding it 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 from pathlib import Path
 
@@ -53,7 +52,7 @@ FINDINGS = {
     "approved_not_supplied": ("fully_supplied", "partly_supplied", "not_supplied", "old_unsupplied",
                               "unsupplied_sliver", "overlapping_supplies", "supply_outside_approvals"),
     "idle": ("not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress", "completed", "exempt"),
-    "underused": ("underused_far", "underused_building_coefficient", "underused_investment", "underused_output",
+    "underused": ("underused_far", "underused_building_coefficient", "underused_investment", "low_efficiency",
                   "storey_over_8m_counts_twice", "compliant"),
     "alerts": ("alert_warning", "alert_overdue", "alert_escalated"),
     "conflicts": ("farmland_growth", "farmland_eco", "growth_eco", "farmland_growth_sliver", "farmland_eco_sliver",
@@ -260,7 +259,7 @@ class _County:
         self.river_line = shapely.affinity.translate(self.river_line, 0, (s.y - 1700) - y_at)
         self.river = _polygonal(shapely.intersection(self.river_line.buffer(180, cap_style="flat"), self.outline))
         # growth boundaries: the seat (thousands of vertices), an industrial park, 包信镇
-        gb_main = shapely.intersection(_wobbly_ring(rng, (s.x, s.y + 500), 3300, 3600, amplitude=0.18, jitter=0.004),
+        gb_main = shapely.intersection(_wobbly_ring(rng, (s.x, s.y + 500), 3300, 3600, amplitude=0.18, jitter=0.0006),
                                        self.outline)
         self.park_centre = Point(s.x + 6800, s.y + 900)
         gb_park = _wobbly_ring(rng, (self.park_centre.x, self.park_centre.y), 1400, 720, amplitude=0.1)
@@ -271,14 +270,17 @@ class _County:
         self.gb_all = shapely.union_all(gb_geoms)
         # ecological red line: the 淮河 wetland band, minus the growth boundaries, plus planted conflicts
         eco_band = _polygonal(shapely.intersection(self.river_line.buffer(650, cap_style="flat"), self.outline))
-        eco_main = shapely.difference(eco_band, self.gb_all)
+        # 5 cm clear of the boundaries, so that only the planted overlaps overlap (no round-off slivers)
+        eco_main = shapely.difference(eco_band, self.gb_all.buffer(0.05))
         edge = _polygonal(shapely.intersection(gb_main, eco_band)).boundary.intersection(gb_main.boundary)
         edge = shapely.line_merge(edge) if edge.geom_type == "MultiLineString" else edge
         p_real = edge.interpolate(0.3, normalized=True)
         p_sliver = edge.interpolate(0.75, normalized=True)
-        overlap = _polygonal(shapely.intersection(shapely.intersection(_square(p_real, 120), gb_main), eco_band))
+        overlap = _polygonal(shapely.intersection(shapely.intersection(_square(p_real, 120), gb_main.buffer(0.05)),
+                                                  eco_band))
         sliver = _polygonal(shapely.intersection(_ribbon(gb_main, p_sliver, 12, 0.4), eco_band))
-        eco = shapely.union_all([eco_main, overlap, sliver])
+        seam = _polygonal(shapely.intersection(shapely.difference(gb_main.buffer(0.05), gb_main), _square(p_sliver, 12)))
+        eco = shapely.union_all([eco_main, overlap, sliver, seam])
         parts = [p for p in shapely.get_parts(eco) if p.area > 1e4]
         forest_c = _random_points_in(rng, shapely.difference(self.outline.buffer(-4000), eco_band.buffer(4000)
                                                              ).difference(self.gb_all.buffer(3000)), 1)[0]
@@ -521,20 +523,19 @@ class _County:
             if inner.is_empty:
                 return []
             minx, miny, maxx, maxy = inner.bounds
-            target = coverage * site.area
-            tries = 0
-            have = 0.0
-            while have < target and tries < 60:
-                tries += 1
-                w, h = rng.uniform(18, 70), rng.uniform(15, 45)
-                w = min(w, math.sqrt(max(target - have, 50)) * 1.6)
-                x, y = rng.uniform(minx, max(minx, maxx - w)), rng.uniform(miny, max(miny, maxy - h))
-                b = box(x, y, x + w, y + h)
-                if not inner.contains(b) or any(b.distance(m["geometry"]) < 6 for m in specs):
+            width, depth = maxx - minx, maxy - miny
+            n = int(rng.integers(1, 5)) if width > 80 else 1
+            gap = 12.0
+            bw = (width - gap * (n - 1)) / n
+            bh = min(depth, coverage * site.area / (n * bw))
+            for i in range(n):  # factory halls / blocks side by side
+                x = minx + i * (bw + gap)
+                y = miny + rng.uniform(0, max(depth - bh, 0))
+                b = _polygonal(box(x, y, x + bw, y + bh).intersection(inner))
+                if b.geom_type != "Polygon" or b.area < 50:
                     continue
                 fl = int(rng.integers(floors[0], floors[1] + 1))
                 specs.append({"geometry": b, "层数": fl, "层高": round(float(rng.uniform(*storey)), 1)})
-                have += b.area
         for spec in specs:
             g = spec["geometry"]
             fl = spec.get("层数")
@@ -766,12 +767,17 @@ class _County:
                     "non-metallic minerals (30, FAR floor 1.0): 2 storeys on 15 000 m2 (FAR 1.00, coefficient 0.50), "
                     "but investment 5 000 万元 / 45 亩 = 111 万元/亩 < 230; tax 4.5 and output 90 万元/亩 low too",
                     "30", [(10, 10, 150, 100, 2, 5.0, "建筑物")], 5000.0, tax=200.0, output=4050.0)
+        parcel_case("low_efficiency", "low_efficiency",
+                    "food (13, FAR floor 1.0): one 1-storey 5 m shed of 7 500 m2: FAR 0.25 < 0.3, 低效用地 "
+                    "(may not be mortgaged or transferred); coefficient 0.25 < 0.30 too",
+                    "13", [(20, 40, 150, 50, 1, 5.0, "建筑物")], 12000.0)
         parcel_case("storey_over_8m", "storey_over_8m_counts_twice",
                     "automotive (36, FAR floor 0.7): one 1-storey hall of 12 m storey height, 13 500 m2 footprint; "
                     "counted twice the FAR is 0.90 >= 0.7 (compliant), counted once it would be 0.45 (under-used)",
                     "36", [(10, 10, 150, 90, 1, 12.0, "建筑物")], 15000.0)
         parcel_case("parcel_compliant", "compliant",
-                    "textiles (17): FAR 1.50, coefficient 0.50, 333 万元/亩, tax and output above the seed floors",
+                    "textiles (17): a 3-storey block (36 000 m2 floor area, FAR 1.2) and a 堆场 storage yard (no floors; "
+                    "counts in the building coefficient 0.50), 333 万元/亩, tax and output above the seed floors",
                     "17", [(10, 10, 120, 100, 3, 5.0, "建筑物"), (140, 10, 50, 60, 0, 0.0, "堆场")], 15000.0,
                     tax=2250.0, output=36000.0)
         # fix the storage yard: it has no floors and no floor area
@@ -950,7 +956,7 @@ class _County:
             if completion < A and rng.random() < 0.85:
                 kw["actual_completion"] = min(A, completion + _days(rng.integers(-90, 180)))
                 kw["invested_frac"] = rng.uniform(0.92, 1.15)
-                coverage = rng.uniform(0.3, 0.6)
+                coverage = rng.uniform(0.3, 0.65)
                 built = kw["actual_completion"]
             else:
                 kw["invested_frac"] = rng.uniform(0.3, 0.9)
@@ -988,6 +994,7 @@ class _County:
         planted = self.farm_planted
         cutters = shapely.union_all([self.gb_all, self.eco_all, *[pl[2] for pl in planted],
                                      *[a["geometry"] for a in self.approvals], *[sp["geometry"] for sp in self.supplies]])
+        cutters = cutters.buffer(0.05)  # 5 cm clear: only the planted patches overlap (no round-off slivers)
         shapely.prepare(cutters)
         tree = shapely.STRtree(geoms)
         hit = np.unique(tree.query(cutters, predicate="intersects"))

@@ -1,0 +1,300 @@
+"""Province-scale synthetic layers for benchmarks, built with shapely 2 array constructors.
+
+:func:`synthetic` makes a province-sized case (at ``scale=1.0``: 50 000 approvals, 200 000 supplies,
+1 000 000 buildings, 200 000 permanent-basic-farmland patches, 50 growth boundaries of 5 000 vertices
+and a few ecological red lines) with the CANONICAL field names of :mod:`redline.schema`, so benchmarks
+skip schema mapping. Counts are linear in ``scale`` (the number of cities is ``ceil(50 * scale)``).
+Everything is vectorised: no Python loop runs per feature (only per city).
+
+Layout: cities on a 40 km grid, each with a growth boundary (radius about 6 km) and approvals on a
+350 m grid of slots within 7 km of its centre (so most fall inside the boundary and some outside).
+Each approval is a star-shaped polygon of 8-16 vertices; its supplies are fans of consecutive vertices
+(they tile the approval exactly, so some approvals are fully supplied and some partly), a tenth of them
+enlarged by 10 % so they cross the approval's edge, and a tenth of all supplies lie on stock land
+between approvals. Buildings are small rectangles clipped to their supply; farmland patches are 300 m grid
+cells round each city, not centred inside the boundary (those on its edge are real conflicts); each
+ecological red line touches a growth boundary and farmland.
+
+Layers (canonical fields)
+-------------------------
+``approvals``        approval_id, approval_date, batch_name, district
+``supplies``         supply_id, supply_date, supply_method, land_use, industry, price_wan, agreed_handover_date,
+                     agreed_payment_date, agreed_start_date, agreed_completion_date, actual_start_date,
+                     actual_completion_date, suspended_date, total_investment_wan, invested_wan, delay_cause,
+                     far_min, district
+``buildings``        building_id, floors, floor_area_m2, storey_height_m, structure_type
+``parcels``          parcel_id, land_use, industry, total_investment_wan, tax_wan, output_wan
+``farmland``         farmland_id, land_use_code, quality_grade, recorded_area_m2
+``growth_boundary``  boundary_id, name, zone_type
+``eco_redline``      redline_id, name, function_type
+``admin``            admin_code, admin_name, level
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+__all__ = ["BASE_COUNTS", "synthetic"]
+
+#: feature counts at scale 1.0
+BASE_COUNTS = {"approvals": 50_000, "supplies": 200_000, "buildings": 1_000_000, "farmland": 200_000,
+               "growth_boundary": 50, "eco_redline": 6}
+CITY_SPACING = 40_000.0
+GB_RADIUS = 6_000.0
+GB_VERTICES = 5_000
+SLOT = 350.0
+APPROVAL_RADIUS = 7_000.0
+ORIGIN = (380_000.0, 3_400_000.0)  # inside EPSG:4549's zone (CM 120E) at about 30.7N
+_EPOCH = np.datetime64("2012-01-01")
+
+
+def _ids(prefix: str, n: int, width: int) -> np.ndarray:
+    return np.char.add(prefix, np.char.zfill(np.arange(1, n + 1).astype(str), width)).astype(object)
+
+
+def _rings_to_polygons(coords: np.ndarray, ring_index: np.ndarray) -> np.ndarray:
+    return shapely.polygons(shapely.linearrings(coords, indices=ring_index))
+
+
+def _wobbly(rng, centres: np.ndarray, radius: float, nv: int, amplitude: float = 0.12) -> np.ndarray:
+    """Smooth closed polygons (one per centre) with ``nv`` vertices each."""
+    n = len(centres)
+    t = np.linspace(0, 2 * np.pi, nv, endpoint=False)
+    r = np.ones((n, nv))
+    for k in range(2, 8):
+        r += (amplitude / k) * rng.normal(size=(n, 1)) * np.sin(k * t[None, :] + rng.uniform(0, 2 * np.pi, (n, 1)))
+    r += rng.normal(0, 0.002, (n, nv))  # fine jitter: digitised, not drawn with a compass
+    x = centres[:, :1] + radius * r * np.cos(t)
+    y = centres[:, 1:] + radius * r * np.sin(t)
+    coords = np.stack([x, y], axis=-1).reshape(-1, 2)
+    return _rings_to_polygons(coords, np.repeat(np.arange(n), nv))
+
+
+def _dates(rng, start: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    return start + rng.integers(lo, hi, len(start)).astype("timedelta64[D]")
+
+
+def synthetic(scale: float = 1.0, *, seed: int = 0, crs: str = "EPSG:4549") -> dict[str, gpd.GeoDataFrame]:
+    """Province-scale synthetic layers with canonical field names (see the module docstring).
+
+    Parameters
+    ----------
+    scale : float
+        1.0 gives 50 000 approvals, 200 000 supplies, 1 000 000 buildings, 200 000 farmland patches,
+        50 growth boundaries (5 000 vertices each) and 6 ecological red lines; counts are linear in scale.
+    seed : int
+        Seed of the numpy Generator: same seed, same layers.
+    crs : str
+        The CRS the coordinates are labelled with (metres; default EPSG:4549, CGCS2000 3-degree zone 120E).
+    """
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    rng = np.random.default_rng(seed)
+    n_app = max(1, round(BASE_COUNTS["approvals"] * scale))
+    n_sup = max(1, round(BASE_COUNTS["supplies"] * scale))
+    n_bld = max(1, round(BASE_COUNTS["buildings"] * scale))
+    n_farm = max(1, round(BASE_COUNTS["farmland"] * scale))
+    n_city = max(1, math.ceil(BASE_COUNTS["growth_boundary"] * scale))
+    n_eco = max(1, math.ceil(BASE_COUNTS["eco_redline"] * scale))
+
+    # --- cities and growth boundaries ---
+    side = math.ceil(math.sqrt(n_city))
+    k = np.arange(n_city)
+    centres = np.column_stack([ORIGIN[0] + (k % side + 0.5) * CITY_SPACING, ORIGIN[1] + (k // side + 0.5) * CITY_SPACING])
+    gb = _wobbly(rng, centres, GB_RADIUS, GB_VERTICES)
+    city_codes = np.char.add("3205", np.char.zfill((k + 1).astype(str), 2)).astype(object)
+    admin_cells = shapely.box(centres[:, 0] - CITY_SPACING / 2, centres[:, 1] - CITY_SPACING / 2,
+                              centres[:, 0] + CITY_SPACING / 2, centres[:, 1] + CITY_SPACING / 2)
+
+    # --- approvals: star polygons on slots round each city ---
+    g = np.arange(-APPROVAL_RADIUS, APPROVAL_RADIUS + 1, SLOT)
+    sx, sy = np.meshgrid(g, g)
+    slots = np.column_stack([sx.ravel(), sy.ravel()])
+    slots = slots[np.hypot(slots[:, 0], slots[:, 1]) <= APPROVAL_RADIUS]
+    per_city = np.full(n_city, n_app // n_city)
+    per_city[: n_app % n_city] += 1
+    if per_city.max() > len(slots):
+        raise ValueError("too many approvals per city")  # cannot happen with ceil(50 * scale) cities
+    app_xy = np.concatenate([centres[c] + slots[rng.choice(len(slots), per_city[c], replace=False)]
+                             for c in range(n_city)])
+    app_city = np.repeat(np.arange(n_city), per_city)
+    app_xy += rng.uniform(-20, 20, app_xy.shape)
+    nv = rng.integers(8, 17, n_app)
+    radius = rng.uniform(60, 160, n_app)
+    v_app = np.repeat(np.arange(n_app), nv)
+    v_off = np.concatenate([[0], np.cumsum(nv)[:-1]])
+    v_k = np.arange(len(v_app)) - v_off[v_app]
+    ang = (v_k + rng.uniform(-0.3, 0.3, len(v_app))) * (2 * np.pi / nv[v_app]) + rng.uniform(0, 2 * np.pi, n_app)[v_app]
+    rad = radius[v_app] * rng.uniform(0.75, 1.0, len(v_app))
+    vx = app_xy[v_app, 0] + rad * np.cos(ang)
+    vy = app_xy[v_app, 1] + rad * np.sin(ang)
+    approvals_geom = _rings_to_polygons(np.column_stack([vx, vy]), v_app)
+    app_date = _dates(rng, np.full(n_app, _EPOCH), 0, (np.datetime64("2026-05-31") - _EPOCH).astype(int))
+    app_year = app_date.astype("datetime64[Y]").astype(int) + 1970
+
+    # --- supplies inside approvals: fans of consecutive vertices ---
+    n_out = n_sup // 10
+    n_in = n_sup - n_out
+    supplied = rng.random(n_app) < 0.8
+    if not supplied.any():
+        supplied[0] = True
+    m = np.where(supplied, rng.integers(2, 9, n_app), 0)
+    m = np.minimum(m, nv)
+    while m.sum() < n_in:  # enough sectors to pick from (only matters at tiny scales)
+        m = np.where(supplied, np.minimum(m + 1, nv), 0)
+        if (m[supplied] == nv[supplied]).all():
+            break
+    sec_app = np.repeat(np.arange(n_app), m)
+    sec_j = np.arange(len(sec_app)) - np.concatenate([[0], np.cumsum(m)[:-1]])[sec_app]
+    # cut the vertices of approval i into m_i chunks of near-equal length
+    start = (sec_j * nv[sec_app]) // m[sec_app]
+    stop = ((sec_j + 1) * nv[sec_app]) // m[sec_app]
+    pick = np.sort(rng.choice(len(sec_app), min(n_in, len(sec_app)), replace=False))
+    sec_app, start, stop = sec_app[pick], start[pick], stop[pick]
+    n_fan = len(sec_app)
+    length = stop - start + 2  # the chunk, the next vertex, and the centre
+    f_idx = np.repeat(np.arange(n_fan), length)
+    f_k = np.arange(len(f_idx)) - np.concatenate([[0], np.cumsum(length)[:-1]])[f_idx]
+    is_centre = f_k == 0
+    vert = v_off[sec_app[f_idx]] + (start[f_idx] + f_k - 1) % nv[sec_app[f_idx]]
+    fx = np.where(is_centre, app_xy[sec_app[f_idx], 0], vx[vert])
+    fy = np.where(is_centre, app_xy[sec_app[f_idx], 1], vy[vert])
+    grow = rng.random(n_fan) < 0.1  # a tenth cross the approval's edge
+    factor = np.where(grow, 1.1, 1.0)[f_idx]
+    cx, cy = app_xy[sec_app[f_idx], 0], app_xy[sec_app[f_idx], 1]
+    fx, fy = cx + factor * (fx - cx), cy + factor * (fy - cy)
+    fans = _rings_to_polygons(np.column_stack([fx, fy]), f_idx)
+    # supplies on stock land: small stars between the approval slots
+    n_out = n_sup - n_fan
+    out_city = rng.integers(0, n_city, n_out)
+    out_slot = slots[rng.integers(0, len(slots), n_out)] + SLOT / 2
+    out_xy = centres[out_city] + out_slot
+    o_nv = 8
+    o_idx = np.repeat(np.arange(n_out), o_nv)
+    o_ang = np.tile(np.arange(o_nv) * (2 * np.pi / o_nv), n_out)
+    o_rad = rng.uniform(40, 70, n_out)[o_idx]
+    outs = _rings_to_polygons(np.column_stack([out_xy[o_idx, 0] + o_rad * np.cos(o_ang),
+                                               out_xy[o_idx, 1] + o_rad * np.sin(o_ang)]), o_idx)
+    sup_geom = np.concatenate([fans, outs])
+    sup_city = np.concatenate([app_city[sec_app], out_city])
+    base = np.concatenate([app_date[sec_app], np.full(n_out, _EPOCH)])
+    sup_date = _dates(rng, base, 90, 1500)
+    sup_date = np.minimum(sup_date, np.datetime64("2026-06-01"))
+    handover = _dates(rng, sup_date, 30, 90)
+    agreed_start = _dates(rng, handover, 180, 365)
+    agreed_completion = _dates(rng, agreed_start, 540, 1095)
+    asof = np.datetime64("2026-06-30")
+    fate = rng.random(n_sup)
+    started = (fate < 0.75) | (agreed_start > asof) & (fate < 0.9)
+    actual_start = np.where(started, np.minimum(_dates(rng, agreed_start, -60, 120), asof), np.datetime64("NaT"))
+    done = started & (agreed_completion < asof) & (rng.random(n_sup) < 0.8)
+    actual_completion = np.where(done, np.minimum(_dates(rng, agreed_completion, -90, 180), asof),
+                                 np.datetime64("NaT"))
+    stalled = started & ~done & (rng.random(n_sup) < 0.15)
+    suspended = np.where(stalled, np.minimum(_dates(rng, actual_start, 60, 700), asof), np.datetime64("NaT"))
+    area_mu = shapely.area(sup_geom) / (10000 / 15)
+    industrial = rng.random(n_sup) < 0.6
+    land_use = np.where(industrial, "工业用地", rng.choice(["城镇住宅用地", "商服用地", "公共管理与公共服务用地"], n_sup))
+    method = np.where(land_use == "公共管理与公共服务用地", "划拨", "出让")
+    industry = np.where(industrial, rng.choice(["13", "17", "26", "30", "33", "36", "39"], n_sup), None)
+    price = np.where(method == "出让", np.round(area_mu * np.where(industrial, rng.uniform(10, 30, n_sup),
+                                                                    rng.uniform(60, 250, n_sup)), 2), np.nan)
+    total = np.round(area_mu * rng.uniform(180, 600, n_sup), 2)
+    invested_frac = np.where(done, rng.uniform(0.9, 1.1, n_sup),
+                             np.where(stalled, rng.uniform(0.05, 0.3, n_sup),
+                                      np.where(started, rng.uniform(0.2, 0.9, n_sup), 0.0)))
+    delay = np.where(~started & (rng.random(n_sup) < 0.05), "政府原因：规划调整", None)
+    supplies = gpd.GeoDataFrame({
+        "supply_id": _ids("S", n_sup, 7), "supply_date": sup_date.astype("datetime64[ns]"),
+        "supply_method": method.astype(object), "land_use": land_use.astype(object), "industry": industry,
+        "price_wan": price, "agreed_handover_date": handover.astype("datetime64[ns]"),
+        "agreed_payment_date": (sup_date + np.timedelta64(30, "D")).astype("datetime64[ns]"),
+        "agreed_start_date": agreed_start.astype("datetime64[ns]"),
+        "agreed_completion_date": agreed_completion.astype("datetime64[ns]"),
+        "actual_start_date": actual_start.astype("datetime64[ns]"),
+        "actual_completion_date": actual_completion.astype("datetime64[ns]"),
+        "suspended_date": suspended.astype("datetime64[ns]"),
+        "total_investment_wan": total, "invested_wan": np.round(total * invested_frac, 2),
+        "delay_cause": delay, "far_min": np.where(industrial, 0.8, 1.0),
+        "district": city_codes[sup_city]}, geometry=sup_geom, crs=crs)
+
+    approvals = gpd.GeoDataFrame({
+        "approval_id": np.char.add(np.char.add(np.char.add("苏政地〔", app_year.astype(str)), "〕"),
+                                   np.char.add(np.char.zfill(np.arange(1, n_app + 1).astype(str), 6), "号")).astype(object),
+        "approval_date": app_date.astype("datetime64[ns]"),
+        "batch_name": np.char.add(app_year.astype(str), "年度城镇建设用地批次").astype(object),
+        "district": city_codes[app_city]}, geometry=approvals_geom, crs=crs)
+
+    # --- buildings inside supplies: small rectangles near a point of each supply's fan ---
+    b_sup = rng.integers(0, n_sup, n_bld)
+    pts = shapely.get_coordinates(shapely.point_on_surface(sup_geom))
+    centre = np.concatenate([app_xy[sec_app], out_xy])
+    t = rng.uniform(0.2, 0.8, n_bld)
+    bx = centre[b_sup, 0] + t * (pts[b_sup, 0] - centre[b_sup, 0])
+    by = centre[b_sup, 1] + t * (pts[b_sup, 1] - centre[b_sup, 1])
+    hw, hh = rng.uniform(4, 12, n_bld), rng.uniform(4, 10, n_bld)
+    b_geom = shapely.box(bx - hw, by - hh, bx + hw, by + hh)
+    shapely.prepare(sup_geom)
+    cross = ~shapely.contains_properly(sup_geom[b_sup], b_geom)  # clip only what sticks out
+    b_geom[cross] = shapely.intersection(b_geom[cross], sup_geom[b_sup[cross]])
+    b_geom = np.where(shapely.get_type_id(b_geom) == 3, b_geom,  # keep polygons (a corner can leave a multi)
+                      shapely.box(bx - 1, by - 1, bx + 1, by + 1))
+    floors = rng.integers(1, 7, n_bld)
+    storey = np.round(rng.uniform(3.0, 12.0, n_bld), 1)
+    buildings = gpd.GeoDataFrame({
+        "building_id": _ids("B", n_bld, 8), "floors": floors,
+        "floor_area_m2": np.round(shapely.area(b_geom) * floors, 2), "storey_height_m": storey,
+        "structure_type": np.full(n_bld, "建筑物", dtype=object)}, geometry=b_geom, crs=crs)
+
+    # --- parcels: completed industrial supplies ---
+    psel = np.flatnonzero(done & industrial)
+    pmu = area_mu[psel]
+    parcels = gpd.GeoDataFrame({
+        "parcel_id": _ids("P", len(psel), 7), "land_use": np.full(len(psel), "工业用地", dtype=object),
+        "industry": industry[psel], "total_investment_wan": np.round(pmu * rng.uniform(120, 450, len(psel)), 2),
+        "tax_wan": np.round(pmu * rng.uniform(5, 60, len(psel)), 2),
+        "output_wan": np.round(pmu * rng.uniform(200, 1500, len(psel)), 2)}, geometry=sup_geom[psel], crs=crs)
+
+    # --- farmland: 300 m cells round each city, not centred inside its growth boundary ---
+    fg = np.arange(-15_000, 15_000, 300.0) + 150
+    fx_, fy_ = np.meshgrid(fg, fg)
+    fslots = np.column_stack([fx_.ravel(), fy_.ravel()])
+    fslots = fslots[np.hypot(fslots[:, 0], fslots[:, 1]) <= 15_000]
+    cand = (centres[:, None, :] + fslots[None, :, :]).reshape(-1, 2)
+    cand_city = np.repeat(np.arange(n_city), len(fslots))
+    inside = np.zeros(len(cand), dtype=bool)
+    for c in range(n_city):  # one prepared boundary per city
+        sel = cand_city == c
+        shapely.prepare(gb[c])
+        inside[sel] = shapely.contains_xy(gb[c], cand[sel, 0], cand[sel, 1])
+    cand = cand[~inside]
+    if len(cand) < n_farm:
+        raise ValueError("not enough farmland cells")
+    cand = cand[np.sort(rng.choice(len(cand), n_farm, replace=False))]
+    jitter = rng.uniform(-10, 10, (n_farm, 4))
+    farm_geom = shapely.box(cand[:, 0] - 145 + jitter[:, 0], cand[:, 1] - 145 + jitter[:, 1],
+                            cand[:, 0] + 145 + jitter[:, 2], cand[:, 1] + 145 + jitter[:, 3])
+    farmland = gpd.GeoDataFrame({
+        "farmland_id": _ids("JBNT", n_farm, 7),
+        "land_use_code": rng.choice(["0101", "0102", "0103"], n_farm, p=[0.6, 0.15, 0.25]).astype(object),
+        "quality_grade": rng.integers(1, 16, n_farm),
+        "recorded_area_m2": np.round(shapely.area(farm_geom), 2)}, geometry=farm_geom, crs=crs)
+
+    growth = gpd.GeoDataFrame({
+        "boundary_id": _ids("UGB", n_city, 3), "name": np.char.add(city_codes.astype(str), "城镇开发边界").astype(object),
+        "zone_type": np.full(n_city, "城镇集中建设区", dtype=object)}, geometry=gb, crs=crs)
+    eco_city = np.arange(n_eco) % n_city
+    eco_centres = centres[eco_city] + np.array([11_000.0, 3_000.0])
+    eco = gpd.GeoDataFrame({
+        "redline_id": _ids("STHX", n_eco, 3), "name": np.char.add(city_codes[eco_city].astype(str),
+                                                                  "生态保护红线").astype(object),
+        "function_type": np.full(n_eco, "水源涵养", dtype=object)},
+        geometry=_wobbly(rng, eco_centres, 5_500.0, 2_000), crs=crs)
+    admin = gpd.GeoDataFrame({"admin_code": city_codes, "admin_name": np.char.add(city_codes.astype(str), "区").astype(object),
+                              "level": np.full(n_city, "区县", dtype=object)}, geometry=admin_cells, crs=crs)
+    return {"approvals": approvals, "supplies": supplies, "buildings": buildings, "parcels": parcels,
+            "farmland": farmland, "growth_boundary": growth, "eco_redline": eco, "admin": admin}
