@@ -150,6 +150,9 @@ class MissingRedlineAlgorithm(_Base):
     def canExecute(self):
         return False, install_help(self.why)
 
+    def checkParameterValues(self, parameters, context):
+        return False, install_help(self.why)
+
     def processAlgorithm(self, parameters, context, feedback):
         raise QgsProcessingException(install_help(self.why))
 
