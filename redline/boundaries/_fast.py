@@ -114,6 +114,19 @@ def _chunks(n: int, threads: int, size: int) -> list[tuple[int, int]]:
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
 
 
+def _piece_spans(pi: np.ndarray, threads: int, size: int) -> list[tuple[int, int]]:
+    """Chunks of the sorted pairs, cut only where the piece changes."""
+    n = len(pi)
+    step = max(1, min(size, -(-n // max(1, threads))))
+    cuts = [0]
+    while cuts[-1] < n:
+        nxt = min(n, cuts[-1] + step)
+        if nxt < n:
+            nxt = int(np.searchsorted(pi, pi[nxt - 1], side="right"))
+        cuts.append(nxt)
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
 def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merge: bool = True,
                   chunk: int = 20_000) -> pd.DataFrame:
     """Every overlap between many small polygons and a few big ones.
@@ -152,7 +165,11 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     pi, si = tree.query(pieces, predicate="intersects")
     if len(pi) == 0:
         return empty
-    spans = _chunks(len(pi), threads, chunk)
+    order = np.argsort(pi, kind="stable")
+    pi, si = pi[order], si[order]
+    # each piece is prepared (its lazily built index is not safe to build from two threads at once), so a
+    # chunk boundary never splits one piece's pairs between two threads
+    spans = _piece_spans(pi, threads, chunk)
     if threads > 1 and len(spans) > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
             results = list(pool.map(lambda s: _clip(small, pieces, si[s[0]:s[1]], pi[s[0]:s[1]]), spans))

@@ -168,13 +168,13 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) 
     status, status_zh = [], []
     for c, p, s in zip(out["cultivated_met"], out["pbf_met"], out["pbf_share_met"], strict=True):
         bad, bad_zh = [], []
-        if c is not pd.NA and c is False:
+        if not pd.isna(c) and not bool(c):
             bad.append("cultivated_short")
             bad_zh.append("耕地保有量未达标")
-        if p is not pd.NA and p is False:
+        if not pd.isna(p) and not bool(p):
             bad.append("pbf_short")
             bad_zh.append("永久基本农田保护面积未达标")
-        if s is not pd.NA and s is False:
+        if not pd.isna(s) and not bool(s):
             bad.append("pbf_share_low")
             bad_zh.append(f"永久基本农田占耕地比例低于{share_min:.0%}")
         status.append("; ".join(bad) or "ok")

@@ -1,0 +1,175 @@
+"""土地开发强度 and growth-boundary use: by hand, unknown codes, GDP, and the real DataV denominators."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import box
+
+from redline.area import measure_area
+from redline.boundaries import development_intensity, growth_boundary_use
+from redline.errors import SchemaError
+from redline.rules import load_rules
+
+CRS = "EPSG:4545"
+X0, Y0 = 500000.0, 3500000.0
+
+
+def sq(x, y, w, h=None):
+    return box(X0 + x, Y0 + y, X0 + x + w, Y0 + y + (w if h is None else h))
+
+
+@pytest.fixture
+def two_units():
+    # two 1 km x 1 km units side by side
+    return gpd.GeoDataFrame({"XZQDM": ["411528001", "411528002"], "XZQMC": ["城关镇", "项店镇"]},
+                            geometry=[sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS)
+
+
+@pytest.fixture
+def landuse():
+    # unit 1: 350 000 m2 construction (0701 + 1004 + 1201) of 1 km2; 1006/1104/1203 are not construction
+    # unit 2: 100 000 m2 construction (1003 road), plus a patch across the border: 0601, half in each unit
+    rows = [
+        ("1", "0701", sq(0, 0, 500, 500)),        # 250 000 m2 in unit 1
+        ("2", "1004", sq(500, 0, 100, 500)),      # 50 000
+        ("3", "1201", sq(600, 0, 100, 500)),      # 50 000 空闲地: construction
+        ("4", "1006", sq(0, 500, 500, 500)),      # 农村道路: not construction
+        ("5", "1104", sq(500, 500, 200, 500)),    # 坑塘水面
+        ("6", "1203", sq(700, 500, 200, 500)),    # 田坎
+        ("7", "0101", sq(700, 0, 200, 500)),
+        ("8", "1003", sq(1000, 0, 1000, 100)),    # 100 000 in unit 2
+        ("9", "0601", sq(900, 100, 200, 100)),    # 20 000: 10 000 in each unit
+        ("10", "0103", sq(1100, 200, 900, 800)),
+    ]
+    return gpd.GeoDataFrame({"BSM": [r[0] for r in rows], "DLBM": [r[1] for r in rows]},
+                            geometry=[r[2] for r in rows], crs=CRS)
+
+
+def test_intensity_by_hand(two_units, landuse):
+    d = development_intensity(landuse, two_units, area_method="planar").set_index("admin_code")
+    assert d.loc["411528001", "total_m2"] == pytest.approx(1e6)
+    assert d.loc["411528001", "construction_m2"] == pytest.approx(350_000 + 10_000)
+    assert d.loc["411528002", "construction_m2"] == pytest.approx(100_000 + 10_000)
+    assert d.loc["411528001", "intensity"] == pytest.approx(0.36)
+    assert d.loc["411528002", "intensity"] == pytest.approx(0.11)
+    assert d.loc["411528001", "construction_mu"] == pytest.approx(360_000 / (10000 / 15))
+    assert list(d["level"]) == ["warning", "normal"]
+    assert list(d["level_zh"]) == ["预警", "正常"]
+    assert "intensity.warning=0.3" in d.loc["411528001", "rule"]
+    assert d.loc["411528001", "admin_name"] == "城关镇"
+    assert d.loc["411528001", "coverage"] == pytest.approx(0.91)  # the strip x 900..1000 has no patch but F9
+    assert d.loc["411528002", "coverage"] == pytest.approx((100_000 + 10_000 + 720_000) / 1e6)
+    assert (d["unknown_m2"] == 0).all()
+
+
+def test_attention_level_and_rule_overrides(two_units, landuse):
+    rules = load_rules().with_overrides({"intensity.warning": 0.5, "intensity.attention": 0.1})
+    d = development_intensity(landuse, two_units, area_method="planar", rules=rules)
+    assert list(d["level"]) == ["attention", "attention"]
+
+
+def test_unknown_codes_are_reported_not_guessed(two_units, landuse):
+    lu = landuse.copy()
+    lu.loc[lu["BSM"] == "2", "DLBM"] = "10"      # first-level 交通运输用地: ambiguous
+    lu.loc[lu["BSM"] == "3", "DLBM"] = "9999"    # not a code
+    d = development_intensity(lu, two_units, area_method="planar").set_index("admin_code")
+    assert d.loc["411528001", "construction_m2"] == pytest.approx(250_000 + 10_000)
+    assert d.loc["411528001", "unknown_m2"] == pytest.approx(100_000)
+    assert d.loc["411528001", "unknown_codes"] == "10, 9999"
+    unknown = development_intensity(lu, two_units, area_method="planar").attrs["redline"]["unknown_codes"]
+    assert {u["code"]: u["area_m2"] for u in unknown} == pytest.approx({"10": 50_000.0, "9999": 50_000.0})
+
+
+def test_czcs_codes_in_the_code_column_are_refused(two_units, landuse):
+    lu = landuse.assign(CZCSXM=["201"] * len(landuse))
+    with pytest.raises(SchemaError, match="城镇村属性码"):
+        development_intensity(lu, two_units, code_field="CZCSXM")
+
+
+def test_own_code_field_and_own_table(two_units, landuse):
+    lu = landuse.rename(columns={"DLBM": "地类代码X"})
+    d = development_intensity(lu, two_units, code_field="地类代码X", area_method="planar")
+    assert d["construction_m2"].tolist() == pytest.approx([360_000, 110_000])
+    own = pd.DataFrame({"code": ["0701", "1004", "1201", "1006", "1104", "1203", "0101", "1003", "0601", "0103"],
+                        "construction": [1, 1, 0, 1, 0, 0, 0, 1, 1, 0]})  # a bureau counting 1006 as built
+    d = development_intensity(landuse, two_units, classification=own, area_method="planar")
+    assert d["construction_m2"].tolist() == pytest.approx([360_000 - 50_000 + 250_000, 110_000])
+    with pytest.raises(SchemaError, match="no column"):
+        development_intensity(landuse, two_units, code_field="NOPE")
+
+
+def test_gdp_per_construction_land(two_units, landuse, tmp_path):
+    gdp = tmp_path / "gdp.csv"
+    pd.DataFrame({"行政区代码": ["411528001", "411528002"], "GDP(亿元)": [7.2, 0]}).to_csv(gdp, index=False)
+    d = development_intensity(landuse, two_units, gdp=str(gdp), area_method="planar").set_index("admin_code")
+    assert d.loc["411528001", "construction_ha_per_yi_yuan"] == pytest.approx(36.0 / 7.2)
+    assert d.loc["411528001", "gdp_yi_yuan_per_km2"] == pytest.approx(7.2 / 0.36)
+    assert np.isnan(d.loc["411528002", "construction_ha_per_yi_yuan"])  # no GDP: no ratio, no division by 0
+
+
+def test_growth_boundary_use(landuse):
+    gb = gpd.GeoDataFrame({"边界编号": ["G1"], "名称": ["城区"]}, geometry=[sq(0, 0, 1000, 500)], crs=CRS)
+    g = growth_boundary_use(gb, landuse, area_method="planar").iloc[0]
+    assert g.total_m2 == pytest.approx(500_000)
+    assert g.built_m2 == pytest.approx(350_000 + 10_000)  # patches 1-3 and the part of 9 inside
+    assert g.unbuilt_m2 == pytest.approx(140_000)
+    assert g.built_share == pytest.approx(0.72)
+    assert g["name"] == "城区"
+
+
+def test_ydyh_classification(two_units):
+    lu = gpd.GeoDataFrame({"BSM": ["1", "2", "3"], "DLBM": ["1207", "1705", "0602"]},
+                          geometry=[sq(0, 0, 100), sq(100, 0, 100), sq(200, 0, 100)], crs=CRS)
+    d = development_intensity(lu, two_units, classification="ydyh2023", area_method="planar")
+    assert d["construction_m2"].tolist() == pytest.approx([10_000, 0])
+
+
+# --- real data: DataV boundaries (GCJ-02, one self-intersecting) as the denominators -----------------------------
+
+@pytest.fixture(scope="module")
+def datav(request):
+    return request.config.rootpath / "tests" / "data" / "cn_admin_datav"
+
+
+def test_changzhou_districts_as_denominators(datav):
+    from redline.io import read_layer
+
+    raw = gpd.read_file(datav / "320400_full.json")
+    assert measure_area(raw).sum() / 1e6 == pytest.approx(4365.0, abs=0.05)  # the published truth, as drawn
+    units = read_layer(datav / "320400_full.json", gcj02=True)
+    assert len(units) == 6
+    # land use: one built patch per district around its representative point, in CGCS2000 geographic
+    pts = units.to_crs(4549).geometry.representative_point()
+    lu = gpd.GeoDataFrame({"BSM": [str(i) for i in range(6)], "DLBM": ["0701"] * 6},
+                          geometry=pts.buffer(500, 64).values, crs=4549).to_crs(4490)
+    d = development_intensity(lu, units)
+    assert d.attrs["redline"]["working_crs"].startswith("EPSG:4549")  # CGCS2000 3-degree zone CM 120E
+    total_km2 = d["total_m2"].sum() / 1e6
+    assert total_km2 == pytest.approx(measure_area(units).sum() / 1e6, rel=1e-9)
+    # GCJ-02 correction moves vertices non-uniformly: the area changes by < 0.2 %
+    assert total_km2 == pytest.approx(4365.0, rel=2e-3)
+    disc = shapely.area(pts.buffer(500, 64).values)
+    assert d["construction_m2"].to_numpy() == pytest.approx(disc, rel=2e-3)
+    assert set(d["admin_name"]) >= {"天宁区", "武进区", "溧阳市"}
+
+
+def test_xinyang_self_intersecting_unit_is_repaired_and_reported(datav):
+    from redline.io import read_layer
+
+    units = read_layer(datav / "411500_full.json", gcj02=True)
+    lu = gpd.GeoDataFrame({"BSM": ["1"], "DLBM": ["0702"]}, geometry=[units.geometry.iloc[9].representative_point()
+                                                                     .buffer(0.01)], crs=units.crs)
+    d = development_intensity(lu, units)
+    notes = " ".join(d.attrs["redline"]["notes"])
+    assert "repaired" in notes and "411502" in notes  # 浉河区
+    xi = d.set_index("admin_code").loc["411528"]
+    assert xi.admin_name == "息县"
+    assert xi.total_m2 / 1e6 == pytest.approx(1882.5, rel=2e-3)
+    raw = gpd.read_file(datav / "411500_full.json")
+    raw_xi = raw[raw["adcode"].astype(str) == "411528"]
+    assert measure_area(raw_xi).iloc[0] / 1e6 == pytest.approx(1882.5, abs=0.05)
+    assert len(d) == 10 and d["total_m2"].gt(1e9).all()
