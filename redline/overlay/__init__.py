@@ -19,7 +19,8 @@ Output layers (stable names, GeoPackage layers and ledger sheets of ``redline au
 -------------------------------------------------------------------------------------
 ``approved_not_supplied``
     approval attributes + ``approved_m2 approved_mu supplied_m2 supplied_mu unsupplied_m2 unsupplied_mu
-    sliver_m2 sliver_parts unsupplied_kind supply_rate supplies_n approval_year approval_age_years rule``;
+    sliver_m2 sliver_parts unsupplied_kind supply_rate supplies_n approval_year approval_age_years point_x point_y
+    rule``;
     geometry: the unsupplied land. ``approved = supplied + unsupplied + sliver`` (± ``geometry.area_tolerance_m2``).
 ``supply_outside_approvals``
     supply attributes + ``supply_m2 supply_mu inside_m2 outside_m2 outside_mu outside_sliver_m2 outside_kind

@@ -232,7 +232,7 @@ def subdivide(geoms, max_vertices: int = MAX_VERTICES) -> tuple[np.ndarray, np.n
         done_g.append(todo_g[~big])
         done_p.append(todo_p[~big])
         if not big.any():
-            todo_g = todo_g[:0]
+            todo_g, todo_p = todo_g[:0], todo_p[:0]
             break
         g, p = todo_g[big], todo_p[big]
         b = shapely.bounds(g)

@@ -19,7 +19,7 @@ __all__ = ["approved_not_supplied", "supply_outside_approvals", "supply_rate"]
 
 ANS_COLUMNS = ["approved_m2", "approved_mu", "supplied_m2", "supplied_mu", "unsupplied_m2", "unsupplied_mu",
                "sliver_m2", "sliver_parts", "unsupplied_kind", "supply_rate", "supplies_n", "approval_year",
-               "approval_age_years", "rule"]
+               "approval_age_years", "point_x", "point_y", "rule"]
 OUTSIDE_COLUMNS = ["supply_m2", "supply_mu", "inside_m2", "outside_m2", "outside_mu", "outside_sliver_m2",
                    "outside_kind", "approvals_n", "rule"]
 
@@ -97,6 +97,8 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         - ``unsupplied_kind``: ``none`` (fully supplied), ``sliver`` (only slivers left), ``land``;
         - ``supply_rate``: supplied ÷ (approved − slivers), 0–1;
         - ``supplies_n``, ``approval_year``, ``approval_age_years`` (full years at ``as_of``), ``rule``;
+        - ``point_x``, ``point_y``: a point inside the approval (working CRS), for labels and for
+          assigning districts when the approval is fully supplied;
         - geometry: the unsupplied land (slivers removed); empty when nothing is left.
 
         Invariant, checked for every row: ``approved_m2 = supplied_m2 + unsupplied_m2 + sliver_m2``
@@ -142,6 +144,9 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     out["supplies_n"] = a_rem.partners.astype(int)
     out["approval_year"] = pd.to_datetime(A["approval_date"]).dt.year.astype("Int64")
     out["approval_age_years"] = _age_years(A["approval_date"], as_of).to_numpy()
+    pts = shapely.point_on_surface(np.asarray(A.geometry.values, dtype=object))
+    out["point_x"] = shapely.get_x(pts)
+    out["point_y"] = shapely.get_y(pts)
     out["rule"] = f"{rules.label} 批而未供 = 批准范围 − ∪(相交供地); slivers: {sliver_cite}"
     tol = float(rules.value("geometry.area_tolerance_m2"))
     balance = a_rem.area - a_rem.covered - land - sliver
@@ -215,7 +220,10 @@ def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, workin
         return own.fillna("未知").astype(str), geoms
     names = admin["admin_name"] if "admin_name" in admin.columns else admin["admin_code"]
     names = names.fillna(admin["admin_code"]).astype(str)
-    pts = shapely.point_on_surface(np.asarray(approvals.geometry.values, dtype=object))
+    if {"point_x", "point_y"} <= set(approvals.columns):  # a result of approved_not_supplied
+        pts = shapely.points(approvals["point_x"].to_numpy(float), approvals["point_y"].to_numpy(float))
+    else:
+        pts = shapely.point_on_surface(np.asarray(approvals.geometry.values, dtype=object))
     tree = shapely.STRtree(np.asarray(admin.geometry.values, dtype=object))
     pi, ai = tree.query(pts, predicate="within")
     found = pd.Series(None, index=approvals.index, dtype=object)

@@ -1,0 +1,162 @@
+"""供而未用 / 闲置土地: every status of MLR order 53, the exact one-year boundary, fees and exemptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from shapely.geometry import box
+
+from redline.overlay import STATUSES, supplied_not_used
+from redline.rules import load_rules
+
+CRS = "EPSG:4547"
+X0, Y0 = 500000.0, 3800000.0
+
+
+def supply(**fields):
+    """One 100 m x 100 m supply (10 000 m2 = 15 亩) with bureau field names."""
+    base = {"合同编号": "C1", "签订日期": "2020-01-01", "出让价款": 1000.0}
+    base.update(fields)
+    return gpd.GeoDataFrame({k: [v] for k, v in base.items()}, geometry=[box(X0, Y0, X0 + 100, Y0 + 100)], crs=CRS)
+
+
+def status_of(as_of, rules=None, buildings=None, **fields):
+    return supplied_not_used(supply(**fields), buildings, as_of=as_of, rules=rules).iloc[0]
+
+
+@pytest.mark.parametrize("as_of, expected", [
+    ("2025-06-29", "not_due"),        # before the agreed start
+    ("2025-06-30", "not_due"),        # the agreed start day itself: still in time
+    ("2025-07-01", "start_overdue"),  # the day after
+    ("2026-06-29", "start_overdue"),  # the day before one full year
+    ("2026-06-30", "idle"),           # one full year: the anniversary
+    ("2026-07-01", "idle"),           # the day after
+    ("2027-06-29", "idle"),           # the day before two full years
+    ("2027-06-30", "idle_recover"),   # two full years
+    ("2027-07-01", "idle_recover"),
+])
+def test_one_and_two_full_years_by_calendar_date(as_of, expected):
+    r = status_of(as_of, 约定开工日期="2025-06-30")
+    assert r["status"] == expected
+    if expected in ("idle", "idle_recover"):
+        assert r["idle_fee"] == pytest.approx(200.0)  # 20 % x 1 000 万元
+        assert "idle.fee_rate" in r["rule"] and "2025-06-30" in r["reason"]
+    else:
+        assert r["idle_fee"] == 0
+    days = (dt.date.fromisoformat(as_of) - dt.date(2025, 6, 30)).days
+    assert r["idle_days"] == max(days, 0)
+    assert r["recovery_candidate"] == (expected == "idle_recover")
+
+
+@pytest.mark.parametrize("as_of, expected", [("2021-02-27", "start_overdue"), ("2021-02-28", "idle"),
+                                             ("2021-03-01", "idle")])
+def test_29_february_start_is_idle_on_28_february(as_of, expected):
+    r = status_of(as_of, 约定开工日期="2020-02-29")
+    assert r["status"] == expected
+    assert str(r["idle_date"])[:10] == "2021-02-28"
+
+
+@pytest.mark.parametrize("as_of, expected", [("2026-06-30", "start_overdue"), ("2026-07-01", "idle")])
+def test_civil_code_counting_is_idle_the_day_after(as_of, expected):
+    rules = load_rules(overrides={"idle.full_year_counting": "civil_code"})
+    assert status_of(as_of, rules=rules, 约定开工日期="2025-06-30")["status"] == expected
+
+
+def test_stalled_by_developed_area():
+    # started, 1/4 built (< 1/3), investment unknown, suspended more than a year
+    b = gpd.GeoDataFrame({"幢号": ["B1"]}, geometry=[box(X0, Y0, X0 + 50, Y0 + 50)], crs=CRS)
+    r = status_of("2026-06-30", buildings=b, 约定开工日期="2020-06-01", 实际开工日期="2020-05-01",
+                  停工日期="2025-01-01")
+    assert r["status"] == "stalled"
+    assert r["developed_ratio"] == pytest.approx(0.25) and np.isnan(r["invested_ratio"])
+    assert r["developed_source"] == "buildings"
+    assert r["idle_days"] == (dt.date(2026, 6, 30) - dt.date(2025, 1, 1)).days
+    assert r["idle_fee"] == pytest.approx(200.0)
+    assert "idle.stalled_developed_ratio" in r["rule"] and "25.0%" in r["reason"]
+
+
+def test_stalled_by_investment_and_not_when_suspension_is_recent_or_ratios_are_high():
+    common = dict(约定开工日期="2020-06-01", 实际开工日期="2020-05-01", 已开发面积=8000, 总投资=10000)
+    r = status_of("2026-06-30", 停工日期="2025-01-01", 已投资=2000, **common)  # 80 % developed, 20 % invested
+    assert r["status"] == "stalled" and r["invested_ratio"] == pytest.approx(0.2)
+    assert r["developed_source"] == "field" and r["developed_ratio"] == pytest.approx(0.8)
+    # suspended under a year: still in progress
+    assert status_of("2026-06-30", 停工日期="2025-07-01", 已投资=2000, **common)["status"] == "in_progress"
+    assert status_of("2026-06-30", 停工日期="2025-06-30", 已投资=2000, **common)["status"] == "stalled"
+    # both ratios above the floors: in progress despite the suspension
+    assert status_of("2026-06-30", 停工日期="2025-01-01", 已投资=3000, **common)["status"] == "in_progress"
+
+
+def test_in_progress_completed_and_not_due():
+    assert status_of("2026-06-30", 约定开工日期="2024-01-01", 实际开工日期="2024-02-01")["status"] == "in_progress"
+    r = status_of("2026-06-30", 约定开工日期="2020-01-01", 实际开工日期="2020-02-01", 实际竣工日期="2022-02-01")
+    assert r["status"] == "completed" and r["idle_fee"] == 0
+    # a completion date after the audit date does not count yet
+    r = status_of("2021-06-30", 约定开工日期="2020-01-01", 实际开工日期="2020-02-01", 实际竣工日期="2022-02-01")
+    assert r["status"] == "in_progress"
+    assert status_of("2026-06-30", 约定开工日期="2026-11-01")["status"] == "not_due"
+
+
+def test_buildings_on_the_land_count_as_started_even_without_a_start_date():
+    b = gpd.GeoDataFrame({"幢号": ["B1"]}, geometry=[box(X0, Y0, X0 + 60, Y0 + 60)], crs=CRS)
+    r = status_of("2026-06-30", buildings=b, 约定开工日期="2022-01-01")
+    assert r["status"] == "in_progress" and r["started"]
+    # a building recorded as built after the audit date is not there yet
+    b["建成日期"] = ["2027-01-01"]
+    assert status_of("2026-06-30", buildings=b, 约定开工日期="2022-01-01")["status"] == "idle_recover"
+
+
+def test_change_patches_and_buildings_united():
+    b = gpd.GeoDataFrame({"幢号": ["B1"]}, geometry=[box(X0, Y0, X0 + 50, Y0 + 50)], crs=CRS)
+    p = gpd.GeoDataFrame({"图斑编号": ["P1"]}, geometry=[box(X0 + 25, Y0, X0 + 75, Y0 + 50)], crs=CRS)
+    r = supplied_not_used(supply(约定开工日期="2022-01-01"), b, as_of="2026-06-30", change_patches=p,
+                          area_method="planar").iloc[0]
+    assert r["developed_m2"] == pytest.approx(75 * 50)  # the 25 m x 50 m overlap counted once
+    assert r["developed_source"] == "buildings+patches"
+
+
+@pytest.mark.parametrize("cause", ["政府原因：规划调整", "不可抗力：洪涝灾害", "Force majeure (flood)"])
+def test_exempt_is_reported_not_charged(cause):
+    r = status_of("2026-06-30", 约定开工日期="2023-03-01", 延期原因=cause)
+    assert r["status"] == "exempt" and r["exempt_from"] == "idle_recover"
+    assert r["idle_fee"] == 0 and not r["recovery_candidate"]
+    assert "idle.exempt_causes" in r["rule"] and "not charged" in r["reason"]
+    # an unrelated cause exempts nothing
+    assert status_of("2026-06-30", 约定开工日期="2023-03-01", 延期原因="企业资金困难")["status"] == "idle_recover"
+
+
+def test_missing_price_and_missing_agreed_date():
+    r = status_of("2026-06-30", 约定开工日期="2024-01-01", 出让价款=None)
+    assert r["status"] == "idle_recover" and np.isnan(r["idle_fee"])
+    assert "missing" in r["reason"]
+    r = status_of("2026-06-30")
+    assert r["status"] == "undetermined" and "约定开工日期" in r["reason"]
+
+
+def test_every_status_is_reachable_in_one_layer():
+    rows = [dict(约定开工日期="2026-12-01"), dict(约定开工日期="2026-03-01"), dict(约定开工日期="2025-03-01"),
+            dict(约定开工日期="2023-03-01"),
+            dict(约定开工日期="2020-01-01", 实际开工日期="2020-01-01", 停工日期="2024-01-01", 总投资=100, 已投资=10),
+            dict(约定开工日期="2020-01-01", 实际开工日期="2020-01-01"),
+            dict(约定开工日期="2018-01-01", 实际开工日期="2018-01-01", 实际竣工日期="2020-01-01"),
+            dict(约定开工日期="2023-03-01", 延期原因="政府"), dict()]
+    frames = []
+    for i, f in enumerate(rows):
+        g = supply(**f)
+        g["合同编号"] = f"C{i}"
+        frames.append(g)
+    layer = gpd.GeoDataFrame(__import__("pandas").concat(frames, ignore_index=True), crs=CRS)
+    r = supplied_not_used(layer, as_of="2026-06-30")
+    assert r["status"].tolist() == ["not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress",
+                                    "completed", "exempt", "undetermined"]
+    assert set(r["status"]) == set(STATUSES)
+    assert r["status_zh"].notna().all() and r["reason"].str.len().gt(10).all()
+    assert r["idle_fee"].tolist()[:5] == [0, 0, 200, 200, 200]
+
+
+def test_as_of_is_required():
+    with pytest.raises(TypeError, match="as_of"):
+        supplied_not_used(supply(), as_of=None)
