@@ -85,7 +85,7 @@ def F(name, type, label_zh, *aliases, required=False, unit="", description="", n
 
 _ADMIN_FIELDS = (
     F("district", "str", "所在区县", "所在区县", "行政区", "行政区名称", "区县", "所在区", "XZQMC", "QXMC", "XZQ"),
-    F("admin_code", "str", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode"),
+    F("admin_code", "str", "行政区代码", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode"),
 )
 
 SCHEMAS: dict[str, LayerSchema] = {}

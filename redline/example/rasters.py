@@ -68,8 +68,8 @@ def write_example_rasters(out_dir, *, pixel_size: float = 10.0, layers=None) -> 
         GeoPackage.
     """
     import rasterio
+    from affine import Affine
     from rasterio.features import rasterize
-    from rasterio.transform import from_origin
 
     if layers is None:
         from . import load_example
@@ -80,7 +80,7 @@ def write_example_rasters(out_dir, *, pixel_size: float = 10.0, layers=None) -> 
     minx, miny, maxx, maxy = window.bounds
     px = float(pixel_size)
     ncols, nrows = int(round((maxx - minx) / px)), int(round((maxy - miny) / px))
-    transform = from_origin(minx, maxy, px, px)
+    transform = Affine(px, 0.0, minx, 0.0, -px, maxy)
     lu = layers["landuse"]
     lu = lu[lu.intersects(window)]
     classes = [raster_class(str(c)) for c in lu["DLBM"]]
