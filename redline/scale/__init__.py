@@ -258,6 +258,15 @@ def dispatch_pairs(kernel: Callable, left, right, **kwargs) -> pd.DataFrame:
     return distributed_pairs(kernel, left, right, client=backend.client, npartitions=backend.npartitions, **kwargs)
 
 
+def _warm_up() -> None:
+    """Import the engines on a worker once, at cluster start, rather than inside the first task."""
+    import importlib
+
+    for name in ("redline.overlay._engine", "redline.boundaries._fast"):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+
+
 @contextlib.contextmanager
 def cluster(scheduler="local", *, n_workers: int = 2, threads_per_worker: int = 1) -> Iterator[object]:
     """A Dask client for ``scheduler``, closed (with its local cluster) on exit.
@@ -282,6 +291,7 @@ def cluster(scheduler="local", *, n_workers: int = 2, threads_per_worker: int = 
         with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
                                       dashboard_address=None, silence_logs=logging.ERROR) as lc, \
                 distributed.Client(lc) as client:
+            client.run(_warm_up)
             yield client
         return
     try:
@@ -291,6 +301,7 @@ def cluster(scheduler="local", *, n_workers: int = 2, threads_per_worker: int = 
 
         raise RedlineIOError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
     try:
+        client.run(_warm_up)
         yield client
     finally:
         client.close()
