@@ -173,3 +173,11 @@ def test_xinyang_self_intersecting_unit_is_repaired_and_reported(datav):
     raw_xi = raw[raw["adcode"].astype(str) == "411528"]
     assert measure_area(raw_xi).iloc[0] / 1e6 == pytest.approx(1882.5, abs=0.05)
     assert len(d) == 10 and d["total_m2"].gt(1e9).all()
+
+
+def test_patches_outside_every_unit_are_named(two_units, landuse):
+    lu = pd.concat([landuse, gpd.GeoDataFrame({"BSM": ["99"], "DLBM": ["0701"]}, geometry=[sq(5000, 0, 10)],
+                                              crs=CRS)], ignore_index=True)
+    d = development_intensity(lu, two_units, area_method="planar")
+    assert any("outside every administrative unit" in n and "99" in n for n in d.attrs["redline"]["notes"])
+    assert d["construction_m2"].tolist() == pytest.approx([360_000, 110_000])

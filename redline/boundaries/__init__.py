@@ -37,7 +37,7 @@ def _run_intensity(layers, params, ctx):
     table = code_table(params.get("classification") or "tdt1055-2019")
     out, unknown = _intensity_prepared(layers["landuse"], layers["admin"], table, ctx.rules, ctx.area_method,
                                        ctx.crs.crs, read_gdp(params.get("gdp")))
-    ctx.notes.extend(_unknown_notes(unknown))
+    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []) + _unknown_notes(unknown))
     return {"development_intensity": out}
 
 

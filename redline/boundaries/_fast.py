@@ -184,14 +184,20 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     if not merge or len(frame) == 0:
         return frame.sort_values(["big", "small"], kind="stable").reset_index(drop=True)
     key = frame["small"].to_numpy() * len(big) + frame["big"].to_numpy()
-    dup = pd.Series(key).duplicated(keep=False).to_numpy()
-    single = frame.loc[~dup]
-    multi = frame.loc[dup]
-    if len(multi):
-        groups = [g for _, g in multi.groupby(["small", "big"], sort=True)["geometry"]]
+    order = np.argsort(key, kind="stable")
+    skey = key[order]
+    first = np.r_[True, skey[1:] != skey[:-1]]
+    starts = np.flatnonzero(first)
+    counts = np.diff(np.r_[starts, len(skey)])
+    if (counts > 1).any():
+        g_sorted = frame["geometry"].to_numpy()[order]
+        in_sorted = frame["inside"].to_numpy()[order]
+        multi_starts = starts[counts > 1]
+        multi_counts = counts[counts > 1]
+        groups = [g_sorted[a:a + c] for a, c in zip(multi_starts, multi_counts, strict=True)]
 
         def unite(batch):
-            return [shapely.union_all(np.asarray(g.to_numpy(), dtype=object)) for g in batch]
+            return [shapely.union_all(g) for g in batch]
 
         spans = _chunks(len(groups), threads, 2000)
         if threads > 1 and len(spans) > 1:
@@ -199,8 +205,10 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
                 united = [u for part in pool.map(lambda s: unite(groups[s[0]:s[1]]), spans) for u in part]
         else:
             united = unite(groups)
-        agg = multi.groupby(["small", "big"], sort=True).agg(pieces=("pieces", "sum"), inside=("inside", "all"))
-        merged = agg.reset_index()
-        merged["geometry"] = united
-        frame = pd.concat([single, merged[["small", "big", "geometry", "pieces", "inside"]]], ignore_index=True)
+        geom_out = g_sorted[starts].copy()
+        geom_out[counts > 1] = np.asarray(united + [None], dtype=object)[:-1]
+        inside_out = np.logical_and.reduceat(in_sorted, starts)
+        src = order[starts]
+        frame = pd.DataFrame({"small": frame["small"].to_numpy()[src], "big": frame["big"].to_numpy()[src],
+                              "geometry": geom_out, "pieces": counts.astype(np.int64), "inside": inside_out})
     return frame.sort_values(["big", "small"], kind="stable").reset_index(drop=True)

@@ -184,7 +184,7 @@ def development_intensity(landuse, admin, *, code_field: str = "DLBM", classific
                            "admin": (admin, "admin")}, crs=crs, strict=strict)
     out, unknown = _intensity_prepared(prep.layers["landuse"], prep.layers["admin"], table, ruleset, area_method,
                                        prep.working.crs, read_gdp(gdp))
-    notes = prep.note_lines() + _unknown_notes(unknown)
+    notes = prep.note_lines() + out.attrs.get("redline", {}).get("notes", []) + _unknown_notes(unknown)
     out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"), "notes": notes, "rules": ruleset.label,
                             "area_method": area_method, "working_crs": str(prep.working),
                             "unknown_codes": unknown, "classification": table.name}
@@ -244,7 +244,21 @@ def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
                                                        where=np.nan_to_num(vals) > 0)
         out["gdp_yi_yuan_per_km2"] = np.divide(vals, cons / 1e6, out=np.full(n, np.nan), where=cons > 0)
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(adm.geometry.values, crs=adm.crs), crs=adm.crs)
+    frame.attrs["redline"] = {"notes": _outside_notes(lu, pairs)}
     return frame, _unknown_table(pairs, cls)
+
+
+def _outside_notes(lu, pairs) -> list[str]:
+    """Land-use patches in no administrative unit: said, with their ids, rather than silently left out."""
+    inside = np.zeros(len(lu), bool)
+    if len(pairs):
+        inside[pairs["small"].to_numpy()] = True
+    if inside.all():
+        return []
+    ids = lu["patch_id"].to_numpy()[~inside]
+    shown = ", ".join(map(str, ids[:10])) + (" ..." if len(ids) > 10 else "")
+    return [f"[landuse] {len(ids)} land-use patch(es) lie outside every administrative unit and count in no "
+            f"unit: {shown} -- check that the admin layer covers the land-use layer"]
 
 
 def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", classification="tdt1055-2019",
