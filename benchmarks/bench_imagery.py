@@ -171,7 +171,8 @@ def main(argv=None) -> int:
         px = args.size * args.size
         print(f"\nredline.imagery benchmark: {args.size:,} x {args.size:,} pair ({px / 1e6:,.0f} Mpx each, uint8, "
               f"tiled DEFLATE, {mb:,.1f} MB on disk; generated in {gen:,.0f} s), block {args.block_size}, "
-              f"{args.workers} workers, {os.cpu_count()} CPUs\n")
+              f"{args.workers} workers, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end "
+              f"(other work on the machine slows every row alike)\n")
         print("| step | wall (s) | CPU (s) | CPU / wall | peak RSS, all processes (MB) | Mpx/s | result |")
         print("|---|---:|---:|---:|---:|---:|---|")
         for r in rows:
