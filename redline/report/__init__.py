@@ -79,14 +79,17 @@ nav.toc a { color: #1f4e79; margin-right: 14px; text-decoration: none; white-spa
 .images { display: grid; grid-template-columns: repeat(auto-fit, minmax(460px, 1fr)); gap: 12px; margin: 8px 0; }
 figure { margin: 0; border: 1px solid var(--line); border-radius: 4px; padding: 6px; background: #fff; }
 figure img { max-width: 100%%; height: auto; display: block; margin: 0 auto; }
+figure.wide { grid-column: 1 / -1; }
 figcaption { font-size: 12px; color: var(--muted); text-align: center; margin-top: 4px; }
 .scroll { overflow-x: auto; max-height: 520px; overflow-y: auto; border: 1px solid var(--line); }
 table { border-collapse: collapse; font-size: 12px; width: 100%%; }
-th, td { border-bottom: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 7px; text-align: left; vertical-align: top;
+  white-space: nowrap; }
+td.w { white-space: normal; min-width: 220px; max-width: 420px; }
 th { background: #e9eef4; position: sticky; top: 0; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.d { white-space: nowrap; }
-td.rule { color: var(--muted); font-size: 11px; min-width: 280px; }
+td.rule { color: var(--muted); font-size: 11px; white-space: normal; min-width: 420px; max-width: 640px; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; font-size: 14px; }
@@ -161,6 +164,9 @@ def _figure_html(fig) -> str:
             f'{_e(fig.text())}</span>{unit}<span class="lab">{_e(fig.label)}</span></div>')
 
 
+WIDE = ' class="wide"'
+
+
 def _section_html(ctx: Ctx, sec: Section, anchor: str) -> str:
     parts = [f'<section id="{anchor}"><h2>{_e(sec.title)}</h2>']
     if sec.description:
@@ -169,8 +175,8 @@ def _section_html(ctx: Ctx, sec: Section, anchor: str) -> str:
         parts.append('<div class="figs">' + "".join(_figure_html(f) for f in sec.figures) + "</div>")
     if sec.images:
         parts.append('<div class="images">' + "".join(
-            f'<figure><img src="{uri}" alt="{_e(cap)}"><figcaption>{_e(cap)}</figcaption></figure>'
-            for uri, cap in sec.images) + "</div>")
+            f'<figure{WIDE if uri in ctx.wide else ""}><img src="{uri}" alt="{_e(cap)}">'
+            f"<figcaption>{_e(cap)}</figcaption></figure>" for uri, cap in sec.images) + "</div>")
     parts += sec.blocks
     frame = ctx.data.outputs.get(sec.name)
     n = 0 if frame is None else len(frame)
@@ -236,7 +242,8 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None) -> s
     # notes
     notes = [f"{k}: {v}" for k, v in meta.items() if k in ("rules_chain", "working_crs", "area_method", "audits",
                                                               "rules_note")]
-    notes += [n for n in data.notes if n not in notes]
+    notes += [n for n in data.notes if n not in notes and not (n.startswith("working CRS:") and
+                                                              meta.get("working_crs"))]
     if ctx.canvas.codes:
         notes.append(ctx.t("codes") + "; ".join(f"{c} = {label}" for label, c in ctx.canvas.codes.items()))
     if ctx.lang == "zh" and not ctx.canvas.can_draw_cjk:

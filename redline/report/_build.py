@@ -35,6 +35,7 @@ LABELS = {  # output name -> (zh, en), used when no spec names the output
     "conflicts_by_unit": ("分行政区冲突汇总", "Conflicts by unit"),
     "development_intensity": ("土地开发强度", "Development intensity"),
     "growth_boundary_use": ("城镇开发边界使用", "Growth boundary use"),
+    "farmland_retention": ("耕地保有量", "Farmland retention"),
     "change_patches": ("变化图斑", "Change patches"),
     "patch_register": ("卫片图斑登记表", "Change-patch register"),
     "transitions": ("地类转移矩阵", "Land-cover transitions"),
@@ -52,6 +53,9 @@ CATEGORY = {  # status / kind / judgement codes -> (zh, en)
     "unapproved": ("未批先用", "unapproved"), "unapproved_on_farmland": ("未批占用永农", "unapproved on farmland"),
     "warning": ("预警", "warning"), "escalation": ("督办", "escalation"), "overdue": ("已逾期", "overdue"),
     "attention": ("关注", "attention"), "ok": ("正常", "ok"), "normal": ("正常", "normal"),
+    "escalated": ("已督办", "escalated"), "upcoming": ("即将到期", "upcoming"), "met": ("已履约", "met"),
+    "pbf_share_low": ("永农占耕地比例偏低", "PBF share low"), "start": ("开工", "start"),
+    "completion": ("竣工", "completion"), "handover": ("交地", "handover"), "payment": ("缴款", "payment"),
 }
 
 STATUS_COLOURS = {
@@ -59,7 +63,8 @@ STATUS_COLOURS = {
     "exempt": "#7f7f7f", "not_due": "#aec7e8", "in_progress": "#2ca02c", "completed": "#1f77b4",
     "farmland_growth": "#d62728", "farmland_eco": "#2ca02c", "growth_eco": "#9467bd",
     "approved_supplied": "#2ca02c", "approved_not_supplied": "#ffbb33", "unapproved": "#ff7f0e",
-    "unapproved_on_farmland": "#d62728", "warning": "#ffbb33", "escalation": "#d62728",
+    "unapproved_on_farmland": "#d62728", "warning": "#ffbb33", "escalation": "#d62728", "escalated": "#d62728",
+    "overdue": "#ff7f0e", "upcoming": "#ffbb33",
 }
 IDLE_STATES = ("start_overdue", "idle", "idle_recover", "stalled", "exempt")
 
@@ -131,6 +136,8 @@ class Ctx:
         self.canvas = F.Canvas(lang)
         self.background = _background(data)
         self.metric = _metric(data)
+        self.labels: dict[str, tuple[str, str]] = {}
+        self.wide: set[str] = set()  # figures that take a whole row
 
     def t(self, key: str) -> str:
         return TEXT[self.lang][key]
@@ -143,8 +150,18 @@ class Ctx:
         """Chart text: Chinese only when a CJK font can draw it."""
         return self.canvas.text(zh, en)
 
+    def learn_labels(self, frame: pd.DataFrame) -> None:
+        """Take Chinese labels for codes from an output's ``<column>_zh`` columns (status_zh, kind_zh ...)."""
+        for col in frame.columns:
+            base = str(col).removesuffix("_zh")
+            if str(col).endswith("_zh") and base in frame.columns:
+                pairs = frame[[base, col]].dropna().drop_duplicates(base)
+                for code, zh in zip(pairs[base].astype(str), pairs[col].astype(str), strict=True):
+                    en = CATEGORY.get(code, (code, code.replace("_", " ")))[1]
+                    self.labels.setdefault(code, (zh, en))
+
     def cat(self, code, *, chart: bool = False) -> str:
-        zh, en = CATEGORY.get(str(code), (str(code), str(code)))
+        zh, en = self.labels.get(str(code)) or CATEGORY.get(str(code), (str(code), str(code).replace("_", " ")))
         if chart:
             return self.canvas.label(self.c(zh, en))
         return self.w(zh, en)
@@ -161,9 +178,13 @@ class Ctx:
             return None
         return F.to_data_uri(fig, self.canvas)
 
-    def map(self, layers, title: str = ""):
-        return self.image(F.map_figure(self.canvas, layers, background=self.background, metric=self.metric,
-                                       title=title))
+    def map(self, layers, title: str = "", zoom: str = "auto"):
+        fig = F.map_figure(self.canvas, layers, background=self.background, metric=self.metric, title=title,
+                           zoom=zoom)
+        uri = self.image(fig)
+        if fig is not None and len(fig.axes) > 1:
+            self.wide.add(uri)
+        return uri
 
 
 def _metric(data: ReportData) -> bool:
@@ -224,8 +245,14 @@ def _bool(frame: pd.DataFrame, name: str | None) -> pd.Series | None:
 
 
 def _slivers(frame: pd.DataFrame) -> pd.Series:
+    """Rows that are slivers: ``is_sliver`` true, or ``unsupplied_kind`` / ``outside_kind`` = ``sliver``."""
     s = _bool(frame, _col(frame, "is_sliver", "sliver"))
-    return s if s is not None else pd.Series(False, index=frame.index)
+    if s is not None:
+        return s
+    kind = _col(frame, "unsupplied_kind", "outside_kind", "sliver_kind")
+    if kind is not None:
+        return frame[kind].astype(str) == "sliver"
+    return pd.Series(False, index=frame.index)
 
 
 def _present(frame) -> np.ndarray:
@@ -272,9 +299,9 @@ def _sec_approved_not_supplied(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> N
             Figure(f"{name}.unsupplied_mu", ctx.w("批而未供面积", "unsupplied area"), _total(unsup, real), "亩", 2,
                    grave=True)]
         if sliver.any():
-            sec.figures.append(Figure(f"{name}.sliver_count", ctx.w("处细碎图斑（另列，不计入）",
-                                                                    "slivers (listed, not counted)"),
-                                      int((sliver & (unsup.fillna(0) > 0)).sum())))
+            sec.figures.append(Figure(f"{name}.sliver_count", ctx.w("宗仅余细碎图斑（另列，不计入）",
+                                                                    "with slivers only (listed, not counted)"),
+                                      int(sliver.sum())))
     approved = _num(frame, "approved_m2")
     supplied = _num(frame, "supplied_m2")
     if approved is not None and supplied is not None and _total(approved) > 0:
@@ -302,12 +329,13 @@ def _sec_approved_not_supplied(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> N
 
 
 def _sec_supply_outside(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
-    area = _mu(frame, "area_mu", "outside_mu", "area_m2", "outside_m2")
+    area = _mu(frame, "outside_mu", "area_mu", "outside_m2", "area_m2")
+    real = ~_slivers(frame)
     sec.figures.append(Figure(f"{sec.name}.count", ctx.w("宗供地在批准范围外", "supplies outside approvals"),
-                              len(frame)))
+                              int(real.sum())))
     if area is not None:
         sec.figures.append(Figure(f"{sec.name}.area_mu", ctx.w("批外供地面积", "area outside approvals"),
-                                  _total(area), "亩", 2))
+                                  _total(area, real), "亩", 2))
     if _spatial(frame):
         uri = ctx.map([(_geoms(frame), "#8c564b", ctx.c("批外供地", "outside approvals"))])
         if uri:
@@ -318,10 +346,13 @@ def _sec_supply_rate(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     rate = _num(frame, _col(frame, "supply_rate", "rate"))
     if rate is None:
         return
+    if {"period_kind", "period"} <= set(frame.columns) and _col(frame, "district", "admin_name"):
+        _supply_rate_periods(ctx, sec, frame, rate)
+        return
     thr_col = _num(frame, _col(frame, "threshold", "min_rate"))
     default = ctx.data.threshold("supply_rate.min_rate_5y", 0.6)
     threshold = thr_col if thr_col is not None else pd.Series(default, index=frame.index)
-    flag = _bool(frame, _col(frame, "below_threshold", "below", "flagged", "under_threshold"))
+    flag = _bool(frame, _col(frame, "below_min", "below_threshold", "below", "flagged", "under_threshold"))
     below = flag if flag is not None else (rate < threshold)
     sec.figures.append(Figure(f"{sec.name}.below", ctx.w("个统计单元低于供地率红线", "units under the threshold"),
                               int(below.sum()), grave=bool(below.any())))
@@ -367,22 +398,78 @@ def _sec_supply_rate(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
                                               f"{line_value:.0%}")))
 
 
+TOTAL_UNITS = ("全部", "合计", "全县", "all", "total", "All", "Total")
+
+
+def _supply_rate_periods(ctx: Ctx, sec: Section, frame: pd.DataFrame, rate: pd.Series) -> None:
+    """Rows per district and period: ``period_kind`` year / recent / long, a total row per period (全部)."""
+    unit = _col(frame, "district", "admin_name")
+    kind = frame["period_kind"].astype(str)
+    total = frame[unit].astype(str).isin(TOTAL_UNITS)
+    default = ctx.data.threshold("supply_rate.min_rate_5y", 0.6)
+    mins = _num(frame, "min_rate")
+    line_value = float(mins.dropna().iloc[0]) if mins is not None and len(mins.dropna()) else default
+    flag = _bool(frame, _col(frame, "below_min", "below_threshold"))
+    below = flag if flag is not None else (kind.eq("long") & (rate < line_value))
+    long_total = frame[kind.eq("long") & total]
+    if len(long_total):
+        period = str(long_total["period"].iloc[0])
+        sec.figures.append(Figure(f"{sec.name}.rate_long", ctx.w(f"全域供地率（{period}）", f"overall rate ({period})"),
+                                  float(rate[long_total.index[0]]), "%", grave=bool(below[long_total.index[0]])))
+    units_below = below & ~total
+    sec.figures.append(Figure(f"{sec.name}.below", ctx.w(f"个行政区低于 {line_value:.0%}", f"units under {line_value:.0%}"),
+                              int(units_below.sum()), grave=bool(units_below.any())))
+    line = [(line_value, ctx.c(f"{line_value:.0%} 供地率线", f"{line_value:.0%} line"), "#d62728")]
+    years = frame[kind.eq("year") & total].copy()
+    if len(years):
+        years["_y"] = pd.to_numeric(years["period"], errors="coerce")
+        years = years.sort_values("_y")
+        r = rate[years.index]
+        uri = ctx.image(F.bar_chart(ctx.canvas, [str(p) for p in years["period"]], r.to_numpy(), lines=line,
+                                    percent=True, colors=["#d62728" if v < line_value else "#1f77b4" for v in r],
+                                    title=ctx.c("全域供地率按批准年度", "Supply rate by approval year"),
+                                    ylabel=ctx.c("供地率", "rate")))
+        if uri:
+            sec.images.append((uri, ctx.w(f"各批准年度的供地率（全域），红色低于 {line_value:.0%}",
+                                          f"Supply rate by approval year (all units); red: under {line_value:.0%}")))
+    longs = frame[kind.eq("long") & ~total & rate.notna()]
+    if len(longs):
+        longs = longs.loc[rate[longs.index].sort_values().index]
+        period = str(longs["period"].iloc[0])
+        uri = ctx.image(F.bar_chart(ctx.canvas, list(longs[unit]), rate[longs.index].to_numpy(), lines=line,
+                                    percent=True, horizontal=True,
+                                    colors=["#d62728" if b else "#1f77b4" for b in below[longs.index]],
+                                    title=ctx.c(f"各行政区供地率（{period}）", "Supply rate by district (5 years)"),
+                                    ylabel=ctx.c("供地率", "rate")))
+        if uri:
+            sec.images.append((uri, ctx.w(f"各行政区 {period} 供地率与 {line_value:.0%} 红线（增存挂钩）",
+                                          f"Supply rate by district, {period}, against the {line_value:.0%} line")))
+
+
+IDLE_COUNTED = ("idle", "idle_recover", "stalled")
+
+
 def _sec_idle(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     status = _col(frame, "status")
-    area = _mu(frame, "area_mu", "supply_mu", "site_area_mu", "supplied_mu", "area_m2", "site_area_m2")
+    area = _mu(frame, "supply_mu", "area_mu", "site_area_mu", "supplied_mu", "supply_m2", "area_m2",
+               "site_area_m2")
+    fee = _num(frame, "idle_fee")
+    if status:
+        idle = frame[status].isin(IDLE_COUNTED)
+        sec.figures.append(Figure(f"{sec.name}.count", ctx.w("宗闲置（满一年、满两年、停建）",
+                                                             "idle (≥ 1 y, ≥ 2 y, stalled)"),
+                                  int(idle.sum()), grave=bool(idle.any())))
+        if area is not None:
+            sec.figures.append(Figure(f"{sec.name}.idle_mu", ctx.w("闲置土地面积", "idle area"),
+                                      _total(area, idle), "亩", 2, grave=bool(idle.any())))
+    if fee is not None:
+        sec.figures.append(Figure(f"{sec.name}.idle_fee", ctx.w("应征闲置费", "idle fee due"), _total(fee), "万元", 2))
     if status:
         for code in IDLE_STATES:
             m = frame[status] == code
             if m.any() or code in ("idle", "idle_recover"):
                 sec.figures.append(Figure(f"{sec.name}.{code}", ctx.w(f"宗{ctx.cat(code)}", ctx.cat(code)),
-                                          int(m.sum()), grave=code in ("idle", "idle_recover") and bool(m.any())))
-        idle = frame[status].isin(["idle", "idle_recover"])
-        if area is not None:
-            sec.figures.append(Figure(f"{sec.name}.idle_mu", ctx.w("闲置土地面积（满一年）", "idle area (≥ 1 year)"),
-                                      _total(area, idle), "亩", 2, grave=bool(idle.any())))
-    fee = _num(frame, "idle_fee")
-    if fee is not None:
-        sec.figures.append(Figure(f"{sec.name}.idle_fee", ctx.w("应征闲置费", "idle fee due"), _total(fee), "万元", 2))
+                                          int(m.sum()), grave=code in IDLE_COUNTED and bool(m.any())))
     if status:
         present = [c for c in (*IDLE_STATES, "not_due", "in_progress", "completed") if (frame[status] == c).any()]
         present += [c for c in frame[status].dropna().unique() if c not in present]
@@ -423,20 +510,24 @@ def _sec_idle(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
 
 def _sec_underused(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     flag = _bool(frame, _col(frame, "underused"))
-    area = _mu(frame, "area_mu", "site_area_mu", "area_m2", "site_area_m2")
+    area = _mu(frame, "site_mu", "area_mu", "site_area_mu", "site_m2", "area_m2", "site_area_m2")
     if flag is not None:
-        sec.figures.append(Figure(f"{sec.name}.count", ctx.w("宗低效用地", "under-used"), int(flag.sum()),
+        sec.figures.append(Figure(f"{sec.name}.count", ctx.w("宗用而不足", "under-used"), int(flag.sum()),
                                   grave=bool(flag.any())))
         if area is not None:
-            sec.figures.append(Figure(f"{sec.name}.area_mu", ctx.w("低效用地面积", "under-used area"),
+            sec.figures.append(Figure(f"{sec.name}.area_mu", ctx.w("用而不足面积", "under-used area"),
                                       _total(area, flag), "亩", 2))
+        low = _bool(frame, _col(frame, "low_efficiency"))
+        if low is not None:
+            sec.figures.append(Figure(f"{sec.name}.low_efficiency", ctx.w("宗低于低效用地容积率", "under the low-efficiency FAR"),
+                                      int(low.sum()), grave=bool(low.any())))
     reasons = _col(frame, "reasons", "reason")
     if reasons:
         rows = frame[reasons].dropna().astype(str)
         if flag is not None:
             rows = rows[flag[rows.index]]
         items = rows.str.split(r"[;；,、]\s*").explode().str.strip()
-        items = items[items != ""].str.replace(r"\s*[<≥>≤(（].*$", "", regex=True)
+        items = items[items != ""].str.replace(r"\s*[\d<≥>≤(（\[].*$", "", regex=True)
         counts = items.value_counts().head(12)
         if len(counts):
             uri = ctx.image(F.bar_chart(ctx.canvas, list(counts.index), counts.to_numpy(), horizontal=True,
@@ -450,23 +541,37 @@ def _sec_underused(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
             sec.images.append((uri, ctx.w("低效用地分布", "Under-used parcels")))
 
 
+QUIET_LEVELS = ("met", "ok", "normal", "not_due", "none")
+ALERT_ORDER = ("escalated", "escalation", "overdue", "warning", "upcoming")
+
+
 def _sec_alerts(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     level = _col(frame, "level", "alert", "alert_level", "stage", "status")
-    sec.figures.append(Figure(f"{sec.name}.count", ctx.w("条期限提醒", "alerts"), len(frame)))
-    if level:
-        for code, n in frame[level].value_counts().items():
-            sec.figures.append(Figure(f"{sec.name}.{code}", ctx.cat(code), int(n), grave=code in ("escalation",
-                                                                                               "overdue")))
-        obligation = _col(frame, "obligation", "deadline", "kind")
-        if obligation:
-            table = frame.groupby([obligation, level]).size().unstack(fill_value=0)
-            series = {ctx.cat(c, chart=True): table[c].to_numpy() for c in table.columns}
-            colours = {ctx.cat(c, chart=True): STATUS_COLOURS.get(str(c), "#1f77b4") for c in table.columns}
-            uri = ctx.image(F.stacked_bars(ctx.canvas, [ctx.cat(i, chart=True) for i in table.index], series,
-                                           colors=colours, title=ctx.c("期限提醒", "Alerts by obligation"),
-                                           xlabel=ctx.c("条", "count")))
-            if uri:
-                sec.images.append((uri, ctx.w("按履约事项统计", "By obligation")))
+    if level is None:
+        sec.figures.append(Figure(f"{sec.name}.count", ctx.w("条期限提醒", "alerts"), len(frame)))
+        return
+    quiet = frame[level].astype(str).isin(QUIET_LEVELS)
+    sec.figures.append(Figure(f"{sec.name}.count", ctx.w("条需处理的期限提醒", "alerts needing action"),
+                              int((~quiet).sum()), grave=bool((~quiet).any())))
+    order = [c for c in ALERT_ORDER if (frame[level] == c).any()]
+    order += [c for c in frame.loc[~quiet, level].dropna().unique() if c not in order]
+    for code in order:
+        sec.figures.append(Figure(f"{sec.name}.{code}", ctx.cat(code), int((frame[level] == code).sum()),
+                                  grave=code in ("escalation", "escalated", "overdue")))
+    sec.figures.append(Figure(f"{sec.name}.obligations", ctx.w("项履约义务（全部）", "obligations in all"), len(frame)))
+    obligation = _col(frame, "obligation", "deadline", "kind")
+    if obligation and (~quiet).any():
+        table = frame[~quiet].groupby([obligation, level]).size().unstack(fill_value=0)
+        table = table[[c for c in order if c in table.columns]]
+        series = {ctx.cat(c, chart=True): table[c].to_numpy() for c in table.columns}
+        colours = {ctx.cat(c, chart=True): STATUS_COLOURS.get(str(c), "#1f77b4") for c in table.columns}
+        uri = ctx.image(F.stacked_bars(ctx.canvas, [ctx.cat(i, chart=True) for i in table.index], series,
+                                       colors=colours, title=ctx.c("期限提醒", "Alerts by obligation"),
+                                       xlabel=ctx.c("条", "count")))
+        if uri:
+            sec.images.append((uri, ctx.w("按履约事项统计", "By obligation")))
+
+
 
 
 def _sec_conflicts(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
@@ -512,9 +617,10 @@ def _sec_conflicts_by_unit(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
             return
         table = area.groupby([frame[unit], frame[kind]]).sum().unstack(fill_value=0)
     else:
-        cols = [c for c in frame.columns if str(c).endswith("_mu") and not str(c).startswith(("total", "unit"))]
+        skip = ("total", "unit", "conflict", "sliver", "area")
+        cols = [c for c in frame.columns if str(c).endswith("_mu") and not str(c).startswith(skip)]
         if not cols:
-            cols = [c for c in frame.columns if str(c).endswith("_m2") and not str(c).startswith(("total", "unit"))]
+            cols = [c for c in frame.columns if str(c).endswith("_m2") and not str(c).startswith(skip)]
             if not cols:
                 return
             table = frame.set_index(unit)[cols].apply(pd.to_numeric, errors="coerce") / M2_PER_MU
@@ -524,6 +630,9 @@ def _sec_conflicts_by_unit(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
         if "area" in table.columns and len(table.columns) > 1:
             table = table.drop(columns="area")
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    table = table[table.sum(axis=1) > 0]
+    if table.empty:
+        return
     series = {ctx.cat(c, chart=True): table[c].to_numpy() for c in table.columns}
     colours = {ctx.cat(c, chart=True): STATUS_COLOURS.get(str(c), F.PALETTE[i % 10])
                for i, c in enumerate(table.columns)}
@@ -578,7 +687,8 @@ def _sec_intensity(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
 
 def _sec_growth_use(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     used = _mu(frame, "built_mu", "used_mu", "construction_mu", "built_m2", "used_m2", "construction_m2")
-    left = _mu(frame, "left_mu", "remaining_mu", "unused_mu", "left_m2", "remaining_m2", "unused_m2")
+    left = _mu(frame, "unbuilt_mu", "left_mu", "remaining_mu", "unused_mu", "unbuilt_m2", "left_m2",
+               "remaining_m2", "unused_m2")
     if used is not None:
         sec.figures.append(Figure(f"{sec.name}.built_mu", ctx.w("开发边界内已建设", "built inside boundary"),
                                   _total(used), "亩", 2))
@@ -593,6 +703,33 @@ def _sec_growth_use(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
                                        title=ctx.c("城镇开发边界使用", "Growth boundary use"), xlabel=ctx.c("亩", "mu")))
         if uri:
             sec.images.append((uri, ctx.w("开发边界内已建与剩余（亩）", "Built and left inside each boundary (mu)")))
+
+
+def _sec_retention(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
+    unit = _unit_col(frame)
+    status = _col(frame, "status")
+    if status:
+        short = ~frame[status].astype(str).isin(QUIET_LEVELS)
+        sec.figures.append(Figure(f"{sec.name}.short", ctx.w("个行政区未达标", "units short of a target"),
+                                  int(short.sum()), grave=bool(short.any())))
+    for col, zh, en in (("cultivated_mu", "耕地面积", "cultivated land"), ("pbf_mu", "永久基本农田", "PBF")):
+        if col in frame.columns:
+            sec.figures.append(Figure(f"{sec.name}.{col}", ctx.w(zh, en), _total(_num(frame, col)), "亩", 0))
+    share = _num(frame, "pbf_share")
+    if share is not None and unit:
+        minimum = _num(frame, "pbf_share_min")
+        line = float(minimum.dropna().iloc[0]) if minimum is not None and len(minimum.dropna()) else \
+            ctx.data.threshold("farmland.pbf_share_min", 0.8)
+        order = share.sort_values().index
+        uri = ctx.image(F.bar_chart(ctx.canvas, list(frame.loc[order, unit]), share[order].to_numpy(),
+                                    lines=[(line, ctx.c(f"{line:.0%} 下限", f"{line:.0%} minimum"), "#d62728")],
+                                    percent=True, horizontal=True,
+                                    colors=["#d62728" if v < line else "#2ca02c" for v in share[order]],
+                                    title=ctx.c("永久基本农田占耕地比例", "PBF share of cultivated land"),
+                                    ylabel=ctx.c("比例", "share")))
+        if uri:
+            sec.images.append((uri, ctx.w(f"各行政区永久基本农田占耕地比例与 {line:.0%} 要求",
+                                          f"PBF share per unit against {line:.0%}")))
 
 
 def _sec_register(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
@@ -677,6 +814,7 @@ BUILDERS: dict[str, Callable] = {
     "conflicts_by_unit": _sec_conflicts_by_unit,
     "development_intensity": _sec_intensity,
     "growth_boundary_use": _sec_growth_use,
+    "farmland_retention": _sec_retention,
 }
 
 
@@ -736,12 +874,14 @@ def table_html(ctx: Ctx, frame: pd.DataFrame, columns=None, *, max_rows: int = M
         cols = [LedgerColumn(c.name, c.name, c.kind, c.total) for c in cols]
     numeric = {"mu", "m2", "wan", "float", "ratio", "int", "days"}
     head = "".join(f"<th>{html.escape(c.header)}</th>" for c in cols)
+    wide = {c.name for c in cols if c.kind == "text" and c.name != "rule"
+            and frame[c.name].head(max_rows).astype(str).str.len().max() > 24}
     rows = []
     for rec in frame[[c.name for c in cols]].head(max_rows).itertuples(index=False, name=None):
         cells = []
         for v, c in zip(rec, cols, strict=True):
             cls = ' class="n"' if c.kind in numeric else ' class="d"' if c.kind == "date" else (
-                ' class="rule"' if c.name == "rule" else "")
+                ' class="rule"' if c.name == "rule" else ' class="w"' if c.name in wide else "")
             cells.append(f"<td{cls}>{html.escape(_fmt_cell(v, c.kind))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     out = f'<div class="scroll"><table class="{css}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}' \
@@ -758,6 +898,7 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
     description = out.description if out is not None else ""
     sec = Section(name=name, title=title or name, description=description)
     if len(frame):
+        ctx.learn_labels(frame)
         builder_for(name, frame)(ctx, sec, frame)
     elif name in ("approved_not_supplied", "three_line_conflicts", "idle_land", "underused", "deadline_alerts",
                   "supply_outside_approvals") or name not in BUILDERS:
@@ -768,7 +909,8 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
 
 
 def overview_map(ctx: Ctx, sections: list[Section]) -> str | None:
-    units = {"development_intensity", "conflicts_by_unit", "supply_rate", "growth_boundary_use"}
+    units = {"development_intensity", "conflicts_by_unit", "supply_rate", "growth_boundary_use",
+             "farmland_retention", "farmland_balance"}
     layers = []
     k = 0
     for sec in sections:
@@ -781,15 +923,17 @@ def overview_map(ctx: Ctx, sections: list[Section]) -> str | None:
             mask = ((unsup.fillna(0) > 0) & ~_slivers(frame)) if unsup is not None else None
         elif "status" in frame.columns and sec.name in ("idle_land", "supplied_not_used"):
             mask = frame["status"].isin(["start_overdue", "idle", "idle_recover", "stalled"])
+        elif sec.name == "deadline_alerts" and "level" in frame.columns:
+            mask = ~frame["level"].astype(str).isin(QUIET_LEVELS)
         elif "underused" in frame.columns:
             mask = _bool(frame, "underused")
         elif "judgement" in frame.columns:
             mask = frame["judgement"].astype(str).str.startswith("unapproved")
-        elif "is_sliver" in frame.columns:
+        else:
             mask = ~_slivers(frame)
         geoms = _geoms(frame, mask)
         if geoms is None:
             continue
         layers.append((geoms, F.PALETTE[k % len(F.PALETTE)], ctx.chart_title(sec)))
         k += 1
-    return ctx.map(layers, title=ctx.c("审计发现分布", "Findings")) if layers else None
+    return ctx.map(layers, title=ctx.c("审计发现分布", "Findings"), zoom="inset") if layers else None

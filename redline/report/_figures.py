@@ -141,63 +141,126 @@ def _north_arrow(ax, canvas: Canvas) -> None:
                 arrowprops={"facecolor": "black", "width": 4, "headwidth": 11, "headlength": 10, "linewidth": 0})
 
 
-def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outline=None, metric: bool = True,
-               title: str = "", width: float = 7.5, height: float = 6.0):
-    """A map: ``layers`` = [(geometries, colour, legend label), ...] over grey admin units.
+def _limits(ax, bounds, *, min_size: float = 0.0, aspect: float | None = None) -> None:
+    """Limits around ``bounds`` (padded, at least ``min_size``), widened to ``aspect`` (width / height)."""
+    xmin, ymin, xmax, ymax = bounds
+    cx, cy = (xmin + xmax) / 2, (ymin + ymax) / 2
+    hx = max(xmax - xmin, min_size) / 2 * 1.08 + 1.0
+    hy = max(ymax - ymin, min_size) / 2 * 1.08 + 1.0
+    if aspect:
+        hx, hy = max(hx, hy * aspect), max(hy, hx / aspect)
+    ax.set_xlim(cx - hx, cx + hx)
+    ax.set_ylim(cy - hy, cy + hy)
 
-    Returns the figure, or None when there is nothing to draw.
-    """
-    from matplotlib.collections import PathCollection
-    from matplotlib.patches import Patch
 
-    drawn = [(g, c, lab) for g, c, lab in layers if g is not None and len(g) and not shapely.is_empty(
-        np.asarray(g, dtype=object)).all()]
-    if not drawn:
-        return None
-    fig = canvas.figure(width, height)
-    ax = fig.add_subplot()
-    bounds = []
-    if background is not None and len(background):
-        paths, _ = _paths(background)
-        ax.add_collection(PathCollection(paths, facecolor="#f0f0f0", edgecolor="#9a9a9a", linewidth=0.5, zorder=1))
-        bounds.append(shapely.total_bounds(np.asarray(background, dtype=object)))
-    if outline is not None and not outline.is_empty:
-        paths, _ = _paths([outline])
-        ax.add_collection(PathCollection(paths, facecolor="none", edgecolor="#555555", linewidth=1.2, zorder=2))
-        bounds.append(np.asarray(outline.bounds))
-    handles = []
-    for z, (geoms, colour, label) in enumerate(drawn):
-        arr = np.asarray(geoms, dtype=object)
-        paths, points = _paths(arr)
-        if paths:
-            ax.add_collection(PathCollection(paths, facecolor=colour, edgecolor=colour, alpha=0.75, linewidth=0.6,
-                                             zorder=3 + z))
-        if points:
-            xy = np.asarray(points)
-            ax.scatter(xy[:, 0], xy[:, 1], s=14, color=colour, edgecolor="black", linewidth=0.3, zorder=20 + z)
-        bounds.append(shapely.total_bounds(arr))
-        handles.append(Patch(facecolor=colour, edgecolor=colour, alpha=0.75, label=label))
-    b = np.asarray([x for x in bounds if np.all(np.isfinite(x))])
+def _bounds(arrays) -> np.ndarray | None:
+    b = [shapely.total_bounds(np.asarray(a, dtype=object)) for a in arrays if a is not None and len(a)]
+    b = np.asarray([x for x in b if np.all(np.isfinite(x))])
     if not len(b):
         return None
-    xmin, ymin = b[:, 0].min(), b[:, 1].min()
-    xmax, ymax = b[:, 2].max(), b[:, 3].max()
-    pad = 0.04 * max(xmax - xmin, ymax - ymin, 1.0)
-    ax.set_xlim(xmin - pad, xmax + pad)
-    ax.set_ylim(ymin - pad, ymax + pad)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_edgecolor("#888888")
-    if metric:
-        _scale_bar(ax, canvas)
-    _north_arrow(ax, canvas)
-    if background is not None and len(background):
+    return np.array([b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()])
+
+
+def _cluster_bounds(arrays) -> np.ndarray:
+    """The extent of the geometries whose centres lie between the 10th and 90th percentiles in x and y."""
+    geoms = np.concatenate([np.asarray(a, dtype=object) for a in arrays])
+    xy = shapely.get_coordinates(shapely.centroid(geoms))
+    lo, hi = np.percentile(xy, 10, axis=0), np.percentile(xy, 90, axis=0)
+    inside = np.all((xy >= lo) & (xy <= hi), axis=1)
+    return _bounds([geoms[inside]]) if inside.any() else _bounds([geoms])
+
+
+def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outline=None, metric: bool = True,
+               title: str = "", width: float = 7.5, height: float = 6.0, zoom: str = "auto"):
+    """A map: ``layers`` = [(geometries, colour, legend label), ...] over grey admin units.
+
+    ``zoom``: ``"auto"`` shows the findings' own extent when they cover a small part of the units
+    (the units stay in grey behind); ``"inset"`` draws the whole jurisdiction and, beside it, the
+    findings' extent marked on it; ``"none"`` always the whole. Returns the figure, or None when
+    there is nothing to draw.
+    """
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Patch, Rectangle
+
+    drawn = []
+    for g, c, lab in layers:
+        if g is None or not len(g):
+            continue
+        arr = np.asarray(g, dtype=object)
+        arr = arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
+        if len(arr):
+            drawn.append((arr, c, lab))
+    if not drawn:
+        return None
+    data_bounds = _bounds([a for a, _, _ in drawn])
+    has_bg = background is not None and len(background)
+    all_bounds = _bounds([a for a, _, _ in drawn] + ([np.asarray(background, dtype=object)] if has_bg else []))
+    if data_bounds is None or all_bounds is None:
+        return None
+    span = max(all_bounds[2] - all_bounds[0], all_bounds[3] - all_bounds[1])
+    data_span = max(data_bounds[2] - data_bounds[0], data_bounds[3] - data_bounds[1])
+    small = has_bg and data_span < 0.45 * span
+    inset = False
+    if has_bg and zoom in ("inset", "auto") and not small:
+        # most findings in a small area, a few far away: the whole, and beside it where most are
+        cluster = _cluster_bounds([a for a, _, _ in drawn])
+        cluster_span = max(cluster[2] - cluster[0], cluster[3] - cluster[1])
+        if cluster_span < 0.3 * span:
+            inset, data_bounds, data_span = True, cluster, cluster_span
+    elif zoom == "inset" and small:
+        inset = True
+    fig = canvas.figure(width * (1.9 if inset else 1), height)
+    axes = fig.subplots(1, 2) if inset else [fig.add_subplot()]
+    bg_paths = _paths(background)[0] if has_bg else []
+    handles = []
+    for k, ax in enumerate(axes):
+        if bg_paths:
+            ax.add_collection(PathCollection(bg_paths, facecolor="#f0f0f0", edgecolor="#9a9a9a", linewidth=0.5,
+                                             zorder=1))
+        if outline is not None and not outline.is_empty:
+            ax.add_collection(PathCollection(_paths([outline])[0], facecolor="none", edgecolor="#555555",
+                                             linewidth=1.2, zorder=2))
+        for z, (arr, colour, label) in enumerate(drawn):
+            paths, points = _paths(arr)
+            if paths:
+                ax.add_collection(PathCollection(paths, facecolor=colour, edgecolor=colour, alpha=0.8,
+                                                 linewidth=0.8 if k == 0 and (inset or not small) else 0.5,
+                                                 zorder=3 + z))
+            if points:
+                xy = np.asarray(points)
+                ax.scatter(xy[:, 0], xy[:, 1], s=14, color=colour, edgecolor="black", linewidth=0.3, zorder=20 + z)
+            if k == 0:
+                handles.append(Patch(facecolor=colour, edgecolor=colour, alpha=0.8, label=label))
+        whole = k == 0 if inset else (zoom == "none" or not small)
+        whole_aspect = (all_bounds[2] - all_bounds[0]) / max(all_bounds[3] - all_bounds[1], 1.0)
+        _limits(ax, all_bounds if whole else data_bounds, min_size=0.05 * span if not whole else 0.0,
+                aspect=None if whole else min(max(whole_aspect, 0.6), 1.6))
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor("#888888")
+        if metric:
+            _scale_bar(ax, canvas)
+        _north_arrow(ax, canvas)
+        if inset and k == 0:
+            pad = 0.04 * data_span
+            r = Rectangle((data_bounds[0] - pad, data_bounds[1] - pad), data_bounds[2] - data_bounds[0] + 2 * pad,
+                          data_bounds[3] - data_bounds[1] + 2 * pad, facecolor="none", edgecolor="#1f4e79",
+                          linewidth=1.2, linestyle="--", zorder=30)
+            ax.add_patch(r)
+    if has_bg:
         handles.insert(0, Patch(facecolor="#f0f0f0", edgecolor="#9a9a9a", label=canvas.text("行政区", "admin units")))
-    ax.legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    if inset:
+        fig.legend(handles=handles, loc="outside lower center", ncol=min(4, len(handles)), fontsize=8,
+                   frameon=False)
+    else:
+        axes[0].legend(handles=handles, loc="upper left", fontsize=8, framealpha=0.9)
+    if inset:
+        axes[0].set_title(canvas.text("全域", "whole jurisdiction"), fontsize=10)
+        axes[1].set_title(canvas.text("发现集中区域（左图虚线框）", "where the findings are (dashed box)"), fontsize=10)
     if title:
-        ax.set_title(title, fontsize=11)
+        fig.suptitle(title, fontsize=11)
     return fig
 
 
@@ -272,7 +335,7 @@ def stacked_bars(canvas: Canvas, labels: Sequence, series: dict[str, Sequence[fl
     ax.invert_yaxis()
     ax.set_xlabel(xlabel, fontsize=9)
     ax.tick_params(labelsize=8)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(3, len(data)), frameon=False)
     ax.grid(axis="x", color="#dddddd", linewidth=0.6)
     ax.set_axisbelow(True)
     if title:

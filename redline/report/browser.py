@@ -225,7 +225,9 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
             result.console_errors.append(" ".join(str(a.get("value", a.get("description", "")))
                                                   for a in params.get("args", [])))
         elif method == "Runtime.exceptionThrown":
-            result.console_errors.append(str(params.get("exceptionDetails", {}).get("text", "exception")))
+            details = params.get("exceptionDetails", {})
+            described = details.get("exception", {}).get("description", "")
+            result.console_errors.append(f"{details.get('text', 'exception')} {described}".strip())
         elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
             entry = params["entry"]
             result.console_errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip())
