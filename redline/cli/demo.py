@@ -14,12 +14,14 @@ from pathlib import Path
 
 import click
 
+from ..report import demo_step as demo_report
 from ._options import common_options, handle_errors, out_option, progress_reporter
 from ._summary import echo_run
 
 #: further demo steps, each ``fn(result, out_dir: Path, echo) -> None`` run after the audits
 #: (e.g. write the example rasters and judged change patches, render the report). Append to it.
 EXTRA_STEPS: list[Callable] = []
+EXTRA_STEPS.append(demo_report)  # redline_report.html beside the results (keep it the last step)
 
 
 def example_sources(path=None) -> dict[str, str]:

@@ -48,7 +48,7 @@ from ._fonts import cjk_font
 
 REPORT_HTML = "redline_report.html"
 
-__all__ = ["REPORT_HTML", "ReportData", "build", "cjk_font", "from_results", "from_run", "render"]
+__all__ = ["REPORT_HTML", "ReportData", "build", "cjk_font", "demo_step", "from_results", "from_run", "render"]
 
 FONT_STACK = ('"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", '
               '"微软雅黑", "WenQuanYi Micro Hei", "SimHei", "Heiti SC", system-ui, sans-serif')
@@ -89,7 +89,7 @@ td.w { white-space: normal; min-width: 220px; max-width: 420px; }
 th { background: #e9eef4; position: sticky; top: 0; white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.d { white-space: nowrap; }
-td.rule { color: var(--muted); font-size: 11px; white-space: normal; min-width: 420px; max-width: 640px; }
+td.rule { color: var(--muted); font-size: 11px; white-space: normal; min-width: 640px; max-width: 900px; }
 tbody tr:nth-child(even) { background: #fafbfc; }
 details { margin: 8px 0; }
 summary { cursor: pointer; font-weight: 600; font-size: 14px; }
@@ -138,6 +138,21 @@ def build(result, path=None, *, lang: str = "zh", title: str | None = None) -> P
     if hasattr(result, "paths") and isinstance(result.paths, dict):
         result.paths["report"] = str(dest)
     return dest
+
+
+def demo_step(result, out, echo=None) -> Path:
+    """``redline demo``'s report step: ``redline_report.html`` beside the demo's results.
+
+    Takes the command's ``--lang`` when run inside it (Chinese otherwise).
+    """
+    lang = "zh"
+    try:
+        import click
+
+        lang = click.get_current_context().params.get("lang") or "zh"
+    except RuntimeError:  # not inside a click command
+        pass
+    return build(result, Path(os.fspath(out)) / REPORT_HTML, lang=lang)
 
 
 def _destination(result, data: ReportData, path) -> Path:
@@ -205,7 +220,7 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None) -> s
         f'<a href="#rejected">{_e(ctx.t("rejected"))}</a>', f'<a href="#notes">{_e(ctx.t("notes"))}</a>',
         f'<a href="#rules">{_e(ctx.t("thresholds"))}</a>']
     body = [f'<header class="top"><h1>{_e(title)}</h1><div class="meta">{" · ".join(head)}</div>'
-            f'<nav class="toc">{"".join(toc)}</nav></header>']
+            f'<nav class="toc">{" ".join(toc)}</nav></header>']
     # headline cards
     cards = []
     for sec in sections:

@@ -312,7 +312,9 @@ def _sec_approved_not_supplied(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> N
         uri = ctx.map([(_geoms(frame, real), "#d62728", ctx.c("批而未供部分", "unsupplied part")),
                        (_geoms(frame, sliver), "#ffbb33", ctx.c("细碎图斑", "sliver"))])
         if uri:
-            sec.images.append((uri, ctx.w("批而未供部分（红）与细碎图斑（黄）", "Unsupplied parts (red), slivers (yellow)")))
+            drawn_slivers = _geoms(frame, sliver) is not None
+            sec.images.append((uri, ctx.w("批而未供部分（红）" + ("与细碎图斑（黄）" if drawn_slivers else ""),
+                                          "Unsupplied parts (red)" + (", slivers (yellow)" if drawn_slivers else ""))))
     age = _col(frame, "age_years", "approval_age_years", "age_days", "approval_age_days")
     if unsup is not None and age is not None:
         years = _num(frame, age) / (365.25 if age.endswith("days") else 1)

@@ -229,6 +229,20 @@ def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outl
             if points:
                 xy = np.asarray(points)
                 ax.scatter(xy[:, 0], xy[:, 1], s=14, color=colour, edgecolor="black", linewidth=0.3, zorder=20 + z)
+            # polygons too small to see at this scale get a ring around them
+            view = span if (k == 0 if inset else (zoom == "none" or not small)) else max(data_span, 0.05 * span)
+            b = shapely.bounds(arr)
+            tiny = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) < 0.01 * view
+            if inset and k == 0:  # the zoom panel shows those in the box; ring the ones far from it
+                c = shapely.get_coordinates(shapely.centroid(arr))
+                tiny &= ~((c[:, 0] >= data_bounds[0]) & (c[:, 0] <= data_bounds[2]) & (c[:, 1] >= data_bounds[1])
+                          & (c[:, 1] <= data_bounds[3]))
+            elif tiny.sum() > 30:  # many tiny features: rings would hide the map
+                tiny[:] = False
+            if tiny.any():
+                xy = shapely.get_coordinates(shapely.centroid(arr[tiny]))
+                ax.scatter(xy[:, 0], xy[:, 1], s=60, facecolor="none", edgecolor=colour, linewidth=1.4,
+                           zorder=25 + z)
             if k == 0:
                 handles.append(Patch(facecolor=colour, edgecolor=colour, alpha=0.8, label=label))
         whole = k == 0 if inset else (zoom == "none" or not small)
