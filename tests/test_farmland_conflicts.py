@@ -66,7 +66,7 @@ def test_half_metre_overlap_is_a_sliver_and_listed():
     assert row.area_m2 == pytest.approx(50.0)
     assert row.width_m == pytest.approx(2 * 50 / 201)
     assert row.is_sliver
-    assert "width" in row.sliver_reason and "area" not in row.sliver_reason  # 50 m2 is not < 50 m2
+    assert row.sliver_reason == "宽度 0.50 m < 2 m"  # 2 x 50 / 201; the area, 50 m2, is not < 50 m2
     assert "sliver_max_width_m" in row.rule
     assert row.resolution_zh.startswith("疑似数字化碎片")
 

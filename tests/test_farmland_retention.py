@@ -199,3 +199,13 @@ def test_example_county_findings():
             assert level == "warning", case["note"]
         else:
             assert level != "warning", case["note"]
+    from redline.boundaries import code_table
+
+    lu = layers["landuse"].set_index("BSM") if "BSM" in layers["landuse"] else layers["landuse"].set_index("patch_id")
+    table = code_table()
+    code_col = "DLBM" if "DLBM" in lu else "land_use_code"
+    cases = planted[planted["expected_finding"].isin(["construction_code", "not_construction_code"])]
+    assert len(cases) >= 5
+    for _, case in cases.iterrows():
+        code = lu.loc[str(case["feature_id"]), code_col]
+        assert table.is_construction([code]).iloc[0] == (case["expected_finding"] == "construction_code"), code

@@ -12,7 +12,7 @@ Fields: ``conflict_id`` (FG-00001 farmland x growth, FE- farmland x eco, GE- gro
 ``right_layer``, ``right_id``, ``farmland_id``, ``boundary_id``, ``redline_id`` (empty where not
 involved), ``part``, ``area_m2``, ``area_mu``, ``perimeter_m``, ``width_m`` (2 x area / perimeter, the
 mean width of a strip), ``is_sliver`` (area below ``farmland.sliver_max_area_m2`` or width below
-``farmland.sliver_max_width_m``), ``sliver_reason``, ``yields`` (the line that gives way:
+``farmland.sliver_max_width_m``), ``sliver_reason`` (e.g. ``宽度 0.50 m < 2 m``), ``yields`` (the line that gives way:
 ``growth_boundary`` or ``farmland``), ``resolution_zh``, ``resolution_en`` (DOMAIN §2 precedence: eco red
 line first, area not reduced; then PBF, quantity not reduced and quality not lowered; the growth
 boundary avoids PBF), ``rule``, and with ``admin``: ``admin_code``, ``admin_name`` (the unit holding
@@ -200,14 +200,16 @@ def _conflicts_prepared(layers, ruleset, area_method, working, max_vertices=256,
         out[col] = vals
     reasons, res_zh, res_en, rule = [], [], [], []
     for k, a, w, sa, th in zip(kinds, area, width, small_area, thin, strict=True):
-        why = []
+        why, why_zh = [], []
         if sa:
             why.append(f"area {a:.1f} m2 < {min_area:g} m2")
+            why_zh.append(f"面积 {a:.1f} m² < {min_area:g} m²")
         if th:
             why.append(f"width {w:.2f} m < {min_width:g} m")
-        reasons.append("; ".join(why))
+            why_zh.append(f"宽度 {w:.2f} m < {min_width:g} m")
+        reasons.append("; ".join(why_zh))
         if why:
-            res_zh.append(f"疑似数字化碎片 ({'; '.join(why)}): 先核实是否为边界套合误差, 按权威边界修边; 如属实际重叠: "
+            res_zh.append(f"疑似数字化碎片 ({'; '.join(why_zh)}): 先核实是否为边界套合误差, 按权威边界修边; 如属实际重叠: "
                           + RESOLUTION_ZH[k])
             res_en.append(f"Probable digitising sliver ({'; '.join(why)}): check it and snap the edges to the "
                           "authoritative line; if it is a real overlap: " + RESOLUTION_EN[k])
