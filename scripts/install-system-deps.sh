@@ -3,11 +3,12 @@
 #   qgis, python3-qgis, qgis-providers  real QGIS 3.22 for the plugin tests and qgis_process
 #   postgresql, postgis                 a real PostGIS server on localhost for the database tests
 #   chromium                            headless rendering of the HTML report
+#   fonts-wqy-microhei                  a font with Chinese glyphs for the report's charts (matplotlib)
 #   python3-venv                        venvs from Debian's Python (which sees python3-qgis)
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in python3-venv python3-qgis qgis qgis-providers postgresql postgresql-15-postgis-3 chromium xvfb; do
+for pkg in python3-venv python3-qgis qgis qgis-providers postgresql postgresql-15-postgis-3 chromium fonts-wqy-microhei xvfb; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
