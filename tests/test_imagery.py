@@ -254,3 +254,42 @@ def test_no_change_gives_an_empty_frame_with_the_columns(tmp_path):
     a = write(tmp_path / "a.tif", np.ones((3, 3), "uint8"))
     p = change_patches(a, a, from_classes=1, to_classes=3)
     assert len(p) == 0 and "area_mu" in p.columns and p.crs.to_epsg() == 4547
+
+
+@pytest.mark.parametrize("crs, lat0", [("EPSG:4490", 60.0), ("EPSG:4326", -35.0), ("EPSG:4490", 0.005)])
+def test_geographic_pixel_area_per_row_equals_geodesic_cells(crs, lat0):
+    from pyproj import CRS
+
+    from redline.imagery._raster import pixel_area
+    step = 0.01  # about 1 km: large cells make the ellipsoid matter
+    transform = Affine(step, 0, 110.0, 0, -step, lat0)
+    pa = pixel_area(CRS.from_user_input(crs), transform, 5)
+    ell = CRS.from_user_input(crs).ellipsoid
+    geod = Geod(a=ell.semi_major_metre, rf=ell.inverse_flattening)
+    # a geodesic polygon's edges along parallels bow towards the pole; densify them to follow the parallel
+    lons = list(np.linspace(110.0, 110.0 + step, 200))
+    for r in range(5):
+        top, bottom = lat0 - step * r, lat0 - step * (r + 1)
+        area, _ = geod.polygon_area_perimeter(lons + lons[::-1], [bottom] * 200 + [top] * 200)
+        assert pa.per_row_m2[r] == pytest.approx(abs(area), rel=1e-7)
+    assert pa.constant_m2 is None
+
+
+def test_web_mercator_pixels_are_measured_on_the_ellipsoid(tmp_path):
+    from pyproj import Transformer
+
+    # 100 m Web Mercator pixels at 60 N cover only about 50 m x 50 m on the ground
+    to_merc = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    x0, y0 = to_merc.transform(10.0, 60.0)
+    a = write(tmp_path / "a.tif", np.ones((2, 2), "uint8"), transform=Affine(100, 0, x0, 0, -100, y0),
+              crs="EPSG:3857")
+    t = transitions(a, a)
+    assert t.pixel_area_m2 is None and "Web Mercator" in t.pixel_area_note
+    # independently: the 2 x 2 pixel block's outline inverse-projected (densified) and measured geodesically
+    to_geo = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+    xs = np.r_[np.linspace(x0, x0 + 200, 50), np.full(50, x0 + 200), np.linspace(x0 + 200, x0, 50), np.full(50, x0)]
+    ys = np.r_[np.full(50, y0), np.linspace(y0, y0 - 200, 50), np.full(50, y0 - 200), np.linspace(y0 - 200, y0, 50)]
+    lon, lat = to_geo.transform(xs, ys)
+    expected = abs(Geod(ellps="WGS84").polygon_area_perimeter(lon, lat)[0])
+    assert float(t.area_m2.loc[1, 1]) == pytest.approx(expected, rel=1e-6)
+    assert expected == pytest.approx(4 * 100 * 100 * np.cos(np.radians(60)) ** 2, rel=5e-3)  # about a quarter
