@@ -127,9 +127,13 @@ def _summary_retention(outputs):
     r = outputs.get("farmland_retention")
     if r is None or len(r) == 0:
         return []
-    bad = r[r["status"] != "ok"]
-    return [f"耕地保护 farmland retention: {len(r)} units, cultivated {r['cultivated_mu'].sum():,.0f} 亩, "
-            f"PBF {r['pbf_mu'].sum():,.0f} 亩; {len(bad)} unit(s) short of a target or below the PBF share"]
+    bad = r[~r["status"].isin(["ok", "not_checked"])]
+    line = f"耕地保护 farmland retention: {len(r)} units, cultivated {r['cultivated_mu'].sum():,.0f} 亩"
+    if r["pbf_mu"].notna().any():
+        line += f", PBF {r['pbf_mu'].sum():,.0f} 亩"
+    if (r["status"] == "not_checked").all():
+        return [line + "; no targets or PBF given: nothing checked"]
+    return [line + f"; {len(bad)} unit(s) short of a target or below the PBF share"]
 
 
 RETENTION_COLUMNS = (

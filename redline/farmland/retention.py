@@ -6,7 +6,8 @@ table, clipped to the unit), ``cultivated_target_mu`` (耕地保有量 target), 
 target; negative: short), ``cultivated_met``, ``pbf_m2``/``pbf_mu`` (永久基本农田 patches clipped to the
 unit), ``pbf_target_mu`` (基本农田保护面积 target), ``pbf_gap_mu``, ``pbf_met``, ``pbf_share`` (PBF ÷
 cultivated land), ``pbf_share_min`` (``farmland.pbf_share_min``, 80 %), ``pbf_share_met``, ``status``
-(``ok`` or the failed checks, e.g. ``cultivated_short; pbf_share_low``), ``status_zh``, ``rule``.
+(``ok``, the failed checks, e.g. ``cultivated_short; pbf_share_low``, or ``not_checked`` when
+neither targets nor PBF were given), ``status_zh``, ``rule``.
 Targets missing for a unit leave its ``*_target_mu``/``*_met`` empty. Art. 33's 80 % applies to a province
 as a whole; for smaller units the share is shown as an indicator against the same line.
 
@@ -177,8 +178,9 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) 
         if not pd.isna(s) and not bool(s):
             bad.append("pbf_share_low")
             bad_zh.append(f"永久基本农田占耕地比例低于{share_min:.0%}")
-        status.append("; ".join(bad) or "ok")
-        status_zh.append("; ".join(bad_zh) or "达标")
+        checked = not (pd.isna(c) and pd.isna(p) and pd.isna(s))
+        status.append("; ".join(bad) or ("ok" if checked else "not_checked"))
+        status_zh.append("; ".join(bad_zh) or ("达标" if checked else "未核查 (无保护目标表, 无永久基本农田图层)"))
     out["status"] = status
     out["status_zh"] = status_zh
     out["rule"] = ruleset.cite("farmland.pbf_share_min") + "; targets: 耕地保有量 and 永久基本农田保护面积 per unit " \
