@@ -20,7 +20,7 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.urls: list[tuple[str, str, str]] = []
-        self.figures: list[tuple[str, str, str]] = []
+        self.figures: list[tuple[str, str, str, str]] = []
         self.tags: list[str] = []
         self.styles: list[str] = []
         self.text: list[str] = []
@@ -36,12 +36,13 @@ class _Page(HTMLParser):
         if a.get("style"):
             self.styles.append(a["style"])
         if "data-figure" in a:
-            self._fig = {"key": a["data-figure"], "value": a.get("data-value"), "text": ""}
+            self._fig = {"key": a["data-figure"], "value": a.get("data-value"), "unit": a.get("data-unit", ""),
+                         "text": ""}
         self._in_style = tag == "style"
 
     def handle_endtag(self, tag):
         if self._fig is not None and tag in ("span", "b"):
-            self.figures.append((self._fig["key"], self._fig["text"], self._fig["value"]))
+            self.figures.append((self._fig["key"], self._fig["text"], self._fig["value"], self._fig["unit"]))
             self._fig = None
         self._in_style = False
 
@@ -62,7 +63,7 @@ def parse(path) -> _Page:
 
 def figures(page: _Page) -> dict[str, float]:
     out: dict[str, float] = {}
-    for key, _text, value in page.figures:
+    for key, _text, value, _unit in page.figures:
         v = float(value)
         assert out.setdefault(key, v) == v, f"{key} shown with two values"
     return out
@@ -118,9 +119,9 @@ def test_figures_follow_the_outputs_not_constants(tmp_path):
 
 
 def test_text_of_each_figure_is_its_value_rounded(built):
-    for key, text, value in parse(built).figures:
+    for key, text, value, unit in parse(built).figures:
         v = float(value)
-        if text.endswith("%") or key.endswith(("supply_rate", "intensity", "overall")):
+        if unit == "%":
             assert float(text) == pytest.approx(round(v * 100, 1)), key
         else:
             assert float(text.replace(",", "")) == pytest.approx(round(v, 2)), key

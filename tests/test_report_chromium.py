@@ -24,12 +24,11 @@ pytestmark = [pytest.mark.chromium,
 def shown(load) -> dict[str, float]:
     """Each headline figure as rendered; the same key shown twice must show the same value."""
     out: dict[str, float] = {}
-    for key, text, value in load.figures:
+    for key, text, value, unit in load.figures:
         v = float(value)
         assert out.setdefault(key, v) == v, key
         t = float(text.replace(",", ""))
-        assert t == pytest.approx(round(v * 100, 1) if key.endswith(("rate", "intensity", "overall")) else
-                                  round(v, 2)), key
+        assert t == pytest.approx(round(v * 100, 1) if unit == "%" else round(v, 2)), key
     return out
 
 

@@ -175,7 +175,8 @@ def _figure_html(fig) -> str:
     unit = f'<span class="unit">{_e(fig.unit)}</span>' if fig.unit else ""
     value = "" if fig.value is None else repr(float(fig.value))
     grave = " grave" if fig.grave else ""
-    return (f'<div class="fig"><span class="num{grave}" data-figure="{_e(fig.key)}" data-value="{_e(value)}">'
+    return (f'<div class="fig"><span class="num{grave}" data-figure="{_e(fig.key)}" data-value="{_e(value)}" '
+            f'data-unit="{_e(fig.unit)}">'
             f'{_e(fig.text())}</span>{unit}<span class="lab">{_e(fig.label)}</span></div>')
 
 

@@ -30,7 +30,8 @@ __all__ = ["PageLoad", "find_chromium", "load_page"]
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
 _FIGURES_JS = """JSON.stringify(Array.from(document.querySelectorAll('[data-figure]')).map(
-    e => [e.getAttribute('data-figure'), e.textContent, e.getAttribute('data-value')]))"""
+    e => [e.getAttribute('data-figure'), e.textContent, e.getAttribute('data-value'),
+          e.getAttribute('data-unit') || '']))"""
 
 
 def find_chromium() -> str | None:
@@ -53,7 +54,7 @@ class PageLoad:
     requests: list[str] = field(default_factory=list)  # every URL the page requested (itself included)
     failed: list[str] = field(default_factory=list)  # requests that failed, with the error text
     console_errors: list[str] = field(default_factory=list)  # console errors, exceptions, log errors
-    figures: list[tuple[str, str, str]] = field(default_factory=list)  # (data-figure, text, data-value)
+    figures: list[tuple[str, str, str, str]] = field(default_factory=list)  # (data-figure, text, value, unit)
     title: str = ""
     screenshot: bytes | None = None
     content_height: int = 0
