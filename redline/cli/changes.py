@@ -11,7 +11,7 @@ from ..io import read_layer, write_layers
 from ..pipeline import parse_source
 from ..rules import resolve_rules
 from ..schema import LayerSchema, get_schema
-from ._options import area_option, handle_errors, out_option, rules_option, verbosity_options
+from ._options import area_option, handle_errors, rules_option, verbosity_options
 
 #: the GeoPackage `redline changes` writes in the output folder
 RESULT_FILE = "redline_changes.gpkg"
@@ -58,7 +58,8 @@ def _classes(value: str) -> list:
 @click.option("--approvals", metavar="FILE[:LAYER]", default=None, help="Approval redlines 报批(征地)红线.")
 @click.option("--supplies", metavar="FILE[:LAYER]", default=None, help="Land-supply redlines 供地红线.")
 @click.option("--farmland", metavar="FILE[:LAYER]", default=None, help="Permanent basic farmland 永久基本农田.")
-@out_option
+@click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help=f"Output folder: {RESULT_FILE} is written there.")
 @rules_option
 @area_option
 @verbosity_options
