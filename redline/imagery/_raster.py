@@ -65,7 +65,7 @@ def _describe(src) -> str:
 def _probe(src, label: str, stack: ExitStack) -> _Side:
     if isinstance(src, str | os.PathLike):
         path = str(src)
-        if not Path(path).exists() and not path.startswith("/vsi"):
+        if not Path(path).exists() and not path.startswith("/vsi") and "://" not in path:
             raise RedlineIOError(f"[{label}] raster {path} does not exist -- fix: check the path")
         try:
             ds = stack.enter_context(rasterio.open(path))
