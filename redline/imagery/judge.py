@@ -100,6 +100,18 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         A layer lacks its id field (all such problems are reported at once).
     redline.errors.CRSError
         A layer has no CRS.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> patches = gpd.GeoDataFrame({"patch_id": [1, 2]}, crs="EPSG:4547",
+    ...                            geometry=[box(0, 0, 30, 30), box(100, 0, 130, 30)])
+    >>> approvals = gpd.GeoDataFrame({"approval_id": ["A1"]}, geometry=[box(0, 0, 50, 50)], crs="EPSG:4547")
+    >>> farmland = gpd.GeoDataFrame({"farmland_id": ["F1"]}, geometry=[box(120, 0, 200, 50)], crs="EPSG:4547")
+    >>> reg = judge_patches(patches, approvals=approvals, farmland=farmland, area_method="planar")
+    >>> reg[["patch_id", "judgement", "approval_ids", "farmland_m2"]].values.tolist()
+    [[1, 'approved_not_supplied', 'A1', 0.0], [2, 'unapproved_on_farmland', '', 300.0]]
     """
     check_area_method(area_method)
     rules = resolve_rules(rules)
