@@ -272,12 +272,13 @@ class Remnants:
 
 
 def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex | None = None,
-             threads: int = THREADS, max_vertices: int = MAX_VERTICES) -> Remnants:
+             threads: int = THREADS, max_vertices: int = MAX_VERTICES, geometry: bool = True) -> Remnants:
     """Each left geometry minus the union of the right geometries it intersects.
 
     The covered area is computed independently of the remnant (area of the partners' union when
     the left geometry covers them all, else the area of left ∩ union), so ``area = covered +
-    remnant area`` is a check, not an identity.
+    remnant area`` is a check, not an identity. With ``geometry=False`` only the areas are
+    computed (``remnant`` is left as the input geometries).
     """
     check_area_method(method)
     left, right = _as_array(left), _as_array(right)
@@ -290,7 +291,7 @@ def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex 
     pairs = pairs if pairs is not None else pair_index(left, right, threads=threads)
     partners = np.bincount(pairs.left, minlength=n)
     big = (shapely.get_num_coordinates(left) > max_vertices) & (partners > 0)
-    if big.any():
+    if big.any() and geometry:
         return _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices)
     planar_area = shapely.area(left)
     covered = np.zeros(n)
@@ -308,7 +309,8 @@ def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex 
         inside = active[not_covered_pairs[active] == 0]
         straddle = active[not_covered_pairs[active] > 0]
         a, u = left[active], unions[active]
-        remnant[active] = chunked(lambda sl: shapely.difference(a[sl], u[sl]), len(active), threads)
+        if geometry:
+            remnant[active] = chunked(lambda sl: shapely.difference(a[sl], u[sl]), len(active), threads)
         covered[inside] = shapely.area(unions[inside])
         if len(straddle):
             a2, u2 = left[straddle], unions[straddle]

@@ -29,9 +29,8 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
                    threads: int = _engine.THREADS) -> np.ndarray:
     """Developed land (m²) inside each supply: building footprints, and construction patches when given.
 
-    Footprints are summed pair by pair (cadastral footprints do not overlap each other); where
-    change patches are given, footprints and patches are united per supply, so land both built on
-    and detected as changed counts once. The result is capped at the supply's area.
+    The footprints (and patches) inside each supply are united before measuring, so overlapping
+    footprints or a footprint also detected as a change patch count once.
     """
     sg = np.asarray(supplies.geometry.values, dtype=object)
     n = len(sg)
@@ -39,23 +38,13 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     total = np.zeros(n)
     if n == 0:
         return total
-    bg = np.asarray(buildings.geometry.values, dtype=object) if buildings is not None and len(buildings) else None
-    pg = (np.asarray(change_patches.geometry.values, dtype=object)
-          if change_patches is not None and len(change_patches) else None)
-    if pg is None:
-        if bg is not None:
-            pairs, area = _engine.pair_areas(sg, bg, threads=threads)
-            total = np.bincount(pairs.left, weights=area, minlength=n)
-    else:
-        right = pg if bg is None else np.concatenate([bg, pg])
-        res = _engine.remnants(sg, right, method="planar", threads=threads)
+    parts = [np.asarray(x.geometry.values, dtype=object) for x in (buildings, change_patches)
+             if x is not None and len(x)]
+    if parts:
+        res = _engine.remnants(sg, np.concatenate(parts), method="planar", threads=threads, geometry=False)
         total = res.covered
     planar = _engine.shapely.area(sg)
     return np.minimum(total, planar) * factor
-
-
-def _fmt_date(v) -> str:
-    return "—" if v is None or pd.isna(v) else pd.Timestamp(v).date().isoformat()
 
 
 def _pct(v) -> str:
@@ -203,88 +192,105 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     cite_start = rules.cite("idle.start_definition")
     cite_count = rules.cite("idle.full_year_counting")
 
-    status = np.empty(n, dtype=object)
+    # day numbers (NaT -> missing) so the rules are array comparisons; strings for the reasons
+    def days(series):
+        arr = pd.to_datetime(series).to_numpy(dtype="datetime64[D]")
+        return arr.astype(np.int64), ~np.isnat(arr), np.datetime_as_string(arr, unit="D")
+
+    T = np.datetime64(as_of, "D").astype(np.int64)
+    D, hasD, sD = days(agreed)
+    ACT, hasACT, sACT = days(actual)
+    COMP, hasCOMP, sCOMP = days(completed_on)
+    SUS, hasSUS, sSUS = days(suspended)
+    IDLE, _, sIDLE = days(idle_date)
+    REC, _, sREC = days(recover_date)
+    STALL, _, sSTALL = days(stall_date)
+    SUSREC, _, _ = days(add_years(suspended, recover) + shift)
+    as_of_s = as_of.isoformat()
+
+    completed = hasCOMP & (COMP <= T)
+    started_by_date = hasACT & (ACT <= T)
+    dev_known = np.isfinite(dev_ratio)
+    started = started_by_date | (dev_known & (dev_ratio > 0))
+    low_dev = dev_known & (dev_ratio < dev_min)
+    low_inv = np.isfinite(inv_ratio) & (inv_ratio < inv_min)
+    suspended_now = hasSUS & (SUS <= T)
+    stalled = ~completed & started & suspended_now & (T >= STALL) & (low_dev | low_inv)
+    waiting = ~completed & ~started
+    status = np.select(
+        [completed, stalled, ~completed & started, waiting & ~hasD, waiting & (T <= D), waiting & (T >= REC),
+         waiting & (T >= IDLE)],
+        ["completed", "stalled", "in_progress", "undetermined", "not_due", "idle_recover", "idle"],
+        "start_overdue").astype(object)
+    is_idle = np.isin(status, IDLE_STATUSES)
+    idle_since = np.where(status == "stalled", pd.to_datetime(suspended).to_numpy(dtype="datetime64[ns]"),
+                          np.where(np.isin(status, ("start_overdue", "idle", "idle_recover")),
+                                   pd.to_datetime(agreed).to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT")))
+    idle_days = np.where(status == "stalled", T - SUS,
+                         np.where(np.isin(status, ("start_overdue", "idle", "idle_recover")), T - D, 0)).astype(int)
+    fee = np.where(is_idle, fee_rate * price, 0.0)  # NaN where the price is missing
+    recovery = (status == "idle_recover") | ((status == "stalled") & (T >= SUSREC))
     exempt_from = np.full(n, None, dtype=object)
-    started_flag = np.zeros(n, dtype=bool)
-    idle_since = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    idle_days = np.zeros(n, dtype=int)
-    fee = np.zeros(n)
-    recovery = np.zeros(n, dtype=bool)
     rule_col = np.empty(n, dtype=object)
     reason = np.empty(n, dtype=object)
-    as_of_s = as_of.isoformat()
+    rule_of = {"completed": cite_start, "in_progress": cite_stall, "stalled": f"{cite_stall}; {cite_count}",
+               "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
+               "idle": f"{cite_grace}; {cite_count}", "idle_recover": f"{cite_recover}; {cite_count}"}
     for i in range(n):
-        D, act, comp, sus = agreed.iat[i], actual.iat[i], completed_on.iat[i], suspended.iat[i]
+        st = status[i]
         dr, ir = dev_ratio[i], inv_ratio[i]
-        ratios = f"developed {_pct(dr)} ({developed[i]:.1f} m² of {supply_m2[i]:.1f} m², {dev_source[i]}), " \
-                 f"invested {_pct(ir)}" if np.isfinite(developed[i]) else f"developed unknown, invested {_pct(ir)}"
-        started = (pd.notna(act) and act <= t) or (np.isfinite(dr) and dr > 0)
-        started_flag[i] = started
-        if pd.notna(comp) and comp <= t:
-            st, rl = "completed", cite_start
-            why = f"completed on {_fmt_date(comp)} (实际竣工日期) ≤ as of {as_of_s}"
-        elif started:
-            how = (f"started on {_fmt_date(act)} (实际开工日期)" if pd.notna(act) and act <= t
+        if st == "completed":
+            why = f"completed on {sCOMP[i]} (实际竣工日期) ≤ as of {as_of_s}"
+        elif st in ("stalled", "in_progress"):
+            how = (f"started on {sACT[i]} (实际开工日期)" if started_by_date[i]
                    else f"no start date recorded, but developed land found ({_pct(dr)})")
             below = []
-            if np.isfinite(dr) and dr < dev_min:
+            if low_dev[i]:
                 below.append(f"developed ratio {_pct(dr)} < {dev_min:.4g}")
-            if np.isfinite(ir) and ir < inv_min:
+            if low_inv[i]:
                 below.append(f"invested ratio {_pct(ir)} < {inv_min:.0%}")
-            if pd.notna(sus) and sus <= t and t >= stall_date.iat[i] and below:
-                st, rl = "stalled", f"{cite_stall}; {cite_count}"
-                idle_since[i] = sus
-                idle_days[i] = (t - sus).days
-                why = (f"{how}; suspended on {_fmt_date(sus)}, a full year passed (idle from "
-                       f"{_fmt_date(stall_date.iat[i])} ≤ as of {as_of_s}); {' and '.join(below)}")
+            ratios = (f"developed {_pct(dr)} ({developed[i]:.1f} m² of {supply_m2[i]:.1f} m², {dev_source[i]}), "
+                      f"invested {_pct(ir)}" if np.isfinite(developed[i]) else
+                      f"developed unknown, invested {_pct(ir)}")
+            if st == "stalled":
+                why = (f"{how}; suspended on {sSUS[i]}, a full year passed (idle from {sSTALL[i]} ≤ as of "
+                       f"{as_of_s}); {' and '.join(below)}")
+            elif suspended_now[i] and below:
+                why = f"{how}; suspended on {sSUS[i]}, under a full year (idle from {sSTALL[i]}); {' and '.join(below)}"
+            elif suspended_now[i]:
+                why = f"{how}; suspended on {sSUS[i]} but {ratios}: above the order-53 floors"
             else:
-                st, rl = "in_progress", f"{cite_stall}"
-                if pd.notna(sus) and sus <= t and below:
-                    why = (f"{how}; suspended on {_fmt_date(sus)}, under a full year (idle from "
-                           f"{_fmt_date(stall_date.iat[i])}) ; {' and '.join(below)}")
-                elif pd.notna(sus) and sus <= t:
-                    why = f"{how}; suspended on {_fmt_date(sus)} but {ratios}: above the order-53 floors"
-                else:
-                    why = f"{how}; not recorded as suspended; {ratios}"
-        elif pd.isna(D):
-            st, rl = "undetermined", cite_grace
+                why = f"{how}; not recorded as suspended; {ratios}"
+        elif st == "undetermined":
             why = "not started and no agreed start date (约定开工日期) recorded: cannot be judged; fill it in"
-        elif t <= D:
-            st, rl = "not_due", cite_grace
-            why = f"not started; agreed start {_fmt_date(D)} ≥ as of {as_of_s}"
+        elif st == "not_due":
+            why = f"not started; agreed start {sD[i]} ≥ as of {as_of_s}"
+        elif st == "idle_recover":
+            why = (f"not started; agreed start {sD[i]}; {recover} full years passed (recoverable from {sREC[i]} ≤ "
+                   f"as of {as_of_s})")
+        elif st == "idle":
+            why = f"not started; agreed start {sD[i]}; a full year passed (idle from {sIDLE[i]} ≤ as of {as_of_s})"
         else:
-            idle_since[i] = D
-            idle_days[i] = (t - D).days
-            if t >= recover_date.iat[i]:
-                st, rl = "idle_recover", f"{cite_recover}; {cite_count}"
-                why = (f"not started; agreed start {_fmt_date(D)}; {recover} full years passed "
-                       f"(recoverable from {_fmt_date(recover_date.iat[i])} ≤ as of {as_of_s})")
-            elif t >= idle_date.iat[i]:
-                st, rl = "idle", f"{cite_grace}; {cite_count}"
-                why = (f"not started; agreed start {_fmt_date(D)}; a full year passed "
-                       f"(idle from {_fmt_date(idle_date.iat[i])} ≤ as of {as_of_s})")
-            else:
-                st, rl = "start_overdue", f"{cite_grace}; {cite_count}"
-                why = (f"not started; agreed start {_fmt_date(D)} passed {idle_days[i]} day(s) ago; "
-                       f"idle from {_fmt_date(idle_date.iat[i])}")
-        if st in IDLE_STATUSES:
-            recovery[i] = st == "idle_recover" or (st == "stalled" and pd.notna(sus)
-                                                   and t >= add_years(pd.Series([sus]), recover).iat[0] + shift)
+            why = f"not started; agreed start {sD[i]} passed {idle_days[i]} day(s) ago; idle from {sIDLE[i]}"
+        rl = rule_of[st]
+        if is_idle[i]:
             if np.isfinite(price[i]):
-                fee[i] = fee_rate * price[i]
                 why += f"; idle fee {fee_rate:.0%} × 出让价款 {price[i]:.2f} 万元 = {fee[i]:.2f} 万元"
             else:
-                fee[i] = np.nan
                 why += "; 出让价款 (price_wan) missing: idle fee not computed"
             rl = f"{rl}; {cite_fee}"
-        matched = _exempt_match(causes.iat[i], keywords) if st in (*IDLE_STATUSES, "start_overdue") else None
-        if matched is not None:
-            exempt_from[i] = st
-            why = f"would be {st}: {why}; but the delay cause {causes.iat[i]!r} matches {matched!r}: reported, not charged"
-            st, rl = "exempt", f"{rl}; {cite_exempt}"
-            fee[i] = 0.0
-            recovery[i] = False
-        status[i], rule_col[i], reason[i] = st, rl, why
+        if is_idle[i] or st == "start_overdue":
+            matched = _exempt_match(causes.iat[i], keywords)
+            if matched is not None:
+                exempt_from[i] = st
+                why = f"would be {st}: {why}; but the delay cause {causes.iat[i]!r} matches {matched!r}: reported, " \
+                      "not charged"
+                st, rl = "exempt", f"{rl}; {cite_exempt}"
+                fee[i] = 0.0
+                recovery[i] = False
+                status[i] = st
+        rule_col[i], reason[i] = rl, why
+    started_flag = started
     out = S.copy()
     out["supply_m2"] = supply_m2
     out["supply_mu"] = m2_to_mu(supply_m2)

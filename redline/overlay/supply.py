@@ -27,19 +27,27 @@ OUTSIDE_COLUMNS = ["supply_m2", "supply_mu", "inside_m2", "outside_m2", "outside
 _CACHE: dict = {}
 
 
-def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int):
+def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int,
+             side: str):
+    """Remnants of one side (``"approvals"`` or ``"supplies"``), sharing one pairs table per input pair."""
     key = (id(approvals), id(supplies), method, str(crs), threads)
     hit = _CACHE.get("last")
-    if hit is not None and hit[0] == key and hit[1]() is approvals and (supplies is None or hit[2]() is supplies):
-        return hit[3]
-    ag = np.asarray(approvals.geometry.values, dtype=object)
-    sg = np.asarray(supplies.geometry.values, dtype=object) if supplies is not None else np.zeros(0, dtype=object)
-    pairs = _engine.pair_index(ag, sg, threads=threads)
-    a_rem = _engine.remnants(ag, sg, crs=crs, method=method, pairs=pairs, threads=threads)
-    s_rem = _engine.remnants(sg, ag, crs=crs, method=method, pairs=pairs.transpose(), threads=threads)
-    out = (a_rem, s_rem)
-    _CACHE["last"] = (key, weakref.ref(approvals), weakref.ref(supplies) if supplies is not None else None, out)
-    return out
+    if not (hit is not None and hit["key"] == key and hit["a"]() is approvals
+            and (supplies is None or hit["s"]() is supplies)):
+        ag = np.asarray(approvals.geometry.values, dtype=object)
+        sg = (np.asarray(supplies.geometry.values, dtype=object) if supplies is not None
+              else np.zeros(0, dtype=object))
+        hit = {"key": key, "a": weakref.ref(approvals), "s": weakref.ref(supplies) if supplies is not None else None,
+               "ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads)}
+        _CACHE["last"] = hit
+    if side not in hit:
+        if side == "approvals":
+            hit[side] = _engine.remnants(hit["ag"], hit["sg"], crs=crs, method=method, pairs=hit["pairs"],
+                                         threads=threads)
+        else:
+            hit[side] = _engine.remnants(hit["sg"], hit["ag"], crs=crs, method=method,
+                                         pairs=hit["pairs"].transpose(), threads=threads)
+    return hit[side]
 
 
 def _age_years(dates: pd.Series, as_of) -> pd.Series:
@@ -125,7 +133,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
                    strict=strict, area_method=area_method)
     A = prep.layers["approvals"]
     S = prep.layers.get("supplies")
-    a_rem, _ = _overlay(A, S, prep.working.crs, area_method, threads)
+    a_rem = _overlay(A, S, prep.working.crs, area_method, threads, "approvals")
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, n_sliver, _ = _engine.split_slivers(a_rem.remnant, a_rem.factor, max_area_m2=max_area,
                                                                  max_width_m=max_width)
@@ -191,7 +199,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     S = prep.layers["supplies"]
     if A is None:
         A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
-    _, s_rem = _overlay(A, S, prep.working.crs, area_method, threads)
+    s_rem = _overlay(A, S, prep.working.crs, area_method, threads, "supplies")
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, _, _ = _engine.split_slivers(s_rem.remnant, s_rem.factor, max_area_m2=max_area,
                                                           max_width_m=max_width)
