@@ -205,3 +205,44 @@ def test_from_a_results_geopackage_and_the_command(tmp_path):
     assert path.exists() and '<html lang="en">' in path.read_text(encoding="utf-8")
     bad = CliRunner().invoke(main, ["report"])
     assert bad.exit_code == 2 and "--from" in bad.output
+
+
+def test_imagery_register_and_transitions_get_their_sections(tmp_path):
+    from shapely.geometry import box
+
+    res = report_cases.result()
+    x, y = report_cases.X0, report_cases.Y0
+    res.outputs["change_register"] = report_cases.gpd.GeoDataFrame({
+        "patch_id": [1, 2, 3], "from_class": [1, 1, 2], "to_class": [5, 5, 5],
+        "area_m2": [1000.0, 2000.0, 4000.0], "area_mu": [1.5, 3.0, 6.0],
+        "judgement": ["approved_supplied", "unapproved", "unapproved_on_farmland"],
+        "rule": ["cn-national@2026.1 imagery.min_overlap_ratio=0.5"] * 3,
+    }, geometry=[box(x, y, x + 30, y + 30), box(x + 100, y, x + 140, y + 50), box(x + 200, y, x + 260, y + 66)],
+        crs=report_cases.CRS_4549)
+    res.outputs["transitions_mu"] = pd.DataFrame({"farmland": [100.0, 0.0], "construction": [9.0, 50.0]},
+                                                 index=pd.Index(["farmland", "construction"], name="before"))
+    path = report.build(res, tmp_path / "r.html")
+    got = figures(parse(path))
+    assert got["change_register.count"] == 3
+    assert got["change_register.unapproved_on_farmland"] == 1
+    assert got["change_register.unapproved_on_farmland_mu"] == pytest.approx(6.0)
+    assert got["change_register.unapproved_mu"] == pytest.approx(3.0)
+    text = path.read_text(encoding="utf-8")
+    assert "未批占用永农" in text and "地类转移矩阵" in text
+
+
+def test_run_then_report_from_the_command(tmp_path):
+    from redline.cli import main
+    from redline.example import example_path
+
+    gpkg = example_path()
+    out = CliRunner().invoke(main, ["report", "--approvals", f"{gpkg}:approvals", "--supplies", f"{gpkg}:supplies",
+                                    "--out", str(tmp_path), "--as-of", "2026-06-30", "-q"])
+    assert out.exit_code == 0, out.output
+    assert {p.name for p in tmp_path.iterdir()} >= {"redline_report.html", "redline_results.gpkg",
+                                                    "redline_ledger.xlsx"}
+    got = figures(parse(tmp_path / "redline_report.html"))
+    import pyogrio
+
+    ans = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="approved_not_supplied")
+    assert got["approved_not_supplied.unsupplied_mu"] == pytest.approx(ans["unsupplied_mu"].sum())

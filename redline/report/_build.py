@@ -820,6 +820,12 @@ BUILDERS: dict[str, Callable] = {
 }
 
 
+BUILDER_LABELS = {
+    _sec_register: LABELS["patch_register"], _sec_patches: LABELS["change_patches"],
+    _sec_transitions: LABELS["transitions"],
+}
+
+
 def builder_for(name: str, frame: pd.DataFrame) -> Callable:
     if name in BUILDERS:
         return BUILDERS[name]
@@ -895,13 +901,16 @@ def table_html(ctx: Ctx, frame: pd.DataFrame, columns=None, *, max_rows: int = M
 
 def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
     spec, out = ctx.data.output_spec(name)
-    zh, en = LABELS.get(name, (name, name))
+    builder = builder_for(name, frame)
+    zh, en = LABELS.get(name) or BUILDER_LABELS.get(builder, (name, name))
     title = (out.label_zh if ctx.lang == "zh" else out.label_en) if out is not None else ctx.w(zh, en)
     description = out.description if out is not None else ""
     sec = Section(name=name, title=title or name, description=description)
+    if builder is _sec_transitions and not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
     if len(frame):
         ctx.learn_labels(frame)
-        builder_for(name, frame)(ctx, sec, frame)
+        builder(ctx, sec, frame)
     elif name in ("approved_not_supplied", "three_line_conflicts", "idle_land", "underused", "deadline_alerts",
                   "supply_outside_approvals") or name not in BUILDERS:
         sec.figures.append(Figure(f"{name}.count", ctx.w("条", "findings"), 0))

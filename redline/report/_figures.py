@@ -315,6 +315,10 @@ def bar_chart(canvas: Canvas, labels: Sequence, values: Sequence[float], *, line
     if lines:
         ax.legend(fontsize=8, loc="lower right" if horizontal else "upper right")
     axis = ax.xaxis if horizontal else ax.yaxis
+    if not percent and np.allclose(np.nan_to_num(vals), np.round(np.nan_to_num(vals))):
+        from matplotlib.ticker import MaxNLocator
+
+        axis.set_major_locator(MaxNLocator(integer=True))
     if percent:
         from matplotlib.ticker import PercentFormatter
 
@@ -347,6 +351,10 @@ def stacked_bars(canvas: Canvas, labels: Sequence, series: dict[str, Sequence[fl
         left += vals
     ax.set_yticks(pos, labels)
     ax.invert_yaxis()
+    if all(np.allclose(v, np.round(v)) for v in data.values()):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(xlabel, fontsize=9)
     ax.tick_params(labelsize=8)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=min(3, len(data)), frameon=False)
