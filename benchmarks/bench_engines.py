@@ -84,7 +84,7 @@ def generate(folder: Path, scale: float, seed: int = 20260601) -> dict:
     x0, y0 = 40_500_000.0, 3_500_000.0
     # jittered grid vertices shared by neighbours: a true coverage of quadrilaterals
     gx, gy = np.meshgrid(np.arange(side + 1) * cell, np.arange(side + 1) * cell, indexing="ij")
-    jitter = rng.uniform(-0.3, 0.3, size=(2, side + 1, side + 1)) * cell
+    jitter = rng.uniform(-0.2, 0.2, size=(2, side + 1, side + 1)) * cell  # keeps every quad simple
     jitter[:, [0, -1], :] = 0
     jitter[:, :, [0, -1]] = 0
     vx, vy = x0 + gx + jitter[0], y0 + gy + jitter[1]
@@ -102,7 +102,7 @@ def generate(folder: Path, scale: float, seed: int = 20260601) -> dict:
     radius = rng.uniform(40, 90, n_app)
     geoms = []
     for m in range(n_app):
-        ang = np.sort(rng.uniform(0, 2 * np.pi, k[m]))
+        ang = (np.arange(k[m]) + rng.uniform(0, 0.8, k[m])) * 2 * np.pi / k[m]  # star-shaped about the centre
         r = radius[m] * rng.uniform(0.7, 1.0, k[m])
         pts = np.column_stack([cx[m] + r * np.cos(ang), cy[m] + r * np.sin(ang)])
         geoms.append(shapely.Polygon(pts))
@@ -122,6 +122,10 @@ def generate(folder: Path, scale: float, seed: int = 20260601) -> dict:
         bgeoms.append(shapely.Polygon(np.column_stack([c[0] + rr * np.cos(theta), c[1] + rr * np.sin(theta)])))
     boundaries = gpd.GeoDataFrame({"id": np.arange(n_b)}, geometry=bgeoms, crs=CRS)
 
+    for name, frame in (("parcels", parcels), ("approvals", approvals), ("boundaries", boundaries)):
+        bad = int((~shapely.is_valid(frame.geometry.values)).sum())
+        if bad:
+            raise AssertionError(f"generated {bad} invalid {name}: fix the generator")
     folder.mkdir(parents=True, exist_ok=True)
     counts = {}
     for name, frame in (("parcels", parcels), ("approvals", approvals), ("boundaries", boundaries)):

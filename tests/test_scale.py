@@ -38,6 +38,22 @@ def test_partitions_own_each_left_feature_once():
         assert len(parts) == min(k, len(left))
 
 
+def test_partitioned_frame_is_a_dask_geopandas_frame_with_the_same_partitions():
+    import dask_geopandas
+
+    left = _cells(6).set_crs("EPSG:4528")
+    ddf = scale.partitioned_frame(left, 4)
+    assert isinstance(ddf, dask_geopandas.GeoDataFrame)
+    assert ddf.npartitions == 4
+    got = [ddf.get_partition(k).compute(scheduler="sync")["id"].tolist() for k in range(4)]
+    assert got == [left["id"].iloc[p].tolist() for p in partition_left(left, 4)]
+    ddf.calculate_spatial_partitions()
+    hulls = ddf.spatial_partitions
+    assert len(hulls) == 4 and hulls.crs == left.crs
+    # Hilbert runs are compact: the hulls of a 6 × 6 grid cut in 4 cover it without much overlap
+    assert hulls.area.sum() <= 36 * 1.5
+
+
 def test_crossing_geometries_counted_once_paper_case():
     """100 unit cells and a long strip × a 5×5 square straddling every partition edge: 25 + 1.0 m², no more."""
     left = pd.concat([_cells(), gpd.GeoDataFrame({"id": [100]}, geometry=[shapely.box(0, 4.2, 10, 4.4)])],

@@ -58,6 +58,7 @@ __all__ = [
     "distributed_pairs",
     "intersection_pairs",
     "partition_left",
+    "partitioned_frame",
     "right_for_partitions",
     "run",
     "use_backend",
@@ -115,6 +116,26 @@ def partition_left(left, npartitions: int) -> list[np.ndarray]:
     if missing.any():
         parts[-1] = np.sort(np.concatenate([parts[-1], np.flatnonzero(missing)]))
     return parts
+
+
+def partitioned_frame(left: gpd.GeoDataFrame, npartitions: int):
+    """``left`` as a dask-geopandas GeoDataFrame whose partitions are exactly :func:`partition_left`'s.
+
+    For users who go on with dask-geopandas themselves (``.spatial_partitions``, ``sjoin``, ``to_parquet``): each
+    partition holds the features it owns, in their original order; ``calculate_spatial_partitions()`` gives each
+    partition's hull.
+    """
+    import dask.dataframe as dd
+    import dask_geopandas
+
+    parts = partition_left(left, npartitions)
+    frames = [left.iloc[p] for p in parts]
+    ddf = dd.from_map(_identity, frames, meta=left.iloc[:0], enforce_metadata=False)
+    return dask_geopandas.from_dask_dataframe(ddf, geometry=left.geometry.name)
+
+
+def _identity(frame):
+    return frame
 
 
 def right_for_partitions(left, right, parts: list[np.ndarray]) -> list[np.ndarray]:
@@ -288,11 +309,17 @@ def cluster(scheduler="local", *, n_workers: int = 2, threads_per_worker: int = 
         yield scheduler
         return
     if scheduler in (None, "local"):
-        with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker, processes=True,
-                                      dashboard_address=None, silence_logs=logging.ERROR) as lc, \
-                distributed.Client(lc) as client:
-            client.run(_warm_up)
-            yield client
+        quiet = logging.getLogger("distributed")
+        level = quiet.level
+        quiet.setLevel(logging.WARNING)  # the scheduler's INFO chatter is not for bureau users
+        try:
+            with distributed.LocalCluster(n_workers=n_workers, threads_per_worker=threads_per_worker,
+                                          processes=True, dashboard_address=":0", silence_logs=logging.ERROR) as lc, \
+                    distributed.Client(lc) as client:
+                client.run(_warm_up)
+                yield client
+        finally:
+            quiet.setLevel(level)
         return
     try:
         client = distributed.Client(scheduler, timeout="20s")
