@@ -30,6 +30,7 @@ class Canvas:
         self.font = cjk_font()
         self.lang = lang if (lang == "en" or self.font) else "en"
         self.codes: dict[str, str] = {}
+        self._latin: dict[str, str] = {}
 
     @property
     def can_draw_cjk(self) -> bool:
@@ -41,8 +42,12 @@ class Canvas:
     def label(self, value) -> str:
         """A category label the font can draw: the text itself, or a short code (U1, U2 ...)."""
         s = "" if value is None else str(value)
-        if self.can_draw_cjk or s.isascii():
+        if self.can_draw_cjk or not any(ord(ch) >= 0x2E80 for ch in s):  # DejaVu draws ≥ – ° ...
             return s
+        # bilingual labels ("容积率 far") keep their Latin part when that part is unambiguous
+        latin = " ".join("".join(" " if ord(ch) >= 0x2E80 else ch for ch in s).split()).strip(" ()（）:：-")
+        if sum(ch.isalpha() for ch in latin) >= 2 and self._latin.setdefault(latin, s) == s:
+            return latin
         if s not in self.codes:
             self.codes[s] = f"U{len(self.codes) + 1}"
         return self.codes[s]
