@@ -246,3 +246,20 @@ def test_pipeline_end_to_end_postgis_in_and_out(pg_url, schema):
     meta = dict(_sql(pg_url, psycopg.sql.SQL("SELECT key, value FROM {}").format(
         psycopg.sql.Identifier(schema, "redline_run"))))
     assert meta["as_of"] == "2026-06-30" and meta["rules"] == res_pg.rules.label
+
+
+def test_gdal_style_conninfo_and_service_file(pg_url, schema, tmp_path, monkeypatch):
+    """``PG:host=... dbname=...`` (as QGIS/GDAL users write it) and a libpq service file both work."""
+    from urllib.parse import urlsplit
+
+    write_postgis({"pz": _approvals()}, f"{pg_url}?schema={schema}")
+    u = urlsplit(pg_url)
+    conninfo = f"PG:host={u.hostname} port={u.port} dbname={u.path.lstrip('/')} user={u.username}"
+    gdf = read_layer(conninfo, f"{schema}.pz", schema="approvals")
+    assert gdf["approval_id"].tolist()[0] == "苏政地〔2019〕112号"
+    service = tmp_path / "pg_service.conf"
+    service.write_text(f"[bureau]\nhost={u.hostname}\nport={u.port}\ndbname={u.path.lstrip('/')}\n"
+                       f"user={u.username}\n", encoding="utf-8")
+    monkeypatch.setenv("PGSERVICEFILE", str(service))
+    back = read_postgis(f"postgresql:///?service=bureau&table={schema}.pz")
+    assert len(back) == 3 and back.crs.to_epsg() == 4528

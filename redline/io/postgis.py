@@ -38,7 +38,7 @@ import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -92,7 +92,8 @@ class _Target:
         query = parse_qsl(parts.query, keep_blank_values=True)
         self.params = {k: v for k, v in query if k in _OWN_PARAMS}
         libpq = [(k, v) for k, v in query if k not in _OWN_PARAMS]
-        self.conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(libpq), ""))
+        # built by hand: urlunsplit drops the "//" of "postgresql:///?service=x" (no host: libpq's defaults)
+        self.conninfo = f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{urlencode(libpq)}" if libpq else "")
         try:
             port = parts.port
         except ValueError:
