@@ -153,6 +153,12 @@ def main(argv=None) -> int:
             print(f"scale {scale}: " + ", ".join(
                 f"{m} ans {r['times']['ans']:.2f}s dev {r['times']['dev']:.2f}s" for m, r in res.items()),
                 file=sys.stderr, flush=True)
+    import platform
+
+    import shapely
+
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, shapely {shapely.__version__} "
+          f"(GEOS {shapely.geos_version_string}), seed {args.seed}; planar areas; times in seconds\n")
     tasks = (("ans", "批而未供 approved not supplied", "unsupplied"), ("dev", "developed area (供而未用)", "developed"))
     head = "| scale | approvals | supplies | buildings | task | " + " | ".join(f"{m} s" for m in methods)
     if len(methods) == 2:

@@ -74,7 +74,7 @@ def test_overlapping_supplies_are_not_counted_twice():
     r = approved_not_supplied(a, s, area_method="planar").iloc[0]
     assert r["supplied_m2"] == pytest.approx(20000)  # not 24 000
     assert r["unsupplied_m2"] == 0 and r["unsupplied_kind"] == "none" and r["supply_rate"] == 1.0
-    assert r["supplies_n"] == 2 and r["geometry"].is_empty
+    assert r["supplies_n"] == 2 and r["geometry"].is_empty and r["sliver_parts"] == 0
 
 
 def test_supply_outside_approvals_is_reported_not_lost():

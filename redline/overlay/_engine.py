@@ -348,9 +348,11 @@ def split_slivers(remnant: np.ndarray, factor: np.ndarray, *, max_area_m2: float
     parts, idx = shapely.get_parts(remnant, return_index=True)
     if len(parts) == 0:
         return land_geoms, land, sliver, np.zeros(n, int), np.zeros(n, int)
-    poly = shapely.get_type_id(parts) == 3
+    poly = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
     parts, idx = parts[poly], idx[poly]
     area = shapely.area(parts)
+    keep_nonzero = area > 0
+    parts, idx, area = parts[keep_nonzero], idx[keep_nonzero], area[keep_nonzero]
     width = np.where(shapely.length(parts) > 0, 2 * area / np.maximum(shapely.length(parts), 1e-300), 0.0)
     is_sliver = (area * factor[idx] < max_area_m2) | (width < max_width_m)
     land = np.bincount(idx[~is_sliver], weights=area[~is_sliver], minlength=n) * factor

@@ -30,8 +30,12 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     """Developed land (m²) inside each supply: building footprints, and construction patches when given.
 
     The footprints (and patches) inside each supply are united before measuring, so overlapping
-    footprints or a footprint also detected as a change patch count once.
+    footprints, or a footprint also detected as a change patch, count once. Footprints the supply
+    covers are used as they are; only those crossing its edge are intersected with it (pieces
+    under 1e-9 m², floating-point contact with a neighbour, are dropped); a supply covered by one
+    footprint is developed in full.
     """
+    shapely = _engine.shapely
     sg = np.asarray(supplies.geometry.values, dtype=object)
     n = len(sg)
     factor = np.ones(n) if method == "planar" or n == 0 else _engine.ellipsoidal_factor(sg, crs)
@@ -41,8 +45,22 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     parts = [np.asarray(x.geometry.values, dtype=object) for x in (buildings, change_patches)
              if x is not None and len(x)]
     if parts:
-        res = _engine.remnants(sg, np.concatenate(parts), method="planar", threads=threads, geometry=False)
-        total = res.covered
+        right = np.concatenate(parts)
+        pairs = _engine.pair_index(sg, right, threads=threads)
+        whole = np.zeros(n, dtype=bool)
+        whole[pairs.left[pairs.left_within]] = True
+        live = ~whole[pairs.left]
+        inside = live & pairs.left_covers
+        cross = np.flatnonzero(live & ~pairs.left_covers)
+        a, b = sg[pairs.left[cross]], right[pairs.right[cross]]
+        cut = _engine.chunked(lambda sl: shapely.intersection(a[sl], b[sl]), len(cross), threads)
+        real = shapely.area(cut) > 1e-9
+        pieces = np.concatenate([right[pairs.right[inside]], cut[real]])
+        groups = np.concatenate([pairs.left[inside], pairs.left[cross][real]])
+        unions = _engine.grouped_union(pieces, groups, n, threads=threads)
+        has = np.array([u is not None for u in unions], dtype=bool)
+        total[has] = shapely.area(unions[has])
+        total[whole] = shapely.area(sg[whole])
     planar = _engine.shapely.area(sg)
     return np.minimum(total, planar) * factor
 
