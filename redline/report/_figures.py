@@ -240,8 +240,9 @@ def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outl
             tiny = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) < 0.01 * view
             if inset and k == 0:  # the zoom panel shows those in the box; ring the ones far from it
                 c = shapely.get_coordinates(shapely.centroid(arr))
-                tiny &= ~((c[:, 0] >= data_bounds[0]) & (c[:, 0] <= data_bounds[2]) & (c[:, 1] >= data_bounds[1])
-                          & (c[:, 1] <= data_bounds[3]))
+                m = max(data_span, 0.1 * span)  # near the box counts as in it
+                tiny &= ~((c[:, 0] >= data_bounds[0] - m) & (c[:, 0] <= data_bounds[2] + m)
+                          & (c[:, 1] >= data_bounds[1] - m) & (c[:, 1] <= data_bounds[3] + m))
             elif tiny.sum() > 30:  # many tiny features: rings would hide the map
                 tiny[:] = False
             if tiny.any():
