@@ -38,11 +38,13 @@ WEB_MERCATOR = {3857, 900913, 3785, 102100, 102113}
 class WorkingCRS:
     """The CRS a run measures in, and why it was chosen (said in the run's log and outputs)."""
 
-    crs: CRS
+    crs: CRS | None
     reason: str
 
     @property
     def name(self) -> str:
+        if self.crs is None:
+            return "none"
         epsg = self.crs.to_epsg()
         return f"EPSG:{epsg} ({self.crs.name})" if epsg else self.crs.name
 

@@ -149,9 +149,18 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         raise ValueError(f"no audit reads input(s) {', '.join(unknown_inputs)}; inputs: {', '.join(sorted(kinds))}")
     report = progress or (lambda msg, frac: None)
     raw: dict[str, gpd.GeoDataFrame] = {}
+    rasters: dict[str, Any] = {}
     read_notes: list[str] = []
     for name, src in sources.items():
         if src is None:
+            continue
+        if kinds[name] == "raster":  # rasters are read block by block by the audit itself
+            path = os.fspath(src) if isinstance(src, str | os.PathLike) else src
+            if isinstance(path, str) and not Path(path).exists():
+                from .errors import RedlineIOError
+
+                raise RedlineIOError(f"[{name}] raster not found: {path}")
+            rasters[name] = path
             continue
         report(f"reading {name}", 0.0)
         path, layer = parse_source(src)
@@ -160,7 +169,13 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         if enc:
             read_notes.append(f"[{name}] attribute encoding: {enc}")
         raw[name] = gdf
-    runnable = [s for s in specs if s.can_run(set(raw))]
+    # A spec's outputs can be a later spec's inputs (change patches -> judged register).
+    available = set(raw) | set(rasters)
+    runnable = []
+    for s in specs:
+        if s.can_run(available):
+            runnable.append(s)
+            available |= {o.name for o in s.outputs}
     if audits is not None:
         missing = [s for s in specs if s not in runnable]
         if missing:
@@ -170,15 +185,30 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         raise ValueError("the inputs given allow no audit: give at least approvals and supplies, supplies, "
                          "parcels and buildings, farmland and a growth boundary, or land use and admin units")
     report("validating layers", 0.05)
-    prepared = prepare_layers({n: (g, kinds[n], (fields or {}).get(n)) for n, g in raw.items()}, crs=crs,
-                              strict=strict)
+    if raw:
+        prepared = prepare_layers({n: (g, kinds[n], (fields or {}).get(n)) for n, g in raw.items()}, crs=crs,
+                                  strict=strict)
+    else:  # rasters only: the imagery audits work in the rasters' own grid
+        from .crs import WorkingCRS
+        from .validate import Prepared
+
+        prepared = Prepared({}, WorkingCRS(None, "rasters only: areas in the rasters' own grid"))
     ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,
                      progress=progress)
     outputs: dict[str, Any] = {}
     summary: list[str] = []
     for k, spec in enumerate(runnable):
         report(f"{spec.label_zh} {spec.label_en}", 0.1 + 0.8 * k / len(runnable))
-        layers = {i.name: prepared.layers.get(i.name) for i in spec.inputs}
+        layers = {}
+        for i in spec.inputs:
+            if i.name in rasters:
+                layers[i.name] = rasters[i.name]
+            elif i.name in prepared.layers:
+                layers[i.name] = prepared.layers[i.name]
+            elif i.name in outputs:  # made earlier in this run
+                layers[i.name] = outputs[i.name]
+            else:
+                layers[i.name] = None
         result = spec.run(layers, params, ctx)
         outputs.update(result)
         if spec.summary is not None:

@@ -19,6 +19,9 @@ INPUTS = [
     ("eco_redline", "Ecological red line 生态保护红线"),
     ("landuse", "Land-use patches 地类图斑 (DLBM codes)"),
     ("admin", "Administrative units 行政区"),
+    ("before", "Classified land-cover raster, first date 前时相分类影像 (with --param from_classes=.. to_classes=..)"),
+    ("after", "Classified land-cover raster, second date 后时相分类影像"),
+    ("change_patches", "Change patches 变化图斑 issued by the ministry, to judge against approvals"),
 ]
 
 
@@ -36,12 +39,34 @@ def _parse_pairs(values, what: str) -> dict:
     return out
 
 
+def _params(pairs) -> dict:
+    """--param NAME=VALUE pairs, typed by the audits' own parameter specs."""
+    from ..registry import all_specs
+
+    types = {p.name: p.type for s in all_specs() for p in s.params}
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or name not in types:
+            raise click.BadParameter(f"{pair!r}: known parameters are {', '.join(sorted(types))} (write NAME=VALUE)",
+                                     param_hint="--param")
+        kind = types[name]
+        try:
+            out[name] = (float(value) if kind == "float" else int(value) if kind == "int" else
+                         value.lower() in ("1", "true", "yes", "是") if kind == "bool" else value)
+        except ValueError:
+            raise click.BadParameter(f"{pair!r}: {name} takes a {kind}", param_hint="--param") from None
+    return out
+
+
 def input_options(fn):
     for name, help_text in reversed(INPUTS):
         fn = click.option(f"--{name.replace('_', '-')}", name, metavar="FILE[:LAYER]", default=None,
                           help=help_text)(fn)
     fn = click.option("--field", "field_pairs", multiple=True, metavar="INPUT.FIELD=COLUMN",
                       help="Map a field redline does not recognise, e.g. --field supplies.supply_id=合同号.")(fn)
+    fn = click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE",
+                      help="An audit parameter, e.g. --param from_classes=1,2 --param to_classes=3.")(fn)
     fn = click.option("--encoding", "encoding_pairs", multiple=True, metavar="INPUT=ENCODING",
                       help="Attribute encoding of a shapefile when detection is wrong, e.g. --encoding approvals=GBK.")(fn)
     return fn
@@ -54,7 +79,7 @@ def input_options(fn):
 @common_options
 @handle_errors
 @scale_options
-def command(out, only, field_pairs, encoding_pairs, as_of, rules, crs, area_method, strict, lang, verbose, quiet,
+def command(out, only, field_pairs, encoding_pairs, param_pairs, as_of, rules, crs, area_method, strict, lang, verbose, quiet,
             **layers):
     """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
 
@@ -71,5 +96,6 @@ def command(out, only, field_pairs, encoding_pairs, as_of, rules, crs, area_meth
         result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
                             area_method=area_method, strict=strict,
                             fields=_parse_pairs(field_pairs, "INPUT.FIELD=COLUMN"),
-                            encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"), lang=lang, progress=progress)
+                            encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"),
+                            params=_params(param_pairs), lang=lang, progress=progress)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -39,6 +39,21 @@ def _readable_inputs(sources: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in sources.items() if k in read}
 
 
+def _with_example_rasters(sources: dict, folder: Path) -> tuple[dict, dict]:
+    """Add the example's two-date land-cover rasters (written into ``folder``) for the imagery audits."""
+    from ..example import RASTER_CLASSES, write_example_rasters
+
+    read = _readable_inputs({"before": "", "after": ""})
+    if not read:
+        return sources, {}
+    folder.mkdir(parents=True, exist_ok=True)
+    before, after = write_example_rasters(folder)
+    construction = [c for c, name in RASTER_CLASSES.items() if name.startswith("construction")]
+    others = [c for c in RASTER_CLASSES if c not in construction]
+    params = {"from_classes": ",".join(map(str, others)), "to_classes": ",".join(map(str, construction))}
+    return {**sources, "before": str(before), "after": str(after)}, params
+
+
 @click.command("demo")
 @out_option
 @common_options
@@ -70,9 +85,10 @@ def command(out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
     if not quiet:
         click.echo(f"example county: {gpkg} (息县, as of {as_of or EXAMPLE_AS_OF})")
     out = Path(out)
+    sources, params = _with_example_rasters(sources, out / "rasters")
     with progress_reporter(quiet, "demo") as progress:
         result = run_audits(sources, out=out, as_of=as_of or EXAMPLE_AS_OF, rules=rules, crs=crs,
-                            area_method=area_method, strict=strict, lang=lang, progress=progress)
+                            area_method=area_method, strict=strict, lang=lang, progress=progress, params=params)
     for step in EXTRA_STEPS:
         step(result, out, click.echo)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from .judge import JUDGEMENT_LABELS_ZH, JUDGEMENTS, judge_patches
 from .patches import PATCH_COLUMNS, change_patches
+from ._specs import SPECS
 from .transitions import Transitions, transitions
 
-__all__ = ["JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "PATCH_COLUMNS", "Transitions", "change_patches", "judge_patches",
+__all__ = ["SPECS", "JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "PATCH_COLUMNS", "Transitions", "change_patches", "judge_patches",
            "transitions"]

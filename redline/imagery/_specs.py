@@ -1,0 +1,171 @@
+"""The imagery audits as specs, so the pipeline, ``redline audit``, the QGIS plugin and the report see them.
+
+Inputs of kind ``"raster"`` (``before``, ``after``) are passed through as paths: they are not read as
+vector layers or validated by :func:`redline.validate.prepare_layers`. The ``change_patches`` output of
+the second spec feeds the third (the pipeline hands a spec's outputs to later specs that name them as
+inputs), so one run goes from two rasters to the judged register; a bureau with the ministry's issued
+patches gives them as the ``change_patches`` input instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..io.ledger import LedgerColumn as C
+from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, RunContext
+
+BEFORE = InputSpec("before", "raster", True, "前时相分类影像", "Classified raster, first date",
+                   "Single-band classified land cover of the first date (GeoTIFF or any GDAL raster)")
+AFTER = InputSpec("after", "raster", True, "后时相分类影像", "Classified raster, second date",
+                  "Single-band classified land cover of the second date")
+
+
+def parse_classes(value, name: str) -> list:
+    """``"1,2,4"`` / ``[1, 2, 4]`` / ``3`` -> a list of class values."""
+    if value is None or value == "":
+        raise ValueError(f"give the {name}, e.g. {name}=1,2 (class values of the classified rasters)")
+    if isinstance(value, int | float):
+        return [value]
+    if isinstance(value, str):
+        out = []
+        for part in value.replace(";", ",").split(","):
+            part = part.strip()
+            if part:
+                try:
+                    out.append(int(part))
+                except ValueError:
+                    try:
+                        out.append(float(part))
+                    except ValueError:
+                        raise ValueError(f"{name}: {part!r} is not a class value; write e.g. 1,2,4") from None
+        if not out:
+            raise ValueError(f"give at least one value for {name}")
+        return out
+    return list(value)
+
+
+def _run_transitions(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
+    from .transitions import transitions
+
+    t = transitions(layers["before"], layers["after"],
+                    classes=parse_classes(params["classes"], "classes") if params.get("classes") else None)
+    ctx.notes.append(f"[transitions] {t.pixel_area_note}; {t.nodata_pixels:,} pixels nodata on either date")
+    long = t.to_long()
+    long["before"] = long["before"].astype(str)
+    long["after"] = long["after"].astype(str)
+    return {"transitions": long}
+
+
+def _summary_transitions(outputs: Mapping) -> list[str]:
+    t = outputs.get("transitions")
+    if t is None or t.empty:
+        return []
+    changed = t[t["changed"]]
+    return [f"转移矩阵 transitions: {len(t)} class pairs, {changed['area_mu'].sum():,.1f} 亩 changed class"]
+
+
+def _run_patches(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
+    from .patches import change_patches
+
+    patches = change_patches(layers["before"], layers["after"],
+                             from_classes=parse_classes(params.get("from_classes"), "from_classes"),
+                             to_classes=parse_classes(params.get("to_classes"), "to_classes"),
+                             min_area_m2=params.get("min_area_m2"), rules=ctx.rules)
+    return {"change_patches": patches}
+
+
+def _summary_patches(outputs: Mapping) -> list[str]:
+    p = outputs.get("change_patches")
+    if p is None:
+        return []
+    small = p["below_min_area"] if "below_min_area" in p.columns else p["area_m2"] < 0
+    return [f"变化图斑 change patches: {int((~small).sum())} patches, {p.loc[~small, 'area_mu'].sum():,.1f} 亩 "
+            f"(+ {int(small.sum())} below the minimum mapping area)"]
+
+
+def _run_judge(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
+    from .judge import judge_patches
+
+    patches = layers["change_patches"]
+    if "below_min_area" in patches.columns:
+        patches = patches[~patches["below_min_area"].astype(bool)]
+    register = judge_patches(patches, approvals=layers.get("approvals"), supplies=layers.get("supplies"),
+                             farmland=layers.get("farmland"), rules=ctx.rules, area_method=ctx.area_method)
+    if "area_mu" not in register.columns and "area_m2" in register.columns:
+        from ..units import m2_to_mu
+
+        register["area_mu"] = m2_to_mu(register["area_m2"])
+    return {"patch_register": register}
+
+
+def _summary_judge(outputs: Mapping) -> list[str]:
+    r = outputs.get("patch_register")
+    if r is None or r.empty:
+        return []
+    parts = [f"{j} {int(n)}" for j, n in r["judgement"].value_counts().items()]
+    grave = r[r["judgement"] == "unapproved_on_farmland"]
+    return [f"卫片执法 patch register: {len(r)} patches judged ({', '.join(parts)}); "
+            f"{grave['area_mu'].sum():,.1f} 亩 unapproved on permanent basic farmland"]
+
+
+_TRANSITION_COLUMNS = (
+    C("before", "前时相地类"), C("after", "后时相地类"), C("pixels", "像元数", "int"), C("area_m2", "面积(平方米)", "m2"),
+    C("area_mu", "面积(亩)", "mu"), C("changed", "是否变化"),
+)
+_PATCH_COLUMNS = (
+    C("patch_id", "图斑编号"), C("from_class", "前时相地类"), C("to_class", "后时相地类"), C("pixels", "像元数", "int"),
+    C("area_m2", "面积(平方米)", "m2"), C("area_mu", "面积(亩)", "mu"), C("below_min_area", "低于最小上图面积"),
+    C("min_area_rule", "依据"),
+)
+_REGISTER_COLUMNS = (
+    C("patch_id", "图斑编号"), C("judgement_zh", "研判结论"), C("judgement", "结论代码"),
+    C("from_class", "前时相地类"), C("to_class", "后时相地类"),
+    C("area_m2", "图斑面积(平方米)", "m2"), C("area_mu", "图斑面积(亩)", "mu"),
+    C("approval_ids", "涉及批准文号"), C("approved_mu", "已批面积(亩)", "mu"),
+    C("supply_ids", "涉及合同编号"), C("supplied_mu", "已供面积(亩)", "mu"),
+    C("farmland_ids", "涉及永久基本农田图斑"), C("farmland_mu", "占用永久基本农田(亩)", "mu"), C("rule", "依据"),
+)
+
+SPECS = (
+    AuditSpec(
+        id="transitions", label_zh="土地利用转移矩阵", label_en="Transition matrix", group="imagery",
+        inputs=(BEFORE, AFTER), outputs=(OutputSpec("transitions", "转移矩阵", "Transitions", False, _TRANSITION_COLUMNS,
+                                                    "两期分类影像之间各地类的转移(像元数、平方米、亩)"),),
+        params=(ParamSpec("classes", "str", None, "地类取值", "Classes",
+                          "Class values to tabulate, e.g. 1,2,3,4 (default: every class present)"),),
+        runner=_run_transitions, summary=_summary_transitions, needs_as_of=False,
+        description_zh="两期分类影像的转移矩阵, 以像元数和面积(平方米、亩)表示; 地理坐标系下逐行按椭球计算像元面积。",
+        description_en="Transition matrix between two classified rasters, in pixels, m² and 亩; pixel areas on the "
+                       "ellipsoid row by row in a geographic CRS."),
+    AuditSpec(
+        id="change_patches", label_zh="变化图斑提取", label_en="Change patches", group="imagery",
+        inputs=(BEFORE, AFTER),
+        outputs=(OutputSpec("change_patches", "变化图斑", "Change patches", True, _PATCH_COLUMNS,
+                            "由前时相地类变为后时相地类的连片像元; 低于最小上图面积者标注但不删除"),),
+        params=(ParamSpec("from_classes", "str", None, "前时相地类", "From classes",
+                          "First-date classes, e.g. 1,2 (farmland, forest)"),
+                ParamSpec("to_classes", "str", None, "后时相地类", "To classes",
+                          "Second-date classes, e.g. 3 (construction)"),
+                ParamSpec("min_area_m2", "float", None, "最小上图面积(平方米)", "Minimum patch area (m²)",
+                          "Default: the rule set's imagery.min_patch_area_m2")),
+        runner=_run_patches, summary=_summary_patches, needs_as_of=False,
+        rules_keys=("imagery.min_patch_area_m2",),
+        description_zh="分块提取变化图斑, 跨块图斑合并为一个, 内存与影像大小无关。",
+        description_en="Connected changed pixels as polygons, found block by block with patches across block edges "
+                       "joined; memory bounded independent of raster size."),
+    AuditSpec(
+        id="judge_patches", label_zh="卫片图斑研判", label_en="Judge change patches", group="imagery",
+        inputs=(InputSpec("change_patches", "change_patches", True, "变化图斑", "Change patches",
+                          "From change_patches, or the ministry's issued patches"),
+                InputSpec("approvals", "approvals", True, "报批红线", "Approvals",
+                          "Required: without approvals no patch can be judged legal"),
+                InputSpec("supplies", "supplies", False, "供地红线", "Supplies"),
+                InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland")),
+        outputs=(OutputSpec("patch_register", "卫片图斑登记表", "Change-patch register", True, _REGISTER_COLUMNS,
+                            "每个变化图斑: 已批已供 / 已批未供 / 未批先用 / 未批占用永久基本农田(最严重)"),),
+        runner=_run_judge, summary=_summary_judge, needs_as_of=False,
+        rules_keys=("imagery.min_overlap_ratio", "imagery.min_farmland_overlap_m2"),
+        description_zh="逐图斑对照报批、供地和永久基本农田研判, 形成卫片执法登记表。",
+        description_en="Each patch judged against approvals, supplies and permanent basic farmland: the register "
+                       "(登记表) a bureau fills in."),
+)

@@ -1,0 +1,81 @@
+"""The pipeline: audits chosen by the inputs given, outputs chained into later audits, rasters passed through."""
+
+from __future__ import annotations
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+
+from redline import example
+from redline.cli import main
+from redline.pipeline import run_audits
+
+CLASSES = {"from_classes": "1,2,4,5", "to_classes": "3"}
+
+
+@pytest.fixture(scope="module")
+def rasters(tmp_path_factory):
+    return example.write_example_rasters(tmp_path_factory.mktemp("rasters"))
+
+
+def _gpkg(layer):
+    return f"{example.example_path()}:{layer}"
+
+
+def test_rasters_to_judged_register_in_one_run(rasters, tmp_path):
+    before, after = rasters
+    result = run_audits({"before": before, "after": after, "approvals": _gpkg("approvals"),
+                         "supplies": _gpkg("supplies"), "farmland": _gpkg("farmland")},
+                        audits=["change_patches", "judge_patches"], params=CLASSES, out=tmp_path)
+    patches, register = result.outputs["change_patches"], result.outputs["patch_register"]
+    # the register judges exactly the patches at or above the minimum area
+    assert sorted(register["patch_id"]) == sorted(patches.loc[~patches["below_min_area"], "patch_id"])
+    assert set(register["judgement"]) == {"approved_supplied", "approved_not_supplied", "unapproved",
+                                          "unapproved_on_farmland"}
+    layers = dict(pyogrio.list_layers(tmp_path / "redline_results.gpkg"))
+    assert {"change_patches", "patch_register", "rejected", "redline_run"} <= set(layers)
+
+
+def test_judging_needs_approvals(rasters):
+    before, after = rasters
+    result = run_audits({"before": before, "after": after}, params=CLASSES)
+    assert "change_patches" in result.outputs and "patch_register" not in result.outputs
+    assert result.working.name == "none"
+
+
+def test_missing_class_params_are_explained(rasters):
+    before, after = rasters
+    with pytest.raises(ValueError, match="from_classes"):
+        run_audits({"before": before, "after": after}, audits=["change_patches"])
+
+
+def test_missing_raster_is_an_io_error(tmp_path):
+    from redline.errors import RedlineIOError
+
+    with pytest.raises(RedlineIOError, match="raster not found"):
+        run_audits({"before": tmp_path / "x.tif", "after": tmp_path / "y.tif"}, params=CLASSES)
+
+
+def test_unknown_input_and_audit_names(tmp_path):
+    with pytest.raises(ValueError, match="no audit reads input"):
+        run_audits({"aproval": _gpkg("approvals")})
+    with pytest.raises(ValueError, match="unknown audit"):
+        run_audits({"approvals": _gpkg("approvals")}, audits=["nope"])
+    with pytest.raises(ValueError, match="need input"):
+        run_audits({"approvals": _gpkg("approvals")}, audits=["approved_not_supplied"])
+
+
+def test_cli_audit_with_rasters_and_params(rasters, tmp_path):
+    before, after = rasters
+    result = CliRunner().invoke(main, ["audit", "--before", str(before), "--after", str(after),
+                                       "--approvals", _gpkg("approvals"), "--param", "from_classes=1,2,4,5",
+                                       "--param", "to_classes=3", "--only", "change_patches",
+                                       "--only", "judge_patches", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "卫片执法 patch register: 4 patches judged" in result.output
+
+
+def test_cli_unknown_param(tmp_path):
+    result = CliRunner().invoke(main, ["audit", "--approvals", _gpkg("approvals"), "--param", "nonsense=1",
+                                       "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "known parameters are" in result.output
