@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
+from ._specs import SPECS
 from .judge import JUDGEMENT_LABELS_ZH, JUDGEMENTS, judge_patches
 from .patches import PATCH_COLUMNS, change_patches
-from ._specs import SPECS
 from .transitions import Transitions, transitions
 
 __all__ = ["SPECS", "JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "PATCH_COLUMNS", "Transitions", "change_patches", "judge_patches",
