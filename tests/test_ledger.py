@@ -101,3 +101,28 @@ def test_run_ledger_totals_equal_the_audit(tmp_path):
     assert area == pytest.approx(idle["area_mu"].sum())
     assert ws["E2"].number_format == "yyyy-mm-dd"
     assert ws.max_row == 1 + len(idle) + 1  # header, one row per supply, totals
+
+
+def test_example_county_ledger_totals_equal_the_audit(tmp_path):
+    """The real overlay audit on the example county: every summed column of its sheet adds up to the output."""
+    from redline.example import EXAMPLE_AS_OF, example_path
+    from redline.pipeline import run_audits
+
+    gpkg = example_path()
+    res = run_audits({"approvals": f"{gpkg}:approvals", "supplies": f"{gpkg}:supplies"}, out=tmp_path,
+                     audits=["approved_not_supplied"], as_of=EXAMPLE_AS_OF)
+    spec = next(s for s in res.specs if s.id == "approved_not_supplied")
+    out = next(o for o in spec.outputs if o.name == "approved_not_supplied")
+    frame = res.outputs["approved_not_supplied"]
+    ws = load_workbook(res.paths["ledger"])[out.sheet_title("zh")]
+    assert ws.freeze_panes == "B2" and ws.cell(len(frame) + 2, 1).value == "合计"
+    summed = [c for c in out.columns if c.summed and c.name in frame.columns]
+    assert any(c.name == "unsupplied_mu" for c in summed)
+    for col in summed:
+        (first, last, _), total = totals(ws, col.header)
+        assert (first, last) == (2, len(frame) + 1)
+        assert total == pytest.approx(pd.to_numeric(frame[col.name]).sum(), rel=1e-9, abs=1e-6), col.name
+    dates = [c for c in out.columns if c.kind == "date" and c.name in frame.columns]
+    heads = [c.value for c in ws[1]]
+    for col in dates:
+        assert ws.cell(2, heads.index(col.header) + 1).number_format == "yyyy-mm-dd"

@@ -12,26 +12,28 @@ The file works offline and alone: no script, stylesheet, font, tile or image is 
 anywhere; figures are inlined as PNG ``data:`` URIs and the page holds no JavaScript. It is in
 Chinese by default (``lang="zh"``), English with ``lang="en"``.
 
-Headline numbers carry ``data-figure="<output>.<figure>"`` and ``data-value`` (unrounded) so they
-can be checked against the outputs; e.g. ``approved_not_supplied.unsupplied_mu`` is the sum of
-``unsupplied_mu`` over approvals with unsupplied land that is not a sliver. The figures are:
+Headline numbers carry ``data-figure="<output>.<figure>"``, ``data-value`` (unrounded) and
+``data-unit`` so they can be checked against the outputs. Slivers (``is_sliver``, or
+``unsupplied_kind`` / ``outside_kind`` = ``sliver``) are never counted in them:
 
-============================================  =====================================================
-``approved_not_supplied.count``               approvals with ``unsupplied_mu`` > 0, slivers excluded
-``approved_not_supplied.unsupplied_mu``       their ``unsupplied_mu`` summed (亩)
-``approved_not_supplied.sliver_count``        approvals whose unsupplied remnant is a sliver
-``approved_not_supplied.supply_rate``         Σ supplied_m2 ÷ Σ approved_m2
-``supply_outside_approvals.count/area_mu``    rows and their area (亩)
-``supply_rate.below``                         rows under the threshold (``below_threshold`` or rate < rule)
-``idle_land.<status>``                        supplies with that status (``idle``, ``idle_recover`` ...)
-``idle_land.idle_mu`` / ``idle_land.idle_fee`` area idle ≥ 1 year (亩); Σ ``idle_fee`` (万元)
-``underused.count`` / ``underused.area_mu``   rows with ``underused`` true and their area
-``deadline_alerts.count`` / ``.<level>``      alert rows, by level
-``three_line_conflicts.count`` / ``area_mu``  overlap patches that are not slivers, their area; per kind
-                                              ``<kind>_mu``
-``development_intensity.over_warning``        units with intensity ≥ ``intensity.warning``
-``<register>.<judgement>`` / ``_mu``          change patches per judgement, and their area
-============================================  =====================================================
+- ``approved_not_supplied.count`` / ``.unsupplied_mu``: approvals with ``unsupplied_mu`` > 0 that are
+  not slivers, and their ``unsupplied_mu`` summed; ``.sliver_count``; ``.supply_rate`` = Σ supplied_m2
+  ÷ Σ approved_m2;
+- ``supply_outside_approvals.count`` / ``.area_mu`` (``outside_mu``);
+- ``supply_rate.rate_long`` (the whole jurisdiction over the long window), ``supply_rate.below``
+  (units under ``min_rate``, from ``below_min``);
+- ``idle_land.count`` / ``.idle_mu``: status ``idle``, ``idle_recover`` or ``stalled``, and their
+  ``supply_mu``; ``.idle_fee`` = Σ ``idle_fee`` (万元); ``idle_land.<status>`` per status;
+- ``underused.count`` / ``.area_mu`` (``underused`` true, ``site_mu``), ``.low_efficiency``;
+- ``deadline_alerts.count`` (levels other than met/ok), ``deadline_alerts.<level>``, ``.obligations``;
+- ``three_line_conflicts.count`` / ``.area_mu``, ``.<kind>_mu``, ``.sliver_count``;
+- ``farmland_retention.short`` (units whose status is not ``ok``), ``.cultivated_mu``, ``.pbf_mu``;
+- ``development_intensity.over_warning`` (intensity ≥ ``intensity.warning``), ``.max_intensity``,
+  ``.overall`` = Σ construction_m2 ÷ Σ total_m2;
+- ``growth_boundary_use.built_mu`` / ``.left_mu``;
+- a change-patch register (a ``judgement`` column): ``.count``, ``.<judgement>``, ``.<judgement>_mu``;
+- any other output: ``<name>.count`` and, when it has an area column, ``<name>.area_mu``;
+- ``rejected.count``: features set aside.
 """
 
 from __future__ import annotations
