@@ -29,6 +29,7 @@ __all__ = [
     "SCHEMAS",
     "apply_schema",
     "get_schema",
+    "ids_only",
     "normalise_name",
 ]
 
@@ -282,6 +283,14 @@ def get_schema(kind: str | LayerSchema) -> LayerSchema:
                     message=f"unknown layer kind {kind!r}",
                     fix=f"use one of: {', '.join(sorted(SCHEMAS))}")
         ) from None
+
+
+def ids_only(kind: str | LayerSchema) -> LayerSchema:
+    """The kind's schema with only its id field required (for uses that need nothing else, e.g. judging patches)."""
+    from dataclasses import replace
+
+    schema = get_schema(kind)
+    return replace(schema, fields=tuple(replace(f, required=f.name == schema.id_field) for f in schema.fields))
 
 
 _PUNCT = re.compile(r"[\s_\-（）()【】\[\]：:]+")

@@ -241,3 +241,20 @@ def test_oregon_ugb_as_growth_boundary_against_generated_farmland(ugb):
     want = sum(shapely.area(shapely.intersection(p.geometry.values, g)).sum() for g in s.geometry.values)
     assert c.area_m2.sum() == pytest.approx(want, rel=1e-9)
     assert (c.area_mu * 10000 / 15).to_numpy() == pytest.approx(c.area_m2.to_numpy())
+
+
+def test_lines_sharing_an_edge_are_not_slivers():
+    # farmland ending exactly on the boundary: the intersection is a line or round-off, not a conflict
+    import geopandas as gpd
+    from shapely.geometry import Polygon
+
+    from redline.farmland import conflicts
+
+    fl = gpd.GeoDataFrame({"farmland_id": ["F1"]}, crs="EPSG:4547",
+                          geometry=[Polygon([(500000.1, 3500000), (500100.3, 3500000.7), (500100.3, 3500100),
+                                             (500000.1, 3500100)])])
+    gb = gpd.GeoDataFrame({"boundary_id": ["G1"]}, crs="EPSG:4547",
+                          geometry=[Polygon([(500100.3, 3500000.7), (500200, 3500000), (500200, 3500100),
+                                             (500100.3, 3500100)])])
+    out = conflicts(fl, gb)
+    assert len(out) == 0 or (out["area_m2"] >= 0.01).all()

@@ -97,8 +97,8 @@ def test_patches_without_area_get_one(layers):
 def test_bad_layers_are_all_reported_at_once(layers):
     patches, approvals, supplies, farmland = layers
     with pytest.raises(SchemaError) as err:
-        judge_patches(patches, approvals=approvals.rename(columns={"approval_id": "PZWH"}),
-                      supplies=supplies.rename(columns={"supply_id": "HTBH"}))
+        judge_patches(patches, approvals=approvals.rename(columns={"approval_id": "编号X"}),
+                      supplies=supplies.rename(columns={"supply_id": "号码X"}))
     assert len(err.value.problems) == 2 and "approval_id" in str(err.value) and "supply_id" in str(err.value)
     with pytest.raises(CRSError, match="no coordinate reference system"):
         judge_patches(patches, farmland=farmland.set_crs(None, allow_override=True))
@@ -131,3 +131,18 @@ def test_change_patches_feed_the_register(tmp_path):
     reg = judge_patches(patches, approvals=approvals)
     assert reg["judgement"].tolist() == ["approved_not_supplied", "unapproved"]
     assert reg["area_m2"].tolist() == [900.0, 900.0]
+
+
+def test_bureau_field_names_are_accepted():
+    # a layer straight from a bureau shapefile: 批准文号 rather than approval_id
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from redline.imagery import judge_patches
+
+    patches = gpd.GeoDataFrame({"patch_id": [1]}, geometry=[box(0, 0, 30, 30)], crs="EPSG:4547")
+    approvals = gpd.GeoDataFrame({"批准文号": ["豫政土〔2015〕1号"]}, geometry=[box(0, 0, 50, 50)], crs="EPSG:4547")
+    reg = judge_patches(patches, approvals=approvals, area_method="planar")
+    assert reg.loc[0, "approval_ids"] == "豫政土〔2015〕1号"
+    assert reg.loc[0, "judgement"] == "approved_not_supplied"
+    assert list(approvals.columns) == ["批准文号", "geometry"]  # input not modified

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -10,17 +9,11 @@ import click
 from ..io import read_layer, write_layers
 from ..pipeline import parse_source
 from ..rules import resolve_rules
-from ..schema import LayerSchema, get_schema
+from ..schema import ids_only
 from ._options import area_option, handle_errors, rules_option, verbosity_options
 
 #: the GeoPackage `redline changes` writes in the output folder
 RESULT_FILE = "redline_changes.gpkg"
-
-
-def _ids_only(kind: str) -> LayerSchema:
-    """The layer kind's schema with only its id field required: judging a patch needs nothing else."""
-    schema = get_schema(kind)
-    return replace(schema, fields=tuple(replace(f, required=f.name == schema.id_field) for f in schema.fields))
 
 
 def _classes(value: str) -> list:
@@ -79,7 +72,7 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
     for kind, source in (("approvals", approvals), ("supplies", supplies), ("farmland", farmland)):
         if source:
             path, layer = parse_source(source)
-            vectors[kind] = read_layer(path, layer, schema=_ids_only(kind))
+            vectors[kind] = read_layer(path, layer, schema=ids_only(kind))
             inputs.append(path)
     patches = change_patches(before, after, from_classes=_classes(from_classes), to_classes=_classes(to_classes),
                              min_area_m2=min_area, connectivity=int(connectivity), align=align, rules=ruleset)

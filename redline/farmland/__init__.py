@@ -27,6 +27,8 @@ __all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "confli
 def _run_conflicts(layers, params, ctx):
     ctx.report("三区三线冲突 three-line conflicts", 0.0)
     out = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
+    if out.attrs.get("touching_note"):
+        ctx.notes.append(out.attrs.pop("touching_note"))
     result = {"three_line_conflicts": out}
     adm = layers.get("admin")
     if adm is not None:

@@ -132,6 +132,8 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         if not isinstance(layer, gpd.GeoDataFrame):
             problems.append(Problem(layer=name, code="not_a_layer",
                                     message=f"expected a GeoDataFrame, got {type(layer).__name__}"))
+        elif id_field not in layer.columns and _canonical(layer, name) is not None:
+            given[name] = _canonical(layer, name)  # bureau field names (批准文号, HTBH ...) renamed
         elif id_field not in layer.columns:
             problems.append(Problem(layer=name, code="missing_field",
                                     message=f"the layer has no {id_field} field (found: "
@@ -191,6 +193,16 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
                      layers_given=", ".join(layers) or "none",
                      layers_missing=", ".join(k for k in given if k not in layers) or "none")
     return out
+
+
+def _canonical(layer: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame | None:
+    """The layer with redline's canonical field names, if its id field is there under a bureau name."""
+    from ..schema import apply_schema, ids_only
+
+    try:
+        return apply_schema(layer, ids_only(kind))[0]
+    except SchemaError:
+        return None
 
 
 def _working_crs(patches: gpd.GeoDataFrame, layers: dict) -> WorkingCRS:
