@@ -18,7 +18,6 @@ import json
 import os
 import queue
 import shutil
-import subprocess
 import tempfile
 import threading
 import time
@@ -65,8 +64,33 @@ class PageLoad:
         return [u for u in self.requests if u != self.url and not u.startswith("data:")]
 
 
+class _Process:
+    """A spawned child: wait with a timeout, kill."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def kill(self) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, 9)
+
+
 class _Pipe:
-    def __init__(self, proc: subprocess.Popen, write_fd: int, read_fd: int) -> None:
+    def __init__(self, proc: _Process, write_fd: int, read_fd: int) -> None:
         self.proc = proc
         self.write_fd = write_fd
         self.read_fd = read_fd
@@ -166,18 +190,24 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
             "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars", f"--user-data-dir={profile}",
             "--remote-debugging-pipe", f"--window-size={width},{height}", "about:blank"]
 
-    def child_fds():  # runs in the child before exec
-        a = os.dup(to_child_r)
-        b = os.dup(from_child_w)
-        os.dup2(a, 3)
-        os.dup2(b, 4)
-        os.set_inheritable(3, True)
-        os.set_inheritable(4, True)
+    # posix_spawn (no fork of this possibly multi-threaded process) with the pipe ends as fds 3 and 4;
+    # dup them high first so that dup2 never meets its own target
+    import fcntl
 
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            preexec_fn=child_fds, close_fds=False)
+    high_r = fcntl.fcntl(to_child_r, fcntl.F_DUPFD_CLOEXEC, 10)
+    high_w = fcntl.fcntl(from_child_w, fcntl.F_DUPFD_CLOEXEC, 10)
     os.close(to_child_r)
     os.close(from_child_w)
+    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+               (os.POSIX_SPAWN_DUP2, high_r, 3), (os.POSIX_SPAWN_DUP2, high_w, 4)]
+    try:
+        pid = os.posix_spawn(exe, args, os.environ, file_actions=actions)
+    finally:
+        os.close(high_r)
+        os.close(high_w)
+    proc = _Process(pid)
     pipe = _Pipe(proc, to_child_w, from_child_r)
     result = PageLoad(url=url)
     try:
@@ -207,9 +237,7 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         with contextlib.suppress(RuntimeError, TimeoutError):
             pipe.send("Browser.close", timeout=10)
     finally:
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+        if not proc.wait(timeout=10):
             proc.kill()
             proc.wait(timeout=10)
         os.close(to_child_w)
