@@ -284,3 +284,21 @@ def test_supply_rate_from_a_result_with_admin_units_and_rolling_windows():
         supply_rate(ans, by=("month",))
     with pytest.raises(ValueError, match="missing columns"):
         supply_rate(a)
+
+
+def test_robust_retries_failing_items_on_a_grid():
+    from redline.overlay._engine import robust
+
+    calls = []
+
+    def flaky(a, b, grid_size=None):
+        calls.append(grid_size)
+        if grid_size is None and (np.ndim(a) or a.area > 50):
+            raise shapely.errors.GEOSException("TopologyException: side location conflict")
+        return shapely.intersection(a, b, grid_size=grid_size)
+
+    a = np.array([sq(0, 0, 5), sq(0, 0, 10)])
+    b = np.array([sq(0, 0, 2), sq(0, 0, 4)])
+    out = robust(flaky, a, b)
+    assert [g.area for g in out] == pytest.approx([4, 16])
+    assert calls == [None, None, None, 0.001]  # the array, item 1, item 2 failed, item 2 on the 1 mm grid

@@ -87,6 +87,31 @@ def chunked(fn: Callable[[slice], np.ndarray], n: int, threads: int = THREADS) -
     return np.concatenate(out)
 
 
+#: snapping grid (m) for the rare pair GEOS cannot overlay in floating point
+ROBUST_GRID_M = 0.001
+
+
+def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
+    """``op(a, b)`` vectorised; if GEOS raises a topology error, redo the failing items on a 1 mm grid.
+
+    ``op`` is ``shapely.intersection``, ``shapely.difference`` or ``shapely.union_all`` (then ``a`` is a
+    2-D array reduced along axis 1). OverlayNG rarely fails; when it does, one bad pair must not stop
+    a province-wide run.
+    """
+    unary = b is None
+    try:
+        return op(a, axis=1) if unary else op(a, b)
+    except shapely.errors.GEOSException:
+        out = np.empty(len(a), dtype=object)
+        for i in range(len(a)):
+            args = (a[i],) if unary else (a[i], b[i])
+            try:
+                out[i] = op(*args)
+            except shapely.errors.GEOSException:
+                out[i] = op(*args, grid_size=ROBUST_GRID_M)
+        return out
+
+
 def _as_array(geoms) -> np.ndarray:
     if hasattr(geoms, "values") and not isinstance(geoms, np.ndarray):
         geoms = geoms.values
@@ -172,11 +197,19 @@ def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = TH
     rest = np.flatnonzero(~cov & ~wit)
     if len(rest):
         a, b = left[li[rest]], right[ri[rest]]
-        out[rest] = chunked(lambda sl: shapely.area(shapely.intersection(a[sl], b[sl])), len(rest), threads)
+        out[rest] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a[sl], b[sl])), len(rest),
+                            threads)
     return pairs, np.nan_to_num(out, nan=0.0)
 
 
 # -- grouped unions and subdivision ------------------------------------------------------------------------------
+
+
+def _union_rows(rows, axis=None, grid_size=None):
+    """union_all of a 2-D array along axis 1, or of one row (the per-item fallback of :func:`robust`)."""
+    if axis is None:
+        return shapely.union_all(rows, grid_size=grid_size)
+    return shapely.union_all(rows, axis=axis, grid_size=grid_size)
 
 
 def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS) -> np.ndarray:
@@ -211,7 +244,7 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
         pos = np.arange(len(rows)) - first
         idx = np.repeat(starts[members], k) + pos
         grid[rows, pos] = s[idx]
-        out[members] = chunked(lambda sl, grid=grid: shapely.union_all(grid[sl], axis=1), len(members), threads)
+        out[members] = chunked(lambda sl, grid=grid: robust(_union_rows, grid[sl]), len(members), threads)
     return out
 
 
@@ -310,11 +343,11 @@ def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex 
         straddle = active[not_covered_pairs[active] > 0]
         a, u = left[active], unions[active]
         if geometry:
-            remnant[active] = chunked(lambda sl: shapely.difference(a[sl], u[sl]), len(active), threads)
+            remnant[active] = chunked(lambda sl: robust(shapely.difference, a[sl], u[sl]), len(active), threads)
         covered[inside] = shapely.area(unions[inside])
         if len(straddle):
             a2, u2 = left[straddle], unions[straddle]
-            covered[straddle] = chunked(lambda sl: shapely.area(shapely.intersection(a2[sl], u2[sl])),
+            covered[straddle] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a2[sl], u2[sl])),
                                         len(straddle), threads)
     return Remnants(planar_area * factor, np.nan_to_num(covered) * factor, remnant, partners, factor, pairs)
 

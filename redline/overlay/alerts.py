@@ -55,6 +55,16 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
     today counts as upcoming); ``overdue`` when 0 < d ≤ escalate; ``escalated`` when d > escalate
     (the escalate-days period after the date, counted from the next day, has fully passed).
     With 30/30: −31 ok, −30 upcoming, 0 upcoming, +1 overdue, +30 overdue, +31 escalated.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> s = gpd.GeoDataFrame({"合同编号": ["C1"], "签订日期": ["2025-01-01"], "约定缴款日期": ["2026-06-20"],
+    ...                       "约定开工日期": ["2026-07-20"]},
+    ...                      geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
+    >>> deadline_alerts(s, as_of="2026-06-30")[["obligation", "days_remaining", "days_overdue", "level"]].values.tolist()
+    [['payment', nan, 10.0, 'overdue'], ['start', 20.0, nan, 'upcoming']]
     """
     rules = resolve_rules(rules)
     as_of = to_date(as_of, default_today=False)

@@ -53,7 +53,7 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
         inside = live & pairs.left_covers
         cross = np.flatnonzero(live & ~pairs.left_covers)
         a, b = sg[pairs.left[cross]], right[pairs.right[cross]]
-        cut = _engine.chunked(lambda sl: shapely.intersection(a[sl], b[sl]), len(cross), threads)
+        cut = _engine.chunked(lambda sl: _engine.robust(shapely.intersection, a[sl], b[sl]), len(cross), threads)
         real = shapely.area(cut) > 1e-9
         pieces = np.concatenate([right[pairs.right[inside]], cut[real]])
         groups = np.concatenate([pairs.left[inside], pairs.left[cross][real]])
@@ -144,6 +144,20 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     (order 53 art. 14); **NaN when the price is missing**, with the reason saying so; 0 otherwise.
     ``developed_ratio`` = developed land ÷ supply area; ``invested_ratio`` = ``invested_wan`` ÷
     ``total_investment_wan`` (NaN when unknown; an unknown ratio never makes land stalled).
+
+    Examples
+    --------
+    Agreed to start on 2025-06-30, not started, 出让价款 600 万元: idle on the anniversary, fee 120 万元.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> s = gpd.GeoDataFrame({"合同编号": ["C1"], "签订日期": ["2024-12-01"], "约定开工日期": ["2025-06-30"],
+    ...                       "出让价款": [600.0]}, geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
+    >>> for day in ("2026-06-29", "2026-06-30"):
+    ...     r = supplied_not_used(s, as_of=day).iloc[0]
+    ...     print(day, r["status"], r["idle_days"], r["idle_fee"])
+    2026-06-29 start_overdue 364 0.0
+    2026-06-30 idle 365 120.0
     """
     rules = resolve_rules(rules)
     as_of = to_date(as_of, default_today=False)
