@@ -132,6 +132,11 @@ def test_demo_report_in_chromium(demo):
         if "idle_fee" in idle:
             assert got["idle_land.idle_fee"] == pytest.approx(idle["idle_fee"].sum())
         checked += 1
+    register = outputs.get("patch_register")
+    if register is not None and "judgement" in register:
+        for judgement in ("unapproved_on_farmland", "unapproved"):
+            assert got[f"patch_register.{judgement}"] == (register["judgement"] == judgement).sum()
+        checked += 1
     rejected = outputs.get("rejected")
     if rejected is not None and len(rejected):
         assert got["rejected.count"] == len(rejected)

@@ -781,6 +781,26 @@ def _sec_patches(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
 
 
 def _sec_transitions(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
+    if {"before", "after"} <= set(frame.columns):  # long form: one row per (before, after) pair
+        value = _col(frame, "area_mu", "area_m2", "pixels")
+        if value is None:
+            return
+        changed = _bool(frame, "changed")
+        if changed is None:
+            changed = frame["before"].astype(str) != frame["after"].astype(str)
+        area = _mu(frame, "area_mu", "area_m2")
+        if area is not None:
+            sec.figures.append(Figure(f"{sec.name}.changed_mu", ctx.w("地类变化面积", "changed area"),
+                                      _total(area, changed), "亩", 2))
+            sec.figures.append(Figure(f"{sec.name}.total_mu", ctx.w("两期均有效面积", "area valid on both dates"),
+                                      _total(area), "亩", 2))
+        matrix = pd.to_numeric(frame[value], errors="coerce").groupby([frame["before"], frame["after"]]).sum()
+        m = matrix.unstack(fill_value=0)
+        unit = "亩" if value.endswith("_mu") else ("m²" if value.endswith("_m2") else ctx.c("像元", "pixels"))
+        uri = ctx.image(F.heatmap(ctx.canvas, m, title=ctx.c("地类转移矩阵", "Transition matrix"), unit=unit))
+        if uri:
+            sec.images.append((uri, ctx.w("行：前一时相地类；列：后一时相地类", "Rows: first date; columns: second date")))
+        return
     m = frame
     if len(m.columns) and not pd.api.types.is_numeric_dtype(m[m.columns[0]]):
         m = m.set_index(m.columns[0])
@@ -834,7 +854,7 @@ def builder_for(name: str, frame: pd.DataFrame) -> Callable:
         return _sec_register
     if {"from_class", "to_class"} <= cols:
         return _sec_patches
-    if "transition" in name:
+    if "transition" in name or {"before", "after"} <= cols:
         return _sec_transitions
     if "intensity" in cols:
         return _sec_intensity

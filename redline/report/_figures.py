@@ -371,15 +371,17 @@ def stacked_bars(canvas: Canvas, labels: Sequence, series: dict[str, Sequence[fl
     return fig
 
 
-def heatmap(canvas: Canvas, matrix, *, title: str = "", unit: str = "", width: float = 6.0, height: float = 5.0):
+def heatmap(canvas: Canvas, matrix, *, title: str = "", unit: str = ""):
     """A transition matrix as a heat map with the values written in the cells."""
     values = np.asarray(matrix.to_numpy(), dtype=float)
     if not values.size:
         return None
-    fig = canvas.figure(width, height)
+    fig = canvas.figure(min(8.0, 2.8 + 0.6 * values.shape[1]), min(7.0, 2.3 + 0.5 * values.shape[0]))
     ax = fig.add_subplot()
     im = ax.imshow(np.log1p(np.nan_to_num(values)), cmap="Blues")
-    ax.set_xticks(range(values.shape[1]), [canvas.label(c) for c in matrix.columns], rotation=45, ha="right")
+    xl = [canvas.label(c) for c in matrix.columns]
+    long_labels = max((len(x) for x in xl), default=0) > 4
+    ax.set_xticks(range(values.shape[1]), xl, rotation=45 if long_labels else 0, ha="right" if long_labels else "center")
     ax.set_yticks(range(values.shape[0]), [canvas.label(c) for c in matrix.index])
     ax.set_xlabel(canvas.text("后一时相", "after"), fontsize=9)
     ax.set_ylabel(canvas.text("前一时相", "before"), fontsize=9)
