@@ -57,9 +57,11 @@ def ts_text() -> str:
     pairs = _catalogue_module().translations(all_specs())
     lines = ['<?xml version="1.0" encoding="utf-8"?>', "<!DOCTYPE TS>", '<TS version="2.1" language="zh_CN">',
              "<context>", "    <name>redline</name>"]
-    for source in sorted(pairs):
-        lines += ["    <message>", f"        <source>{escape(source)}</source>",
-                  f"        <translation>{escape(pairs[source])}</translation>", "    </message>"]
+    for source, comment in sorted(pairs):
+        lines += ["    <message>", f"        <source>{escape(source)}</source>"]
+        if comment:
+            lines.append(f"        <comment>{escape(comment)}</comment>")
+        lines += [f"        <translation>{escape(pairs[source, comment])}</translation>", "    </message>"]
     lines += ["</context>", "</TS>", ""]
     return "\n".join(lines)
 

@@ -17,6 +17,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,3 +224,167 @@ def test_without_redline_the_algorithms_still_show_and_explain_the_install():
     for needed in ("/usr/bin/python3 -m pip install --user redline", "OSGeo4W Shell", "python -m pip install redline",
                    "/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install redline"):
         assert needed in error
+
+
+def _example_jobs(out: Path):
+    """processing.run jobs for every registered audit the example county can feed (vector inputs)."""
+    from redline_qgis.catalogue import is_raster_input
+
+    from redline.example import example_path
+
+    gpkg = example_path()
+    import pyogrio
+
+    layers = {str(n) for n, _ in pyogrio.list_layers(gpkg)}
+    jobs, plans = [], []
+    for spec in _specs():
+        if any(is_raster_input(spec, i) for i in spec.inputs):
+            continue
+        if not all(i.name in layers for i in spec.inputs if i.required):
+            continue
+        given = [i.name for i in spec.inputs if i.name in layers]
+        params = {name.upper(): f"{gpkg}|layername={name}" for name in given}
+        params.update({"AS_OF": "2026-06-30", "AREA_METHOD": 0})
+        paths = {}
+        for o in spec.outputs:
+            key = o.name.upper()
+            if key in {i.name.upper() for i in spec.inputs} | {p.name.upper() for p in spec.params}:
+                key = "OUTPUT_" + key
+            paths[o.name] = out / spec.id / f"{o.name}.gpkg"
+            paths[o.name].parent.mkdir(parents=True, exist_ok=True)
+            params[key] = str(paths[o.name])
+        params["REJECTED"] = str(out / spec.id / "rejected.gpkg")
+        params["SUMMARY"] = "TEMPORARY_OUTPUT"
+        jobs.append({"algorithm": f"redline:{spec.id}", "parameters": params})
+        plans.append((spec, {n: f"{gpkg}:{n}" for n in given}, paths))
+    return jobs, plans
+
+
+def _text(values) -> list[str]:
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+            out.append("")
+        elif isinstance(v, pd.Timestamp | np.datetime64):
+            out.append(str(pd.Timestamp(v).date()))
+        else:
+            out.append(str(v)[:10] if hasattr(v, "isoformat") else str(v))
+    return out
+
+
+def assert_same_frame(library, qgis, name):
+    """Row by row: the QGIS output (written by QGIS, read back here) equals the library's frame."""
+    import geopandas as gpd
+
+    assert len(qgis) == len(library), f"{name}: {len(qgis)} rows in QGIS, {len(library)} in the library"
+    spatial = isinstance(library, gpd.GeoDataFrame) and library.geometry.name in library.columns
+    for column in library.columns:
+        if spatial and column == library.geometry.name:
+            continue
+        assert column in qgis.columns, f"{name}: column {column} missing in QGIS's output"
+        lib, got = library[column], qgis[column]
+        if pd.api.types.is_bool_dtype(lib.dtype):
+            def flags(values):
+                return ["" if pd.isna(v) else str(bool(v)) for v in values]
+
+            assert flags(got) == flags(lib), f"{name}.{column}"
+        elif pd.api.types.is_numeric_dtype(lib.dtype):
+            np.testing.assert_allclose(got.to_numpy(float), lib.to_numpy(float), rtol=1e-9, atol=1e-9,
+                                       equal_nan=True, err_msg=f"{name}.{column}")
+        elif pd.api.types.is_datetime64_any_dtype(lib.dtype) or any(hasattr(v, "isoformat") for v in lib):
+            assert _text(got) == _text(lib), f"{name}.{column}"
+        else:
+            assert _text(got) == _text(lib), f"{name}.{column}"
+    if spatial and len(library):
+        assert qgis.crs == library.crs, name
+        # empty and missing geometries both carry no area (GeoPackage reads an empty one back as missing)
+        np.testing.assert_allclose(np.nan_to_num(qgis.geometry.area.to_numpy()),
+                                   np.nan_to_num(library.geometry.area.to_numpy()), rtol=1e-9, atol=1e-6,
+                                   err_msg=f"{name}: geometry areas")
+
+
+@pytest.mark.qgis
+@pytest.mark.slow
+@requires_qgis
+def test_every_algorithm_gives_the_library_numbers_on_the_example_county(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+
+    from redline.example import EXAMPLE_AS_OF
+    from redline.pipeline import run_audits
+
+    jobs, plans = _example_jobs(tmp_path)
+    assert jobs, "no registered audit can run on the example county"
+    job_file = tmp_path / "jobs.json"
+    job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    answers = {a["algorithm"]: a for a in harness("run", job_file)}
+    rows = 0
+    for spec, sources, paths in plans:
+        answer = answers[f"redline:{spec.id}"]
+        assert answer["ok"], f"{spec.id}: {answer.get('error')}"
+        library = run_audits(sources, audits=[spec.id], as_of=EXAMPLE_AS_OF)
+        for o in spec.outputs:
+            got = (gpd.read_file(paths[o.name]) if o.geometry
+                   else pyogrio.read_dataframe(paths[o.name], read_geometry=False))
+            assert_same_frame(library.outputs[o.name], got, f"{spec.id}/{o.name}")
+            rows += len(got)
+        rejected = pyogrio.read_dataframe(tmp_path / spec.id / "rejected.gpkg", read_geometry=False)
+        assert len(rejected) == len(library.rejected) == answer["result"]["REJECTED_COUNT"]
+        assert answer["result"]["SUMMARY_TEXT"].splitlines()[:len(library.summary)] == library.summary
+    assert rows > 0, "every output was empty: the comparison proved nothing"
+
+
+def _qgis_process() -> str | None:
+    """Debian's qgis_process; its shell wrapper passes --noversioncheck (from /etc/default/qgis), which
+    qgis_process 3.22 rejects, so the real binary next to it is used when there is one."""
+    found = shutil.which("qgis_process")
+    if found and os.path.exists(found + ".bin"):
+        return found + ".bin"
+    return found
+
+
+@pytest.mark.qgis
+@pytest.mark.skipif(_qgis_process() is None, reason="qgis_process is not installed (./run test installs qgis)")
+def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_path):
+    """The built zip, unpacked into an empty profile, loads in qgis_process and runs on files."""
+    import sysconfig
+
+    import geopandas as gpd
+
+    from redline.example import EXAMPLE_AS_OF, example_path
+    from redline.pipeline import run_audits
+
+    zip_path = package_plugin.build(tmp_path / "dist")
+    plugins = tmp_path / "config" / "profiles" / "default" / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    zipfile.ZipFile(zip_path).extractall(plugins)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "config"),
+           # QGIS's embedded Python sees redline and its PyPI dependencies as this interpreter does
+           "PYTHONPATH": os.pathsep.join([str(ROOT), sysconfig.get_paths()["purelib"]])}
+    exe = _qgis_process()
+
+    def qgis_process(*args):
+        proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+        assert proc.returncode == 0, f"qgis_process {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
+        return proc.stdout
+
+    qgis_process("plugins", "enable", "redline_qgis")
+    assert "* redline_qgis" in qgis_process("plugins")
+    listed = qgis_process("list")
+    specs = _specs()
+    for spec in specs:
+        assert f"redline:{spec.id}\t" in listed
+    spec = next((s for s in specs if s.id == "development_intensity"), None)
+    if spec is None:
+        pytest.skip("development_intensity is not registered")
+    gpkg = example_path()
+    out = tmp_path / "intensity.gpkg"
+    answer = json.loads(qgis_process("--json", "run", "redline:development_intensity", "--",
+                                     f"LANDUSE={gpkg}|layername=landuse", f"ADMIN={gpkg}|layername=admin",
+                                     "AS_OF=2026-06-30", f"DEVELOPMENT_INTENSITY={out}",
+                                     f"REJECTED={tmp_path / 'rejected.gpkg'}", "SUMMARY=TEMPORARY_OUTPUT"))
+    library = run_audits({"landuse": f"{gpkg}:landuse", "admin": f"{gpkg}:admin"},
+                         audits=["development_intensity"], as_of=EXAMPLE_AS_OF)
+    assert answer["results"]["DEVELOPMENT_INTENSITY"] == str(out)
+    assert_same_frame(library.outputs["development_intensity"], gpd.read_file(out), "qgis_process")
+    assert answer["results"]["SUMMARY_TEXT"].splitlines()[:len(library.summary)] == library.summary

@@ -44,7 +44,7 @@ from qgis.PyQt.QtGui import QIcon
 
 from .catalogue import GROUPS, is_raster_input, spec_entry
 from .i18n import pick, tr
-from .status import install_help
+from .status import install_help, own_libraries
 
 HERE = os.path.dirname(__file__)
 STYLES = os.path.join(HERE, "styles")
@@ -56,7 +56,7 @@ _post_processors: list = []  # Processing keeps only a pointer: keep them alive 
 
 def group_label(group: str) -> str:
     zh, en = GROUPS.get(group, (group, group))
-    return pick(zh, en)
+    return pick(zh, en, f"group:{group}")
 
 
 def icon() -> QIcon:
@@ -102,7 +102,7 @@ class _Base(QgsProcessingAlgorithm):
         return self.entry["id"]
 
     def displayName(self):
-        return pick(self.entry["label_zh"], self.entry["label_en"])
+        return pick(self.entry["label_zh"], self.entry["label_en"], f"audit:{self.entry['id']}")
 
     def group(self):
         return group_label(self.entry["group"])
@@ -117,7 +117,8 @@ class _Base(QgsProcessingAlgorithm):
         return icon()
 
     def shortHelpString(self):
-        text = pick(self.entry.get("description_zh", ""), self.entry.get("description_en", ""))
+        text = pick(self.entry.get("description_zh", ""), self.entry.get("description_en", ""),
+                    f"description:{self.entry['id']}")
         if not text:
             text = self.entry.get("description_zh") or self.entry.get("description_en") or ""
         return text
@@ -135,7 +136,8 @@ class MissingRedlineAlgorithm(_Base):
 
     def initAlgorithm(self, config=None):
         for inp in self.entry.get("inputs", ()):
-            label = pick(inp.get("label_zh", ""), inp.get("label_en", "")) or inp["name"]
+            label = pick(inp.get("label_zh", ""), inp.get("label_en", ""),
+                         f"input:{self.entry['id']}.{inp['name']}") or inp["name"]
             if inp.get("raster"):
                 param = QgsProcessingParameterRasterLayer(inp["name"].upper(), label, optional=not inp["required"])
             else:
@@ -170,6 +172,12 @@ class AuditAlgorithm(_Base):
     def createInstance(self):
         return AuditAlgorithm(self.spec)
 
+    def _input_label(self, inp) -> str:
+        return pick(inp.label_zh, inp.label_en, f"input:{self.spec.id}.{inp.name}") or inp.name
+
+    def _output_label(self, output) -> str:
+        return pick(output.label_zh, output.label_en, f"output:{self.spec.id}.{output.name}") or output.name
+
     # -- parameter names ---------------------------------------------------------------------
     def _output_param(self, output) -> str:
         taken = {i.name.upper() for i in self.spec.inputs} | {p.name.upper() for p in self.spec.params}
@@ -189,7 +197,7 @@ class AuditAlgorithm(_Base):
             for f in schema.fields:
                 if f.required:
                     label = tr("{field} field in {layer} (optional: found by name)").format(
-                        field=f"{f.label_zh} {f.name}", layer=pick(inp.label_zh, inp.label_en) or inp.name)
+                        field=f"{f.label_zh} {f.name}", layer=self._input_label(inp))
                     out.append((f"{inp.name}_{f.name}".upper(), inp.name, f.name, label))
         return out
 
@@ -200,7 +208,7 @@ class AuditAlgorithm(_Base):
 
         advanced = QgsProcessingParameterDefinition.FlagAdvanced
         for inp in self.spec.inputs:
-            label = pick(inp.label_zh, inp.label_en) or inp.name
+            label = self._input_label(inp)
             if is_raster_input(self.spec, inp):
                 param = QgsProcessingParameterRasterLayer(inp.name.upper(), label, optional=not inp.required)
             else:
@@ -241,7 +249,7 @@ class AuditAlgorithm(_Base):
         self.addParameter(strict)
         for o in self.spec.outputs:
             kind = QgsProcessing.TypeVectorAnyGeometry if o.geometry else QgsProcessing.TypeVector
-            self.addParameter(QgsProcessingParameterFeatureSink(self._output_param(o), pick(o.label_zh, o.label_en),
+            self.addParameter(QgsProcessingParameterFeatureSink(self._output_param(o), self._output_label(o),
                                                                 kind))
         self.addParameter(QgsProcessingParameterFeatureSink(
             "REJECTED", tr("Rejected features"), QgsProcessing.TypeVector, optional=True, createByDefault=True))
@@ -251,7 +259,7 @@ class AuditAlgorithm(_Base):
         self.addOutput(QgsProcessingOutputNumber("REJECTED_COUNT", tr("Rejected feature count")))
 
     def _param(self, p):
-        label = pick(p.label_zh, p.label_en) or p.name
+        label = pick(p.label_zh, p.label_en, f"param:{self.spec.id}.{p.name}") or p.name
         name = p.name.upper()
         optional = p.default is None
         if p.type == "date":
@@ -280,9 +288,9 @@ class AuditAlgorithm(_Base):
         lines = [super().shortHelpString()]
         if self.spec.inputs:
             lines.append("<b>" + tr("Inputs") + "</b>: " + ", ".join(
-                f"{pick(i.label_zh, i.label_en) or i.name} ({i.kind})" for i in self.spec.inputs))
+                f"{self._input_label(i)} ({i.kind})" for i in self.spec.inputs))
         lines.append("<b>" + tr("Outputs") + "</b>: " + ", ".join(
-            f"{pick(o.label_zh, o.label_en)} [{o.name}]" for o in self.spec.outputs))
+            f"{self._output_label(o)} [{o.name}]" for o in self.spec.outputs))
         if self.spec.rules_keys:
             lines.append("<b>" + tr("Rules") + "</b>: " + ", ".join(self.spec.rules_keys))
         return "<br><br>".join(x for x in lines if x)
@@ -353,7 +361,8 @@ class AuditAlgorithm(_Base):
             if raster:
                 run = self._run_in_child(parameters, context, feedback, options)
             else:
-                run = self._run_here(parameters, context, feedback, options)
+                with own_libraries():
+                    run = self._run_here(parameters, context, feedback, options)
         except QgsProcessingException:
             raise
         except (RedlineError, ValueError, OSError) as exc:
@@ -465,7 +474,7 @@ class AuditAlgorithm(_Base):
             feedback.pushInfo(f"{o.name}: {len(frame)} rows")
             if context.willLoadLayerOnCompletion(dest):
                 details = context.layerToLoadOnCompletionDetails(dest)
-                details.name = pick(o.label_zh, o.label_en)
+                details.name = self._output_label(o)
                 processor = StyleAndName(style_path(o))
                 _post_processors.append(processor)
                 details.setPostProcessor(processor)

@@ -65,16 +65,20 @@ def build_catalogue(specs, version: str) -> dict:
     return {"generated_from": f"redline {version}", "algorithms": [spec_entry(s) for s in specs]}
 
 
-def translations(specs) -> dict[str, str]:
-    """English source text -> Chinese, for every string the interface shows."""
-    pairs = dict(STATIC_ZH)
-    pairs.update({en: zh for zh, en in GROUPS.values()})
+def translations(specs) -> dict[tuple[str, str], str]:
+    """(English source text, disambiguation) -> Chinese, for every string the interface shows.
+
+    Spec items carry a disambiguation naming the item (``"output:<audit>.<output>"``), since the
+    same English text may label different things (an audit and its output)."""
+    pairs = {(en, ""): zh for en, zh in STATIC_ZH.items()}
+    pairs.update({(en, f"group:{gid}"): zh for gid, (zh, en) in GROUPS.items()})
     for spec in specs:
-        items = [(spec.label_en, spec.label_zh), (spec.description_en, spec.description_zh)]
-        items += [(i.label_en, i.label_zh) for i in spec.inputs]
-        items += [(p.label_en, p.label_zh) for p in spec.params]
-        items += [(o.label_en, o.label_zh) for o in spec.outputs]
-        for en, zh in items:
+        items = [(spec.label_en, spec.label_zh, f"audit:{spec.id}"),
+                 (spec.description_en, spec.description_zh, f"description:{spec.id}")]
+        items += [(i.label_en, i.label_zh, f"input:{spec.id}.{i.name}") for i in spec.inputs]
+        items += [(p.label_en, p.label_zh, f"param:{spec.id}.{p.name}") for p in spec.params]
+        items += [(o.label_en, o.label_zh, f"output:{spec.id}.{o.name}") for o in spec.outputs]
+        for en, zh, key in items:
             if en and zh:
-                pairs.setdefault(en, zh)
+                pairs[(en, key)] = zh
     return pairs

@@ -48,16 +48,17 @@ def install_translator() -> bool:
     return False
 
 
-def tr(text: str) -> str:
-    """Translate an English interface string."""
-    return QCoreApplication.translate(CONTEXT, text)
+def tr(text: str, disambiguation: str | None = None) -> str:
+    """Translate an English interface string (``disambiguation``: which spec item it labels)."""
+    return QCoreApplication.translate(CONTEXT, text, disambiguation)
 
 
-def pick(zh: str, en: str) -> str:
-    """The label for the interface language: the translation of ``en``, else ``zh`` in Chinese, else ``en``."""
+def pick(zh: str, en: str, key: str | None = None) -> str:
+    """The label for the interface language: the translation of ``en`` (for spec item ``key``, e.g.
+    ``"output:change_patches.change_patches"``), else ``zh`` in Chinese, else ``en``."""
     if not en:
         return zh
-    translated = tr(en)
+    translated = tr(en, key)
     if translated != en:
         return translated
     return zh if (zh and is_chinese()) else en

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
+from contextlib import contextmanager
 
 #: the oldest redline whose audit specs this plugin understands
 MIN_REDLINE = (0, 1, 0)
@@ -17,11 +19,37 @@ def _version_tuple(text: str) -> tuple:
     return tuple(parts)
 
 
+@contextmanager
+def own_libraries():
+    """Load compiled modules with ``RTLD_DEEPBIND`` (Linux), so each wheel uses the libraries it bundles.
+
+    QGIS's executable links GDAL, PROJ and GEOS into the global symbol scope. Without this, the
+    calls of pyproj, shapely, pyogrio or rasterio wheels resolve to QGIS's copies (another version)
+    instead of their own: pyproj then crashes qgis_process at exit (double free), and rasterio
+    runs its GDAL 3.10 code against QGIS's GDAL 3.6. macOS and Windows bind each library to its
+    own dependencies already.
+    """
+    flag = getattr(os, "RTLD_DEEPBIND", 0)
+    if not flag or not sys.platform.startswith("linux"):
+        yield
+        return
+    old = sys.getdlopenflags()
+    sys.setdlopenflags(old | flag)
+    try:
+        yield
+    finally:
+        sys.setdlopenflags(old)
+
+
 def redline_status() -> tuple[bool, str]:
     """``(True, version)`` when redline can drive the plugin, else ``(False, why)``."""
     try:
-        import redline
-        from redline import registry  # noqa: F401  (the specs live here)
+        with own_libraries():
+            import pyproj  # noqa: F401  (first imports decide how their libraries bind: see own_libraries)
+            import shapely  # noqa: F401
+
+            import redline
+            from redline import registry  # noqa: F401  (the specs live here)
     except Exception as exc:  # ImportError, or a broken dependency underneath it
         return False, f"redline cannot be imported in QGIS's Python ({type(exc).__name__}: {exc})"
     version = getattr(redline, "__version__", "0")

@@ -5,22 +5,52 @@
     <name>redline</name>
     <message>
         <source>Administrative units</source>
+        <comment>input:development_intensity.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
+        <comment>input:farmland_retention.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
+        <comment>input:supply_rate.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
+        <comment>input:three_line_conflicts.admin</comment>
         <translation>行政区</translation>
     </message>
     <message>
         <source>Approval, supply and use</source>
+        <comment>group:overlay</comment>
         <translation>批供用审计</translation>
     </message>
     <message>
         <source>Approvals</source>
+        <comment>input:approved_not_supplied.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <comment>input:judge_patches.approvals</comment>
+        <translation>报批红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <comment>input:supply_rate.approvals</comment>
         <translation>报批(征地)红线</translation>
     </message>
     <message>
         <source>Approved but not supplied</source>
+        <comment>audit:approved_not_supplied</comment>
         <translation>批而未供</translation>
     </message>
     <message>
         <source>Approved not supplied</source>
+        <comment>output:approved_not_supplied.approved_not_supplied</comment>
         <translation>批而未供</translation>
     </message>
     <message>
@@ -33,82 +63,187 @@
     </message>
     <message>
         <source>Buildings</source>
+        <comment>input:supplied_not_used.buildings</comment>
+        <translation>建筑物</translation>
+    </message>
+    <message>
+        <source>Buildings</source>
+        <comment>input:underused.buildings</comment>
         <translation>建筑物</translation>
     </message>
     <message>
         <source>By district</source>
+        <comment>param:supply_rate.by_district</comment>
         <translation>按行政区统计</translation>
     </message>
     <message>
         <source>Change patches</source>
+        <comment>audit:change_patches</comment>
+        <translation>变化图斑提取</translation>
+    </message>
+    <message>
+        <source>Change patches</source>
+        <comment>input:judge_patches.change_patches</comment>
         <translation>变化图斑</translation>
     </message>
     <message>
+        <source>Change patches</source>
+        <comment>input:supplied_not_used.change_patches</comment>
+        <translation>变化图斑</translation>
+    </message>
+    <message>
+        <source>Change patches</source>
+        <comment>output:change_patches.change_patches</comment>
+        <translation>变化图斑</translation>
+    </message>
+    <message>
+        <source>Change-patch register</source>
+        <comment>output:judge_patches.patch_register</comment>
+        <translation>卫片图斑登记表</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <comment>param:transitions.classes</comment>
+        <translation>地类取值</translation>
+    </message>
+    <message>
+        <source>Classified raster, first date</source>
+        <comment>input:change_patches.before</comment>
+        <translation>前时相分类影像</translation>
+    </message>
+    <message>
+        <source>Classified raster, first date</source>
+        <comment>input:transitions.before</comment>
+        <translation>前时相分类影像</translation>
+    </message>
+    <message>
+        <source>Classified raster, second date</source>
+        <comment>input:change_patches.after</comment>
+        <translation>后时相分类影像</translation>
+    </message>
+    <message>
+        <source>Classified raster, second date</source>
+        <comment>input:transitions.after</comment>
+        <translation>后时相分类影像</translation>
+    </message>
+    <message>
         <source>Conflicts by unit</source>
+        <comment>output:three_line_conflicts.conflicts_by_unit</comment>
         <translation>三区三线冲突汇总</translation>
     </message>
     <message>
+        <source>Connected changed pixels as polygons, found block by block with patches across block edges joined; memory bounded independent of raster size.</source>
+        <comment>description:change_patches</comment>
+        <translation>分块提取变化图斑, 跨块图斑合并为一个, 内存与影像大小无关。</translation>
+    </message>
+    <message>
         <source>Construction land ÷ total area per unit, its warning level, and optionally land per unit GDP.</source>
+        <comment>description:development_intensity</comment>
         <translation>按行政区计算建设用地占比 (土地开发强度) 与预警等级, 可选单位GDP建设用地占用</translation>
     </message>
     <message>
         <source>Cultivated land and PBF per unit against their targets and the 80 % PBF share.</source>
+        <comment>description:farmland_retention</comment>
         <translation>按行政区统计耕地和永久基本农田面积, 对照耕地保有量、基本农田保护目标和 80% 比例</translation>
     </message>
     <message>
         <source>Deadline alerts</source>
+        <comment>audit:deadline_alerts</comment>
+        <translation>批后监管预警</translation>
+    </message>
+    <message>
+        <source>Deadline alerts</source>
+        <comment>output:deadline_alerts.deadline_alerts</comment>
         <translation>批后监管预警</translation>
     </message>
     <message>
         <source>Development intensity</source>
+        <comment>audit:development_intensity</comment>
+        <translation>土地开发强度</translation>
+    </message>
+    <message>
+        <source>Development intensity</source>
+        <comment>output:development_intensity.development_intensity</comment>
         <translation>土地开发强度</translation>
     </message>
     <message>
         <source>Each approval minus the union of the supplies touching it: approved, supplied and unsupplied area in 亩 and m², supply rate; slivers reported apart; supply outside approvals listed.</source>
+        <comment>description:approved_not_supplied</comment>
         <translation>报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率。</translation>
     </message>
     <message>
+        <source>Each patch judged against approvals, supplies and permanent basic farmland: the register (登记表) a bureau fills in.</source>
+        <comment>description:judge_patches</comment>
+        <translation>逐图斑对照报批、供地和永久基本农田研判, 形成卫片执法登记表。</translation>
+    </message>
+    <message>
         <source>Ecological red line</source>
+        <comment>input:three_line_conflicts.eco_redline</comment>
         <translation>生态保护红线</translation>
     </message>
     <message>
         <source>Every agreed date of every supply: a warning before it, an escalation after it when unmet.</source>
+        <comment>description:deadline_alerts</comment>
         <translation>每宗供地的交地、缴款、开工、竣工约定日期: 到期前预警, 逾期后转为警示。</translation>
     </message>
     <message>
         <source>Every overlap between PBF, the eco red line and the growth boundary, in m² and 亩, slivers flagged, with the suggested resolution.</source>
+        <comment>description:three_line_conflicts</comment>
         <translation>永久基本农田、生态保护红线、城镇开发边界两两重叠检查, 面积按平方米和亩, 标记碎片, 给出处置建议</translation>
     </message>
     <message>
         <source>Farmland protection</source>
+        <comment>group:farmland</comment>
         <translation>耕地保护</translation>
     </message>
     <message>
         <source>Farmland retention</source>
+        <comment>audit:farmland_retention</comment>
         <translation>耕地保有量</translation>
     </message>
     <message>
+        <source>Farmland retention</source>
+        <comment>output:farmland_retention.farmland_retention</comment>
+        <translation>耕地保有量与基本农田</translation>
+    </message>
+    <message>
+        <source>From classes</source>
+        <comment>param:change_patches.from_classes</comment>
+        <translation>前时相地类</translation>
+    </message>
+    <message>
         <source>GDP table</source>
+        <comment>param:development_intensity.gdp</comment>
         <translation>GDP表</translation>
     </message>
     <message>
         <source>Growth boundaries and three zones</source>
+        <comment>group:boundaries</comment>
         <translation>三区三线</translation>
     </message>
     <message>
         <source>Growth boundary use</source>
+        <comment>audit:growth_boundary_use</comment>
         <translation>城镇开发边界使用</translation>
     </message>
     <message>
+        <source>Growth boundary use</source>
+        <comment>output:growth_boundary_use.growth_boundary_use</comment>
+        <translation>城镇开发边界使用情况</translation>
+    </message>
+    <message>
         <source>How much of each growth boundary is built (construction land) and how much is left.</source>
+        <comment>description:growth_boundary_use</comment>
         <translation>每个城镇开发边界内已建设 (建设用地) 与未建设面积</translation>
     </message>
     <message>
         <source>Idle land</source>
+        <comment>output:supplied_not_used.idle_land</comment>
         <translation>闲置土地</translation>
     </message>
     <message>
         <source>Imagery change enforcement</source>
+        <comment>group:imagery</comment>
         <translation>卫片执法</translation>
     </message>
     <message>
@@ -116,12 +251,44 @@
         <translation>输入</translation>
     </message>
     <message>
+        <source>Judge change patches</source>
+        <comment>audit:judge_patches</comment>
+        <translation>卫片图斑研判</translation>
+    </message>
+    <message>
         <source>Land-use classification</source>
+        <comment>param:development_intensity.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
+        <source>Land-use classification</source>
+        <comment>param:farmland_retention.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
+        <source>Land-use classification</source>
+        <comment>param:growth_boundary_use.classification</comment>
         <translation>地类分类</translation>
     </message>
     <message>
         <source>Land-use patches</source>
+        <comment>input:development_intensity.landuse</comment>
         <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:farmland_retention.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:growth_boundary_use.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Minimum patch area (m²)</source>
+        <comment>param:change_patches.min_area_m2</comment>
+        <translation>最小上图面积(平方米)</translation>
     </message>
     <message>
         <source>Outputs</source>
@@ -129,14 +296,27 @@
     </message>
     <message>
         <source>Parcels</source>
+        <comment>input:underused.parcels</comment>
         <translation>宗地</translation>
     </message>
     <message>
         <source>Permanent basic farmland</source>
+        <comment>input:farmland_retention.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
+        <comment>input:judge_patches.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
+        <comment>input:three_line_conflicts.farmland</comment>
         <translation>永久基本农田</translation>
     </message>
     <message>
         <source>Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel against the floors for its industry and zone.</source>
+        <comment>description:underused</comment>
         <translation>每宗地的容积率、建筑系数、投资强度、亩均税收与产值, 与按行业、园区的下限比较。</translation>
     </message>
     <message>
@@ -165,6 +345,7 @@
     </message>
     <message>
         <source>Status of every supply under MLR order 53: not due, start overdue, idle (fee), idle two years (recovery), stalled, in progress, completed, exempt; with the dates and ratios compared.</source>
+        <comment>description:supplied_not_used</comment>
         <translation>按国土资源部令第53号判定每宗供地的闲置状态、闲置天数和土地闲置费。</translation>
     </message>
     <message>
@@ -177,46 +358,107 @@
     </message>
     <message>
         <source>Supplied but not used (idle land)</source>
+        <comment>audit:supplied_not_used</comment>
         <translation>供而未用(闲置土地)</translation>
     </message>
     <message>
         <source>Supplies</source>
+        <comment>input:approved_not_supplied.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
+        <comment>input:deadline_alerts.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
+        <comment>input:judge_patches.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
+        <comment>input:supplied_not_used.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
+        <comment>input:supply_rate.supplies</comment>
         <translation>供地红线</translation>
     </message>
     <message>
         <source>Supply outside approvals</source>
+        <comment>output:approved_not_supplied.supply_outside_approvals</comment>
         <translation>存量供地(报批范围外)</translation>
     </message>
     <message>
         <source>Supply rate</source>
+        <comment>audit:supply_rate</comment>
+        <translation>供地率</translation>
+    </message>
+    <message>
+        <source>Supply rate</source>
+        <comment>output:supply_rate.supply_rate</comment>
         <translation>供地率</translation>
     </message>
     <message>
         <source>Supply rate by approval year and district, over the last year and five years, flagging jurisdictions under the 增存挂钩 threshold.</source>
+        <comment>description:supply_rate</comment>
         <translation>供地率 = 已供面积 ÷ 报批面积, 按批准年度、行政区及近一年、近五年统计。</translation>
     </message>
     <message>
         <source>Targets table</source>
+        <comment>param:farmland_retention.targets</comment>
         <translation>保护目标表</translation>
     </message>
     <message>
         <source>Three control lines: conflicts</source>
+        <comment>audit:three_line_conflicts</comment>
         <translation>三区三线冲突</translation>
     </message>
     <message>
         <source>Three-line conflicts</source>
+        <comment>output:three_line_conflicts.three_line_conflicts</comment>
         <translation>三区三线冲突图斑</translation>
     </message>
     <message>
+        <source>To classes</source>
+        <comment>param:change_patches.to_classes</comment>
+        <translation>后时相地类</translation>
+    </message>
+    <message>
+        <source>Transition matrix</source>
+        <comment>audit:transitions</comment>
+        <translation>土地利用转移矩阵</translation>
+    </message>
+    <message>
+        <source>Transition matrix between two classified rasters, in pixels, m² and 亩; pixel areas on the ellipsoid row by row in a geographic CRS.</source>
+        <comment>description:transitions</comment>
+        <translation>两期分类影像的转移矩阵, 以像元数和面积(平方米、亩)表示; 地理坐标系下逐行按椭球计算像元面积。</translation>
+    </message>
+    <message>
+        <source>Transitions</source>
+        <comment>output:transitions.transitions</comment>
+        <translation>转移矩阵</translation>
+    </message>
+    <message>
         <source>Under-used land</source>
+        <comment>output:underused.underused</comment>
         <translation>用而不足</translation>
     </message>
     <message>
         <source>Urban growth boundary</source>
+        <comment>input:growth_boundary_use.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
+        <comment>input:three_line_conflicts.growth_boundary</comment>
         <translation>城镇开发边界</translation>
     </message>
     <message>
         <source>Used but under-used</source>
+        <comment>audit:underused</comment>
         <translation>用而不足(低效用地)</translation>
     </message>
     <message>
