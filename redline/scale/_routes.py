@@ -109,14 +109,10 @@ def _pair_areas(ref, left, right, *, pairs=None, **kwargs):
 
 
 def _map_with_pairs(ref, jobs, shares, kwargs):
-    from . import active_backend, call_local
+    from . import active_backend, map_partitions
 
-    client = active_backend().client
-    if client is None:
-        return [call_local(ref, *job, pairs=share[1], **kwargs) for job, share in zip(jobs, shares, strict=True)]
-    futures = [client.submit(call_local, ref, *job, pairs=share[1], pure=False, **kwargs)
-               for job, share in zip(jobs, shares, strict=True)]
-    return client.gather(futures)
+    return map_partitions(ref, jobs, client=active_backend().client, per_job=[{"pairs": sh[1]} for sh in shares],
+                          **kwargs)
 
 
 def _remnants(ref, left, right, *, pairs=None, **kwargs):
