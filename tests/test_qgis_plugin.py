@@ -89,7 +89,7 @@ def test_zip_has_the_plugin_and_nothing_else(tmp_path):
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
     for needed in ("__init__.py", "metadata.txt", "LICENSE", "provider.py", "algorithm.py", "worker.py",
                    "catalogue.json", "icon.svg", "i18n/redline_qgis_zh_CN.qm", "i18n/redline_qgis_zh_CN.ts",
-                   "styles/finding.qml", "styles/approved_not_supplied.qml"):
+                   "styles/finding.qml", "styles/approved_not_supplied.qml", "styles/patch_register.qml"):
         assert f"redline_qgis/{needed}" in names, needed
     with zipfile.ZipFile(target) as zf:
         text = zf.read("redline_qgis/metadata.txt").decode("utf-8")
@@ -388,3 +388,55 @@ def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_pa
     assert answer["results"]["DEVELOPMENT_INTENSITY"] == str(out)
     assert_same_frame(library.outputs["development_intensity"], gpd.read_file(out), "qgis_process")
     assert answer["results"]["SUMMARY_TEXT"].splitlines()[:len(library.summary)] == library.summary
+
+
+@pytest.mark.qgis
+@pytest.mark.slow
+@requires_qgis
+def test_raster_audits_run_in_a_child_python_with_the_library_numbers(tmp_path):
+    """transitions and change_patches take QGIS raster layers (run in a child Python, one GDAL per
+    process); judge_patches then judges the patches QGIS wrote."""
+    import geopandas as gpd
+    import pyogrio
+
+    from redline.example import example_path, write_example_rasters
+    from redline.pipeline import run_audits
+
+    ids = {s.id for s in _specs()}
+    if not {"transitions", "change_patches", "judge_patches"} <= ids:
+        pytest.skip("the imagery audits are not registered")
+    before, after = write_example_rasters(tmp_path / "rasters")
+    gpkg = example_path()
+    out = {name: tmp_path / f"{name}.gpkg" for name in ("transitions", "change_patches", "patch_register")}
+    jobs = [
+        {"algorithm": "redline:transitions", "parameters": {
+            "BEFORE": str(before), "AFTER": str(after), "TRANSITIONS": str(out["transitions"]),
+            "REJECTED": "TEMPORARY_OUTPUT", "SUMMARY": "TEMPORARY_OUTPUT"}},
+        {"algorithm": "redline:change_patches", "parameters": {
+            "BEFORE": str(before), "AFTER": str(after), "FROM_CLASSES": "1,2", "TO_CLASSES": "3",
+            "CHANGE_PATCHES": str(out["change_patches"]), "REJECTED": "TEMPORARY_OUTPUT",
+            "SUMMARY": "TEMPORARY_OUTPUT"}},
+        {"algorithm": "redline:judge_patches", "parameters": {
+            "CHANGE_PATCHES": str(out["change_patches"]), "APPROVALS": f"{gpkg}|layername=approvals",
+            "SUPPLIES": f"{gpkg}|layername=supplies", "FARMLAND": f"{gpkg}|layername=farmland",
+            "PATCH_REGISTER": str(out["patch_register"]), "REJECTED": "TEMPORARY_OUTPUT",
+            "SUMMARY": "TEMPORARY_OUTPUT"}},
+    ]
+    job_file = tmp_path / "jobs.json"
+    job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    answers = harness("run", job_file)
+    for answer in answers:
+        assert answer["ok"], f"{answer['algorithm']}: {answer.get('error')}"
+    rasters = {"before": str(before), "after": str(after)}
+    lib = run_audits(rasters, audits=["transitions"])
+    assert_same_frame(lib.outputs["transitions"], pyogrio.read_dataframe(out["transitions"], read_geometry=False),
+                      "transitions")
+    lib = run_audits(rasters, audits=["change_patches"], params={"from_classes": "1,2", "to_classes": "3"})
+    patches = lib.outputs["change_patches"]
+    assert len(patches) > 0
+    assert_same_frame(patches, gpd.read_file(out["change_patches"]), "change_patches")
+    lib = run_audits({"change_patches": str(out["change_patches"]), "approvals": f"{gpkg}:approvals",
+                      "supplies": f"{gpkg}:supplies", "farmland": f"{gpkg}:farmland"}, audits=["judge_patches"])
+    register = lib.outputs["patch_register"]
+    assert set(register["judgement"]) >= {"unapproved_on_farmland"}
+    assert_same_frame(register, gpd.read_file(out["patch_register"]), "patch_register")

@@ -1,5 +1,5 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
-<qgis version="3.22.0" styleCategories="Symbology|Labeling">
+<qgis version="3.22.0" styleCategories="Symbology">
   <!-- redline: 批而未供 approved, not supplied: red hatch -->
   <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
     <symbols>
@@ -18,7 +18,7 @@
         <layer class="LinePatternFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
             <Option type="QString" name="angle" value="45"/>
-            <Option type="QString" name="distance" value="2.5"/>
+            <Option type="QString" name="distance" value="1.6"/>
             <Option type="QString" name="distance_unit" value="MM"/>
             <Option type="QString" name="line_width" value="0.3"/>
             <Option type="QString" name="line_width_unit" value="MM"/>

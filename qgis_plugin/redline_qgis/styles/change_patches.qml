@@ -1,12 +1,12 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
-<qgis version="3.22.0" styleCategories="Symbology|Labeling">
-  <!-- redline: 变化图斑 change patches: cyan outline -->
+<qgis version="3.22.0" styleCategories="Symbology">
+  <!-- redline: 变化图斑 change patches: cyan -->
   <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="0,170,200,50"/>
+            <Option type="QString" name="color" value="0,170,200,60"/>
             <Option type="QString" name="style" value="solid"/>
             <Option type="QString" name="outline_color" value="0,130,170,255"/>
             <Option type="QString" name="outline_style" value="solid"/>

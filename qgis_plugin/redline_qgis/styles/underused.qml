@@ -1,14 +1,14 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
-<qgis version="3.22.0" styleCategories="Symbology|Labeling">
+<qgis version="3.22.0" styleCategories="Symbology">
   <!-- redline: 用而不足 under-used: yellow -->
   <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="250,204,21,110"/>
+            <Option type="QString" name="color" value="250,204,21,130"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="180,140,0,255"/>
+            <Option type="QString" name="outline_color" value="170,130,0,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.5"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>

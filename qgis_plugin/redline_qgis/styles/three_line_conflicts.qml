@@ -1,14 +1,14 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
-<qgis version="3.22.0" styleCategories="Symbology|Labeling">
-  <!-- redline: 图斑研判 judged patches: red outline -->
+<qgis version="3.22.0" styleCategories="Symbology">
+  <!-- redline: 三线冲突 conflicts: magenta hatch -->
   <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="200,16,46,50"/>
+            <Option type="QString" name="color" value="214,51,132,50"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="200,16,46,255"/>
+            <Option type="QString" name="outline_color" value="214,51,132,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
@@ -17,17 +17,17 @@
         </layer>
         <layer class="LinePatternFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="angle" value="45"/>
-            <Option type="QString" name="distance" value="2.5"/>
+            <Option type="QString" name="angle" value="-45"/>
+            <Option type="QString" name="distance" value="1.6"/>
             <Option type="QString" name="distance_unit" value="MM"/>
             <Option type="QString" name="line_width" value="0.3"/>
             <Option type="QString" name="line_width_unit" value="MM"/>
-            <Option type="QString" name="color" value="200,16,46,255"/>
+            <Option type="QString" name="color" value="214,51,132,255"/>
           </Option>
           <symbol type="line" name="@0@1" alpha="1" clip_to_extent="1" force_rhr="0">
             <layer class="SimpleLine" enabled="1" locked="0" pass="0">
               <Option type="Map">
-                <Option type="QString" name="line_color" value="200,16,46,255"/>
+                <Option type="QString" name="line_color" value="214,51,132,255"/>
                 <Option type="QString" name="line_width" value="0.3"/>
                 <Option type="QString" name="line_width_unit" value="MM"/>
                 <Option type="QString" name="line_style" value="solid"/>

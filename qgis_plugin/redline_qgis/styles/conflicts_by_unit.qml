@@ -1,16 +1,16 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
-<qgis version="3.22.0" styleCategories="Symbology|Labeling">
-  <!-- redline: 供而未用 idle land: orange -->
+<qgis version="3.22.0" styleCategories="Symbology">
+  <!-- redline: 按行政区冲突: outline -->
   <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="245,130,32,110"/>
+            <Option type="QString" name="color" value="214,51,132,15"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="204,85,0,255"/>
+            <Option type="QString" name="outline_color" value="150,30,100,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.6"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
