@@ -346,7 +346,10 @@ def _qgis_process() -> str | None:
 @pytest.mark.qgis
 @pytest.mark.skipif(_qgis_process() is None, reason="qgis_process is not installed (./run test installs qgis)")
 def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_path):
-    """The built zip, unpacked into an empty profile, loads in qgis_process and runs on files."""
+    """The built zip, unpacked into an empty profile, loads in qgis_process and runs on files.
+
+    Every qgis_process call must exit 0: before the plugin loaded redline's compiled dependencies
+    with RTLD_DEEPBIND, pyproj's bundled PROJ clashed with QGIS's at exit (double free, exit 134)."""
     import sysconfig
 
     import geopandas as gpd
@@ -388,6 +391,19 @@ def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_pa
     assert answer["results"]["DEVELOPMENT_INTENSITY"] == str(out)
     assert_same_frame(library.outputs["development_intensity"], gpd.read_file(out), "qgis_process")
     assert answer["results"]["SUMMARY_TEXT"].splitlines()[:len(library.summary)] == library.summary
+    # a raster audit from qgis_process: the plugin finds QGIS's Python and runs it in a child process
+    if "change_patches" in {s.id for s in specs}:
+        from redline.example import write_example_rasters
+
+        before, after = write_example_rasters(tmp_path / "rasters")
+        patches = tmp_path / "patches.gpkg"
+        answer = json.loads(qgis_process("--json", "run", "redline:change_patches", "--", f"BEFORE={before}",
+                                         f"AFTER={after}", "FROM_CLASSES=1,2", "TO_CLASSES=3",
+                                         f"CHANGE_PATCHES={patches}", "REJECTED=TEMPORARY_OUTPUT",
+                                         "SUMMARY=TEMPORARY_OUTPUT"))
+        library = run_audits({"before": str(before), "after": str(after)}, audits=["change_patches"],
+                             params={"from_classes": "1,2", "to_classes": "3"})
+        assert_same_frame(library.outputs["change_patches"], gpd.read_file(patches), "qgis_process change_patches")
 
 
 @pytest.mark.qgis
@@ -440,3 +456,14 @@ def test_raster_audits_run_in_a_child_python_with_the_library_numbers(tmp_path):
     register = lib.outputs["patch_register"]
     assert set(register["judgement"]) >= {"unapproved_on_farmland"}
     assert_same_frame(register, gpd.read_file(out["patch_register"]), "patch_register")
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_every_shipped_style_loads_in_qgis():
+    answer = harness("styles")
+    assert answer, "no styles found"
+    for name, (ok, renderer) in answer.items():
+        assert ok, f"{name} does not load: {renderer}"
+    assert answer["patch_register.qml"][1] == "categorizedSymbol"
+    assert answer["approved_not_supplied.qml"][1] == "singleSymbol"

@@ -7,6 +7,7 @@ inside QGIS fails one test instead of killing pytest. Usage::
     python run_algorithms.py run JOB.json           # processing.run each job; JOB = [{"algorithm", "parameters"}]
     python run_algorithms.py dummy OUT_DIR          # the test-only audit on hand-drawn memory layers
     python run_algorithms.py missing                # as if redline were not installed
+    python run_algorithms.py styles                 # load every shipped QML style
 
 The harness registers one extra, test-only audit spec (``dummy_area``) next to redline's own.
 """
@@ -202,10 +203,24 @@ def cmd_missing():
     return {"status": list(provider.status), "algorithms": algs, "error": error}
 
 
+def cmd_styles():
+    """Load every QML the plugin ships onto a polygon layer: (loaded, renderer type or error)."""
+    start_qgis()
+    from qgis.core import QgsVectorLayer
+
+    out = {}
+    for qml in sorted((ROOT / "qgis_plugin" / "redline_qgis" / "styles").glob("*.qml")):
+        layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4547&field=judgement:string", qml.stem, "memory")
+        message, ok = layer.loadNamedStyle(str(qml))
+        out[qml.name] = [bool(ok), layer.renderer().type() if ok else message]
+    return out
+
+
 def main(argv):
     command, *rest = argv
     try:
-        answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing}[command](*rest)
+        answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing,
+                  "styles": cmd_styles}[command](*rest)
     except Exception:
         answer = {"crash": traceback.format_exc()}
     sys.stdout.write("\n@@JSON@@" + json.dumps(answer, ensure_ascii=False, default=str) + "\n")
