@@ -345,6 +345,7 @@ def _qgis_process() -> str | None:
 
 @pytest.mark.qgis
 @pytest.mark.skipif(_qgis_process() is None, reason="qgis_process is not installed (./run test installs qgis)")
+@requires_qgis
 def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_path):
     """The built zip, unpacked into an empty profile, loads in qgis_process and runs on files.
 
