@@ -45,13 +45,17 @@ requires_qgis = pytest.mark.skipif(not HAVE_QGIS, reason=f"{sys.executable} cann
 
 
 def harness(*args, timeout=600) -> dict | list:
-    """Run the QGIS harness in a child process and return its JSON answer."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    """Run the QGIS harness in a child process (with a throw-away QGIS profile) and return its JSON answer."""
+    import tempfile
+
+    profile = tempfile.mkdtemp(prefix="redline_qgis_profile_")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": profile}
     proc = subprocess.run([sys.executable, str(HARNESS), *map(str, args)], capture_output=True, text=True,
                           timeout=timeout, env=env, cwd=str(ROOT))
     marker = "@@JSON@@"
     if marker not in proc.stdout:
         pytest.fail(f"QGIS harness died (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    shutil.rmtree(profile, ignore_errors=True)
     answer = json.loads(proc.stdout.split(marker, 1)[1])
     if isinstance(answer, dict) and "crash" in answer:
         pytest.fail("QGIS harness raised:\n" + answer["crash"])
