@@ -173,6 +173,8 @@ def test_provider_shows_every_audit_from_its_spec(locale):
         assert len(sinks) == len(spec.outputs) + 2  # + rejected + summary
         assert {"RULES", "RULES_FILE", "AREA_METHOD", "CRS", "STRICT"} <= set(params)
         assert ("AS_OF" in params) is spec.needs_as_of
+    # a spec compiled into no .qm (the test-only one) still shows its own Chinese label
+    assert algs["dummy_area"]["display"] == ("测试面积" if zh else "Test area")
     rules = algs["dummy_area"]["parameters"]["RULES"]["description"]
     assert rules == ("规则集" if zh else "Rule set")
     assert algs["dummy_area"]["group"] == ("批供用审计" if zh else "Approval, supply and use")
