@@ -193,6 +193,7 @@ def read_postgis(url: str, layer: str | None = None) -> gpd.GeoDataFrame | pd.Da
         The server cannot be reached (host and port named), the database has no PostGIS, the table is missing,
         or its rows carry several SRIDs.
     """
+    import psycopg
     from psycopg import sql
 
     target = _Target(url)
@@ -200,46 +201,49 @@ def read_postgis(url: str, layer: str | None = None) -> gpd.GeoDataFrame | pd.Da
     if not name:
         raise RedlineIOError(f"name the table to read: {redact(url)}?table=schema.table (or layer='schema.table')")
     schema, table = _split_table(str(name))
-    with target.connect() as conn:
-        _check_postgis(conn, target)
-        schema, table = _find_table(conn, schema, table, target)
-        cols = conn.execute(
-            "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-            "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
-            (schema, table)).fetchall()
-        geoms = [c for c, t in cols if t.startswith("geometry")]
-        want = target.params.get("geometry")
-        if want:
-            if want not in geoms:
-                raise RedlineIOError(f"{schema}.{table} has no geometry column {want!r} (it has: "
-                                     f"{', '.join(geoms) or 'none'})")
-            geom = want
-        else:
-            geom = geoms[0] if geoms else None
-        attrs = [c for c, _ in cols if c not in geoms]
-        tbl = sql.Identifier(schema, table)
-        select = [sql.Identifier(c) for c in attrs]
-        srid = 0
-        if geom is not None:
-            row = conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = %s "
-                               "AND f_geometry_column = %s", (schema, table, geom)).fetchone()
-            srid = int(row[0]) if row and row[0] else 0
-            if not srid:
-                found = [r[0] for r in conn.execute(sql.SQL(
-                    "SELECT DISTINCT ST_SRID({g}) FROM {t} WHERE {g} IS NOT NULL LIMIT 3").format(
-                        g=sql.Identifier(geom), t=tbl)).fetchall()]
-                if len(found) > 1:
-                    raise RedlineIOError(f"{schema}.{table}.{geom} mixes SRIDs {found}: transform them to one "
-                                         "(ST_Transform) before reading")
-                srid = int(found[0]) if found else 0
-            select.append(sql.SQL("ST_AsBinary({g})").format(g=sql.Identifier(geom)))
-        query = sql.SQL("SELECT {cols} FROM {t}").format(cols=sql.SQL(", ").join(select) if select else sql.SQL("1"),
-                                                          t=tbl)
-        with conn.cursor(binary=True) as cur:
-            cur.execute(query)
-            rows = cur.fetchall()
-        crs = _crs_for_srid(conn, srid) if geom is not None else None
+    try:
+        with target.connect() as conn:
+            _check_postgis(conn, target)
+            schema, table = _find_table(conn, schema, table, target)
+            cols = conn.execute(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relname = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
+                (schema, table)).fetchall()
+            geoms = [c for c, t in cols if t.startswith("geometry")]
+            want = target.params.get("geometry")
+            if want:
+                if want not in geoms:
+                    raise RedlineIOError(f"{schema}.{table} has no geometry column {want!r} (it has: "
+                                         f"{', '.join(geoms) or 'none'})")
+                geom = want
+            else:
+                geom = geoms[0] if geoms else None
+            attrs = [c for c, _ in cols if c not in geoms]
+            tbl = sql.Identifier(schema, table)
+            select = [sql.Identifier(c) for c in attrs]
+            srid = 0
+            if geom is not None:
+                row = conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = %s "
+                                   "AND f_geometry_column = %s", (schema, table, geom)).fetchone()
+                srid = int(row[0]) if row and row[0] else 0
+                if not srid:
+                    found = [r[0] for r in conn.execute(sql.SQL(
+                        "SELECT DISTINCT ST_SRID({g}) FROM {t} WHERE {g} IS NOT NULL LIMIT 3").format(
+                            g=sql.Identifier(geom), t=tbl)).fetchall()]
+                    if len(found) > 1:
+                        raise RedlineIOError(f"{schema}.{table}.{geom} mixes SRIDs {found}: transform them to one "
+                                             "(ST_Transform) before reading")
+                    srid = int(found[0]) if found else 0
+                select.append(sql.SQL("ST_AsBinary({g})").format(g=sql.Identifier(geom)))
+            query = sql.SQL("SELECT {cols} FROM {t}").format(cols=sql.SQL(", ").join(select) if select else sql.SQL("1"),
+                                                              t=tbl)
+            with conn.cursor(binary=True) as cur:
+                cur.execute(query)
+                rows = cur.fetchall()
+            crs = _crs_for_srid(conn, srid) if geom is not None else None
+    except psycopg.Error as exc:
+        raise RedlineIOError(f"cannot read {name!r} from {target.where}: {redact(str(exc).strip())}") from None
     names = attrs + ([geom] if geom is not None else [])
     frame = pd.DataFrame.from_records(rows, columns=names) if rows else pd.DataFrame({c: [] for c in names})
     for c in attrs:
