@@ -264,3 +264,35 @@ def test_example_county_pairs_identical_on_the_cluster(left_name, right_name, lo
     got = distributed_pairs(intersection_pairs, left, right, client=local_client, npartitions=7)
     pd.testing.assert_frame_equal(got, full)
     assert not got.duplicated(["left", "right"]).any()
+
+
+@pytest.mark.slow
+def test_redline_audit_cli_with_scheduler_gives_the_same_results(tmp_path):
+    """`redline audit ... --scheduler sync` (partitioned, in-process) writes the same layers as without it."""
+    import pyogrio
+    from click.testing import CliRunner
+
+    from redline.cli.audit import command
+    from redline.example import example_path
+
+    g = str(example_path())
+    base = ["--approvals", f"{g}:approvals", "--supplies", f"{g}:supplies", "--as-of", "2026-06-30", "-q"]
+    before = distributed_pairs.calls
+    runner = CliRunner()
+    plain = runner.invoke(command, [*base, "--out", str(tmp_path / "plain")])
+    assert plain.exit_code == 0, plain.output
+    assert distributed_pairs.calls == before
+    parted = runner.invoke(command, [*base, "--out", str(tmp_path / "parted"), "--scheduler", "sync",
+                                     "--partitions", "5"])
+    assert parted.exit_code == 0, parted.output
+    assert distributed_pairs.calls > before
+    a, b = tmp_path / "plain" / "redline_results.gpkg", tmp_path / "parted" / "redline_results.gpkg"
+    names = [n for n, _ in pyogrio.list_layers(a) if n != "redline_run"]
+    assert "approved_not_supplied" in names
+    for name in names:
+        x, y = pyogrio.read_dataframe(a, layer=name), pyogrio.read_dataframe(b, layer=name)
+        pd.testing.assert_frame_equal(pd.DataFrame(x).drop(columns="geometry", errors="ignore"),
+                                      pd.DataFrame(y).drop(columns="geometry", errors="ignore"))
+        if "geometry" in x:
+            gx, gy = np.asarray(x.geometry.values, dtype=object), np.asarray(y.geometry.values, dtype=object)
+            assert (shapely.equals_exact(gx, gy, tolerance=0) | (shapely.is_missing(gx) & shapely.is_missing(gy))).all()
