@@ -17,7 +17,8 @@ method runs once, in its own process (so peak memory is its own):
 - ``geopandas``: ``geopandas.overlay(parcels, other, how="intersection")``, what most people would write;
 - ``postgis``: ``benchmarks/sql/postgis_t*.sql`` on the local PostGIS (GiST indexes, ``ST_Subdivide`` for T2, up
   to 2 parallel workers); loading the tables and building the indexes is reported as setup, not in the wall time;
-- ``duckdb``: ``benchmarks/sql/duckdb_t*.sql`` with DuckDB spatial, 2 threads. The spatial extension must be
+- ``duckdb``: ``benchmarks/sql/duckdb_t*.sql`` with DuckDB spatial, 2 threads (T2: no ``ST_Subdivide`` in DuckDB
+  spatial 1.5, so each boundary is cut by an 8 × 8 grid of its extent, the same idea). The spatial extension must be
   loaded from disk (no internet here): it comes from PyPI's ``duckdb-extension-spatial``, built for DuckDB 1.5.5,
   so this method runs in its own virtual environment ``benchmarks/out/venv-duckdb`` (created on first use);
 - ``dask``: redline's same engine functions routed through :mod:`redline.scale` on a ``LocalCluster`` of 2
@@ -278,7 +279,7 @@ def run_duckdb(folder, case):
     pairs, area = con.execute(query).fetchone()
     wall = time.perf_counter() - t0
     return {"wall_s": wall, "setup_s": setup, "pairs": int(pairs), "area_m2": float(area), "peak_mb": _peak_mb(),
-            "note": f"DuckDB {duckdb.__version__} spatial, 2 threads"}
+            "note": f"DuckDB {duckdb.__version__} spatial, 2 threads{', boundaries cut by an 8 x 8 grid' if case == 'T2' else ''}"}
 
 
 def _duck_python() -> str:

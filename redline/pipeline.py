@@ -20,6 +20,7 @@ import pandas as pd
 from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer, write_layers, write_ledger
 from .io.ledger import LedgerColumn
+from .io.vector import is_database_url
 from .registry import all_specs
 from .rules import RuleSet, resolve_rules
 from .spec import AuditSpec, RunContext
@@ -52,7 +53,7 @@ def parse_source(text) -> tuple[Any, str | None]:
     if not isinstance(text, str | os.PathLike) or isinstance(text, gpd.GeoDataFrame):
         return text, None
     s = os.fspath(text)
-    if s.startswith(("postgresql://", "postgres://", "PG:")) or Path(s).exists():
+    if is_database_url(s) or Path(s).exists():
         return s, None
     head, sep, tail = s.rpartition(":")
     if sep and head and Path(head).exists():
@@ -229,7 +230,7 @@ def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger
 
     ``out`` may also be a PostGIS URL (``postgresql://...?schema=results``): the layers, ``rejected`` and
     ``redline_run`` are written there in one transaction (no ledger: there is no folder to put it in)."""
-    if isinstance(out, str) and out.startswith(("postgresql://", "postgres://", "PG:")):
+    if is_database_url(out):
         layers = dict(result.outputs)
         layers["rejected"] = result.rejected
         result.paths["postgis"] = write_layers(layers, out, inputs=inputs, metadata=result.metadata())

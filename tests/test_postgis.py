@@ -263,3 +263,27 @@ def test_gdal_style_conninfo_and_service_file(pg_url, schema, tmp_path, monkeypa
     monkeypatch.setenv("PGSERVICEFILE", str(service))
     back = read_postgis(f"postgresql:///?service=bureau&table={schema}.pz")
     assert len(back) == 3 and back.crs.to_epsg() == 4528
+
+
+def test_command_line_writes_the_run_to_postgis(pg_url, schema, tmp_path):
+    """`redline audit --out postgresql://…?schema=…`: the URL is kept as a URL (not folded into a path),
+    the tables land in that schema, and no folder named after the URL appears."""
+    from click.testing import CliRunner
+
+    from redline.cli import main
+    from redline.example import example_path
+
+    gpkg = example_path()
+    url = f"{pg_url}?schema={schema}"
+    result = CliRunner().invoke(main, ["audit", "--approvals", f"{gpkg}:approvals", "--supplies", f"{gpkg}:supplies",
+                                       "--as-of", "2026-06-30", "--only", "approved_not_supplied", "--out", url],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert f"postgis: {url}" in result.output
+    tables = {r[0] for r in _sql(pg_url, "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                                 (schema,))}
+    assert {"approved_not_supplied", "supply_outside_approvals", "rejected", "redline_run"} <= tables
+    (count,), = _sql(pg_url, psycopg.sql.SQL("SELECT count(*) FROM {}").format(
+        psycopg.sql.Identifier(schema, "approved_not_supplied")))
+    assert count == len(read_layer(str(gpkg), "approvals"))
+    assert not Path("postgresql:").exists()

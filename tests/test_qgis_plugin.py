@@ -227,8 +227,9 @@ def test_without_redline_the_algorithms_still_show_and_explain_the_install():
     assert sorted(a["name"] for a in answer["algorithms"]) == sorted(a["id"] for a in catalogue)
     assert all(a["can_execute"][0] is False for a in answer["algorithms"])
     error = answer["error"]
-    for needed in ("/usr/bin/python3 -m pip install --user redline", "OSGeo4W Shell", "python -m pip install redline",
-                   "/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install redline"):
+    for needed in ("/usr/bin/python3 -m pip install --user REDLINE", "OSGeo4W Shell", "python -m pip install REDLINE",
+                   "/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install REDLINE",
+                   "python3 -m pip wheel --no-deps -w dist ."):
         assert needed in error
 
 

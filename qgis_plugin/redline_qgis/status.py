@@ -66,17 +66,20 @@ def install_help(why: str = "") -> str:
         lines += [why, ""]
     lines += [
         "redline is a Python package that must be installed into the Python QGIS uses "
-        "(redline 需要安装到 QGIS 所用的 Python 中):",
+        "(redline 需要安装到 QGIS 所用的 Python 中).",
+        "Below, REDLINE stands for your copy of redline: its source folder (a clone of the repository), "
+        "or the wheel built in that folder with",
+        "    python3 -m pip wheel --no-deps -w dist .     (gives dist/redline-<version>-py3-none-any.whl)",
         "",
         "Linux (Debian/Ubuntu packages of QGIS):",
-        "    /usr/bin/python3 -m pip install --user redline",
+        "    /usr/bin/python3 -m pip install --user REDLINE",
         "  (Debian 12 / Ubuntu 23.04 and newer refuse this without --break-system-packages; or make a venv:",
-        "    /usr/bin/python3 -m venv --system-site-packages ~/redline-venv && ~/redline-venv/bin/pip install redline",
+        "    /usr/bin/python3 -m venv --system-site-packages ~/redline-venv && ~/redline-venv/bin/pip install REDLINE",
         "   and start QGIS with PYTHONPATH=$(echo ~/redline-venv/lib/python3*/site-packages))",
         "Windows (OSGeo4W or the QGIS installer): open the 'OSGeo4W Shell' from the Start menu, then",
-        "    python -m pip install redline",
+        "    python -m pip install REDLINE",
         "macOS (QGIS.app):",
-        "    /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install redline",
+        "    /Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install REDLINE",
         "",
         "Then restart QGIS. redline needs Python 3.11 or newer; this QGIS runs Python "
         f"{platform.python_version()} ({sys.executable}).",

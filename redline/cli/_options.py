@@ -14,7 +14,7 @@ from ..errors import RedlineIOError, RulesError, ValidationError
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES = 0, 1, 2, 3, 4, 5
 
 __all__ = ["area_option", "as_of_option", "common_options", "crs_option", "handle_errors", "main_group",
-           "out_option", "progress_reporter", "rules_option", "strict_option", "verbosity_options"]
+           "out_option", "out_target_option", "progress_reporter", "rules_option", "strict_option", "verbosity_options"]
 
 
 class _Group(click.Group):
@@ -47,6 +47,28 @@ def verbosity_options(fn):
 
 out_option = click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
                           help="Output folder: redline_results.gpkg and redline_ledger.xlsx (台账) are written there.")
+
+
+class OutTarget(click.Path):
+    """An output folder, or a PostGIS URL kept as text (as a path, its ``//`` would be folded)."""
+
+    name = "folder|url"
+
+    def convert(self, value, param, ctx):
+        from ..io.vector import is_database_url
+
+        if is_database_url(value):
+            return value
+        return super().convert(value, param, ctx)
+
+
+#: ``--out`` of the commands that run audits on the user's data: a folder, or a PostGIS URL
+out_target_option = click.option(
+    "-o", "--out", "out", type=OutTarget(file_okay=False, path_type=Path), required=True,
+    metavar="DIR|postgresql://…",
+    help="Output folder (redline_results.gpkg and the ledger redline_ledger.xlsx), or a PostGIS URL "
+         "postgresql://…?schema=NAME: every result layer becomes a table in that schema, written in one "
+         "transaction (no ledger).")
 as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
                             help="The audit date (审计基准日); default today.")
 rules_option = click.option("--rules", "rules", default="cn-national", show_default=True, metavar="NAME|FILE",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..pipeline import run_audits
-from ._options import common_options, handle_errors, out_option, progress_reporter
+from ._options import common_options, handle_errors, out_target_option, progress_reporter
 from ._scale import scale_options
 from ._summary import echo_run
 
@@ -75,7 +75,7 @@ def input_options(fn):
 @click.command("audit")
 @input_options
 @click.option("--only", "only", multiple=True, metavar="AUDIT", help="Run only these audits (repeatable).")
-@out_option
+@out_target_option
 @common_options
 @handle_errors
 @scale_options

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..pipeline import run_audits
-from ._options import common_options, handle_errors, out_option, progress_reporter
+from ._options import common_options, handle_errors, out_target_option, progress_reporter
 from ._summary import echo_run
 
 
@@ -22,7 +22,7 @@ from ._summary import echo_run
               help="Land-use patches 地类图斑 (with --admin: cultivated land and PBF against targets).")
 @click.option("--targets", "targets", default=None, type=click.Path(exists=True, dir_okay=False),
               help="CSV of targets per unit: admin_code, cultivated_target_mu (耕地保有量), pbf_target_mu.")
-@out_option
+@out_target_option
 @common_options
 @handle_errors
 def command(farmland, growth_boundary, eco_redline, admin, landuse, targets, out, as_of, rules, crs, area_method,

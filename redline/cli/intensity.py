@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..pipeline import run_audits
-from ._options import common_options, handle_errors, out_option, progress_reporter
+from ._options import common_options, handle_errors, out_target_option, progress_reporter
 from ._summary import echo_run
 
 
@@ -22,7 +22,7 @@ from ._summary import echo_run
               show_default=True, help="Code table: 三调工作分类 (TD/T 1055-2019) or 用地用海分类 (2023).")
 @click.option("--code-field", "code_field", default=None, metavar="COLUMN",
               help="The land-use code column when it is not DLBM/地类编码.")
-@out_option
+@out_target_option
 @common_options
 @handle_errors
 def command(landuse, admin, gdp, growth_boundary, classification, code_field, out, as_of, rules, crs, area_method,

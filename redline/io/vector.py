@@ -20,8 +20,14 @@ log = logging.getLogger("redline.io")
 __all__ = ["layer_info", "list_layers", "read_layer"]
 
 
-def _is_postgis(source) -> bool:
-    return isinstance(source, str) and source.startswith(("postgresql://", "postgres://", "PG:"))
+#: how a PostGIS source or destination is written: a libpq URL, or GDAL's ``PG:`` conninfo
+DATABASE_PREFIXES = ("postgresql://", "postgres://", "PG:")
+
+
+def is_database_url(source) -> bool:
+    """True for a PostGIS URL (``postgresql://…``, ``postgres://…``, ``PG:…``), False for a file or folder."""
+    return isinstance(source, str) and source.startswith(DATABASE_PREFIXES)
+
 
 
 def list_layers(source) -> list[str]:
@@ -88,7 +94,7 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
         gdf = source.copy()
         label = name or "layer"
         info.update(source="<GeoDataFrame>", layer=label)
-    elif _is_postgis(source):
+    elif is_database_url(source):
         from .postgis import read_postgis
 
         gdf = read_postgis(source, layer=layer)

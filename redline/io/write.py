@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import RedlineIOError
+from .vector import is_database_url
 
 __all__ = ["atomic_path", "prepare_for_ogr", "write_layers"]
 
@@ -32,8 +33,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_not_input(dest: Path, inputs: Iterable) -> None:
     for src in inputs:
-        if isinstance(src, str | os.PathLike) and not str(src).startswith(("postgresql://", "postgres://", "PG:")) \
-                and _same_file(dest, Path(os.fspath(src))):
+        if isinstance(src, str | os.PathLike) and not is_database_url(str(src)) and _same_file(dest, Path(os.fspath(src))):
             raise RedlineIOError(f"refusing to write results over an input: {dest} is also read as input; "
                                  "choose another output folder or file")
 
@@ -115,7 +115,7 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
     str
         Where the results were written.
     """
-    if isinstance(dest, str) and dest.startswith(("postgresql://", "postgres://", "PG:")):
+    if is_database_url(dest):
         from .postgis import write_postgis
 
         return write_postgis(layers, dest, metadata=metadata)
