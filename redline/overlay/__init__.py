@@ -124,8 +124,8 @@ def _summary_rate(outputs: Mapping) -> list[str]:
     head = allrow.iloc[0] if len(allrow) else (long.iloc[0] if len(long) else None)
     text = f"供地率 supply rate: {head['period']} {head['supply_rate']:.1%}" if head is not None and \
         pd.notna(head["supply_rate"]) else "供地率 supply rate: no approvals in the five-year window"
-    return [text + (f"; under {low['min_rate'].iloc[0]:.0%} (增存挂钩) in {', '.join(map(str, low['district']))}"
-                    if len(low) else "")]
+    names = ["全部 (all districts together)" if d == "全部" else str(d) for d in low["district"]]
+    return [text + (f"; under {low['min_rate'].iloc[0]:.0%} (增存挂钩) in {', '.join(names)}" if len(low) else "")]
 
 
 # -- 供而未用 -----------------------------------------------------------------------------------------------------
