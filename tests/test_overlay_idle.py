@@ -160,3 +160,21 @@ def test_every_status_is_reachable_in_one_layer():
 def test_as_of_is_required():
     with pytest.raises(TypeError, match="as_of"):
         supplied_not_used(supply(), as_of=None)
+
+
+def test_footprints_on_a_shared_edge_count_once_and_only_where_they_stand():
+    """Two 100 m x 100 m supplies side by side (x = 0..100 and 100..200). A 20 m x 10 m footprint drawn on
+    the shared edge from the left overshoots it by 0.1 µm (floating-point noise): it is the left supply's
+    200 m², whole, and nothing of the right one's. A footprint crossing the edge by 5 m is cut: 5 x 10 m each
+    side of it."""
+    from redline.overlay.idle import developed_area
+
+    supplies = gpd.GeoDataFrame(geometry=[box(0, 0, 100, 100), box(100, 0, 200, 100)], crs="EPSG:4547")
+    noise = gpd.GeoDataFrame(geometry=[box(80, 10, 100 + 1e-7, 20)], crs="EPSG:4547")
+    dev = developed_area(supplies, noise)
+    assert dev[0] == pytest.approx(200.0, abs=1e-5)
+    assert dev[1] == 0.0  # not even the 1e-6 m² an exact intersection would leave: contact is not development
+    real = gpd.GeoDataFrame(geometry=[box(95, 50, 105, 60)], crs="EPSG:4547")
+    np.testing.assert_allclose(developed_area(supplies, real), [50.0, 50.0], atol=1e-9)
+    both = gpd.GeoDataFrame(geometry=[box(80, 10, 100 + 1e-7, 20), box(95, 50, 105, 60)], crs="EPSG:4547")
+    np.testing.assert_allclose(developed_area(supplies, both), [250.0, 50.0], atol=1e-5)

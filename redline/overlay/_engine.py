@@ -90,6 +90,10 @@ def chunked(fn: Callable[[slice], np.ndarray], n: int, threads: int = THREADS) -
 #: snapping grid (m) for the rare pair GEOS cannot overlay in floating point
 ROBUST_GRID_M = 0.001
 
+#: how far (m) a footprint may cross a supply's edge and still be taken as inside (or reach into it and still be
+#: taken as outside): floating-point noise of shared edges, a million times below any digitising accuracy
+EDGE_EPS_M = 1e-6
+
 
 def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
     """``op(a, b)`` vectorised; if GEOS raises a topology error, redo the failing items on a 1 mm grid.
