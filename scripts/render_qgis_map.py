@@ -18,19 +18,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "qgis_plugin"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-#: (audit, output, legend label) drawn over the base map, bottom to top
+#: (audit, output, legend label, what counts as a finding) drawn over the base map, bottom to top. Some
+#: layers hold a row for every input feature (every supply judged, every obligation): the legend counts
+#: only the rows that are findings, and the style draws the rest faintly.
 FINDINGS = [
-    ("deadline_alerts", "deadline_alerts", "到期预警 deadline alerts"),
-    ("three_line_conflicts", "three_line_conflicts", "三线冲突 three-line conflicts"),
-    ("underused", "underused", "用而不足 under-used"),
-    ("supplied_not_used", "idle_land", "供而未用 idle land"),
-    ("approved_not_supplied", "approved_not_supplied", "批而未供 approved, not supplied"),
+    ("deadline_alerts", "deadline_alerts", "到期预警 deadline alerts", "\"level\" IN ('escalated', 'overdue', 'upcoming')"),
+    ("three_line_conflicts", "three_line_conflicts", "三线冲突 three-line conflicts", "NOT \"is_sliver\""),
+    ("underused", "underused", "用而不足 under-used", "\"underused\""),
+    ("supplied_not_used", "idle_land", "供而未用 idle land", "\"status\" IN ('idle', 'idle_recover', 'stalled')"),
+    ("approved_not_supplied", "approved_not_supplied", "批而未供 approved, not supplied",
+     "\"unsupplied_kind\" = 'land'"),
 ]
 
 
 def main(out: Path) -> Path:
     from qgis.core import (
         QgsApplication,
+        QgsExpression,
+        QgsFeatureRequest,
         QgsFillSymbol,
         QgsMapRendererParallelJob,
         QgsMapSettings,
@@ -70,7 +75,7 @@ def main(out: Path) -> Path:
               base("growth_boundary", "0,0,0,0", "30,90,170,255", "0.5", "dash")]
     legend = []
     extent = QgsRectangle()
-    for audit, output, label in FINDINGS:
+    for audit, output, label, finding in FINDINGS:
         spec = get_spec(audit)
         params = {i.name.upper(): f"{gpkg}|layername={i.name}" for i in spec.inputs
                   if i.name in {"approvals", "supplies", "buildings", "parcels", "farmland", "growth_boundary",
@@ -82,7 +87,7 @@ def main(out: Path) -> Path:
         layer = layer if isinstance(layer, QgsVectorLayer) else QgsProject.instance().mapLayer(layer)
         layer.loadNamedStyle(style_path(next(o for o in spec.outputs if o.name == output)))
         layers.append(layer)
-        legend.append((label, layer))
+        legend.append((label, layer, finding))
     # the county seat: the largest urban growth boundary, where most findings are
     seat = max(layers[3].getFeatures(), key=lambda f: f.geometry().area())
     extent.combineExtentWith(seat.geometry().boundingBox())
@@ -104,13 +109,14 @@ def main(out: Path) -> Path:
     painter.fillRect(QRectF(16, 16, 520, 36 + 30 * len(legend)), QColor(255, 255, 255, 225))
     painter.drawText(28, 42, "redline in QGIS: 息县 example county, as of 2026-06-30")
     painter.setFont(QFont("WenQuanYi Micro Hei", 12))
-    for k, (label, layer) in enumerate(legend):
+    for k, (label, layer, finding) in enumerate(legend):
         y = 60 + 30 * k
         items = layer.renderer().legendSymbolItems()  # keep the items alive while using their symbol
         swatch = items[0].symbol().asImage(QSize(34, 20))
         painter.drawImage(28, y, swatch)
         painter.setPen(Qt.black)
-        painter.drawText(72, y + 16, f"{label} ({layer.featureCount()})")
+        found = sum(1 for _ in layer.getFeatures(QgsFeatureRequest(QgsExpression(finding))))
+        painter.drawText(72, y + 16, f"{label}: {found} / {layer.featureCount()}")
     painter.end()
     out.parent.mkdir(parents=True, exist_ok=True)
     image.save(str(out), "PNG")

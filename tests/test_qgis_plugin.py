@@ -471,7 +471,18 @@ def test_raster_audits_run_in_a_child_python_with_the_library_numbers(tmp_path):
 def test_every_shipped_style_loads_in_qgis():
     answer = harness("styles")
     assert answer, "no styles found"
-    for name, (ok, renderer) in answer.items():
+    for name, (ok, renderer, _values) in answer.items():
         assert ok, f"{name} does not load: {renderer}"
-    assert answer["patch_register.qml"][1] == "categorizedSymbol"
     assert answer["approved_not_supplied.qml"][1] == "singleSymbol"
+    # a layer where every feature is a row of the audit (idle land: every supply; alerts: every obligation)
+    # is drawn by the value that makes it a finding, with a colour for every value the audit can give
+    from redline.imagery.judge import JUDGEMENTS
+    from redline.overlay import STATUSES
+    from redline.overlay.alerts import LEVELS
+
+    for qml, values in (("patch_register.qml", JUDGEMENTS), ("idle_land.qml", STATUSES),
+                        ("deadline_alerts.qml", LEVELS)):
+        assert answer[qml][1] == "categorizedSymbol", qml
+        assert set(answer[qml][2]) == set(values), qml
+    assert answer["underused.qml"][1] == "RuleRenderer"
+    assert answer["underused.qml"][2] == ['"underused"', 'NOT "underused" OR "underused" IS NULL']

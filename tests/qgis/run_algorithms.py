@@ -204,15 +204,24 @@ def cmd_missing():
 
 
 def cmd_styles():
-    """Load every QML the plugin ships onto a polygon layer: (loaded, renderer type or error)."""
+    """Load every QML the plugin ships onto a polygon layer: (loaded, renderer type or error, the values
+    of a categorized renderer's categories or a rule-based renderer's filters)."""
     start_qgis()
     from qgis.core import QgsVectorLayer
 
     out = {}
     for qml in sorted((ROOT / "qgis_plugin" / "redline_qgis" / "styles").glob("*.qml")):
-        layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4547&field=judgement:string", qml.stem, "memory")
+        layer = QgsVectorLayer("MultiPolygon?crs=EPSG:4547&field=judgement:string&field=status:string"
+                               "&field=level:string&field=underused:boolean", qml.stem, "memory")
         message, ok = layer.loadNamedStyle(str(qml))
-        out[qml.name] = [bool(ok), layer.renderer().type() if ok else message]
+        renderer = layer.renderer()
+        kind = renderer.type() if ok else message
+        values = []
+        if ok and kind == "categorizedSymbol":
+            values = [str(c.value()) for c in renderer.categories()]
+        elif ok and kind == "RuleRenderer":
+            values = [r.filterExpression() for r in renderer.rootRule().children()]
+        out[qml.name] = [bool(ok), kind, values]
     return out
 
 

@@ -1,16 +1,75 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 到期预警 deadline alerts: purple dashed -->
-  <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
+  <!-- redline: 批后监管预警 deadline alerts, one row per obligation (交地, 缴款, 开工, 竣工), by level -->
+  <renderer-v2 type="categorizedSymbol" attr="level" symbollevels="0" enableorderby="0" forceraster="0">
+    <categories>
+      <category render="true" symbol="0" value="escalated" label="警示(逾期未履约) escalated"/>
+      <category render="true" symbol="1" value="overdue" label="已逾期 overdue"/>
+      <category render="true" symbol="2" value="upcoming" label="预警(即将到期) upcoming"/>
+      <category render="true" symbol="3" value="ok" label="正常 ok"/>
+      <category render="true" symbol="4" value="met" label="已履约 met"/>
+    </categories>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="128,60,160,40"/>
+            <Option type="QString" name="color" value="215,48,39,110"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="110,40,150,255"/>
-            <Option type="QString" name="outline_style" value="dash"/>
-            <Option type="QString" name="outline_width" value="0.8"/>
+            <Option type="QString" name="outline_color" value="150,20,20,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="253,174,97,110"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="204,85,0,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.5"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="255,237,111,110"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="190,160,0,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.5"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="0,0,0,0"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="150,150,150,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="0,0,0,0"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="190,190,190,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.15"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
