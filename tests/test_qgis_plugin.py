@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
 PLUGIN = ROOT / "qgis_plugin" / "redline_qgis"
@@ -486,3 +487,26 @@ def test_every_shipped_style_loads_in_qgis():
         assert set(answer[qml][2]) == set(values), qml
     assert answer["underused.qml"][1] == "RuleRenderer"
     assert answer["underused.qml"][2] == ['"underused"', 'NOT "underused" OR "underused" IS NULL']
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_gbk_shapefile_without_cpg_reaches_redline_decoded(tmp_path):
+    """QGIS decodes a GBK shapefile without .cpg as UTF-8 (批准文号 arrives as mojibake); the plugin reads it
+    through a copy opened with the encoding redline detects, keeps a selection, and leaves the user's layer
+    as it was."""
+    import geopandas as gpd
+
+    shp = tmp_path / "报批红线.shp"
+    gpd.GeoDataFrame({"批准文号": ["豫政土〔2020〕15号", "豫政土〔2021〕3号"], "批准日期": ["2020-03-01", "2021-05-20"]},
+                     geometry=[shapely.box(500000, 3500000, 500100, 3500100),
+                               shapely.box(501000, 3500000, 501050, 3500020)], crs="EPSG:4547"
+                     ).to_file(shp, encoding="GBK")
+    (tmp_path / "报批红线.cpg").unlink(missing_ok=True)
+    answer = harness("gbk", shp, tmp_path)
+    assert "批准文号" not in answer["before"]["fields"]  # the premise: QGIS alone gets it wrong
+    every = gpd.read_file(tmp_path / "all.gpkg")
+    assert every["approval_id"].tolist() == ["豫政土〔2020〕15号", "豫政土〔2021〕3号"]
+    assert every["area_m2"].tolist() == pytest.approx([10000.0, 1000.0], rel=1e-12)
+    assert gpd.read_file(tmp_path / "selected.gpkg")["approval_id"].tolist() == ["豫政土〔2021〕3号"]
+    assert answer["after"] == answer["before"]

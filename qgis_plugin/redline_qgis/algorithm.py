@@ -22,6 +22,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingFeatureSourceDefinition,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
@@ -37,12 +38,14 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsProcessingParameterString,
+    QgsProcessingUtils,
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QIcon
 
 from .catalogue import GROUPS, is_raster_input, spec_entry
+from .encoding import decoded_as_detected
 from .i18n import pick, tr
 from .status import install_help, own_libraries
 
@@ -247,10 +250,12 @@ class AuditAlgorithm(_Base):
             "STRICT", tr("Strict: reject invalid geometries instead of repairing them"), defaultValue=False)
         strict.setFlags(strict.flags() | advanced)
         self.addParameter(strict)
-        for o in self.spec.outputs:
+        for k, o in enumerate(self.spec.outputs):
+            # the first output is the finding itself; the others (e.g. supply outside approvals) are made by
+            # default in the dialog but may be left out in qgis_process, batch mode and models
             kind = QgsProcessing.TypeVectorAnyGeometry if o.geometry else QgsProcessing.TypeVector
             self.addParameter(QgsProcessingParameterFeatureSink(self._output_param(o), self._output_label(o),
-                                                                kind))
+                                                                kind, optional=k > 0, createByDefault=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
             "REJECTED", tr("Rejected features"), QgsProcessing.TypeVector, optional=True, createByDefault=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -395,17 +400,39 @@ class AuditAlgorithm(_Base):
 
         sources = {}
         for inp in self.spec.inputs:
-            source = self.parameterAsSource(parameters, inp.name.upper(), context)
+            source, request = self._vector_source(parameters, inp.name.upper(), inp.name, context, feedback)
             if source is None:
                 if inp.required:
                     raise QgsProcessingException(self.invalidSourceError(parameters, inp.name.upper()))
                 continue
-            sources[inp.name] = source_to_frame(source, inp.name, feedback)
+            sources[inp.name] = source_to_frame(source, inp.name, feedback, request=request)
             feedback.pushInfo(f"{inp.name}: {len(sources[inp.name])} features")
         result = run_audits(sources, audits=[self.spec.id], progress=self._progress(feedback), ledger=False,
                             **options)
         return {"outputs": result.outputs, "rejected": result.rejected, "summary": result.summary,
                 "notes": result.notes, "metadata": result.metadata()}
+
+    def _vector_source(self, parameters, pname: str, name: str, context, feedback):
+        """``(feature source, request)`` of a vector input, or ``(None, None)`` when it is not given.
+
+        Usually the source Processing hands out (a selection, a memory layer, PostGIS...). A shapefile whose
+        encoding is declared nowhere is read through a copy opened with the encoding redline detects
+        (:mod:`.encoding`); a "selected features only" choice carries over as a filter on the same ids.
+        """
+        source = self.parameterAsSource(parameters, pname, context)
+        if source is None:
+            return None, None
+        definition = parameters.get(pname)
+        selection = isinstance(definition, QgsProcessingFeatureSourceDefinition)
+        layer = (QgsProcessingUtils.mapLayerFromString(definition.source.staticValue(), context) if selection
+                 else self.parameterAsVectorLayer(parameters, pname, context))
+        copy = decoded_as_detected(layer, name, feedback)
+        if copy is None:
+            return source, QgsFeatureRequest()
+        request = QgsFeatureRequest()
+        if selection and definition.selectedFeaturesOnly:
+            request.setFilterFids(layer.selectedFeatureIds())
+        return copy, request
 
     def _run_in_child(self, parameters, context, feedback, options) -> dict:
         """Raster audits: in a child Python, so rasterio's GDAL never shares a process with QGIS's GDAL."""
@@ -426,12 +453,12 @@ class AuditAlgorithm(_Base):
                         "save it as GeoTIFF (Export > Save As...) and use that")
                 sources[inp.name] = path
             else:
-                source = self.parameterAsSource(parameters, pname, context)
+                source, request = self._vector_source(parameters, pname, inp.name, context, feedback)
                 if source is None:
                     if inp.required:
                         raise QgsProcessingException(self.invalidSourceError(parameters, pname))
                     continue
-                sources[inp.name] = _save_source(source, os.path.join(tmp, f"{inp.name}.gpkg"), context)
+                sources[inp.name] = _save_source(source, request, os.path.join(tmp, f"{inp.name}.gpkg"), context)
         job = {"sources": sources, "audit": self.spec.id, "out": tmp,
                "as_of": options.get("as_of").isoformat() if options.get("as_of") else None,
                "rules": str(options["rules"]), "area_method": options["area_method"],
@@ -503,9 +530,9 @@ class AuditAlgorithm(_Base):
         return results
 
 
-def _save_source(source, path: str, context) -> str:
+def _save_source(source, request, path: str, context) -> str:
     """A feature source as a GeoPackage for the child process (written by QGIS's own GDAL)."""
-    layer = source.materialize(QgsFeatureRequest()) if hasattr(source, "materialize") else None
+    layer = source.materialize(request) if hasattr(source, "materialize") else None
     if layer is None:
         raise QgsProcessingException(f"cannot copy {path}")
     options = QgsVectorFileWriter.SaveVectorOptions()

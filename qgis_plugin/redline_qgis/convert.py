@@ -77,8 +77,9 @@ def _wkb(geometry: QgsGeometry):
     return bytes(geometry.asWkb())
 
 
-def source_to_frame(source, name: str, feedback=None):
-    """A GeoDataFrame of every feature of a QGIS feature source, attributes as they are."""
+def source_to_frame(source, name: str, feedback=None, request=None):
+    """A GeoDataFrame of every feature of a QGIS feature source (or those ``request`` selects), attributes as
+    they are."""
     import geopandas as gpd
     import shapely
 
@@ -87,7 +88,7 @@ def source_to_frame(source, name: str, feedback=None):
     columns: dict[str, list] = {n: [] for n in names}
     wkbs = []
     total = max(source.featureCount(), 1)
-    for k, feature in enumerate(source.getFeatures(QgsFeatureRequest())):
+    for k, feature in enumerate(source.getFeatures(request if request is not None else QgsFeatureRequest())):
         if feedback is not None:
             if feedback.isCanceled():
                 raise QgsProcessingException("cancelled")

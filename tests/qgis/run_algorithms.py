@@ -8,6 +8,7 @@ inside QGIS fails one test instead of killing pytest. Usage::
     python run_algorithms.py dummy OUT_DIR          # the test-only audit on hand-drawn memory layers
     python run_algorithms.py missing                # as if redline were not installed
     python run_algorithms.py styles                 # load every shipped QML style
+    python run_algorithms.py gbk SHP OUT_DIR        # the test audit on a GBK shapefile without .cpg
 
 The harness registers one extra, test-only audit spec (``dummy_area``) next to redline's own.
 """
@@ -180,6 +181,28 @@ def cmd_dummy(out_dir):
     return {k: (plain(v) if "error" not in v else v) for k, v in answers.items()}
 
 
+def cmd_gbk(shp, out_dir):
+    """The test-only audit on a GBK shapefile that declares no encoding: whole layer, then a selection."""
+    start_qgis()
+    register()
+    import processing
+    from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
+
+    out = Path(out_dir)
+    layer = QgsVectorLayer(shp, "gbk", "ogr")
+    QgsProject.instance().addMapLayer(layer)
+    seen = {"fields": [f.name() for f in layer.fields()], "encoding": layer.dataProvider().encoding()}
+    params = {"APPROVALS": layer, "AREA_METHOD": 1, "DUMMY_AREAS": str(out / "all.gpkg"),
+              "DUMMY_TOTALS": "TEMPORARY_OUTPUT"}
+    processing.run("redline:dummy_area", params)
+    layer.selectByIds([1])  # OGR shapefile feature ids start at 0: the second square
+    params.update({"APPROVALS": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True),
+                   "DUMMY_AREAS": str(out / "selected.gpkg")})
+    processing.run("redline:dummy_area", params)
+    return {"before": seen, "after": {"fields": [f.name() for f in layer.fields()],
+                                      "encoding": layer.dataProvider().encoding()}}
+
+
 def cmd_missing():
     """Hide redline (as if it were not installed), then list and run an algorithm."""
     class Block:
@@ -229,7 +252,7 @@ def main(argv):
     command, *rest = argv
     try:
         answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing,
-                  "styles": cmd_styles}[command](*rest)
+                  "styles": cmd_styles, "gbk": cmd_gbk}[command](*rest)
     except Exception:
         answer = {"crash": traceback.format_exc()}
     sys.stdout.write("\n@@JSON@@" + json.dumps(answer, ensure_ascii=False, default=str) + "\n")
