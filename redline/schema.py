@@ -303,6 +303,27 @@ def normalise_name(name: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", str(name))).casefold()
 
 
+#: a DBF field name holds at most this many bytes: longer Chinese names are cut (GBK: 5 characters, UTF-8: 3)
+DBF_NAME_BYTES = 10
+
+
+def dbf_cut_aliases(schema: LayerSchema) -> dict[str, str]:
+    """``{normalised cut name: canonical field}``: the names a shapefile writer leaves of the aliases that do
+    not fit a DBF field name (约定开工日期 -> 约定开工日 in GBK, 约定开 in UTF-8; a character cut in half is
+    dropped). A cut that is itself a name of the schema, or that two fields share, is left out."""
+    exact = {normalise_name(n) for f in schema.fields for n in (f.name, *f.aliases)}
+    owners: dict[str, set[str]] = {}
+    for f in schema.fields:
+        for alias in (f.name, *f.aliases):
+            for enc in ("gb18030", "utf-8"):
+                raw = alias.encode(enc)
+                if len(raw) > DBF_NAME_BYTES:
+                    cut = normalise_name(raw[:DBF_NAME_BYTES].decode(enc, "ignore"))
+                    if cut and cut not in exact:
+                        owners.setdefault(cut, set()).add(f.name)
+    return {cut: next(iter(names)) for cut, names in owners.items() if len(names) == 1}
+
+
 def _resolve_columns(columns, schema: LayerSchema, mapping: Mapping[str, str] | None) -> tuple[dict[str, str], list]:
     """Find each canonical field's source column. Returns ({source: canonical}, problems)."""
     problems = []
@@ -318,6 +339,7 @@ def _resolve_columns(columns, schema: LayerSchema, mapping: Mapping[str, str] | 
             message=f"the field mapping names fields this layer kind does not have: {', '.join(unknown)}",
             fix=f"map onto these names: {', '.join(f.name for f in schema.fields)}"))
     taken: set[str] = set()
+    cuts = dbf_cut_aliases(schema)
     for spec in schema.fields:
         source = None
         if spec.name in mapping:
@@ -335,6 +357,9 @@ def _resolve_columns(columns, schema: LayerSchema, mapping: Mapping[str, str] | 
                 if col is not None and col not in taken:
                     source = col
                     break
+            if source is None:  # a shapefile's name cut at the DBF's 10 bytes
+                source = next((col for norm, col in by_norm.items()
+                               if cuts.get(norm) == spec.name and col not in taken), None)
         if source is not None:
             taken.add(source)
             if source != spec.name:

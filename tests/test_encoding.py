@@ -99,3 +99,55 @@ def test_unknown_encoding_is_a_clear_error():
 
     with pytest.raises(LookupError, match="try 'GBK'"):
         normalise_encoding("klingon")
+
+
+# Writing the UTF-8 fixtures, GDAL reports the cut names in a message pyogrio cannot decode (it is cut UTF-8
+# too) and pytest would turn that into an error of the test; the reading under test raises nothing.
+GDAL_CUT_MESSAGE = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+
+
+def _zip(zip_path, *shps):
+    import zipfile
+
+    with zipfile.ZipFile(zip_path, "w") as zf:
+        for shp in shps:
+            for part in sorted(shp.parent.glob(shp.stem + ".*")):
+                zf.write(part, part.name)
+    return zip_path
+
+
+def test_zipped_gbk_shapefile_without_cpg(tmp_path):
+    """Bureaus mail shapefiles as .zip: the .dbf inside is read for the same decision."""
+    zipped = _zip(tmp_path / "报批.zip", write_shp(tmp_path / "报批.shp", "GBK", cpg=False))
+    gdf = redline.read_layer(zipped, schema="approvals")
+    assert list(gdf["approval_id"]) == NAMES
+    assert "GBK" in gdf.attrs["redline"]["encoding"] and "heuristic" in gdf.attrs["redline"]["encoding"]
+
+
+@GDAL_CUT_MESSAGE
+def test_zip_with_two_shapefiles_decides_for_the_named_one(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    gbk = write_shp(tmp_path / "a" / "gbk.shp", "GBK", cpg=False)
+    utf = write_shp(tmp_path / "b" / "utf.shp", "UTF-8", cpg=False, names=["苏政地〔2019〕112号", "宁政地〔2021〕33号"])
+    zipped = _zip(tmp_path / "both.zip", gbk, utf)
+    assert list(redline.read_layer(zipped, "gbk")["批准文号"]) == NAMES
+    utf8 = redline.read_layer(zipped, "utf", schema="approvals")  # 批准文号 is 12 bytes in UTF-8: cut, see below
+    assert list(utf8["approval_id"]) == ["苏政地〔2019〕112号", "宁政地〔2021〕33号"]
+    assert list(redline.read_layer(zipped, "gbk", encoding="GBK")["批准文号"]) == NAMES
+
+
+@GDAL_CUT_MESSAGE
+@pytest.mark.parametrize("cpg", [True, False])
+def test_utf8_shapefile_with_chinese_names_cut_at_ten_bytes(tmp_path, cpg):
+    """QGIS and GDAL write UTF-8 shapefiles, and cut field names at the DBF's 10 bytes: 批准文号 (12 bytes)
+    becomes 批准文 plus half a character, which pyogrio refuses to decode. redline drops the half character,
+    recognises the cut name, and keeps the values whole."""
+    shp = write_shp(tmp_path / "a.shp", "UTF-8", cpg=cpg)
+    raw = shp.with_suffix(".dbf").read_bytes()
+    assert "批准文号".encode()[:10] in raw and "批准文号".encode() not in raw  # the premise: the writer cut it
+    gdf = redline.read_layer(shp, schema="approvals")
+    assert list(gdf["approval_id"]) == NAMES
+    assert str(gdf.loc[1, "approval_date"].date()) == "2016-03-01"
+    assert gdf.attrs["redline"]["field_map"] == {"批准文": "approval_id", "批准日": "approval_date"}
+    assert "cut in the middle of a character" in gdf.attrs["redline"]["encoding"]

@@ -18,7 +18,7 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["DetectedEncoding", "detect_shapefile_encoding", "normalise_encoding"]
+__all__ = ["DetectedEncoding", "detect_shapefile_encoding", "detect_zipped_shapefile_encoding", "normalise_encoding"]
 
 # DBF language driver ids (byte 29) to Python codecs: the ones seen in Chinese data, and the common others.
 LDID = {
@@ -57,9 +57,8 @@ def normalise_encoding(name: str) -> str:
     return key
 
 
-def _dbf_text_sample(dbf: Path, limit: int = 1 << 20) -> tuple[int, bytes]:
+def _dbf_text_sample(raw: bytes) -> tuple[int, bytes]:
     """The LDID byte and the raw bytes of field names plus the first records' character fields."""
-    raw = dbf.read_bytes()[:limit]
     if len(raw) < 32:
         return 0, b""
     ldid = raw[29]
@@ -99,6 +98,10 @@ def _decodes(sample: bytes, encoding: str) -> str:
     return "\n".join(parts)
 
 
+#: how much of a .dbf the heuristic reads: the header and the first records
+SAMPLE_BYTES = 1 << 20
+
+
 def detect_shapefile_encoding(path: str | Path, encoding: str | None = None) -> DetectedEncoding:
     """Decide the attribute encoding of a shapefile (see the module docstring for the order)."""
     if encoding:
@@ -106,16 +109,49 @@ def detect_shapefile_encoding(path: str | Path, encoding: str | None = None) -> 
     p = Path(path)
     stem = p.with_suffix("")
     cpg = next((c for c in (stem.with_suffix(".cpg"), stem.with_suffix(".CPG")) if c.exists()), None)
-    if cpg is not None:
-        text = cpg.read_text(errors="replace").strip()
+    dbf = next((d for d in (stem.with_suffix(".dbf"), stem.with_suffix(".DBF")) if d.exists()), None)
+    cpg_text = cpg.read_text(errors="replace") if cpg is not None else None
+    if dbf is None:
+        return _decide(cpg_text, None)
+    with open(dbf, "rb") as fh:
+        return _decide(cpg_text, fh.read(SAMPLE_BYTES))
+
+
+def detect_zipped_shapefile_encoding(path: str | Path, layer: str | None = None,
+                                     encoding: str | None = None) -> DetectedEncoding | None:
+    """The same decision for a shapefile inside a .zip (the one named ``layer``, else the first); None
+    when the archive holds no shapefile."""
+    import zipfile
+
+    if encoding:
+        return DetectedEncoding(normalise_encoding(encoding), "user")
+    with zipfile.ZipFile(path) as zf:
+        members = {m.lower(): m for m in zf.namelist()}
+        shps = [m for m in zf.namelist() if m.lower().endswith(".shp")]
+        if layer is not None:
+            shps = [m for m in shps if Path(m).stem.lower() == str(layer).lower()] or shps
+        if not shps:
+            return None
+        stem = shps[0][:-4].lower()
+        cpg, dbf = members.get(stem + ".cpg"), members.get(stem + ".dbf")
+        cpg_text = zf.read(cpg).decode(errors="replace") if cpg else None
+        if dbf is None:
+            return _decide(cpg_text, None)
+        with zf.open(dbf) as fh:
+            return _decide(cpg_text, fh.read(SAMPLE_BYTES))
+
+
+def _decide(cpg_text: str | None, dbf_head: bytes | None) -> DetectedEncoding:
+    """.cpg text, then the DBF's language driver, then the heuristic over its text."""
+    if cpg_text is not None:
+        text = cpg_text.strip()
         try:
             return DetectedEncoding(normalise_encoding(text), f".cpg file ({text})")
         except LookupError:
             pass
-    dbf = next((d for d in (stem.with_suffix(".dbf"), stem.with_suffix(".DBF")) if d.exists()), None)
-    if dbf is None:
+    if dbf_head is None:
         return DetectedEncoding("utf-8", "no .dbf found")
-    ldid, sample = _dbf_text_sample(dbf)
+    ldid, sample = _dbf_text_sample(dbf_head)
     if LDID.get(ldid):
         return DetectedEncoding(LDID[ldid], f"DBF language driver 0x{ldid:02X}")
     if not sample or sample.isascii():

@@ -9,11 +9,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from pyproj import CRS
 
 from ..errors import CRSError, EncodingError, Problem, RedlineIOError
 from ..schema import LayerSchema, apply_schema, get_schema
-from .encoding import detect_shapefile_encoding
+from .encoding import detect_shapefile_encoding, detect_zipped_shapefile_encoding
 
 log = logging.getLogger("redline.io")
 
@@ -125,6 +126,11 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
                 kwargs["encoding"] = detected.encoding
                 info["encoding"] = str(detected)
                 log.info("[%s] attribute encoding: %s", label, detected)
+            elif path.suffix.lower() == ".zip" and (detected := detect_zipped_shapefile_encoding(
+                    path, layer, encoding)) is not None:
+                kwargs["encoding"] = detected.encoding
+                info["encoding"] = str(detected)
+                log.info("[%s] attribute encoding: %s", label, detected)
             elif encoding:
                 kwargs["encoding"] = encoding
                 info["encoding"] = f"{encoding} (from user)"
@@ -133,10 +139,15 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
             try:
                 gdf = pyogrio.read_dataframe(path, layer=layer, use_arrow=_arrow_ok(), **kwargs)
             except UnicodeDecodeError as exc:
-                raise EncodingError(Problem(
-                    layer=label, code="bad_encoding",
-                    message=f"attribute text is not valid {kwargs.get('encoding', 'UTF-8')}: {exc.reason}",
-                    fix="pass the right encoding, e.g. encoding='GBK' (or --encoding GBK)")) from None
+                gdf = _read_utf8_cut_text(path, layer) if kwargs.get("encoding") == "utf-8" else None
+                if gdf is None:
+                    raise EncodingError(Problem(
+                        layer=label, code="bad_encoding",
+                        message=f"attribute text is not valid {kwargs.get('encoding', 'UTF-8')}: {exc.reason}",
+                        fix="pass the right encoding, e.g. encoding='GBK' (or --encoding GBK)")) from None
+                info["encoding"] += ("; text cut in the middle of a character (a DBF field name holds 10 bytes) "
+                                     "was read without the cut character")
+                log.info("[%s] attribute encoding: %s", label, info["encoding"])
             except Exception as exc:
                 raise RedlineIOError(f"[{label}] cannot read {path}: {exc}") from None
     if not isinstance(gdf, gpd.GeoDataFrame):
@@ -166,6 +177,36 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
         info.update(kind=kind.kind, field_map=sinfo["field_map"], bad_values=sinfo["bad_values"])
     gdf.attrs["redline"] = info
     return gdf
+
+
+def _utf8_allowing_a_cut_end(text: str) -> str:
+    """Latin-1-decoded bytes of UTF-8 text, decoded again; a character cut off at the end is dropped.
+
+    Raises UnicodeDecodeError when the bytes are not UTF-8 before their end either."""
+    import codecs
+
+    return codecs.getincrementaldecoder("utf-8")().decode(text.encode("latin-1"), final=False)
+
+
+def _read_utf8_cut_text(path, layer):
+    """A UTF-8 shapefile whose writer cut Chinese text in the middle of a character (GDAL cuts field names at
+    the DBF's 10 bytes: 批准文号 is 12), which pyogrio refuses to decode. Read the bytes as Latin-1 and decode
+    them as UTF-8, dropping the cut character; None if the text is not UTF-8 even so."""
+    import pyogrio
+
+    try:
+        # the shapefile driver's own ENCODING option: bytes to text one to one, whatever .cpg says
+        raw = pyogrio.read_dataframe(path, layer=layer, use_arrow=False, ENCODING="ISO-8859-1")
+        geometry = raw.geometry.name
+        names = {c: _utf8_allowing_a_cut_end(c) for c in raw.columns if c != geometry}
+        if len(set(names.values())) < len(names):
+            return None
+        for c in names:
+            if raw[c].dtype == object or pd.api.types.is_string_dtype(raw[c]):
+                raw[c] = raw[c].map(lambda v: _utf8_allowing_a_cut_end(v) if isinstance(v, str) else v)
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return None
+    return raw.rename(columns=names)
 
 
 def _arrow_ok() -> bool:
