@@ -12,21 +12,17 @@ Usage::
     .venv/bin/python benchmarks/bench_imagery.py --full          # 36 000 x 36 000 (1.3 billion pixels each)
     .venv/bin/python benchmarks/bench_imagery.py --size 20000
 
-Measured on the project's shared 2-core machine while other jobs ran (load average 5 to 8, so each run
-got well under its 2 cores; CPU seconds are the comparable figure, wall seconds are pessimistic):
+Measured on a 2-core machine (load average 1-2, one run each; compare ratios within a run)::
 
-=========================  ======  ======  ==============  =====================================
-step                       wall s  CPU s   peak RSS (MB)   result
-=========================  ======  ======  ==============  =====================================
-8 000², transitions           2.2     0.8             348   62.5 M px counted, 1.5 M nodata
-8 000², patches (threads)     7.6     2.1             365   9 925 patches, 623 828 px
-8 000², patches (processes)   8.5     4.7             768   same
-36 000², transitions         19.3     9.4             390   1 264 M px counted, 32 M nodata
-36 000², patches (threads)   82.7    48.0             546   202 952 patches, 12.6 M px
-36 000², patches (processes) 105.9   48.8             870   same
-=========================  ======  ======  ==============  =====================================
+    step                       wall s  CPU s  peak RSS (MB)  result
+    8 000², transitions           0.7    1.2            391  62.5 M px counted, 1.5 M nodata
+    8 000², patches (threads)     2.4    3.4            401  9 925 patches, 623 828 px
+    8 000², patches (processes)   2.9    5.3            923  same
+    36 000², transitions          9.9   18.1            446  1 264 M px counted, 32 M nodata
+    36 000², patches (threads)   45.1   58.0            595  202 952 patches, 12.6 M px
+    36 000², patches (processes) 29.2   55.4          1 015  same
 
-Peak RSS sums every process of the step (a Python process with redline imported is ~140 MB).
+Peak RSS sums every process of the step (a Python process with redline imported is ~190 MB).
 Memory stays far under 2 GB at 20x the pixels; what grows is the patches held, not the raster.
 """
 
