@@ -66,6 +66,7 @@ class OutputSpec:
     columns: Sequence[LedgerColumn] = ()  # ledger layout (Chinese headers); empty: no ledger sheet
     description: str = ""
     style: str = ""  # QML style file name shipped with the plugin, if any
+    description_en: str = ""  # ``description`` (Chinese) in English, for the English report and docs
 
     def sheet_title(self, lang: str = "zh") -> str:
         return (self.label_zh if lang == "zh" else self.label_en)[:31]

@@ -49,8 +49,8 @@ def outputs_page() -> str:
             out.append(f"Thresholds: {', '.join(f'`{k}`' for k in spec.rules_keys)}.\n")
         for o in spec.outputs:
             out.append(f"\n### layer `{o.name}` — {o.label_zh} / {o.label_en}\n\n")
-            if o.description:
-                out.append(f"{o.description}\n\n")
+            if o.description or o.description_en:
+                out.append(f"{o.description}\n\n{o.description_en}\n\n".lstrip())
             if o.columns:
                 out.append("| column | ledger header | kind |\n|---|---|---|\n")
                 for c in o.columns:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -162,6 +163,21 @@ def test_english_report(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "<title>Xi County audit</title>" in text
     assert "Approved but not supplied" in text
+
+
+def test_english_report_describes_each_section_in_english(tmp_path):
+    from redline.example import example_path
+    from redline.pipeline import run_audits
+    from redline.registry import get_spec
+
+    gpkg = example_path()
+    result = run_audits({"approvals": f"{gpkg}:approvals", "supplies": f"{gpkg}:supplies"},
+                        audits=["approved_not_supplied"], as_of="2026-06-30", ledger=False)
+    text = report.build(result, tmp_path, lang="en").read_text(encoding="utf-8")
+    out = get_spec("approved_not_supplied").outputs[0]
+    assert html.escape(out.description_en) in text and html.escape(out.description) not in text
+    chinese = report.build(result, tmp_path / "zh.html").read_text(encoding="utf-8")
+    assert html.escape(out.description) in chinese
 
 
 def test_without_a_chinese_font_charts_use_codes_not_tofu(tmp_path, monkeypatch):

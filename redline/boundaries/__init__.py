@@ -105,7 +105,8 @@ INTENSITY_SPEC = AuditSpec(
     outputs=(
         OutputSpec("development_intensity", "土地开发强度", "Development intensity", True, INTENSITY_COLUMNS,
                    description="开发强度 = 建设用地面积 ÷ 行政区总面积; 建设用地按所选地类分类表的三大类对照; "
-                               "未识别编码单列, 不猜测"),
+                               "未识别编码单列, 不猜测",
+                   description_en="Development intensity = construction land ÷ total area of the unit; construction land from the chosen land-use code table; unknown codes listed, never guessed"),
     ),
     runner=_run_intensity,
     rules_keys=("intensity.warning", "intensity.attention"),
@@ -137,7 +138,8 @@ GROWTH_USE_SPEC = AuditSpec(
     params=(_CLASSIFICATION_PARAM,),
     outputs=(
         OutputSpec("growth_boundary_use", "城镇开发边界使用情况", "Growth boundary use", True, GROWTH_USE_COLUMNS,
-                   description="边界内建设用地 (已建) 与其余面积 (未建)"),
+                   description="边界内建设用地 (已建) 与其余面积 (未建)",
+                   description_en="Construction land inside each growth boundary (built) and the rest (unbuilt)"),
     ),
     runner=_run_growth_use,
     description_zh="每个城镇开发边界内已建设 (建设用地) 与未建设面积",

@@ -30,7 +30,6 @@ def is_database_url(source) -> bool:
     return isinstance(source, str) and source.startswith(DATABASE_PREFIXES)
 
 
-
 def list_layers(source) -> list[str]:
     """Names of the layers in a multi-layer source (GeoPackage, FileGDB...)."""
     import pyogrio

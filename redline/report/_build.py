@@ -924,7 +924,8 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
     builder = builder_for(name, frame)
     zh, en = LABELS.get(name) or BUILDER_LABELS.get(builder, (name, name))
     title = (out.label_zh if ctx.lang == "zh" else out.label_en) if out is not None else ctx.w(zh, en)
-    description = out.description if out is not None else ""
+    description = "" if out is None else (out.description_en or out.description) if ctx.lang == "en" else \
+        out.description
     sec = Section(name=name, title=title or name, description=description)
     if builder is _sec_transitions and not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
