@@ -20,7 +20,7 @@ def test_every_threshold_has_a_source_and_status():
     for name in available_rule_sets():
         for t in load_rules(name).thresholds.values():
             assert t.source.strip(), t.key
-            assert t.status in {"national", "configurable", "seed"}, t.key
+            assert t.status in {"national", "configurable", "local"}, t.key
 
 
 def test_table_valued_threshold_by_industry():
@@ -36,7 +36,7 @@ def test_local_rule_set_extends_national():
     assert rules.chain == ("cn-national@2026.1",)
     assert rules.value("underused.far_min", "26") == 0.8
     assert rules.value("idle.fee_rate") == 0.2
-    assert rules.threshold("underused.far_min").status == "seed"
+    assert rules.threshold("underused.far_min").status == "local"
 
 
 def test_user_file_extends_and_overrides(tmp_path):

@@ -91,7 +91,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
 
     Notes
     -----
-    Tax and output per 亩 follow the seed (Qixia) rule "≥ 600 万元/亩 output **or** ≥ 30 万元/亩 tax":
+    Tax and output per 亩 follow the local (南京 栖霞) rule "≥ 600 万元/亩 output **or** ≥ 30 万元/亩 tax":
     a parcel misses only when every figure given is under its floor. Industrial land: ``land_use``
     containing a keyword of ``underused.industrial_land_uses``, or an industry division 13–43
     (manufacturing), or neither field given.

@@ -8,7 +8,7 @@ Each threshold is a table::
     value = 0.20
     unit = "ratio of land price"
     source = "《闲置土地处置办法》第十四条 ..."
-    status = "national"        # or "configurable" / "seed"
+    status = "national"        # or "configurable" / "local"
 
 Audits never hold bare constants: they ask ``rules.value("idle.fee_rate")`` and
 record ``rules.cite("idle.fee_rate")`` in each finding, so a technician can defend it.
