@@ -61,7 +61,7 @@ def outputs_page() -> str:
 def rules_page() -> str:
     out = [HEADER, "# Rule sets\n\n",
            "Every threshold an audit applies, with its unit, source and status: **national** (law or regulation), "
-           "**configurable** (practice: set your own), **seed** (a figure quoted in local practice). Pass "
+           "**configurable** (practice: set your own), **local** (a named bureau's figure, quoted as an example: check your own). Pass "
            "`--rules NAME|FILE`; write your own file with `extends = \"cn-national\"` and only the values you change.\n"]
     for name in available_rule_sets():
         r = load_rules(name)
