@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -416,7 +417,8 @@ def _supply_rate_periods(ctx: Ctx, sec: Section, frame: pd.DataFrame, rate: pd.S
     long_total = frame[kind.eq("long") & total]
     if len(long_total):
         period = str(long_total["period"].iloc[0])
-        sec.figures.append(Figure(f"{sec.name}.rate_long", ctx.w(f"全域供地率（{period}）", f"overall rate ({period})"),
+        sec.figures.append(Figure(f"{sec.name}.rate_long", ctx.w(f"全域供地率（{period}）",
+                                                                 f"overall rate ({_period_en(period)})"),
                                   float(rate[long_total.index[0]]), "%", grave=bool(below[long_total.index[0]])))
     units_below = below & ~total
     sec.figures.append(Figure(f"{sec.name}.below", ctx.w(f"个行政区低于 {line_value:.0%}", f"units under {line_value:.0%}"),
@@ -445,7 +447,8 @@ def _supply_rate_periods(ctx: Ctx, sec: Section, frame: pd.DataFrame, rate: pd.S
                                     ylabel=ctx.c("供地率", "rate")))
         if uri:
             sec.images.append((uri, ctx.w(f"各行政区 {period} 供地率与 {line_value:.0%} 红线（增存挂钩）",
-                                          f"Supply rate by district, {period}, against the {line_value:.0%} line")))
+                                          f"Supply rate by district, {_period_en(period)}, against the "
+                                          f"{line_value:.0%} line")))
 
 
 IDLE_COUNTED = ("idle", "idle_recover", "stalled")
@@ -917,6 +920,19 @@ def table_html(ctx: Ctx, frame: pd.DataFrame, columns=None, *, max_rows: int = M
     if len(frame) > max_rows:
         out += f'<p class="muted">{html.escape(ctx.t("truncated").format(n=max_rows, total=len(frame)))}</p>'
     return out
+
+
+def _period_en(period: str) -> str:
+    """A supply-rate window's label in English: 近5年 2021–2025 -> last 5 years, 2021–2025.
+
+    >>> _period_en("近5年 2021–2025"), _period_en("2024")
+    ('last 5 years, 2021–2025', '2024')
+    """
+    m = re.fullmatch(r"近(\d+)年\s*(.*)", period.strip())
+    if m is None:
+        return period
+    n, span = m.groups()
+    return f"last {'year' if n == '1' else n + ' years'}" + (f", {span}" if span else "")
 
 
 def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
