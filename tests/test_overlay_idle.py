@@ -7,6 +7,8 @@ import datetime as dt
 import geopandas as gpd
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from redline.overlay import STATUSES, supplied_not_used
@@ -178,3 +180,19 @@ def test_footprints_on_a_shared_edge_count_once_and_only_where_they_stand():
     np.testing.assert_allclose(developed_area(supplies, real), [50.0, 50.0], atol=1e-9)
     both = gpd.GeoDataFrame(geometry=[box(80, 10, 100 + 1e-7, 20), box(95, 50, 105, 60)], crs="EPSG:4547")
     np.testing.assert_allclose(developed_area(supplies, both), [250.0, 50.0], atol=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(1, 12), st.integers(1, 12),
+                          st.integers(0, 4)), min_size=0, max_size=30))
+def test_union_area_of_each_group_apart_touching_or_overlapping(boxes):
+    """The shortcut (members whose boxes do not meet: area = sum) gives the area of the real union."""
+    import shapely
+
+    from redline.overlay import _engine
+
+    geoms = np.array([box(x, y, x + w, y + h) for x, y, w, h, _ in boxes], dtype=object)
+    groups = np.array([g for *_, g in boxes], dtype=np.int64)
+    got = _engine.grouped_union_area(geoms, groups, 5)
+    want = [shapely.union_all(geoms[groups == g]).area if (groups == g).any() else 0.0 for g in range(5)]
+    np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-9)

@@ -73,9 +73,7 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
         real = shapely.area(cut) > 1e-9
         pieces = np.concatenate([right[pairs.right[inside]], cut[real]])
         groups = np.concatenate([pairs.left[inside], pairs.left[cross][real]])
-        unions = _engine.grouped_union(pieces, groups, n, threads=threads)
-        has = np.array([u is not None for u in unions], dtype=bool)
-        total[has] = shapely.area(unions[has])
+        total = _engine.grouped_union_area(pieces, groups, n, threads=threads)
         total[whole] = shapely.area(sg[whole])
     planar = _engine.shapely.area(sg)
     return np.minimum(total, planar) * factor
