@@ -51,9 +51,12 @@ def decoded_as_detected(layer, name: str, feedback=None) -> QgsVectorLayer | Non
         return None
     copy.setProviderEncoding(codec)
     if feedback is not None:
+        cpg = "GBK" if codec == "GB18030" else codec
+        feedback.pushWarning(
+            f"{name}: {path} 未声明编码 (无 .cpg), QGIS 按 {current} 读取, redline 按 {codec} 读取其属性; "
+            f"在图层属性 > 源 > 数据源编码中选 {codec}, 或在 .shp 旁放一个内容为 {cpg} 的 .cpg 文件。")
         feedback.pushWarning(
             f"{name}: {path} declares no encoding (no .cpg) and QGIS reads it as {current}; its attributes "
             f"were read as {found}. To see them right in QGIS too: Layer Properties > Source > Data source "
-            f"encoding = {codec}, or put a .cpg file containing {'GBK' if codec == 'GB18030' else codec} "
-            f"beside the .shp.")
+            f"encoding = {codec}, or put a .cpg file containing {cpg} beside the .shp.")
     return copy
