@@ -119,14 +119,13 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
                     raise RedlineIOError(f"[{label}] {path.name} holds several layers ({', '.join(names)}): "
                                          "name the one to read (layer=..., or FILE:LAYER on the command line)")
             kwargs = {}
+            detected = None
             if path.suffix.lower() in (".shp", ".dbf") or (path.is_dir() and list(path.glob("*.shp"))):
                 shp = path if path.suffix.lower() == ".shp" else next(iter(path.glob("*.shp")), path)
                 detected = detect_shapefile_encoding(shp, encoding)
-                kwargs["encoding"] = detected.encoding
-                info["encoding"] = str(detected)
-                log.info("[%s] attribute encoding: %s", label, detected)
-            elif path.suffix.lower() == ".zip" and (detected := detect_zipped_shapefile_encoding(
-                    path, layer, encoding)) is not None:
+            elif path.suffix.lower() == ".zip":
+                detected = detect_zipped_shapefile_encoding(path, layer, encoding)
+            if detected is not None:
                 kwargs["encoding"] = detected.encoding
                 info["encoding"] = str(detected)
                 log.info("[%s] attribute encoding: %s", label, detected)
