@@ -71,6 +71,22 @@ def _specs():
 
 # -- without QGIS ---------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("locale", ["zh_CN", "zh-Hans", "zh_Hans", "zh_Hans_CN", "zh-CN", "zh_TW", "zh"])
+def test_every_chinese_locale_gets_the_shipped_translation(locale):
+    """QGIS writes ``zh-Hans`` for 简体中文: before, the plugin looked for redline_qgis_zh-Hans.qm and showed English."""
+    from redline_qgis.locales import translation_candidates
+
+    found = [c for c in translation_candidates(locale) if (PLUGIN / "i18n" / f"redline_qgis_{c}.ts").exists()]
+    assert found == ["zh_CN"]
+
+
+def test_other_locales_get_no_chinese():
+    from redline_qgis.locales import translation_candidates
+
+    assert translation_candidates("en_US") == ["en_US", "en"]
+    assert translation_candidates("") == []
+
+
 def test_catalogue_and_translations_match_the_specs():
     """catalogue.json (shown without redline) and the .ts are generated from the specs: never stale."""
     stale = package_plugin.stale()

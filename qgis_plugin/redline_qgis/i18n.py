@@ -14,6 +14,8 @@ import os
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QLocale, QTranslator
 
+from .locales import translation_candidates
+
 CONTEXT = "redline"
 HERE = os.path.dirname(__file__)
 _translator = None
@@ -37,7 +39,7 @@ def install_translator() -> bool:
     if _translator is not None:
         return True
     name = locale_name()
-    for candidate in (name, name.split("_")[0]):
+    for candidate in translation_candidates(name):  # zh-Hans, zh_Hans_CN, zh_TW ... -> zh_CN
         path = os.path.join(HERE, "i18n", f"redline_qgis_{candidate}.qm")
         if os.path.exists(path):
             translator = QTranslator()
