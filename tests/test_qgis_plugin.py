@@ -80,6 +80,50 @@ def test_every_chinese_locale_gets_the_shipped_translation(locale):
     assert found == ["zh_CN"]
 
 
+def test_redline_python_is_found_by_variable_setting_or_default_place(tmp_path):
+    """Where the plugin looks for redline's own Python, in order; the install script makes the default place."""
+    import install_for_qgis  # scripts/install_for_qgis.py: the same default place
+    from redline_qgis.environment import default_venv, find_python, venv_python
+
+    environ = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    assert default_venv("linux", environ) == str(tmp_path / "data" / "redline" / "venv")
+    assert default_venv("win32", {"LOCALAPPDATA": "C:/Users/u/AppData/Local"}).endswith("redline" + os.sep + "venv")
+    python, how = find_python(None, environ)
+    assert python is None and "default environment" in how and "not found" in how
+    default = Path(venv_python(default_venv("linux", environ), "linux"))
+    default.parent.mkdir(parents=True)
+    default.write_text("")
+    assert find_python(None, environ)[0] == str(default)
+    setting = tmp_path / "other" / "python"
+    setting.parent.mkdir()
+    setting.write_text("")
+    assert find_python(str(setting), environ)[0] == str(setting)
+    variable = tmp_path / "python-from-variable"
+    variable.write_text("")
+    assert find_python(str(setting), {**environ, "REDLINE_PYTHON": str(variable)})[0] == str(variable)
+    old = os.environ.get("XDG_DATA_HOME")
+    os.environ["XDG_DATA_HOME"] = str(tmp_path / "data")
+    try:
+        assert str(install_for_qgis.default_venv()) == default_venv("linux", environ)
+    finally:
+        if old is None:
+            os.environ.pop("XDG_DATA_HOME")
+        else:
+            os.environ["XDG_DATA_HOME"] = old
+
+
+def test_the_worker_lists_every_audit_for_the_plugin():
+    """redline's Python writes the catalogue the plugin builds its algorithms from (QGIS never imports redline)."""
+    from redline_qgis.environment import load_catalogue
+
+    catalogue = load_catalogue(sys.executable)
+    assert [a["id"] for a in catalogue["algorithms"]] == [s.id for s in _specs()]
+    assert "cn-national" in catalogue["rule_sets"] and catalogue["python"] == sys.executable
+    ans = next(a for a in catalogue["algorithms"] if a["id"] == "approved_not_supplied")
+    approvals = next(i for i in ans["inputs"] if i["name"] == "approvals")
+    assert {"name": "approval_id", "label_zh": "批准文号"} in approvals["required_fields"] and approvals["polygon"]
+
+
 def test_other_locales_get_no_chinese():
     from redline_qgis.locales import translation_candidates
 
@@ -140,13 +184,20 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_no_second_gdal_in_qgis_and_no_qgis_in_redline():
-    """The plugin never imports a GDAL-bundling wheel; redline never imports qgis; the worker neither."""
-    second_gdal = {"pyogrio", "rasterio", "fiona", "osgeo"}
+def test_qgis_python_never_imports_redline_or_its_stack_and_redline_never_imports_qgis():
+    """QGIS's Python keeps the packages QGIS was built with: the plugin's modules that run in QGIS import
+    neither redline nor anything of its stack (numpy 2, pandas, shapely, pyproj, GDAL-bundling wheels);
+    only worker.py (started with redline's own Python) and catalogue.py (used by it and the packaging) may."""
+    stack = {"redline", "numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "rasterio", "fiona",
+             "osgeo", "pyarrow", "matplotlib"}
     for path in PLUGIN.glob("*.py"):
-        assert not (_imports(path) & second_gdal), path.name
+        if path.name in ("worker.py", "catalogue.py"):
+            continue
+        assert not (_imports(path) & stack), f"{path.name} imports {sorted(_imports(path) & stack)}"
     assert "qgis" not in _imports(PLUGIN / "worker.py")
     assert "qgis" not in _imports(PLUGIN / "catalogue.py")
+    for name in ("environment.py", "status.py", "locales.py", "encoding.py"):
+        assert "qgis" not in _imports(PLUGIN / name), name
     for path in (ROOT / "redline").rglob("*.py"):
         assert "qgis" not in _imports(path), path
 
@@ -237,17 +288,16 @@ def test_layers_travel_as_wkb_with_selection_field_mapping_and_rejects(tmp_path)
 
 @pytest.mark.qgis
 @requires_qgis
-def test_without_redline_the_algorithms_still_show_and_explain_the_install():
-    answer = harness("missing")
-    assert answer["status"][0] is False and "cannot be imported" in answer["status"][1]
+def test_without_redline_the_algorithms_still_show_and_explain_the_install(tmp_path):
+    answer = harness("missing", tmp_path)
+    assert answer["status"][0] is False and "redline's Python was not found" in answer["status"][1]
     catalogue = json.loads((PLUGIN / "catalogue.json").read_text(encoding="utf-8"))["algorithms"]
     assert sorted(a["name"] for a in answer["algorithms"]) == sorted(a["id"] for a in catalogue)
     assert all(a["can_execute"][0] is False for a in answer["algorithms"])
     error = answer["error"]
-    for needed in ("/usr/bin/python3 -m pip install --user REDLINE", "OSGeo4W Shell", "python -m pip install REDLINE",
-                   "/Applications/QGIS.app/Contents/MacOS/bin/python3 -m pip install REDLINE",
-                   "python3 -m pip wheel --no-deps -w dist ."):
-        assert needed in error
+    for needed in ("python3 REDLINE/scripts/install_for_qgis.py", "py -3 REDLINE\\scripts\\install_for_qgis.py",
+                   "REDLINE_PYTHON", "redline/python", str(tmp_path / "redline" / "venv")):
+        assert needed in error, needed
 
 
 def _example_jobs(out: Path):
@@ -373,10 +423,7 @@ def _qgis_process() -> str | None:
 def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_path):
     """The built zip, unpacked into an empty profile, loads in qgis_process and runs on files.
 
-    Every qgis_process call must exit 0: before the plugin loaded redline's compiled dependencies
-    with RTLD_DEEPBIND, pyproj's bundled PROJ clashed with QGIS's at exit (double free, exit 134)."""
-    import sysconfig
-
+    Every qgis_process call must exit 0."""
     import geopandas as gpd
 
     from redline.example import EXAMPLE_AS_OF, example_path
@@ -387,8 +434,9 @@ def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_pa
     plugins.mkdir(parents=True)
     zipfile.ZipFile(zip_path).extractall(plugins)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "config"),
-           # QGIS's embedded Python sees redline and its PyPI dependencies as this interpreter does
-           "PYTHONPATH": os.pathsep.join([str(ROOT), sysconfig.get_paths()["purelib"]])}
+           # redline's own Python is this interpreter; QGIS's embedded Python does not see redline at all
+           "REDLINE_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)
     exe = _qgis_process()
 
     def qgis_process(*args):
@@ -508,9 +556,9 @@ def test_every_shipped_style_loads_in_qgis():
 @pytest.mark.qgis
 @requires_qgis
 def test_gbk_shapefile_without_cpg_reaches_redline_decoded(tmp_path):
-    """QGIS decodes a GBK shapefile without .cpg as UTF-8 (批准文号 arrives as mojibake); the plugin reads it
-    through a copy opened with the encoding redline detects, keeps a selection, and leaves the user's layer
-    as it was."""
+    """QGIS decodes a GBK shapefile without .cpg as UTF-8 (批准文号 arrives as mojibake); redline reads the file
+    itself with the encoding it detects, keeps a selection and a layer filter, and the user's layer stays as
+    it was."""
     import geopandas as gpd
 
     shp = tmp_path / "报批红线.shp"
@@ -526,3 +574,74 @@ def test_gbk_shapefile_without_cpg_reaches_redline_decoded(tmp_path):
     assert every["area_m2"].tolist() == pytest.approx([10000.0, 1000.0], rel=1e-12)
     assert gpd.read_file(tmp_path / "selected.gpkg")["approval_id"].tolist() == ["豫政土〔2021〕3号"]
     assert answer["after"] == answer["before"]
+    # a filtered layer: only what the filter shows travels
+    assert answer["filtered_count"] == 1
+    assert gpd.read_file(tmp_path / "filtered.gpkg")["approval_id"].tolist() == ["豫政土〔2020〕15号"]
+
+
+@pytest.mark.qgis
+@pytest.mark.slow
+@pytest.mark.skipif(_qgis_process() is None, reason="qgis_process is not installed (./run test installs qgis)")
+def test_the_documented_install_leaves_qgis_own_algorithms_working(tmp_path):
+    """The README's install, on a machine where redline was never installed, then QGIS as the user starts it.
+
+    Before, the install put redline's packages on QGIS's PYTHONPATH: numpy 2 shadowed Debian's numpy 1.24
+    and QGIS's own gdal:rastercalculator failed ("numpy.core.multiarray failed to import"). Now redline gets
+    an environment of its own and QGIS's Python is left as it was: a core vector algorithm, a core GDAL raster
+    algorithm and a redline audit all run in one profile, with nothing of redline on QGIS's path."""
+    import geopandas as gpd
+
+    from redline.example import EXAMPLE_AS_OF, example_path, write_example_rasters
+    from redline.pipeline import run_audits
+
+    home = tmp_path / "home"
+    home.mkdir()
+    keep = ("PATH", "LANG", "LC_ALL", "PIP_FIND_LINKS", "PIP_CERT", "PIP_DEFAULT_TIMEOUT", "PIP_INDEX_URL",
+            "PIP_EXTRA_INDEX_URL", "SSL_CERT_FILE", "PIP_CONSTRAINT")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(HOME=str(home), QT_QPA_PLATFORM="offscreen", PIP_CACHE_DIR=str(ROOT / ".cache" / "pip"))
+    # the README's command, run with Debian's python3 (not QGIS's, not this test's venv)
+    install = subprocess.run(["/usr/bin/python3", str(ROOT / "scripts" / "install_for_qgis.py")], env=env,
+                             capture_output=True, text=True, timeout=1800)
+    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-3000:]
+    venv = home / ".local" / "share" / "redline" / "venv"
+    assert (venv / "bin" / "python").exists()
+    # QGIS's Python still imports Debian's numpy, not redline's
+    numpy = subprocess.run(["/usr/bin/python3", "-c", "import numpy; print(numpy.__version__, numpy.__file__)"],
+                           env=env, capture_output=True, text=True)
+    assert "/usr/lib/python3/dist-packages/numpy" in numpy.stdout, numpy.stdout + numpy.stderr
+
+    zip_path = package_plugin.build(tmp_path / "dist")
+    plugins = home / "qgis" / "profiles" / "default" / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    zipfile.ZipFile(zip_path).extractall(plugins)
+    env["QGIS_CUSTOM_CONFIG_PATH"] = str(home / "qgis")
+    exe = _qgis_process()
+
+    def qgis_process(*args):
+        proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
+        assert proc.returncode == 0, f"qgis_process {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
+        return proc.stdout
+
+    qgis_process("plugins", "enable", "redline_qgis")
+    gpkg = example_path()
+    before, _after = write_example_rasters(tmp_path / "rasters")
+    # QGIS's own algorithms: a native vector one and a GDAL raster calculator (numpy inside QGIS's Python)
+    qgis_process("run", "native:buffer", "--", f"INPUT={gpkg}|layername=approvals", "DISTANCE=10",
+                 f"OUTPUT={tmp_path / 'buffer.gpkg'}")
+    assert len(gpd.read_file(tmp_path / "buffer.gpkg")) == len(gpd.read_file(gpkg, layer="approvals"))
+    qgis_process("run", "gdal:rastercalculator", "--", f"INPUT_A={before}", "BAND_A=1", "FORMULA=A*2",
+                 f"OUTPUT={tmp_path / 'calc.tif'}")
+    assert (tmp_path / "calc.tif").stat().st_size > 0
+    # and a redline audit, run by the environment the install made (found without any setting)
+    out = tmp_path / "unsupplied.gpkg"
+    answer = json.loads(qgis_process("--json", "run", "redline:approved_not_supplied", "--",
+                                     f"APPROVALS={gpkg}|layername=approvals", f"SUPPLIES={gpkg}|layername=supplies",
+                                     "AS_OF=2026-06-30", f"APPROVED_NOT_SUPPLIED={out}",
+                                     "REJECTED=TEMPORARY_OUTPUT", "SUMMARY=TEMPORARY_OUTPUT"))
+    # (env holds no REDLINE_PYTHON and no PYTHONPATH: the only redline there is is the installed environment)
+    assert "REDLINE_PYTHON" not in env and "PYTHONPATH" not in env
+    assert answer["results"]["APPROVED_NOT_SUPPLIED"] == str(out)
+    library = run_audits({"approvals": f"{gpkg}:approvals", "supplies": f"{gpkg}:supplies"},
+                         audits=["approved_not_supplied"], as_of=EXAMPLE_AS_OF)
+    assert_same_frame(library.outputs["approved_not_supplied"], gpd.read_file(out), "installed as documented")

@@ -34,11 +34,8 @@ ELSEWHERE = {
     "./run demo": "tests/test_example.py::test_demo_writes_results_and_ledger (redline demo); CI runs ./run test",
     "./run test": "CI runs exactly this command (.ci/run)",
     "qgis_process": "tests/test_qgis_plugin.py (qgis_process run, from the installed plugin zip)",
-    # ./run test makes .venv-test exactly so (Debian's python3 -m venv --system-site-packages, pip install of this
-    # folder) and the QGIS tests run QGIS's Python from it (tests/test_qgis_plugin.py)
-    "/usr/bin/python3 -m venv": "./run test (setup_venv) and tests/test_qgis_plugin.py",
-    "~/redline-venv/bin/pip": "./run test (setup_venv) and tests/test_qgis_plugin.py",
-    "PYTHONPATH=": "./run test (setup_venv) and tests/test_qgis_plugin.py",
+    "python3 scripts/install_for_qgis.py": "tests/test_qgis_plugin.py::test_the_documented_install_leaves_qgis_own"
+                                           "_algorithms_working (this command, then QGIS's and redline's algorithms)",
     "export PGSERVICE": "tests/test_postgis.py (the same URLs against the real server)",
     ".venv/bin/redline audit --approvals 'postgresql": "tests/test_postgis.py (audit from and to PostGIS URLs)",
     ".venv/bin/python scripts/package_plugin.py": "tests/test_qgis_plugin.py (builds and installs the zip)",

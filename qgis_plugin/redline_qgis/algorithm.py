@@ -1,10 +1,15 @@
-"""One Processing algorithm per redline audit, built from the audit's spec.
+"""One Processing algorithm per redline audit, built from the audit's catalogue entry.
 
-``AuditSpec.inputs`` become feature-source (or raster) parameters, with optional field-mapping
-parameters for each layer's required fields; ``AuditSpec.params`` become date / number / text /
-enum / field parameters; the shared options (as-of date, rule set, area method, working CRS,
-strict) are the same for every audit; ``AuditSpec.outputs`` become feature sinks, plus the
-rejected features and a run summary. Vector layers travel as WKB (see :mod:`.convert`).
+The entry (written by redline's own Python from the audit's spec, see ``worker.py catalogue``) lists the
+inputs, which become feature-source (or raster) parameters, with optional field-mapping parameters for
+each layer's required fields; the params, which become date / number / text / enum / field parameters;
+the shared options (as-of date, rule set, area method, working CRS, strict), the same for every audit;
+and the outputs, which become feature sinks, plus the rejected features and a run summary.
+
+Running never imports redline here: the inputs are handed to redline's Python (``worker.py run``) as
+files — a file layer by its path, with the ids of a selection or a filter; any other layer (memory,
+PostGIS, WFS...) saved by QGIS as a GeoPackage — and its GeoPackage of results is copied into the sinks
+by QGIS. So QGIS's Python keeps its own numpy and GDAL, and redline its own.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
 import tempfile
-import traceback
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
     QgsFeatureRequest,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
@@ -41,13 +49,16 @@ from qgis.core import (
     QgsProcessingUtils,
     QgsVectorFileWriter,
     QgsVectorLayer,
+    QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QVariant
 from qgis.PyQt.QtGui import QIcon
 
-from .catalogue import GROUPS, is_raster_input, spec_entry
-from .encoding import decoded_as_detected
+from .catalogue import GROUPS
+from .encoding import encoding_advice
+from .environment import worker_command, worker_env
 from .i18n import pick, tr
-from .status import install_help, own_libraries
+from .status import install_help
 
 HERE = os.path.dirname(__file__)
 STYLES = os.path.join(HERE, "styles")
@@ -67,10 +78,10 @@ def icon() -> QIcon:
 
 
 
-def style_path(output) -> str | None:
+def style_path(output: dict) -> str | None:
     """The QML shipped for an output: its spec's ``style``, else ``<output name>.qml``, else the generic one."""
-    names = [output.style] if getattr(output, "style", "") else []
-    names += [f"{output.name}.qml", "finding.qml" if output.geometry else ""]
+    names = [output["style"]] if output.get("style") else []
+    names += [f"{output['name']}.qml", "finding.qml" if output.get("geometry", True) else ""]
     for name in names:
         if name:
             path = os.path.join(STYLES, name if name.endswith(".qml") else name + ".qml")
@@ -164,78 +175,72 @@ class MissingRedlineAlgorithm(_Base):
 
 
 class AuditAlgorithm(_Base):
-    """A redline audit as a Processing algorithm, generated from its :class:`redline.spec.AuditSpec`."""
+    """A redline audit as a Processing algorithm, generated from its catalogue entry (see the module text)."""
 
     SHARED = ("AS_OF", "RULES", "RULES_FILE", "AREA_METHOD", "CRS", "STRICT")
 
-    def __init__(self, spec):
-        super().__init__(spec_entry(spec))
-        self.spec = spec
+    def __init__(self, entry: dict, python: str, rule_sets=("cn-national",), default_rules: str = "cn-national"):
+        super().__init__(entry)
+        self.python = python
+        self.rule_sets = list(rule_sets) or [default_rules]
+        self.default_rules = default_rules
 
     def createInstance(self):
-        return AuditAlgorithm(self.spec)
+        return AuditAlgorithm(self.entry, self.python, self.rule_sets, self.default_rules)
 
-    def _input_label(self, inp) -> str:
-        return pick(inp.label_zh, inp.label_en, f"input:{self.spec.id}.{inp.name}") or inp.name
+    def _input_label(self, inp: dict) -> str:
+        return pick(inp.get("label_zh", ""), inp.get("label_en", ""), f"input:{self.entry['id']}.{inp['name']}") \
+            or inp["name"]
 
-    def _output_label(self, output) -> str:
-        return pick(output.label_zh, output.label_en, f"output:{self.spec.id}.{output.name}") or output.name
+    def _output_label(self, output: dict) -> str:
+        return pick(output.get("label_zh", ""), output.get("label_en", ""),
+                    f"output:{self.entry['id']}.{output['name']}") or output["name"]
 
     # -- parameter names ---------------------------------------------------------------------
-    def _output_param(self, output) -> str:
-        taken = {i.name.upper() for i in self.spec.inputs} | {p.name.upper() for p in self.spec.params}
+    def _output_param(self, output: dict) -> str:
+        taken = {i["name"].upper() for i in self.entry["inputs"]} | {p["name"].upper() for p in self.entry["params"]}
         taken |= set(self.SHARED)
-        name = output.name.upper()
+        name = output["name"].upper()
         return "OUTPUT_" + name if name in taken else name
 
     def _field_params(self):
         """(parameter name, input name, canonical field, label) for each vector input's required fields."""
-        from redline.schema import SCHEMAS
-
         out = []
-        for inp in self.spec.inputs:
-            schema = SCHEMAS.get(inp.kind)
-            if schema is None or is_raster_input(self.spec, inp):
+        for inp in self.entry["inputs"]:
+            if inp.get("raster"):
                 continue
-            for f in schema.fields:
-                if f.required:
-                    label = tr("{field} field in {layer} (optional: found by name)").format(
-                        field=f"{f.label_zh} {f.name}", layer=self._input_label(inp))
-                    out.append((f"{inp.name}_{f.name}".upper(), inp.name, f.name, label))
+            for f in inp.get("required_fields", ()):
+                label = tr("{field} field in {layer} (optional: found by name)").format(
+                    field=f"{f['label_zh']} {f['name']}", layer=self._input_label(inp))
+                out.append((f"{inp['name']}_{f['name']}".upper(), inp["name"], f["name"], label))
         return out
 
     # -- definition ----------------------------------------------------------------------------
     def initAlgorithm(self, config=None):
-        from redline.rules import DEFAULT, available_rule_sets
-        from redline.schema import SCHEMAS
-
         advanced = QgsProcessingParameterDefinition.FlagAdvanced
-        for inp in self.spec.inputs:
+        for inp in self.entry["inputs"]:
             label = self._input_label(inp)
-            if is_raster_input(self.spec, inp):
-                param = QgsProcessingParameterRasterLayer(inp.name.upper(), label, optional=not inp.required)
+            name = inp["name"].upper()
+            if inp.get("raster"):
+                param = QgsProcessingParameterRasterLayer(name, label, optional=not inp["required"])
             else:
-                schema = SCHEMAS.get(inp.kind)
-                polygon = schema is not None and schema.geometry == "polygon"
-                types = [QgsProcessing.TypeVectorPolygon if polygon else QgsProcessing.TypeVectorAnyGeometry]
-                param = QgsProcessingParameterFeatureSource(inp.name.upper(), label, types, optional=not inp.required)
-            if inp.help:
-                param.setHelp(inp.help)
+                types = [QgsProcessing.TypeVectorPolygon if inp.get("polygon") else QgsProcessing.TypeVectorAnyGeometry]
+                param = QgsProcessingParameterFeatureSource(name, label, types, optional=not inp["required"])
+            if inp.get("help"):
+                param.setHelp(inp["help"])
             self.addParameter(param)
-        for p in self.spec.params:
+        for p in self.entry["params"]:
             self.addParameter(self._param(p))
         for name, inp_name, _field, label in self._field_params():
             param = QgsProcessingParameterField(name, label, parentLayerParameterName=inp_name.upper(), optional=True)
             param.setFlags(param.flags() | advanced)
             self.addParameter(param)
-        if self.spec.needs_as_of:
+        if self.entry.get("needs_as_of", True):
             self.addParameter(QgsProcessingParameterDateTime(
                 "AS_OF", tr("As-of date (empty: today)"), type=QgsProcessingParameterDateTime.Date, optional=True))
-        rule_sets = available_rule_sets()
-        self.rule_sets = rule_sets
-        self.addParameter(QgsProcessingParameterEnum(
-            "RULES", tr("Rule set"), options=rule_sets,
-            defaultValue=rule_sets.index(DEFAULT) if DEFAULT in rule_sets else 0))
+        default = self.rule_sets.index(self.default_rules) if self.default_rules in self.rule_sets else 0
+        self.addParameter(QgsProcessingParameterEnum("RULES", tr("Rule set"), options=self.rule_sets,
+                                                     defaultValue=default))
         rules_file = QgsProcessingParameterFile("RULES_FILE", tr("Rule set file (.toml, overrides the rule set)"),
                                                 extension="toml", optional=True)
         rules_file.setFlags(rules_file.flags() | advanced)
@@ -250,10 +255,10 @@ class AuditAlgorithm(_Base):
             "STRICT", tr("Strict: reject invalid geometries instead of repairing them"), defaultValue=False)
         strict.setFlags(strict.flags() | advanced)
         self.addParameter(strict)
-        for k, o in enumerate(self.spec.outputs):
+        for k, o in enumerate(self.entry["outputs"]):
             # the first output is the finding itself; the others (e.g. supply outside approvals) are made by
             # default in the dialog but may be left out in qgis_process, batch mode and models
-            kind = QgsProcessing.TypeVectorAnyGeometry if o.geometry else QgsProcessing.TypeVector
+            kind = QgsProcessing.TypeVectorAnyGeometry if o.get("geometry", True) else QgsProcessing.TypeVector
             self.addParameter(QgsProcessingParameterFeatureSink(self._output_param(o), self._output_label(o),
                                                                 kind, optional=k > 0, createByDefault=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
@@ -263,65 +268,67 @@ class AuditAlgorithm(_Base):
         self.addOutput(QgsProcessingOutputString("SUMMARY_TEXT", tr("Summary text")))
         self.addOutput(QgsProcessingOutputNumber("REJECTED_COUNT", tr("Rejected feature count")))
 
-    def _param(self, p):
-        label = pick(p.label_zh, p.label_en, f"param:{self.spec.id}.{p.name}") or p.name
-        name = p.name.upper()
-        optional = p.default is None
-        if p.type == "date":
+    def _param(self, p: dict):
+        label = pick(p.get("label_zh", ""), p.get("label_en", ""), f"param:{self.entry['id']}.{p['name']}") \
+            or p["name"]
+        name = p["name"].upper()
+        default = p.get("default")
+        optional = default is None
+        kind = p["type"]
+        if kind == "date":
             param = QgsProcessingParameterDateTime(name, label, type=QgsProcessingParameterDateTime.Date,
                                                    optional=True)
-        elif p.type in ("float", "int"):
-            kind = QgsProcessingParameterNumber.Double if p.type == "float" else QgsProcessingParameterNumber.Integer
-            param = QgsProcessingParameterNumber(name, label, type=kind, defaultValue=p.default, optional=optional)
-        elif p.type == "bool":
-            param = QgsProcessingParameterBoolean(name, label, defaultValue=bool(p.default))
-        elif p.type == "choice":
-            choices = [str(c) for c in p.choices]
-            default = choices.index(str(p.default)) if p.default is not None and str(p.default) in choices else None
-            param = QgsProcessingParameterEnum(name, label, options=choices, defaultValue=default,
-                                               optional=default is None)
-        elif p.type == "field":
-            param = QgsProcessingParameterField(name, label, defaultValue=p.default,
-                                                parentLayerParameterName=p.parent_input.upper(), optional=True)
+        elif kind in ("float", "int"):
+            number = QgsProcessingParameterNumber.Double if kind == "float" else QgsProcessingParameterNumber.Integer
+            param = QgsProcessingParameterNumber(name, label, type=number, defaultValue=default, optional=optional)
+        elif kind == "bool":
+            param = QgsProcessingParameterBoolean(name, label, defaultValue=bool(default))
+        elif kind == "choice":
+            choices = [str(c) for c in p.get("choices", ())]
+            index = choices.index(str(default)) if default is not None and str(default) in choices else None
+            param = QgsProcessingParameterEnum(name, label, options=choices, defaultValue=index,
+                                               optional=index is None)
+        elif kind == "field":
+            param = QgsProcessingParameterField(name, label, defaultValue=default,
+                                                parentLayerParameterName=p.get("parent_input", "").upper(),
+                                                optional=True)
         else:
-            param = QgsProcessingParameterString(name, label, defaultValue=p.default, optional=True)
-        if p.help:
-            param.setHelp(p.help)
+            param = QgsProcessingParameterString(name, label, defaultValue=default, optional=True)
+        if p.get("help"):
+            param.setHelp(p["help"])
         return param
 
     def shortHelpString(self):
         lines = [super().shortHelpString()]
-        if self.spec.inputs:
+        if self.entry["inputs"]:
             lines.append("<b>" + tr("Inputs") + "</b>: " + ", ".join(
-                f"{self._input_label(i)} ({i.kind})" for i in self.spec.inputs))
+                f"{self._input_label(i)} ({i['kind']})" for i in self.entry["inputs"]))
         lines.append("<b>" + tr("Outputs") + "</b>: " + ", ".join(
-            f"{self._output_label(o)} [{o.name}]" for o in self.spec.outputs))
-        if self.spec.rules_keys:
-            lines.append("<b>" + tr("Rules") + "</b>: " + ", ".join(self.spec.rules_keys))
+            f"{self._output_label(o)} [{o['name']}]" for o in self.entry["outputs"]))
+        if self.entry.get("rules_keys"):
+            lines.append("<b>" + tr("Rules") + "</b>: " + ", ".join(self.entry["rules_keys"]))
         return "<br><br>".join(x for x in lines if x)
 
     def helpUrl(self):
-        return "https://example.invalid/redline#qgis"
+        return ""  # the help is the text above (no web page to point to: a dead link is worse than none)
 
     # -- running -------------------------------------------------------------------------------
     def _options(self, parameters, context) -> dict:
         options: dict = {}
-        if self.spec.needs_as_of:
+        if self.entry.get("needs_as_of", True):
             when = self.parameterAsDateTime(parameters, "AS_OF", context)
-            options["as_of"] = when.date().toPyDate() if when.isValid() else dt.date.today()
+            options["as_of"] = (when.date().toPyDate() if when.isValid() else dt.date.today()).isoformat()
         rules_file = self.parameterAsFile(parameters, "RULES_FILE", context)
-        rule_sets = getattr(self, "rule_sets", None)
-        if rule_sets is None:
-            from redline.rules import available_rule_sets
-
-            rule_sets = available_rule_sets()
-        options["rules"] = rules_file or rule_sets[self.parameterAsEnum(parameters, "RULES", context)]
+        options["rules"] = rules_file or self.rule_sets[self.parameterAsEnum(parameters, "RULES", context)]
         options["area_method"] = AREA_METHODS[self.parameterAsEnum(parameters, "AREA_METHOD", context)]
         crs = self.parameterAsCrs(parameters, "CRS", context)
+        options["crs"] = None
         if crs.isValid():
-            from .convert import qgis_crs_to_pyproj
+            from qgis.core import QgsCoordinateReferenceSystem
 
-            options["crs"] = qgis_crs_to_pyproj(crs)
+            authid = crs.authid()
+            options["crs"] = authid if authid.upper().startswith("EPSG:") else \
+                crs.toWkt(QgsCoordinateReferenceSystem.WKT2_2019)
         options["strict"] = self.parameterAsBoolean(parameters, "STRICT", context)
         fields: dict = {}
         for name, inp_name, canonical, _label in self._field_params():
@@ -330,209 +337,177 @@ class AuditAlgorithm(_Base):
                 fields.setdefault(inp_name, {})[canonical] = chosen[0]
         options["fields"] = fields or None
         params: dict = {}
-        for p in self.spec.params:
-            pname = p.name.upper()
-            if parameters.get(pname) is None and p.type != "bool":
+        for p in self.entry["params"]:
+            pname, kind = p["name"].upper(), p["type"]
+            if parameters.get(pname) is None and kind != "bool":
                 continue
-            if p.type == "date":
+            if kind == "date":
                 when = self.parameterAsDateTime(parameters, pname, context)
-                value = when.date().toPyDate() if when.isValid() else None
-            elif p.type == "float":
+                value = when.date().toPyDate().isoformat() if when.isValid() else None
+            elif kind == "float":
                 value = self.parameterAsDouble(parameters, pname, context)
-            elif p.type == "int":
+            elif kind == "int":
                 value = self.parameterAsInt(parameters, pname, context)
-            elif p.type == "bool":
+            elif kind == "bool":
                 value = self.parameterAsBoolean(parameters, pname, context)
-            elif p.type == "choice":
-                value = [str(c) for c in p.choices][self.parameterAsEnum(parameters, pname, context)]
-            elif p.type == "field":
+            elif kind == "choice":
+                value = [str(c) for c in p.get("choices", ())][self.parameterAsEnum(parameters, pname, context)]
+            elif kind == "field":
                 chosen = self.parameterAsFields(parameters, pname, context)
                 value = chosen[0] if chosen else None
             else:
                 value = self.parameterAsString(parameters, pname, context) or None
             if value is not None:
-                params[p.name] = value
+                params[p["name"]] = value
         options["params"] = params or None
         return options
 
     def processAlgorithm(self, parameters, context, feedback):
-        from redline.errors import RedlineError
-
         options = self._options(parameters, context)
-        feedback.pushInfo(f"redline {self._redline_version()}: {self.spec.id} ({self.spec.label_zh} "
-                          f"{self.spec.label_en})")
-        raster = any(is_raster_input(self.spec, i) for i in self.spec.inputs)
-        try:
-            if raster:
-                run = self._run_in_child(parameters, context, feedback, options)
-            else:
-                with own_libraries():
-                    run = self._run_here(parameters, context, feedback, options)
-        except QgsProcessingException:
-            raise
-        except (RedlineError, ValueError, OSError) as exc:
-            raise QgsProcessingException(str(exc)) from None
-        except Exception as exc:
-            feedback.reportError(traceback.format_exc())
-            raise QgsProcessingException(f"redline failed unexpectedly: {type(exc).__name__}: {exc} -- please "
-                                         "report it with the log above") from None
-        return self._write_outputs(run, parameters, context, feedback)
-
-    @staticmethod
-    def _redline_version() -> str:
-        import redline
-
-        return redline.__version__
-
-    def _progress(self, feedback):
-        def report(message: str, fraction: float) -> None:
-            if feedback.isCanceled():
-                raise QgsProcessingException(tr("cancelled"))
-            feedback.setProgressText(str(message))
-            feedback.setProgress(100.0 * max(0.0, min(1.0, float(fraction))))
-        return report
-
-    def _run_here(self, parameters, context, feedback, options) -> dict:
-        """Vector audits: in this process, layers as WKB; redline's pipeline does the rest."""
-        from redline.pipeline import run_audits
-
-        from .convert import source_to_frame
-
-        sources = {}
-        for inp in self.spec.inputs:
-            source, request = self._vector_source(parameters, inp.name.upper(), inp.name, context, feedback)
-            if source is None:
-                if inp.required:
-                    raise QgsProcessingException(self.invalidSourceError(parameters, inp.name.upper()))
-                continue
-            sources[inp.name] = source_to_frame(source, inp.name, feedback, request=request)
-            feedback.pushInfo(f"{inp.name}: {len(sources[inp.name])} features")
-        result = run_audits(sources, audits=[self.spec.id], progress=self._progress(feedback), ledger=False,
-                            **options)
-        return {"outputs": result.outputs, "rejected": result.rejected, "summary": result.summary,
-                "notes": result.notes, "metadata": result.metadata()}
-
-    def _vector_source(self, parameters, pname: str, name: str, context, feedback):
-        """``(feature source, request)`` of a vector input, or ``(None, None)`` when it is not given.
-
-        Usually the source Processing hands out (a selection, a memory layer, PostGIS...). A shapefile whose
-        encoding is declared nowhere is read through a copy opened with the encoding redline detects
-        (:mod:`.encoding`); a "selected features only" choice carries over as a filter on the same ids.
-        """
-        source = self.parameterAsSource(parameters, pname, context)
-        if source is None:
-            return None, None
-        definition = parameters.get(pname)
-        selection = isinstance(definition, QgsProcessingFeatureSourceDefinition)
-        layer = (QgsProcessingUtils.mapLayerFromString(definition.source.staticValue(), context) if selection
-                 else self.parameterAsVectorLayer(parameters, pname, context))
-        copy = decoded_as_detected(layer, name, feedback)
-        if copy is None:
-            return source, QgsFeatureRequest()
-        request = QgsFeatureRequest()
-        if selection and definition.selectedFeaturesOnly:
-            request.setFilterFids(layer.selectedFeatureIds())
-        return copy, request
-
-    def _run_in_child(self, parameters, context, feedback, options) -> dict:
-        """Raster audits: in a child Python, so rasterio's GDAL never shares a process with QGIS's GDAL."""
+        feedback.pushInfo(f"redline: {self.entry['id']} ({self.entry['label_zh']} {self.entry['label_en']}), "
+                          f"run by {self.python}")
         tmp = tempfile.mkdtemp(prefix="redline_qgis_")
-        sources = {}
-        for inp in self.spec.inputs:
-            pname = inp.name.upper()
-            if is_raster_input(self.spec, inp):
+        sources, layers = {}, {}
+        feedback.setProgressText(tr("Reading the input layers"))
+        for inp in self.entry["inputs"]:
+            pname = inp["name"].upper()
+            if inp.get("raster"):
                 layer = self.parameterAsRasterLayer(parameters, pname, context)
                 if layer is None:
-                    if inp.required:
+                    if inp["required"]:
                         raise QgsProcessingException(self.invalidRasterError(parameters, pname))
                     continue
                 path = layer.source().split("|")[0]
                 if layer.providerType() != "gdal" or not os.path.exists(path):
                     raise QgsProcessingException(
-                        f"[{inp.name}] raster {layer.name()} is not a file redline can read ({layer.source()}) -- fix: "
-                        "save it as GeoTIFF (Export > Save As...) and use that")
-                sources[inp.name] = path
-            else:
-                source, request = self._vector_source(parameters, pname, inp.name, context, feedback)
-                if source is None:
-                    if inp.required:
-                        raise QgsProcessingException(self.invalidSourceError(parameters, pname))
-                    continue
-                sources[inp.name] = _save_source(source, request, os.path.join(tmp, f"{inp.name}.gpkg"), context)
-        job = {"sources": sources, "audit": self.spec.id, "out": tmp,
-               "as_of": options.get("as_of").isoformat() if options.get("as_of") else None,
-               "rules": str(options["rules"]), "area_method": options["area_method"],
-               "crs": options["crs"].to_wkt() if options.get("crs") is not None else None,
-               "strict": options["strict"], "fields": options["fields"],
-               "params": {k: (v.isoformat() if isinstance(v, dt.date) else v)
-                          for k, v in (options["params"] or {}).items()}}
+                        f"[{inp['name']}] raster {layer.name()} is not a file redline can read ({layer.source()}) "
+                        "-- fix: save it as GeoTIFF (Export > Save As...) and use that")
+                sources[inp["name"]] = path
+                continue
+            given = self._vector_source(parameters, pname, inp["name"], context, tmp)
+            if given is None:
+                if inp["required"]:
+                    raise QgsProcessingException(self.invalidSourceError(parameters, pname))
+                continue
+            sources[inp["name"]], layers[inp["name"]] = given
+            if feedback.isCanceled():
+                raise QgsProcessingException(tr("cancelled"))
+        job = {"sources": sources, "audit": self.entry["id"], "out": tmp, **options}
         job_path = os.path.join(tmp, "job.json")
         with open(job_path, "w", encoding="utf-8") as fh:
             json.dump(job, fh, ensure_ascii=False)
-        answer = run_worker(job_path, feedback)
+        answer = run_worker(self.python, job_path, feedback)
         if not answer.get("ok"):
             raise QgsProcessingException(answer.get("error", "redline failed"))
+        for name, described in (answer.get("encodings") or {}).items():
+            layer = layers.get(name)
+            if layer is not None and isinstance(sources.get(name), dict):
+                for line in encoding_advice(name, sources[name]["path"], layer.dataProvider().encoding(), described):
+                    feedback.pushWarning(line)
+        return self._write_outputs(answer, parameters, context, feedback)
+
+    def _vector_source(self, parameters, pname: str, name: str, context, tmp: str):
+        """``(job source, QGIS layer or None)`` of a vector input, or None when it is not given.
+
+        A layer read from a file by QGIS's OGR provider goes by its path, with the ids of a "selected
+        features only" choice or of the layer's filter, so redline reads the file itself (and decodes a
+        shapefile's text by its own detection). Anything else is saved by QGIS as a GeoPackage first.
+        """
+        source = self.parameterAsSource(parameters, pname, context)
+        if source is None:
+            return None
+        definition = parameters.get(pname)
+        selection = isinstance(definition, QgsProcessingFeatureSourceDefinition)
+        layer = (QgsProcessingUtils.mapLayerFromString(definition.source.staticValue(), context) if selection
+                 else self.parameterAsVectorLayer(parameters, pname, context))
+        on_disk = _ogr_file(layer)
+        if on_disk is not None:
+            path, layername = on_disk
+            fids = None
+            if selection and definition.selectedFeaturesOnly:
+                fids = sorted(int(i) for i in layer.selectedFeatureIds())
+            elif layer.subsetString():
+                request = QgsFeatureRequest().setNoAttributes().setFlags(QgsFeatureRequest.NoGeometry)
+                fids = [int(f.id()) for f in layer.getFeatures(request)]
+            return {"path": path, "layer": layername, "fids": fids}, layer
+        return _save_source(source, os.path.join(tmp, f"{name}.gpkg"), context), layer
+
+    def _write_outputs(self, answer: dict, parameters, context, feedback) -> dict:
         gpkg = answer["gpkg"]
-        outputs = {}
-        for o in self.spec.outputs:
-            if o.name in answer["outputs"]:
-                outputs[o.name] = _read_gpkg_layer(gpkg, o.name)
-        return {"outputs": outputs, "rejected": _read_gpkg_layer(gpkg, "rejected"), "summary": answer["summary"],
-                "notes": answer["notes"], "metadata": answer["metadata"]}
-
-    def _write_outputs(self, run, parameters, context, feedback) -> dict:
-        import pandas as pd
-
-        from .convert import frame_to_sink
-
         results: dict = {}
-        for o in self.spec.outputs:
-            frame = run["outputs"].get(o.name)
+        for o in self.entry["outputs"]:
             pname = self._output_param(o)
-            if frame is None:
-                feedback.pushWarning(f"{o.name}: the audit produced no such output")
+            if o["name"] not in answer["outputs"]:
+                feedback.pushWarning(f"{o['name']}: the audit produced no such output")
                 continue
-            aliases = {c.name: c.header for c in o.columns}
-            dest = frame_to_sink(frame, self, parameters, pname, context, aliases, geometry=o.geometry,
-                                 feedback=feedback)
-            if dest is None:
+            written = _copy_layer(self, gpkg, o["name"], parameters, pname, context, o.get("aliases") or {},
+                                  geometry=o.get("geometry", True), feedback=feedback)
+            if written is None:
                 continue
+            dest, count = written
             results[pname] = dest
-            feedback.pushInfo(f"{o.name}: {len(frame)} rows")
+            feedback.pushInfo(f"{o['name']}: {count} rows")
             if context.willLoadLayerOnCompletion(dest):
                 details = context.layerToLoadOnCompletionDetails(dest)
                 details.name = self._output_label(o)
                 processor = StyleAndName(style_path(o))
                 _post_processors.append(processor)
                 details.setPostProcessor(processor)
-        rejected = run["rejected"]
-        if rejected is None:
-            rejected = pd.DataFrame({"layer": [], "feature_id": [], "code": [], "reason": []})
-        rejected = pd.DataFrame(rejected.drop(columns=[c for c in ("geometry",) if c in rejected.columns]))
-        dest = frame_to_sink(rejected, self, parameters, "REJECTED", context, geometry=False)
-        if dest is not None:
-            results["REJECTED"] = dest
-        if len(rejected):
-            feedback.pushWarning(f"{len(rejected)} feature(s) set aside, see the rejected table:")
-            for row in rejected.head(20).itertuples():
-                feedback.pushWarning(f"  [{row.layer}] {row.feature_id}: {row.reason}")
-        lines = list(run["summary"]) + list(run["notes"])
+        rejected = QgsVectorLayer(f"{gpkg}|layername=rejected", "rejected", "ogr")
+        written = _copy_layer(self, gpkg, "rejected", parameters, "REJECTED", context, {}, geometry=False)
+        if written is not None:
+            results["REJECTED"] = written[0]
+        count = int(answer.get("rejected", 0))
+        if count and rejected.isValid():
+            feedback.pushWarning(f"{count} feature(s) set aside, see the rejected table:")
+            for k, f in enumerate(rejected.getFeatures()):
+                if k == 20:
+                    break
+                feedback.pushWarning(f"  [{f['layer']}] {f['feature_id']}: {f['reason']}")
+        lines = [str(x) for x in (*answer.get("summary", ()), *answer.get("notes", ()))]
         for line in lines:
-            feedback.pushInfo(str(line))
-        items = [(k, str(v)) for k, v in run["metadata"].items()]
-        items += [("summary", str(s)) for s in run["summary"]] + [("note", str(n)) for n in run["notes"]]
-        summary = pd.DataFrame({"item": [k for k, _ in items], "value": [v for _, v in items]})
-        dest = frame_to_sink(summary, self, parameters, "SUMMARY", context, geometry=False)
-        if dest is not None:
+            feedback.pushInfo(line)
+        items = [(k, str(v)) for k, v in (answer.get("metadata") or {}).items()]
+        items += [("summary", str(s)) for s in answer.get("summary", ())]
+        items += [("note", str(n)) for n in answer.get("notes", ())]
+        fields = QgsFields()
+        fields.append(QgsField("item", QVariant.String))
+        fields.append(QgsField("value", QVariant.String))
+        sink, dest = self.parameterAsSink(parameters, "SUMMARY", context, fields, QgsWkbTypes.NoGeometry,
+                                          QgsCoordinateReferenceSystem())
+        if sink is not None:
+            for item, value in items:
+                feature = QgsFeature(fields)
+                feature.setAttributes([item, value])
+                sink.addFeature(feature, QgsFeatureSink.FastInsert)
             results["SUMMARY"] = dest
-        results["SUMMARY_TEXT"] = "\n".join(map(str, lines))
-        results["REJECTED_COUNT"] = len(rejected)
+        results["SUMMARY_TEXT"] = "\n".join(lines)
+        results["REJECTED_COUNT"] = count
         return results
 
 
-def _save_source(source, request, path: str, context) -> str:
-    """A feature source as a GeoPackage for the child process (written by QGIS's own GDAL)."""
-    layer = source.materialize(request) if hasattr(source, "materialize") else None
+def _ogr_file(layer) -> tuple[str, str | None] | None:
+    """``(path, layer name)`` of a vector layer QGIS reads from a plain file with OGR, else None."""
+    if layer is None or not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
+        return None
+    path, *options = layer.source().split("|")
+    if not os.path.isfile(path):
+        return None
+    layername = None
+    for option in options:
+        key, _, value = option.partition("=")
+        if key == "layername":
+            layername = value
+        elif key == "layerid" and value.isdigit() and path.lower().endswith((".gpkg", ".sqlite", ".gdb")):
+            return None  # a layer by index in a multi-layer file: saved as it is seen instead
+        elif key not in ("layerid", "subset"):
+            return None  # geometrytype=..., uniqueGeometryType: a view of the file; save what QGIS sees
+    return path, layername
+
+
+def _save_source(source, path: str, context) -> str:
+    """A feature source (a memory layer, PostGIS, a selection of one...) as a GeoPackage, written by QGIS."""
+    layer = source.materialize(QgsFeatureRequest()) if hasattr(source, "materialize") else None
     if layer is None:
         raise QgsProcessingException(f"cannot copy {path}")
     options = QgsVectorFileWriter.SaveVectorOptions()
@@ -544,42 +519,48 @@ def _save_source(source, request, path: str, context) -> str:
     return path
 
 
-def _read_gpkg_layer(gpkg: str, name: str):
-    """A layer of the child's GeoPackage, read by QGIS, as a GeoDataFrame (or DataFrame for tables)."""
-    import pandas as pd
-
-    from .convert import source_to_frame
-
+def _copy_layer(algorithm, gpkg: str, name: str, parameters, pname: str, context, aliases: dict, *,
+                geometry: bool = True, feedback=None):
+    """Copy layer ``name`` of redline's GeoPackage into sink ``pname``: ``(destination, rows)`` or None."""
     layer = QgsVectorLayer(f"{gpkg}|layername={name}", name, "ogr")
     if not layer.isValid():
         return None
-    frame = source_to_frame(layer, name)
-    if not layer.isSpatial():
-        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    return frame
+    fields, keep = QgsFields(), []
+    for index, field in enumerate(layer.fields()):
+        if field.name().lower() == "fid":  # the GeoPackage's key, not a column of the finding
+            continue
+        copy = QgsField(field)
+        if aliases.get(field.name()):
+            copy.setAlias(aliases[field.name()])
+        fields.append(copy)
+        keep.append(index)
+    spatial = geometry and layer.isSpatial()
+    wkb = layer.wkbType() if spatial else QgsWkbTypes.NoGeometry
+    crs = layer.crs() if spatial else QgsCoordinateReferenceSystem()
+    sink, dest = algorithm.parameterAsSink(parameters, pname, context, fields, wkb, crs)
+    if sink is None:
+        return None
+    rows = 0
+    for feature in layer.getFeatures():
+        out = QgsFeature(fields)
+        values = feature.attributes()
+        out.setAttributes([values[i] for i in keep])
+        if spatial:
+            out.setGeometry(feature.geometry())
+        if not sink.addFeature(out, QgsFeatureSink.FastInsert):
+            raise QgsProcessingException(f"could not write a feature to {pname}: {sink.lastError()}")
+        rows += 1
+        if feedback is not None and feedback.isCanceled():
+            raise QgsProcessingException(tr("cancelled"))
+    return dest, rows
 
 
-def python_executable() -> str:
-    """The Python interpreter of the running QGIS (sys.executable is QGIS itself when embedded)."""
-    if os.path.basename(sys.executable).lower().startswith("python"):
-        return sys.executable
-    version = f"{sys.version_info.major}.{sys.version_info.minor}"
-    candidates = [os.path.join(sys.prefix, "python.exe"), os.path.join(sys.prefix, "bin", f"python{version}"),
-                  os.path.join(sys.prefix, "bin", "python3"), os.path.join(sys.exec_prefix, "bin", "python3")]
-    for candidate in candidates:
-        if os.path.exists(candidate):
-            return candidate
-    raise QgsProcessingException("cannot find QGIS's Python interpreter to run the raster audit\n\n" + install_help())
+def run_worker(python: str, job_path: str, feedback) -> dict:
+    """Run :mod:`.worker` on a job file in redline's Python; relay its progress; return its answer.
 
-
-def run_worker(job_path: str, feedback) -> dict:
-    """Run :mod:`.worker` on a job file in a child Python; relay its progress; return its answer."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
-    env.pop("PYTHONHOME", None)
-    worker = os.path.join(HERE, "worker.py")
-    proc = subprocess.Popen([python_executable(), worker, job_path], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
+    Cancelling in QGIS kills the child at once (the audit stops; nothing it half-wrote is used)."""
+    proc = subprocess.Popen(worker_command(python, "run", job_path), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=worker_env())
     answer = None
     for line in proc.stdout:
         if feedback.isCanceled():
@@ -598,5 +579,6 @@ def run_worker(job_path: str, feedback) -> dict:
     stderr = proc.stderr.read()
     proc.wait()
     if answer is None:
-        raise QgsProcessingException(f"redline's worker stopped without an answer (exit {proc.returncode}):\n{stderr}")
+        raise QgsProcessingException(f"redline's worker ({python}) stopped without an answer "
+                                     f"(exit {proc.returncode}):\n{stderr}\n\n{install_help()}")
     return answer

@@ -34,6 +34,7 @@ STATIC_ZH = {
     "Outputs": "输出",
     "Rules": "规则",
     "cancelled": "已取消",
+    "Reading the input layers": "读取输入图层",
 }
 
 
@@ -50,19 +51,55 @@ def is_raster_input(spec, inp, vector_kinds=None) -> bool:
     return False
 
 
-def spec_entry(spec) -> dict:
-    """The catalogue entry of a spec: what the plugin lists even without redline."""
+def _plain(value):
+    """A spec default as JSON (dates as ISO text, tuples as lists)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def spec_entry(spec, schemas=None) -> dict:
+    """The catalogue entry of a spec: everything the plugin needs to show and run it, as plain JSON.
+
+    The plugin builds its Processing algorithms from these entries, which redline's own Python writes
+    (``worker.py catalogue``), so QGIS's Python never imports redline or its dependencies.
+    """
+    if schemas is None:
+        from redline.schema import SCHEMAS as schemas
+
+    def inputs():
+        for i in spec.inputs:
+            raster = is_raster_input(spec, i, schemas)
+            schema = None if raster else schemas.get(i.kind)
+            yield {"name": i.name, "kind": i.kind, "required": bool(i.required), "label_zh": i.label_zh,
+                   "label_en": i.label_en, "help": i.help, "raster": raster,
+                   "polygon": schema is not None and schema.geometry == "polygon",
+                   "required_fields": [{"name": f.name, "label_zh": f.label_zh} for f in schema.fields
+                                       if f.required] if schema is not None else []}
+
     return {
         "id": spec.id, "label_zh": spec.label_zh, "label_en": spec.label_en, "group": spec.group,
         "description_zh": spec.description_zh, "description_en": spec.description_en,
-        "inputs": [{"name": i.name, "kind": i.kind, "required": bool(i.required), "label_zh": i.label_zh,
-                    "label_en": i.label_en, "raster": is_raster_input(spec, i)} for i in spec.inputs],
-        "outputs": [o.name for o in spec.outputs],
+        "needs_as_of": bool(spec.needs_as_of), "rules_keys": list(spec.rules_keys),
+        "inputs": list(inputs()),
+        "params": [{"name": p.name, "type": p.type, "default": _plain(p.default), "label_zh": p.label_zh,
+                    "label_en": p.label_en, "help": p.help, "choices": [str(c) for c in p.choices],
+                    "parent_input": p.parent_input} for p in spec.params],
+        "outputs": [{"name": o.name, "label_zh": o.label_zh, "label_en": o.label_en, "geometry": bool(o.geometry),
+                     "style": o.style, "aliases": {c.name: c.header for c in o.columns}} for o in spec.outputs],
     }
 
 
-def build_catalogue(specs, version: str) -> dict:
-    return {"generated_from": f"redline {version}", "algorithms": [spec_entry(s) for s in specs]}
+def build_catalogue(specs, version: str, rule_sets=None, default_rules: str | None = None) -> dict:
+    """The whole catalogue: the algorithms, the rule sets shipped with this redline, and its version."""
+    if rule_sets is None or default_rules is None:
+        from redline.rules import DEFAULT, available_rule_sets
+
+        rule_sets, default_rules = available_rule_sets(), DEFAULT
+    return {"generated_from": f"redline {version}", "redline_version": version, "rule_sets": list(rule_sets),
+            "default_rules": default_rules, "algorithms": [spec_entry(s) for s in specs]}
 
 
 def translations(specs) -> dict[tuple[str, str], str]:

@@ -1,7 +1,9 @@
 """The ``redline`` Processing provider: one algorithm per audit spec redline registers.
 
-Without a usable redline the same algorithms are listed from ``catalogue.json`` (written by
-``scripts/package_plugin.py`` from the specs), and running one explains how to install redline.
+The algorithms come from the catalogue redline's own Python writes (``worker.py catalogue``): QGIS's Python
+never imports redline. Without a usable redline the same algorithms are listed from the shipped
+``catalogue.json`` (written by ``scripts/package_plugin.py`` from the specs), and running one explains how
+to install redline.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 
-from qgis.core import QgsProcessingProvider
+from qgis.core import QgsProcessingProvider, QgsSettings
 
 from .algorithm import AuditAlgorithm, MissingRedlineAlgorithm, icon
 from .i18n import install_translator, tr
@@ -25,12 +27,11 @@ def read_catalogue() -> list[dict]:
 
 
 class RedlineProvider(QgsProcessingProvider):
-    """Processing provider ``redline``; ``extra_specs`` adds audits not in redline's registry (tests)."""
+    """Processing provider ``redline``."""
 
-    def __init__(self, extra_specs=()):
+    def __init__(self):
         super().__init__()
         install_translator()
-        self.extra_specs = tuple(extra_specs)
         self.status = (False, "not loaded")
 
     def id(self):
@@ -47,19 +48,14 @@ class RedlineProvider(QgsProcessingProvider):
         return icon()
 
     def loadAlgorithms(self):
-        self.status = redline_status()
-        ok, why = self.status
+        setting = str(QgsSettings().value("redline/python", "") or "") or None
+        ok, why, catalogue = redline_status(setting)
+        self.status = (ok, why)
         if ok:
-            try:
-                from redline.registry import all_specs
-
-                specs = list(all_specs()) + list(self.extra_specs)
-            except Exception as exc:  # a broken audit module must not hide the provider
-                self.status = (False, f"redline's audits cannot be loaded ({type(exc).__name__}: {exc})")
-                ok, why = self.status
-            else:
-                for spec in specs:
-                    self.addAlgorithm(AuditAlgorithm(spec))
-                return
+            python = catalogue["python"]
+            for entry in catalogue["algorithms"]:
+                self.addAlgorithm(AuditAlgorithm(entry, python, catalogue.get("rule_sets", ()),
+                                                 catalogue.get("default_rules", "cn-national")))
+            return
         for entry in read_catalogue():
             self.addAlgorithm(MissingRedlineAlgorithm(entry, why))

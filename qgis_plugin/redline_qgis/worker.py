@@ -1,15 +1,24 @@
-"""Run one redline audit in a child Python, outside QGIS (this file never imports qgis).
+"""redline's side of the plugin: runs in redline's own Python, never in QGIS's (this file never imports qgis).
 
-Used for the raster audits: rasterio bundles its own GDAL, and inside the QGIS process its calls
-resolve to QGIS's GDAL instead (a different version), so raster work runs here, in a process that
-holds one GDAL. Usage: ``python worker.py job.json``. Progress lines and the final answer are
-JSON objects on stdout, one per line.
+QGIS's Python keeps the packages QGIS was built with (Debian 12: numpy 1.24, attrs 22.2, GDAL 3.6);
+redline needs newer ones (numpy 2, affine 3, wheels bundling their own GDAL and PROJ). Putting both in
+one interpreter breaks one of them, so the plugin never imports redline: it starts this file with
+redline's interpreter (see ``environment.py``) and talks to it in JSON lines on stdout.
+
+    python worker.py catalogue        # every audit as a catalogue entry (what the plugin shows)
+    python worker.py run JOB.json     # run one audit on the job's sources; progress lines, then the answer
+
+``REDLINE_EXTRA_SPECS=/path/module.py:NAME`` adds a spec that is not in redline's registry (the plugin's
+tests register a test-only audit this way).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _emit(obj) -> None:
@@ -17,28 +26,98 @@ def _emit(obj) -> None:
     sys.stdout.flush()
 
 
-def main(job_path: str) -> int:
+def _extra_specs() -> list:
+    """Specs named by ``REDLINE_EXTRA_SPECS`` (``path.py:NAME``, several separated by commas)."""
+    import importlib.util
+
+    out = []
+    for item in filter(None, os.environ.get("REDLINE_EXTRA_SPECS", "").split(",")):
+        path, _, name = item.rpartition(":")
+        module_spec = importlib.util.spec_from_file_location(f"redline_extra_{len(out)}", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+        out.append(getattr(module, name))
+    return out
+
+
+def _specs() -> list:
+    from redline.registry import all_specs
+
+    return [*all_specs(), *_extra_specs()]
+
+
+def catalogue() -> int:
+    sys.path.insert(0, HERE)
+    from catalogue import build_catalogue
+
+    import redline
+
+    _emit({"ok": True, "python": sys.executable, **build_catalogue(_specs(), redline.__version__)})
+    return 0
+
+
+def _read_source(name: str, source):
+    """A job source: a path or ``{"path", "layer", "fids"}`` (a file layer, maybe a selection of it)."""
+    if not isinstance(source, dict):
+        return source
+    from redline.io.vector import read_layer
+
+    frame = read_layer(source["path"], source.get("layer"), name=name)
+    fids = source.get("fids")
+    if fids is not None:
+        import numpy as np
+        import pyogrio
+
+        order = pyogrio.read_dataframe(source["path"], layer=source.get("layer"), read_geometry=False, columns=[],
+                                       fid_as_index=True).index.to_numpy()
+        keep = np.isin(order, np.asarray(fids, dtype=order.dtype))
+        attrs = dict(frame.attrs)
+        frame = frame.iloc[np.flatnonzero(keep)].reset_index(drop=True)
+        frame.attrs.update(attrs)
+    return frame
+
+
+def run(job_path: str) -> int:
     with open(job_path, encoding="utf-8") as fh:
         job = json.load(fh)
     try:
+        import redline.pipeline as pipeline
         from redline.errors import RedlineError
-        from redline.pipeline import run_audits
     except Exception as exc:
-        _emit({"ok": False, "error": f"redline cannot be imported: {exc}"})
+        _emit({"ok": False, "error": f"redline cannot be imported in {sys.executable}: {exc}"})
         return 1
+    extra = _extra_specs()
+    if extra:  # test-only audits: the pipeline runs registered ones
+        registered = pipeline.all_specs
+        pipeline.all_specs = lambda: [*registered(), *extra]
     try:
-        result = run_audits(job["sources"], audits=[job["audit"]], out=job["out"], as_of=job.get("as_of"),
-                            rules=job.get("rules"), crs=job.get("crs"), area_method=job.get("area_method", "ellipsoidal"),
-                            strict=bool(job.get("strict")), fields=job.get("fields"), params=job.get("params"),
-                            progress=lambda message, fraction: _emit({"progress": fraction, "message": message}),
-                            ledger=False)
+        sources = {name: _read_source(name, src) for name, src in job["sources"].items()}
+        encodings = {name: frame.attrs.get("redline", {}).get("encoding") for name, frame in sources.items()
+                     if hasattr(frame, "attrs")}
+        result = pipeline.run_audits(
+            sources, audits=[job["audit"]], out=job["out"], as_of=job.get("as_of"), rules=job.get("rules"),
+            crs=job.get("crs"), area_method=job.get("area_method", "ellipsoidal"), strict=bool(job.get("strict")),
+            fields=job.get("fields"), params=job.get("params"),
+            progress=lambda message, fraction: _emit({"progress": fraction, "message": message}), ledger=False)
     except (RedlineError, ValueError, OSError) as exc:
         _emit({"ok": False, "error": str(exc)})
         return 3
     _emit({"ok": True, "gpkg": result.paths["gpkg"], "outputs": sorted(result.outputs), "summary": result.summary,
-           "notes": result.notes, "metadata": result.metadata()})
+           "notes": result.notes, "metadata": result.metadata(), "rejected": len(result.rejected),
+           "encodings": {k: v for k, v in encodings.items() if v}})
     return 0
 
 
+def main(argv) -> int:
+    if argv[:1] == ["catalogue"]:
+        return catalogue()
+    if argv[:1] == ["run"] and len(argv) == 2:
+        return run(argv[1])
+    if len(argv) == 1 and argv[0].endswith(".json"):  # the earlier form: worker.py JOB.json
+        return run(argv[0])
+    sys.stderr.write(__doc__)
+    return 2
+
+
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(sys.argv[1:]))

@@ -6,11 +6,13 @@ inside QGIS fails one test instead of killing pytest. Usage::
     python run_algorithms.py list [LOCALE]          # the provider's algorithms and parameters
     python run_algorithms.py run JOB.json           # processing.run each job; JOB = [{"algorithm", "parameters"}]
     python run_algorithms.py dummy OUT_DIR          # the test-only audit on hand-drawn memory layers
-    python run_algorithms.py missing                # as if redline were not installed
+    python run_algorithms.py missing HOME           # as if redline were not installed (an empty home)
     python run_algorithms.py styles                 # load every shipped QML style
     python run_algorithms.py gbk SHP OUT_DIR        # the test audit on a GBK shapefile without .cpg
 
-The harness registers one extra, test-only audit spec (``dummy_area``) next to redline's own.
+The harness registers one extra, test-only audit spec (``dummy_area``) next to redline's own, through
+``REDLINE_EXTRA_SPECS`` (read by redline's Python, the plugin's worker). redline's Python is this
+interpreter (``REDLINE_PYTHON``); the QGIS process itself never imports redline.
 """
 
 from __future__ import annotations
@@ -47,20 +49,17 @@ def start_qgis(locale: str | None = None):
     return app
 
 
-def register(extra=True):
+def register(extra=True, redline=True):
     from qgis.core import QgsApplication
     from redline_qgis.provider import RedlineProvider
 
-    specs = ()
+    if redline:
+        os.environ.setdefault("REDLINE_PYTHON", sys.executable)
     if extra:
-        from dummy_spec import DUMMY_SPEC
-
-        import redline.pipeline
-
-        specs = (DUMMY_SPEC,)
-        registered = redline.pipeline.all_specs  # the pipeline runs registered audits: add the test one
-        redline.pipeline.all_specs = lambda: [*registered(), DUMMY_SPEC]
-    provider = RedlineProvider(extra_specs=specs)
+        os.environ["REDLINE_EXTRA_SPECS"] = f"{HERE / 'dummy_spec.py'}:DUMMY_SPEC"
+    else:
+        os.environ.pop("REDLINE_EXTRA_SPECS", None)
+    provider = RedlineProvider()
     QgsApplication.processingRegistry().addProvider(provider)
     _APP.append(provider)
     return provider
@@ -199,21 +198,22 @@ def cmd_gbk(shp, out_dir):
     params.update({"APPROVALS": QgsProcessingFeatureSourceDefinition(layer.id(), selectedFeaturesOnly=True),
                    "DUMMY_AREAS": str(out / "selected.gpkg")})
     processing.run("redline:dummy_area", params)
-    return {"before": seen, "after": {"fields": [f.name() for f in layer.fields()],
-                                      "encoding": layer.dataProvider().encoding()}}
+    after = {"fields": [f.name() for f in layer.fields()], "encoding": layer.dataProvider().encoding()}
+    layer.removeSelection()
+    filtered = QgsVectorLayer(shp, "gbk filtered", "ogr")
+    filtered.setSubsetString("FID = 0")  # a layer filter (Filter... in the layer's menu): the first square only
+    QgsProject.instance().addMapLayer(filtered)
+    params.update({"APPROVALS": filtered, "DUMMY_AREAS": str(out / "filtered.gpkg")})
+    processing.run("redline:dummy_area", params)
+    return {"before": seen, "after": after, "filtered_count": filtered.featureCount()}
 
 
-def cmd_missing():
-    """Hide redline (as if it were not installed), then list and run an algorithm."""
-    class Block:
-        def find_spec(self, name, path=None, target=None):
-            if name == "redline" or name.startswith("redline."):
-                raise ImportError(f"No module named {name!r}")
-            return None
-
-    sys.meta_path.insert(0, Block())
+def cmd_missing(home):
+    """As on a machine where redline was never installed: no REDLINE_PYTHON, an empty home folder."""
+    os.environ.pop("REDLINE_PYTHON", None)
+    os.environ["HOME"] = os.environ["XDG_DATA_HOME"] = str(home)
     start_qgis()
-    provider = register(extra=False)
+    provider = register(extra=False, redline=False)
     import processing
     from qgis.core import QgsProcessingException
 

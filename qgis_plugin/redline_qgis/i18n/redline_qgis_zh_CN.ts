@@ -320,6 +320,10 @@
         <translation>每宗地的容积率、建筑系数、投资强度、亩均税收与产值, 与按行业、园区的下限比较。</translation>
     </message>
     <message>
+        <source>Reading the input layers</source>
+        <translation>读取输入图层</translation>
+    </message>
+    <message>
         <source>Rejected feature count</source>
         <translation>剔除要素数</translation>
     </message>
