@@ -1,0 +1,168 @@
+"""Options and configuration that are wrong say so (issue 12): --field, --encoding, --assign-crs, --as-of, rule files.
+
+Small layers a person can check: two approvals and one supply in EPSG:4547 (CGCS2000 3-degree zone CM 114E).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pytest
+from click.testing import CliRunner
+from shapely.geometry import box
+
+import redline
+from redline.cli import main
+from redline.pipeline import run_audits
+from redline.schema import apply_schema
+
+X0, Y0 = 580_000, 3_590_000  # inside 息县, in EPSG:4547
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def layers(tmp_path):
+    """approvals.gpkg whose id column is called 号 (redline does not know that name), and supplies.gpkg."""
+    approvals = gpd.GeoDataFrame({"号": ["A1", "A2"], "批准日期": ["2019-03-01", "2020-05-01"]},
+                                 geometry=[box(X0, Y0, X0 + 100, Y0 + 100), box(X0 + 200, Y0, X0 + 300, Y0 + 100)],
+                                 crs="EPSG:4547")
+    supplies = gpd.GeoDataFrame({"合同编号": ["S1"], "签订日期": ["2021-01-01"]},
+                                geometry=[box(X0, Y0, X0 + 100, Y0 + 50)], crs="EPSG:4547")
+    approvals.to_file(tmp_path / "approvals.gpkg")
+    supplies.to_file(tmp_path / "supplies.gpkg")
+    return tmp_path
+
+
+def audit(runner, folder, *extra):
+    return runner.invoke(main, ["audit", "--approvals", str(folder / "approvals.gpkg"),
+                                "--supplies", str(folder / "supplies.gpkg"), "--out", str(folder / "out"),
+                                "--as-of", "2026-06-30", *extra])
+
+
+def test_the_missing_field_fix_is_written_as_the_command_line_takes_it(runner, layers):
+    result = audit(runner, layers)
+    assert result.exit_code == 3
+    assert "--field approvals.approval_id=<your column>" in result.output
+    # the form the message suggests works, and so does the short form (approval_id belongs to approvals only)
+    assert audit(runner, layers, "--field", "approvals.approval_id=号").exit_code == 0
+    short = audit(runner, layers, "--field", "approval_id=号")
+    assert short.exit_code == 0, short.output
+    assert "批而未供 approved not supplied: 2 of 2 approvals" in short.output
+
+
+def test_the_python_message_keeps_the_python_form():
+    import pandas as pd
+
+    with pytest.raises(redline.SchemaError) as exc:
+        apply_schema(pd.DataFrame({"号": ["A1"], "批准日期": ["2019-03-01"]}), "approvals")
+    assert "fields={'approval_id': '<your column>'}" in exc.value.problems[0].fix
+
+
+@pytest.mark.parametrize(("option", "says"), [
+    (("--field", "aprovals.approval_id=号"), "no input called 'aprovals'; did you mean 'approvals'?"),
+    (("--field", "approvals.aproval_id=号"), "approvals has no field 'aproval_id'; did you mean 'approval_id'?"),
+    (("--field", "foo=bar"), "no input of this command has a field 'foo'"),
+    (("--field", "district=区县"), "district is a field of several inputs (approvals, supplies); say which, e.g. "
+                                   "--field approvals.district=区县"),
+    (("--field", "parcels.parcel_id=宗地号"), "parcels is not among the layers given (approvals, supplies)"),
+    (("--encoding", "aprovals=GBK"), "no input called 'aprovals'; did you mean 'approvals'?"),
+    (("--assign-crs", "aprovals=EPSG:4547"), "no input called 'aprovals'; did you mean 'approvals'?"),
+    (("--assign-crs", "approvals=EPSG:99999"), "not a CRS redline knows"),
+    (("--replace-crs",), "--replace-crs replaces the CRS given with --assign-crs"),
+])
+def test_a_wrong_per_input_option_is_a_usage_error_naming_the_nearest(runner, layers, option, says):
+    result = audit(runner, layers, "--field", "approval_id=号", *option)
+    assert result.exit_code == 2, result.output
+    assert says in " ".join(result.output.split())
+
+
+def test_check_takes_field_as_its_message_says(runner, layers):
+    path = str(layers / "approvals.gpkg")
+    failed = runner.invoke(main, ["check", path, "--kind", "approvals"])
+    assert failed.exit_code == 3 and "--field approvals.approval_id=<your column>" in failed.output
+    for form in ("approvals.approval_id=号", "approval_id=号"):
+        result = runner.invoke(main, ["check", path, "--kind", "approvals", "--field", form])
+        assert result.exit_code == 0, result.output
+        assert "2 features, 2 usable, 0 set aside" in result.output
+
+
+def _without_prj(layers):
+    gdf = gpd.read_file(layers / "approvals.gpkg").rename(columns={"号": "PZWH", "批准日期": "PZRQ"})
+    gdf.to_file(layers / "approvals.shp", encoding="utf-8")
+    (layers / "approvals.prj").unlink()
+    return layers / "approvals.shp"
+
+
+def test_a_layer_without_crs_is_given_one_on_the_command_line(runner, layers):
+    shp = str(_without_prj(layers))
+    base = ["audit", "--approvals", shp, "--supplies", str(layers / "supplies.gpkg"), "--out", str(layers / "o"),
+            "--as-of", "2026-06-30"]
+    failed = runner.invoke(main, base)
+    assert failed.exit_code == 3 and "--assign-crs approvals=EPSG:4547" in failed.output
+    assert "set_crs" in failed.output  # and the Python way
+    result = runner.invoke(main, [*base, "--assign-crs", "approvals=EPSG:4547", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "CRS assigned by the user: EPSG:4547" in result.output
+    checked = runner.invoke(main, ["check", shp, "--kind", "approvals", "--assign-crs", "EPSG:4547"])
+    assert checked.exit_code == 0 and "CRS assigned: EPSG:4547" in checked.output
+
+
+def test_assigning_a_different_crs_to_a_declared_one_needs_replace_crs(runner, layers):
+    result = audit(runner, layers, "--field", "approval_id=号", "--assign-crs", "approvals=EPSG:4546")
+    assert result.exit_code == 3
+    assert "declares EPSG:4547" in result.output and "--replace-crs" in result.output
+    # the user says the .prj is wrong: the coordinates are kept and named EPSG:4546 (CM 111E) instead
+    replaced = audit(runner, layers, "--field", "approval_id=号", "--assign-crs", "approvals=EPSG:4546",
+                     "--replace-crs", "-v")
+    assert replaced.exit_code == 0, replaced.output
+    assert "replacing the declared EPSG:4547" in replaced.output and "different CRSs" in replaced.output
+
+
+def test_read_layer_replace_crs(layers):
+    gdf = redline.read_layer(layers / "supplies.gpkg", crs="EPSG:4546", replace_crs=True)
+    assert gdf.crs.to_epsg() == 4546 and gdf.total_bounds[0] == X0  # named, not reprojected
+    assert "replacing the declared EPSG:4547" in gdf.attrs["redline"]["crs_assigned"]
+
+
+def test_an_audit_date_after_today_is_a_warning_kept_in_the_notes(runner, layers):
+    future = (dt.date.today() + dt.timedelta(days=400)).isoformat()
+    result = runner.invoke(main, ["audit", "--approvals", str(layers / "approvals.gpkg"), "--supplies",
+                                  str(layers / "supplies.gpkg"), "--out", str(layers / "out"), "--as-of", future,
+                                  "--field", "approval_id=号"])
+    assert result.exit_code == 0, result.output
+    assert f"the audit date {future} is after today" in result.stderr
+    run = run_audits({"approvals": str(layers / "approvals.gpkg"), "supplies": str(layers / "supplies.gpkg")},
+                     as_of=future, fields={"approvals": {"approval_id": "号"}})
+    assert any(n.startswith(f"the audit date {future} is after today") for n in run.notes)
+    assert not any("audit date" in n for n in run_audits(
+        {"approvals": str(layers / "approvals.gpkg"), "supplies": str(layers / "supplies.gpkg")},
+        as_of="2026-06-30", fields={"approvals": {"approval_id": "号"}}).notes)
+
+
+def test_an_audit_date_before_every_date_in_the_data_is_a_warning(runner, layers):
+    result = audit(runner, layers, "--field", "approval_id=号", "--as-of", "2018-12-31")
+    assert result.exit_code == 0, result.output
+    assert ("the audit date 2018-12-31 is before every date in the data (the earliest: 批准日期 2019-03-01 in "
+            "approvals)") in result.stderr
+    assert "is before every date" not in audit(runner, layers, "--field", "approval_id=号",
+                                               "--as-of", "2019-03-01").stderr
+
+
+def test_a_rule_file_with_a_typo_stops_the_audit_with_exit_5(runner, layers):
+    rules = layers / "xixian.toml"
+    rules.write_text('[ruleset]\nname = "xixian"\nextends = "cn-national"\n\n[alerts]\nwarn_day_before = 15\n',
+                     encoding="utf-8")
+    result = audit(runner, layers, "--field", "approval_id=号", "--rules", str(rules))
+    assert result.exit_code == 5
+    assert f"[{rules}, line 6]" in result.output and "did you mean 'alerts.warn_days_before'?" in result.output
+
+
+def test_exit_codes_are_in_the_help(runner):
+    for command in ("audit", "check"):
+        text = runner.invoke(main, [command, "--help"]).output
+        assert "Exit codes: 0 the run finished" in text and "5 the rule set" in text
