@@ -166,3 +166,23 @@ def test_exit_codes_are_in_the_help(runner):
     for command in ("audit", "check"):
         text = runner.invoke(main, [command, "--help"]).output
         assert "Exit codes: 0 the run finished" in text and "5 the rule set" in text
+
+
+def test_check_counts_what_the_audits_cannot_judge(runner, tmp_path):
+    # Three supplies, no 约定开工日期 and no 出让价款 columns; S2 has started, S3 has an agreed completion date.
+    supplies = gpd.GeoDataFrame(
+        {"合同编号": ["S1", "S2", "S3"], "签订日期": ["2021-01-01"] * 3,
+         "实际开工日期": [None, "2022-01-01", None], "约定竣工日期": [None, None, "2024-01-01"]},
+        geometry=[box(X0 + 100 * i, Y0, X0 + 100 * i + 50, Y0 + 50) for i in range(3)], crs="EPSG:4547")
+    supplies.to_file(tmp_path / "s.gpkg")
+    result = runner.invoke(main, ["check", str(tmp_path / "s.gpkg"), "--kind", "supplies"])
+    assert result.exit_code == 0, result.output
+    assert "3 features, 3 usable, 0 set aside" in result.output
+    lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    assert ("供而未用(闲置土地) supplied_not_used: 2 of 3 without 约定开工日期 (agreed_start_date, no such column) and "
+            "no 实际开工日期 or 实际竣工日期: not judged") in "\n".join(lines)
+    assert "supplied_not_used: 3 of 3 without 出让价款(万元) (price_wan, no such column): no idle fee" in "\n".join(lines)
+    # S1 and S2 have no agreed date at all; S3's completion date is the only thing to check
+    assert "deadline_alerts: 2 of 3 without 约定交地日期 (agreed_handover_date, no such column) and" in "\n".join(lines)
+    assert "deadline_alerts: 2 of 3 without 约定竣工日期 (agreed_completion_date): no 竣工 (completion) alert" \
+        in "\n".join(lines)
