@@ -204,8 +204,13 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         from .validate import Prepared
 
         prepared = Prepared({}, WorkingCRS(None, "rasters only: areas in the rasters' own grid"))
-    date_notes = as_of_warnings(as_of, {n: (g, kinds[n]) for n, g in prepared.layers.items()})
-    for note in date_notes:
+    run_warnings = as_of_warnings(as_of, {n: (g, kinds[n]) for n, g in prepared.layers.items()})
+    for what, given in (("fields", fields), ("encodings", encodings), ("assign_crs", assign_crs)):
+        stray = sorted(set(given or {}) - {n for n, src in sources.items() if src is not None})
+        if stray:  # a per-input option for no input of this run would change nothing: say so
+            run_warnings.append(f"{what} given for {', '.join(stray)}, which this run does not read: ignored "
+                              f"(its inputs: {', '.join(sorted(raw) + sorted(rasters))})")
+    for note in run_warnings:
         log.warning("%s", note)
     ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,
                      progress=progress)
@@ -228,7 +233,7 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         if spec.summary is not None:
             summary += spec.summary(result)
     result = RunResult(outputs=outputs, rejected=prepared.rejected,
-                       notes=date_notes + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
+                       notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
                        + ctx.notes,
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
                        summary=summary, layers=prepared.layers)

@@ -186,3 +186,13 @@ def test_check_counts_what_the_audits_cannot_judge(runner, tmp_path):
     assert "deadline_alerts: 2 of 3 without 约定交地日期 (agreed_handover_date, no such column) and" in "\n".join(lines)
     assert "deadline_alerts: 2 of 3 without 约定竣工日期 (agreed_completion_date): no 竣工 (completion) alert" \
         in "\n".join(lines)
+
+
+def test_python_per_input_options_for_no_input_of_the_run_are_noted(layers, caplog):
+    run = run_audits({"approvals": str(layers / "approvals.gpkg"), "supplies": str(layers / "supplies.gpkg")},
+                     as_of="2026-06-30", fields={"approvals": {"approval_id": "号"}, "aprovals": {"x": "y"}},
+                     encodings={"parcels": "GBK"})
+    assert ("fields given for aprovals, which this run does not read: ignored (its inputs: approvals, supplies)"
+            in run.notes)
+    assert any(n.startswith("encodings given for parcels") for n in run.notes)
+    assert "aprovals" in caplog.text  # and logged as a warning
