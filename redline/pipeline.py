@@ -209,7 +209,7 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         stray = sorted(set(given or {}) - {n for n, src in sources.items() if src is not None})
         if stray:  # a per-input option for no input of this run would change nothing: say so
             run_warnings.append(f"{what} given for {', '.join(stray)}, which this run does not read: ignored "
-                              f"(its inputs: {', '.join(sorted(raw) + sorted(rasters))})")
+                                f"(its inputs: {', '.join(sorted(raw) + sorted(rasters))})")
     for note in run_warnings:
         log.warning("%s", note)
     ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,

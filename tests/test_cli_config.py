@@ -196,3 +196,16 @@ def test_python_per_input_options_for_no_input_of_the_run_are_noted(layers, capl
             in run.notes)
     assert any(n.startswith("encodings given for parcels") for n in run.notes)
     assert "aprovals" in caplog.text  # and logged as a warning
+
+
+def test_farmland_takes_field_as_its_message_says(runner, tmp_path):
+    gpd.GeoDataFrame({"编号": ["F1"]}, geometry=[box(X0, Y0, X0 + 100, Y0 + 100)], crs="EPSG:4547").to_file(
+        tmp_path / "pbf.gpkg")
+    gpd.GeoDataFrame({"BSM": ["G1"]}, geometry=[box(X0 + 50, Y0, X0 + 150, Y0 + 100)], crs="EPSG:4547").to_file(
+        tmp_path / "kfbj.gpkg")
+    base = ["farmland", "--farmland", str(tmp_path / "pbf.gpkg"), "--growth-boundary", str(tmp_path / "kfbj.gpkg"),
+            "--out", str(tmp_path / "o"), "--as-of", "2026-06-30"]
+    failed = runner.invoke(main, base)
+    assert failed.exit_code == 3 and "--field farmland.farmland_id=<your column>" in failed.output
+    result = runner.invoke(main, [*base, "--field", "farmland.farmland_id=编号"])
+    assert result.exit_code == 0, result.output

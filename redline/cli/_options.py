@@ -45,7 +45,8 @@ def main_group(fn):
     from .. import __version__
 
     fn = click.version_option(__version__, prog_name="redline")(fn)
-    return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})(fn)
+    return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+                       epilog=EXIT_CODES_HELP)(fn)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
