@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import redline
 from redline.rules import available_rule_sets, load_rules, resolve_rules
@@ -139,3 +141,23 @@ def test_find_line_reads_headers_and_dotted_keys():
 def test_an_override_of_an_unknown_key_names_the_nearest():
     with pytest.raises(redline.RulesError, match="did you mean 'idle.fee_rate'"):
         load_rules(overrides={"idle.fee_rat": 0.3})
+
+
+_names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+
+
+@given(st.dictionaries(_names, st.lists(_names, min_size=1, max_size=4, unique=True), min_size=1, max_size=4))
+def test_find_line_finds_every_key_of_a_written_file(sections):
+    # write [section] key = 1 ... as a person would; every key is found on the line it was written on
+    from redline.rules import find_line
+
+    lines, where = ['[ruleset]', 'name = "x"'], {}
+    for section, keys in sections.items():
+        lines += ["", f"[idle.{section}]"]
+        where[f"idle.{section}"] = len(lines)
+        for key in keys:
+            lines.append(f"{key} = 1  # a comment")
+            where[f"idle.{section}.{key}"] = len(lines)
+    text = "\n".join(lines) + "\n"
+    for key, line in where.items():
+        assert find_line(text, key) == line
