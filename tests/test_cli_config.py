@@ -209,3 +209,8 @@ def test_farmland_takes_field_as_its_message_says(runner, tmp_path):
     assert failed.exit_code == 3 and "--field farmland.farmland_id=<your column>" in failed.output
     result = runner.invoke(main, [*base, "--field", "farmland.farmland_id=编号"])
     assert result.exit_code == 0, result.output
+
+
+def test_report_from_an_earlier_run_refuses_options_of_a_new_run(runner, tmp_path):
+    result = runner.invoke(main, ["report", "--from", str(tmp_path), "--field", "approval_id=号"])
+    assert result.exit_code == 2 and "--field apply to a new run, not to --from" in result.output
