@@ -97,8 +97,9 @@ def check_crs(gdf, layer: str) -> list[Problem]:
         problems.append(Problem(
             layer=layer, code="missing_crs",
             message="the layer has no coordinate reference system (no .prj, or a GeoJSON/CSV without one)",
-            fix="define it, e.g. in QGIS 'Assign projection', or pass crs='EPSG:4547' (CGCS2000 3-degree zone CM 114E) "
-                "or 'EPSG:4490' (CGCS2000 geographic) when reading"))
+            fix=f"give the CRS the data was made in, e.g. EPSG:4547 (CGCS2000 3-degree zone CM 114E) or EPSG:4490 "
+                f"(CGCS2000 longitude/latitude): on the command line --assign-crs {layer}=EPSG:4547; in Python "
+                f"read_layer(..., crs='EPSG:4547') or gdf.set_crs('EPSG:4547'); in QGIS 'Assign projection'"))
         return problems
     if len(gdf) == 0 or gdf.geometry.isna().all():
         return problems
@@ -111,14 +112,17 @@ def check_crs(gdf, layer: str) -> list[Problem]:
             layer=layer, code="crs_mismatch",
             message=f"the layer says it is geographic ({crs.to_string()}) but its coordinates "
                     f"({xmin:.0f}, {ymin:.0f}) - ({xmax:.0f}, {ymax:.0f}) are not degrees",
-            fix="the .prj is wrong: assign the projected CRS the data was made in (e.g. a CGCS2000 3-degree zone)"))
+            fix=f"the .prj is wrong: replace it with the projected CRS the data was made in (e.g. a CGCS2000 3-degree "
+                f"zone): --assign-crs {layer}=EPSG:4547 --replace-crs on the command line, "
+                f"read_layer(..., crs='EPSG:4547', replace_crs=True) in Python"))
     epsg = crs.to_epsg()
     if epsg and GK3_FIRST_EPSG <= epsg <= GK3_FIRST_EPSG + 20 and xmin > 1_000_000:
         zone = int(xmin // 1_000_000)
         problems.append(Problem(
             layer=layer, code="crs_mismatch",
             message=f"eastings start with a zone number ({xmin:.0f}) but EPSG:{epsg} has no zone prefix",
-            fix=f"assign the prefixed CRS of zone {zone}: EPSG:{4513 + zone - 25} (CGCS2000 / 3-degree GK zone {zone})"
+            fix=f"replace it with the prefixed CRS of zone {zone}: EPSG:{4513 + zone - 25} (CGCS2000 / 3-degree GK "
+                f"zone {zone}): --assign-crs {layer}=EPSG:{4513 + zone - 25} --replace-crs on the command line"
             if 25 <= zone <= 45 else "assign the CRS with the zone prefix"))
     return problems
 

@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from .audit_date import as_of_warnings
 from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer, write_layers, write_ledger
 from .io.ledger import LedgerColumn
@@ -101,7 +102,8 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                strict: bool = False, fields: Mapping[str, Mapping[str, str]] | None = None,
                encodings: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
                lang: str = "zh", progress: Callable[[str, float], None] | None = None,
-               ledger: bool = True) -> RunResult:
+               ledger: bool = True, assign_crs: Mapping[str, Any] | None = None,
+               replace_crs: bool = False) -> RunResult:
     """Run the audits the given layers allow, and write the results when ``out`` is given.
 
     Parameters
@@ -128,6 +130,11 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         Per input: a field mapping ``{canonical: column}``, an attribute encoding.
     params : mapping, optional
         Extra audit parameters by name (e.g. ``{"gdp": table}``).
+    assign_crs : mapping, optional
+        Per input: the CRS of a layer that declares none (``{"approvals": "EPSG:4547"}``); see
+        :func:`redline.io.read_layer`. ``replace_crs=True`` also replaces a declared CRS (a wrong .prj).
+
+    An audit date after today, or before every date in the data, is a warning (logged and in the notes).
     """
     from .area import check_area_method
 
@@ -165,10 +172,13 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
             continue
         report(f"reading {name}", 0.0)
         path, layer = parse_source(src)
-        gdf = read_layer(path, layer, encoding=(encodings or {}).get(name), name=name)
+        gdf = read_layer(path, layer, encoding=(encodings or {}).get(name), name=name,
+                         crs=(assign_crs or {}).get(name), replace_crs=replace_crs)
         enc = gdf.attrs.get("redline", {}).get("encoding")
         if enc:
             read_notes.append(f"[{name}] attribute encoding: {enc}")
+        if gdf.attrs.get("redline", {}).get("crs_assigned"):
+            read_notes.append(f"[{name}] CRS assigned by the user: {gdf.attrs['redline']['crs_assigned']}")
         raw[name] = gdf
     # A spec's outputs can be a later spec's inputs (change patches -> judged register).
     available = set(raw) | set(rasters)
@@ -194,6 +204,14 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         from .validate import Prepared
 
         prepared = Prepared({}, WorkingCRS(None, "rasters only: areas in the rasters' own grid"))
+    run_warnings = as_of_warnings(as_of, {n: (g, kinds[n]) for n, g in prepared.layers.items()})
+    for what, given in (("fields", fields), ("encodings", encodings), ("assign_crs", assign_crs)):
+        stray = sorted(set(given or {}) - {n for n, src in sources.items() if src is not None})
+        if stray:  # a per-input option for no input of this run would change nothing: say so
+            run_warnings.append(f"{what} given for {', '.join(stray)}, which this run does not read: ignored "
+                                f"(its inputs: {', '.join(sorted(raw) + sorted(rasters))})")
+    for note in run_warnings:
+        log.warning("%s", note)
     ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,
                      progress=progress)
     outputs: dict[str, Any] = {}
@@ -215,7 +233,8 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         if spec.summary is not None:
             summary += spec.summary(result)
     result = RunResult(outputs=outputs, rejected=prepared.rejected,
-                       notes=read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines() + ctx.notes,
+                       notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
+                       + ctx.notes,
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
                        summary=summary, layers=prepared.layers)
     if out is not None:

@@ -457,8 +457,8 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
             message="required fields not found: " + "; ".join(
                 f"{f.name} ({f.label_zh}, also accepted: {', '.join(f.aliases[:4])})" for f in missing)
             + ". The layer has: " + (", ".join(map(str, columns)) or "no attribute columns"),
-            fix="rename the columns, or pass a field mapping such as "
-                + ", ".join(f"{f.name}=<your column>" for f in missing)))
+            fix="rename the columns, or pass a field mapping such as fields={"
+                + ", ".join(f"'{f.name}': '<your column>'" for f in missing) + "}"))
     problems = [p if p.layer != schema.kind or name == schema.kind else
                 Problem(name, p.code, p.message, p.ids, p.fix, p.fatal) for p in problems]
     if problems:

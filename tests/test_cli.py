@@ -84,3 +84,45 @@ def test_audit_bad_date_option_exits_2(runner, tmp_path):
     result = runner.invoke(main, ["audit", "--approvals", str(path), "--supplies", str(path), "--as-of", "someday",
                                   "--out", str(tmp_path / "o")])
     assert result.exit_code in (2, 3), result.output
+
+
+RUN = __import__("pathlib").Path(__file__).resolve().parent.parent / "run"
+
+
+@pytest.mark.parametrize("args", [[], ["help"]])
+def test_run_without_a_command_prints_only_the_usage(args):
+    import subprocess
+
+    done = subprocess.run(["bash", str(RUN), *args], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stderr == ""
+    lines = done.stdout.splitlines()
+    assert lines[0] == "redline's entry point for people and CI."
+    assert all(line.startswith(("  ./run", "      ")) for line in lines[1:]), lines  # no stray shell line
+    assert any("./run demo" in line for line in lines) and not any("set -" in line for line in lines)
+
+
+def test_run_with_an_unknown_command_says_so_and_exits_2():
+    import subprocess
+
+    done = subprocess.run(["bash", str(RUN), "demoo"], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 2 and "unknown command 'demoo'" in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize(("args", "passed"), [
+    ([], ["--out", "redline-demo"]),
+    (["--help"], ["--help"]),                      # was: --out --help, a folder called --help
+    (["out1"], ["--out", "out1"]),
+    (["out2", "--lang", "en"], ["--out", "out2", "--lang", "en"]),
+    (["--lang", "en"], ["--out", "redline-demo", "--lang", "en"]),
+    (["-o", "x"], ["-o", "x"]),
+])
+def test_run_demo_passes_options_to_redline_demo(args, passed):
+    import subprocess
+
+    script = RUN.read_text(encoding="utf-8")
+    start = script.index("demo_args() {")
+    function = script[start:script.index("\n}\n", start) + 3]
+    done = subprocess.run(["bash", "-c", function + 'demo_args "$@" | tr "\\0" "\\n"', "run", *args],
+                          capture_output=True, text=True, timeout=30)
+    assert done.stdout.splitlines() == passed
+

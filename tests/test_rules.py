@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import redline
 from redline.rules import available_rule_sets, load_rules, resolve_rules
@@ -71,3 +73,91 @@ def test_unknown_names_are_clear_errors(tmp_path):
 def test_resolve_rules_accepts_what_users_pass():
     base = load_rules()
     assert resolve_rules(None).label == resolve_rules("cn-national").label == resolve_rules(base).label
+
+
+TYPOS = ('[ruleset]\nname = "xixian"\nversion = "2026.1"\nextends = "cn-national"\n\n'
+         "[alert]\nwarn_days_before = 15\n\n"       # line 7: no such section
+         "[alerts]\nwarn_day_before = 15\n\n"       # line 10: no such key
+         "[idle.fee_rate]\nvaleu = 0.3\n")          # line 13: no such table key
+
+
+def test_typos_in_a_rule_set_are_errors_with_file_line_and_nearest_key(tmp_path):
+    # Each typo used to make a junk threshold, leave the national value in force and label findings "xixian".
+    path = tmp_path / "xixian.toml"
+    path.write_text(TYPOS, encoding="utf-8")
+    with pytest.raises(redline.RulesError) as exc:
+        load_rules(path)
+    got = [(p.layer, p.fix.split("?")[0]) for p in exc.value.problems]
+    assert got == [(f"{path}, line 7", "did you mean 'alerts.warn_days_before'"),
+                   (f"{path}, line 10", "did you mean 'alerts.warn_days_before'"),
+                   (f"{path}, line 13", "did you mean 'value'")]
+    assert "has no threshold 'alert.warn_days_before'" in str(exc.value)
+
+
+def test_a_typo_in_ruleset_or_in_a_value_kind_is_an_error(tmp_path):
+    path = tmp_path / "x.toml"
+    path.write_text('[ruleset]\nname = "x"\nextend = "cn-national"\n', encoding="utf-8")
+    with pytest.raises(redline.RulesError, match=r"line 3\] \[ruleset\] has no key 'extend' -- fix: did you mean 'extends'"):
+        load_rules(path)
+    path.write_text('[ruleset]\nname = "x"\nextends = "cn-national"\n[idle]\nfee_rate = "20%"\n', encoding="utf-8")
+    with pytest.raises(redline.RulesError, match=r"line 5\] idle.fee_rate = '20%' is text, but cn-national@2026.1 "
+                                                 r"holds a number"):
+        load_rules(path)
+    path.write_text('[ruleset]\nname = "x"\nextends = "cn-national"\n[underused.far_min]\nvalue = { "26" = 0.8 }\n',
+                    encoding="utf-8")
+    with pytest.raises(redline.RulesError, match="no 'default' entry"):
+        load_rules(path)
+
+
+def test_a_standalone_rule_set_defines_its_keys_but_tables_need_a_value(tmp_path):
+    path = tmp_path / "own.toml"
+    path.write_text('[ruleset]\nname = "own"\n\n[alerts.warn_days_before]\nvalue = 10\nunit = "day"\n'
+                    'source = "our bureau"\nstatus = "local"\n', encoding="utf-8")
+    assert load_rules(path).value("alerts.warn_days_before") == 10
+    path.write_text('[ruleset]\nname = "own"\n\n[alerts.warn_days_before]\nvaleu = 10\nunit = "day"\n',
+                    encoding="utf-8")
+    with pytest.raises(redline.RulesError, match=r"line 5\] the threshold table \[alerts.warn_days_before\] has no "
+                                                 r"key 'valeu' -- fix: did you mean 'value'"):
+        load_rules(path)
+    path.write_text('[ruleset]\nname = "own"\n\n[alerts.warn_days_before]\nunit = "day"\nsource = "x"\n',
+                    encoding="utf-8")
+    with pytest.raises(redline.RulesError, match=r"line 4\] the threshold table \[alerts.warn_days_before\] has no value"):
+        load_rules(path)
+    path.write_text('[ruleset]\nname = "own"\n\n[a.b]\nvalue = 1\nstatus = "nationnal"\n', encoding="utf-8")
+    with pytest.raises(redline.RulesError, match="did you mean 'national'"):
+        load_rules(path)
+
+
+def test_find_line_reads_headers_and_dotted_keys():
+    from redline.rules import find_line
+
+    text = '# a comment = 1\n[ruleset]\nname = "x"\n\n[idle]\nfee_rate.value = 0.3\n[underused."far_min"]\nvalue = 1\n'
+    assert find_line(text, "idle.fee_rate.value") == 6
+    assert find_line(text, "underused.far_min") == 7
+    assert find_line(text, "underused.far_min.value") == 8
+    assert find_line(text, "idle.nothing") is None
+
+
+def test_an_override_of_an_unknown_key_names_the_nearest():
+    with pytest.raises(redline.RulesError, match="did you mean 'idle.fee_rate'"):
+        load_rules(overrides={"idle.fee_rat": 0.3})
+
+
+_names = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+
+
+@given(st.dictionaries(_names, st.lists(_names, min_size=1, max_size=4, unique=True), min_size=1, max_size=4))
+def test_find_line_finds_every_key_of_a_written_file(sections):
+    # write [section] key = 1 ... as a person would; every key is found on the line it was written on
+    from redline.rules import find_line
+
+    lines, where = ['[ruleset]', 'name = "x"'], {}
+    for section, keys in sections.items():
+        lines += ["", f"[idle.{section}]"]
+        where[f"idle.{section}"] = len(lines)
+        for key in keys:
+            lines.append(f"{key} = 1  # a comment")
+            where[f"idle.{section}.{key}"] = len(lines)
+    text = "\n".join(lines) + "\n"
+    for key, line in where.items():
+        assert find_line(text, key) == line

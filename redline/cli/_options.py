@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
+import re
 import sys
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -13,8 +18,17 @@ from ..errors import RedlineIOError, RulesError, ValidationError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES = 0, 1, 2, 3, 4, 5
 
-__all__ = ["area_option", "as_of_option", "common_options", "crs_option", "handle_errors", "main_group",
-           "out_option", "out_target_option", "progress_reporter", "rules_option", "strict_option", "verbosity_options"]
+__all__ = ["EXIT_CODES_HELP", "area_option", "as_of_option", "assign_crs_options", "cli_fixes", "common_options",
+           "crs_option", "field_option", "handle_errors", "main_group", "out_option", "out_target_option",
+           "parse_assign_crs", "parse_fields", "parse_input_pairs", "progress_reporter", "rules_option",
+           "strict_option", "verbosity_options"]
+
+#: the exit codes, for the help of the commands that run audits or checks (\b keeps click from rewrapping)
+EXIT_CODES_HELP = """\b
+Exit codes: 0 the run finished (findings or not); 1 a bug (run again with -v
+and report it); 2 the command line is wrong; 3 the input data failed
+validation (every problem is listed); 4 a file or database could not be read
+or written; 5 the rule set is missing, broken or lacks a threshold."""
 
 
 class _Group(click.Group):
@@ -31,7 +45,8 @@ def main_group(fn):
     from .. import __version__
 
     fn = click.version_option(__version__, prog_name="redline")(fn)
-    return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})(fn)
+    return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+                       epilog=EXIT_CODES_HELP)(fn)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -143,3 +158,158 @@ class progress_reporter:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.__exit__(*exc)
+
+
+def _nearest(word: str, choices: Iterable[str]) -> str | None:
+    found = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _hint(word: str, choices: Iterable[str], what: str) -> str:
+    choices = sorted(set(choices))
+    near = _nearest(word, choices)
+    return (f"did you mean {near!r}? " if near else "") + f"{what}: {', '.join(choices)}"
+
+
+field_option = click.option(
+    "--field", "field_pairs", multiple=True, metavar="INPUT.FIELD=COLUMN",
+    help="Name the column that holds a field redline does not recognise, e.g. --field supplies.supply_id=合同号 "
+         "(repeatable). FIELD=COLUMN alone is enough when the field belongs to one input only.")
+
+
+def assign_crs_options(fn):
+    """``--assign-crs INPUT=CRS`` (repeatable) and ``--replace-crs``."""
+    fn = click.option("--replace-crs", "replace_crs", is_flag=True,
+                      help="With --assign-crs: also replace a CRS the layer declares, when its .prj is wrong "
+                           "(the coordinates are kept, not reprojected). Without it, assigning a CRS to a layer "
+                           "that declares a different one is an error.")(fn)
+    fn = click.option("--assign-crs", "assign_crs_pairs", multiple=True, metavar="INPUT=EPSG:NNNN",
+                      help="The CRS of a layer that declares none (a shapefile without .prj), e.g. "
+                           "--assign-crs approvals=EPSG:4547 (repeatable). Its coordinates must already be in "
+                           "that CRS: this names them, it does not reproject them.")(fn)
+    return fn
+
+
+def _schema_fields(kind: str) -> list[str]:
+    from ..schema import SCHEMAS
+
+    schema = SCHEMAS.get(kind)
+    return [f.name for f in schema.fields] if schema is not None else []
+
+
+def parse_fields(pairs: Iterable[str], inputs: Mapping[str, str], given: Iterable[str] = ()) -> dict:
+    """``--field`` values -> ``{input: {canonical field: column}}``; anything unknown is a usage error.
+
+    ``inputs`` maps the command's input names to their kinds; ``given`` names the inputs of this run.
+    ``INPUT.FIELD=COLUMN`` always works; ``FIELD=COLUMN`` when the field belongs to one input of the
+    command (or to one of the inputs given).
+    """
+    given = set(given)
+    out: dict[str, dict[str, str]] = {}
+    for pair in pairs:
+        key, sep, column = pair.partition("=")
+        key, column = key.strip(), column.strip()
+        if not sep or not key or not column:
+            raise click.BadParameter(f"{pair!r}: write INPUT.FIELD=COLUMN, e.g. supplies.supply_id=合同号",
+                                     param_hint="--field")
+        if "." in key:
+            name, _, field = key.partition(".")
+            if name not in inputs:
+                raise click.BadParameter(f"{pair!r}: no input called {name!r}; "
+                                         + _hint(name, inputs, "this command's inputs are"), param_hint="--field")
+            fields = _schema_fields(inputs[name])
+            if field not in fields:
+                raise click.BadParameter(f"{pair!r}: {name} has no field {field!r}; "
+                                         + _hint(field, fields, f"the fields of {name} are"), param_hint="--field")
+        else:
+            field = key
+            owners = [n for n, kind in inputs.items() if field in _schema_fields(kind)]
+            if len(owners) > 1 and len([n for n in owners if n in given]) == 1:
+                owners = [n for n in owners if n in given]
+            if not owners:
+                among = {n: k for n, k in inputs.items() if n in given} or inputs
+                every = [f for kind in set(among.values()) for f in _schema_fields(kind)]
+                raise click.BadParameter(f"{pair!r}: no input of this command has a field {field!r}; "
+                                         + _hint(field, every, f"the fields of {', '.join(among)} are"),
+                                         param_hint="--field")
+            if len(owners) > 1:
+                shown = [n for n in owners if n in given] or owners
+                raise click.BadParameter(
+                    f"{pair!r}: {field} is a field of several inputs ({', '.join(shown)}); say which, e.g. "
+                    f"--field {shown[0]}.{field}={column}", param_hint="--field")
+            name = owners[0]
+        if given and name not in given:
+            raise click.BadParameter(f"{pair!r}: {name} is not among the layers given ({', '.join(sorted(given))}); "
+                                     f"add --{name.replace('_', '-')} FILE[:LAYER] or drop this --field",
+                                     param_hint="--field")
+        if field in out.get(name, {}) and out[name][field] != column:
+            raise click.BadParameter(f"{name}.{field} is given twice ({out[name][field]!r} and {column!r})",
+                                     param_hint="--field")
+        out.setdefault(name, {})[field] = column
+    return out
+
+
+def parse_input_pairs(pairs: Iterable[str], inputs: Iterable[str], option: str, example: str,
+                      given: Iterable[str] = ()) -> dict[str, str]:
+    """``INPUT=VALUE`` values of ``option`` -> ``{input: value}``; an unknown input, or one not ``given``
+    in this run (the value would be ignored), is a usage error."""
+    inputs, given = list(inputs), set(given)
+    out: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise click.BadParameter(f"{pair!r}: write INPUT=VALUE, e.g. {option} {example}", param_hint=option)
+        if name not in inputs:
+            raise click.BadParameter(f"{pair!r}: no input called {name!r}; "
+                                     + _hint(name, inputs, "this command's inputs are"), param_hint=option)
+        if given and name not in given:
+            raise click.BadParameter(f"{pair!r}: {name} is not among the layers given ({', '.join(sorted(given))}); "
+                                     f"add --{name.replace('_', '-')} FILE[:LAYER] or drop this {option}",
+                                     param_hint=option)
+        if name in out and out[name] != value:
+            raise click.BadParameter(f"{name} is given twice ({out[name]!r} and {value!r})", param_hint=option)
+        out[name] = value
+    return out
+
+
+def parse_assign_crs(pairs: Iterable[str], inputs: Iterable[str], given: Iterable[str] = ()) -> dict[str, str]:
+    """``--assign-crs INPUT=CRS`` values -> ``{input: CRS}``, each CRS checked (EPSG:4547, 4547, WKT, PROJ)."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    out = parse_input_pairs(pairs, inputs, "--assign-crs", "approvals=EPSG:4547", given)
+    for name, value in out.items():
+        try:
+            CRS.from_user_input(value)
+        except CRSError:
+            raise click.BadParameter(f"{name}={value}: not a CRS redline knows; give an EPSG code such as "
+                                     "EPSG:4547 (CGCS2000 3-degree zone CM 114E) or EPSG:4490 (CGCS2000 "
+                                     "longitude/latitude)", param_hint="--assign-crs") from None
+    return out
+
+
+_PY_MAPPING = re.compile(r"'([A-Za-z0-9_]+)': '<your column>'")
+
+
+@contextmanager
+def cli_fixes(inputs: Iterable[str]):
+    """Rewrite the fixes of validation problems into the command line's own form.
+
+    The schema's message suggests the Python form (``fields={'approval_id': '<your column>'}``); on the
+    command line the form that works is ``--field approvals.approval_id=<your column>``.
+    """
+    inputs = set(inputs)
+    try:
+        yield
+    except ValidationError as exc:
+        problems = []
+        for p in exc.problems:
+            fields = _PY_MAPPING.findall(p.fix) if p.code == "missing_field" and p.layer in inputs else []
+            if fields:
+                p = replace(p, fix="rename the columns, or say which column holds each: "
+                                   + " ".join(f"--field {p.layer}.{f}=<your column>" for f in fields))
+            problems.append(p)
+        if problems == list(exc.problems):
+            raise
+        raise type(exc)(problems) from None

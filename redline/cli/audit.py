@@ -5,7 +5,19 @@ from __future__ import annotations
 import click
 
 from ..pipeline import run_audits
-from ._options import common_options, handle_errors, out_target_option, progress_reporter
+from ._options import (
+    EXIT_CODES_HELP,
+    assign_crs_options,
+    cli_fixes,
+    common_options,
+    field_option,
+    handle_errors,
+    out_target_option,
+    parse_assign_crs,
+    parse_fields,
+    parse_input_pairs,
+    progress_reporter,
+)
 from ._scale import scale_options
 from ._summary import echo_run
 
@@ -23,20 +35,6 @@ INPUTS = [
     ("after", "Classified land-cover raster, second date 后时相分类影像"),
     ("change_patches", "Change patches 变化图斑 issued by the ministry, to judge against approvals"),
 ]
-
-
-def _parse_pairs(values, what: str) -> dict:
-    out: dict = {}
-    for v in values:
-        key, sep, val = v.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{v!r}: write {what}")
-        if "." in key:
-            layer, _, fieldname = key.partition(".")
-            out.setdefault(layer, {})[fieldname] = val
-        else:
-            out[key] = val
-    return out
 
 
 def _params(pairs) -> dict:
@@ -63,8 +61,8 @@ def input_options(fn):
     for name, help_text in reversed(INPUTS):
         fn = click.option(f"--{name.replace('_', '-')}", name, metavar="FILE[:LAYER]", default=None,
                           help=help_text)(fn)
-    fn = click.option("--field", "field_pairs", multiple=True, metavar="INPUT.FIELD=COLUMN",
-                      help="Map a field redline does not recognise, e.g. --field supplies.supply_id=合同号.")(fn)
+    fn = field_option(fn)
+    fn = assign_crs_options(fn)
     fn = click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE",
                       help="An audit parameter, e.g. --param from_classes=1,2 --param to_classes=3.")(fn)
     fn = click.option("--encoding", "encoding_pairs", multiple=True, metavar="INPUT=ENCODING",
@@ -72,15 +70,33 @@ def input_options(fn):
     return fn
 
 
-@click.command("audit")
+def input_kinds() -> dict[str, str]:
+    """``{input name: kind}`` of every vector input some audit reads (rasters have no fields, encoding or .prj)."""
+    from ..registry import all_specs
+    from ..schema import SCHEMAS
+
+    return {i.name: i.kind for s in all_specs() for i in s.inputs if i.kind in SCHEMAS}
+
+
+def parse_input_options(sources, field_pairs=(), encoding_pairs=(), assign_crs_pairs=(), replace_crs=False) -> dict:
+    """The per-input options, checked against the inputs given: keyword arguments for ``run_audits``."""
+    kinds = input_kinds()
+    if replace_crs and not assign_crs_pairs:
+        raise click.UsageError("--replace-crs replaces the CRS given with --assign-crs INPUT=EPSG:NNNN: give that too")
+    return {"fields": parse_fields(field_pairs, kinds, sources),
+            "encodings": parse_input_pairs(encoding_pairs, kinds, "--encoding", "approvals=GBK", sources),
+            "assign_crs": parse_assign_crs(assign_crs_pairs, kinds, sources), "replace_crs": replace_crs}
+
+
+@click.command("audit", epilog=EXIT_CODES_HELP)
 @input_options
 @click.option("--only", "only", multiple=True, metavar="AUDIT", help="Run only these audits (repeatable).")
 @out_target_option
 @common_options
 @handle_errors
 @scale_options
-def command(out, only, field_pairs, encoding_pairs, param_pairs, as_of, rules, crs, area_method, strict, lang, verbose, quiet,
-            **layers):
+def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of, rules, crs,
+            area_method, strict, lang, verbose, quiet, **layers):
     """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
 
     Every audit whose inputs are given runs: 批而未供 and supply rates (approvals, supplies),
@@ -92,10 +108,9 @@ def command(out, only, field_pairs, encoding_pairs, param_pairs, as_of, rules, c
     sources = {k: v for k, v in layers.items() if v}
     if not sources:
         raise click.UsageError("give at least one input layer, e.g. --approvals FILE --supplies FILE")
-    with progress_reporter(quiet, "audit") as progress:
+    per_input = parse_input_options(sources, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs)
+    with progress_reporter(quiet, "audit") as progress, cli_fixes(sources):
         result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
-                            area_method=area_method, strict=strict,
-                            fields=_parse_pairs(field_pairs, "INPUT.FIELD=COLUMN"),
-                            encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"),
+                            area_method=area_method, strict=strict, **per_input,
                             params=_params(param_pairs), lang=lang, progress=progress)
     echo_run(result, quiet=quiet, verbose=verbose)

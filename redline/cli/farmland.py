@@ -5,11 +5,20 @@ from __future__ import annotations
 import click
 
 from ..pipeline import run_audits
-from ._options import common_options, handle_errors, out_target_option, progress_reporter
+from ._options import (
+    EXIT_CODES_HELP,
+    assign_crs_options,
+    cli_fixes,
+    common_options,
+    field_option,
+    handle_errors,
+    out_target_option,
+    progress_reporter,
+)
 from ._summary import echo_run
 
 
-@click.command("farmland")
+@click.command("farmland", epilog=EXIT_CODES_HELP)
 @click.option("--farmland", "farmland", required=True, metavar="FILE[:LAYER]",
               help="Permanent basic farmland 永久基本农田 (id: 图斑编号/TBBH/BSM).")
 @click.option("--growth-boundary", "growth_boundary", required=True, metavar="FILE[:LAYER]",
@@ -22,11 +31,13 @@ from ._summary import echo_run
               help="Land-use patches 地类图斑 (with --admin: cultivated land and PBF against targets).")
 @click.option("--targets", "targets", default=None, type=click.Path(exists=True, dir_okay=False),
               help="CSV of targets per unit: admin_code, cultivated_target_mu (耕地保有量), pbf_target_mu.")
+@field_option
+@assign_crs_options
 @out_target_option
 @common_options
 @handle_errors
-def command(farmland, growth_boundary, eco_redline, admin, landuse, targets, out, as_of, rules, crs, area_method,
-            strict, lang, verbose, quiet):
+def command(farmland, growth_boundary, eco_redline, admin, landuse, targets, field_pairs, assign_crs_pairs,
+            replace_crs, out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
     """三区三线冲突: overlaps of farmland, growth boundary and eco red line, in m² and 亩, slivers flagged.
 
     Example: redline farmland --farmland jbnt.shp --growth-boundary kfbj.shp --eco-redline sthx.shp
@@ -38,8 +49,11 @@ def command(farmland, growth_boundary, eco_redline, admin, landuse, targets, out
     audits = ["three_line_conflicts"]
     if landuse and admin:
         audits.append("farmland_retention")
-    with progress_reporter(quiet, "farmland") as progress:
+    from .audit import parse_input_options
+
+    per_input = parse_input_options(sources, field_pairs, (), assign_crs_pairs, replace_crs)
+    with progress_reporter(quiet, "farmland") as progress, cli_fixes(sources):
         result = run_audits(sources, out=out, audits=audits, as_of=as_of, rules=rules, crs=crs,
-                            area_method=area_method, strict=strict, lang=lang, progress=progress,
+                            area_method=area_method, strict=strict, lang=lang, progress=progress, **per_input,
                             params={"targets": targets} if targets else None)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -5,11 +5,20 @@ from __future__ import annotations
 import click
 
 from ..pipeline import run_audits
-from ._options import common_options, handle_errors, out_target_option, progress_reporter
+from ._options import (
+    EXIT_CODES_HELP,
+    assign_crs_options,
+    cli_fixes,
+    common_options,
+    field_option,
+    handle_errors,
+    out_target_option,
+    progress_reporter,
+)
 from ._summary import echo_run
 
 
-@click.command("intensity")
+@click.command("intensity", epilog=EXIT_CODES_HELP)
 @click.option("--landuse", "landuse", required=True, metavar="FILE[:LAYER]",
               help="Land-use patches 地类图斑 (三调 DLTB) with land-use codes.")
 @click.option("--admin", "admin", required=True, metavar="FILE[:LAYER]",
@@ -22,11 +31,13 @@ from ._summary import echo_run
               show_default=True, help="Code table: 三调工作分类 (TD/T 1055-2019) or 用地用海分类 (2023).")
 @click.option("--code-field", "code_field", default=None, metavar="COLUMN",
               help="The land-use code column when it is not DLBM/地类编码.")
+@field_option
+@assign_crs_options
 @out_target_option
 @common_options
 @handle_errors
-def command(landuse, admin, gdp, growth_boundary, classification, code_field, out, as_of, rules, crs, area_method,
-            strict, lang, verbose, quiet):
+def command(landuse, admin, gdp, growth_boundary, classification, code_field, field_pairs, assign_crs_pairs,
+            replace_crs, out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
     """土地开发强度: construction land ÷ total area per unit, with the 30 % warning line.
 
     Example: redline intensity --landuse DLTB.shp --admin XZQ.shp --gdp gdp.csv --out results
@@ -39,8 +50,13 @@ def command(landuse, admin, gdp, growth_boundary, classification, code_field, ou
     params = {"classification": classification}
     if gdp:
         params["gdp"] = gdp
-    with progress_reporter(quiet, "intensity") as progress:
+    from .audit import parse_input_options
+
+    if code_field:  # --code-field X is --field landuse.land_use_code=X
+        field_pairs = (*field_pairs, f"landuse.land_use_code={code_field}")
+    per_input = parse_input_options(sources, field_pairs, (), assign_crs_pairs, replace_crs)
+    with progress_reporter(quiet, "intensity") as progress, cli_fixes(sources):
         result = run_audits(sources, out=out, audits=audits, as_of=as_of, rules=rules, crs=crs,
                             area_method=area_method, strict=strict, lang=lang, progress=progress, params=params,
-                            fields={"landuse": {"land_use_code": code_field}} if code_field else None)
+                            **per_input)
     echo_run(result, quiet=quiet, verbose=verbose)

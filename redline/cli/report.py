@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ._options import common_options, handle_errors, progress_reporter
-from .audit import _parse_pairs, input_options
+from ._options import cli_fixes, common_options, handle_errors, progress_reporter
+from .audit import _params, input_options, parse_input_options
 
 
 @click.command("report")
@@ -21,8 +21,8 @@ from .audit import _parse_pairs, input_options
 @click.option("--title", default=None, help="The report's title (default 土地利用监管审计报告).")
 @common_options
 @handle_errors
-def command(from_, out, only, title, field_pairs, encoding_pairs, as_of, rules, crs, area_method, strict, lang,
-            verbose, quiet, **layers):
+def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of,
+            rules, crs, area_method, strict, lang, verbose, quiet, **layers):
     """Write the audit report: headline figures, maps, charts and every finding with its rule.
 
     One HTML file that opens offline in any browser (nothing is fetched from the internet), in
@@ -38,6 +38,11 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, as_of, rules, 
     if from_ is not None and sources:
         raise click.UsageError("give either --from (an earlier run) or input layers, not both")
     if from_ is not None:
+        unused = [o for o, v in (("--field", field_pairs), ("--encoding", encoding_pairs), ("--param", param_pairs),
+                                 ("--assign-crs", assign_crs_pairs), ("--replace-crs", replace_crs), ("--only", only))
+                  if v]
+        if unused:
+            raise click.UsageError(f"{', '.join(unused)} apply to a new run, not to --from (an earlier run's results)")
         dest = (out / rep.REPORT_HTML) if out is not None else None
         path = rep.build(from_, dest, lang=lang, title=title)
     else:
@@ -46,15 +51,14 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, as_of, rules, 
                                    "e.g. --approvals FILE --supplies FILE --out DIR")
         if out is None:
             raise click.UsageError("give --out DIR: the results, ledger and report are written there")
+        per_input = parse_input_options(sources, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs)
         from ..pipeline import run_audits
         from ._summary import echo_run
 
-        with progress_reporter(quiet, "report") as progress:
+        with progress_reporter(quiet, "report") as progress, cli_fixes(sources):
             result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
-                                area_method=area_method, strict=strict,
-                                fields=_parse_pairs(field_pairs, "INPUT.FIELD=COLUMN"),
-                                encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"), lang=lang,
-                                progress=progress)
+                                area_method=area_method, strict=strict, **per_input, params=_params(param_pairs),
+                                lang=lang, progress=progress)
             path = rep.build(result, out / rep.REPORT_HTML, lang=lang, title=title)
         echo_run(result, quiet=quiet, verbose=verbose)
         return

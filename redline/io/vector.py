@@ -47,7 +47,7 @@ def layer_info(gdf) -> dict:
 
 def read_layer(source, layer: str | int | None = None, *, encoding: str | None = None,
                schema: str | LayerSchema | None = None, fields: Mapping[str, str] | None = None,
-               crs=None, gcj02: bool = False, name: str | None = None) -> gpd.GeoDataFrame:
+               crs=None, replace_crs: bool = False, gcj02: bool = False, name: str | None = None) -> gpd.GeoDataFrame:
     """Read any OGR vector source into a GeoDataFrame, decoding Chinese text correctly.
 
     Parameters
@@ -68,7 +68,11 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
         ``{canonical_name: your_column}`` for fields redline does not recognise by name.
     crs : optional
         The CRS of a source that declares none (e.g. ``"EPSG:4490"``). A source that declares a
-        different CRS is an error: redline never silently overrides a declared CRS.
+        different CRS is an error (redline never silently overrides a declared CRS), unless
+        ``replace_crs`` says so.
+    replace_crs : bool
+        With ``crs``: replace the CRS the source declares (its .prj is wrong). The coordinates are not
+        transformed; ``attrs["redline"]["crs_assigned"]`` records what was replaced.
     gcj02 : bool
         The coordinates are GCJ-02 (web maps from Chinese providers, DataV boundaries): convert to WGS84.
     name : str, optional
@@ -151,15 +155,24 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise RedlineIOError(f"[{label}] has no geometry column: redline audits need a spatial layer")
     if crs is not None:
-        want = CRS.from_user_input(crs)
+        try:
+            want = CRS.from_user_input(crs)
+        except Exception as exc:  # pyproj's CRSError
+            raise CRSError(Problem(layer=label, code="bad_crs", message=f"cannot understand the CRS {crs!r}: {exc}",
+                                   fix="give an EPSG code such as EPSG:4547 (CGCS2000 3-degree zone CM 114E) "
+                                       "or EPSG:4490 (CGCS2000 longitude/latitude)")) from None
         if gdf.crs is None:
             gdf = gdf.set_crs(want)
-            info["crs_assigned"] = want.to_string()
+            info["crs_assigned"] = f"{_crs_name(want)}; the source declared none"
+        elif gdf.crs != want and replace_crs:
+            info["crs_assigned"] = f"{_crs_name(want)}, replacing the declared {_crs_name(gdf.crs)} (not reprojected)"
+            gdf = gdf.set_crs(want, allow_override=True)
         elif gdf.crs != want:
             raise CRSError(Problem(
                 layer=label, code="crs_conflict",
-                message=f"the source declares {gdf.crs.to_string()} but crs={want.to_string()} was given",
-                fix="drop crs= (redline reprojects declared CRSs itself) or fix the source's .prj"))
+                message=f"the source declares {_crs_name(gdf.crs)} but {_crs_name(want)} was given to assign",
+                fix="drop the CRS you gave (--assign-crs, crs=): redline reprojects declared CRSs itself; if the declared one is wrong "
+                    "(a wrong .prj), replace it: --replace-crs on the command line, replace_crs=True in Python"))
     if gcj02:
         from ..gcj02 import geometry_gcj02_to_wgs84
 
@@ -175,6 +188,11 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
         info.update(kind=kind.kind, field_map=sinfo["field_map"], bad_values=sinfo["bad_values"])
     gdf.attrs["redline"] = info
     return gdf
+
+
+def _crs_name(crs: CRS) -> str:
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg} ({crs.name})" if epsg else crs.name
 
 
 def _utf8_allowing_a_cut_end(text: str) -> str:

@@ -10,6 +10,12 @@ Each threshold is a table::
     source = "《闲置土地处置办法》第十四条 ..."
     status = "national"        # or "configurable" / "local"
 
+A file that ``extends`` another may set only the thresholds of that base (a typo such as
+``[alert]``, ``warn_day_before`` or ``valeu`` would otherwise change nothing while every finding
+carries the file's name): an unknown section, key or table key is a :class:`~redline.errors.RulesError`
+naming the file, the line and the nearest valid key. A file that extends nothing defines its own
+keys, but each threshold table needs a ``value`` and takes only ``value``, ``unit``, ``source``, ``status``.
+
 Audits never hold bare constants: they ask ``rules.value("idle.fee_rate")`` and
 record ``rules.cite("idle.fee_rate")`` in each finding, so a technician can defend it.
 
@@ -24,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -98,10 +105,12 @@ class RuleSet:
         new = dict(self.thresholds)
         for key, val in overrides.items():
             if key not in new:
+                near = _nearest(key, new)
                 raise RulesError(Problem(
                     layer=f"rules {self.label}", code="unknown_threshold",
                     message=f"cannot override {key!r}: the rule set has no such threshold",
-                    fix="known thresholds: " + ", ".join(sorted(new))))
+                    fix=(f"did you mean {near!r}? " if near else "")
+                        + f"`redline rules {self.name}` lists every threshold"))
             new[key] = replace(new[key], value=val, status="configurable",
                                source=f"user override (was {_fmt(new[key].value)}): {new[key].source}")
         return replace(self, thresholds=new, version=self.version + "+local", chain=(*self.chain, "overrides"))
@@ -122,24 +131,167 @@ def _fmt(v: Any) -> str:
     return str(v)
 
 
-def _flatten(doc: Mapping, prefix: str, out: dict[str, Threshold], origin: str) -> dict:
+#: the keys a threshold table may hold
+TABLE_KEYS = ("value", "unit", "source", "status")
+#: the keys of a rule set's ``[ruleset]`` table
+RULESET_KEYS = ("name", "version", "title", "extends")
+STATUSES = ("national", "configurable", "local")
+
+
+def _nearest(word: str, choices) -> str | None:
+    """The closest of ``choices`` to ``word`` (difflib), or None when nothing is close."""
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _did_you_mean(word: str, choices) -> str:
+    near = _nearest(word, choices)
+    return f"did you mean {near!r}?" if near else ""
+
+
+def find_line(text: str, key: str) -> int | None:
+    """The 1-based line of ``text`` (a TOML file) that defines ``key`` (``"idle.fee_rate"`` or
+    ``"idle.fee_rate.valeu"``): its table header, or the ``name = ...`` line under the right header.
+
+    tomllib gives no positions, so the file is scanned: good enough to point a technician at the line.
+
+    >>> find_line('[ruleset]\\nname = "x"\\n\\n[alerts]\\nwarn_day_before = 15\\n', "alerts.warn_day_before")
+    5
+    >>> find_line('[idle.fee_rate]\\nvalue = 0.3\\n', "idle.fee_rate")
+    1
+    """
+    want = _key_parts(key)
+    header: list[str] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            header = _key_parts(stripped.split("#", 1)[0].strip().strip("[]"))
+            if header == want:
+                return number
+            continue
+        name, sep, _ = stripped.partition("=")
+        if sep and not name.lstrip().startswith("#") and header + _key_parts(name) == want:
+            return number
+    return None
+
+
+def _key_parts(text: str) -> list[str]:
+    return [part.strip().strip("\"'").strip() for part in text.split(".")]
+
+
+def _flatten(doc: Mapping, prefix: str, out: dict[str, Threshold], origin: str, problems: list[Problem],
+             where=lambda key: "") -> dict:
+    """Collect the thresholds of one parsed file into ``out``; every malformed entry becomes a problem."""
     meta = {}
     for key, val in doc.items():
         if key == "ruleset" and not prefix:
-            meta = dict(val)
+            meta = dict(val) if isinstance(val, Mapping) else {}
+            for k in meta:
+                if k not in RULESET_KEYS:
+                    problems.append(Problem(
+                        layer=where(f"ruleset.{k}"), code="unknown_rule_key",
+                        message=f"[ruleset] has no key {k!r}",
+                        fix=" ".join(x for x in (_did_you_mean(k, RULESET_KEYS),
+                                                 "[ruleset] takes " + ", ".join(RULESET_KEYS)) if x)))
             continue
         path = f"{prefix}.{key}" if prefix else key
-        if isinstance(val, Mapping) and "value" in val:
-            out[path] = Threshold(path, val["value"], str(val.get("unit", "")), str(val.get("source", origin)),
-                                  str(val.get("status", "configurable")))
+        if isinstance(val, Mapping) and _is_table(val):
+            unknown = [k for k in val if k not in TABLE_KEYS]
+            for k in unknown:
+                problems.append(Problem(
+                    layer=where(f"{path}.{k}"), code="unknown_rule_key",
+                    message=f"the threshold table [{path}] has no key {k!r}",
+                    fix=" ".join(x for x in (_did_you_mean(k, TABLE_KEYS),
+                                             "a threshold table takes " + ", ".join(TABLE_KEYS)) if x)))
+            if "value" not in val and not any(_nearest(k, TABLE_KEYS) == "value" for k in unknown):
+                problems.append(Problem(
+                    layer=where(path), code="no_value", message=f"the threshold table [{path}] has no value",
+                    fix=f"add value = ... under [{path}]"))
+            if "value" not in val:
+                continue
+            status = str(val.get("status", "configurable"))
+            if status not in STATUSES:
+                problems.append(Problem(
+                    layer=where(f"{path}.status"), code="bad_status",
+                    message=f"[{path}] status {status!r} is not one of " + ", ".join(STATUSES),
+                    fix=" ".join(x for x in (_did_you_mean(status, STATUSES),
+                                             "national = checked against the cited text; configurable = practice; "
+                                             "local = a local bureau's figure") if x)))
+            out[path] = Threshold(path, val["value"], str(val.get("unit", "")), str(val.get("source", origin)), status)
         elif isinstance(val, Mapping):
-            _flatten(val, path, out, origin)
+            _flatten(val, path, out, origin, problems, where)
         elif prefix:  # a bare value overriding a known threshold, e.g. `fee_rate = 0.3` under [idle]
             out[path] = Threshold(path, val, "", f"{origin}", "configurable")
         else:
-            raise RulesError(Problem(layer=origin, code="bad_rule", message=f"top-level key {key!r} is not a table",
-                                     fix="put thresholds in tables, e.g. [idle.fee_rate] value = 0.2"))
+            problems.append(Problem(layer=where(path), code="bad_rule", message=f"top-level key {key!r} is not a table",
+                                    fix="put thresholds in tables, e.g. [idle.fee_rate] value = 0.2"))
     return meta
+
+
+def _is_table(node: Mapping) -> bool:
+    """A threshold table (value, unit, source, status; perhaps misspelt) rather than a section of thresholds."""
+    return "value" in node or bool(set(node) & set(TABLE_KEYS[1:])) or any(
+        not isinstance(v, Mapping) and difflib.get_close_matches(k, TABLE_KEYS, n=1, cutoff=0.8)
+        for k, v in node.items())
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, int | float):
+        return "number"
+    if isinstance(v, Mapping):
+        return "table"
+    if isinstance(v, list):
+        return "list"
+    return "text"
+
+
+def _check_against_base(own: Mapping[str, Threshold], base: RuleSet, where, problems: list[Problem]) -> None:
+    """In a file that extends ``base``, every threshold must be one of the base's, with a value of the same kind."""
+    known = base.thresholds
+    for key, t in own.items():
+        if key not in known:
+            owner = next((k for k in known if key.startswith(k + ".")), None)
+            if owner is not None:  # [idle.fee_rate] valeu = 0.3: a key inside a known threshold's table
+                inner = key[len(owner) + 1:]
+                problems.append(Problem(
+                    layer=where(key), code="unknown_rule_key",
+                    message=f"the threshold table [{owner}] has no key {inner!r}",
+                    fix=" ".join(x for x in (_did_you_mean(inner, TABLE_KEYS),
+                                             "a threshold table takes " + ", ".join(TABLE_KEYS)) if x)))
+                continue
+            near = _nearest(key, known)
+            problems.append(Problem(
+                layer=where(key), code="unknown_threshold",
+                message=f"{base.label} has no threshold {key!r}: this entry would change nothing",
+                fix=(f"did you mean {near!r}? " if near else "")
+                    + f"`redline rules {base.name}` lists every threshold a rule set extending it can set"))
+            continue
+        old = known[key].value
+        if _kind(t.value) != _kind(old) and not (_kind(old) == "number" and _kind(t.value) == "number"):
+            problems.append(Problem(
+                layer=where(key), code="bad_value",
+                message=f"{key} = {t.value!r} is {_kind(t.value)}, but {base.label} holds a {_kind(old)} "
+                        f"({_fmt(old)})",
+                fix=f"write a {_kind(old)}, e.g. {key.rsplit('.', 1)[-1]} = {_toml(old)}"))
+        elif isinstance(old, Mapping) and "default" in old and "default" not in t.value:
+            problems.append(Problem(
+                layer=where(key), code="bad_value",
+                message=f"{key}: the table has no 'default' entry, so every key it does not list would get no value",
+                fix=f"add default = ... to the table (the base's default is {_fmt(old['default'])})"))
+
+
+def _toml(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml(x) for x in v) + "]"
+    if isinstance(v, Mapping):
+        return "{ " + ", ".join(f"{k} = {_toml(x)}" for k, x in list(v.items())[:2]) + " }"
+    return str(v)
 
 
 def _read_toml(path: Path) -> dict:
@@ -193,14 +345,23 @@ def load_rules(name: str | Path = DEFAULT, *, overrides: Mapping[str, Any] | Non
     meta: dict = {}
     base: RuleSet | None = None
     for _p, doc in docs:
-        ext = doc.get("ruleset", {}).get("extends")
+        ruleset = doc.get("ruleset", {})
+        ext = ruleset.get("extends") if isinstance(ruleset, Mapping) else None
         if ext:
             base = load_rules(ext, _seen=(*_seen, str(path.resolve())))
     if base is not None:
         thresholds.update(base.thresholds)
     own: dict[str, Threshold] = {}
+    problems: list[Problem] = []
     for p, doc in docs:
-        meta.update(_flatten(doc, "", own, str(p.name)))
+        where = _locator(p)
+        mine: dict[str, Threshold] = {}
+        meta.update(_flatten(doc, "", mine, str(p.name), problems, where))
+        if base is not None:
+            _check_against_base(mine, base, where, problems)
+        own.update(mine)
+    if problems:
+        raise RulesError(sorted(problems, key=_by_line))
     for key, t in own.items():
         if base is not None and key in base.thresholds and not _has_meta(docs, key):
             old = base.thresholds[key]  # bare value override keeps the base unit, and cites both
@@ -212,6 +373,25 @@ def load_rules(name: str | Path = DEFAULT, *, overrides: Mapping[str, Any] | Non
     rules = RuleSet(name=str(meta["name"]), version=str(meta.get("version", "0")), title=str(meta.get("title", "")),
                     thresholds=thresholds, chain=((*base.chain, base.label) if base else ()))
     return rules.with_overrides(overrides) if overrides else rules
+
+
+def _locator(path: Path):
+    """``key -> "file.toml, line N"`` for messages (the line found by scanning the file's text)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        text = ""
+
+    def where(key: str) -> str:
+        line = find_line(text, key)
+        return f"{path}, line {line}" if line else str(path)
+
+    return where
+
+
+def _by_line(problem: Problem) -> tuple:
+    file, _, line = problem.layer.rpartition(", line ")
+    return (file, int(line)) if line.isdigit() else (problem.layer, 0)
 
 
 def _has_meta(docs, key: str) -> bool:
