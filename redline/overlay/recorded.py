@@ -29,8 +29,9 @@ RECORDED_AREAS = {
     "landuse": ("landuse", "recorded_area_m2", "图斑面积(TBMJ)", "地类图斑"),
 }
 ID_FIELD = {"approvals": "approval_id", "supplies": "supply_id", "farmland": "farmland_id", "landuse": "patch_id"}
-COLUMNS = ["layer", "layer_zh", "feature_id", "recorded_field", "recorded_field_zh", "recorded_m2", "recorded_mu",
-           "drawn_m2", "drawn_mu", "difference_m2", "difference_mu", "difference_ratio", "tolerance_m2",
+# the drawn area first: a report totals the first 亩 column it finds (the area of the features listed)
+COLUMNS = ["layer", "layer_zh", "feature_id", "drawn_m2", "drawn_mu", "recorded_field", "recorded_field_zh",
+           "recorded_m2", "recorded_mu", "difference_m2", "difference_mu", "difference_ratio", "tolerance_m2",
            "area_method", "rule", "reason"]
 TAG = "[area_discrepancies]"
 
@@ -57,8 +58,8 @@ def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.G
     -------
     GeoDataFrame
         One row per feature over the tolerance: ``layer``, ``layer_zh``, ``feature_id``,
-        ``recorded_field`` (canonical), ``recorded_field_zh``, ``recorded_m2``, ``recorded_mu``,
-        ``drawn_m2``, ``drawn_mu``, ``difference_m2`` and ``difference_mu`` (drawn − recorded),
+        ``drawn_m2``, ``drawn_mu``, ``recorded_field`` (canonical), ``recorded_field_zh``,
+        ``recorded_m2``, ``recorded_mu``, ``difference_m2`` and ``difference_mu`` (drawn − recorded),
         ``difference_ratio`` ((drawn − recorded) ÷ recorded), ``tolerance_m2``, ``area_method``,
         ``rule``, ``reason``; geometry: the feature. ``attrs["redline"]["compared"]`` holds
         ``{layer: [features compared, features over tolerance]}``; the notes say what was not compared.
