@@ -102,3 +102,10 @@ def test_the_pipeline_runs_it_when_one_layer_is_given_and_writes_the_ledger_shee
     assert not get_spec("recorded_areas").can_run({"buildings", "parcels"})
     assert np.isfinite(out["difference_ratio"]).all() and isinstance(out, gpd.GeoDataFrame)
     assert pd.api.types.is_float_dtype(out["recorded_m2"])
+
+
+def test_without_any_of_its_layers_the_audit_says_which_it_needs():
+    from redline.pipeline import run_audits
+
+    with pytest.raises(ValueError, match="need input.*one of approvals/supplies/farmland/landuse"):
+        run_audits({}, as_of="2026-06-30", audits=["recorded_areas"])
