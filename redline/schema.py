@@ -427,7 +427,8 @@ def _parse_one_date(v, *, fill: Literal["first", "last"] = "first"):
     """One value -> ``(Timestamp or NaT, how)``; see :func:`_parse_dates`.
 
     A number from 1900 to 2100 is a year (``2020``, ``2020.0``), never Excel day 2020 (1905-07-12);
-    ``2020.3`` is March 2020, but ``2020.1`` is refused (January, or October with its 0 lost?).
+    ``2020.3`` is March 2020, but the number ``2020.1`` is refused (January, or October with its 0 lost?);
+    the text ``"2020.1"`` keeps what was typed and is January.
 
     >>> [(str(d.date()), how) for d, how in (_parse_one_date(2020), _parse_one_date("2020.3", fill="last"),
     ...                                       _parse_one_date("2019年3月1日"), _parse_one_date(43525))]

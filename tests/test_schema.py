@@ -134,3 +134,15 @@ def test_a_month_alone_spans_exactly_its_month(year, month, sep):
     last, _ = _parse_one_date(text, fill="last")
     assert how == "month" and (first.year, first.month, first.day) == (year, month, 1)
     assert (last.year, last.month) == (year, month) and (last + pd.Timedelta(days=1)).day == 1
+
+
+def test_strict_makes_a_completed_date_an_error():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from redline.validate import prepare_layers
+
+    gdf = gpd.GeoDataFrame(_supplies(签订日期=["2020-01-01"], 约定开工日期=["2021年3月"]),
+                           geometry=[box(0, 0, 10, 10)], crs="EPSG:4547")
+    with pytest.raises(redline.ValidationError, match="agreed_start_date .*a month only"):
+        prepare_layers({"supplies": (gdf, "supplies")}, strict=True)
