@@ -190,7 +190,8 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
     if audits is not None:
         missing = [s for s in specs if s not in runnable]
         if missing:
-            need = {i.name for s in missing for i in s.inputs if i.required} - set(raw)
+            need = {i.name for s in missing for i in s.inputs if i.required} - set(raw) or {
+                "one of " + "/".join(i.name for i in s.inputs) for s in missing}  # all inputs optional
             raise ValueError(f"audit(s) {', '.join(s.id for s in missing)} need input(s): {', '.join(sorted(need))}")
     if not runnable:
         raise ValueError("the inputs given allow no audit: give at least approvals and supplies, supplies, "

@@ -26,6 +26,7 @@ FieldType = Literal["str", "date", "float", "int"]
 __all__ = [
     "FieldSpec",
     "LayerSchema",
+    "PARTIAL_DATE_FILL",
     "SCHEMAS",
     "apply_schema",
     "get_schema",
@@ -367,48 +368,146 @@ def _resolve_columns(columns, schema: LayerSchema, mapping: Mapping[str, str] | 
     return renames, problems
 
 
-def _parse_dates(values: pd.Series) -> pd.Series:
-    """Parse dates as bureaus write them: 2019-03-01, 2019/3/1, 20190301, 2019年3月1日, Excel serials."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+#: How a date written with only a month or a year (``2020-03``, ``2020.3``, ``2020年3月``, ``2020``) is completed.
+#: Every partial date is read in the land holder's favour, so that no finding against a holder rests on a day
+#: the document does not give: a deadline the holder must meet (约定交地/缴款/开工/竣工日期) and a suspension
+#: (停工日期, from which the stalled year runs) take the LAST day of the period -- an obligation "by 2020年3月"
+#: is met until 2020-03-31, and the 出让合同 is the bureau's standard form, whose unclear terms are read against
+#: the party that supplied it (民法典 第四百九十八条: 对格式条款有两种以上解释的，应当作出不利于提供格式条款一方的
+#: 解释); every other date (the holder's actual dates, approval, supply, survey dates) takes the FIRST day.
+#: The choice is noted for every value so completed, with the field, the ids and the day used.
+PARTIAL_DATE_FILL: dict[str, Literal["first", "last"]] = {
+    "agreed_handover_date": "last", "agreed_payment_date": "last", "agreed_start_date": "last",
+    "agreed_completion_date": "last", "suspended_date": "last",
+}
+
+#: numbers read as Excel serial day numbers (1900 date system): from 2101 (below it a number is a year) to 79999
+EXCEL_SERIAL_RANGE = (2101, 80000)
+
+_FILL_WHY = {
+    "last": "the last day of the period (for a deadline the reading most favourable to the holder; 民法典 第四百九十八条: "
+            "a standard-form term is read against the party that supplied it)",
+    "first": "the first day of the period",
+}
+
+
+def _parse_dates(values: pd.Series, *, fill: Literal["first", "last"] = "first") -> tuple[pd.Series, pd.Series]:
+    """Parse dates as bureaus write them: 2019-03-01, 2019/3/1, 20190301, 2019年3月1日, Excel serials, and
+    a month or a year alone (completed with the ``fill`` day of the period).
+
+    Returns the parsed dates and, per value, how it was read: ``""`` (a full date), ``"month"`` or
+    ``"year"`` (completed), ``"serial"`` (an Excel serial day number).
+    """
+    how = pd.Series("", index=values.index, dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(values):  # cells typed as dates
+        out = pd.to_datetime(values).dt.tz_localize(None) if getattr(values.dt, "tz", None) else values
+        return out, how
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
     for i, v in values.items():
-        out.at[i] = _parse_one_date(v)
-    return out
+        out.at[i], how.at[i] = _parse_one_date(v, fill=fill)
+    return out, how
 
 
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?\s*$")
+_CN_MONTH = re.compile(r"^\s*(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?\s*$")
+_CN_YEAR = re.compile(r"^\s*(\d{4})\s*年\s*$")
 
 
-def _parse_one_date(v):
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+def _period(year: int, month: int | None, fill: str):
+    """The first or last day of a year or a month (NaT when out of range)."""
+    if not 1900 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
         return pd.NaT
+    if month is None:
+        return pd.Timestamp(year, 1, 1) if fill == "first" else pd.Timestamp(year, 12, 31)
+    first = pd.Timestamp(year, month, 1)
+    return first if fill == "first" else first + pd.offsets.MonthEnd(0)
+
+
+def _parse_one_date(v, *, fill: Literal["first", "last"] = "first"):
+    """One value -> ``(Timestamp or NaT, how)``; see :func:`_parse_dates`.
+
+    A number from 1900 to 2100 is a year (``2020``, ``2020.0``), never Excel day 2020 (1905-07-12);
+    ``2020.3`` is March 2020, but the number ``2020.1`` is refused (January, or October with its 0 lost?);
+    the text ``"2020.1"`` keeps what was typed and is January.
+
+    >>> [(str(d.date()), how) for d, how in (_parse_one_date(2020), _parse_one_date("2020.3", fill="last"),
+    ...                                       _parse_one_date("2019年3月1日"), _parse_one_date(43525))]
+    [('2020-01-01', 'year'), ('2020-03-31', 'month'), ('2019-03-01', ''), ('2019-03-01', 'serial')]
+    """
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
+        return pd.NaT, ""
     if isinstance(v, pd.Timestamp):
-        return v
+        return v, ""
     if hasattr(v, "year") and hasattr(v, "month"):
-        return pd.Timestamp(v)
+        return pd.Timestamp(v), ""
+    if isinstance(v, bool | np.bool_):
+        return pd.NaT, ""
     if isinstance(v, int | float | np.integer | np.floating):
         v = float(v)
+        if v == int(v) and 1900 <= v <= 2100:
+            return _period(int(v), None, fill), "year"
+        if 1900 < v < 2101:  # 2020.3 -> March 2020; 2020.1 is ambiguous (January, or October written 2020.10)
+            year, frac = repr(v).split(".")
+            if frac == "1" or len(frac) > 2:
+                return pd.NaT, ""
+            return _period(int(year), int(frac), fill), "month"
         if 19000101 <= v <= 21001231 and v == int(v):
-            return pd.to_datetime(str(int(v)), format="%Y%m%d", errors="coerce")
-        if 1 <= v < 80000:  # Excel serial day number
-            return pd.Timestamp("1899-12-30") + pd.Timedelta(days=v)
-        return pd.NaT
+            return pd.to_datetime(str(int(v)), format="%Y%m%d", errors="coerce"), ""
+        if EXCEL_SERIAL_RANGE[0] <= v < EXCEL_SERIAL_RANGE[1]:  # Excel serial day number
+            return pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(v)), "serial"
+        return pd.NaT, ""
     s = str(v).strip()
     if not s:
-        return pd.NaT
+        return pd.NaT, ""
     m = _CN_DATE.match(s)
     if m:
         try:
-            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3]))
+            return pd.Timestamp(int(m[1]), int(m[2]), int(m[3])), ""
         except ValueError:
-            return pd.NaT
+            return pd.NaT, ""
     if re.fullmatch(r"\d{8}", s):
-        return pd.to_datetime(s, format="%Y%m%d", errors="coerce")
+        return pd.to_datetime(s, format="%Y%m%d", errors="coerce"), ""
+    if re.fullmatch(r"\d{4,5}(\.0+)?", s):  # a year or an Excel serial exported as text
+        return _parse_one_date(float(s), fill=fill)
+    m = _CN_MONTH.match(s)
+    if m:
+        return _period(int(m[1]), int(m[2]), fill), "month"
+    if re.fullmatch(r"\d{6}", s):  # 202003
+        return _period(int(s[:4]), int(s[4:]), fill), "month"
+    m = _CN_YEAR.match(s)
+    if m:
+        return _period(int(m[1]), None, fill), "year"
     try:
-        return pd.Timestamp(s).tz_localize(None) if pd.Timestamp(s).tzinfo else pd.Timestamp(s)
+        return (pd.Timestamp(s).tz_localize(None) if pd.Timestamp(s).tzinfo else pd.Timestamp(s)), ""
     except (ValueError, TypeError):
-        return pd.NaT
+        return pd.NaT, ""
+
+
+def _date_notes(name: str, spec, col: pd.Series, parsed: pd.Series, how: pd.Series, ids: pd.Series,
+                fill: str) -> list[Problem]:
+    """Visible notes for the dates completed from a month or a year, and those read as Excel serials."""
+    notes = []
+    for kind, what in (("month", "a month only"), ("year", "a year only")):
+        mask = (how == kind).to_numpy() & parsed.notna().to_numpy()
+        if mask.any():
+            ex = "; ".join(f"{col[mask].iloc[k]!r} -> {parsed[mask].iloc[k].date().isoformat()}"
+                           for k in range(min(3, int(mask.sum()))))
+            notes.append(Problem(
+                layer=name, code=f"partial_date_{kind}",
+                message=f"{spec.name} ({spec.label_zh}): {int(mask.sum())} value(s) give {what} ({ex}); "
+                        f"completed with {_FILL_WHY[fill]}",
+                ids=tuple(ids[mask]), fatal=False,
+                fix="write the full date from the document (e.g. 2020-03-15) where it gives one"))
+    mask = (how == "serial").to_numpy() & parsed.notna().to_numpy()
+    if mask.any():
+        ex = "; ".join(f"{col[mask].iloc[k]!r} -> {parsed[mask].iloc[k].date().isoformat()}"
+                       for k in range(min(3, int(mask.sum()))))
+        notes.append(Problem(
+            layer=name, code="excel_serial_date",
+            message=f"{spec.name} ({spec.label_zh}): {int(mask.sum())} number(s) read as Excel serial day numbers "
+                    f"({ex})", ids=tuple(ids[mask]), fatal=False,
+            fix="store dates as dates or as text 2019-03-01 to avoid the guess"))
+    return notes
 
 
 def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | None = None,
@@ -430,7 +529,9 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
     -------
     (frame, info)
         The renamed copy, and ``info`` with ``field_map`` (source column -> canonical)
-        and ``bad_values`` ({canonical field: [ids whose value could not be parsed]}).
+        ``bad_values`` ({canonical field: [ids whose value could not be parsed]}) and ``date_notes``
+        (Problems, not fatal: dates completed from a month or a year by :data:`PARTIAL_DATE_FILL`, numbers
+        read as Excel serial days).
 
     Raises
     ------
@@ -470,14 +571,17 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
         out = out.rename(columns={c: f"{c}_orig" for c in clashes})
     out = out.rename(columns=renames)
     bad: dict[str, list] = {}
+    date_notes: list[Problem] = []
     id_values = out[schema.id_field] if schema.id_field in out else pd.Series(out.index, index=out.index)
     for spec in schema.fields:
         if spec.name not in out.columns:
             continue
         col = out[spec.name]
         if spec.type == "date":
-            parsed = _parse_dates(col)
+            fill = PARTIAL_DATE_FILL.get(spec.name, "first")
+            parsed, how = _parse_dates(col, fill=fill)
             failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
+            date_notes += _date_notes(name, spec, col, parsed, how, id_values, fill)
         elif spec.type in ("float", "int"):
             if pd.api.types.is_numeric_dtype(col):
                 parsed = pd.to_numeric(col, errors="coerce")
@@ -495,5 +599,5 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
         if failed.any():
             bad[spec.name] = list(id_values[failed])
         out[spec.name] = parsed
-    info = {"field_map": renames, "bad_values": bad, "kind": schema.kind, "layer": name}
+    info = {"field_map": renames, "bad_values": bad, "kind": schema.kind, "layer": name, "date_notes": date_notes}
     return out, info

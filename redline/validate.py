@@ -108,6 +108,7 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         gdf, sinfo = apply_schema(gdf, schema, layer_name=name)
         bad_values = sinfo["bad_values"]
     problems += check_crs(gdf, name)
+    problems += sinfo.get("date_notes", [])  # dates completed from a month or a year, Excel serials: visible notes
     if len(gdf) == 0:
         if not allow_empty:
             problems.append(Problem(name, "empty_layer", "the layer has no features",

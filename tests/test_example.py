@@ -149,7 +149,8 @@ def test_dates_and_amounts_parse(example):
 
 
 # --- the planted cases --------------------------------------------------------------------------------------------
-def test_planted_table_covers_every_finding(example):
+def test_planted_table_covers_every_finding():
+    example = generate_layers()  # the generator in memory: the shipped .gpkg is regenerated on merging
     planted = example["planted"]
     assert list(planted.columns[:5]) == ["case", "layer", "feature_id", "expected_finding", "note"]
     wanted = {f for group in FINDINGS.values() for f in group}

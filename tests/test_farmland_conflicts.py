@@ -258,3 +258,20 @@ def test_lines_sharing_an_edge_are_not_slivers():
                                              (500100.3, 3500100)])])
     out = conflicts(fl, gb)
     assert len(out) == 0 or (out["area_m2"] >= 0.01).all()
+
+
+def test_resolution_texts_follow_the_2019_precedence():
+    """DOMAIN §2/§7: the eco red line keeps its area; PBF leaves the overlap and is replaced outside the line;
+    the growth boundary gives way to both. No text may move land out of the red line."""
+    pbf = frame("farmland_id", ["F1", "F2"], [sq(0, 0, 100), sq(2000, 0, 100)])
+    ugb = frame("boundary_id", ["G1", "G2"], [sq(1000, 0, 100), sq(2050, 0, 100)])  # G2: half over F2
+    eco = frame("redline_id", ["E1"], [sq(80, 0, 1100, 50)])
+    c = conflicts(pbf, ugb, eco, area_method="planar").set_index("kind")
+    fe, ge, fg = c.loc["farmland_eco"], c.loc["growth_eco"], c.loc["farmland_growth"]
+    assert "生态保护红线面积不减少" in fe.resolution_zh and "调出永久基本农田" in fe.resolution_zh
+    assert "在生态保护红线外" in fe.resolution_zh and "补划永久基本农田" in fe.resolution_zh
+    for row in (fe, ge, fg):
+        assert "调出生态保护红线" not in row.resolution_zh and "out of the red line" not in row.resolution_en
+    assert "保留在生态保护红线内" in ge.resolution_zh and "调出开发边界" in ge.resolution_zh
+    assert "保留为永久基本农田" in fg.resolution_zh and "调出开发边界" in fg.resolution_zh
+    assert fe.yields == "farmland" and ge.yields == "growth_boundary" and fg.yields == "growth_boundary"

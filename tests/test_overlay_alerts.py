@@ -1,4 +1,4 @@
-"""批后监管 deadline alerts: warned 30 days before, escalated when unmet more than 30 days after."""
+"""批后监管 deadline alerts: warned 30 days before, escalated (警示) once the agreed date passes unmet."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import datetime as dt
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from shapely.geometry import box
 
@@ -23,11 +24,18 @@ def supply(**fields):
                             crs=CRS)
 
 
-@pytest.mark.parametrize("offset, level", [(-31, "ok"), (-30, "upcoming"), (-1, "upcoming"), (0, "upcoming"),
-                                           (1, "overdue"), (30, "overdue"), (31, "escalated")])
-def test_levels_around_the_agreed_date(offset, level):
+GRACE_30 = load_rules(overrides={"alerts.escalate_days_after": 30})
+
+
+@pytest.mark.parametrize("offset, level, rules", [
+    (-31, "ok", None), (-30, "upcoming", None), (-1, "upcoming", None), (0, "upcoming", None),
+    (1, "escalated", None), (30, "escalated", None), (31, "escalated", None),
+    # a bureau that grants 30 days of grace gets the 已逾期 tier
+    (0, "upcoming", GRACE_30), (1, "overdue", GRACE_30), (30, "overdue", GRACE_30), (31, "escalated", GRACE_30),
+])
+def test_levels_around_the_agreed_date(offset, level, rules):
     agreed = AS_OF - dt.timedelta(days=offset)  # offset = as_of - agreed
-    r = deadline_alerts(supply(约定开工日期=agreed.isoformat()), as_of=AS_OF)
+    r = deadline_alerts(supply(约定开工日期=agreed.isoformat()), as_of=AS_OF, rules=rules)
     assert len(r) == 1
     row = r.iloc[0]
     assert row["obligation"] == "start" and row["obligation_zh"] == "开工"
@@ -58,3 +66,29 @@ def test_windows_come_from_the_rules_and_missing_dates_make_no_rows():
     lv = dict(zip(r["obligation"], r["level"], strict=True))
     assert lv == {"payment": "escalated", "start": "ok"}
     assert deadline_alerts(supply(), as_of=AS_OF).empty
+
+
+def test_the_seed_escalates_the_day_after_the_agreed_date():
+    """常州: '预警30天内未履行合同约定的…转为警示' -- the warning runs to the agreed date; no grace tier."""
+    assert load_rules().value("alerts.escalate_days_after") == 0
+    assert "转为警示" in load_rules().cite("alerts.escalate_days_after")
+    r = deadline_alerts(supply(约定缴款日期="2026-06-29"), as_of=AS_OF).iloc[0]
+    assert r["level"] == "escalated" and r["level_zh"] == "警示(逾期未履约)" and r["days_overdue"] == 1
+    assert "agreed date passed" in r["reason"]
+
+
+def test_a_completed_project_has_started_but_has_not_thereby_paid():
+    # agreed start 2020-03-01, no actual start; completed 2022-05-10; handover and payment not recorded
+    s = supply(约定交地日期="2020-01-15", 约定缴款日期="2020-01-31", 约定开工日期="2020-03-01",
+               约定竣工日期="2022-03-01", 实际竣工日期="2022-05-10")
+    r = deadline_alerts(s, as_of=AS_OF).set_index("obligation")
+    start = r.loc["start"]
+    assert start["level"] == "met" and np.isnan(start["days_late"]) and start["actual_date"] is pd.NaT
+    assert "completed on 2022-05-10" in start["reason"] and "completion implies the start" in start["rule"]
+    assert r.loc["completion", "level"] == "met" and r.loc["completion", "days_late"] == 70
+    for ob in ("handover", "payment"):
+        assert r.loc[ob, "level"] == "escalated"
+        assert "completion is not taken as proof" in r.loc[ob, "reason"]
+    # a completion after the audit date proves nothing yet
+    later = deadline_alerts(supply(约定开工日期="2020-03-01", 实际竣工日期="2026-07-01"), as_of=AS_OF).iloc[0]
+    assert later["level"] == "escalated" and "completed" not in later["reason"]

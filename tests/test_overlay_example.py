@@ -11,7 +11,7 @@ example = pytest.importorskip("redline.example")
 def run():
     from redline.pipeline import run_audits
 
-    layers = example.load_example()
+    layers = example.generate_layers()  # the generator in memory: the shipped .gpkg is regenerated on merging
     sources = {k: layers[k] for k in ("approvals", "supplies", "buildings", "parcels", "admin")}
     result = run_audits(sources, as_of=example.EXAMPLE_AS_OF,
                         audits=["approved_not_supplied", "supply_rate", "supplied_not_used", "underused",
@@ -74,10 +74,44 @@ def test_underused_findings(run):
 def test_deadline_alerts(run):
     planted, result = run
     al = result.outputs["deadline_alerts"]
-    levels = {"alert_warning": "upcoming", "alert_overdue": "overdue", "alert_escalated": "escalated"}
+    levels = {"alert_warning": "upcoming", "alert_escalated": "escalated"}
     for _, row in _cases(planted, *levels).iterrows():
         assert levels[row["expected_finding"]] in set(al.loc[al["supply_id"] == row["feature_id"], "level"]), \
             row["case"]
+    ten = al[(al["supply_id"] == planted.set_index("case").loc["alert_escalated_after_10_days", "feature_id"])
+             & (al["obligation"] == "payment")].iloc[0]
+    assert ten["level"] == "escalated" and ten["days_overdue"] == 10  # no 已逾期 tier in cn-national
+    assert "overdue" not in set(al["level"])
+    idle = result.outputs["idle_land"].set_index("supply_id")
+    for _, row in _cases(planted, "alert_start_met_by_completion").iterrows():
+        start = al[(al["supply_id"] == row["feature_id"]) & (al["obligation"] == "start")].iloc[0]
+        assert start["level"] == "met" and "completed on 2024-08-01" in start["reason"], row["case"]
+        assert idle.loc[row["feature_id"], "status"] == "completed"
+
+
+def test_dates_written_as_a_month_are_completed_with_a_note(run):
+    planted, result = run
+    for _, row in _cases(planted, "date_completed_from_month").iterrows():
+        al = result.outputs["deadline_alerts"]
+        done = al[(al["supply_id"] == row["feature_id"]) & (al["obligation"] == "completion")].iloc[0]
+        assert str(done["agreed_date"].date()) == "2028-07-31", row["case"]
+        (note,) = [n for n in result.notes if "agreed_completion_date" in n and "a month only" in n]
+        assert row["feature_id"] in note and "last day" in note
+
+
+def test_recorded_areas_that_differ_from_the_drawing(run):
+    from redline.pipeline import run_audits
+
+    planted, _ = run
+    layers = example.generate_layers()
+    result = run_audits({k: layers[k] for k in ("approvals", "supplies", "farmland", "landuse")},
+                        as_of=example.EXAMPLE_AS_OF, audits=["recorded_areas"])
+    out = result.outputs["area_discrepancies"].set_index("feature_id")
+    cases = _cases(planted, "area_discrepancy")
+    assert set(out.index) == set(cases["feature_id"])  # every other recorded area matches its drawing
+    got = out.loc[cases["feature_id"].iloc[0]]
+    assert got["recorded_m2"] == 9000 and got["difference_m2"] == pytest.approx(2000, rel=1e-3)
+    assert got["difference_ratio"] == pytest.approx(2 / 9, rel=1e-3)
 
 
 @pytest.mark.slow

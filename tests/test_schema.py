@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import redline
 from redline.schema import SCHEMAS, apply_schema
@@ -59,3 +61,88 @@ def test_every_kind_has_chinese_labels_and_an_id():
     for schema in SCHEMAS.values():
         assert schema.id_field in schema.required
         assert all(f.label_zh for f in schema.fields)
+
+
+# --- dates as bureaus write them: years as numbers, months and years alone, Excel serials -------------------------
+def _supplies(**cols):
+    n = len(next(iter(cols.values())))
+    return pd.DataFrame({"合同编号": [f"C{k + 1}" for k in range(n)], **cols})
+
+
+@pytest.mark.parametrize("year", [2020, 2020.0, "2020", "2020年"])
+def test_a_year_stored_as_a_number_is_a_year_not_an_excel_day(year):
+    out, info = apply_schema(_supplies(签订日期=[year]), "supplies")
+    assert str(out["supply_date"].iloc[0].date()) == "2020-01-01"  # not 1905-07-12 (Excel day 2020)
+    (note,) = info["date_notes"]
+    assert note.code == "partial_date_year" and note.ids == ("C1",) and not note.fatal
+    assert "supply_date (供地日期)" in note.message and "first day of the period" in note.message
+
+
+@pytest.mark.parametrize(("text", "first", "last"), [
+    ("2020-03", "2020-03-01", "2020-03-31"), ("2020.3", "2020-03-01", "2020-03-31"),
+    ("2020年3月", "2020-03-01", "2020-03-31"), ("2020/2", "2020-02-01", "2020-02-29"), (2020.3, "2020-03-01", "2020-03-31"),
+    (2020.12, "2020-12-01", "2020-12-31"), ("2021", "2021-01-01", "2021-12-31"),
+])
+def test_a_month_or_year_alone_fills_the_day_and_says_which(text, first, last):
+    # a supply date takes the first day; an agreed start (a deadline) the last, the holder's reading
+    out, info = apply_schema(_supplies(签订日期=[text], 约定开工日期=[text]), "supplies")
+    assert str(out["supply_date"].iloc[0].date()) == first
+    assert str(out["agreed_start_date"].iloc[0].date()) == last
+    by_field = {n.message.split(" ")[0]: n for n in info["date_notes"]}
+    assert set(by_field) == {"supply_date", "agreed_start_date"} and info["bad_values"] == {}
+    assert "first day" in by_field["supply_date"].message
+    assert "last day" in by_field["agreed_start_date"].message and "民法典" in by_field["agreed_start_date"].message
+    assert last in by_field["agreed_start_date"].message  # what was filled is shown
+
+
+def test_excel_serials_stay_but_are_noted_and_ambiguous_numbers_are_refused():
+    out, info = apply_schema(_supplies(签订日期=[43525, "43525", 1500, 2020.1, "2019-03-01"]), "supplies")
+    got = [None if pd.isna(d) else str(d.date()) for d in out["supply_date"]]
+    assert got == ["2019-03-01", "2019-03-01", None, None, "2019-03-01"]
+    assert info["bad_values"] == {"supply_date": ["C3", "C4"]}  # 1500: no year, no serial; 2020.1: Jan or Oct?
+    (note,) = info["date_notes"]
+    assert note.code == "excel_serial_date" and note.ids == ("C1", "C2")
+
+
+def test_date_notes_reach_the_prepared_notes_and_redline_check(tmp_path):
+    import geopandas as gpd
+    from click.testing import CliRunner
+    from shapely.geometry import box
+
+    from redline.cli import main
+    from redline.validate import prepare_layers
+
+    gdf = gpd.GeoDataFrame(_supplies(签订日期=["2020-01-01", "2020-01-01"], 约定开工日期=["2021年3月", "2021-03-15"]),
+                           geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs="EPSG:4547")
+    prepared = prepare_layers({"supplies": (gdf, "supplies")})
+    assert str(prepared.layers["supplies"]["agreed_start_date"].iloc[0].date()) == "2021-03-31"
+    (line,) = [n for n in prepared.note_lines() if "agreed_start_date" in n]
+    assert "C1" in line and "C2" not in line and "2021-03-31" in line
+    path = tmp_path / "s.gpkg"
+    gdf.to_file(path)
+    result = CliRunner().invoke(main, ["check", str(path), "--kind", "supplies"])
+    assert result.exit_code == 0, result.output
+    assert "agreed_start_date (约定开工日期): 1 value(s) give a month only" in result.output
+
+
+@given(year=st.integers(1900, 2100), month=st.integers(1, 12), sep=st.sampled_from(["-", "/", ".", "年"]))
+def test_a_month_alone_spans_exactly_its_month(year, month, sep):
+    from redline.schema import _parse_one_date
+
+    text = f"{year}{sep}{month}" + ("月" if sep == "年" else "")
+    first, how = _parse_one_date(text, fill="first")
+    last, _ = _parse_one_date(text, fill="last")
+    assert how == "month" and (first.year, first.month, first.day) == (year, month, 1)
+    assert (last.year, last.month) == (year, month) and (last + pd.Timedelta(days=1)).day == 1
+
+
+def test_strict_makes_a_completed_date_an_error():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from redline.validate import prepare_layers
+
+    gdf = gpd.GeoDataFrame(_supplies(签订日期=["2020-01-01"], 约定开工日期=["2021年3月"]),
+                           geometry=[box(0, 0, 10, 10)], crs="EPSG:4547")
+    with pytest.raises(redline.ValidationError, match="agreed_start_date .*a month only"):
+        prepare_layers({"supplies": (gdf, "supplies")}, strict=True)

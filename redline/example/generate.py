@@ -54,7 +54,9 @@ FINDINGS = {
     "idle": ("not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress", "completed", "exempt"),
     "underused": ("underused_far", "underused_building_coefficient", "underused_investment", "low_efficiency",
                   "storey_over_8m_counts_twice", "compliant"),
-    "alerts": ("alert_warning", "alert_overdue", "alert_escalated"),
+    "alerts": ("alert_warning", "alert_escalated", "alert_start_met_by_completion"),
+    "recorded_areas": ("area_discrepancy",),
+    "dates": ("date_completed_from_month",),
     "conflicts": ("farmland_growth", "farmland_eco", "growth_eco", "farmland_growth_sliver", "farmland_eco_sliver",
                   "growth_eco_sliver"),
     "intensity": ("intensity_above_warning", "intensity_below_warning", "not_construction_code",
@@ -734,8 +736,9 @@ class _County:
                     "agreed start 2026-07-20 is 20 days after the audit date (within the 30-day warning window)",
                     approval_date=D(2024, 12, 2), supply_date=D(2025, 10, 1), handover=D(2025, 11, 15),
                     start=D(2026, 7, 20), completion=D(2028, 7, 20))
-        status_case("alert_overdue", "alert_overdue",
-                    "agreed payment 2026-06-20 passed 10 days ago, not paid (< 30 days: overdue, not yet escalated)",
+        status_case("alert_escalated_after_10_days", "alert_escalated",
+                    "agreed payment 2026-06-20 passed 10 days ago, not paid: 警示 from the day after the agreed date "
+                    "(cn-national alerts.escalate_days_after = 0; a bureau granting 30 days of grace would see 已逾期)",
                     approval_date=D(2025, 5, 20), supply_date=D(2026, 5, 21), payment=D(2026, 6, 20),
                     actual_payment=None, handover=D(2026, 8, 1), actual_handover=None, start=D(2027, 2, 1),
                     completion=D(2029, 2, 1))
@@ -785,6 +788,33 @@ class _County:
 
         # --- 卫片执法 sites, in the raster window on the seat's northern growth-boundary edge ---
         self.raster_sites()
+        self.misc_cases()
+
+    def misc_cases(self):
+        """Issue 11 (misc): a start met by completion, a date written as a month, a 出让面积 that is not the drawing.
+
+        Only attributes of supplies planted above change (no geometry, no random draw, no cell), so the
+        rest of the county is the same."""
+        planted = {row["case"]: row for row in self.planted}
+        by_id = {rec["合同编号"]: rec for rec in self.supplies}
+        # the stock-land supply: its start was never recorded, but it was completed 2024-08-01
+        sid = planted["supply_on_stock_land"]["feature_id"]
+        by_id[sid]["实际开工日期"] = None
+        self.plant("alert_start_met_by_completion", "supplies", sid, "alert_start_met_by_completion",
+                   "no 实际开工日期 recorded, completed 2024-08-01: the start (agreed 2022-06-01) is met by the "
+                   "completion, not escalated; idle status completed")
+        # the warning case: the contract states the completion as a month only
+        sid = planted["alert_warning"]["feature_id"]
+        by_id[sid]["约定竣工日期"] = "2028年7月"
+        self.plant("date_completed_from_month", "supplies", sid, "date_completed_from_month",
+                   "约定竣工日期 written 2028年7月: read as 2028-07-31 (a deadline: the last day, the holder's "
+                   "reading), with a note naming the field and the id")
+        # the supply crossing the approval's edge: the contract states only the 9 000 m2 inside the approval
+        sid = planted["supply_crossing_edge"]["feature_id"]
+        by_id[sid]["出让面积"] = 9000.0
+        self.plant("contract_area_not_the_drawing", "supplies", sid, "area_discrepancy",
+                   "出让面积 9 000 m2, drawn 110 m x 100 m = 11 000 m2 (2 000 m2 beyond the approval): "
+                   "+2 000 m2 (+22 %) over the 0.5 % tolerance")
 
     def raster_sites(self):
         """Four planted construction sites between the raster dates, one per judgement."""
@@ -1047,7 +1077,8 @@ class _County:
                                 ("buildings", bld, ["建成日期"]), ("parcels", par, [])):
             df = df.copy()
             for c in dates:
-                df[c] = df[c].map(lambda v: _d(v) if isinstance(v, dt.date) else None).astype(object)
+                df[c] = df[c].map(lambda v: _d(v) if isinstance(v, dt.date) else v if isinstance(v, str) else None
+                                  ).astype(object)  # text: a date as the bureau wrote it (2028年7月)
             for c in ("层数",):
                 if c in df:
                     df[c] = df[c].astype("Int64")

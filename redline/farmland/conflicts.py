@@ -45,17 +45,21 @@ KIND_ZH = {"farmland_growth": "永久基本农田与城镇开发边界重叠", "
 PREFIX = {"farmland_growth": "FG", "farmland_eco": "FE", "growth_eco": "GE"}
 YIELDS = {"farmland_growth": "growth_boundary", "farmland_eco": "farmland", "growth_eco": "growth_boundary"}
 RESOLUTION_ZH = {
-    "farmland_growth": "城镇开发边界避让永久基本农田: 调整城镇开发边界, 将重叠部分调出开发边界 (永久基本农田数量不减少、质量不降低)",
-    "farmland_eco": "生态保护红线优先 (面积不减少): 将重叠的永久基本农田调出生态保护红线, 在红线外按数量不减少、质量不降低补划",
-    "growth_eco": "生态保护红线优先 (面积不减少): 调整城镇开发边界, 将重叠部分调出开发边界",
+    "farmland_growth": "永久基本农田优先于城镇开发边界 (城镇开发边界避让永久基本农田): 重叠部分保留为永久基本农田, "
+                       "调整城镇开发边界, 将重叠部分调出开发边界 (永久基本农田数量不减少、质量不降低)",
+    "farmland_eco": "生态保护红线优先 (生态保护红线面积不减少): 重叠部分保留在生态保护红线内, 调出永久基本农田, "
+                    "在生态保护红线外按数量不减少、质量不降低补划永久基本农田",
+    "growth_eco": "生态保护红线优先 (生态保护红线面积不减少; 城镇开发边界避让生态保护红线): 重叠部分保留在生态保护红线内, "
+                  "调整城镇开发边界, 将重叠部分调出开发边界",
 }
 RESOLUTION_EN = {
-    "farmland_growth": "The growth boundary yields to PBF: redraw it to leave this overlap out "
-                       "(PBF quantity not reduced, quality not lowered).",
-    "farmland_eco": "The ecological red line prevails (area not reduced): take this PBF out of the red line and "
-                    "designate replacement PBF of equal quantity and quality outside it.",
-    "growth_eco": "The ecological red line prevails (area not reduced): redraw the growth boundary to leave this "
-                  "overlap out.",
+    "farmland_growth": "PBF prevails over the growth boundary (the boundary avoids PBF): the overlap stays PBF; redraw "
+                       "the growth boundary to leave it out (PBF quantity not reduced, quality not lowered).",
+    "farmland_eco": "The ecological red line prevails (its area is not reduced): the overlap stays inside the red "
+                    "line and leaves PBF (调出永久基本农田); replacement PBF of equal quantity and quality is "
+                    "designated outside the red line (在红线外补划).",
+    "growth_eco": "The ecological red line prevails (its area is not reduced; the growth boundary avoids it): the "
+                  "overlap stays inside the red line; redraw the growth boundary to leave it out.",
 }
 LAYER_ID = {"farmland": "farmland_id", "growth_boundary": "boundary_id", "eco_redline": "redline_id"}
 

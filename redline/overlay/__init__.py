@@ -55,6 +55,7 @@ from ..units import m2_to_mu
 from ._engine import overlay_areas
 from .alerts import LEVELS, OBLIGATIONS, deadline_alerts
 from .idle import STATUS_LABELS_ZH, STATUSES, supplied_not_used
+from .recorded import SPEC as RECORDED_AREAS_SPEC
 from .supply import approved_not_supplied, supply_outside_approvals, supply_rate
 from .underused import underused
 
@@ -325,3 +326,4 @@ SPECS = (
         description_zh="每宗供地的交地、缴款、开工、竣工约定日期: 到期前预警, 逾期后转为警示。",
         description_en="Every agreed date of every supply: a warning before it, an escalation after it when unmet."),
 )
+SPECS = (*SPECS, RECORDED_AREAS_SPEC)  # 面积核对 recorded vs drawn areas (redline.overlay.recorded)

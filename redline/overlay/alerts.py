@@ -37,7 +37,8 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
     as_of : date or str
         The audit date (required).
     rules : RuleSet, name or path, optional
-        ``alerts.warn_days_before`` and ``alerts.escalate_days_after`` (30 / 30 by default).
+        ``alerts.warn_days_before`` and ``alerts.escalate_days_after`` (30 / 0 in cn-national, the
+        Changzhou practice of the seeds: warned 30 days before, 警示 once the agreed date has passed).
 
     Returns
     -------
@@ -50,11 +51,28 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
 
     Notes
     -----
-    An obligation is **met** when its actual date is recorded on or before ``as_of``. Otherwise, with
-    d = as_of − agreed date in days: ``ok`` when d < −warn; ``upcoming`` when −warn ≤ d ≤ 0 (due
-    today counts as upcoming); ``overdue`` when 0 < d ≤ escalate; ``escalated`` when d > escalate
-    (the escalate-days period after the date, counted from the next day, has fully passed).
-    With 30/30: −31 ok, −30 upcoming, 0 upcoming, +1 overdue, +30 overdue, +31 escalated.
+    An obligation is **met** when its actual date is recorded on or before ``as_of``. The start (开工)
+    is also met when no actual start is recorded (or one after ``as_of``) but the actual completion
+    (实际竣工日期) is on or before ``as_of``: a completed project has started, as the idle audit
+    (``completed``) reads it too; the reason says so and ``actual_date`` stays empty (the start day is
+    not known). Completion does **not** imply the handover (交地, the bureau's act, proven by its 交地确认书)
+    or the payment (缴款, proven by the receipts): those stay unmet until their dates are recorded, and
+    their reason says the completion was not taken as proof.
+
+    Otherwise, with d = as_of − agreed date in days: ``ok`` when d < −warn; ``upcoming`` when
+    −warn ≤ d ≤ 0 (due today counts as upcoming); ``overdue`` when 0 < d ≤ escalate; ``escalated``
+    when d > escalate (the escalate-days period after the date, counted from the next day, has fully
+    passed).
+
+    ========================  =====  ========  ========  ==========  ==========  ==========
+    d = as_of − agreed (days)  −31    −30       0         +1          +30         +31
+    ========================  =====  ========  ========  ==========  ==========  ==========
+    30 / 0 (cn-national)      ok     upcoming  upcoming  escalated   escalated   escalated
+    30 / 30 (a grace tier)    ok     upcoming  upcoming  overdue     overdue     escalated
+    ========================  =====  ========  ========  ==========  ==========  ==========
+
+    With the national default ``overdue`` never occurs; a bureau that grants a grace period sets
+    ``alerts.escalate_days_after`` in its rule set.
 
     Examples
     --------
@@ -64,7 +82,7 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
     ...                       "约定开工日期": ["2026-07-20"]},
     ...                      geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
     >>> deadline_alerts(s, as_of="2026-06-30")[["obligation", "days_remaining", "days_overdue", "level"]].values.tolist()
-    [['payment', nan, 10.0, 'overdue'], ['start', 20.0, nan, 'upcoming']]
+    [['payment', nan, 10.0, 'escalated'], ['start', 20.0, nan, 'upcoming']]
     """
     rules = resolve_rules(rules)
     as_of = to_date(as_of, default_today=False)
@@ -74,6 +92,10 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
     warn = int(rules.value("alerts.warn_days_before"))
     esc = int(rules.value("alerts.escalate_days_after"))
     cite_warn, cite_esc = rules.cite("alerts.warn_days_before"), rules.cite("alerts.escalate_days_after")
+    comp_f = OBLIGATIONS["completion"][1]
+    completed = (pd.to_datetime(S[comp_f]) if comp_f in S.columns
+                 else pd.Series(pd.NaT, index=S.index, dtype="datetime64[ns]"))
+    completed = completed.where(completed <= t)
     frames = []
     for name, (agreed_f, actual_f, zh) in OBLIGATIONS.items():
         if agreed_f not in S.columns:
@@ -87,6 +109,12 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
         actual = (pd.to_datetime(S[actual_f])[has] if actual_f in S.columns
                   else pd.Series(pd.NaT, index=sub.index, dtype="datetime64[ns]"))
         met = (actual.notna() & (actual <= t)).to_numpy()
+        done = completed[has]
+        by_completion = (~met & done.notna().to_numpy()) if name == "start" else np.zeros(len(sub), dtype=bool)
+        met = met | by_completion
+        not_proof = (~met & done.notna().to_numpy()) if name in ("handover", "payment") else np.zeros(len(sub),
+                                                                                                      dtype=bool)
+        dn = ["" if pd.isna(x) else x.date().isoformat() for x in done]
         d = (t - a).dt.days.to_numpy().astype(float)
         level = np.where(met, "met", np.where(d > esc, "escalated", np.where(d > 0, "overdue",
                                                                             np.where(d >= -warn, "upcoming", "ok"))))
@@ -97,29 +125,38 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
         sub["days_remaining"] = np.where(~met & (d <= 0), -d, np.nan)
         sub["days_overdue"] = np.where(~met & (d > 0), d, np.nan)
         late = (actual - a).dt.days.to_numpy().astype(float)
-        sub["days_late"] = np.where(met & (late > 0), late, np.where(met, 0.0, np.nan))
+        sub["days_late"] = np.where(by_completion, np.nan, np.where(met & (late > 0), late,
+                                                                     np.where(met, 0.0, np.nan)))
         sub["level"] = level
         sub["level_zh"] = [LEVEL_LABELS_ZH[v] for v in level]
         sub["rule"] = np.where(np.isin(level, ["escalated", "overdue"]), f"{cite_esc}",
-                               np.where(level == "met", rules.label + ": actual date on or before the as-of date",
-                                        cite_warn))
+                               np.where(level == "met", np.where(by_completion, rules.label + ": actual completion "
+                                                                 "on or before the as-of date (completion implies the "
+                                                                 "start)", rules.label + ": actual date on or before "
+                                                                 "the as-of date"), cite_warn))
         ag = [x.date().isoformat() for x in a]
         ac = ["—" if pd.isna(x) else x.date().isoformat() for x in actual]
         reasons = []
         for k in range(len(sub)):
             lv, dd = level[k], int(d[k])
-            if lv == "met":
+            if by_completion[k]:
+                reasons.append(f"{zh} met: no actual start on or before the as-of date recorded, but completed on "
+                               f"{dn[k]} (实际竣工日期): a completed project has started (agreed {ag[k]}; start "
+                               "day unknown)")
+            elif lv == "met":
                 reasons.append(f"{zh} met on {ac[k]} (agreed {ag[k]})" + (f", {int(late[k])} day(s) late"
                                                                         if late[k] > 0 else ""))
             elif lv == "escalated":
-                reasons.append(f"{zh} agreed {ag[k]}, unmet {dd} day(s) later (> {esc}): escalated to 警示")
+                reasons.append(f"{zh} agreed {ag[k]}, unmet {dd} day(s) later"
+                               + (f" (> {esc})" if esc else " (agreed date passed)") + ": escalated to 警示")
             elif lv == "overdue":
                 reasons.append(f"{zh} agreed {ag[k]}, unmet, {dd} day(s) overdue (escalated after {esc})")
             elif lv == "upcoming":
                 reasons.append(f"{zh} due {ag[k]} in {-dd} day(s) (warning from {warn} days before)")
             else:
                 reasons.append(f"{zh} due {ag[k]} in {-dd} day(s)")
-        sub["reason"] = reasons
+        sub["reason"] = [r + (f"; completed on {dn[k]}, but completion is not taken as proof of {zh}: record "
+                              f"the actual {zh} date" if not_proof[k] else "") for k, r in enumerate(reasons)]
         frames.append(sub)
     columns = [c for c in KEEP if c in S.columns] + ["obligation", "obligation_zh", "agreed_date", "actual_date",
                                                      "days_remaining", "days_overdue", "days_late", "level",
