@@ -204,12 +204,16 @@ def _read_table(path, layer: str) -> pd.DataFrame:
                               fix="save the table as UTF-8 or GB18030 CSV"))  # pragma: no cover
 
 
+def _shown(value) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
 def _numbers(col: pd.Series, layer: str, name: str, codes: pd.Series, problems: list[Problem]) -> pd.Series:
     """Numbers as bureaus type them (``1,200.5``, `` 35 ``); a cell that is not a number, or is negative, is
     a problem naming its row (1 = first data row) and code; empty cells stay missing."""
     text = col.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
                                   else str(v).replace(",", "").replace("，", "").strip() or None)
-    values = pd.to_numeric(text.map(lambda v: None if v is None else unicodedata.normalize("NFKC", v)),
+    values = pd.to_numeric(text.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else None),
                            errors="coerce").astype(float)
     bad = text.notna() & values.isna()
     neg = values < 0
@@ -219,7 +223,8 @@ def _numbers(col: pd.Series, layer: str, name: str, codes: pd.Series, problems: 
             problems.append(Problem(
                 layer=layer, code="bad_value",
                 message=f"{name} {what} in row(s) " + ", ".join(
-                    f"{r + 1} ({codes.iloc[r]}: {col.iloc[r]!r})" for r in rows[:10]) + (" ..." if len(rows) > 10 else ""),
+                    f"{r + 1} ({codes.iloc[r]}: {_shown(col.iloc[r])})" for r in rows[:10])
+                + (" ..." if len(rows) > 10 else ""),
                 ids=tuple(str(codes.iloc[r]) for r in rows), fix=f"write {name} as a number (亩, 亿元 ...), or leave "
                                                                   "the cell empty"))
     return values
@@ -254,7 +259,7 @@ def read_gdp(gdp) -> pd.DataFrame:
     --------
     >>> import pandas as pd
     >>> g = read_gdp(pd.DataFrame({"行政区代码": [411528001.0], "GDP(亿元)": ["1,207.5"]}))
-    >>> g.values.tolist(), g.attrs["redline"]["notes"][0][:40]
+    >>> g.values.tolist(), g.attrs["redline"]["notes"][0][:41]
     ([['411528001', 1207.5]], '[gdp] 1 admin_code value(s) normalised to')
     """
     if gdp is None:
