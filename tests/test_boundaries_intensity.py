@@ -264,3 +264,59 @@ def test_self_overlaps_kernel_by_hand():
     pairs = self_overlaps([*grid, sq(50, 50, 100)])  # a cell over the corner of four others: 2 500 m2 each
     assert sorted(pairs["a"].tolist()) == [0, 1, 2, 3] and (pairs["b"] == 6).all()
     assert pairs["area"].tolist() == pytest.approx([2500.0] * 4)
+
+
+def test_gdp_in_wan_yuan_is_converted_and_a_bare_header_is_said(two_units, landuse):
+    gdp = pd.DataFrame({"行政区代码": ["411528001", "411528002"], "地区生产总值（万元）": [72000, 10000]})
+    d = development_intensity(landuse, two_units, gdp=gdp, area_method="planar")
+    assert d["gdp_yi_yuan"].tolist() == pytest.approx([7.2, 1.0])
+    assert any("converted to 亿元" in n for n in d.attrs["redline"]["notes"])
+    d = development_intensity(landuse, two_units, gdp=gdp.rename(columns={"地区生产总值（万元）": "GDP"}),
+                              area_method="planar")
+    assert any("'GDP' has no unit in its header: read as 亿元" in n for n in d.attrs["redline"]["notes"])
+    with pytest.raises(SchemaError, match="unit not understood"):
+        development_intensity(landuse, two_units, gdp=gdp.rename(columns={"地区生产总值（万元）": "GDP(美元)"}))
+
+
+def test_a_unit_the_land_use_layer_does_not_cover_is_noted(two_units, landuse):
+    d = development_intensity(landuse, two_units, area_method="planar")
+    notes = " ".join(d.attrs["redline"]["notes"])
+    # unit 1: 910 000 of 1 000 000 m2 covered; unit 2: 830 000
+    assert "cover only part of 2 unit(s) (coverage): 411528001 (91.00%), 411528002 (83.00%)" in notes
+    assert "260,000 m2 without patches" in notes
+
+
+def test_admin_code_normalising_is_stable_under_excel_round_trips():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from redline.boundaries.intensity import normalise_admin_codes
+
+    @given(st.integers(min_value=0, max_value=999_999_999_999), st.integers(min_value=0, max_value=2))
+    def check(code, zeros):
+        text = "0" * zeros + str(code)  # a code with leading zeros keeps them
+        full = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        out = normalise_admin_codes([text, f" {text} ", full, f"{text}.0"]).tolist()
+        assert out == [text] * 4
+        assert normalise_admin_codes([float(code)]).tolist() == [str(code)]  # the float column of Excel
+        assert normalise_admin_codes(out).tolist() == out  # idempotent
+
+    check()
+
+
+def test_self_overlaps_finds_exactly_the_duplicated_cells():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from redline.boundaries._fast import self_overlaps
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.integers(2, 6), st.integers(2, 6), st.sets(st.integers(0, 35), max_size=4))
+    def check(nx, ny, dup):
+        grid = [sq(i * 37.5, j * 21.0, 37.5, 21.0) for i in range(nx) for j in range(ny)]
+        dup = sorted(d for d in dup if d < len(grid))
+        pairs = self_overlaps(grid + [grid[d] for d in dup])
+        assert sorted(zip(pairs["a"], pairs["b"], strict=True)) == [(d, len(grid) + k) for k, d in enumerate(dup)]
+        assert pairs["area"].tolist() == pytest.approx([37.5 * 21.0] * len(dup))
+
+    check()

@@ -149,3 +149,30 @@ def test_balance_area_mu_fills_a_missing_area_m2():
     added = pd.DataFrame({"admin_code": ["1"], "year": [2024], "area_mu": [25.0]})
     b = balance(taken, added).iloc[0]
     assert b.taken_mu == pytest.approx(25.0) and bool(b.quantity_balanced)
+
+
+def test_balance_year_written_with_nian_is_the_same_year():
+    taken = pd.DataFrame({"admin_code": ["1"], "year": ["2024年"], "area_mu": [10.0]})
+    added = pd.DataFrame({"admin_code": ["1"], "year": ["2024年度"], "area_mu": [10.0]})
+    assert balance(taken, added)["year"].tolist() == ["2024"]
+
+
+def test_targets_from_excel_with_numeric_codes(units, landuse, tmp_path):
+    path = tmp_path / "targets.xlsx"
+    pd.DataFrame({"行政区代码": [411528001, 411528002], "耕地保有量(亩)": [950, 400.5]}).to_excel(path, index=False)
+    r = retention(landuse, None, units, targets=str(path), area_method="planar").set_index("admin_code")
+    assert r["cultivated_target_mu"].tolist() == [950.0, 400.5]
+    assert r["status"].tolist() == ["cultivated_short", "ok"]
+
+
+def test_retention_notes_reach_the_run(units, landuse):
+    from redline.pipeline import run_audits
+
+    targets = pd.DataFrame({"admin_code": ["411528001", "411528777"], "cultivated_target_mu": [800, 1]})
+    res = run_audits({"landuse": landuse, "admin": units}, audits=["farmland_retention"],
+                     params={"targets": targets}, area_method="planar")
+    notes = " ".join(res.notes)
+    assert "411528777" in notes and "normalised" in notes
+    r = res.outputs["farmland_retention"].set_index("admin_code")
+    assert r.loc["411528001", "status"] == "ok" and r.loc["411528002", "status"] == "no_target"
+    assert any("1 unit(s) not in the targets table" in line for line in res.summary)

@@ -20,6 +20,7 @@ Output table ``growth_boundary_use`` (one row per growth boundary): ``boundary_i
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 
 import geopandas as gpd
@@ -35,6 +36,9 @@ from ._fast import overlay_pairs, self_overlaps
 from .codes import code_table
 
 __all__ = ["development_intensity", "growth_boundary_use", "normalise_admin_codes", "read_gdp"]
+
+#: a unit written in a GDP column's header and its factor to 亿元
+_GDP_UNITS = {"亿元": 1.0, "亿": 1.0, "万元": 1e-4, "元": 1e-8}
 
 LEVEL_ZH = {"warning": "预警", "attention": "关注", "normal": "正常"}
 CZCS = {"201", "202", "203", "204", "205", "201A", "202A", "203A", "204A", "205A"}
@@ -190,6 +194,25 @@ def _total_area(frame, crs, area_method) -> np.ndarray:
     return np.asarray(frame.geometry.area, dtype=float)
 
 
+def header_unit(name, units: dict[str, float]) -> tuple[str, float | None]:
+    """A column header and the unit written in it: ``"耕地保有量（公顷）"`` -> ``("耕地保有量", factor)``.
+
+    ``units`` maps unit names (lower case) to the factor into the canonical unit; a header without a
+    unit gives ``(name, None)``, one with a unit not in ``units`` gives ``(base, nan)``.
+
+    Examples
+    --------
+    >>> header_unit("GDP（万元）", {"亿元": 1.0, "万元": 1e-4})
+    ('GDP', 0.0001)
+    """
+    text = unicodedata.normalize("NFKC", str(name)).strip()
+    m = re.fullmatch(r"(.*?)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]", text)
+    if m:
+        unit = m[2].replace("²", "2").lower()
+        return m[1].strip(), units.get(unit, float("nan"))
+    return text, None
+
+
 def _read_table(path, layer: str) -> pd.DataFrame:
     """A CSV (UTF-8 or GB18030) or Excel table, every cell as text, so codes keep their zeros."""
     path = os.fspath(path)
@@ -267,13 +290,24 @@ def read_gdp(gdp) -> pd.DataFrame:
     if not isinstance(gdp, pd.DataFrame):
         gdp = _read_table(gdp, "gdp")
     aliases = {"admin_code": ("admin_code", "行政区代码", "行政区划代码", "XZQDM", "adcode", "code"),
-               "gdp_yi_yuan": ("gdp_yi_yuan", "GDP(亿元)", "GDP（亿元）", "地区生产总值(亿元)", "地区生产总值", "GDP", "gdp")}
-    rename = {}
+               "gdp_yi_yuan": ("gdp_yi_yuan", "地区生产总值", "GDP", "gdp")}
+    rename, factor, notes = {}, 1.0, []
     for canon, names in aliases.items():
         for c in gdp.columns:
-            if str(c).strip() in names:
-                rename[c] = canon
-                break
+            base, unit = header_unit(c, _GDP_UNITS)
+            if base not in names:
+                continue
+            if unit is not None and np.isnan(unit):
+                raise SchemaError(Problem(layer="gdp", code="unknown_unit", message=f"column {c!r}: unit not understood",
+                                          fix="write the unit as 亿元 or 万元, e.g. GDP(亿元)"))
+            rename[c] = canon
+            if canon == "gdp_yi_yuan":
+                if unit is None and base != "gdp_yi_yuan":
+                    notes.append(f"[gdp] column {c!r} has no unit in its header: read as 亿元")
+                elif unit not in (None, 1.0):
+                    notes.append(f"[gdp] column {c!r} converted to 亿元 (x {unit:g})")
+                factor = 1.0 if unit is None else unit
+            break
     g = gdp.rename(columns=rename)
     missing = [c for c in aliases if c not in g.columns]
     if missing:
@@ -283,12 +317,12 @@ def read_gdp(gdp) -> pd.DataFrame:
                                   fix="give columns admin_code and gdp_yi_yuan (GDP in 亿元)"))
     g = g[["admin_code", "gdp_yi_yuan"]].reset_index(drop=True)
     problems: list[Problem] = []
-    codes, notes = _table_codes(g, "gdp", problems)
+    codes, code_notes = _table_codes(g, "gdp", problems)
     values = _numbers(g["gdp_yi_yuan"], "gdp", "gdp_yi_yuan (GDP, 亿元)", codes.fillna("?"), problems)
     if problems:
         raise SchemaError(problems)
-    out = pd.DataFrame({"admin_code": codes.astype(object).to_numpy(), "gdp_yi_yuan": values.to_numpy()})
-    out.attrs["redline"] = {"notes": notes}
+    out = pd.DataFrame({"admin_code": codes.astype(object).to_numpy(), "gdp_yi_yuan": values.to_numpy() * factor})
+    out.attrs["redline"] = {"notes": code_notes + notes}
     return out
 
 
@@ -412,8 +446,21 @@ def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
         notes += _join_notes("gdp", gdp["admin_code"], out["admin_code"], "GDP")
         notes += gdp.attrs.get("redline", {}).get("notes", [])
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(adm.geometry.values, crs=adm.crs), crs=adm.crs)
-    frame.attrs["redline"] = {"notes": notes + _outside_notes(lu, pairs)}
+    frame.attrs["redline"] = {"notes": notes + _outside_notes(lu, pairs) + _gap_notes(out)}
     return frame, _unknown_table(pairs, cls)
+
+
+def _gap_notes(out: pd.DataFrame) -> list[str]:
+    """Units the land-use layer does not cover: their uncovered land counts as not built, which is said."""
+    gap = out["total_m2"] - out["covered_m2"]
+    short = gap > 10 * _AREA_NOISE * out["total_m2"]
+    if not short.any():
+        return []
+    pairs = list(zip(out.loc[short, "admin_code"], out.loc[short, "coverage"], strict=True))
+    shown = ", ".join(f"{c} ({cov:.2%})" for c, cov in pairs[:10])
+    return [f"[landuse] the land-use patches cover only part of {int(short.sum())} unit(s) (coverage): {shown}"
+            f"{' ...' if short.sum() > 10 else ''}; {gap[short].sum():,.0f} m2 without patches count as not "
+            "construction land -- give a land-use layer that covers the units"]
 
 
 def _join_notes(layer: str, table_codes, unit_codes, what: str) -> list[str]:

@@ -29,7 +29,6 @@ grade-by-grade table ``farmland_balance_grades`` (group, ``grade``, ``taken_mu``
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Sequence
 
@@ -51,6 +50,7 @@ from ..boundaries.intensity import (
     _sum_by,
     _table_codes,
     classify_patches,
+    header_unit,
     normalise_admin_codes,
 )
 from ..errors import Problem, SchemaError
@@ -73,13 +73,7 @@ _HEADER_UNITS = {"亩": 1.0, "mu": 1.0, "万亩": 10000.0, "公顷": 15.0, "ha":
 
 
 def _header(name) -> tuple[str, float | None]:
-    """``"耕地保有量（公顷）"`` -> ``("耕地保有量", 15.0)``; a header without a unit -> ``(name, None)``."""
-    text = unicodedata.normalize("NFKC", str(name)).strip()
-    m = re.fullmatch(r"(.*?)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]", text)
-    if m:
-        unit = m[2].replace("²", "2").lower()
-        return m[1].strip(), _HEADER_UNITS.get(unit, float("nan"))
-    return text, None
+    return header_unit(name, _HEADER_UNITS)
 
 
 def read_targets(targets) -> pd.DataFrame | None:
@@ -387,6 +381,8 @@ def _areas_and_grades(frame, name, by, grade_field, area_method, crs, problems=N
         data["grade"] = np.nan
     for c in by:
         key = normalise_admin_codes(data[c])
+        if str(c).lower() in ("year", "年度", "年份", "nd"):  # 2024年, 2024年度 -> 2024
+            key = key.str.replace(r"^(\d{4})年度?$", r"\1", regex=True)
         empty = np.flatnonzero(key.isna().to_numpy())
         if len(empty):
             problems.append(Problem(name, "missing_key", f"{c} is empty in row " + _rows_text(empty, labels),
