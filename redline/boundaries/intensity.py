@@ -393,10 +393,10 @@ def _unknown_table(pairs, cls) -> list[dict]:
     return [{"code": c, "area_m2": float(a)} for c, a in agg.items()]
 
 
-def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches") -> list[str]:
+def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches", id_field="patch_id") -> list[str]:
+    """:func:`_check_overlaps` with the rule set's ``intensity.overlap_tolerance_m2``."""
     tol = float(ruleset.value("intensity.overlap_tolerance_m2"))
-    return _check_overlaps(layer_frame, "patch_id" if "patch_id" in layer_frame else "farmland_id", layer, tol,
-                           f"intensity.overlap_tolerance_m2={tol:g} m2", what)
+    return _check_overlaps(layer_frame, id_field, layer, tol, f"intensity.overlap_tolerance_m2={tol:g} m2", what)
 
 
 #: ellipsoidal areas of overlay pieces are within ~1e-5 of the exact area of the unit (see redline.area)

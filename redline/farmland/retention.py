@@ -161,8 +161,9 @@ def retention(landuse, farmland, admin, *, targets=None, code_field: str = "DLBM
         Permanent basic farmland (永久基本农田) patches. None: PBF columns are empty.
     admin : GeoDataFrame
         Administrative units, id ``admin_code``.
-    targets : DataFrame or CSV path, optional
-        ``admin_code``, ``cultivated_target_mu`` (耕地保有量), ``pbf_target_mu`` (永久基本农田保护面积), in 亩.
+    targets : DataFrame or CSV / XLSX path, optional
+        ``admin_code``, ``cultivated_target_mu`` (耕地保有量), ``pbf_target_mu`` (永久基本农田保护面积), in 亩
+        or in the unit written in the header (see :func:`read_targets`).
     code_field, classification
         The land-use code column and the code table (see :func:`redline.boundaries.development_intensity`).
     rules : optional
@@ -229,7 +230,7 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) 
     else:
         cultivated = np.full(n, np.nan)
     if fl is not None:
-        notes += _overlap_notes(fl, "farmland", ruleset, "permanent basic farmland patches")
+        notes += _overlap_notes(fl, "farmland", ruleset, "permanent basic farmland patches", "farmland_id")
         pairs = _clip_areas(fl, adm, crs, area_method)
         pbf = _sum_by(pairs, n, np.ones(len(fl), bool))
         more, rows = _outside(fl, pairs, np.ones(len(fl), bool), crs, area_method, "farmland",
@@ -422,6 +423,14 @@ def balance(taken, added, *, by: Sequence[str] = ("admin_code", "year"), grade_f
     Returns
     -------
     DataFrame ``farmland_balance`` (fields in :mod:`redline.farmland.retention`).
+
+    Raises
+    ------
+    SchemaError
+        With every record, of both tables, that has no area, a negative area, a grade that is not a number
+        or lies outside 1-15, or an empty grouping key; each named by its row (1 = first record) and id
+        (``record_id``, ``project_id``, 项目编号, ``approval_id``, 批准文号 ... when present). Group keys are
+        compared as text: ``2024``, ``2024.0`` and ``2024年`` are one year, ``411528.0`` is ``411528``.
 
     Examples
     --------
