@@ -181,3 +181,142 @@ def test_patches_outside_every_unit_are_named(two_units, landuse):
     d = development_intensity(lu, two_units, area_method="planar")
     assert any("outside every administrative unit" in n and "99" in n for n in d.attrs["redline"]["notes"])
     assert d["construction_m2"].tolist() == pytest.approx([360_000, 110_000])
+
+
+# --- tables and layers that silently mismatched (issue 12) ------------------------------------------------------
+
+def test_overlapping_patches_stop_the_run_instead_of_an_intensity_of_200_percent(two_units):
+    # unit 1 is one 0701 patch of 1 km2, drawn twice: counted twice it read as 200 %
+    lu = gpd.GeoDataFrame({"BSM": ["A", "A2", "B"], "DLBM": ["0701", "0701", "0103"]},
+                          geometry=[sq(0, 0, 1000), sq(0, 0, 1000), sq(1000, 0, 1000)], crs=CRS)
+    from redline.errors import GeometryError
+
+    with pytest.raises(GeometryError) as err:
+        development_intensity(lu, two_units, area_method="planar")
+    text = str(err.value)
+    assert "A x A2 (1,000,000.0 m2)" in text and "1 pair(s) of land-use patches overlap" in text
+    assert "Topology Checker" in text
+
+
+def test_a_partial_overlap_is_named_with_its_area(two_units, landuse):
+    # patch 2 (x 500..600) widened 50 m into patch 3 (x 600..700): 50 x 500 = 25 000 m2 overlap
+    lu = landuse.copy()
+    lu.loc[lu["BSM"] == "2", "geometry"] = sq(500, 0, 150, 500)
+    from redline.errors import GeometryError
+
+    with pytest.raises(GeometryError, match=r"2 x 3 \(25,000.0 m2\)"):
+        development_intensity(lu, two_units, area_method="planar")
+    with pytest.raises(GeometryError, match="overlap"):
+        growth_boundary_use(gpd.GeoDataFrame({"BH": ["G1"]}, geometry=[sq(0, 0, 1000)], crs=CRS), lu,
+                            area_method="planar")
+
+
+def test_overlaps_under_the_tolerance_are_noted_not_fatal(two_units, landuse):
+    # patch 2 reaches 1 mm into patch 3: 0.001 x 500 = 0.5 m2, under intensity.overlap_tolerance_m2 (1 m2)
+    lu = landuse.copy()
+    lu.loc[lu["BSM"] == "2", "geometry"] = sq(500, 0, 100.001, 500)
+    d = development_intensity(lu, two_units, area_method="planar")
+    notes = " ".join(d.attrs["redline"]["notes"])
+    assert "1 pair(s) of land-use patches overlap by at most 1 m2 each (0.50 m2 in all)" in notes
+    rules = load_rules().with_overrides({"intensity.overlap_tolerance_m2": 0.1})
+    from redline.errors import GeometryError
+
+    with pytest.raises(GeometryError, match="2 x 3"):
+        development_intensity(lu, two_units, area_method="planar", rules=rules)
+
+
+def test_admin_codes_from_a_float_column_match_the_gdp_table(two_units, landuse, tmp_path):
+    units = two_units.assign(XZQDM=[411528001.0, 411528002.0])  # as read from an Excel-made layer
+    gdp = tmp_path / "gdp.csv"
+    pd.DataFrame({"行政区代码": ["411528001", " ４１１５２８００２ "], "GDP(亿元)": ["1,207.5", "3"]}).to_csv(gdp, index=False)
+    d = development_intensity(landuse, units, gdp=str(gdp), area_method="planar")
+    assert d["admin_code"].tolist() == ["411528001", "411528002"]
+    assert d["gdp_yi_yuan"].tolist() == [1207.5, 3.0]
+    notes = " ".join(d.attrs["redline"]["notes"])
+    assert "normalised" in notes and "411528001.0" in notes
+
+
+def test_gdp_table_problems_are_errors_not_empty_cells(two_units, landuse):
+    bad = pd.DataFrame({"admin_code": ["411528001", "411528001.0", "411528002"], "gdp_yi_yuan": ["7", "8", "n/a"]})
+    with pytest.raises(SchemaError) as err:
+        development_intensity(landuse, two_units, gdp=bad, area_method="planar")
+    text = str(err.value)
+    assert "listed twice" in text and "411528001" in text
+    assert "not a number in row(s) 3 (411528002: 'n/a')" in text
+    with pytest.raises(SchemaError, match="negative"):
+        development_intensity(landuse, two_units, gdp=pd.DataFrame({"admin_code": ["411528001"],
+                                                                      "gdp_yi_yuan": [-1]}))
+
+
+def test_gdp_rows_naming_no_unit_are_noted(two_units, landuse):
+    gdp = pd.DataFrame({"admin_code": ["411528001", "411528999"], "gdp_yi_yuan": [7.2, 1.0]})
+    d = development_intensity(landuse, two_units, gdp=gdp, area_method="planar")
+    notes = " ".join(d.attrs["redline"]["notes"])
+    assert "1 GDP row(s) name no unit of the admin layer and are not used: 411528999" in notes
+    assert "1 unit(s) have no GDP row" in notes and "411528002" in notes
+
+
+def test_self_overlaps_kernel_by_hand():
+    from redline.boundaries._fast import self_overlaps
+
+    grid = [sq(x, y, 100) for x in (0, 100, 200) for y in (0, 100)]  # 6 cells touching: no overlap
+    assert len(self_overlaps(grid)) == 0
+    pairs = self_overlaps([*grid, sq(50, 50, 100)])  # a cell over the corner of four others: 2 500 m2 each
+    assert sorted(pairs["a"].tolist()) == [0, 1, 2, 3] and (pairs["b"] == 6).all()
+    assert pairs["area"].tolist() == pytest.approx([2500.0] * 4)
+
+
+def test_gdp_in_wan_yuan_is_converted_and_a_bare_header_is_said(two_units, landuse):
+    gdp = pd.DataFrame({"行政区代码": ["411528001", "411528002"], "地区生产总值（万元）": [72000, 10000]})
+    d = development_intensity(landuse, two_units, gdp=gdp, area_method="planar")
+    assert d["gdp_yi_yuan"].tolist() == pytest.approx([7.2, 1.0])
+    assert any("converted to 亿元" in n for n in d.attrs["redline"]["notes"])
+    d = development_intensity(landuse, two_units, gdp=gdp.rename(columns={"地区生产总值（万元）": "GDP"}),
+                              area_method="planar")
+    assert any("'GDP' has no unit in its header: read as 亿元" in n for n in d.attrs["redline"]["notes"])
+    with pytest.raises(SchemaError, match="unit not understood"):
+        development_intensity(landuse, two_units, gdp=gdp.rename(columns={"地区生产总值（万元）": "GDP(美元)"}))
+
+
+def test_a_unit_the_land_use_layer_does_not_cover_is_noted(two_units, landuse):
+    d = development_intensity(landuse, two_units, area_method="planar")
+    notes = " ".join(d.attrs["redline"]["notes"])
+    # unit 1: 910 000 of 1 000 000 m2 covered; unit 2: 830 000
+    assert "cover only part of 2 unit(s) (coverage): 411528001 (91.00%), 411528002 (83.00%)" in notes
+    assert "260,000 m2 without patches" in notes
+
+
+def test_admin_code_normalising_is_stable_under_excel_round_trips():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from redline.boundaries.intensity import normalise_admin_codes
+
+    @given(st.integers(min_value=0, max_value=999_999_999_999), st.integers(min_value=0, max_value=2))
+    def check(code, zeros):
+        text = "0" * zeros + str(code)  # a code with leading zeros keeps them
+        full = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        out = normalise_admin_codes([text, f" {text} ", full, f"{text}.0"]).tolist()
+        assert out == [text] * 4
+        assert normalise_admin_codes([float(code)]).tolist() == [str(code)]  # the float column of Excel
+        assert normalise_admin_codes(out).tolist() == out  # idempotent
+
+    check()
+
+
+def test_self_overlaps_finds_exactly_the_duplicated_cells():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from redline.boundaries._fast import self_overlaps
+
+    @settings(max_examples=30, deadline=None)
+    @given(st.integers(2, 6), st.integers(2, 6), st.sets(st.integers(0, 35), max_size=4))
+    def check(nx, ny, dup):
+        grid = [sq(i * 37.5, j * 21.0, 37.5, 21.0) for i in range(nx) for j in range(ny)]
+        dup = sorted(d for d in dup if d < len(grid))
+        pairs = self_overlaps(grid + [grid[d] for d in dup])
+        assert sorted(zip(pairs["a"], pairs["b"], strict=True)) == [(d, len(grid) + k) for k, d in enumerate(dup)]
+        assert pairs["area"].tolist() == pytest.approx([37.5 * 21.0] * len(dup))
+
+    check()

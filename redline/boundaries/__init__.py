@@ -61,6 +61,7 @@ def _run_growth_use(layers, params, ctx):
     table = code_table(params.get("classification") or "tdt1055-2019")
     out, unknown = _growth_use_prepared(layers["growth_boundary"], layers["landuse"], table, ctx.rules,
                                         ctx.area_method, ctx.crs.crs)
+    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []) + _unknown_notes(unknown))
     return {"growth_boundary_use": out}
 
 
@@ -109,7 +110,7 @@ INTENSITY_SPEC = AuditSpec(
                    description_en="Development intensity = construction land ÷ total area of the unit; construction land from the chosen land-use code table; unknown codes listed, never guessed"),
     ),
     runner=_run_intensity,
-    rules_keys=("intensity.warning", "intensity.attention"),
+    rules_keys=("intensity.warning", "intensity.attention", "intensity.overlap_tolerance_m2"),
     description_zh="按行政区计算建设用地占比 (土地开发强度) 与预警等级, 可选单位GDP建设用地占用",
     description_en="Construction land ÷ total area per unit, its warning level, and optionally land per unit GDP.",
     needs_as_of=False,
@@ -142,6 +143,7 @@ GROWTH_USE_SPEC = AuditSpec(
                    description_en="Construction land inside each growth boundary (built) and the rest (unbuilt)"),
     ),
     runner=_run_growth_use,
+    rules_keys=("intensity.overlap_tolerance_m2",),
     description_zh="每个城镇开发边界内已建设 (建设用地) 与未建设面积",
     description_en="How much of each growth boundary is built (construction land) and how much is left.",
     needs_as_of=False,

@@ -20,20 +20,25 @@ Output table ``growth_boundary_use`` (one row per growth boundary): ``boundary_i
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ..area import check_area_method, geodesic_area, piece_areas
-from ..errors import Problem, SchemaError
+from ..errors import GeometryError, Problem, SchemaError
 from ..rules import resolve_rules
 from ..units import M2_PER_HA, M2_PER_MU
 from ..validate import prepare_layers
-from ._fast import overlay_pairs
+from ._fast import overlay_pairs, self_overlaps
 from .codes import code_table
 
-__all__ = ["development_intensity", "growth_boundary_use", "read_gdp"]
+__all__ = ["development_intensity", "growth_boundary_use", "normalise_admin_codes", "read_gdp"]
+
+#: a unit written in a GDP column's header and its factor to 亿元
+_GDP_UNITS = {"亿元": 1.0, "亿": 1.0, "万元": 1e-4, "元": 1e-8}
 
 LEVEL_ZH = {"warning": "预警", "attention": "关注", "normal": "正常"}
 CZCS = {"201", "202", "203", "204", "205", "201A", "202A", "203A", "204A", "205A"}
@@ -53,6 +58,87 @@ def _landuse_fields(landuse, code_field):
                                   fix="name the land-use code column, e.g. code_field='DLBM'; columns: "
                                       + ", ".join(map(str, landuse.columns))))
     return None
+
+
+def normalise_admin_codes(values) -> pd.Series:
+    """Administrative codes as text, so tables from Excel match the admin layer.
+
+    A code read from a float column (``411528.0``), with spaces (``" 411528 "``, ``"4115 28"``) or
+    full-width digits (``４１１５２８``) becomes ``"411528"``; leading zeros are kept (``"0101"``); empty
+    cells, ``nan`` and ``None`` become missing. Any other text is kept as written.
+
+    Examples
+    --------
+    >>> normalise_admin_codes([411528.0, " 411528 ", "４１１５２８", "0101", "2024.0", None]).tolist()
+    ['411528', '411528', '411528', '0101', '2024', <NA>]
+    """
+    s = pd.Series(values, copy=False)
+    raw = s.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else v)
+    out = raw.astype("string").str.normalize("NFKC").str.replace(r"\s+", "", regex=True)
+    out = out.str.replace(r"^(\d+)\.0*$", r"\1", regex=True)
+    return out.where(~out.isin(["", "nan", "NaN", "None", "<NA>"]), pd.NA)
+
+
+def _normalised_note(layer: str, raw, norm) -> list[str]:
+    """One note naming the codes that normalising changed (at most five examples)."""
+    raw = pd.Series(raw, copy=False).reset_index(drop=True)
+    norm = pd.Series(norm, copy=False).reset_index(drop=True)
+    text = raw.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+    changed = norm.notna() & (text != norm.astype(object))
+    if not changed.any():
+        return []
+    pairs = list(dict.fromkeys(f"{r!r} -> {n}" for r, n in zip(text[changed], norm[changed], strict=True)))
+    return [f"[{layer}] {int(changed.sum())} admin_code value(s) normalised to text before matching "
+            f"(a float column from Excel, spaces or full-width digits): {', '.join(pairs[:5])}"
+            + (" ..." if len(pairs) > 5 else "")]
+
+
+def _admin_units(adm: gpd.GeoDataFrame, layer: str = "admin") -> tuple[gpd.GeoDataFrame, list[str]]:
+    """The admin layer with ``admin_code`` normalised (see :func:`normalise_admin_codes`), and a note."""
+    raw = adm["admin_code"]
+    norm = normalise_admin_codes(raw)
+    dup = norm.notna() & norm.duplicated(keep=False)
+    if dup.any():
+        raise SchemaError(Problem(layer=layer, code="duplicate_id",
+                                  message="admin_code values that differ only in how they were written (e.g. "
+                                          "411528 and 411528.0) name the same unit twice",
+                                  ids=tuple(sorted(set(norm[dup]))), fix="one feature per unit"))
+    out = adm.copy()
+    out["admin_code"] = norm.astype(object).where(norm.notna(), raw.astype(object)).to_numpy()
+    return out, _normalised_note(layer, raw, norm)
+
+
+def _check_overlaps(frame: gpd.GeoDataFrame, id_field: str, layer: str, tolerance_m2: float, rule: str,
+                    what: str = "land-use patches") -> list[str]:
+    """Stop when polygons of a layer that must tessellate overlap: their land would be counted twice.
+
+    Pairs overlapping by more than ``tolerance_m2`` raise :class:`~redline.errors.GeometryError` naming the
+    pairs (largest first), the overlap area and the fix; smaller overlaps (digitising noise) are summed in a
+    note when they reach 0.01 m² in all. Returns the notes.
+    """
+    pairs = self_overlaps(frame.geometry.values)
+    if len(pairs) == 0:
+        return []
+    ids = frame[id_field].astype(str).to_numpy()
+    big = pairs[pairs["area"] > tolerance_m2]
+    if len(big):
+        shown = "; ".join(f"{ids[a]} x {ids[b]} ({ar:,.1f} m2)"
+                          for a, b, ar in big[["a", "b", "area"]].head(10).itertuples(index=False))
+        raise GeometryError(Problem(
+            layer=layer, code="overlapping_features",
+            message=f"{len(big)} pair(s) of {what} overlap ({big['area'].sum():,.1f} m2 in all, "
+                    f"{big['area'].sum() / M2_PER_MU:,.2f} 亩; planar), so their land would be counted twice "
+                    f"(a development intensity over 100 % is the symptom); the layer must be a tessellation "
+                    f"(三调图斑互不重叠): {shown}" + (" ..." if len(big) > 10 else ""),
+            ids=tuple(dict.fromkeys(ids[np.r_[big["a"].to_numpy(), big["b"].to_numpy()]])),
+            fix="remove duplicate patches and repair the overlaps at the source (QGIS: Vector > Geometry Tools > "
+                "Check Validity, or the Topology Checker with the rule 'must not overlap'), then run again; "
+                f"overlaps up to {rule} are taken as digitising noise"))
+    total = float(pairs["area"].sum())
+    if total < 0.01:
+        return []
+    return [f"[{layer}] {len(pairs)} pair(s) of {what} overlap by at most {tolerance_m2:g} m2 each "
+            f"({total:,.2f} m2 in all): digitising noise under {rule}, counted as drawn"]
 
 
 def _check_not_czcs(codes: pd.Series) -> None:
@@ -108,30 +194,120 @@ def _total_area(frame, crs, area_method) -> np.ndarray:
     return np.asarray(frame.geometry.area, dtype=float)
 
 
+def header_unit(name, units: dict[str, float]) -> tuple[str, float | None]:
+    """A column header and the unit written in it: ``"耕地保有量（公顷）"`` -> ``("耕地保有量", factor)``.
+
+    ``units`` maps unit names (lower case) to the factor into the canonical unit; a header without a
+    unit gives ``(name, None)``, one with a unit not in ``units`` gives ``(base, nan)``.
+
+    Examples
+    --------
+    >>> header_unit("GDP（万元）", {"亿元": 1.0, "万元": 1e-4})
+    ('GDP', 0.0001)
+    """
+    text = unicodedata.normalize("NFKC", str(name)).strip()
+    m = re.fullmatch(r"(.*?)\s*[(\[]\s*([^()\[\]]+?)\s*[)\]]", text)
+    if m:
+        unit = m[2].replace("²", "2").lower()
+        return m[1].strip(), units.get(unit, float("nan"))
+    return text, None
+
+
+def _read_table(path, layer: str) -> pd.DataFrame:
+    """A CSV (UTF-8 or GB18030) or Excel table, every cell as text, so codes keep their zeros."""
+    path = os.fspath(path)
+    if path.lower().endswith((".xlsx", ".xls")):
+        return pd.read_excel(path, dtype=str)
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return pd.read_csv(path, dtype=str, encoding=enc)
+        except UnicodeDecodeError:
+            continue
+    raise SchemaError(Problem(layer=layer, code="encoding", message=f"cannot decode {path}",
+                              fix="save the table as UTF-8 or GB18030 CSV"))  # pragma: no cover
+
+
+def _shown(value) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def _numbers(col: pd.Series, layer: str, name: str, codes: pd.Series, problems: list[Problem]) -> pd.Series:
+    """Numbers as bureaus type them (``1,200.5``, `` 35 ``); a cell that is not a number, or is negative, is
+    a problem naming its row (1 = first data row) and code; empty cells stay missing."""
+    text = col.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
+                                  else str(v).replace(",", "").replace("，", "").strip() or None)
+    values = pd.to_numeric(text.map(lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else None),
+                           errors="coerce").astype(float)
+    bad = text.notna() & values.isna()
+    neg = values < 0
+    for mask, what in ((bad, "is not a number"), (neg, "is negative")):
+        if mask.any():
+            rows = np.flatnonzero(mask.to_numpy())
+            problems.append(Problem(
+                layer=layer, code="bad_value",
+                message=f"{name} {what} in row(s) " + ", ".join(
+                    f"{r + 1} ({codes.iloc[r]}: {_shown(col.iloc[r])})" for r in rows[:10])
+                + (" ..." if len(rows) > 10 else ""),
+                ids=tuple(str(codes.iloc[r]) for r in rows), fix=f"write {name} as a number (亩, 亿元 ...), or leave "
+                                                                  "the cell empty"))
+    return values
+
+
+def _table_codes(t: pd.DataFrame, layer: str, problems: list[Problem]) -> tuple[pd.Series, list[str]]:
+    raw = t["admin_code"]
+    codes = normalise_admin_codes(raw)
+    empty = codes.isna()
+    if empty.any():
+        problems.append(Problem(layer=layer, code="missing_id",
+                                message="admin_code is empty in row(s) "
+                                        + ", ".join(str(r + 1) for r in np.flatnonzero(empty.to_numpy())[:10]),
+                                fix="give every row its unit's admin_code (行政区代码)"))
+    dup = codes.notna() & codes.duplicated(keep=False)
+    if dup.any():
+        problems.append(Problem(layer=layer, code="duplicate_id",
+                                message="admin_code listed twice in " + layer + ": "
+                                        + ", ".join(sorted(set(codes[dup]))),
+                                ids=tuple(sorted(set(codes[dup]))), fix="one row per unit"))
+    return codes, _normalised_note(layer, raw, codes)
+
+
 def read_gdp(gdp) -> pd.DataFrame:
-    """A GDP table (``admin_code``, ``gdp_yi_yuan`` 亿元) from a DataFrame or a CSV/XLSX path."""
+    """A GDP table (``admin_code``, ``gdp_yi_yuan`` 亿元) from a DataFrame or a CSV/XLSX path.
+
+    Codes are normalised as text (:func:`normalise_admin_codes`, a note in ``attrs["redline"]["notes"]``);
+    a GDP that is not a number or is negative, an empty or repeated code, all raise one
+    :class:`~redline.errors.SchemaError` naming the rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = read_gdp(pd.DataFrame({"行政区代码": [411528001.0], "GDP(亿元)": ["1,207.5"]}))
+    >>> g.values.tolist(), g.attrs["redline"]["notes"][0][:41]
+    ([['411528001', 1207.5]], '[gdp] 1 admin_code value(s) normalised to')
+    """
     if gdp is None:
         return None
     if not isinstance(gdp, pd.DataFrame):
-        path = os.fspath(gdp)
-        if path.lower().endswith((".xlsx", ".xls")):
-            gdp = pd.read_excel(path, dtype={0: str})
-        else:
-            gdp = None
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    gdp = pd.read_csv(path, dtype=str, encoding=enc)
-                    break
-                except UnicodeDecodeError:
-                    continue
+        gdp = _read_table(gdp, "gdp")
     aliases = {"admin_code": ("admin_code", "行政区代码", "行政区划代码", "XZQDM", "adcode", "code"),
-               "gdp_yi_yuan": ("gdp_yi_yuan", "GDP(亿元)", "GDP（亿元）", "地区生产总值(亿元)", "地区生产总值", "GDP", "gdp")}
-    rename = {}
+               "gdp_yi_yuan": ("gdp_yi_yuan", "地区生产总值", "GDP", "gdp")}
+    rename, factor, notes = {}, 1.0, []
     for canon, names in aliases.items():
         for c in gdp.columns:
-            if str(c).strip() in names:
-                rename[c] = canon
-                break
+            base, unit = header_unit(c, _GDP_UNITS)
+            if base not in names:
+                continue
+            if unit is not None and np.isnan(unit):
+                raise SchemaError(Problem(layer="gdp", code="unknown_unit", message=f"column {c!r}: unit not understood",
+                                          fix="write the unit as 亿元 or 万元, e.g. GDP(亿元)"))
+            rename[c] = canon
+            if canon == "gdp_yi_yuan":
+                if unit is None and base != "gdp_yi_yuan":
+                    notes.append(f"[gdp] column {c!r} has no unit in its header: read as 亿元")
+                elif unit not in (None, 1.0):
+                    notes.append(f"[gdp] column {c!r} converted to 亿元 (x {unit:g})")
+                factor = 1.0 if unit is None else unit
+            break
     g = gdp.rename(columns=rename)
     missing = [c for c in aliases if c not in g.columns]
     if missing:
@@ -139,10 +315,15 @@ def read_gdp(gdp) -> pd.DataFrame:
                                   message=f"the GDP table lacks {', '.join(missing)}; columns: "
                                           + ", ".join(map(str, gdp.columns)),
                                   fix="give columns admin_code and gdp_yi_yuan (GDP in 亿元)"))
-    g = g[["admin_code", "gdp_yi_yuan"]].copy()
-    g["admin_code"] = g["admin_code"].astype(str).str.strip()
-    g["gdp_yi_yuan"] = pd.to_numeric(g["gdp_yi_yuan"], errors="coerce")
-    return g
+    g = g[["admin_code", "gdp_yi_yuan"]].reset_index(drop=True)
+    problems: list[Problem] = []
+    codes, code_notes = _table_codes(g, "gdp", problems)
+    values = _numbers(g["gdp_yi_yuan"], "gdp", "gdp_yi_yuan (GDP, 亿元)", codes.fillna("?"), problems)
+    if problems:
+        raise SchemaError(problems)
+    out = pd.DataFrame({"admin_code": codes.astype(object).to_numpy(), "gdp_yi_yuan": values.to_numpy() * factor})
+    out.attrs["redline"] = {"notes": code_notes + notes}
+    return out
 
 
 def development_intensity(landuse, admin, *, code_field: str = "DLBM", classification="tdt1055-2019", rules=None,
@@ -212,7 +393,19 @@ def _unknown_table(pairs, cls) -> list[dict]:
     return [{"code": c, "area_m2": float(a)} for c, a in agg.items()]
 
 
+def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches", id_field="patch_id") -> list[str]:
+    """:func:`_check_overlaps` with the rule set's ``intensity.overlap_tolerance_m2``."""
+    tol = float(ruleset.value("intensity.overlap_tolerance_m2"))
+    return _check_overlaps(layer_frame, id_field, layer, tol, f"intensity.overlap_tolerance_m2={tol:g} m2", what)
+
+
+#: ellipsoidal areas of overlay pieces are within ~1e-5 of the exact area of the unit (see redline.area)
+_AREA_NOISE = 1e-5
+
+
 def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
+    adm, notes = _admin_units(adm)
+    notes += _overlap_notes(lu, "landuse", ruleset)
     cls = classify_patches(lu["land_use_code"], table)
     pairs = _clip_areas(lu, adm, crs, area_method)
     n = len(adm)
@@ -221,6 +414,13 @@ def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
     cons = _sum_by(pairs, n, cls["construction"].to_numpy())
     unknown = _sum_by(pairs, n, cls["unknown"].to_numpy())
     intensity = np.divide(cons, total, out=np.full(n, np.nan), where=total > 0)
+    over = intensity > 1 + _AREA_NOISE
+    if over.any():  # cannot happen once overlaps are refused: a guard, so no intensity over 100 % is ever printed
+        raise GeometryError(Problem(layer="landuse", code="intensity_over_one",
+                                    message="construction land exceeds the unit's own area",
+                                    ids=tuple(adm["admin_code"].astype(str).to_numpy()[over]),
+                                    fix="check the land-use layer for overlapping patches"))
+    intensity = np.minimum(intensity, 1.0)  # area-method noise of at most 1e-5
     warn = float(ruleset.value("intensity.warning"))
     attn = float(ruleset.value("intensity.attention"))
     level = np.where(intensity >= warn, "warning", np.where(intensity >= attn, "attention", "normal"))
@@ -237,15 +437,46 @@ def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
         "rule": [rule_w if v == "warning" else rule_a if v == "attention" else f"{rule_a}; {rule_w}" for v in level],
     })
     if gdp is not None:
-        g = gdp.drop_duplicates("admin_code").set_index("admin_code")["gdp_yi_yuan"]
+        g = gdp.set_index("admin_code")["gdp_yi_yuan"]
         vals = out["admin_code"].astype(str).map(g).to_numpy(dtype=float)
         out["gdp_yi_yuan"] = vals
         out["construction_ha_per_yi_yuan"] = np.divide(cons / M2_PER_HA, vals, out=np.full(n, np.nan),
                                                        where=np.nan_to_num(vals) > 0)
         out["gdp_yi_yuan_per_km2"] = np.divide(vals, cons / 1e6, out=np.full(n, np.nan), where=cons > 0)
+        notes += _join_notes("gdp", gdp["admin_code"], out["admin_code"], "GDP")
+        notes += gdp.attrs.get("redline", {}).get("notes", [])
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(adm.geometry.values, crs=adm.crs), crs=adm.crs)
-    frame.attrs["redline"] = {"notes": _outside_notes(lu, pairs)}
+    frame.attrs["redline"] = {"notes": notes + _outside_notes(lu, pairs) + _gap_notes(out)}
     return frame, _unknown_table(pairs, cls)
+
+
+def _gap_notes(out: pd.DataFrame) -> list[str]:
+    """Units the land-use layer does not cover: their uncovered land counts as not built, which is said."""
+    gap = out["total_m2"] - out["covered_m2"]
+    short = gap > 10 * _AREA_NOISE * out["total_m2"]
+    if not short.any():
+        return []
+    pairs = list(zip(out.loc[short, "admin_code"], out.loc[short, "coverage"], strict=True))
+    shown = ", ".join(f"{c} ({cov:.2%})" for c, cov in pairs[:10])
+    return [f"[landuse] the land-use patches cover only part of {int(short.sum())} unit(s) (coverage): {shown}"
+            f"{' ...' if short.sum() > 10 else ''}; {gap[short].sum():,.0f} m2 without patches count as not "
+            "construction land -- give a land-use layer that covers the units"]
+
+
+def _join_notes(layer: str, table_codes, unit_codes, what: str) -> list[str]:
+    """Rows of a table naming no unit, and units the table does not list: said, not silently left empty."""
+    table_codes = set(pd.Series(table_codes).dropna().astype(str))
+    unit_codes = pd.Series(unit_codes).dropna().astype(str)
+    stray = sorted(table_codes - set(unit_codes))
+    unlisted = [c for c in unit_codes if c not in table_codes]
+    notes = []
+    if stray:
+        notes.append(f"[{layer}] {len(stray)} {what} row(s) name no unit of the admin layer and are not used: "
+                     + ", ".join(stray[:10]) + (" ..." if len(stray) > 10 else ""))
+    if unlisted:
+        notes.append(f"[{layer}] {len(unlisted)} unit(s) have no {what} row (their {what} columns are empty): "
+                     + ", ".join(unlisted[:10]) + (" ..." if len(unlisted) > 10 else ""))
+    return notes
 
 
 def _outside_notes(lu, pairs) -> list[str]:
@@ -288,13 +519,15 @@ def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", c
     out, unknown = _growth_use_prepared(prep.layers["growth_boundary"], prep.layers["landuse"], table, ruleset,
                                         area_method, prep.working.crs)
     out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"),
-                            "notes": prep.note_lines() + _unknown_notes(unknown), "rules": ruleset.label,
+                            "notes": prep.note_lines() + out.attrs.get("redline", {}).get("notes", [])
+                            + _unknown_notes(unknown), "rules": ruleset.label,
                             "area_method": area_method, "working_crs": str(prep.working), "unknown_codes": unknown,
                             "classification": table.name}
     return out
 
 
 def _growth_use_prepared(gb, lu, table, ruleset, area_method, crs):
+    notes = _overlap_notes(lu, "landuse", ruleset)
     cls = classify_patches(lu["land_use_code"], table)
     pairs = _clip_areas(lu, gb, crs, area_method)
     n = len(gb)
@@ -314,4 +547,5 @@ def _growth_use_prepared(gb, lu, table, ruleset, area_method, crs):
         "rule": f"construction land per {table.name} code table ({table.source})",
     })
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(gb.geometry.values, crs=gb.crs), crs=gb.crs)
+    frame.attrs["redline"] = {"notes": notes}
     return frame, _unknown_table(pairs, cls)

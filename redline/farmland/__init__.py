@@ -124,6 +124,7 @@ def _run_retention(layers, params, ctx):
     table = code_table(params.get("classification") or "tdt1055-2019")
     out = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
                               read_targets(params.get("targets")), table, ctx.rules, ctx.area_method, ctx.crs.crs)
+    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []))
     return {"farmland_retention": out}
 
 
@@ -131,13 +132,16 @@ def _summary_retention(outputs):
     r = outputs.get("farmland_retention")
     if r is None or len(r) == 0:
         return []
-    bad = r[~r["status"].isin(["ok", "not_checked"])]
+    parts = r["status"].str.split("; ")
+    bad = parts.map(lambda p: bool(set(p) - {"ok", "not_checked", "no_target"}))
     line = f"耕地保护 farmland retention: {len(r)} units, cultivated {r['cultivated_mu'].sum():,.0f} 亩"
     if r["pbf_mu"].notna().any():
         line += f", PBF {r['pbf_mu'].sum():,.0f} 亩"
     if (r["status"] == "not_checked").all():
         return [line + "; no targets or PBF given: nothing checked"]
-    return [line + f"; {len(bad)} unit(s) short of a target or below the PBF share"]
+    unlisted = int(parts.map(lambda p: "no_target" in p).sum())
+    return [line + f"; {int(bad.sum())} unit(s) short of a target or below the PBF share"
+            + (f"; {unlisted} unit(s) not in the targets table" if unlisted else "")]
 
 
 RETENTION_COLUMNS = (
@@ -167,7 +171,8 @@ RETENTION_SPEC = AuditSpec(
     ),
     params=(
         ParamSpec("targets", "str", None, "保护目标表", "Targets table",
-                  help="CSV: admin_code, cultivated_target_mu (耕地保有量, 亩), pbf_target_mu (永久基本农田保护面积, 亩)"),
+                  help="CSV/XLSX: admin_code, cultivated_target_mu (耕地保有量, 亩), pbf_target_mu (永久基本农田保护面积, 亩); "
+                       "a unit in the header (公顷, 万亩) is converted"),
         ParamSpec("classification", "choice", "tdt1055-2019", "地类分类", "Land-use classification",
                   choices=("tdt1055-2019", "ydyh2023")),
     ),
@@ -178,7 +183,7 @@ RETENTION_SPEC = AuditSpec(
                    description_en="Cultivated land (0101/0102/0103) and permanent basic farmland per unit against the protection targets; PBF share of cultivated land against the 80 % of Land Administration Law art. 33 (assessed per province; county and township figures for reference)"),
     ),
     runner=_run_retention,
-    rules_keys=("farmland.pbf_share_min",),
+    rules_keys=("farmland.pbf_share_min", "intensity.overlap_tolerance_m2"),
     description_zh="按行政区统计耕地和永久基本农田面积, 对照耕地保有量、基本农田保护目标和 80% 比例",
     description_en="Cultivated land and PBF per unit against their targets and the 80 % PBF share.",
     needs_as_of=False,
