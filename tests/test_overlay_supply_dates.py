@@ -320,3 +320,27 @@ def test_invariant_with_the_as_of_filter(a_rows, s_rows, as_of):
             if real and sd < ad <= as_of:
                 assert (f"S{j}", f"A{i}") in listed
     assert np.isfinite(pairs["overlap_mu"]).all()
+
+
+def test_the_report_shows_the_supply_before_approval_section(tmp_path):
+    from test_report import figures, parse
+
+    from redline import report
+    from redline.pipeline import run_audits
+
+    a, s = _before_case()
+    res = run_audits({"approvals": a, "supplies": s}, as_of=dt.date(2026, 6, 30), area_method="planar",
+                     audits=["approved_not_supplied"])
+    assert any(line.startswith("先供后批") for line in res.summary)
+    for lang, title in (("zh", "先供后批"), ("en", "Supply before approval")):
+        path = report.build(res, tmp_path / f"{lang}.html", lang=lang)
+        got = figures(parse(path))
+        assert got["supply_before_approval.count"] == 1
+        assert got["supply_before_approval.overlap_mu"] == pytest.approx(9.0)
+        text = path.read_text(encoding="utf-8")
+        assert title in text and "S_early" in text
+    # nothing supplied before approval: the section says 0
+    res = run_audits({"approvals": a, "supplies": s.iloc[[1, 3]]}, as_of=dt.date(2026, 6, 30),
+                     area_method="planar", audits=["approved_not_supplied"])
+    got = figures(parse(report.build(res, tmp_path / "none.html")))
+    assert got["supply_before_approval.count"] == 0
