@@ -114,8 +114,9 @@ def _summary_supply(outputs: Mapping) -> list[str]:
         lines.append(f"存量供地 supply outside approvals: {len(o)} supplies, {o['outside_mu'].sum():,.1f} 亩")
     b = outputs.get("supply_before_approval")
     if b is not None:
+        ns, na = b["supply_id"].nunique(), b["approval_id"].nunique()
         lines.append(f"先供后批 supply before approval: {len(b)} pair{'' if len(b) == 1 else 's'} "
-                     f"({b['supply_id'].nunique()} supplies, {b['approval_id'].nunique()} approvals), "
+                     f"({ns} suppl{'y' if ns == 1 else 'ies'}, {na} approval{'' if na == 1 else 's'}), "
                      f"{b['overlap_mu'].sum():,.1f} 亩 supplied before approval")
     return lines
 
