@@ -63,6 +63,7 @@ FINDINGS = {
                   "construction_code"),
     "imagery": ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland",
                 "below_min_area"),
+    "audit_date": ("approval_after_audit_date", "supply_after_audit_date", "supply_before_approval"),
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -789,6 +790,7 @@ class _County:
         # --- 卫片执法 sites, in the raster window on the seat's northern growth-boundary edge ---
         self.raster_sites()
         self.misc_cases()
+        self.audit_date_cases()
 
     def misc_cases(self):
         """Issue 11 (misc): a start met by completion, a date written as a month, a 出让面积 that is not the drawing.
@@ -815,6 +817,60 @@ class _County:
         self.plant("contract_area_not_the_drawing", "supplies", sid, "area_discrepancy",
                    "出让面积 9 000 m2, drawn 110 m x 100 m = 11 000 m2 (2 000 m2 beyond the approval): "
                    "+2 000 m2 (+22 %) over the 0.5 % tolerance")
+
+    def audit_date_cases(self):
+        """Dates read as of the audit date (DOMAIN §7): a later approval, a later supply, and 先供后批.
+
+        Planted in the free east part of the ``partly_supplied_60`` cell (its approval is 100 m wide
+        in a 250 m cell), with a separate random stream and with the id counters put back, so the rest
+        of the county (cells, random approvals and supplies, their ids) is the same as without them.
+        """
+        D = dt.date
+        aid60 = next(p["feature_id"] for p in self.planted if p["case"] == "partly_supplied_60")
+        x, y = next(a["geometry"] for a in self.approvals if a["批准文号"] == aid60).bounds[:2]
+        spots = [box(x + 115, y + y0, x + 205, y + y0 + 60) for y0 in (-15, 60, 135)]  # 90 m x 60 m each
+        taken = shapely.union_all([r["geometry"] for r in self.approvals + self.supplies + self.buildings])
+        assert not any(g.intersects(taken) for g in spots), "the audit-date cases overlap another case"
+        rng, counters = self.rng, (dict(self._doc_no), dict(self._contract_no))
+        self.rng = np.random.default_rng(DEFAULT_SEED + 11)
+        try:
+            def approval(g, date, no):
+                self.new_approval(g, date)
+                self.approvals[-1]["批准文号"] = aid = f"豫政土〔{date.year}〕{no}号"  # outside the generated numbers
+                return aid
+
+            def supply(g, date, no, **kw):
+                self.new_supply(g, date=date, **kw)
+                self.supplies[-1]["合同编号"] = sid = f"{ADCODE}-{date.year}-{no}"
+                return sid
+
+            g = spots[0]
+            aid = approval(g, D(2026, 9, 15), 901)
+            self.plant("approval_after_audit_date", "approvals", aid, "approval_after_audit_date",
+                       "approved 2026-09-15, after the audit date 2026-06-30: not an approval yet, not audited "
+                       "(named in the run's notes)", g)
+            g = spots[1]
+            aid = approval(g, D(2024, 11, 5), 902)
+            sid = supply(g, D(2026, 8, 10), 901, handover=D(2026, 10, 10), payment=D(2026, 9, 9),
+                         actual_handover=None, actual_payment=None, start=D(2027, 4, 1), completion=D(2029, 4, 1))
+            self.plant("supply_after_audit_date", "supplies", sid, "supply_after_audit_date",
+                       f"contract signed 2026-08-10, after the audit date 2026-06-30: not a supply yet, left out of "
+                       f"the overlay (named in the run's notes); approval {aid} stays wholly unsupplied", g)
+            self.plant("not_supplied_until_signed", "approvals", aid, "not_supplied",
+                       f"approved 2024-11-05; its only supply {sid} is signed after the audit date: 90 m x 60 m "
+                       "(5 400 m2 = 8.1 亩) unsupplied", g)
+            g = spots[2]
+            aid = approval(g, D(2023, 5, 10), 903)
+            sid = supply(g, D(2022, 11, 1), 902, handover=D(2022, 12, 15), payment=D(2022, 12, 1),
+                         start=D(2023, 8, 1), actual_start=D(2023, 7, 20), completion=D(2025, 8, 1),
+                         actual_completion=D(2025, 6, 30), total=2400.0, invested=2450.0)
+            self.plant("supply_before_approval", "supplies", sid, "supply_before_approval",
+                       f"contract signed 2022-11-01, 190 days before approval {aid} (2023-05-10) of the land it "
+                       "covers: 先供后批, overlap 90 m x 60 m = 5 400 m2 = 8.1 亩 (the approval counts as fully "
+                       "supplied)", g)
+        finally:
+            self.rng = rng
+            self._doc_no, self._contract_no = counters
 
     def raster_sites(self):
         """Four planted construction sites between the raster dates, one per judgement."""

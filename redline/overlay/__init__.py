@@ -8,7 +8,8 @@ and threshold that produced it. All functions are pure (no file I/O), validate t
 
 Public functions
 ----------------
-- :func:`approved_not_supplied` (批而未供) and :func:`supply_outside_approvals` (存量供地);
+- :func:`approved_not_supplied` (批而未供), :func:`supply_outside_approvals` (存量供地) and
+  :func:`supply_before_approval` (先供后批), every date read as of the audit date (DOMAIN §7);
 - :func:`supply_rate` (供地率, by approval year and district, last year and five years, 增存挂钩 flag);
 - :func:`supplied_not_used` (供而未用 / 闲置土地, MLR order 53);
 - :func:`underused` (用而不足: 容积率, 建筑系数, 投资强度, 亩均税收/产值);
@@ -25,6 +26,11 @@ Output layers (stable names, GeoPackage layers and ledger sheets of ``redline au
 ``supply_outside_approvals``
     supply attributes + ``supply_m2 supply_mu inside_m2 outside_m2 outside_mu outside_sliver_m2 outside_kind
     approvals_n rule``; geometry: the land outside every approval.
+``supply_before_approval``
+    ``supply_id supply_date approval_id approval_date`` (+ ``project_name holder batch_name district`` where
+    given) ``days_before_approval overlap_m2 overlap_mu rule reason``: one row per supply signed before an
+    approval it overlaps beyond the sliver tolerance (先供后批); geometry: the overlap. The supply still counts
+    as supplying the approval in ``approved_not_supplied``.
 ``supply_rate``
     ``district period_kind period period_start period_end approvals_n approved_m2 approved_mu supplied_m2
     supplied_mu unsupplied_m2 unsupplied_mu sliver_m2 supply_rate min_rate below_min rule``.
@@ -56,12 +62,12 @@ from ._engine import overlay_areas
 from .alerts import LEVELS, OBLIGATIONS, deadline_alerts
 from .idle import STATUS_LABELS_ZH, STATUSES, supplied_not_used
 from .recorded import SPEC as RECORDED_AREAS_SPEC
-from .supply import approved_not_supplied, supply_outside_approvals, supply_rate
+from .supply import approved_not_supplied, supply_before_approval, supply_outside_approvals, supply_rate
 from .underused import underused
 
 __all__ = ["LEVELS", "OBLIGATIONS", "SPECS", "STATUSES", "STATUS_LABELS_ZH", "approved_not_supplied",
-           "deadline_alerts", "overlay_areas", "supplied_not_used", "supply_outside_approvals", "supply_rate",
-           "underused"]
+           "deadline_alerts", "overlay_areas", "supplied_not_used", "supply_before_approval",
+           "supply_outside_approvals", "supply_rate", "underused"]
 
 C = LedgerColumn
 
@@ -78,13 +84,21 @@ def _with_mu(frame, *cols):
 # -- 批而未供 -----------------------------------------------------------------------------------------------------
 
 
+def _run_notes(ctx: RunContext, frame) -> None:
+    """The run's notes get the audit's own (the dates left out, the invariant), once each."""
+    ctx.notes.extend(n for n in frame.attrs["redline"]["notes"]
+                     if n.startswith("[approved_not_supplied]") and n not in ctx.notes)
+
+
 def _run_supply(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
-    kw = dict(rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
-    ans = approved_not_supplied(layers["approvals"], layers["supplies"], as_of=ctx.as_of, **kw)
+    kw = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
+    ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw)
     out = supply_outside_approvals(layers["approvals"], layers["supplies"], **kw)
-    ctx.notes.extend(n for n in ans.attrs["redline"]["notes"] if n.startswith("[approved_not_supplied]"))
+    before = supply_before_approval(layers["approvals"], layers["supplies"], **kw)
+    _run_notes(ctx, ans)  # the same approvals and supplies are left out of all three
     return {"approved_not_supplied": _with_mu(ans, "sliver_m2"),
-            "supply_outside_approvals": _with_mu(out, "outside_sliver_m2", "inside_m2")}
+            "supply_outside_approvals": _with_mu(out, "outside_sliver_m2", "inside_m2"),
+            "supply_before_approval": before}
 
 
 def _summary_supply(outputs: Mapping) -> list[str]:
@@ -99,6 +113,12 @@ def _summary_supply(outputs: Mapping) -> list[str]:
     o = outputs.get("supply_outside_approvals")
     if o is not None:
         lines.append(f"存量供地 supply outside approvals: {len(o)} supplies, {o['outside_mu'].sum():,.1f} 亩")
+    b = outputs.get("supply_before_approval")
+    if b is not None:
+        ns, na = b["supply_id"].nunique(), b["approval_id"].nunique()
+        lines.append(f"先供后批 supply before approval: {len(b)} pair{'' if len(b) == 1 else 's'} "
+                     f"({ns} suppl{'y' if ns == 1 else 'ies'}, {na} approval{'' if na == 1 else 's'}), "
+                     f"{b['overlap_mu'].sum():,.1f} 亩 supplied before approval")
     return lines
 
 
@@ -109,6 +129,7 @@ def _run_rate(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     ans = approved_not_supplied(layers["approvals"], layers["supplies"], as_of=ctx.as_of, rules=ctx.rules,
                                 area_method=ctx.area_method, strict=ctx.strict)
     by = ("year", "district") if params.get("by_district", True) else ("year",)
+    _run_notes(ctx, ans)  # also when supply_rate runs without approved_not_supplied
     rate = supply_rate(ans, admin=layers.get("admin"), as_of=ctx.as_of, rules=ctx.rules, by=by)
     if rate.geometry.isna().all():
         rate = pd.DataFrame(rate.drop(columns=rate.geometry.name))
@@ -209,6 +230,13 @@ _OUTSIDE_COLUMNS = (
     C("outside_mu", "报批范围外面积(亩)", "mu"), C("outside_m2", "报批范围外面积(平方米)", "m2"),
     C("outside_kind", "范围外类型"), C("rule", "依据"),
 )
+_BEFORE_COLUMNS = (
+    C("supply_id", "合同编号"), C("project_name", "项目名称"), C("holder", "受让人"), C("supply_date", "供地日期", "date"),
+    C("approval_id", "批准文号"), C("batch_name", "批次名称"), C("approval_date", "批准日期", "date"),
+    C("days_before_approval", "早于批准天数", "days", total=False), C("district", "所在区县"),
+    C("overlap_mu", "重叠面积(亩)", "mu"), C("overlap_m2", "重叠面积(平方米)", "m2"), C("reason", "认定理由"),
+    C("rule", "依据"),
+)
 _RATE_COLUMNS = (
     C("district", "行政区"), C("period", "统计期"), C("period_kind", "统计口径"), C("approvals_n", "批次数", "int"),
     C("approved_mu", "报批面积(亩)", "mu"), C("approved_m2", "报批面积(平方米)", "m2"),
@@ -258,12 +286,21 @@ SPECS = (
             OutputSpec("supply_outside_approvals", "存量供地(报批范围外)", "Supply outside approvals", True,
                        _OUTSIDE_COLUMNS, "供地中位于所有报批范围之外的部分(如存量土地供应)",
                    description_en="Supply lying outside every approval (e.g. supply of existing construction land, 存量土地)"),
+            OutputSpec("supply_before_approval", "先供后批", "Supply before approval", True, _BEFORE_COLUMNS,
+                       "供地合同签订日期早于其所覆盖报批的批准日期(重叠超出碎片容差), 每对供地与报批一行; "
+                       "该供地仍计入批而未供的已供面积",
+                       description_en="Supplies signed before the approval of land they cover (overlap beyond the "
+                                      "sliver tolerance), one row per supply and approval; the supply still counts as "
+                                      "supplied in 批而未供"),
         ),
         runner=_run_supply, summary=_summary_supply,
         rules_keys=("geometry.sliver_max_area_m2", "geometry.sliver_max_width_m", "geometry.area_tolerance_m2"),
-        description_zh="报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率。",
+        description_zh="报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率; "
+                       "审计基准日之后签订的供地、批准的报批不计; 先供后批单列。",
         description_en="Each approval minus the union of the supplies touching it: approved, supplied and unsupplied "
-                       "area in 亩 and m², supply rate; slivers reported apart; supply outside approvals listed."),
+                       "area in 亩 and m², supply rate; slivers reported apart; supply outside approvals listed; "
+                       "supplies signed and approvals dated after the audit date left out (noted); supplies signed "
+                       "before their approval (先供后批) listed."),
     AuditSpec(
         id="supply_rate", label_zh="供地率", label_en="Supply rate", group="overlay",
         inputs=(APPROVALS, SUPPLIES, InputSpec("admin", "admin", False, "行政区", "Administrative units",

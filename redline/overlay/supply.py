@@ -1,4 +1,10 @@
-"""批而未供 approved but not supplied, 存量供地 supply outside approvals, and 供地率 supply rates."""
+"""批而未供 approved but not supplied, 存量供地 supply outside approvals, 先供后批 supply before approval, 供地率.
+
+Every date is read as of the audit date ``as_of`` (DOMAIN §7 "Audit date"): a supply signed after it is
+not a supply yet and is left out of the overlay; an approval dated after it is not an approval yet and is
+not audited. Both exclusions are notes in ``attrs["redline"]["notes"]`` naming the count and the ids.
+``as_of=None`` means today (``datetime.date.today()`` when the function is called).
+"""
 
 from __future__ import annotations
 
@@ -10,26 +16,82 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..area import ellipsoidal_factor
 from ..rules import RuleSet, resolve_rules
 from ..units import m2_to_mu
 from . import _engine
 from ._common import finish, prepare, to_date, to_timestamp
 
-__all__ = ["approved_not_supplied", "supply_outside_approvals", "supply_rate"]
+__all__ = ["approved_not_supplied", "supply_before_approval", "supply_outside_approvals", "supply_rate"]
 
 ANS_COLUMNS = ["approved_m2", "approved_mu", "supplied_m2", "supplied_mu", "unsupplied_m2", "unsupplied_mu",
                "sliver_m2", "sliver_parts", "unsupplied_kind", "supply_rate", "supplies_n", "approval_year",
                "approval_age_years", "point_x", "point_y", "rule"]
 OUTSIDE_COLUMNS = ["supply_m2", "supply_mu", "inside_m2", "outside_m2", "outside_mu", "outside_sliver_m2",
                    "outside_kind", "approvals_n", "rule"]
+BEFORE_COLUMNS = ["supply_id", "supply_date", "approval_id", "approval_date", "days_before_approval", "overlap_m2",
+                  "overlap_mu", "rule", "reason"]
 
 # one computation shared by approved_not_supplied, supply_outside_approvals and supply_rate in a run
 _CACHE: dict = {}
+#: how many excluded ids a note names (the count is always complete)
+NOTE_IDS = 10
 
 
-def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int,
-             side: str):
-    """Remnants of one side (``"approvals"`` or ``"supplies"``), sharing one pairs table per input pair."""
+def _listed(frame: pd.DataFrame, id_col: str, date_col: str) -> str:
+    """``id (date), id (date) … and N more``: the first :data:`NOTE_IDS` rows of ``frame``."""
+    shown = [f"{i} ({pd.Timestamp(d).date().isoformat()})"
+             for i, d in zip(frame[id_col].head(NOTE_IDS), frame[date_col].head(NOTE_IDS), strict=True)]
+    more = len(frame) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
+
+
+def _ref(frame):
+    """A weak reference to ``frame``; for None, something that returns None."""
+    return weakref.ref(frame) if frame is not None else (lambda: None)
+
+
+def _as_of_layers(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame | None, as_of, audit: str):
+    """The approvals and supplies in force on ``as_of``, and a note for each set left out.
+
+    Approvals dated after ``as_of`` are not approvals yet, supplies signed after it not supplies yet
+    (DOMAIN §7): both are removed before the overlay. A layer with nothing to remove is returned as it is
+    (the same object, so the overlay cache of a run still hits); the filtered layers of the last call are
+    kept, so the audits of one run share them too.
+    """
+    key = (id(approvals), id(supplies), as_of)
+    hit = _CACHE.get("as_of")
+    if not (hit is not None and hit["key"] == key and hit["a"]() is approvals and hit["s"]() is supplies):
+        t = to_timestamp(as_of)
+        value = []
+        for layer, id_col, date_col in ((approvals, "approval_id", "approval_date"),
+                                        (supplies, "supply_id", "supply_date")):
+            if layer is None:
+                value.append((None, None))
+                continue
+            late = (pd.to_datetime(layer[date_col]) > t).to_numpy()
+            # None: nothing left out, the layer itself is used (and not held here)
+            value.append((layer.loc[~late] if late.any() else None, layer.loc[late, [id_col, date_col]]))
+        hit = {"key": key, "a": _ref(approvals), "s": _ref(supplies), "value": value}
+        _CACHE["as_of"] = hit
+    (kept_a, late_a), (kept_s, late_s) = hit["value"]
+    kept_a = approvals if kept_a is None else kept_a
+    kept_s = supplies if kept_s is None else kept_s
+    notes = []
+    day = as_of.isoformat()
+    if late_a is not None and len(late_a):
+        n = len(late_a)
+        notes.append(f"[{audit}] {n} approval{'' if n == 1 else 's'} dated after the audit date {day} not audited "
+                     f"(not an approval yet, DOMAIN §7): {_listed(late_a, 'approval_id', 'approval_date')}")
+    if late_s is not None and len(late_s):
+        n = len(late_s)
+        notes.append(f"[{audit}] {n} suppl{'y' if n == 1 else 'ies'} signed after the audit date {day} left out "
+                     f"(not a supply yet, DOMAIN §7): {_listed(late_s, 'supply_id', 'supply_date')}")
+    return kept_a, kept_s, notes
+
+
+def _shared(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int) -> dict:
+    """The geometries and the pairs table of one input pair, computed once per run."""
     key = (id(approvals), id(supplies), method, str(crs), threads)
     hit = _CACHE.get("last")
     if not (hit is not None and hit["key"] == key and hit["a"]() is approvals
@@ -40,6 +102,13 @@ def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs
         hit = {"key": key, "a": weakref.ref(approvals), "s": weakref.ref(supplies) if supplies is not None else None,
                "ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads)}
         _CACHE["last"] = hit
+    return hit
+
+
+def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int,
+             side: str):
+    """Remnants of one side (``"approvals"`` or ``"supplies"``), sharing one pairs table per input pair."""
+    hit = _shared(approvals, supplies, crs, method, threads)
     if side not in hit:
         if side == "approvals":
             hit[side] = _engine.remnants(hit["ag"], hit["sg"], crs=crs, method=method, pairs=hit["pairs"],
@@ -77,7 +146,10 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         Supply red lines (供地红线) with ``supply_id`` (合同编号) and ``supply_date``. None or empty:
         nothing is supplied.
     as_of : date or str, optional
-        The audit date (default today), for the approvals' age.
+        The audit date; None means today (``datetime.date.today()`` at the call). Every date is read as
+        of it: supplies signed after it are not supplies yet and are left out of the overlay, approvals
+        dated after it are not approvals yet and get no row; each exclusion is a note naming the count and
+        the ids. It also gives the approvals' age.
     rules : RuleSet, name or path, optional
         Rule set (default ``cn-national``); slivers by ``geometry.sliver_max_area_m2`` and
         ``geometry.sliver_max_width_m``, invariant tolerance ``geometry.area_tolerance_m2``.
@@ -93,12 +165,14 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     Returns
     -------
     GeoDataFrame
-        One row per approval (in input order, minus features set aside as invalid, which are
-        listed in ``attrs["redline"]["rejected"]``), keeping its attributes, with:
+        One row per approval dated on or before ``as_of`` (in input order, minus features set aside as
+        invalid, which are listed in ``attrs["redline"]["rejected"]``), keeping its attributes, with:
 
         - ``approved_m2``/``approved_mu``: the approval's area;
-        - ``supplied_m2``/``supplied_mu``: area covered by the union of the supplies touching it
-          (overlapping supplies are not counted twice);
+        - ``supplied_m2``/``supplied_mu``: area covered by the union of the supplies touching it that
+          were signed on or before ``as_of`` (overlapping supplies are not counted twice; a supply signed
+          before the approval still counts: it does cover the land, and the pair is listed by
+          :func:`supply_before_approval`, 先供后批);
         - ``unsupplied_m2``/``unsupplied_mu``: the unsupplied remnant, **excluding slivers**;
         - ``sliver_m2``, ``sliver_parts``: remnant parts under the sliver area, or thinner
           (2 × area / perimeter) than the sliver width: digitising noise, not land;
@@ -131,8 +205,8 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     as_of = to_date(as_of)
     prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
                    strict=strict, area_method=area_method)
-    A = prep.layers["approvals"]
-    S = prep.layers.get("supplies")
+    A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
+                                "approved_not_supplied")
     a_rem = _overlay(A, S, prep.working.crs, area_method, threads, "approvals")
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, n_sliver, _ = _engine.split_slivers(a_rem.remnant, a_rem.factor, max_area_m2=max_area,
@@ -158,7 +232,6 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     out["rule"] = f"{rules.label} 批而未供 = 批准范围 − ∪(相交供地); slivers: {sliver_cite}"
     tol = float(rules.value("geometry.area_tolerance_m2"))
     balance = a_rem.area - a_rem.covered - land - sliver
-    notes = []
     broken = np.abs(balance) > tol
     if broken.any():
         ids = ", ".join(map(str, A["approval_id"].to_numpy()[broken][:10]))
@@ -169,7 +242,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
 
 
-def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame, *,
+def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame, *, as_of=None,
                              rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
                              strict: bool = False, include_slivers: bool = False,
                              threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
@@ -179,6 +252,10 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     ----------
     approvals, supplies : GeoDataFrame
         As for :func:`approved_not_supplied`.
+    as_of : date or str, optional
+        The audit date; None means today. Supplies signed after it are not listed (not supplies yet);
+        approvals dated after it do not count as approvals (land supplied before its approval lies
+        outside every approval until the approval is granted). Each exclusion is a note.
     include_slivers : bool
         Also list supplies whose only part outside the approvals is a digitising sliver (default
         False: those are listed in no row, their sliver area is noise).
@@ -193,10 +270,11 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
         ``supply_m2 = inside_m2 + outside_m2 + outside_sliver_m2`` within the area tolerance.
     """
     rules = resolve_rules(rules)
+    as_of = to_date(as_of)
     prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
                    strict=strict, area_method=area_method)
-    A = prep.layers.get("approvals")
-    S = prep.layers["supplies"]
+    A, S, notes = _as_of_layers(prep.layers.get("approvals"), prep.layers["supplies"], as_of,
+                                "supply_outside_approvals")
     if A is None:
         A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
     s_rem = _overlay(A, S, prep.working.crs, area_method, threads, "supplies")
@@ -216,7 +294,118 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     keep = (land > 0) | ((sliver > 0) & include_slivers)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=S.crs), crs=S.crs)
     result = result.loc[keep]
-    return finish(result, prep, rules, area_method, [], supplies_outside=int(keep.sum()))
+    return finish(result, prep, rules, area_method, notes, supplies_outside=int(keep.sum()), as_of=as_of.isoformat())
+
+
+def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
+                           rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
+                           strict: bool = False, threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+    """先供后批: supplies signed before the approval of the land they cover (DOMAIN §7 "Audit date").
+
+    A pair (supply, approval) is a finding when the supply's ``supply_date`` is earlier than the
+    ``approval_date`` of an approval it overlaps, and the overlap is more than digitising noise: at
+    least one polygon of it is neither under ``geometry.sliver_max_area_m2`` nor thinner (2 × area /
+    perimeter) than ``geometry.sliver_max_width_m``. A supply signed on the approval's own day is not
+    one. Both dates are read as of ``as_of``: supplies signed and approvals dated after it are left out
+    (notes), so a pair appears once both exist.
+
+    Such a supply still counts as supplying the approval in :func:`approved_not_supplied` (it does
+    cover the land: the 批而未供 arithmetic is kept); the order of the two acts is what is flagged.
+
+    Parameters
+    ----------
+    approvals, supplies : GeoDataFrame
+        As for :func:`approved_not_supplied`.
+    as_of : date or str, optional
+        The audit date; None means today (``datetime.date.today()`` at the call).
+    rules, area_method, crs, strict, threads
+        As for :func:`approved_not_supplied`.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per (supply, approval) pair, ordered by approval then supply, with ``supply_id``,
+        ``supply_date``, ``approval_id``, ``approval_date`` (and ``project_name``, ``holder``,
+        ``batch_name``, ``district`` where the layers carry them), ``days_before_approval`` (whole days
+        from the supply to the approval), ``overlap_m2``/``overlap_mu`` (the polygonal overlap, slivers
+        included, measured with the approval's area method), ``rule``, ``reason``; geometry: the overlap.
+
+    Examples
+    --------
+    A supply signed 2021-01-10 on the west 60 m of a square approved on 2021-06-01: 142 days early, 9 亩.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> a = gpd.GeoDataFrame({"批准文号": ["豫政土〔2021〕7号"], "批准日期": ["2021-06-01"]},
+    ...                      geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
+    >>> s = gpd.GeoDataFrame({"合同编号": ["C1"], "签订日期": ["2021-01-10"]},
+    ...                      geometry=[box(500000, 3800000, 500060, 3800100)], crs="EPSG:4547")
+    >>> r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar")
+    >>> r[["supply_id", "approval_id", "days_before_approval", "overlap_mu"]].round(6).values.tolist()
+    [['C1', '豫政土〔2021〕7号', 142, 9.0]]
+    """
+    rules = resolve_rules(rules)
+    as_of = to_date(as_of)
+    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
+                   strict=strict, area_method=area_method)
+    A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
+                                "supply_before_approval")
+    if S is None:
+        S = gpd.GeoDataFrame({"supply_id": [], "supply_date": pd.to_datetime([])}, geometry=[], crs=A.crs)
+    max_area, max_width, sliver_cite = _sliver_rules(rules)
+    hit = _shared(A, S, prep.working.crs, area_method, threads)
+    li, ri = hit["pairs"].left, hit["pairs"].right
+    a_date = pd.to_datetime(A["approval_date"]).to_numpy()
+    s_date = pd.to_datetime(S["supply_date"]).to_numpy()
+    early = s_date[ri] < a_date[li]
+    li, ri = li[early], ri[early]
+    n = len(li)
+    overlap = (_engine.robust(shapely.intersection, hit["ag"][li], hit["sg"][ri]) if n
+               else np.zeros(0, dtype=object))
+    factor = (np.ones(n) if area_method == "planar" or n == 0
+              else ellipsoidal_factor(hit["ag"][li], prep.working.crs))
+    # the polygonal parts of each overlap (an edge or a corner shared is no overlap), and which are slivers
+    parts, idx = shapely.get_parts(overlap, return_index=True) if n else (np.zeros(0, dtype=object),
+                                                                          np.zeros(0, dtype=np.int64))
+    poly = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0) if len(parts) else np.zeros(0, bool)
+    parts, idx = parts[poly], idx[poly]
+    area = shapely.area(parts)
+    width = 2 * area / np.maximum(shapely.length(parts), 1e-300)
+    land = ~((area * factor[idx] < max_area) | (width < max_width))
+    keep = np.bincount(idx[land], minlength=n) > 0
+    overlap_m2 = np.bincount(idx, weights=area, minlength=n) * factor
+    geoms = np.full(n, _engine.EMPTY, dtype=object)
+    counts = np.bincount(idx, minlength=n)
+    single = np.flatnonzero(counts == 1)
+    first = np.searchsorted(idx, single)
+    geoms[single] = parts[first]
+    multi = np.flatnonzero(counts > 1)
+    if len(multi):
+        sel = np.isin(idx, multi)
+        geoms[multi] = shapely.multipolygons(parts[sel], indices=np.searchsorted(multi, idx[sel]))
+    li, ri, overlap_m2, geoms = li[keep], ri[keep], overlap_m2[keep], geoms[keep]
+    out = pd.DataFrame({"supply_id": S["supply_id"].to_numpy()[ri],
+                        "supply_date": pd.to_datetime(S["supply_date"]).to_numpy()[ri],
+                        "approval_id": A["approval_id"].to_numpy()[li],
+                        "approval_date": pd.to_datetime(A["approval_date"]).to_numpy()[li]})
+    for col, layer, rows in (("project_name", S, ri), ("holder", S, ri), ("batch_name", A, li),
+                             ("district", A, li)):
+        if col in layer.columns:
+            out[col] = layer[col].to_numpy()[rows]
+    if "district" not in out.columns and "district" in S.columns:
+        out["district"] = S["district"].to_numpy()[ri]
+    out["days_before_approval"] = (out["approval_date"] - out["supply_date"]).dt.days.astype(int)
+    out["overlap_m2"] = overlap_m2
+    out["overlap_mu"] = m2_to_mu(overlap_m2)
+    out["rule"] = (f"{rules.label} 先供后批 = 供地签订日期早于其所覆盖报批的批准日期 (重叠部分超出碎片容差); "
+                   f"slivers: {sliver_cite}")
+    out["reason"] = [f"供地 {s} 签订于 {sd:%Y-%m-%d}, 早于所覆盖报批 {a} 的批准日期 {ad:%Y-%m-%d} {d} 天 (先供后批); "
+                     f"重叠 {m2:,.1f} 平方米 ({m2_to_mu(m2):,.2f} 亩); 该供地仍计入该报批的已供面积"
+                     for s, sd, a, ad, d, m2 in zip(out["supply_id"], out["supply_date"], out["approval_id"],
+                                                    out["approval_date"], out["days_before_approval"],
+                                                    out["overlap_m2"], strict=True)]
+    result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=A.crs), crs=A.crs)
+    return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
 
 
 def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, working_crs) -> tuple[pd.Series, dict]:
@@ -259,7 +448,10 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         Administrative units (行政区, ``admin_code``, ``admin_name``): each approval is assigned to the
         unit holding its representative point; otherwise the approvals' ``district`` field is used.
     as_of : date or str, optional
-        Audit date (default today): the windows end before it.
+        The audit date. None means the result's own audit date (``attrs["redline"]["as_of"]``) when a
+        result of :func:`approved_not_supplied` is given, else today (``datetime.date.today()`` at the
+        call). A result computed as of another date is refused (its supplied areas are that date's).
+        Approvals and supplies are read as of it, as in :func:`approved_not_supplied`.
     by : sequence of {"year", "district"}
         ``year``: a row per approval year; ``district``: split every row by district (else one
         jurisdiction). Window rows are always produced.
@@ -275,11 +467,14 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         geometry: the district's unit when ``admin`` is given.
 
         Windows (``supply_rate.window_mode``): ``calendar`` (default) takes the approvals dated in
-        the N whole calendar years before ``as_of``'s year (recent: N = ``window_recent_years``,
-        long: N = ``window_long_years``); ``rolling`` takes approvals dated in (as_of − N years, as_of].
+        the last N whole calendar years (recent: N = ``window_recent_years``, long: N =
+        ``window_long_years``). A year counts once the audit date has reached its last day: audited
+        on 31 December, the audit year itself is the last year (2024-12-31: 2024 and 2020–2024);
+        on any other day the windows end with the year before (2024-12-30: 2023 and 2019–2023).
+        ``rolling`` takes approvals dated in (as_of − N years, as_of]. The ``year`` row of the audit
+        year, when it is not complete, ends on the audit date (``period_end``).
     """
     rules = resolve_rules(rules)
-    as_of = to_date(as_of)
     unknown = [b for b in by if b not in ("year", "district")]
     if unknown:
         raise ValueError(f"by must name year and/or district, not {', '.join(map(str, unknown))}")
@@ -290,14 +485,31 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         if not need <= set(res.columns):
             raise ValueError("supply_rate needs the result of approved_not_supplied, or approvals and supplies; "
                              f"missing columns: {', '.join(sorted(need - set(res.columns)))}")
-        prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
         info = dict(res.attrs.get("redline", {}))
+        computed = info.get("as_of")
+        as_of = to_date(as_of if as_of is not None else computed)
+        if computed is not None and computed != as_of.isoformat():
+            raise ValueError(f"supply_rate as of {as_of.isoformat()}: the approved_not_supplied result was computed "
+                             f"as of {computed}, so its supplied areas are that day's; pass as_of={computed!r}, or "
+                             f"pass the approvals and supplies to read them as of {as_of.isoformat()}")
+        prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
         working_name = info.get("working_crs", str(res.crs))
         rejected = info.get("rejected", [])
         notes += info.get("notes", [])
         area_method = info.get("area_method", area_method)
+        if computed is None:
+            late = (pd.to_datetime(res["approval_date"]) > to_timestamp(as_of)).to_numpy()
+            notes.append(f"[supply_rate] the approved_not_supplied result carries no audit date: its supplied areas "
+                         f"are taken as they are, not checked against {as_of.isoformat()}")
+            if late.any():
+                gone = res.loc[late]
+                notes.append(f"[supply_rate] {int(late.sum())} approval{'' if late.sum() == 1 else 's'} dated after "
+                             f"the audit date {as_of.isoformat()} not counted (not an approval yet, DOMAIN §7): "
+                             f"{_listed(gone, 'approval_id', 'approval_date')}")
+                res = res.loc[~late]
         prep = None
     else:
+        as_of = to_date(as_of)
         res = approved_not_supplied(result_or_approvals, supplies, as_of=as_of, rules=rules, area_method=area_method,
                                     crs=crs, strict=strict)
         prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
@@ -340,8 +552,9 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     for kind, key in (("recent", "supply_rate.window_recent_years"), ("long", "supply_rate.window_long_years")):
         n = int(rules.value(key))
         if mode == "calendar":
-            start, end = pd.Timestamp(as_of.year - n, 1, 1), pd.Timestamp(as_of.year - 1, 12, 31)
-            label = f"近{n}年 {as_of.year - n}" + (f"–{as_of.year - 1}" if n > 1 else "")
+            last = as_of.year if (as_of.month, as_of.day) == (12, 31) else as_of.year - 1  # the last whole year
+            start, end = pd.Timestamp(last - n + 1, 1, 1), pd.Timestamp(last, 12, 31)
+            label = f"近{n}年 {last - n + 1}" + (f"–{last}" if n > 1 else "")
             inside = (frame["date"] >= start) & (frame["date"] <= end)
         else:
             start = t - pd.DateOffset(years=n) + pd.Timedelta(days=1)
@@ -360,8 +573,8 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     for name, sub in groups:
         if "year" in by:
             for year, ys in sub.groupby("year", sort=True):
-                add(ys, name, "year", str(int(year)), pd.Timestamp(int(year), 1, 1), pd.Timestamp(int(year), 12, 31),
-                    year_rule)
+                add(ys, name, "year", str(int(year)), pd.Timestamp(int(year), 1, 1),
+                    min(pd.Timestamp(int(year), 12, 31), t), year_rule)
         for kind, label, start, end, inside, cite in windows:
             add(sub[inside.loc[sub.index]], name, kind, label, start, end, cite)
     columns = ["district", "period_kind", "period", "period_start", "period_end", "approvals_n", "approved_m2",

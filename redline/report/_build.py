@@ -28,6 +28,7 @@ from ._data import ReportData
 LABELS = {  # output name -> (zh, en), used when no spec names the output
     "approved_not_supplied": ("批而未供", "Approved but not supplied"),
     "supply_outside_approvals": ("批外供地", "Supply outside approvals"),
+    "supply_before_approval": ("先供后批", "Supply before approval"),
     "supply_rate": ("供地率", "Supply rate"),
     "idle_land": ("供而未用（闲置土地）", "Supplied but not used (idle land)"),
     "underused": ("用而不足（低效用地）", "Used but under-used"),
@@ -343,6 +344,20 @@ def _sec_supply_outside(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
         uri = ctx.map([(_geoms(frame), "#8c564b", ctx.c("批外供地", "outside approvals"))])
         if uri:
             sec.images.append((uri, ctx.w("批准范围外的供地", "Supply outside approvals")))
+
+
+def _sec_supply_before_approval(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
+    """先供后批: one row per (supply, approval) pair; the overlap is the land supplied before its approval."""
+    sec.figures.append(Figure(f"{sec.name}.count", ctx.w("对供地早于批准（先供后批）", "supplies signed before approval"),
+                              len(frame), grave=bool(len(frame))))
+    area = _mu(frame, "overlap_mu", "overlap_m2")
+    if area is not None:
+        sec.figures.append(Figure(f"{sec.name}.overlap_mu", ctx.w("先于批准供应的面积", "area supplied before approval"),
+                                  _total(area), "亩", 2))
+    if _spatial(frame):
+        uri = ctx.map([(_geoms(frame), "#9467bd", ctx.c("先供后批", "supplied before approval"))])
+        if uri:
+            sec.images.append((uri, ctx.w("供地早于批准的重叠部分", "Land supplied before its approval")))
 
 
 def _sec_supply_rate(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
@@ -830,6 +845,7 @@ def _sec_generic(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
 BUILDERS: dict[str, Callable] = {
     "approved_not_supplied": _sec_approved_not_supplied,
     "supply_outside_approvals": _sec_supply_outside,
+    "supply_before_approval": _sec_supply_before_approval,
     "supply_rate": _sec_supply_rate,
     "idle_land": _sec_idle,
     "supplied_not_used": _sec_idle,
@@ -949,7 +965,7 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
         ctx.learn_labels(frame)
         builder(ctx, sec, frame)
     elif name in ("approved_not_supplied", "three_line_conflicts", "idle_land", "underused", "deadline_alerts",
-                  "supply_outside_approvals") or name not in BUILDERS:
+                  "supply_outside_approvals", "supply_before_approval") or name not in BUILDERS:
         sec.figures.append(Figure(f"{name}.count", ctx.w("条", "findings"), 0))
     sec.table = table_html(ctx, frame, out.columns if out is not None else None) if len(frame) else \
         f'<p class="muted">{html.escape(ctx.t("empty"))}</p>'
