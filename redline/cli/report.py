@@ -54,8 +54,7 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, as_of, rules, 
                                 area_method=area_method, strict=strict,
                                 fields=_parse_pairs(field_pairs, "INPUT.FIELD=COLUMN"),
                                 encodings=_parse_pairs(encoding_pairs, "INPUT=ENCODING"), lang=lang,
-                                progress=progress)
-            path = rep.build(result, out / rep.REPORT_HTML, lang=lang, title=title)
+                                progress=progress, with_report=True, report_title=title)
         echo_run(result, quiet=quiet, verbose=verbose)
         return
     if not quiet:
