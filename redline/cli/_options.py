@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from ..errors import RedlineIOError, RulesError, ValidationError
+from ..errors import EXIT_CODES, RulesError, ValidationError
 
-EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
 
 __all__ = ["area_option", "as_of_option", "common_options", "crs_option", "handle_errors", "main_group",
            "out_option", "out_target_option", "progress_reporter", "rules_option", "strict_option", "verbosity_options"]
@@ -31,7 +31,13 @@ def main_group(fn):
     from .. import __version__
 
     fn = click.version_option(__version__, prog_name="redline")(fn)
-    return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})(fn)
+    return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
+                       epilog=exit_codes_epilog())(fn)
+
+
+def exit_codes_epilog() -> str:
+    """The exit-code table for ``redline --help`` (from :data:`redline.errors.EXIT_CODES`)."""
+    return "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -91,7 +97,7 @@ def common_options(fn):
 
 
 def handle_errors(fn):
-    """Turn redline's errors into plain messages and the documented exit codes."""
+    """Turn redline's errors into plain messages and the documented exit codes (:data:`redline.errors.EXIT_CODES`)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -105,12 +111,19 @@ def handle_errors(fn):
         except RulesError as exc:
             click.secho(f"Rule set problem: {exc}", fg="red", err=True)
             sys.exit(EXIT_RULES)
-        except RedlineIOError as exc:
+        except OSError as exc:  # RedlineIOError, and any read or write the OS refused
             click.secho(f"Cannot read or write: {exc}", fg="red", err=True)
+            if kwargs.get("verbose") and exc.__cause__ is not None:
+                import traceback
+
+                click.echo("".join(traceback.format_exception(exc.__cause__)), err=True)
             sys.exit(EXIT_IO)
         except ValueError as exc:  # bad option values that click could not check
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.secho("Interrupted; the previous results are kept.", fg="red", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
 
