@@ -260,6 +260,7 @@ def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger
     try:
         with ResultSet(out, inputs=inputs) as rs:
             result.run_id = rs.run_id
+            result.notes += [f"{out}: {line}" for line in rs.recovered]
             _write_set(result, rs, lang=lang, ledger=ledger, report=report, report_title=report_title,
                        inputs=inputs, phase=phase)
     except (RedlineError, KeyboardInterrupt):

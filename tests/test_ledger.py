@@ -236,3 +236,10 @@ def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):
     data = next((rows for name, rows in sheets.items() if "台账" in name), None)
     assert data is not None, sorted(sheets)
     assert [row[1] for row in data[1:1 + len(TRAPS)]] == TRAPS  # "=1+1" is not 2, the link is not 点我
+
+
+def test_text_that_becomes_formula_like_once_cleaned_stays_text(tmp_path):
+    """Found by the property test above: a control character before "=" hid the formula from the check."""
+    ws = load_workbook(write_ledger([LedgerSheet("t", pd.DataFrame({"s": ["\x1f=1+1"]}), [LedgerColumn("s", "s")])],
+                                    tmp_path / "l.xlsx"))["t"]
+    assert (ws["B2"].value, ws["B2"].data_type) == ("=1+1", "s")

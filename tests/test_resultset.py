@@ -255,3 +255,16 @@ def test_missing_example_county_is_exit_4(monkeypatch, tmp_path):
     monkeypatch.setattr(redline.example, "example_path", lambda: tmp_path / "gone.gpkg")
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "o")])
     assert result.exit_code == 4 and "example county is missing" in result.output
+
+
+def test_what_a_killed_run_left_is_cleared_by_the_next_run_and_said(out):
+    stale = out.parent / ".results.redline-20260101T000000Z-deadbeef"
+    stale.mkdir()
+    (stale / GPKG_NAME).write_bytes(b"half a GeoPackage")  # killed before its swap began
+    res = run_audits(SOURCES, out=out, audits=["approved_not_supplied"], as_of="2026-07-01")
+    assert not stale.exists() and leftovers(out) == []
+    assert any("removed the unfinished result set .results.redline-20260101T000000Z-deadbeef" in n for n in res.notes)
+    from openpyxl import load_workbook
+
+    about = [str(row[1].value) for row in load_workbook(out / LEDGER_NAME)["说明"].iter_rows(min_row=2)]
+    assert any("unfinished result set" in v for v in about)  # the ledger says so too

@@ -164,8 +164,9 @@ def _append(ws, values, texts: _Texts) -> None:
     from openpyxl.utils import get_column_letter
 
     row = ws._current_row + 1  # where ws.append puts it
-    ws.append([texts(v, f"{ws.title}!{get_column_letter(j)}{row}") for j, v in enumerate(values, start=1)])
-    for j, v in enumerate(values, start=1):
+    values = [texts(v, f"{ws.title}!{get_column_letter(j)}{row}") for j, v in enumerate(values, start=1)]
+    ws.append(values)
+    for j, v in enumerate(values, start=1):  # the cleaned text: "\x1f=1" is "=1" once cleaned
         if isinstance(v, str) and v.startswith(_FORMULA_START):
             _as_text(ws.cell(row=row, column=j))
 

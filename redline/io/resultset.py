@@ -229,6 +229,7 @@ class ResultSet:
         self.keep = keep
         self.inputs = list(inputs)
         self.removed: list[str] = []
+        self.recovered: list[str] = []  # what an interrupted earlier run left, and what was done about it
         self.tmp: Path | None = None
         self._lock = None
 
@@ -245,11 +246,16 @@ class ResultSet:
         if not self._lock.acquire():
             raise RedlineIOError(f"another redline run is writing into {self.out}; wait for it to finish")
         try:
-            recover(self.out)
+            self.recovered = recover(self.out)
             tmp = self.out.parent / f".{self.out.name}.redline-{self.run_id}"
-            tmp.mkdir()
-            if os.stat(tmp).st_dev != os.stat(self.out).st_dev:  # the folder is a mount point: stay inside it
-                tmp.rmdir()
+            try:
+                tmp.mkdir()
+                beside = os.stat(tmp).st_dev == os.stat(self.out).st_dev
+                if not beside:  # the output folder is a mount point: os.replace cannot cross it
+                    tmp.rmdir()
+            except OSError:  # a parent folder we may not write in
+                beside = False
+            if not beside:
                 tmp = self.out / f".redline-{self.run_id}"
                 tmp.mkdir()
             self.tmp = tmp
