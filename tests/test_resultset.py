@@ -268,3 +268,16 @@ def test_what_a_killed_run_left_is_cleared_by_the_next_run_and_said(out):
 
     about = [str(row[1].value) for row in load_workbook(out / LEDGER_NAME)["说明"].iter_rows(min_row=2)]
     assert any("unfinished result set" in v for v in about)  # the ledger says so too
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the folder lock is POSIX flock")
+def test_a_second_run_into_a_folder_being_written_is_refused(out):
+    lock = resultset._Lock(out)
+    assert lock.acquire()  # as a run writing into the folder right now
+    try:
+        before = snapshot(out)
+        with pytest.raises(RedlineIOError, match="another redline run is writing"):
+            run_audits(SOURCES, out=out, audits=["approved_not_supplied"], as_of="2026-07-01")
+        assert snapshot(out) == before
+    finally:
+        lock.release()
