@@ -13,8 +13,11 @@ from ..errors import EXIT_CODES, RulesError, ValidationError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
 
-__all__ = ["area_option", "as_of_option", "common_options", "crs_option", "handle_errors", "main_group",
+__all__ = ["EXIT_CODES_HELP", "area_option", "as_of_option", "common_options", "crs_option", "handle_errors", "main_group",
            "out_option", "out_target_option", "progress_reporter", "rules_option", "strict_option", "verbosity_options"]
+
+#: the exit codes for the help (from :data:`redline.errors.EXIT_CODES`; \b keeps click from rewrapping)
+EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
 
 
 class _Group(click.Group):
@@ -32,12 +35,7 @@ def main_group(fn):
 
     fn = click.version_option(__version__, prog_name="redline")(fn)
     return click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]},
-                       epilog=exit_codes_epilog())(fn)
-
-
-def exit_codes_epilog() -> str:
-    """The exit-code table for ``redline --help`` (from :data:`redline.errors.EXIT_CODES`)."""
-    return "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
+                       epilog=EXIT_CODES_HELP)(fn)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
