@@ -7,6 +7,9 @@ sources), so callers that already catch built-ins keep working.
 Validation collects every problem before raising: a :class:`ValidationError`
 carries a list of :class:`Problem` records, each naming the layer, the feature
 ids concerned, what is wrong and how to fix it.
+
+Each error maps to one exit code of the ``redline`` command (:data:`EXIT_CODES`,
+:func:`exit_code`); ``redline --help`` lists them.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "EXIT_CODES",
     "CRSError",
     "EncodingError",
     "GeometryError",
@@ -24,6 +28,7 @@ __all__ = [
     "RulesError",
     "SchemaError",
     "ValidationError",
+    "exit_code",
 ]
 
 #: how many feature ids a message lists before it says "and N more"
@@ -118,3 +123,40 @@ class EncodingError(ValidationError):
 
 class RulesError(_ProblemsError):
     """A rule set cannot be found, parsed, or lacks a threshold an audit needs."""
+
+
+#: The exit codes of the ``redline`` command, and what each means (``redline --help`` lists them).
+EXIT_CODES: dict[int, str] = {
+    0: "the run finished (findings or not)",
+    1: "an unexpected error: a bug (run again with -v and report it with the traceback)",
+    2: "the command line is wrong (unknown option, missing argument, bad option value)",
+    3: "the input data failed validation (every problem is listed; nothing was written)",
+    4: "a file or database could not be read or written (a failed write keeps the previous results)",
+    5: "the rule set is missing, broken or lacks a threshold",
+    130: "interrupted (Ctrl-C); the previous results are kept",
+}
+
+
+def exit_code(exc: BaseException) -> int:
+    """The exit code for an error that ended a command (see :data:`EXIT_CODES`).
+
+    >>> exit_code(RedlineIOError("cannot write"))
+    4
+    >>> exit_code(PermissionError("read-only"))
+    4
+    >>> exit_code(SchemaError("missing field")), exit_code(RulesError("no such rule set"))
+    (3, 5)
+    >>> exit_code(ValueError("bad date")), exit_code(KeyError("bug"))
+    (2, 1)
+    """
+    if isinstance(exc, ValidationError):
+        return 3
+    if isinstance(exc, RulesError):
+        return 5
+    if isinstance(exc, OSError):  # RedlineIOError, and any read or write the OS refused
+        return 4
+    if isinstance(exc, ValueError):  # bad option values that click could not check
+        return 2
+    if isinstance(exc, KeyboardInterrupt):
+        return 130
+    return 1

@@ -77,9 +77,11 @@ class RunResult:
     paths: dict[str, str] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    run_id: str = ""  # set when the results are written: stamped in every file of the set
 
     def metadata(self) -> dict[str, str]:
         return {
+            **({"run_id": self.run_id} if self.run_id else {}),
             "redline_version": _version(),
             "as_of": self.as_of.isoformat(),
             "rules": self.rules.label,
@@ -102,8 +104,8 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                strict: bool = False, fields: Mapping[str, Mapping[str, str]] | None = None,
                encodings: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
                lang: str = "zh", progress: Callable[[str, float], None] | None = None,
-               ledger: bool = True, assign_crs: Mapping[str, Any] | None = None,
-               replace_crs: bool = False) -> RunResult:
+               ledger: bool = True, with_report: bool = False, report_title: str | None = None,
+               assign_crs: Mapping[str, Any] | None = None, replace_crs: bool = False) -> RunResult:
     """Run the audits the given layers allow, and write the results when ``out`` is given.
 
     Parameters
@@ -114,7 +116,7 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         ``growth_boundary``, ``eco_redline``, ``landuse``, ``admin``, ...
     out : path, optional
         Output folder: ``redline_results.gpkg`` (one layer per finding, plus ``rejected`` and ``redline_run``)
-        and ``redline_ledger.xlsx`` (台账) are written there, atomically.
+        and ``redline_ledger.xlsx`` (台账) are written there as one set (see :func:`write_results`).
     audits : iterable of str, optional
         Audit ids to run; by default every audit whose required inputs are present.
     as_of : date or str, optional
@@ -130,6 +132,9 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         Per input: a field mapping ``{canonical: column}``, an attribute encoding.
     params : mapping, optional
         Extra audit parameters by name (e.g. ``{"gdp": table}``).
+    ledger, with_report : bool
+        Write the ledger (default) and the HTML report ``redline_report.html`` (titled ``report_title``)
+        into ``out``, in the same set as the GeoPackage.
     assign_crs : mapping, optional
         Per input: the CRS of a layer that declares none (``{"approvals": "EPSG:4547"}``); see
         :func:`redline.io.read_layer`. ``replace_crs=True`` also replaces a declared CRS (a wrong .prj).
@@ -240,26 +245,63 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                        summary=summary, layers=prepared.layers)
     if out is not None:
         report("writing results", 0.95)
-        write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger)
+        write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger,
+                      report=with_report, report_title=report_title)
     report("done", 1.0)
     return result
 
 
-def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger: bool = True) -> dict[str, str]:
-    """Write a run's GeoPackage and ledger into folder ``out``; returns the paths.
+def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger: bool = True,
+                  report: bool = False, report_title: str | None = None) -> dict[str, str]:
+    """Write a run's GeoPackage, ledger and (with ``report``) HTML report into folder ``out``, as one set.
+
+    The files are written into a temporary folder beside ``out``, each stamped with the run's id
+    (``result.run_id``), and swapped in only when all are written (:class:`redline.io.resultset.ResultSet`):
+    ``out`` then holds all the new files or, after any failure, all the old ones as they were; a failure
+    is a :class:`~redline.errors.RedlineIOError`. Returns the paths.
 
     ``out`` may also be a PostGIS URL (``postgresql://...?schema=results``): the layers, ``rejected`` and
     ``redline_run`` are written there in one transaction (no ledger: there is no folder to put it in)."""
+    from .errors import RedlineError, RedlineIOError
+    from .io.resultset import ResultSet, phase
+
     if is_database_url(out):
         layers = dict(result.outputs)
         layers["rejected"] = result.rejected
         result.paths["postgis"] = write_layers(layers, out, inputs=inputs, metadata=result.metadata())
         return result.paths
     out = Path(os.fspath(out))
-    out.mkdir(parents=True, exist_ok=True)
+    result.run_id = ""
+    names = {"gpkg": RESULTS_GPKG, **({"ledger": LEDGER_XLSX} if ledger else {})}
+    if report:
+        from .report import REPORT_HTML
+
+        names["report"] = REPORT_HTML
+    try:
+        with ResultSet(out, inputs=inputs) as rs:
+            result.run_id = rs.run_id
+            result.notes += [f"{out}: {line}" for line in rs.recovered]
+            _write_set(result, rs, lang=lang, ledger=ledger, report=report, report_title=report_title,
+                       inputs=inputs, phase=phase)
+    except (RedlineError, KeyboardInterrupt):
+        result.run_id = ""
+        raise
+    except Exception as exc:  # any writer's failure is a write failure (exit code 4), the old set kept
+        result.run_id = ""
+        raise RedlineIOError(f"cannot write the results into {out}: {type(exc).__name__}: {exc}; the previous "
+                             "results there are left as they were") from exc
+    for kind, name in names.items():
+        result.paths[kind] = str(out / name)
+    if rs.removed:
+        result.notes.append(f"removed from {out}: {', '.join(rs.removed)} (it described the replaced results)")
+    return result.paths
+
+
+def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase) -> None:
     layers = dict(result.outputs)
     layers["rejected"] = result.rejected
-    result.paths["gpkg"] = write_layers(layers, out / RESULTS_GPKG, inputs=inputs, metadata=result.metadata())
+    write_layers(layers, rs.path(RESULTS_GPKG), inputs=inputs, metadata=result.metadata())
+    phase("gpkg")
     if ledger:
         sheets = []
         for spec in result.specs:
@@ -280,5 +322,10 @@ def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger
                 "工作坐标系 working CRS": str(result.working), "面积算法 area method": result.metadata()["area_method"],
                 "剔除要素 rejected features": str(len(result.rejected)), "redline": _version()}
         info.update({f"说明 note {i + 1}": n for i, n in enumerate(result.notes)})
-        result.paths["ledger"] = write_ledger(sheets, out / LEDGER_XLSX, inputs=inputs, info=info)
-    return result.paths
+        write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id)
+        phase("ledger")
+    if report:
+        from .report import REPORT_HTML, build
+
+        build(result, rs.path(REPORT_HTML), lang=lang, title=report_title, in_set=True)
+        phase("report")

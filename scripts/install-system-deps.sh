@@ -6,10 +6,11 @@
 #   fonts-wqy-microhei                  a font with Chinese glyphs for the report's charts (matplotlib)
 #   python3-venv                        venvs from Debian's Python (which sees python3-qgis)
 #   qttools5-dev-tools                  lrelease, compiling the QGIS plugin's Chinese translation (.ts -> .qm)
+#   libreoffice-calc-nogui              an independent spreadsheet engine reading the ledger back (tests/test_ledger.py)
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in python3-venv python3-qgis qgis qgis-providers qttools5-dev-tools postgresql postgresql-15-postgis-3 chromium fonts-wqy-microhei xvfb; do
+for pkg in python3-venv python3-qgis qgis qgis-providers qttools5-dev-tools postgresql postgresql-15-postgis-3 chromium fonts-wqy-microhei xvfb libreoffice-calc-nogui; do
   have "$pkg" || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
+import os
+import shutil
 
 import pandas as pd
 import pytest
@@ -19,17 +20,15 @@ def sheet_rows(ws):
 
 
 def totals(ws, header: str):
-    """The totals row's formula for a column, and the sum of the data cells it covers (computed here)."""
+    """The totals row's stored number for a column (rows, value), checked against the data cells above it."""
     heads = [c.value for c in ws[1]]
     j = heads.index(header) + 1
     total_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
-    formula = ws.cell(total_row, j).value
-    m = re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", formula)
-    assert m, formula
-    first, last = int(m.group(2)), int(m.group(4))
-    assert m.group(1) == m.group(3) == ws.cell(1, j).column_letter
-    cells = [ws.cell(r, j).value for r in range(first, last + 1)]
-    return (first, last, total_row), sum(v for v in cells if v is not None)
+    stored = ws.cell(total_row, j).value
+    assert isinstance(stored, int | float) and not isinstance(stored, bool), f"合计 of {header}: {stored!r}"
+    cells = [ws.cell(r, j).value for r in range(2, total_row)]
+    assert stored == pytest.approx(sum(v for v in cells if isinstance(v, int | float)), rel=1e-12)
+    return (2, total_row - 1, total_row), stored
 
 
 def test_bureau_layout_formats_and_totals(tmp_path):
@@ -49,7 +48,7 @@ def test_bureau_layout_formats_and_totals(tmp_path):
     assert ws["F2"].value == pytest.approx(6.0) and ws["F2"].number_format == "#,##0.00"
     assert ws["G2"].number_format == "0.0%"
     assert [ws.cell(r, 8).value for r in (2, 3, 4)] == ["否", "否", "是"]
-    # totals: live formulas over exactly the data rows, and those rows sum to the audit's totals
+    # totals: numbers stored under exactly the data rows, equal to the audit's totals
     (first, last, row), mu = totals(ws, "未供面积(亩)")
     assert (first, last, row) == (2, 4, 5)
     assert mu == pytest.approx(frame["unsupplied_mu"].sum())
@@ -58,7 +57,8 @@ def test_bureau_layout_formats_and_totals(tmp_path):
     assert ws.cell(row, 7).value is None  # ratios are not summed
     assert ws.cell(row + 2, 1).value == "每宗批次的未供部分"
     assert ws.column_dimensions["I"].width > ws.column_dimensions["D"].width  # rule text is wide
-    assert wb.calculation.fullCalcOnLoad
+    # no formula anywhere: a viewer that does not recalculate shows every number
+    assert not [c.coordinate for w in wb for row in w.iter_rows() for c in row if c.data_type == "f"]
 
 
 def test_empty_sheet_has_header_and_no_totals(tmp_path):
@@ -126,3 +126,120 @@ def test_example_county_ledger_totals_equal_the_audit(tmp_path):
     heads = [c.value for c in ws[1]]
     for col in dates:
         assert ws.cell(2, heads.index(col.header) + 1).number_format == "yyyy-mm-dd"
+
+
+TRAPS = ['=HYPERLINK("http://example.invalid","点我")', "=1+1", "+86 10 1234", "-3", "@SUM(A1)"]
+
+
+def _cells_xml(path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_text_that_looks_like_a_formula_stays_text(tmp_path):
+    frame = pd.DataFrame({"id": TRAPS, "area_mu": [1.0] * len(TRAPS)})
+    path = write_ledger([LedgerSheet("台账", frame, [LedgerColumn("id", "编号"), LedgerColumn("area_mu", "面积(亩)", "mu")],
+                                     note="=2*3")], tmp_path / "l.xlsx", info={"来源 source": "=HYPERLINK(\"x\")"})
+    assert "<f>" not in _cells_xml(path)  # not one formula: no live link, nothing computed on opening
+    wb = load_workbook(path)
+    ws = wb["台账"]
+    for r, text in enumerate(TRAPS, start=2):
+        cell = ws.cell(r, 2)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True), text
+    note = ws.cell(len(TRAPS) + 4, 1)
+    assert (note.value, note.data_type) == ("=2*3", "s")
+    about = {row[0].value: row[1] for row in wb["说明"].iter_rows(min_row=2)}
+    assert (about["来源 source"].value, about["来源 source"].data_type) == ('=HYPERLINK("x")', "s")
+    assert ws.cell(2, 3).data_type == "n"  # numbers stay numbers
+
+
+def test_control_characters_are_removed_with_a_note(tmp_path):
+    frame = pd.DataFrame({"id": ["甲\x07乙\x1b", "ok\tand\nlines"]})
+    path = write_ledger([LedgerSheet("台账", frame, [LedgerColumn("id", "编号")])], tmp_path / "l.xlsx")
+    wb = load_workbook(path)
+    assert wb["台账"]["B2"].value == "甲乙"
+    assert wb["台账"]["B3"].value == "ok\tand\nlines"  # tab and line breaks are text a cell holds
+    notes = [row[1].value for row in wb["说明"].iter_rows(min_row=2) if str(row[0].value).startswith("单元格说明")]
+    assert len(notes) == 1 and "台账!B2" in notes[0] and "U+0007" in notes[0] and "U+001B" in notes[0], notes
+
+
+def test_text_over_excels_limit_is_cut_with_a_note(tmp_path):
+    from redline.io.ledger import EXCEL_MAX_TEXT
+
+    long = "依据" * 20_000  # 40 000 characters
+    path = write_ledger([LedgerSheet("台账", pd.DataFrame({"rule": [long, "short"]}),
+                                     [LedgerColumn("rule", "依据规则")])], tmp_path / "l.xlsx")
+    wb = load_workbook(path)
+    cell = wb["台账"]["B2"].value
+    assert len(cell) == EXCEL_MAX_TEXT and cell.startswith("依据依据") and "已截断" in cell and "40,000" in cell
+    assert wb["台账"]["B3"].value == "short"
+    notes = [row[1].value for row in wb["说明"].iter_rows(min_row=2) if str(row[0].value).startswith("单元格说明")]
+    assert len(notes) == 1 and "台账!B2" in notes[0] and "40,000" in notes[0]
+
+
+def test_a_run_with_a_control_character_in_its_data_writes_its_ledger(tmp_path):
+    """A bell character in an approval's district (as some exports carry) used to stop the run with
+    openpyxl's IllegalCharacterError: now it is removed, and the 说明 sheet says where."""
+    res = report_cases.result()
+    frame = res.outputs["approved_not_supplied"]
+    frame["district"] = frame["district"].astype(object)
+    frame.loc[frame.index[0], "district"] = "城关\x07镇"
+    paths = write_results(res, tmp_path)
+    wb = load_workbook(paths["ledger"])
+    heads = [c.value for c in wb["批而未供"][1]]
+    j = next(i for i, h in enumerate(heads, start=1) if h == "行政区")
+    assert wb["批而未供"].cell(2, j).value == "城关镇"
+    assert any("U+0007" in str(row[1].value) for row in wb["说明"].iter_rows(min_row=2))
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("=+-@甲a1 \t\n\x00\x07\x1f\ufffe\"(")), max_size=12),
+                min_size=1, max_size=6))
+def test_any_text_reads_back_as_text_without_the_characters_a_cell_cannot_hold(tmp_path_factory, texts):
+    import re
+
+    path = write_ledger([LedgerSheet("t", pd.DataFrame({"s": texts}), [LedgerColumn("s", "s")])],
+                        tmp_path_factory.mktemp("h") / "l.xlsx")
+    ws = load_workbook(path)["t"]
+    for r, text in enumerate(texts, start=2):
+        clean = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
+        cell = ws.cell(r, 2)
+        assert (cell.value or "") == clean  # an empty text is an empty cell
+        assert cell.value is None or cell.data_type == "s"  # text, never a formula ('f') nor a number
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                    reason="LibreOffice is not installed here (scripts/install-system-deps.sh installs it for CI)")
+def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):
+    """An independent spreadsheet engine opens the ledger: every trap is shown as the text typed, none computed."""
+    import csv
+    import subprocess
+
+    assert SOFFICE, "LibreOffice (soffice) is needed: scripts/install-system-deps.sh installs libreoffice-calc-nogui"
+    frame = pd.DataFrame({"id": TRAPS, "area_mu": [1.5] * len(TRAPS)})
+    path = write_ledger([LedgerSheet("台账", frame, [LedgerColumn("id", "编号"), LedgerColumn("area_mu", "面积(亩)", "mu")])],
+                        tmp_path / "l.xlsx")
+    out = tmp_path / "csv"
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",  # -1: every sheet
+                    "--outdir", str(out), str(path)], check=True, timeout=300, capture_output=True)
+    sheets = {p.name: list(csv.reader(p.read_text(encoding="utf-8").splitlines())) for p in out.glob("*.csv")}
+    data = next((rows for name, rows in sheets.items() if "台账" in name), None)
+    assert data is not None, sorted(sheets)
+    assert [row[1] for row in data[1:1 + len(TRAPS)]] == TRAPS  # "=1+1" is not 2, the link is not 点我
+
+
+def test_text_that_becomes_formula_like_once_cleaned_stays_text(tmp_path):
+    """Found by the property test above: a control character before "=" hid the formula from the check."""
+    ws = load_workbook(write_ledger([LedgerSheet("t", pd.DataFrame({"s": ["\x1f=1+1"]}), [LedgerColumn("s", "s")])],
+                                    tmp_path / "l.xlsx"))["t"]
+    assert (ws["B2"].value, ws["B2"].data_type) == ("=1+1", "s")

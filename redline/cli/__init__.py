@@ -1,16 +1,9 @@
 """The ``redline`` command line: one subcommand per job, like rio/fio.
 
 Each module in this package that defines ``command`` (a click command) is a subcommand.
-Exit codes scripts can trust:
-
-====  =====================================================================
-0     the run finished (findings or not)
-1     an unexpected error (a bug: please report it with the traceback, -v)
-2     the command line is wrong (unknown option, missing argument)
-3     the input data failed validation (messages list every problem)
-4     a file or database could not be read or written
-5     the rule set is missing, broken or lacks a threshold
-====  =====================================================================
+Exit codes scripts can trust are :data:`redline.errors.EXIT_CODES` (``redline --help`` lists them):
+0 finished, 1 a bug, 2 a command-line mistake, 3 the data failed validation, 4 a file or database could
+not be read or written (a failed write keeps the previous results), 5 a rule-set problem, 130 interrupted.
 """
 
 from __future__ import annotations

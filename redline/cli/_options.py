@@ -14,21 +14,18 @@ from pathlib import Path
 
 import click
 
-from ..errors import RedlineIOError, RulesError, ValidationError
+from ..errors import EXIT_CODES, RulesError, ValidationError
 
-EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES = 0, 1, 2, 3, 4, 5
+EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
 
 __all__ = ["EXIT_CODES_HELP", "area_option", "as_of_option", "assign_crs_options", "cli_fixes", "common_options",
            "crs_option", "field_option", "handle_errors", "main_group", "out_option", "out_target_option",
            "parse_assign_crs", "parse_fields", "parse_input_pairs", "progress_reporter", "rules_option",
            "strict_option", "verbosity_options"]
 
-#: the exit codes, for the help of the commands that run audits or checks (\b keeps click from rewrapping)
-EXIT_CODES_HELP = """\b
-Exit codes: 0 the run finished (findings or not); 1 a bug (run again with -v
-and report it); 2 the command line is wrong; 3 the input data failed
-validation (every problem is listed); 4 a file or database could not be read
-or written; 5 the rule set is missing, broken or lacks a threshold."""
+
+#: the exit codes for the help (from :data:`redline.errors.EXIT_CODES`; \b keeps click from rewrapping)
+EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for code, text in EXIT_CODES.items())
 
 
 class _Group(click.Group):
@@ -106,7 +103,7 @@ def common_options(fn):
 
 
 def handle_errors(fn):
-    """Turn redline's errors into plain messages and the documented exit codes."""
+    """Turn redline's errors into plain messages and the documented exit codes (:data:`redline.errors.EXIT_CODES`)."""
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -120,12 +117,19 @@ def handle_errors(fn):
         except RulesError as exc:
             click.secho(f"Rule set problem: {exc}", fg="red", err=True)
             sys.exit(EXIT_RULES)
-        except RedlineIOError as exc:
+        except OSError as exc:  # RedlineIOError, and any read or write the OS refused
             click.secho(f"Cannot read or write: {exc}", fg="red", err=True)
+            if kwargs.get("verbose") and exc.__cause__ is not None:
+                import traceback
+
+                click.echo("".join(traceback.format_exception(exc.__cause__)), err=True)
             sys.exit(EXIT_IO)
         except ValueError as exc:  # bad option values that click could not check
             click.secho(f"Error: {exc}", fg="red", err=True)
             sys.exit(EXIT_USAGE)
+        except KeyboardInterrupt:
+            click.secho("Interrupted; the previous results are kept.", fg="red", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper
 

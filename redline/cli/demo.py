@@ -3,8 +3,8 @@
 Runs :func:`redline.pipeline.run_audits` on every layer of the example county shipped with the
 package, as of :data:`redline.example.EXAMPLE_AS_OF` (2026-06-30, the date its findings were planted
 for; ``--as-of`` overrides it), and writes ``redline_results.gpkg`` and ``redline_ledger.xlsx`` into
-``--out``. Extra steps that add to the demo (the imagery rasters and change patches, the HTML report)
-register themselves in :data:`EXTRA_STEPS`.
+``--out``, with the HTML report ``redline_report.html``, as one result set. Extra steps that add to the
+demo register themselves in :data:`EXTRA_STEPS`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from pathlib import Path
 
 import click
 
-from ..report import demo_step as demo_report
 from ._options import common_options, handle_errors, out_option, progress_reporter
 from ._summary import echo_run
 
-#: further demo steps, each ``fn(result, out_dir: Path, echo) -> None`` run after the audits
-#: (e.g. write the example rasters and judged change patches, render the report). Append to it.
+#: further demo steps, each ``fn(result, out_dir: Path, echo) -> None`` run after the audits. Append to it.
+#: (The report redline_report.html is not one: it is written with the results, in one set.)
 EXTRA_STEPS: list[Callable] = []
-EXTRA_STEPS.append(demo_report)  # redline_report.html beside the results (keep it the last step)
 
 
 def example_sources(path=None) -> dict[str, str]:
@@ -73,8 +71,10 @@ def command(out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
 
     gpkg = example_path()
     if not gpkg.exists():
-        raise click.ClickException(f"the example county is missing ({gpkg}); regenerate it with: "
-                                   f"python -m redline.example --out {gpkg}")
+        from ..errors import RedlineIOError
+
+        raise RedlineIOError(f"the example county is missing ({gpkg}); regenerate it with: "
+                             f"python -m redline.example --out {gpkg}")
     specs = all_specs()
     if not specs:
         click.secho("No audits are installed in this version of redline, so there is nothing to run on the "
@@ -88,9 +88,11 @@ def command(out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
     sources, params = _with_example_rasters(sources, out / "rasters")
     with progress_reporter(quiet, "demo") as progress:
         result = run_audits(sources, out=out, as_of=as_of or EXAMPLE_AS_OF, rules=rules, crs=crs,
-                            area_method=area_method, strict=strict, lang=lang, progress=progress, params=params)
+                            area_method=area_method, strict=strict, lang=lang, progress=progress, params=params,
+                            with_report=True)
     for step in EXTRA_STEPS:
         step(result, out, click.echo)
     echo_run(result, quiet=quiet, verbose=verbose)
     if not quiet:
-        click.echo(f"results in {out.resolve()}: open redline_results.gpkg in QGIS, redline_ledger.xlsx in Excel/WPS")
+        click.echo(f"results in {out.resolve()}: open redline_results.gpkg in QGIS, redline_ledger.xlsx in Excel/WPS, "
+                   "redline_report.html in a browser")

@@ -58,8 +58,7 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pai
         with progress_reporter(quiet, "report") as progress, cli_fixes(sources):
             result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
                                 area_method=area_method, strict=strict, **per_input, params=_params(param_pairs),
-                                lang=lang, progress=progress)
-            path = rep.build(result, out / rep.REPORT_HTML, lang=lang, title=title)
+                                lang=lang, progress=progress, with_report=True, report_title=title)
         echo_run(result, quiet=quiet, verbose=verbose)
         return
     if not quiet:

@@ -3,6 +3,7 @@
 - :func:`read_layer`: any OGR source, GeoParquet or PostGIS into a GeoDataFrame, decoding GBK shapefiles.
 - :func:`write_layers`: several layers into one GeoPackage atomically (or PostGIS, transactionally).
 - :func:`write_ledger`: the spreadsheet ledger (台账), one sheet per finding, Chinese headers.
+- :mod:`redline.io.resultset`: a run's files (GeoPackage, ledger, report) swapped into its folder as one set.
 """
 
 from .encoding import DetectedEncoding, detect_shapefile_encoding

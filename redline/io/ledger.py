@@ -2,6 +2,11 @@
 
 Chinese headers in the layout bureaus use, a frozen header row, number formats for 亩, m², dates
 and percentages, a totals row, and column widths that fit Chinese text. Written atomically.
+
+Cells cannot hurt: text is always text (``=HYPERLINK(…)``, ``+1``, ``-2``, ``@x`` are shown as typed,
+never run as formulas), control characters are removed and text over Excel's 32 767 characters is cut,
+each with a note in the cell and on the 说明 sheet; totals are stored as numbers, so viewers that do not
+recalculate show them too.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from .resultset import KILL_ENV, phase
 from .write import atomic_path, check_not_input
 
 ColumnKind = Literal["text", "mu", "m2", "date", "ratio", "int", "wan", "float", "days"]
@@ -27,7 +33,14 @@ _FORMATS = {
 }
 _SUMMABLE = {"mu", "m2", "wan", "int"}
 
-__all__ = ["LedgerColumn", "LedgerSheet", "write_ledger"]
+#: the longest text an Excel cell holds
+EXCEL_MAX_TEXT = 32_767
+#: characters XML 1.0 (and so .xlsx) cannot hold; tab, line feed and carriage return are kept
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: text starting with these is a formula to Excel when typed: stored as text, with Excel's quote prefix
+_FORMULA_START = ("=", "+", "-", "@")
+
+__all__ = ["EXCEL_MAX_TEXT", "LedgerColumn", "LedgerSheet", "write_ledger"]
 
 
 @dataclass(frozen=True)
@@ -116,43 +129,97 @@ def _header_width(text: str) -> float:
     return max(_width(p) for p in parts)
 
 
+class _Texts:
+    """Makes text safe for a cell (control characters out, Excel's length limit) and notes what it changed."""
+
+    def __init__(self) -> None:
+        self.notes: list[str] = []
+
+    def __call__(self, value, where: str):
+        if not isinstance(value, str):
+            return value
+        if _ILLEGAL.search(value):
+            found = sorted(set(_ILLEGAL.findall(value)))
+            n = len(_ILLEGAL.findall(value))
+            value = _ILLEGAL.sub("", value)
+            self.notes.append(f"{where}: 删除 {n} 个控制字符 removed {n} control character(s) "
+                              f"({', '.join(f'U+{ord(c):04X}' for c in found)}), which a workbook cannot hold")
+        if len(value) > EXCEL_MAX_TEXT:
+            mark = f"…[已截断 cut: {len(value):,} 字符 characters, Excel 上限 limit {EXCEL_MAX_TEXT:,}; 见 see 说明]"
+            self.notes.append(f"{where}: 文字过长已截断 text of {len(value):,} characters cut to Excel's "
+                              f"{EXCEL_MAX_TEXT:,} (the full text is in the GeoPackage)")
+            value = value[:EXCEL_MAX_TEXT - len(mark)] + mark
+        return value
+
+
+def _as_text(cell) -> None:
+    """Keep a text cell text: Excel (and openpyxl) would take ``=…`` for a formula, and ``+ - @`` when edited."""
+    if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def _append(ws, values, texts: _Texts) -> None:
+    """``ws.append`` of sanitised values, text kept text."""
+    from openpyxl.utils import get_column_letter
+
+    row = ws._current_row + 1  # where ws.append puts it
+    values = [texts(v, f"{ws.title}!{get_column_letter(j)}{row}") for j, v in enumerate(values, start=1)]
+    ws.append(values)
+    for j, v in enumerate(values, start=1):  # the cleaned text: "\x1f=1" is "=1" once cleaned
+        if isinstance(v, str) and v.startswith(_FORMULA_START):
+            _as_text(ws.cell(row=row, column=j))
+
+
 def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mapping[str, str] | None = None,
-                 total_label: str = "合计", index_header: str | None = "序号") -> str:
+                 total_label: str = "合计", index_header: str | None = "序号", run_id: str | None = None) -> str:
     """Write the ledger workbook (``.xlsx``) atomically and return its path.
 
     Each sheet is laid out as bureaus keep their 台账: a first column ``序号`` (row number; pass
     ``index_header=None`` to leave it out), the columns' headers in row 1 (bold, shaded, wrapped,
     frozen, with an auto-filter), one row per finding, number formats by column kind (亩/m²/万元
     ``#,##0.00``, dates ``yyyy-mm-dd``, ratios ``0.0%``, days and counts ``#,##0``), and a totals row
-    ``合计`` under the data: a live ``=SUM()`` of every summed column (mu, m2, wan, int by default, or as
-    the column's ``total`` says), so totals stay right when a technician edits or filters rows.
-    A sheet's ``note`` goes under the totals. ``info`` (rule set, working CRS, area method, as-of
-    date...) goes on a first sheet 说明 (About).
+    ``合计`` under the data: the sum of every summed column (mu, m2, wan, int by default, or as the
+    column's ``total`` says) over the rows as written. A sheet's ``note`` goes under the totals.
+    ``info`` (rule set, working CRS, area method, as-of date...) goes on a first sheet 说明 (About),
+    followed by a note for every cell whose text had to be changed. ``run_id`` is stamped in the
+    document properties (*identifier*) and on the 说明 sheet.
 
-    Totals are formulas: Excel, WPS and LibreOffice compute them on opening (the workbook asks for a
-    full recalculation); a program reading the file without a spreadsheet engine (openpyxl, pandas)
-    sees the formula text, not the number, and should sum the data rows itself.
+    Totals are stored as numbers, not formulas, so every viewer shows them (a viewer that does not
+    recalculate shows an empty cell for a formula written by a program); a technician who edits or
+    deletes rows must re-add them. Text is stored as text: a value such as ``=HYPERLINK(…)`` is shown
+    as typed and never becomes a live formula or link.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from openpyxl import load_workbook
+    >>> frame = pd.DataFrame({"id": ["=1+1", "B"], "area_mu": [1.5, 2.25]})
+    >>> path = write_ledger([LedgerSheet("台账", frame)], pathlib.Path(tempfile.mkdtemp()) / "l.xlsx")
+    >>> ws = load_workbook(path)["台账"]
+    >>> ws["B2"].value, ws["B2"].data_type, ws["C4"].value
+    ('=1+1', 's', 3.75)
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-    from openpyxl.workbook.properties import CalcProperties
 
     path = Path(os.fspath(path))
     check_not_input(path, inputs)
+    texts = _Texts()
     wb = Workbook()
-    wb.calculation = CalcProperties(fullCalcOnLoad=True)
+    if run_id:
+        wb.properties.identifier = run_id
     about = wb.active
     about.title = "说明"
-    about.append(["项目 item", "内容 value"])
+    _append(about, ["项目 item", "内容 value"], texts)
+    if run_id:
+        _append(about, ["运行编号 run id", run_id], texts)
     for k, v in (info or {}).items():
-        about.append([str(k), str(v)])
+        _append(about, [str(k), str(v)], texts)
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 100
     about["A1"].font = about["B1"].font = Font(bold=True)
-    for row in about.iter_rows(min_row=2, min_col=2, max_col=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
     about.freeze_panes = "A2"
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
@@ -171,7 +238,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         cols = sheet.resolved_columns()
         offset = 1 if index_header else 0
         headers = ([index_header] if index_header else []) + [c.header for c in cols]
-        ws.append(headers)
+        _append(ws, headers, texts)
         for cell in ws[1]:
             cell.font = Font(bold=True)
             cell.fill = head_fill
@@ -180,7 +247,8 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         frame = sheet.frame
         data = frame[[c.name for c in cols]] if cols else pd.DataFrame(index=frame.index)
         for k, row in enumerate(data.itertuples(index=False, name=None), start=1):
-            ws.append(([k] if index_header else []) + [_cell(v, c.kind) for v, c in zip(row, cols, strict=True)])
+            _append(ws, ([k] if index_header else []) + [_cell(v, c.kind) for v, c in zip(row, cols, strict=True)],
+                    texts)
         nrows = len(frame)
         last = nrows + 1
         if index_header:
@@ -196,7 +264,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             elif c.kind == "date":
                 sample = ["2026-01-01"]
             else:
-                sample = [str(_cell(v, c.kind)) for v in values]
+                sample = [str(_cell(v, c.kind))[:200] for v in values]
             body = max((_width(s) for s in sample), default=0)
             ws.column_dimensions[letter].width = min(50, max(_MIN_WIDTH[c.kind], body + 2,
                                                              min(_header_width(c.header) + 2, 24)))
@@ -206,14 +274,16 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             summed = summed[1:]  # column A holds the label
         if nrows and summed:
             total_row = last + 1
-            label = ws.cell(row=total_row, column=1, value=total_label)
+            label = ws.cell(row=total_row, column=1, value=texts(total_label, f"{title}!A{total_row}"))
+            _as_text(label)
             for j in range(1, len(headers) + 1):
                 ws.cell(row=total_row, column=j).fill = total_fill
                 ws.cell(row=total_row, column=j).border = total_border
             label.font = Font(bold=True)
             for j, c in summed:
-                letter = get_column_letter(j)
-                cell = ws.cell(row=total_row, column=j, value=f"=SUM({letter}2:{letter}{last})")
+                cells = (ws.cell(row=i, column=j).value for i in range(2, last + 1))
+                total = sum(v for v in cells if isinstance(v, int | float) and not isinstance(v, bool))
+                cell = ws.cell(row=total_row, column=j, value=total)
                 cell.number_format = _FORMATS[c.kind]
                 cell.font = Font(bold=True)
         ws.freeze_panes = ws.cell(row=2, column=1 + offset) if index_header else "A2"
@@ -225,10 +295,36 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         if sheet.note:
-            ws.cell(row=last + 3, column=1, value=sheet.note).font = Font(italic=True, color="555555")
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+            note = ws.cell(row=last + 3, column=1, value=texts(sheet.note, f"{title}!A{last + 3}"))
+            note.font = Font(italic=True, color="555555")
+            _as_text(note)
+    for i, line in enumerate(texts.notes, start=1):
+        _append(about, [f"单元格说明 cell note {i}", line], _Texts())
+    for row in about.iter_rows(min_row=2, min_col=2, max_col=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        wb.save(_PhaseFile(fh) if os.environ.get(KILL_ENV) == "ledger.partial" else fh)
     return str(path)
+
+
+class _PhaseFile:
+    """A file whose first flushed bytes mark the write phase ``ledger.partial`` (the tests' kill hook)."""
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self._written = 0
+
+    def write(self, data) -> int:
+        n = self._fh.write(data)
+        self._written += n
+        if self._written > 1024:
+            self._fh.flush()
+            phase("ledger.partial")
+        return n
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
 
 
 def _safe_title(title: str) -> str:

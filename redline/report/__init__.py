@@ -104,7 +104,7 @@ footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px
 """.replace("%%", "%").replace("%(fonts)s", FONT_STACK)
 
 
-def build(result, path=None, *, lang: str = "zh", title: str | None = None) -> Path:
+def build(result, path=None, *, lang: str = "zh", title: str | None = None, in_set: bool = False) -> Path:
     """Write the audit report for a run as one self-contained HTML file (审计报告).
 
     Parameters
@@ -119,11 +119,16 @@ def build(result, path=None, *, lang: str = "zh", title: str | None = None) -> P
         Chinese (default) or English text.
     title : str, optional
         The report's title (default 土地利用监管审计报告 / Land-use supervision audit report).
+    in_set : bool
+        ``path`` is inside a result set being written (:func:`redline.pipeline.write_results`): just write it.
 
     Returns
     -------
     Path
         Where the report was written (atomically: a failed build leaves any earlier report in place).
+        The report carries the run's id (``<meta name="redline-run">``); written into the folder of that
+        run's result set, it joins the set (its manifest); into the folder of another run's set, it is
+        refused (:class:`~redline.errors.RedlineIOError`), since the folder would then mix two runs.
     """
     if lang not in TEXT:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
@@ -135,11 +140,30 @@ def build(result, path=None, *, lang: str = "zh", title: str | None = None) -> P
         data = from_run(result)
     dest = _destination(result, data, path)
     page = render(data, lang=lang, title=title)
-    with atomic_path(dest) as tmp:
-        tmp.write_text(page, encoding="utf-8")
-    if hasattr(result, "paths") and isinstance(result.paths, dict):
+    if in_set or not _write_into_set(dest, page, data.meta.get("run_id") or None):
+        with atomic_path(dest) as tmp:
+            tmp.write_text(page, encoding="utf-8")
+    if not in_set and hasattr(result, "paths") and isinstance(result.paths, dict):
         result.paths["report"] = str(dest)
     return dest
+
+
+def _write_into_set(dest: Path, page: str, run_id: str | None) -> bool:
+    """Write the report into the result set in its folder, if that folder holds one; False if it does not."""
+    from ..errors import RedlineIOError
+    from ..io.resultset import MANIFEST, ResultSet, read_run_id
+
+    manifest = dest.parent / MANIFEST
+    if not manifest.exists() or dest.name != REPORT_HTML:
+        return False
+    there = read_run_id(manifest)
+    if run_id != there:
+        raise RedlineIOError(f"{dest.parent} holds the results of run {there}; a report of "
+                             f"{'run ' + run_id if run_id else 'results without a run id'} there would mix two "
+                             "runs: write it into another folder (--out)")
+    with ResultSet(dest.parent, run_id=run_id, keep=True) as rs:
+        rs.path(REPORT_HTML).write_text(page, encoding="utf-8")
+    return True
 
 
 def demo_step(result, out, echo=None) -> Path:
@@ -288,6 +312,7 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None) -> s
     return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta name="generator" content="redline {_e(meta.get("redline_version", ""))}">'
+            + (f'<meta name="redline-run" content="{_e(meta["run_id"])}">' if meta.get("run_id") else "") +
             f"<title>{_e(title)}</title><style>{CSS}</style></head><body><main>{''.join(body)}</main></body></html>\n")
 
 

@@ -81,6 +81,10 @@ def from_results(path) -> ReportData:
     if not path.exists():
         raise RedlineIOError(f"no results at {path}: run `redline audit ... --out {path.parent}` first, "
                              "or give the folder that holds redline_results.gpkg")
+    if path.name == RESULTS_GPKG:  # one run's set, or refused naming the files of other runs
+        from ..io.resultset import verify_set
+
+        verify_set(path.parent)
     try:
         names = [str(n) for n, _ in pyogrio.list_layers(path)]
     except Exception as exc:
