@@ -169,7 +169,7 @@ def _summary_idle(outputs: Mapping) -> list[str]:
         lines.append(f"  供而未用: {int(no_start.sum())} supplies not judged: no agreed start date (约定开工日期)")
     if bad_code.any():
         lines.append(f"  供而未用: {int(bad_code.sum())} supplies not judged: unknown 闲置原因代码")
-    no_fee = int(pd.to_numeric(idle["idle_fee"], errors="coerce").isna().sum())
+    no_fee = int(fees.isna().sum())
     if no_fee:
         lines.append(f"  供而未用: fee not computed for {no_fee}: no price (出让价款)")
     if "not_yet_supplied" in counts:

@@ -449,11 +449,12 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
         b = f"agreed start {sAG[i]} (约定开工日期)" if hasAG[i] else "no agreed start (约定开工日期)"
         if late.iat[i]:
             b += (f"; land handed over late (约定交地 {sHA[i]}, 实际交地 {sHX[i]}, 第八条(一)): start moved to "
-                  f"{sBE[i]} ({cite_hand})")
+                  f"{sBE[i]} (idle.late_handover_start = {handover_mode})")
         if has_ext.iat[i]:
             b += f"; 补充协议约定动工开发日期 {sD[i]} (第十二条(一)): the clocks restart from it"
             if over_limit[i]:
-                b += f"; the extension from {sBE[i]} exceeds {ext_max} year(s) ({cite_ext}): reported for review"
+                b += (f"; the extension from {sBE[i]} exceeds {ext_max} year(s) (第十二条(一), idle.extension_max_years): "
+                      "reported for review")
         basis[i] = b
         if st == "not_yet_supplied":
             why = (f"signed on {sSIG[i]} (签订日期), after the audit date {as_of_s}: not a supply yet on that date, "
@@ -579,7 +580,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     elif (status == "undetermined").any():
         notes.append(f"{tag} {int(((status == 'undetermined') & ~hasD).sum())} supplies not judged: no agreed start "
                      "date (约定开工日期)")
-    no_price = np.isin(status, IDLE_STATUSES) & ~np.isfinite(price)
+    no_price = np.isin(measure_code, ("fee", "fee_review")) & ~np.isfinite(price)
     if no_price.any():
         notes.append(f"{tag} fee not computed for {int(no_price.sum())}: no price (出让价款)")
     if unknown_codes:
