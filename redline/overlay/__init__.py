@@ -138,7 +138,8 @@ def _run_idle(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = supplied_not_used(layers["supplies"], layers.get("buildings"), as_of=ctx.as_of,
                             change_patches=layers.get("change_patches"), rules=ctx.rules,
                             area_method=ctx.area_method, strict=ctx.strict)
-    return {"idle_land": _with_mu(res, "developed_m2")}
+    ctx.notes.extend(n for n in res.attrs["redline"]["notes"] if n.startswith("[supplied_not_used]"))
+    return {"idle_land": _with_mu(res, "developed_m2", "old_construction_m2")}
 
 
 def _summary_idle(outputs: Mapping) -> list[str]:
