@@ -448,8 +448,10 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
         # how the start date was found
         b = f"agreed start {sAG[i]} (约定开工日期)" if hasAG[i] else "no agreed start (约定开工日期)"
         if late.iat[i]:
-            b += (f"; land handed over late (约定交地 {sHA[i]}, 实际交地 {sHX[i]}, 第八条(一)): start moved to "
-                  f"{sBE[i]} (idle.late_handover_start = {handover_mode})")
+            b += (f"; land handed over late (约定交地 {sHA[i]}, 实际交地 {sHX[i]}, 第八条(一)): "
+                  + (f"start moved to {sBE[i]}" if sBE[i] != sAG[i] else
+                     "start not moved (the handover is still before the agreed start)")
+                  + f" (idle.late_handover_start = {handover_mode})")
         if has_ext.iat[i]:
             b += f"; 补充协议约定动工开发日期 {sD[i]} (第十二条(一)): the clocks restart from it"
             if over_limit[i]:
@@ -531,6 +533,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                     why = (f"would be {st}: {why}; but 闲置原因代码 {code!r} is not a code of idle.delay_cause_codes: "
                            "cannot say whether 第八条 applies; correct the code")
                     exempt_from[i], st = st, "undetermined"
+                    idle_days[i] = 0
                     fee[i] = np.nan
                     recovery[i] = False
                     measure_code[i] = "none"
