@@ -145,8 +145,17 @@ _register(LayerSchema(
           unit="万元", description="Total investment due, excluding land price and taxes (MLR order 53, art. 2)."),
         F("invested_wan", "float", "已投资(万元)", "已投资", "已完成投资", "累计投资", "YTZ", "WCTZ", unit="万元"),
         F("developed_area_m2", "float", "已开发面积(平方米)", "已开发面积", "已建面积", "YKFMJ", unit="m2"),
-        F("delay_cause", "str", "延期原因", "延期原因", "闲置原因", "YQYY", "XZYY",
-          description="Recorded cause of delay; government action or force majeure exempts the idle fee."),
+        F("delay_cause", "str", "延期原因", "延期原因", "闲置原因", "闲置原因说明", "YQYY", "XZYY",
+          description="The recorded cause of delay in words: evidence shown in the reason, never the decision "
+                      "(the decision reads delay_cause_code)."),
+        F("delay_cause_code", "str", "闲置原因代码", "闲置原因代码", "延期原因代码", "闲置原因类型", "XZYYDM", "YQYYDM",
+          description="The verified cause of delay (MLR order 53 art. 8, 经审核属实), as a code the rule set maps to "
+                      "its clause (idle.delay_cause_codes): late_handover, planning_revision, policy_change, "
+                      "petition, military_heritage, government_other, force_majeure, or their Chinese labels."),
+        F("extended_start_date", "date", "补充协议约定动工开发日期", "补充协议约定动工开发日期", "补充协议动工日期",
+          "延长后动工日期", "延期后约定开工日期", "BCXYDGRQ",
+          description="The start date a supplementary agreement (补充协议) set under MLR order 53 art. 12 (1); the "
+                      "idle clocks restart from it."),
         F("far_min", "float", "容积率下限", "容积率下限", "最小容积率", "RJLXX"),
         F("far_max", "float", "容积率上限", "容积率上限", "最大容积率", "RJLSX"),
         *_ADMIN_FIELDS,
@@ -167,7 +176,9 @@ _register(LayerSchema(
         F("height_m", "float", "建筑高度(米)", "建筑高度", "高度", "JZGD", unit="m"),
         F("structure_type", "str", "建筑类型", "建筑类型", "构筑物类型", "JZLX",
           description="建筑物, 构筑物 or 堆场: all three count in the building coefficient."),
-        F("built_date", "date", "建成日期", "建成日期", "竣工日期", "JCRQ"),
+        F("built_date", "date", "建成日期", "建成日期", "竣工日期", "JCRQ",
+          description="A footprint built before its supply's 签订日期 is old construction, not a start (idle land); "
+                      "one without it is treated as the rule idle.undated_buildings says."),
     ),
 ))
 

@@ -140,8 +140,12 @@ def test_every_bureau_field_maps_to_the_schema(example, layer):
 def test_dates_and_amounts_parse(example):
     sup, _ = apply_schema(example["supplies"], "supplies")
     assert sup["agreed_start_date"].notna().all()
-    later = set(example["planted"].query("expected_finding == 'supply_after_audit_date'")["feature_id"])
-    assert sup.loc[~sup["supply_id"].isin(later), "supply_date"].max() <= pd.Timestamp(EXAMPLE_AS_OF)
+    # every supply is signed by the audit date, but those planted to be signed after it
+    planted = example["planted"]
+    future = set(planted.loc[planted["expected_finding"].isin(["not_yet_supplied", "supply_after_audit_date"]),
+                             "feature_id"])
+    assert sup.loc[~sup["supply_id"].isin(future), "supply_date"].max() <= pd.Timestamp(EXAMPLE_AS_OF)
+    assert (sup.loc[sup["supply_id"].isin(future), "supply_date"] > pd.Timestamp(EXAMPLE_AS_OF)).all()
     assert sup["actual_start_date"].isna().any() and sup["actual_start_date"].notna().any()
     assert (sup["price_wan"].dropna() > 0).all()
     bld, _ = apply_schema(example["buildings"], "buildings")

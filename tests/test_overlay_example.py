@@ -9,9 +9,10 @@ example = pytest.importorskip("redline.example")
 
 @pytest.fixture(scope="module")
 def run():
+    from redline.example.generate import generate_layers
     from redline.pipeline import run_audits
 
-    layers = example.generate_layers()  # the generator in memory: the shipped .gpkg is regenerated on merging
+    layers = generate_layers()  # the generator in memory (the shipped .gpkg is its output)
     sources = {k: layers[k] for k in ("approvals", "supplies", "buildings", "parcels", "admin")}
     result = run_audits(sources, as_of=example.EXAMPLE_AS_OF,
                         audits=["approved_not_supplied", "supply_rate", "supplied_not_used", "underused",
@@ -80,12 +81,12 @@ def test_audit_date_findings(generated_run):
 def test_idle_statuses(run):
     planted, result = run
     idle = result.outputs["idle_land"].set_index("supply_id")
-    cases = _cases(planted, "not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress",
-                   "completed", "exempt")
+    from redline.example.generate import FINDINGS
+
+    cases = _cases(planted, *FINDINGS["idle"])
     for _, row in cases.iterrows():
         assert idle.loc[row["feature_id"], "status"] == row["expected_finding"], (row["case"], row["note"])
-    assert set(cases["expected_finding"]) == {"not_due", "start_overdue", "idle", "idle_recover", "stalled",
-                                              "in_progress", "completed", "exempt"}
+    assert set(cases["expected_finding"]) == set(FINDINGS["idle"])
     exact = idle.loc[planted.set_index("case").loc["status_idle_exact_year", "feature_id"]]
     assert exact["idle_fee"] == pytest.approx(120.0) and exact["idle_days"] == 365
 

@@ -68,15 +68,14 @@ def test_civil_code_counting_is_idle_the_day_after(as_of, expected):
 
 
 def test_stalled_by_developed_area():
-    # started, 1/4 built (< 1/3), investment unknown, suspended more than a year
-    b = gpd.GeoDataFrame({"幢号": ["B1"]}, geometry=[box(X0, Y0, X0 + 50, Y0 + 50)], crs=CRS)
-    r = status_of("2026-06-30", buildings=b, 约定开工日期="2020-06-01", 实际开工日期="2020-05-01",
-                  停工日期="2025-01-01")
+    # started, 已开发面积 2 500 of 10 000 m2 (1/4 < 1/3), investment unknown, suspended more than a year
+    r = status_of("2026-06-30", 约定开工日期="2020-06-01", 实际开工日期="2020-05-01", 停工日期="2025-01-01",
+                  已开发面积=2500)
     assert r["status"] == "stalled"
     assert r["developed_ratio"] == pytest.approx(0.25) and np.isnan(r["invested_ratio"])
-    assert r["developed_source"] == "buildings"
+    assert r["developed_source"] == "field" and not r["developed_estimated"]
     assert r["idle_days"] == (dt.date(2026, 6, 30) - dt.date(2025, 1, 1)).days
-    assert r["idle_fee"] == pytest.approx(200.0)
+    assert r["idle_fee"] == pytest.approx(200.0) and r["fee_due"] == pytest.approx(200.0)
     assert "idle.stalled_developed_ratio" in r["rule"] and "25.0%" in r["reason"]
 
 
@@ -120,14 +119,18 @@ def test_change_patches_and_buildings_united():
     assert r["developed_source"] == "buildings+patches"
 
 
-@pytest.mark.parametrize("cause", ["政府原因：规划调整", "不可抗力：洪涝灾害", "Force majeure (flood)"])
-def test_exempt_is_reported_not_charged(cause):
-    r = status_of("2026-06-30", 约定开工日期="2023-03-01", 延期原因=cause)
-    assert r["status"] == "exempt" and r["exempt_from"] == "idle_recover"
-    assert r["idle_fee"] == 0 and not r["recovery_candidate"]
-    assert "idle.exempt_causes" in r["rule"] and "not charged" in r["reason"]
-    # an unrelated cause exempts nothing
-    assert status_of("2026-06-30", 约定开工日期="2023-03-01", 延期原因="企业资金困难")["status"] == "idle_recover"
+@pytest.mark.parametrize("code, clause", [("planning_revision", "第八条第一款第(二)项"), ("规划修改", "第八条第一款第(二)项"),
+                                          ("force_majeure", "第八条第二款"), ("不可抗力", "第八条第二款"),
+                                          (" Late_Handover ", "第八条第一款第(一)项")])
+def test_a_coded_article_8_cause_is_reported_not_charged(code, clause):
+    # agreed start 2026-01-01, not started, cause verified: as of 2026-06-30 the disposal is pending (< 1 year)
+    r = status_of("2026-06-30", 约定开工日期="2026-01-01", 闲置原因代码=code, 延期原因="规划调整, 待重新核定条件")
+    assert r["status"] == "exempt" and r["exempt_from"] == "start_overdue"
+    assert r["delay_cause_clause"].startswith(clause)
+    assert r["idle_fee"] == 0 and r["fee_due"] == 0 and not r["recovery_candidate"]
+    assert "idle.delay_cause_codes[" + clause in r["rule"] and "not charged" in r["reason"]
+    assert "pending since 2026-01-01" in r["reason"] and str(r["pending_since"])[:10] == "2026-01-01"
+    assert "evidence only, not deciding" in r["reason"]
 
 
 def test_missing_price_and_missing_agreed_date():
@@ -144,7 +147,10 @@ def test_every_status_is_reachable_in_one_layer():
             dict(约定开工日期="2020-01-01", 实际开工日期="2020-01-01", 停工日期="2024-01-01", 总投资=100, 已投资=10),
             dict(约定开工日期="2020-01-01", 实际开工日期="2020-01-01"),
             dict(约定开工日期="2018-01-01", 实际开工日期="2018-01-01", 实际竣工日期="2020-01-01"),
-            dict(约定开工日期="2023-03-01", 延期原因="政府"), dict()]
+            dict(约定开工日期="2026-03-01", 闲置原因代码="petition"), dict(),
+            dict(约定开工日期="2023-03-01", 闲置原因代码="government_other"),
+            dict(约定开工日期="2020-01-01", 实际开工日期="2020-01-01", 停工日期="2024-01-01"),
+            dict(签订日期="2026-08-01", 约定开工日期="2023-03-01")]
     frames = []
     for i, f in enumerate(rows):
         g = supply(**f)
@@ -153,10 +159,12 @@ def test_every_status_is_reachable_in_one_layer():
     layer = gpd.GeoDataFrame(__import__("pandas").concat(frames, ignore_index=True), crs=CRS)
     r = supplied_not_used(layer, as_of="2026-06-30")
     assert r["status"].tolist() == ["not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress",
-                                    "completed", "exempt", "undetermined"]
+                                    "completed", "exempt", "undetermined", "exempt_overdue", "suspended_undetermined",
+                                    "not_yet_supplied"]
     assert set(r["status"]) == set(STATUSES)
     assert r["status_zh"].notna().all() and r["reason"].str.len().gt(10).all()
     assert r["idle_fee"].tolist()[:5] == [0, 0, 200, 200, 200]
+    assert r["fee_due"].tolist()[:5] == [0, 0, 200, 0, 200]  # idle_recover: recovery stage, its fee not due
 
 
 def test_as_of_is_required():

@@ -17,8 +17,8 @@ Layers (GeoPackage table names) and their fields
 ``approvals``       批准文号, 批准日期, 批次名称, 批准机关, 规划用途, 批准面积, 所在区县, 行政区代码, 所在乡镇
 ``supplies``        合同编号, 签订日期, 供地方式, 土地用途, 受让人, 项目名称, 行业分类, 园区, 出让面积, 出让价款 (万元),
                     约定交地日期, 约定缴款日期, 约定开工日期, 约定竣工日期, 实际交地日期, 实际缴款日期, 实际开工日期,
-                    实际竣工日期, 停工日期, 总投资 (万元), 已投资 (万元), 延期原因, 容积率下限, 容积率上限, 所在区县,
-                    行政区代码
+                    实际竣工日期, 停工日期, 总投资 (万元), 已投资 (万元), 延期原因, 闲置原因代码 (the verified 第八条
+                    cause), 补充协议约定动工开发日期, 容积率下限, 容积率上限, 所在区县, 行政区代码
 ``buildings``       建筑物编号, 层数, 建筑面积, 层高, 建筑高度, 建筑类型, 建成日期
 ``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元), 所在区县
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
@@ -51,7 +51,8 @@ SURVEY_YEAR = 2023
 FINDINGS = {
     "approved_not_supplied": ("fully_supplied", "partly_supplied", "not_supplied", "old_unsupplied",
                               "unsupplied_sliver", "overlapping_supplies", "supply_outside_approvals"),
-    "idle": ("not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress", "completed", "exempt"),
+    "idle": ("not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress", "completed", "exempt",
+             "exempt_overdue", "suspended_undetermined", "not_yet_supplied"),
     "underused": ("underused_far", "underused_building_coefficient", "underused_investment", "low_efficiency",
                   "storey_over_8m_counts_twice", "compliant"),
     "alerts": ("alert_warning", "alert_escalated", "alert_start_met_by_completion"),
@@ -110,6 +111,11 @@ HOLDERS = ["息县{}实业有限公司", "河南{}科技有限公司", "信阳{}
            "息县{}纺织有限公司", "信阳{}新材料有限公司", "河南{}机械有限公司"]
 HOLDER_WORDS = ["淮河", "弘润", "鑫源", "豫南", "兴业", "华康", "恒达", "金谷", "瑞丰", "东方", "利民", "新城", "嘉禾",
                 "永盛", "天润", "中原", "福瑞", "宏图", "润泽", "安泰"]
+
+
+#: the verified 第八条 cause (闲置原因代码) a bureau records with each delay cause the example county writes
+DELAY_CAUSE_CODES = {"政府原因：征地拆迁未完成": "late_handover", "政府原因：规划调整": "planning_revision",
+                     "不可抗力：疫情影响": "force_majeure", "不可抗力：2020年淮河洪涝灾害": "force_majeure"}
 
 
 def _d(date: dt.date | None):
@@ -472,7 +478,7 @@ class _County:
     def new_supply(self, geom, *, date: dt.date, use="工业用地", method="出让", industry=None, price=None,
                    handover=None, payment=None, start=None, completion=None, actual_handover="auto",
                    actual_payment="auto", actual_start=None, actual_completion=None, suspended=None,
-                   total=None, invested=None, delay=None, zone=None, holder=None):
+                   total=None, invested=None, delay=None, zone=None, holder=None, cause_code=None, extended=None):
         rng = self.rng
         y = date.year
         self._contract_no[y] = self._contract_no.get(y, 0) + 1
@@ -508,6 +514,7 @@ class _County:
             "约定开工日期": start, "约定竣工日期": completion, "实际交地日期": actual_handover,
             "实际缴款日期": actual_payment, "实际开工日期": actual_start, "实际竣工日期": actual_completion,
             "停工日期": suspended, "总投资": total, "已投资": invested, "延期原因": delay,
+            "闲置原因代码": cause_code or DELAY_CAUSE_CODES.get(delay), "补充协议约定动工开发日期": extended,
             "容积率下限": far_min, "容积率上限": far_max, "geometry": geom})
         return sid
 
@@ -687,7 +694,9 @@ class _County:
                     approval_date=D(2025, 6, 3), supply_date=D(2026, 1, 15), handover=D(2026, 3, 1),
                     start=D(2026, 11, 1), completion=D(2028, 11, 1))
         sid, _ = status_case("status_start_overdue", "start_overdue",
-                             "agreed start 2026-05-01 passed 60 days ago, not started (less than one year)",
+                             "agreed start 2026-05-01, land handed over 6 days late (约定交地 2025-05-01, 实际交地 "
+                             "2025-05-07, 第八条(一)): the start moves to 2026-05-07, passed 54 days ago, not started "
+                             "(less than one year)",
                              approval_date=D(2024, 5, 9), supply_date=D(2025, 3, 1), handover=D(2025, 5, 1),
                              start=D(2026, 5, 1), completion=D(2028, 5, 1))
         self.plant("alert_escalated", "supplies", sid, "alert_escalated",
@@ -723,12 +732,14 @@ class _County:
                     start=D(2019, 5, 1), completion=D(2021, 5, 1), actual_start=D(2019, 4, 10),
                     actual_completion=D(2021, 6, 18), total=12000.0, invested=12500.0, coverage=0.45,
                     built=D(2021, 6, 18))
-        status_case("status_exempt_government", "exempt",
-                    "agreed start 2023-03-01, not started; delay recorded as government action (规划调整): reported, "
-                    "no fee", approval_date=D(2021, 3, 30), supply_date=D(2022, 2, 15), handover=D(2022, 4, 1),
+        status_case("status_exempt_government", "exempt_overdue",
+                    "agreed start 2023-03-01, not started; verified cause 规划依法修改 (闲置原因代码 planning_revision, "
+                    "第八条(二)): no fee, but no disposal (第十二条) recorded for more than a year: to be reviewed",
+                    approval_date=D(2021, 3, 30), supply_date=D(2022, 2, 15), handover=D(2022, 4, 1),
                     start=D(2023, 3, 1), completion=D(2025, 3, 1), delay="政府原因：规划调整")
-        status_case("status_exempt_force_majeure", "exempt",
-                    "agreed start 2021-09-01, not started; delay recorded as force majeure: reported, no fee",
+        status_case("status_exempt_force_majeure", "exempt_overdue",
+                    "agreed start 2021-09-01, not started; verified force majeure (闲置原因代码 force_majeure, 第八条第二款): "
+                    "no fee, but no disposal (第十二条) recorded for more than a year: to be reviewed",
                     approval_date=D(2019, 11, 5), supply_date=D(2020, 10, 9), handover=D(2020, 12, 1),
                     start=D(2021, 9, 1), completion=D(2023, 9, 1), delay="不可抗力：2020年淮河洪涝灾害")
 
@@ -791,6 +802,7 @@ class _County:
         self.raster_sites()
         self.misc_cases()
         self.audit_date_cases()
+        self.idle_order53_cases()
 
     def misc_cases(self):
         """Issue 11 (misc): a start met by completion, a date written as a month, a 出让面积 that is not the drawing.
@@ -871,6 +883,85 @@ class _County:
         finally:
             self.rng = rng
             self._doc_no, self._contract_no = counters
+
+    def idle_order53_cases(self):
+        """供而未用 under MLR order 53 article by article: one supply per rule a legal reviewer checks.
+
+        Each sits in the free east strip (55 m x 150 m, 8 250 m2) of a 供而未用 status case's cell, on its own
+        fully supplied approval, drawn with its own random stream; its ids are numbered from 951 and the
+        document counters restored, so nothing else in the county moves.
+        """
+        D = dt.date
+        saved = self.rng, dict(self._doc_no), dict(self._contract_no)
+        self.rng = np.random.default_rng(53)
+        ids = {r["case"]: r["feature_id"] for r in self.planted}
+        sites = {sp["合同编号"]: sp["geometry"] for sp in self.supplies}
+        hosts = ("status_not_due", "status_start_overdue", "status_idle", "status_idle_exact_year",
+                 "status_idle_recover", "status_in_progress", "status_completed", "status_stalled")
+        strips = iter([box(b[2] + 12, b[1], b[2] + 67, b[3]) for b in (sites[ids[h]].bounds for h in hosts)])
+        k = iter(range(951, 1000))  # 901-950: the audit-date cases
+
+        def case(name, expected, note, *, approval_date, supply_date, buildings=(), **kw):
+            g, n = next(strips), next(k)
+            self.new_approval(g, approval_date)
+            self.approvals[-1]["批准文号"] = f"豫政土〔{approval_date.year}〕{n}号"
+            kw.setdefault("actual_handover", kw.get("handover"))  # on time unless the case says otherwise
+            self.new_supply(g, date=supply_date, price=kw.pop("price", 1000.0), **kw)
+            sid = self.supplies[-1]["合同编号"] = f"{ADCODE}-{supply_date.year}-{n}"
+            x0, y0 = g.bounds[:2]
+            for (bx, by, bw, bh), built in buildings:
+                self.add_buildings(g, 0, exact=[{"geometry": box(x0 + bx, y0 + by, x0 + bx + bw, y0 + by + bh),
+                                                 "层数": 2, "层高": 5.0}], built=built)
+            self.plant(name, "supplies", sid, expected, note, g)
+
+        try:
+            case("idle_not_yet_supplied", "not_yet_supplied",
+                 "signed 2026-08-15, after the audit date: not a supply yet on 2026-06-30, not judged, no fee",
+                 approval_date=D(2020, 9, 2), supply_date=D(2026, 8, 15), handover=D(2026, 10, 1),
+                 start=D(2027, 4, 1), completion=D(2029, 4, 1))
+            case("idle_old_construction", "idle_recover",
+                 "signed 2022-03-01, agreed start 2023-01-01, not started; the 40 m x 60 m building on it was built in "
+                 "1995 (old construction, 2 400 m2): not a start, so idle two full years (recovery)",
+                 approval_date=D(2020, 5, 6), supply_date=D(2022, 3, 1), handover=D(2022, 4, 1),
+                 start=D(2023, 1, 1), completion=D(2025, 1, 1), buildings=[((5, 40, 40, 60), D(1995, 6, 1))])
+            case("idle_exempt_pending", "exempt",
+                 "agreed start 2025-11-01, not started; verified 群众信访 (闲置原因代码 petition, 第八条(四)): no fee, "
+                 "disposal under 第十二条 pending since 2025-11-01 (within one year)",
+                 approval_date=D(2020, 2, 14), supply_date=D(2024, 9, 3), handover=D(2024, 11, 1),
+                 start=D(2025, 11, 1), completion=D(2027, 11, 1), delay="土地上群众信访事项未处置完毕",
+                 cause_code="petition")
+            case("idle_extension_restarts", "idle",
+                 "agreed start 2024-03-01; 规划依法修改 (planning_revision) disposed of by a 补充协议: start "
+                 "2025-03-01 (one year); not started: idle one full year from 2025-03-01 (fee 200 万元), not two "
+                 "years from 2024-03-01", approval_date=D(2020, 6, 8), supply_date=D(2023, 1, 10),
+                 handover=D(2023, 3, 1), start=D(2024, 3, 1), completion=D(2026, 3, 1), delay="政府原因：规划调整",
+                 extended=D(2025, 3, 1))
+            case("idle_late_handover", "idle",
+                 "agreed handover 2020-07-01, handed over 2024-04-01 (1 370 days late, 第八条(一)); agreed start "
+                 "2021-05-01 moves to 2025-01-30: idle one full year (fee 200 万元), not two",
+                 approval_date=D(2019, 4, 22), supply_date=D(2020, 5, 20), handover=D(2020, 7, 1),
+                 actual_handover=D(2024, 4, 1), start=D(2021, 5, 1), completion=D(2023, 5, 1))
+            case("idle_footprint_30pct", "in_progress",
+                 "started 2021-03-01, suspended 2024-01-01; footprints 30 % of the site (the national minimum "
+                 "building coefficient), 95 % invested: the footprint ratio is not 开发建设用地面积, the investment "
+                 "test passes: not stalled", approval_date=D(2019, 2, 11), supply_date=D(2020, 4, 7),
+                 handover=D(2020, 6, 1), start=D(2021, 3, 1), actual_start=D(2021, 3, 1), suspended=D(2024, 1, 1),
+                 completion=D(2023, 3, 1), total=4000.0, invested=3800.0,
+                 buildings=[((5, 5, 45, 55), D(2022, 6, 1))])
+            case("idle_suspended_unjudged", "suspended_undetermined",
+                 "started 2021-04-01, suspended 2024-06-01; footprints 20 % of the site, investment not recorded: "
+                 "art. 2 second paragraph cannot be judged from footprints alone",
+                 approval_date=D(2019, 7, 3), supply_date=D(2020, 6, 9), handover=D(2020, 8, 1),
+                 start=D(2021, 4, 1), actual_start=D(2021, 4, 1), suspended=D(2024, 6, 1), completion=D(2023, 4, 1),
+                 buildings=[((5, 5, 40, 41.25), D(2022, 3, 1))])
+            case("idle_stalled_two_years", "stalled",
+                 "started 2019-09-01, 10 % invested, suspended 2023-05-01 (more than two years): idle, fee 200 万元 "
+                 "due; started land, so recovery is not automatic: to be reviewed",
+                 approval_date=D(2017, 8, 1), supply_date=D(2018, 9, 12), handover=D(2018, 11, 1),
+                 start=D(2019, 9, 1), actual_start=D(2019, 9, 1), suspended=D(2023, 5, 1), completion=D(2021, 9, 1),
+                 total=5000.0, invested=500.0)
+        finally:
+            self.rng, self._doc_no, self._contract_no = saved
 
     def raster_sites(self):
         """Four planted construction sites between the raster dates, one per judgement."""
@@ -1143,8 +1234,8 @@ class _County:
         # field order as a bureau export would have it
         sup_cols = ["合同编号", "签订日期", "供地方式", "土地用途", "受让人", "项目名称", "行业分类", "园区", "出让面积",
                     "出让价款", "约定交地日期", "约定缴款日期", "约定开工日期", "约定竣工日期", "实际交地日期",
-                    "实际缴款日期", "实际开工日期", "实际竣工日期", "停工日期", "总投资", "已投资", "延期原因", "容积率下限",
-                    "容积率上限", "所在区县", "行政区代码", "geometry"]
+                    "实际缴款日期", "实际开工日期", "实际竣工日期", "停工日期", "总投资", "已投资", "延期原因", "闲置原因代码",
+                    "补充协议约定动工开发日期", "容积率下限", "容积率上限", "所在区县", "行政区代码", "geometry"]
         out["supplies"] = out["supplies"][sup_cols]
         out["approvals"] = out["approvals"][["批准文号", "批准日期", "批次名称", "批准机关", "规划用途", "批准面积",
                                              "所在区县", "行政区代码", "所在乡镇", "geometry"]]

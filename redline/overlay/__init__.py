@@ -37,8 +37,11 @@ Output layers (stable names, GeoPackage layers and ledger sheets of ``redline au
 ``idle_land``
     supply attributes + ``supply_m2 supply_mu developed_m2 developed_source developed_ratio invested_ratio
     started idle_since idle_date recover_date idle_days status status_zh exempt_from idle_fee
-    recovery_candidate rule reason``; ``status`` ∈ not_due, start_overdue, idle, idle_recover, stalled,
-    in_progress, completed, exempt, undetermined (no agreed start date).
+    recovery_candidate rule reason`` (and ``developed_estimated old_construction_m2 undated_building_m2
+    effective_start_date start_basis delay_cause_clause extension_over_limit pending_since fee_due measure
+    measure_zh``); ``status`` ∈ not_due, start_overdue, idle, idle_recover, stalled, suspended_undetermined,
+    in_progress, completed, exempt, exempt_overdue, undetermined (no start date, unknown cause code),
+    not_yet_supplied.
 ``underused``
     parcel attributes + ``site_m2 site_mu footprint_m2 counted_floor_area_m2 buildings_n
     doubled_storey_buildings far building_coefficient investment_wan investment_intensity tax_per_mu
@@ -157,7 +160,8 @@ def _run_idle(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = supplied_not_used(layers["supplies"], layers.get("buildings"), as_of=ctx.as_of,
                             change_patches=layers.get("change_patches"), rules=ctx.rules,
                             area_method=ctx.area_method, strict=ctx.strict)
-    return {"idle_land": _with_mu(res, "developed_m2")}
+    ctx.notes.extend(n for n in res.attrs["redline"]["notes"] if n.startswith("[supplied_not_used]"))
+    return {"idle_land": _with_mu(res, "developed_m2", "old_construction_m2")}
 
 
 def _summary_idle(outputs: Mapping) -> list[str]:
@@ -167,8 +171,33 @@ def _summary_idle(outputs: Mapping) -> list[str]:
     counts = r["status"].value_counts()
     idle = r[r["status"].isin(["idle", "idle_recover", "stalled"])]
     parts = ", ".join(f"{s} {int(counts[s])}" for s in STATUSES if s in counts)
-    return [f"供而未用 idle land: {len(idle)} of {len(r)} supplies idle, {idle['supply_mu'].sum():,.1f} 亩, "
-            f"idle fees {idle['idle_fee'].sum():,.1f} 万元 ({parts})"]
+    # order 53 art. 14: the fee (一) and recovery (二) are successive; only land at the fee stage owes the fee
+    fee_col = "fee_due" if "fee_due" in r.columns else "idle_fee"
+    at_fee = r[r["measure"].isin(["fee", "fee_review"])] if "measure" in r.columns else idle
+    at_recovery = r[r["status"] == "idle_recover"]
+    fees = pd.to_numeric(at_fee[fee_col], errors="coerce")
+    text = (f"供而未用 idle land: {len(idle)} of {len(r)} supplies idle, {idle['supply_mu'].sum():,.1f} 亩, "
+            f"fees due {fees.sum():,.1f} 万元 for {int(fees.notna().sum())} at the fee stage")
+    if len(at_recovery):
+        text += f" ({len(at_recovery)} at the recovery stage, 无偿收回: their fee not added)"
+    text += f" ({parts})"
+    lines = [text]
+    undecided = r["status"] == "undetermined"
+    if "effective_start_date" in r.columns:
+        no_start = undecided & r["effective_start_date"].isna()
+        bad_code = undecided & ~no_start
+    else:
+        no_start, bad_code = undecided, undecided & False
+    if no_start.any():
+        lines.append(f"  供而未用: {int(no_start.sum())} supplies not judged: no agreed start date (约定开工日期)")
+    if bad_code.any():
+        lines.append(f"  供而未用: {int(bad_code.sum())} supplies not judged: unknown 闲置原因代码")
+    no_fee = int(fees.isna().sum())
+    if no_fee:
+        lines.append(f"  供而未用: fee not computed for {no_fee}: no price (出让价款)")
+    if "not_yet_supplied" in counts:
+        lines.append(f"  供而未用: {int(counts['not_yet_supplied'])} supplies signed after the audit date: not judged")
+    return lines
 
 
 # -- 用而不足 -----------------------------------------------------------------------------------------------------
@@ -249,13 +278,18 @@ _IDLE_COLUMNS = (
     C("supply_id", "合同编号"), C("project_name", "项目名称"), C("holder", "受让人"), C("district", "所在区县"),
     C("supply_date", "供地日期", "date"), C("supply_mu", "供地面积(亩)", "mu"), C("supply_m2", "供地面积(平方米)", "m2"),
     C("price_wan", "出让价款(万元)", "wan"), C("agreed_start_date", "约定开工日期", "date"),
+    C("agreed_handover_date", "约定交地日期", "date"), C("actual_handover_date", "实际交地日期", "date"),
+    C("extended_start_date", "补充协议约定动工开发日期", "date"), C("effective_start_date", "起算动工开发日期", "date"),
     C("actual_start_date", "实际开工日期", "date"), C("suspended_date", "停工日期", "date"),
     C("actual_completion_date", "实际竣工日期", "date"), C("developed_mu", "已开发面积(亩)", "mu"),
-    C("developed_m2", "已开发面积(平方米)", "m2"), C("developed_ratio", "开发比例", "ratio", total=False),
+    C("developed_m2", "已开发面积(平方米)", "m2"), C("developed_source", "开发面积来源"),
+    C("old_construction_m2", "供地前已有建筑占地(平方米)", "m2"), C("developed_ratio", "开发比例", "ratio", total=False),
     C("invested_ratio", "投资比例", "ratio", total=False), C("idle_date", "认定闲置日期", "date"),
     C("idle_days", "闲置天数", "days", total=False), C("status_zh", "状态"), C("status", "状态代码"),
-    C("idle_fee", "闲置费(万元)", "wan"), C("recovery_candidate", "可无偿收回"), C("delay_cause", "延期原因"),
-    C("reason", "认定理由"), C("rule", "依据"),
+    C("idle_fee", "闲置费(万元, 按价款20%)", "wan", total=False), C("fee_due", "应征闲置费(万元)", "wan"),
+    C("measure_zh", "处置措施(第十四条)"), C("recovery_candidate", "可无偿收回"),
+    C("delay_cause_code", "闲置原因代码"), C("delay_cause_clause", "第八条情形"), C("delay_cause", "延期原因"),
+    C("pending_since", "待处置起始日期", "date"), C("reason", "认定理由"), C("rule", "依据"),
 )
 _UNDERUSED_COLUMNS = (
     C("parcel_id", "宗地号"), C("holder", "土地使用者"), C("land_use", "土地用途"), C("industry", "行业分类"),
@@ -320,18 +354,21 @@ SPECS = (
         id="supplied_not_used", label_zh="供而未用(闲置土地)", label_en="Supplied but not used (idle land)",
         group="overlay",
         inputs=(InputSpec("supplies", "supplies", True, "供地红线", "Supplies",
-                          "With 约定开工日期, 实际开工日期, 停工日期, 出让价款, 总投资, 已投资, 延期原因"),
+                          "With 约定开工日期, 约定/实际交地日期, 补充协议约定动工开发日期, 实际开工日期, 停工日期, 出让价款, "
+                          "总投资, 已投资, 已开发面积, 闲置原因代码, 延期原因"),
                 BUILDINGS_OPT,
                 InputSpec("change_patches", "change_patches", False, "变化图斑", "Change patches",
                           "Construction change patches from imagery")),
         outputs=(OutputSpec("idle_land", "闲置土地", "Idle land", True, _IDLE_COLUMNS,
-                            "《闲置土地处置办法》(国土资源部令第53号): 逾期未开工、闲置满一年(征缴闲置费)、满两年(无偿收回)、"
-                            "开工后中止满一年、在建、竣工、政府原因免征",
-                   description_en="MLR order 53 (《闲置土地处置办法》): start overdue, idle one full year (idle fee), two years (recovery without compensation), stalled a year after starting, under construction, completed, exempt (government cause)"),),
+                            "《闲置土地处置办法》(国土资源部令第53号): 逾期未开工、闲置满一年(征缴闲置费)、满两年(无偿收回, 闲置费不另计)、"
+                            "开工后中止满一年(收回待审查)、在建、竣工、第八条情形(待按第十二条处置)、尚未供地",
+                   description_en="MLR order 53 (《闲置土地处置办法》): start overdue, idle one full year (idle fee), two years (recovery without compensation, the fee not added), stalled a year after starting (recovery to be reviewed), under construction, completed, art. 8 cause (disposal under art. 12 pending), not yet supplied"),),
         runner=_run_idle, summary=_summary_idle,
         rules_keys=("idle.start_grace_years", "idle.recover_years", "idle.fee_rate", "idle.stalled_developed_ratio",
-                    "idle.stalled_invested_ratio", "idle.stalled_suspended_years", "idle.exempt_causes",
-                    "idle.full_year_counting", "idle.start_definition"),
+                    "idle.stalled_invested_ratio", "idle.stalled_suspended_years", "idle.delay_cause_codes",
+                    "idle.extension_max_years", "idle.exempt_disposal_max_years", "idle.late_handover_start",
+                    "idle.full_year_counting", "idle.start_definition", "idle.start_evidence",
+                    "idle.undated_buildings"),
         description_zh="按国土资源部令第53号判定每宗供地的闲置状态、闲置天数和土地闲置费。",
         description_en="Status of every supply under MLR order 53: not due, start overdue, idle (fee), idle two "
                        "years (recovery), stalled, in progress, completed, exempt; with the dates and ratios compared."),

@@ -11,22 +11,39 @@ from ..units import m2_to_mu
 from . import _engine
 from ._common import add_years, finish, prepare, to_date, to_timestamp
 
-__all__ = ["STATUSES", "STATUS_LABELS_ZH", "developed_area", "supplied_not_used"]
+__all__ = ["MEASURES_ZH", "STATUSES", "STATUS_LABELS_ZH", "developed_area", "supplied_not_used"]
 
 #: every status, in the order of the ledger
-STATUSES = ("idle_recover", "idle", "stalled", "start_overdue", "exempt", "undetermined", "not_due", "in_progress",
-            "completed")
+STATUSES = ("idle_recover", "idle", "stalled", "start_overdue", "exempt_overdue", "exempt", "suspended_undetermined",
+            "undetermined", "not_due", "in_progress", "completed", "not_yet_supplied")
 STATUS_LABELS_ZH = {
     "not_due": "未到约定开工日期", "start_overdue": "逾期未开工(不满一年)", "idle": "闲置满一年(征缴闲置费)",
-    "idle_recover": "闲置满两年(可无偿收回)", "stalled": "开工后中止满一年(闲置)", "in_progress": "在建",
-    "completed": "已竣工", "exempt": "政府原因或不可抗力(不征缴)", "undetermined": "缺约定开工日期(无法判定)",
+    "idle_recover": "闲置满两年(可无偿收回)", "stalled": "开工后中止满一年(闲置, 收回待审查)", "in_progress": "在建",
+    "completed": "已竣工", "exempt": "第八条情形(待按第十二条协商处置, 不征缴)",
+    "exempt_overdue": "第八条情形(处置逾期未记录, 待审查)",
+    "suspended_undetermined": "停工满一年(开发面积或投资比例不明, 待核实)",
+    "undetermined": "无法判定(缺约定开工日期或闲置原因代码无法识别)",
+    "not_yet_supplied": "签订日期晚于审计基准日(尚未供地, 不判定)",
 }
+#: what order 53 art. 14 does with each status: the fee (一), recovery (二), or a review (art. 2 second case)
+MEASURES_ZH = {"none": "", "fee": "征缴土地闲置费(第十四条(一))", "recovery": "无偿收回(第十四条(二)), 闲置费不另计",
+               "fee_review": "征缴土地闲置费; 已动工后中止满两年, 是否收回待审查(不自动无偿收回)"}
 IDLE_STATUSES = ("idle", "idle_recover", "stalled")
+
+
+#: which footprints :func:`developed_area` measures, by their date against the supply's signing date
+PARTS = ("all", "new", "old", "undated")
+
+
+def _dates(frame, column) -> np.ndarray:
+    if frame is None or column not in frame.columns:
+        return np.full(0 if frame is None else len(frame), np.datetime64("NaT"), dtype="datetime64[D]")
+    return pd.to_datetime(frame[column]).to_numpy(dtype="datetime64[D]")
 
 
 def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
                    change_patches: gpd.GeoDataFrame | None = None, *, crs=None, method: str = "planar",
-                   threads: int = _engine.THREADS) -> np.ndarray:
+                   threads: int = _engine.THREADS, since=None, part: str = "all") -> np.ndarray:
     """Developed land (m²) inside each supply: building footprints, and construction patches when given.
 
     The footprints (and patches) inside each supply are united before measuring, so overlapping
@@ -35,7 +52,14 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     contact is not crossing: a footprint within 1 µm of the supply (``_engine.EDGE_EPS_M``) counts as
     inside, one reaching less than 1 µm into it as outside, and pieces under 1e-9 m² are dropped; a
     supply covered by one footprint is developed in full.
+
+    ``since`` (one date per supply, its 签订日期) with ``part`` picks footprints by date: a building's
+    ``built_date`` or a patch's ``detected_date`` before its supply's date is old construction
+    (``part="old"``), on or after it new (``"new"``, with the undated ones and supplies without a date),
+    without a date ``"undated"``; ``"all"`` (default) measures every footprint.
     """
+    if part not in PARTS:
+        raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
     shapely = _engine.shapely
     sg = np.asarray(supplies.geometry.values, dtype=object)
     n = len(sg)
@@ -43,12 +67,22 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     total = np.zeros(n)
     if n == 0:
         return total
-    parts = [np.asarray(x.geometry.values, dtype=object) for x in (buildings, change_patches)
-             if x is not None and len(x)]
+    layers = [x for x in (buildings, change_patches) if x is not None and len(x)]
+    parts = [np.asarray(x.geometry.values, dtype=object) for x in layers]
     if parts:
         right = np.concatenate(parts)
         tree = shapely.STRtree(right)
         pairs = _engine.pair_index(sg, right, tree=tree, threads=threads)
+        if part != "all":
+            built = np.concatenate([_dates(x, "built_date" if x is buildings else "detected_date") for x in layers])
+            signed = (np.full(n, np.datetime64("NaT"), dtype="datetime64[D]") if since is None else
+                      pd.to_datetime(pd.Series(np.asarray(since))).to_numpy(dtype="datetime64[D]"))
+            rd, sd = built[pairs.right], signed[pairs.left]
+            undated = np.isnat(rd)
+            old = ~undated & ~np.isnat(sd) & (rd < sd)
+            keep = {"new": ~old, "old": old, "undated": undated}[part]
+            pairs = _engine.PairIndex(pairs.left[keep], pairs.right[keep], pairs.left_covers[keep],
+                                      pairs.left_within[keep], pairs.n_left, pairs.n_right)
         whole = np.zeros(n, dtype=bool)
         whole[pairs.left[pairs.left_within]] = True
         live = ~whole[pairs.left]
@@ -83,14 +117,21 @@ def _pct(v) -> str:
     return "—" if v is None or not np.isfinite(v) else f"{v:.1%}"
 
 
-def _exempt_match(cause, keywords) -> str | None:
-    if cause is None or (isinstance(cause, float) and np.isnan(cause)):
-        return None
-    text = str(cause).casefold()
-    for k in keywords:
-        if str(k).casefold() in text:
-            return str(k)
-    return None
+def _code_table(rules: RuleSet) -> dict[str, str]:
+    """``{normalised code or label: clause}`` from ``idle.delay_cause_codes``."""
+    table = rules.threshold("idle.delay_cause_codes").value
+    if not isinstance(table, dict):
+        raise ValueError("rule idle.delay_cause_codes must be a table {clause = [codes, ...]}")
+    out = {}
+    for clause, codes in table.items():
+        for c in [clause, *(codes if isinstance(codes, list) else [codes])]:
+            out[str(c).strip().casefold()] = str(clause)
+    return out
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()) or \
+        v is pd.NA or v is pd.NaT
 
 
 def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = None, *, as_of,
@@ -102,17 +143,21 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     Parameters
     ----------
     supplies : GeoDataFrame
-        Supply red lines with ``supply_id`` (合同编号), ``supply_date``, and as available
-        ``agreed_start_date`` (约定开工日期), ``actual_start_date`` (实际开工日期), ``suspended_date``
-        (停工日期), ``actual_completion_date`` (实际竣工日期), ``price_wan`` (出让价款),
+        Supply red lines with ``supply_id`` (合同编号), ``supply_date`` (签订日期), and as available
+        ``agreed_start_date`` (约定开工日期), ``agreed_handover_date`` / ``actual_handover_date`` (约定 /
+        实际交地日期), ``extended_start_date`` (补充协议约定动工开发日期), ``actual_start_date`` (实际开工日期),
+        ``suspended_date`` (停工日期), ``actual_completion_date`` (实际竣工日期), ``price_wan`` (出让价款),
         ``total_investment_wan`` (总投资, excluding land price and taxes), ``invested_wan`` (已投资),
-        ``developed_area_m2`` (已开发面积) and ``delay_cause`` (延期原因).
+        ``developed_area_m2`` (已开发面积, 开发建设用地面积), ``delay_cause_code`` (闲置原因代码, the verified
+        cause) and ``delay_cause`` (延期原因, evidence in words).
     buildings : GeoDataFrame, optional
-        Building footprints (建筑物); those with ``built_date`` after ``as_of`` are ignored.
+        Building footprints (建筑物); those with ``built_date`` after ``as_of`` are ignored, those built
+        before the supply's signing are old construction (``old_construction_m2``), not a start.
     as_of : date or str
         The audit date (required).
     change_patches : GeoDataFrame, optional
-        Construction change patches (变化图斑) from imagery; those detected after ``as_of`` are ignored.
+        Construction change patches (变化图斑) from imagery; those detected after ``as_of`` are ignored,
+        those detected before the supply's signing are old construction.
     rules : RuleSet, name or path, optional
         ``idle.*`` thresholds (default ``cn-national``).
     area_method, crs, strict, threads
@@ -122,30 +167,43 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     -------
     GeoDataFrame
         One row per supply (its attributes and geometry) with ``supply_m2``/``supply_mu``,
-        ``developed_m2``, ``developed_source`` (``buildings``, ``buildings+patches``, ``field``,
-        ``none``), ``developed_ratio``, ``invested_ratio``, ``started``, ``idle_since``, ``idle_date``
-        (the first day counted as idle), ``recover_date``, ``idle_days``, ``status``, ``status_zh``,
-        ``exempt_from`` (the status an exempt supply would have had), ``idle_fee`` (万元),
+        ``developed_m2``, ``developed_source`` (``field``, ``patches``, ``buildings+patches``,
+        ``buildings (estimate)``, ``none``), ``developed_estimated``, ``old_construction_m2``,
+        ``undated_building_m2``, ``developed_ratio``, ``invested_ratio``, ``started``,
+        ``effective_start_date`` (the start date the clocks run from), ``start_basis``,
+        ``delay_cause_clause``, ``extension_over_limit``, ``idle_since``, ``idle_date`` (the first day
+        counted as idle), ``recover_date``, ``idle_days``, ``pending_since``, ``status``, ``status_zh``,
+        ``exempt_from`` (the status an exempt supply would have had), ``idle_fee`` (万元, the 20 % fee of
+        the land), ``fee_due`` (万元, the fee for land at the fee stage only), ``measure``/``measure_zh``,
         ``recovery_candidate``, ``rule`` and ``reason``.
 
     Notes
     -----
     Status, first match wins:
 
+    - ``not_yet_supplied``: signed (``supply_date``) after ``as_of``: not a supply yet, not judged;
     - ``completed``: ``actual_completion_date`` on or before ``as_of``;
-    - started (``actual_start_date`` on or before ``as_of``, or developed land found inside):
-      ``stalled`` when ``suspended_date`` is recorded, the suspension has lasted a full year, and the
-      developed ratio is under ``idle.stalled_developed_ratio`` (1/3) **or** the invested ratio under
-      ``idle.stalled_invested_ratio`` (25 %); otherwise ``in_progress``;
-    - not started: ``undetermined`` without an agreed start date; ``not_due`` up to and including the
-      agreed start date D; ``start_overdue`` from D + 1 day; ``idle`` from the idle date; ``idle_recover``
-      from the recovery date;
-    - ``exempt`` replaces ``start_overdue``/``idle``/``idle_recover``/``stalled`` when ``delay_cause``
-      contains a keyword of ``idle.exempt_causes`` (government action, force majeure): reported, not
-      charged; ``exempt_from`` keeps the status it would have had.
+    - started (any evidence ``idle.start_evidence`` accepts: 实际开工日期 on or before ``as_of``, 已开发面积,
+      construction patches or footprints dated on or after the signing): ``stalled`` when ``suspended_date``
+      is recorded, the suspension has lasted a full year, and the developed ratio is under
+      ``idle.stalled_developed_ratio`` (1/3) **or** the invested ratio under ``idle.stalled_invested_ratio``
+      (25 %) (art. 2 second paragraph). The developed ratio decides only when it is the land under
+      development (``developed_area_m2`` or change patches); from footprints alone it is an estimate and
+      only the investment test decides; ``suspended_undetermined`` when the suspension lasted a year and
+      neither ratio can decide; otherwise ``in_progress``;
+    - not started: ``undetermined`` without a start date; ``not_due`` up to and including the start date S;
+      ``start_overdue`` from S + 1 day; ``idle`` from the idle date; ``idle_recover`` from the recovery date.
+      S is the agreed start date, moved by a late handover (art. 8 (1), ``idle.late_handover_start``) and
+      replaced by the supplementary agreement's date (``extended_start_date``, art. 12 (1): the clocks
+      restart from it; an extension over ``idle.extension_max_years`` is reported);
+    - a 第八条 cause code (``delay_cause_code``, mapped to its clause by ``idle.delay_cause_codes``) with no
+      disposal recorded (no ``extended_start_date``) turns ``start_overdue``/``idle``/``idle_recover``/
+      ``stalled`` into ``exempt`` (disposal pending since S, or the suspension, for up to
+      ``idle.exempt_disposal_max_years``), then ``exempt_overdue``: reported, never charged; an unknown
+      code gives ``undetermined``. The free text ``delay_cause`` never decides.
 
     **One full year** (满一年) is counted by calendar date: A = the same calendar day one year after
-    the agreed start date D (29 February → 28 February, the month's last day, as the Civil Code's
+    the start date S (29 February → 28 February, the month's last day, as the Civil Code's
     rule for periods in years has it, 民法典 第二百零二条). With ``idle.full_year_counting =
     "anniversary"`` (default) the land is idle from A itself (``idle_date`` = A, idle when
     ``as_of ≥ A``): an agreed start of 2025-06-30 is idle on 2026-06-30, overdue on 2026-06-29. With
@@ -153,10 +211,13 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     the land is idle from A + 1 day. Two years (``idle.recover_years``) and the suspension year are
     counted the same way.
 
-    ``idle_days``: days from D (not started) or from the suspension date (stalled) to ``as_of``.
+    ``idle_days``: days from S (not started) or from the suspension date (stalled) to ``as_of``.
     ``idle_fee`` = ``idle.fee_rate`` × ``price_wan`` for ``idle``, ``idle_recover`` and ``stalled``
     (order 53 art. 14); **NaN when the price is missing**, with the reason saying so; 0 otherwise.
-    ``developed_ratio`` = developed land ÷ supply area; ``invested_ratio`` = ``invested_wan`` ÷
+    The fee and recovery are successive steps (art. 14 (一), (二)): ``fee_due`` counts the fee of
+    ``idle`` and ``stalled`` land only; ``idle_recover`` land is at the recovery stage. Stalled land
+    started, so two years of suspension make it ``fee_review`` (to be reviewed), never an automatic
+    recovery. ``developed_ratio`` = developed land ÷ supply area; ``invested_ratio`` = ``invested_wan`` ÷
     ``total_investment_wan`` (NaN when unknown; an unknown ratio never makes land stalled).
 
     Examples
@@ -169,9 +230,17 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     ...                       "出让价款": [600.0]}, geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
     >>> for day in ("2026-06-29", "2026-06-30"):
     ...     r = supplied_not_used(s, as_of=day).iloc[0]
-    ...     print(day, r["status"], r["idle_days"], r["idle_fee"])
-    2026-06-29 start_overdue 364 0.0
-    2026-06-30 idle 365 120.0
+    ...     print(day, r["status"], r["idle_days"], r["idle_fee"], r["fee_due"])
+    2026-06-29 start_overdue 364 0.0 0.0
+    2026-06-30 idle 365 120.0 120.0
+
+    The land was handed over 200 days late (约定交地 2024-12-10, 实际交地 2025-06-28): the start moves to
+    2026-01-16, so on 2026-06-30 the land is overdue, not idle.
+
+    >>> s["约定交地日期"], s["实际交地日期"] = ["2024-12-10"], ["2025-06-28"]
+    >>> r = supplied_not_used(s, as_of="2026-06-30").iloc[0]
+    >>> print(r["status"], str(r["effective_start_date"])[:10], r["idle_fee"])
+    start_overdue 2026-01-16 0.0
     """
     rules = resolve_rules(rules)
     as_of = to_date(as_of, default_today=False)
@@ -182,8 +251,24 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     B = prep.layers.get("buildings")
     P = prep.layers.get("change_patches")
     t = to_timestamp(as_of)
-    if B is not None and "built_date" in B.columns:
-        B = B[~(pd.to_datetime(B["built_date"]) > t)]
+    notes: list[str] = []
+    tag = "[supplied_not_used]"
+    undated_rule = str(rules.value("idle.undated_buildings"))
+    if undated_rule not in ("count", "ignore"):
+        raise ValueError(f"rule idle.undated_buildings must be count or ignore, not {undated_rule!r}")
+    if B is not None:
+        bdate = pd.to_datetime(B["built_date"]) if "built_date" in B.columns else pd.Series(pd.NaT, index=B.index)
+        B = B[~(bdate > t)]
+        n_undated = int(bdate.reindex(B.index).isna().sum())
+        if n_undated:
+            if undated_rule == "ignore":
+                B = B[bdate.reindex(B.index).notna()]
+            notes.append(f"{tag} {n_undated} building footprint(s) without 建成日期 (built_date): "
+                         + ("counted as built after their supply" if undated_rule == "count" else
+                            "not counted as developed land or as a start")
+                         + f" ({rules.cite('idle.undated_buildings')})")
+        if not len(B):
+            B = None
     if P is not None and "detected_date" in P.columns:
         P = P[~(pd.to_datetime(P["detected_date"]) > t)]
     n = len(S)
@@ -193,14 +278,32 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     col = lambda c: S[c] if c in S.columns else pd.Series(np.nan, index=S.index)  # noqa: E731
     dcol = lambda c: pd.to_datetime(S[c]) if c in S.columns else pd.Series(pd.NaT, index=S.index,  # noqa: E731
                                                                         dtype="datetime64[ns]")
-    if B is not None or P is not None:
-        developed = developed_area(S, B, P, crs=prep.working.crs, method=area_method, threads=threads)
-        source = "buildings+patches" if (P is not None and B is not None) else ("patches" if B is None else "buildings")
-        dev_source = np.full(n, source, dtype=object)
+    signed = dcol("supply_date")
+
+    # developed land: the 已开发面积 field first, then change patches (land under development), footprints last
+    def measure(b, p, part):
+        if b is None and p is None:
+            return np.zeros(n)
+        return developed_area(S, b, p, crs=prep.working.crs, method=area_method, threads=threads, since=signed,
+                              part=part)
+
+    dev_new = measure(B, P, "new")
+    dev_b = measure(B, None, "new") if P is not None else dev_new
+    dev_p = measure(None, P, "new") if B is not None else dev_new
+    old_m2 = measure(B, P, "old")
+    undated_m2 = measure(B, None, "undated") if undated_rule == "count" else np.zeros(n)
+    field = pd.to_numeric(col("developed_area_m2"), errors="coerce").to_numpy(dtype=float)
+    has_field = np.isfinite(field)
+    if P is not None:
+        geo_source, geo_dev = ("buildings+patches" if B is not None else "patches"), dev_new
+    elif B is not None:
+        geo_source, geo_dev = "buildings (estimate)", dev_b
     else:
-        field = pd.to_numeric(col("developed_area_m2"), errors="coerce").to_numpy(dtype=float)
-        developed = field
-        dev_source = np.where(np.isfinite(field), "field", "none").astype(object)
+        geo_source, geo_dev = "none", np.full(n, np.nan)
+    developed = np.where(has_field, field, geo_dev)
+    dev_source = np.where(has_field, "field", geo_source).astype(object)
+    estimated = ~has_field & (P is None) & (B is not None)
+    estimated = np.broadcast_to(estimated, (n,)).copy()
     with np.errstate(divide="ignore", invalid="ignore"):
         dev_ratio = np.where(supply_m2 > 0, developed / supply_m2, np.nan)
         total = pd.to_numeric(col("total_investment_wan"), errors="coerce").to_numpy(dtype=float)
@@ -211,32 +314,64 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     grace = int(rules.value("idle.start_grace_years"))
     recover = int(rules.value("idle.recover_years"))
     susp_years = int(rules.value("idle.stalled_suspended_years"))
+    ext_max = int(rules.value("idle.extension_max_years"))
+    pend_max = int(rules.value("idle.exempt_disposal_max_years"))
     counting = str(rules.value("idle.full_year_counting"))
     if counting not in ("civil_code", "anniversary"):
         raise ValueError(f"rule idle.full_year_counting must be civil_code or anniversary, not {counting!r}")
+    handover_mode = str(rules.value("idle.late_handover_start"))
+    if handover_mode not in ("shift_by_delay", "from_handover"):
+        raise ValueError(f"rule idle.late_handover_start must be shift_by_delay or from_handover, "
+                         f"not {handover_mode!r}")
+    evidence = [str(e) for e in rules.value("idle.start_evidence")]
+    known_evidence = ("actual_start_date", "developed_area_m2", "change_patches", "buildings")
+    bad = [e for e in evidence if e not in known_evidence]
+    if bad:
+        raise ValueError(f"rule idle.start_evidence: unknown evidence {bad}; use some of {', '.join(known_evidence)}")
     shift = pd.Timedelta(days=1 if counting == "civil_code" else 0)  # civil_code: from the day after A
     dev_min = float(rules.value("idle.stalled_developed_ratio"))
     inv_min = float(rules.value("idle.stalled_invested_ratio"))
     fee_rate = float(rules.value("idle.fee_rate"))
-    keywords = list(rules.value("idle.exempt_causes"))
+    codes = _code_table(rules)
 
+    # the start date the clocks run from: agreed, moved by a late handover (art. 8 (1)), replaced by an extension
     agreed = dcol("agreed_start_date")
+    h_agreed = dcol("agreed_handover_date")
+    h_actual = dcol("actual_handover_date")
+    extended = dcol("extended_start_date")
+    start = agreed.copy()
+    late = h_actual.notna() & agreed.notna() & (((h_actual > h_agreed) & h_agreed.notna()) | (h_actual > agreed))
+    if handover_mode == "shift_by_delay":
+        moved = (agreed + (h_actual - h_agreed).where(h_actual > h_agreed)).where(h_agreed.notna())
+        moved = pd.concat([moved, h_actual.where(h_actual > agreed)], axis=1).max(axis=1)
+    else:
+        moved = h_actual
+    start = start.where(~late, moved.where(late & moved.notna(), start))
+    start = start.where(~(late & (start < agreed)), agreed)
+    before_ext = start.copy()
+    has_ext = extended.notna()
+    start = start.where(~has_ext, extended)
+    over_limit = (has_ext & before_ext.notna() & (extended > add_years(before_ext, ext_max))).to_numpy()
+
     actual = dcol("actual_start_date")
     completed_on = dcol("actual_completion_date")
     suspended = dcol("suspended_date")
-    idle_date = add_years(agreed, grace) + shift
-    recover_date = add_years(agreed, recover) + shift
+    idle_date = add_years(start, grace) + shift
+    recover_date = add_years(start, recover) + shift
     stall_date = add_years(suspended, susp_years) + shift
     causes = col("delay_cause")
+    cause_codes = col("delay_cause_code")
 
     cite_grace = rules.cite("idle.start_grace_years")
     cite_recover = rules.cite("idle.recover_years")
     cite_stall = "; ".join(rules.cite(k) for k in ("idle.stalled_developed_ratio", "idle.stalled_invested_ratio",
                                                    "idle.stalled_suspended_years"))
     cite_fee = rules.cite("idle.fee_rate")
-    cite_exempt = rules.cite("idle.exempt_causes")
-    cite_start = rules.cite("idle.start_definition")
+    cite_start = f"{rules.cite('idle.start_definition')}; {rules.cite('idle.start_evidence')}"
     cite_count = rules.cite("idle.full_year_counting")
+    cite_ext = rules.cite("idle.extension_max_years")
+    cite_pend = rules.cite("idle.exempt_disposal_max_years")
+    cite_hand = rules.cite("idle.late_handover_start")
 
     # day numbers (NaT -> missing) so the rules are array comparisons; strings for the reasons
     def days(series):
@@ -244,7 +379,12 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
         return arr.astype(np.int64), ~np.isnat(arr), np.datetime_as_string(arr, unit="D")
 
     T = np.datetime64(as_of, "D").astype(np.int64)
-    D, hasD, sD = days(agreed)
+    SIG, hasSIG, sSIG = days(signed)
+    D, hasD, sD = days(start)
+    _, hasAG, sAG = days(agreed)
+    _, _, sHA = days(h_agreed)
+    _, _, sHX = days(h_actual)
+    _, _, sBE = days(before_ext)
     ACT, hasACT, sACT = days(actual)
     COMP, hasCOMP, sCOMP = days(completed_on)
     SUS, hasSUS, sSUS = days(suspended)
@@ -252,47 +392,88 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     REC, _, sREC = days(recover_date)
     STALL, _, sSTALL = days(stall_date)
     SUSREC, _, _ = days(add_years(suspended, recover) + shift)
+    PEND_END, _, sPEND_END = days(add_years(start, pend_max) + shift)
+    PEND_END_S, _, sPEND_END_S = days(add_years(suspended, pend_max) + shift)
     as_of_s = as_of.isoformat()
 
-    completed = hasCOMP & (COMP <= T)
-    started_by_date = hasACT & (ACT <= T)
+    future = hasSIG & (SIG > T)
+    completed = ~future & hasCOMP & (COMP <= T)
+    ev = {"actual_start_date": hasACT & (ACT <= T), "developed_area_m2": has_field & (field > 0),
+          "change_patches": (dev_p > 0) if P is not None else np.zeros(n, bool),
+          "buildings": (dev_b > 0) if B is not None else np.zeros(n, bool)}
+    started = np.zeros(n, dtype=bool)
+    for e in evidence:
+        started |= ev[e]
+    started &= ~future
     dev_known = np.isfinite(dev_ratio)
-    started = started_by_date | (dev_known & (dev_ratio > 0))
     low_dev = dev_known & (dev_ratio < dev_min)
-    low_inv = np.isfinite(inv_ratio) & (inv_ratio < inv_min)
+    low_dev_decides = low_dev & ~estimated
+    inv_known = np.isfinite(inv_ratio)
+    low_inv = inv_known & (inv_ratio < inv_min)
     suspended_now = hasSUS & (SUS <= T)
-    stalled = ~completed & started & suspended_now & (T >= STALL) & (low_dev | low_inv)
-    waiting = ~completed & ~started
+    year_suspended = ~completed & started & suspended_now & (T >= STALL)
+    stalled = year_suspended & (low_dev_decides | low_inv)
+    cannot = year_suspended & ~stalled & ~inv_known & (~dev_known | estimated)
+    waiting = ~future & ~completed & ~started
     status = np.select(
-        [completed, stalled, ~completed & started, waiting & ~hasD, waiting & (T <= D), waiting & (T >= REC),
-         waiting & (T >= IDLE)],
-        ["completed", "stalled", "in_progress", "undetermined", "not_due", "idle_recover", "idle"],
+        [future, completed, stalled, cannot, ~completed & started, waiting & ~hasD, waiting & (T <= D),
+         waiting & (T >= REC), waiting & (T >= IDLE)],
+        ["not_yet_supplied", "completed", "stalled", "suspended_undetermined", "in_progress", "undetermined",
+         "not_due", "idle_recover", "idle"],
         "start_overdue").astype(object)
     is_idle = np.isin(status, IDLE_STATUSES)
-    idle_since = np.where(status == "stalled", pd.to_datetime(suspended).to_numpy(dtype="datetime64[ns]"),
-                          np.where(np.isin(status, ("start_overdue", "idle", "idle_recover")),
-                                   pd.to_datetime(agreed).to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT")))
-    idle_days = np.where(status == "stalled", T - SUS,
-                         np.where(np.isin(status, ("start_overdue", "idle", "idle_recover")), T - D, 0)).astype(int)
+    not_started_late = np.isin(status, ("start_overdue", "idle", "idle_recover"))
+    idle_since = np.where(status == "stalled", suspended.to_numpy(dtype="datetime64[ns]"),
+                          np.where(not_started_late, start.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT")))
+    idle_days = np.where(status == "stalled", T - SUS, np.where(not_started_late, T - D, 0)).astype(int)
     fee = np.where(is_idle, fee_rate * price, 0.0)  # NaN where the price is missing
-    recovery = (status == "idle_recover") | ((status == "stalled") & (T >= SUSREC))
+    measure_code = np.select([status == "idle", status == "idle_recover", (status == "stalled") & (T >= SUSREC),
+                              status == "stalled"], ["fee", "recovery", "fee_review", "fee"], "none").astype(object)
+    recovery = status == "idle_recover"
     exempt_from = np.full(n, None, dtype=object)
+    clause_col = np.full(n, None, dtype=object)
+    pending_since = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    basis = np.empty(n, dtype=object)
     rule_col = np.empty(n, dtype=object)
     reason = np.empty(n, dtype=object)
-    rule_of = {"completed": cite_start, "in_progress": cite_stall, "stalled": f"{cite_stall}; {cite_count}",
+    unknown_codes: list[str] = []
+    rule_of = {"completed": cite_start, "in_progress": f"{cite_start}; {cite_stall}",
+               "stalled": f"{cite_stall}; {cite_count}", "suspended_undetermined": cite_stall,
                "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
-               "idle": f"{cite_grace}; {cite_count}", "idle_recover": f"{cite_recover}; {cite_count}"}
+               "idle": f"{cite_grace}; {cite_count}", "idle_recover": f"{cite_recover}; {cite_count}",
+               "not_yet_supplied": cite_grace}
     for i in range(n):
         st = status[i]
         dr, ir = dev_ratio[i], inv_ratio[i]
-        if st == "completed":
+        # how the start date was found
+        b = f"agreed start {sAG[i]} (约定开工日期)" if hasAG[i] else "no agreed start (约定开工日期)"
+        if late.iat[i]:
+            b += (f"; land handed over late (约定交地 {sHA[i]}, 实际交地 {sHX[i]}, 第八条(一)): "
+                  + (f"start moved to {sBE[i]}" if sBE[i] != sAG[i] else
+                     "start not moved (the handover is still before the agreed start)")
+                  + f" (idle.late_handover_start = {handover_mode})")
+        if has_ext.iat[i]:
+            b += f"; 补充协议约定动工开发日期 {sD[i]} (第十二条(一)): the clocks restart from it"
+            if over_limit[i]:
+                b += (f"; the extension from {sBE[i]} exceeds {ext_max} year(s) (第十二条(一), idle.extension_max_years): "
+                      "reported for review")
+        basis[i] = b
+        if st == "not_yet_supplied":
+            why = (f"signed on {sSIG[i]} (签订日期), after the audit date {as_of_s}: not a supply yet on that date, "
+                   "not judged, no fee")
+        elif st == "completed":
             why = f"completed on {sCOMP[i]} (实际竣工日期) ≤ as of {as_of_s}"
-        elif st in ("stalled", "in_progress"):
-            how = (f"started on {sACT[i]} (实际开工日期)" if started_by_date[i]
-                   else f"no start date recorded, but developed land found ({_pct(dr)})")
+        elif st in ("stalled", "in_progress", "suspended_undetermined"):
+            proofs = [e for e in evidence if ev[e][i]]
+            how = {"actual_start_date": f"started on {sACT[i]} (实际开工日期)",
+                   "developed_area_m2": f"已开发面积 {field[i]:.1f} m² recorded",
+                   "change_patches": f"construction patches since the supply ({dev_p[i]:.1f} m²)",
+                   "buildings": f"footprints built since the supply ({dev_b[i]:.1f} m²)"}
+            how = "; ".join(how[e] for e in proofs)
             below = []
             if low_dev[i]:
-                below.append(f"developed ratio {_pct(dr)} < {dev_min:.4g}")
+                below.append(f"developed ratio {_pct(dr)} < {dev_min:.4g}"
+                             + (" (footprint estimate, not 开发建设用地面积: not deciding)" if estimated[i] else ""))
             if low_inv[i]:
                 below.append(f"invested ratio {_pct(ir)} < {inv_min:.0%}")
             ratios = (f"developed {_pct(dr)} ({developed[i]:.1f} m² of {supply_m2[i]:.1f} m², {dev_source[i]}), "
@@ -300,61 +481,152 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                       f"developed unknown, invested {_pct(ir)}")
             if st == "stalled":
                 why = (f"{how}; suspended on {sSUS[i]}, a full year passed (idle from {sSTALL[i]} ≤ as of "
-                       f"{as_of_s}); {' and '.join(below)}")
-            elif suspended_now[i] and below:
+                       f"{as_of_s}); {' and '.join(b for b in below if 'not deciding' not in b)} (第二条第二款)")
+            elif st == "suspended_undetermined":
+                why = (f"{how}; suspended on {sSUS[i]}, a full year passed (from {sSTALL[i]}), but {ratios}: "
+                       "the footprint ratio is an estimate and the investment is unknown, so 第二条第二款 cannot be "
+                       "judged; record 已开发面积 (developed_area_m2) or 已投资/总投资")
+            elif suspended_now[i] and below and STALL[i] > T:
                 why = f"{how}; suspended on {sSUS[i]}, under a full year (idle from {sSTALL[i]}); {' and '.join(below)}"
             elif suspended_now[i]:
-                why = f"{how}; suspended on {sSUS[i]} but {ratios}: above the order-53 floors"
+                why = f"{how}; suspended on {sSUS[i]} but {ratios}: not under the order-53 floors"
+                if below:
+                    why += f" ({'; '.join(below)})"
             else:
                 why = f"{how}; not recorded as suspended; {ratios}"
         elif st == "undetermined":
             why = "not started and no agreed start date (约定开工日期) recorded: cannot be judged; fill it in"
         elif st == "not_due":
-            why = f"not started; agreed start {sD[i]} ≥ as of {as_of_s}"
+            why = f"not started; start date {sD[i]} ≥ as of {as_of_s}"
         elif st == "idle_recover":
-            why = (f"not started; agreed start {sD[i]}; {recover} full years passed (recoverable from {sREC[i]} ≤ "
-                   f"as of {as_of_s})")
+            why = (f"not started; start date {sD[i]}; {recover} full years passed (recoverable from {sREC[i]} ≤ "
+                   f"as of {as_of_s}): recovery without compensation (第十四条(二)); the one-year fee is the "
+                   "earlier step and is not added to the fees due")
         elif st == "idle":
-            why = f"not started; agreed start {sD[i]}; a full year passed (idle from {sIDLE[i]} ≤ as of {as_of_s})"
+            why = f"not started; start date {sD[i]}; a full year passed (idle from {sIDLE[i]} ≤ as of {as_of_s})"
         else:
-            why = f"not started; agreed start {sD[i]} passed {idle_days[i]} day(s) ago; idle from {sIDLE[i]}"
+            why = f"not started; start date {sD[i]} passed {idle_days[i]} day(s) ago; idle from {sIDLE[i]}"
+        if old_m2[i] > 0:
+            why += (f"; {old_m2[i]:.1f} m² of footprints older than the supply (built before 签订日期 {sSIG[i]}): "
+                    "old construction, not counted as developed land or as a start")
+        if undated_m2[i] > 0 and st != "not_yet_supplied":
+            why += f"; {undated_m2[i]:.1f} m² of footprints without 建成日期 counted as built after the supply"
         rl = rule_of[st]
         if is_idle[i]:
             if np.isfinite(price[i]):
                 why += f"; idle fee {fee_rate:.0%} × 出让价款 {price[i]:.2f} 万元 = {fee[i]:.2f} 万元"
             else:
                 why += "; 出让价款 (price_wan) missing: idle fee not computed"
+            if measure_code[i] == "fee_review":
+                why += ("; suspended for two full years, but the land was started (第二条第二款): recovery is not "
+                        "automatic, to be reviewed")
             rl = f"{rl}; {cite_fee}"
-        if is_idle[i] or st == "start_overdue":
-            matched = _exempt_match(causes.iat[i], keywords)
-            if matched is not None:
-                exempt_from[i] = st
-                why = f"would be {st}: {why}; but the delay cause {causes.iat[i]!r} matches {matched!r}: reported, " \
-                      "not charged"
-                st, rl = "exempt", f"{rl}; {cite_exempt}"
-                fee[i] = 0.0
-                recovery[i] = False
-                status[i] = st
+        # 第八条: the verified cause, as a code; the free text is evidence only
+        code = cause_codes.iat[i]
+        text = causes.iat[i]
+        judged = is_idle[i] or st == "start_overdue"
+        if not _blank(code):
+            clause = codes.get(str(code).strip().casefold())
+            if clause is None:
+                unknown_codes.append(str(code))
+                if judged:
+                    why = (f"would be {st}: {why}; but 闲置原因代码 {code!r} is not a code of idle.delay_cause_codes: "
+                           "cannot say whether 第八条 applies; correct the code")
+                    exempt_from[i], st = st, "undetermined"
+                    idle_days[i] = 0
+                    fee[i] = np.nan
+                    recovery[i] = False
+                    measure_code[i] = "none"
+                else:
+                    why += f"; 闲置原因代码 {code!r} is not a known code (idle.delay_cause_codes)"
+            else:
+                clause_col[i] = clause
+                cite_clause = rules.cite("idle.delay_cause_codes", clause)
+                if judged and not has_ext.iat[i]:
+                    since_i = SUS[i] if status[i] == "stalled" else D[i]
+                    s_since = sSUS[i] if status[i] == "stalled" else sD[i]
+                    end_i, s_end = ((PEND_END_S[i], sPEND_END_S[i]) if status[i] == "stalled" else
+                                    (PEND_END[i], sPEND_END[i]))
+                    pending_since[i] = np.datetime64(int(since_i), "D")
+                    over = end_i <= T
+                    why = (f"would be {st}: {why}; but the delay cause is {clause} (闲置原因代码 {code!r}): a 第八条 "
+                           f"case, not charged; disposal under 第十二条 pending since {s_since} ({T - since_i} days)"
+                           + (f", longer than {pend_max} year(s) (from {s_end}): disposal overdue, to be reviewed"
+                              if over else f"; to be disposed of by {s_end}"))
+                    exempt_from[i], st = st, ("exempt_overdue" if over else "exempt")
+                    rl = f"{rl}; {cite_clause}; {cite_pend}"
+                    fee[i] = 0.0
+                    recovery[i] = False
+                    measure_code[i] = "none"
+                    idle_days[i] = 0
+                else:
+                    why += f"; delay cause {clause} (闲置原因代码 {code!r})"
+                    if has_ext.iat[i]:
+                        why += ": disposed of by extending the start (第十二条(一))"
+                    rl = f"{rl}; {cite_clause}"
+        if not _blank(text):
+            why += f"; 延期原因 (recorded, evidence only, not deciding): {str(text)!r}"
+            if judged and _blank(code):
+                why += ("; no 闲置原因代码: not treated as a 第八条 case; if the cause was verified (经审核属实), "
+                        "record its code")
+        if late.iat[i] or has_ext.iat[i]:
+            why = f"{basis[i]}; {why}"
+            rl = f"{rl}; {cite_hand}" if late.iat[i] else rl
+            rl = f"{rl}; {cite_ext}" if has_ext.iat[i] else rl
+        status[i] = st
         rule_col[i], reason[i] = rl, why
-    started_flag = started
+    # what the audit could not judge, said up front
+    judged_rows = ~future
+    if "agreed_start_date" not in S.columns and "extended_start_date" not in S.columns:
+        notes.append(f"{tag} {int((status == 'undetermined').sum())} supplies not judged: no agreed start date "
+                     "(约定开工日期) column")
+    elif (status == "undetermined").any():
+        notes.append(f"{tag} {int(((status == 'undetermined') & ~hasD).sum())} supplies not judged: no agreed start "
+                     "date (约定开工日期)")
+    no_price = np.isin(measure_code, ("fee", "fee_review")) & ~np.isfinite(price)
+    if no_price.any():
+        notes.append(f"{tag} fee not computed for {int(no_price.sum())}: no price (出让价款)")
+    if unknown_codes:
+        notes.append(f"{tag} unknown 闲置原因代码 {sorted(set(unknown_codes))}: "
+                     f"{len(unknown_codes)} supplies; known codes: idle.delay_cause_codes")
+    if future.any():
+        notes.append(f"{tag} {int(future.sum())} supplies signed after the audit date {as_of_s}: not judged")
+    if over_limit.any():
+        notes.append(f"{tag} {int(over_limit.sum())} extensions (补充协议) longer than {ext_max} year(s) "
+                     "(第十二条(一)): reported for review")
+    if B is not None and (old_m2[judged_rows] > 0).any():
+        notes.append(f"{tag} old construction (footprints built before their supply) on {int((old_m2 > 0).sum())} "
+                     "supplies: not counted as a start")
+    fee_due = np.where(np.isin(measure_code, ("fee", "fee_review")), fee, 0.0)
     out = S.copy()
     out["supply_m2"] = supply_m2
     out["supply_mu"] = m2_to_mu(supply_m2)
     out["developed_m2"] = developed
     out["developed_source"] = dev_source
+    out["developed_estimated"] = estimated
+    out["old_construction_m2"] = old_m2
+    out["undated_building_m2"] = undated_m2
     out["developed_ratio"] = dev_ratio
     out["invested_ratio"] = inv_ratio
-    out["started"] = started_flag
+    out["started"] = started
+    out["effective_start_date"] = start.to_numpy()
+    out["start_basis"] = basis
+    out["delay_cause_clause"] = clause_col
+    out["extension_over_limit"] = over_limit
     out["idle_since"] = idle_since
     out["idle_date"] = idle_date.to_numpy()
     out["recover_date"] = recover_date.to_numpy()
     out["idle_days"] = idle_days
+    out["pending_since"] = pending_since
     out["status"] = status
     out["status_zh"] = [STATUS_LABELS_ZH.get(s, s) for s in status]
     out["exempt_from"] = exempt_from
     out["idle_fee"] = fee
+    out["fee_due"] = fee_due
+    out["measure"] = measure_code
+    out["measure_zh"] = [MEASURES_ZH[m] for m in measure_code]
     out["recovery_candidate"] = recovery
     out["rule"] = rule_col
     out["reason"] = reason
-    return finish(gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs), prep, rules, area_method, [],
+    return finish(gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs), prep, rules, area_method, notes,
                   as_of=as_of_s)

@@ -23,7 +23,8 @@ Headline numbers carry ``data-figure="<output>.<figure>"``, ``data-value`` (unro
 - ``supply_rate.rate_long`` (the whole jurisdiction over the long window), ``supply_rate.below``
   (units under ``min_rate``, from ``below_min``);
 - ``idle_land.count`` / ``.idle_mu``: status ``idle``, ``idle_recover`` or ``stalled``, and their
-  ``supply_mu``; ``.idle_fee`` = Σ ``idle_fee`` (万元); ``idle_land.<status>`` per status;
+  ``supply_mu``; ``.idle_fee`` = Σ ``fee_due`` (万元: land at the fee stage only, order 53 art. 14; older
+  results without it: Σ ``idle_fee`` of ``idle`` and ``stalled``); ``idle_land.<status>`` per status;
 - ``underused.count`` / ``.area_mu`` (``underused`` true, ``site_mu``), ``.low_efficiency``;
 - ``deadline_alerts.count`` (levels other than met/ok), ``deadline_alerts.<level>``, ``.obligations``;
 - ``three_line_conflicts.count`` / ``.area_mu``, ``.<kind>_mu``, ``.sliver_count``;

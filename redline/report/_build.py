@@ -47,7 +47,10 @@ CATEGORY = {  # status / kind / judgement codes -> (zh, en)
     "not_due": ("未到期", "not due"), "start_overdue": ("逾期未开工", "start overdue"),
     "idle": ("闲置满一年", "idle ≥ 1 year"), "idle_recover": ("闲置满两年（可收回）", "idle ≥ 2 years (recover)"),
     "stalled": ("开工后停建", "stalled"), "in_progress": ("在建", "in progress"), "completed": ("已竣工", "completed"),
-    "exempt": ("政府原因/不可抗力", "exempt (gov./force majeure)"),
+    "exempt": ("第八条情形（待处置）", "art. 8 cause (disposal pending)"),
+    "exempt_overdue": ("第八条情形（处置逾期）", "art. 8 cause (disposal overdue)"),
+    "suspended_undetermined": ("停工满一年（待核实）", "suspended ≥ 1 year (to verify)"),
+    "undetermined": ("无法判定", "undetermined"), "not_yet_supplied": ("尚未供地", "not yet supplied"),
     "farmland_growth": ("永农×开发边界", "farmland × growth boundary"),
     "farmland_eco": ("永农×生态红线", "farmland × eco red line"),
     "growth_eco": ("开发边界×生态红线", "growth boundary × eco red line"),
@@ -63,12 +66,15 @@ CATEGORY = {  # status / kind / judgement codes -> (zh, en)
 STATUS_COLOURS = {
     "start_overdue": "#ffbb33", "idle": "#ff7f0e", "idle_recover": "#d62728", "stalled": "#9467bd",
     "exempt": "#7f7f7f", "not_due": "#aec7e8", "in_progress": "#2ca02c", "completed": "#1f77b4",
+    "exempt_overdue": "#8c564b", "suspended_undetermined": "#c5b0d5", "undetermined": "#bcbd22",
+    "not_yet_supplied": "#dbdb8d",
     "farmland_growth": "#d62728", "farmland_eco": "#2ca02c", "growth_eco": "#9467bd",
     "approved_supplied": "#2ca02c", "approved_not_supplied": "#ffbb33", "unapproved": "#ff7f0e",
     "unapproved_on_farmland": "#d62728", "warning": "#ffbb33", "escalation": "#d62728", "escalated": "#d62728",
     "overdue": "#ff7f0e", "upcoming": "#ffbb33",
 }
-IDLE_STATES = ("start_overdue", "idle", "idle_recover", "stalled", "exempt")
+IDLE_STATES = ("start_overdue", "idle", "idle_recover", "stalled", "exempt", "exempt_overdue",
+               "suspended_undetermined")
 
 TEXT = {
     "zh": {
@@ -467,13 +473,17 @@ def _supply_rate_periods(ctx: Ctx, sec: Section, frame: pd.DataFrame, rate: pd.S
 
 
 IDLE_COUNTED = ("idle", "idle_recover", "stalled")
+#: order 53 art. 14: the fee (一) is owed at the fee stage only; land at the recovery stage (二) is recovered instead
+FEE_STAGE = ("idle", "stalled")
 
 
 def _sec_idle(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     status = _col(frame, "status")
     area = _mu(frame, "supply_mu", "area_mu", "site_area_mu", "supplied_mu", "supply_m2", "area_m2",
                "site_area_m2")
-    fee = _num(frame, "idle_fee")
+    fee = _num(frame, "fee_due")
+    if fee is None and _num(frame, "idle_fee") is not None:  # older results: the fee of land at the fee stage only
+        fee = _num(frame, "idle_fee").where(frame[status].isin(FEE_STAGE), 0.0) if status else None
     if status:
         idle = frame[status].isin(IDLE_COUNTED)
         sec.figures.append(Figure(f"{sec.name}.count", ctx.w("宗闲置（满一年、满两年、停建）",
@@ -483,7 +493,9 @@ def _sec_idle(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
             sec.figures.append(Figure(f"{sec.name}.idle_mu", ctx.w("闲置土地面积", "idle area"),
                                       _total(area, idle), "亩", 2, grave=bool(idle.any())))
     if fee is not None:
-        sec.figures.append(Figure(f"{sec.name}.idle_fee", ctx.w("应征闲置费", "idle fee due"), _total(fee), "万元", 2))
+        sec.figures.append(Figure(f"{sec.name}.idle_fee", ctx.w("应征闲置费（不含已到无偿收回阶段）",
+                                                                "idle fee due (land at the recovery stage excluded)"),
+                                  _total(fee), "万元", 2))
     if status:
         for code in IDLE_STATES:
             m = frame[status] == code

@@ -40,6 +40,11 @@
     </message>
     <message>
         <source>Approvals</source>
+        <comment>input:recorded_areas.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
         <comment>input:supply_rate.approvals</comment>
         <translation>报批(征地)红线</translation>
     </message>
@@ -52,6 +57,11 @@
         <source>Approved not supplied</source>
         <comment>output:approved_not_supplied.approved_not_supplied</comment>
         <translation>批而未供</translation>
+    </message>
+    <message>
+        <source>Area discrepancies</source>
+        <comment>output:recorded_areas.area_discrepancies</comment>
+        <translation>面积不符</translation>
     </message>
     <message>
         <source>Area method</source>
@@ -167,9 +177,9 @@
         <translation>土地开发强度</translation>
     </message>
     <message>
-        <source>Each approval minus the union of the supplies touching it: approved, supplied and unsupplied area in 亩 and m², supply rate; slivers reported apart; supply outside approvals listed.</source>
+        <source>Each approval minus the union of the supplies touching it: approved, supplied and unsupplied area in 亩 and m², supply rate; slivers reported apart; supply outside approvals listed; supplies signed and approvals dated after the audit date left out (noted); supplies signed before their approval (先供后批) listed.</source>
         <comment>description:approved_not_supplied</comment>
-        <translation>报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率。</translation>
+        <translation>报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率; 审计基准日之后签订的供地、批准的报批不计; 先供后批单列。</translation>
     </message>
     <message>
         <source>Each patch judged against approvals, supplies and permanent basic farmland: the register (登记表) a bureau fills in.</source>
@@ -286,6 +296,11 @@
         <translation>地类图斑</translation>
     </message>
     <message>
+        <source>Land-use survey patches</source>
+        <comment>input:recorded_areas.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
         <source>Minimum patch area (m²)</source>
         <comment>param:change_patches.min_area_m2</comment>
         <translation>最小上图面积(平方米)</translation>
@@ -311,6 +326,11 @@
     </message>
     <message>
         <source>Permanent basic farmland</source>
+        <comment>input:recorded_areas.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
         <comment>input:three_line_conflicts.farmland</comment>
         <translation>永久基本农田</translation>
     </message>
@@ -322,6 +342,11 @@
     <message>
         <source>Reading the input layers</source>
         <translation>读取输入图层</translation>
+    </message>
+    <message>
+        <source>Recorded vs drawn areas</source>
+        <comment>audit:recorded_areas</comment>
+        <translation>面积核对</translation>
     </message>
     <message>
         <source>Rejected feature count</source>
@@ -382,6 +407,11 @@
     </message>
     <message>
         <source>Supplies</source>
+        <comment>input:recorded_areas.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
         <comment>input:supplied_not_used.supplies</comment>
         <translation>供地红线</translation>
     </message>
@@ -389,6 +419,11 @@
         <source>Supplies</source>
         <comment>input:supply_rate.supplies</comment>
         <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supply before approval</source>
+        <comment>output:approved_not_supplied.supply_before_approval</comment>
+        <translation>先供后批</translation>
     </message>
     <message>
         <source>Supply outside approvals</source>
@@ -488,6 +523,11 @@
     <message>
         <source>{field} field in {layer} (optional: found by name)</source>
         <translation>{layer}的{field}字段（可选，默认按字段名识别）</translation>
+    </message>
+    <message>
+        <source>批准面积, 出让面积 and TBMJ against the drawn area (ellipsoidal or planar, as the run): every feature beyond the tolerance, with the difference in m², 亩 and %; a layer with no recorded area is noted, not skipped silently.</source>
+        <comment>description:recorded_areas</comment>
+        <translation>批准面积、出让面积、三调图斑面积(TBMJ)与图形面积比较, 超过容差者逐宗列出(差值平方米、亩、百分比)。</translation>
     </message>
 </context>
 </TS>
