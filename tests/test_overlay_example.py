@@ -68,7 +68,7 @@ def test_underused_findings(run):
     from redline.overlay import underused
 
     for _, row in _cases(planted, "underused_investment").iterrows():
-        assert "投资强度 not judged" in und.loc[row["feature_id"], "reasons"], row["case"]
+        assert "投资强度 not judged" in und.loc[row["feature_id"], "not_judged"], row["case"]
         parcels = example.load_example("parcels")
         local = underused(parcels[parcels["宗地号"] == row["feature_id"]], rules="suzhou-example").iloc[0]
         assert "investment_intensity_min" in local["reasons"], row["case"]

@@ -64,7 +64,7 @@ def test_far_floor_is_looked_up_by_industry_division(industry, floor):
     b = buildings(("B1", (0, 0, 100, 50), {"层数": 1}))  # FAR 0.5, coefficient 0.5
     r = underused(parcel(行业分类=industry), b).iloc[0]
     if floor is None:  # no manufacturing division: no FAR floor, only the building coefficient is judged
-        assert np.isnan(r["far_min"]) and r["judgement"] == "meets" and "容积率 not judged" in r["reasons"]
+        assert np.isnan(r["far_min"]) and r["judgement"] == "meets" and "容积率 not judged" in r["not_judged"]
         return
     assert r["far_min"] == floor
     assert r["underused"] == (floor > 0.5)

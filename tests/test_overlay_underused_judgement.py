@@ -73,7 +73,7 @@ def test_non_industrial_land_is_not_industrial():
 ])
 def test_code_1001_is_read_in_the_declared_classification(standard, judgement, text):
     r = run(parcels({"土地用途": "1001", "用途分类标准": standard, "行业分类": "17"}), hall()).iloc[0]
-    assert r["judgement"] == judgement and text in r["reasons"]
+    assert r["judgement"] == judgement and text in r["land_use_read"]
 
 
 def test_a_code_without_its_classification_is_read_in_the_rule_set_default_and_says_so():
@@ -155,7 +155,7 @@ def test_industry_codes_are_read_in_their_own_edition(code, edition, floor):
 def test_an_industry_without_a_floor_is_reported_never_given_a_default(code, edition, why):
     fields = {**IND, "行业分类": code} | ({"行业分类标准": edition} if edition else {})
     r = run(parcels(fields), hall(floors=1)).iloc[0]
-    assert np.isnan(r["far_min"]) and why in r["reasons"]
+    assert np.isnan(r["far_min"]) and why in r["not_judged"]
     assert r["judgement"] == "meets"  # the building coefficient (0.5) is still judged
 
 
@@ -172,7 +172,7 @@ def test_no_national_investment_floor_and_entry_floors_off():
     # 3 000 万元 / 15 亩 = 200 万元/亩, tax 1 and output 10 万元/亩: nationally only FAR and coefficient are judged
     p = parcels({**IND, "行业分类": "17", "固定资产投资": 3000.0, "年税收": 15.0, "年产值": 150.0})
     r = run(p, hall(floors=2)).iloc[0]   # FAR 1.0, coefficient 0.5
-    assert r["judgement"] == "meets" and "投资强度 not judged" in r["reasons"]
+    assert r["judgement"] == "meets" and "投资强度 not judged" in r["not_judged"]
     notes = run(p, hall(floors=2)).attrs["redline"]["notes"]
     assert any("投资强度 not judged" in n for n in notes) and any("apply_output_tax_floors" in n for n in notes)
     on = load_rules(overrides={"underused.apply_output_tax_floors": True})

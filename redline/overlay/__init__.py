@@ -37,8 +37,8 @@ Output layers (stable names, GeoPackage layers and ledger sheets of ``redline au
     parcel attributes + ``site_m2 site_mu footprint_m2 counted_floor_area_m2 buildings_n
     doubled_storey_buildings far building_coefficient investment_wan investment_intensity tax_per_mu
     output_per_mu industry_code industry_edition far_min land_use_read judgement judgement_zh assessed
-    low_efficiency underused far_over_max admin_over_max reasons rule``; ``judgement`` ∈ underused, meets,
-    not_assessable, not_industrial.
+    low_efficiency underused far_over_max admin_over_max reasons not_judged rule``; ``judgement`` ∈ underused,
+    meets, not_assessable, not_industrial.
 ``deadline_alerts``
     ``supply_id holder project_name district land_use supply_date obligation obligation_zh agreed_date
     actual_date days_remaining days_overdue days_late level level_zh rule reason``; ``level`` ∈ met, ok,
@@ -245,7 +245,7 @@ _UNDERUSED_COLUMNS = (
     C("output_per_mu", "亩均产值(万元/亩)", "float"), C("low_efficiency", "低效用地(容积率<0.3)"),
     C("judgement_zh", "判定"), C("judgement", "判定代码"), C("underused", "用而不足"),
     C("far_over_max", "超合同容积率上限"), C("land_use_read", "用途判读"), C("industry_edition", "行业分类标准"),
-    C("reasons", "原因"), C("rule", "依据"),
+    C("reasons", "原因"), C("not_judged", "未判定指标"), C("rule", "依据"),
 )
 _ALERT_COLUMNS = (
     C("supply_id", "合同编号"), C("project_name", "项目名称"), C("holder", "受让人"), C("district", "所在区县"),

@@ -310,8 +310,9 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         ``land_use_read``, ``judgement`` (see :data:`JUDGEMENTS`), ``judgement_zh``, ``assessed`` (judged
         against at least one floor), ``low_efficiency`` (FAR under ``far_low_efficiency``), ``underused``
         (a floor missed), ``far_over_max`` (容积率 above the contract's ``far_max``: 擅自提高容积率),
-        ``admin_over_max``, ``reasons`` (each miss with the value, threshold and rule key, and each figure not
-        judged with why) and ``rule`` (citations).
+        ``admin_over_max``, ``reasons`` (each miss with the value, threshold and rule key; for a parcel not
+        assessable, why), ``not_judged`` (each figure of an industrial parcel not judged, with why) and ``rule``
+        (citations).
 
     Examples
     --------
@@ -413,6 +414,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     reasons_col = np.empty(n, dtype=object)
     rule_col = np.empty(n, dtype=object)
     read_col = np.empty(n, dtype=object)
+    not_judged_col = np.empty(n, dtype=object)
     edition_col = np.empty(n, dtype=object)
     by_default = {"land use": 0, "industry": 0}
     for i in range(n):
@@ -515,10 +517,9 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
                 "not_industrial": f"not industrial land: {lu_text}",
                 "not_assessable": (f"not assessable: {lu_text}" if not industrial
                                    else "not assessable: nothing measurable against a floor")}[judgement[i]]
-        tail = [] if judgement[i] == "not_industrial" or not industrial else not_judged
-        if industrial:
-            tail = [lu_text, *tail]
+        tail = not_judged if judgement[i] == "not_assessable" else []
         reasons_col[i] = "; ".join([head, *extra, *tail])
+        not_judged_col[i] = "; ".join(not_judged) if not_judged else None
         rule_col[i] = "; ".join(dict.fromkeys([*cites, cited_lu]))
     out = P.copy()
     out["site_m2"] = site_m2
@@ -546,6 +547,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     out["far_over_max"] = over_max
     out["admin_over_max"] = admin_over
     out["reasons"] = reasons_col
+    out["not_judged"] = not_judged_col
     out["rule"] = rule_col
     if "far_min" in P.columns:
         out["contract_far_min"] = contract_min
