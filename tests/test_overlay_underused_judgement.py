@@ -98,8 +98,19 @@ def test_land_use_values_are_matched_exactly(value, kind):
     assert read_land_use(value, "三调", load_rules())[0] == kind
 
 
+def test_zone_table_without_the_parcel_zone_names_the_zone_and_a_bad_switch_is_an_error():
+    table = load_rules(overrides={"underused.investment_intensity_min_wan_per_mu": {"园区A": 300.0}})
+    p = parcels({**IND, "行业分类": "17", "园区": "园区B", "固定资产投资": 3000.0})
+    assert "no floor for zone '园区B'" in run(p, hall(floors=2), rules=table).iloc[0]["not_judged"]
+    p = parcels({**IND, "行业分类": "17", "园区": "园区A", "固定资产投资": 3000.0})
+    assert run(p, hall(floors=2), rules=table).iloc[0]["underused"]  # 200 < 300 万元/亩
+    with pytest.raises(ValueError, match="true or false"):
+        run(p, hall(), rules=load_rules(overrides={"underused.apply_output_tax_floors": "yes"}))
+
+
 def test_gb50137_and_ydyh_third_level_codes():
     r = load_rules()
+    assert read_land_use("Industrial", None, r)[0] == "industrial"  # underused.land_use_synonyms, any case
     assert read_land_use("M2", "GB 50137", r)[0] == "industrial"
     assert read_land_use("R1", "GB 50137", r)[0] == "not_industrial"
     assert read_land_use("100102", "用地用海", r)[0] == "industrial"

@@ -211,8 +211,9 @@ def read_land_use(value, standard, rules: RuleSet) -> tuple[str, str]:
                                "give the second-level code")
         return "not_industrial", f"土地用途 {code} {table_name or ''} ({how})".replace("  ", " ")
     # a name
-    if name in synonyms:
-        kind = str(synonyms[name])
+    folded = {str(k).casefold(): v for k, v in synonyms.items()}
+    if name.casefold() in folded:
+        kind = str(folded[name.casefold()])
         if kind == "ambiguous":
             return "unknown", f"土地用途 {name!r} mixes industrial and other land (underused.land_use_synonyms)"
         return kind, f"土地用途 {name} (underused.land_use_synonyms)"
@@ -404,7 +405,9 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         raise ValueError("underused.industry_code_edition_default must be one of "
                          f"{', '.join(_EDITIONS)}, not {rules.value('underused.industry_code_edition_default')!r}")
     inv_t = rules.threshold("underused.investment_intensity_min_wan_per_mu")
-    output_tax = rules.value("underused.apply_output_tax_floors") is True
+    output_tax = rules.value("underused.apply_output_tax_floors")
+    if not isinstance(output_tax, bool):
+        raise ValueError(f"underused.apply_output_tax_floors must be true or false, not {output_tax!r}")
     far_min_col = np.full(n, np.nan)
     judgement = np.empty(n, dtype=object)
     assessed = np.zeros(n, dtype=bool)
@@ -474,7 +477,8 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
             zone = None if _blank(zones.iat[i]) else str(zones.iat[i])
             inv_min = inv_t.for_key(zone)
             if inv_min is None:
-                not_judged.append(f"投资强度 not judged: no floor in {rules.label} "
+                where = (f"for zone {zone!r}" if isinstance(inv_t.value, Mapping) and inv_t.value else "")
+                not_judged.append(f"投资强度 not judged: no floor {where + ' ' if where else ''}in {rules.label} "
                                   "(underused.investment_intensity_min_wan_per_mu)")
             elif not np.isfinite(intensity[i]):
                 not_judged.append("投资强度 not measured (no 固定资产投资)")
