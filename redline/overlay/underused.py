@@ -420,6 +420,8 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     not_judged_col = np.empty(n, dtype=object)
     edition_col = np.empty(n, dtype=object)
     by_default = {"land use": 0, "industry": 0}
+    read_cache: dict = {}
+    floor_cache: dict = {}
     for i in range(n):
         reasons, cites, not_judged, met = [], [], [], []
 
@@ -428,7 +430,11 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
             reasons.append(f"{label} {fmt.format(value)} {op} {fmt.format(threshold)} [{key}{where}]")
             cites.append(rules.cite(key, sub))
 
-        lu_kind, lu_text = read_land_use(land_use.iat[i], land_std.iat[i], rules)
+        lu_key = (None if _blank(land_use.iat[i]) else str(land_use.iat[i]),
+                  None if _blank(land_std.iat[i]) else str(land_std.iat[i]))
+        if lu_key not in read_cache:  # the same few values on many parcels: read each once
+            read_cache[lu_key] = read_land_use(*lu_key, rules)
+        lu_kind, lu_text = read_cache[lu_key]
         read_col[i] = lu_text
         if lu_kind != "unknown" and _blank(land_std.iat[i]) and "land_use_classification_default" in lu_text:
             by_default["land use"] += 1
@@ -452,7 +458,9 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
             elif ed is None:
                 not_judged.append(f"容积率 not judged: 行业分类标准 {_norm(ed_raw)!r} unknown (write 2017 or 2002)")
             else:
-                fm, key, sub, why = far_floor(code, ed, rules)
+                if (code, ed) not in floor_cache:
+                    floor_cache[code, ed] = far_floor(code, ed, rules)
+                fm, key, sub, why = floor_cache[code, ed]
                 if fm is None:
                     not_judged.append(f"容积率 not judged: {why}")
                 else:
