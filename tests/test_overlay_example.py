@@ -74,6 +74,15 @@ def test_underused_findings(run):
         assert "investment_intensity_min" in local["reasons"], row["case"]
     for _, row in _cases(planted, "compliant", "storey_over_8m_counts_twice").iterrows():
         assert not und.loc[row["feature_id"], "underused"], row["case"]
+    low = planted.set_index("case").loc["low_efficiency", "feature_id"]
+    assert und.loc[low, "underused"] and not und.loc[low, "low_efficiency"]  # the local mark is off nationally
+    from redline.rules import load_rules
+
+    on = load_rules(overrides={"underused.apply_far_low_efficiency": True})
+    marked = underused(example.load_example("parcels"), example.load_example("buildings"), rules=on)
+    marked = marked.set_index("parcel_id")
+    assert marked.loc[low, "low_efficiency"] and "far_low_efficiency" in marked.loc[low, "reasons"]
+    assert int(marked["low_efficiency"].sum()) == 1
     hall = und.loc[planted.set_index("case").loc["storey_over_8m", "feature_id"]]
     assert hall["far"] == pytest.approx(0.9, abs=0.01) and hall["doubled_storey_buildings"] == 1
 

@@ -106,6 +106,9 @@ def test_tax_and_output_per_mu_either_is_enough():
 def test_low_efficiency_and_non_industrial_land():
     b = buildings(("B1", (0, 0, 50, 50), {"层数": 1}))  # FAR 0.25
     r = underused(parcel(土地用途="工业用地"), b).iloc[0]
+    assert not r["low_efficiency"] and r["assessed"]  # 南通 通州's mark is local: off in cn-national
+    on = load_rules(overrides={"underused.apply_far_low_efficiency": True})
+    r = underused(parcel(土地用途="工业用地"), b, rules=on).iloc[0]
     assert r["low_efficiency"] and r["assessed"] and "far_low_efficiency" in r["reasons"]
     r = underused(parcel(土地用途="城镇住宅用地"), b).iloc[0]
     assert not r["assessed"] and not r["underused"] and "not industrial" in r["reasons"]

@@ -770,8 +770,9 @@ class _County:
                     "tax 4.5 and output 90 万元/亩 low too (entry floors, off unless a rule set applies them)",
                     "30", [(10, 10, 150, 100, 2, 5.0, "建筑物")], 5000.0, tax=200.0, output=4050.0)
         parcel_case("low_efficiency", "low_efficiency",
-                    "food (13, FAR floor 1.0): one 1-storey 5 m shed of 7 500 m2: FAR 0.25 < 0.3, 低效用地 "
-                    "(may not be mortgaged or transferred); coefficient 0.25 < 0.30 too",
+                    "food (13, FAR floor 1.0): one 1-storey 5 m shed of 7 500 m2: FAR 0.25 < 1.0; under 0.3 it is "
+                    "低效用地 where a rule set applies 南通 通州's mark (underused.apply_far_low_efficiency, off in "
+                    "cn-national); coefficient 0.25 < 0.30 too",
                     "13", [(20, 40, 150, 50, 1, 5.0, "建筑物")], 12000.0)
         parcel_case("storey_over_8m", "storey_over_8m_counts_twice",
                     "automotive (36, FAR floor 0.7): one 1-storey hall of 12 m storey height, 13 500 m2 footprint; "

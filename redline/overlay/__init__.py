@@ -320,7 +320,8 @@ SPECS = (
                     "underused.industrial_land_uses", "underused.control_standard_edition",
                     "underused.far_min_2008", "underused.industry_code_edition_default",
                     "underused.admin_facilities_max_ratio", "underused.apply_output_tax_floors",
-                    "underused.land_use_classification_default", "underused.land_use_synonyms"),
+                    "underused.land_use_classification_default", "underused.land_use_synonyms",
+                    "underused.apply_far_low_efficiency"),
         needs_as_of=False,
         description_zh="每宗地的容积率、建筑系数、投资强度、亩均税收与产值, 与按行业、园区的下限比较。",
         description_en="Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel "

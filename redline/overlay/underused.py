@@ -296,7 +296,8 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         divisions, "2008" → ``far_min_2008`` keyed by GB/T 4754-2002), ``industry_code_edition_default``,
         ``building_coefficient_min``, ``admin_facilities_max_ratio``, ``investment_intensity_min_wan_per_mu``
         (per zone when a table; none in cn-national), ``apply_output_tax_floors`` with ``tax_min_wan_per_mu``
-        and ``output_min_wan_per_mu``, ``far_low_efficiency``, ``storey_double_height_m``,
+        and ``output_min_wan_per_mu``, ``apply_far_low_efficiency`` with ``far_low_efficiency``,
+        ``storey_double_height_m``,
         ``land_use_classification_default``, ``industrial_land_uses``, ``land_use_synonyms``.
     kind : {"parcels", "supplies"}
         The layer kind of ``parcels``.
@@ -406,8 +407,10 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
                          f"{', '.join(_EDITIONS)}, not {rules.value('underused.industry_code_edition_default')!r}")
     inv_t = rules.threshold("underused.investment_intensity_min_wan_per_mu")
     output_tax = rules.value("underused.apply_output_tax_floors")
-    if not isinstance(output_tax, bool):
-        raise ValueError(f"underused.apply_output_tax_floors must be true or false, not {output_tax!r}")
+    mark_low = rules.value("underused.apply_far_low_efficiency")
+    for key, v in (("apply_output_tax_floors", output_tax), ("apply_far_low_efficiency", mark_low)):
+        if not isinstance(v, bool):
+            raise ValueError(f"underused.{key} must be true or false, not {v!r}")
     far_min_col = np.full(n, np.nan)
     judgement = np.empty(n, dtype=object)
     assessed = np.zeros(n, dtype=bool)
@@ -470,7 +473,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
                     else:
                         met.append("容积率")
                         cites.append(rules.cite(key, sub))
-            if np.isfinite(far[i]) and far[i] < low_min:
+            if mark_low and np.isfinite(far[i]) and far[i] < low_min:
                 low[i] = True
                 miss("低效用地 far", far[i], "<", low_min, "underused.far_low_efficiency")
             if not np.isfinite(coeff[i]):
@@ -580,6 +583,9 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     if n and not output_tax:
         notes.append("[underused] 亩均税收/产值 not judged: underused.apply_output_tax_floors is off "
                      "(entry thresholds for new projects)")
+    if n and not mark_low:
+        notes.append("[underused] 低效用地 mark not applied: underused.apply_far_low_efficiency is off "
+                     "(a local rule, 南通 通州)")
     na = int((judgement == "not_assessable").sum()) if n else 0
     if na:
         notes.append(f"[underused] {na} parcels not assessable (see reasons)")
