@@ -20,7 +20,8 @@ Layers (GeoPackage table names) and their fields
                     实际竣工日期, 停工日期, 总投资 (万元), 已投资 (万元), 延期原因, 容积率下限, 容积率上限, 所在区县,
                     行政区代码
 ``buildings``       建筑物编号, 层数, 建筑面积, 层高, 建筑高度, 建筑类型, 建成日期
-``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元), 所在区县
+``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元),
+                    用途分类标准, 容积率上限, 堆场占地面积 (m², on the 用而不足 judgement cases), 所在区县
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
 
 Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
