@@ -94,13 +94,29 @@ def test_idle_statuses(run):
 def test_underused_findings(run):
     planted, result = run
     und = result.outputs["underused"].set_index("parcel_id")
-    keys = {"underused_far": "underused.far_min", "underused_building_coefficient": "building_coefficient_min",
-            "underused_investment": "investment_intensity_min"}
+    keys = {"underused_far": "underused.far_min", "underused_building_coefficient": "building_coefficient_min"}
     for _, row in _cases(planted, *keys).iterrows():
         got = und.loc[row["feature_id"]]
         assert got["underused"] and keys[row["expected_finding"]] in got["reasons"], row["case"]
+    # cn-national has no investment floor (2023: 推荐性指标); a local rule set with one finds the planted case
+    from redline.overlay import underused
+
+    for _, row in _cases(planted, "underused_investment").iterrows():
+        assert "投资强度 not judged" in und.loc[row["feature_id"], "not_judged"], row["case"]
+        parcels = example.load_example("parcels")
+        local = underused(parcels[parcels["宗地号"] == row["feature_id"]], rules="suzhou-example").iloc[0]
+        assert "investment_intensity_min" in local["reasons"], row["case"]
     for _, row in _cases(planted, "compliant", "storey_over_8m_counts_twice").iterrows():
         assert not und.loc[row["feature_id"], "underused"], row["case"]
+    low = planted.set_index("case").loc["low_efficiency", "feature_id"]
+    assert und.loc[low, "underused"] and not und.loc[low, "low_efficiency"]  # the local mark is off nationally
+    from redline.rules import load_rules
+
+    on = load_rules(overrides={"underused.apply_far_low_efficiency": True})
+    marked = underused(example.load_example("parcels"), example.load_example("buildings"), rules=on)
+    marked = marked.set_index("parcel_id")
+    assert marked.loc[low, "low_efficiency"] and "far_low_efficiency" in marked.loc[low, "reasons"]
+    assert int(marked["low_efficiency"].sum()) == 1
     hall = und.loc[planted.set_index("case").loc["storey_over_8m", "feature_id"]]
     assert hall["far"] == pytest.approx(0.9, abs=0.01) and hall["doubled_storey_buildings"] == 1
 
@@ -176,3 +192,31 @@ def test_cli_audit_writes_the_geopackage_and_the_ledger(tmp_path):
     assert "批准文号" in text or any("批准文号" in str(c.value) for r in book["批而未供"].iter_rows(max_row=5)
                                      for c in r)
     assert "批而未供" in result.output
+
+
+@pytest.fixture(scope="module")
+def underused_run():
+    """The generator's county in memory: the cases planted since the shipped .gpkg was last regenerated."""
+    from redline.pipeline import run_audits
+
+    layers = example.generate_layers()
+    result = run_audits({k: layers[k] for k in ("parcels", "buildings")}, as_of=example.EXAMPLE_AS_OF,
+                        audits=["underused"])
+    return layers["planted"], result
+
+
+def test_underused_judges_what_the_data_says_in_the_example(underused_run):
+    planted, result = underused_run
+    und = result.outputs["underused"].set_index("parcel_id")
+    judgement = {"not_assessable": "not_assessable", "not_industrial": "not_industrial", "compliant": "meets",
+                 "underused_far": "underused", "far_over_max": "meets"}
+    for _, row in _cases(planted, *judgement).iterrows():
+        assert und.loc[row["feature_id"], "judgement"] == judgement[row["expected_finding"]], row["case"]
+    for _, row in _cases(planted, "far_over_max").iterrows():
+        assert und.loc[row["feature_id"], "far_over_max"] and "擅自提高容积率" in und.loc[row["feature_id"], "reasons"]
+    case = planted.set_index("case")["feature_id"]
+    assert und.loc[case["underused_electronics_c3911"], "far_min"] == 1.0
+    assert und.loc[case["underused_cement_c3011"], "far_min"] == 0.7
+    assert und.loc[case["underused_yard_coefficient"], "building_coefficient"] == pytest.approx(0.35, abs=1e-3)
+    assert und.loc[case["parcel_compliant"], "far"] == pytest.approx(1.2, abs=1e-3)  # the 堆场 has no floor area
+    assert "1 over the contract FAR cap" in result.summary[0] and "2 not assessable, 1 not industrial" in result.summary[0]

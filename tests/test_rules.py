@@ -103,7 +103,12 @@ def test_a_typo_in_ruleset_or_in_a_value_kind_is_an_error(tmp_path):
     with pytest.raises(redline.RulesError, match=r"line 5\] idle.fee_rate = '20%' is text, but cn-national@2026.1 "
                                                  r"holds a number"):
         load_rules(path)
-    path.write_text('[ruleset]\nname = "x"\nextends = "cn-national"\n[underused.far_min]\nvalue = { "26" = 0.8 }\n',
+    # a table overriding a table that has a default must keep one (the national far_min has none since the 2023
+    # edition: an industry without a floor is reported, never given a default); a base with a default is made here
+    base = tmp_path / "base.toml"
+    base.write_text('[ruleset]\nname = "base"\nversion = "1"\n[zone.floor]\nvalue = { default = 1.0, A = 2.0 }\n'
+                    'unit = "ratio"\nsource = "test"\nstatus = "local"\n', encoding="utf-8")
+    path.write_text(f'[ruleset]\nname = "x"\nextends = "{base.as_posix()}"\n[zone.floor]\nvalue = {{ A = 3.0 }}\n',
                     encoding="utf-8")
     with pytest.raises(redline.RulesError, match="no 'default' entry"):
         load_rules(path)
@@ -161,3 +166,14 @@ def test_find_line_finds_every_key_of_a_written_file(sections):
     text = "\n".join(lines) + "\n"
     for key, line in where.items():
         assert find_line(text, key) == line
+
+
+def test_one_number_for_a_per_zone_table_applies_to_every_zone(tmp_path):
+    """A bureau with one investment floor for all its zones writes a number where the base holds a table."""
+    path = tmp_path / "county.toml"
+    path.write_text('[ruleset]\nname = "county"\nversion = "1"\nextends = "cn-national"\n\n'
+                    '[underused.investment_intensity_min_wan_per_mu]\nvalue = 250.0\nunit = "万元/亩"\n'
+                    'source = "county standard"\nstatus = "local"\n', encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.value("underused.investment_intensity_min_wan_per_mu", "any zone") == 250.0
+    assert rules.value("underused.investment_intensity_min_wan_per_mu") == 250.0

@@ -20,7 +20,8 @@ Layers (GeoPackage table names) and their fields
                     实际竣工日期, 停工日期, 总投资 (万元), 已投资 (万元), 延期原因, 闲置原因代码 (the verified 第八条
                     cause), 补充协议约定动工开发日期, 容积率下限, 容积率上限, 所在区县, 行政区代码
 ``buildings``       建筑物编号, 层数, 建筑面积, 层高, 建筑高度, 建筑类型, 建成日期
-``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元), 所在区县
+``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元),
+                    用途分类标准, 容积率上限, 堆场占地面积 (m², on the 用而不足 judgement cases), 所在区县
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
 
 Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
@@ -54,7 +55,7 @@ FINDINGS = {
     "idle": ("not_due", "start_overdue", "idle", "idle_recover", "stalled", "in_progress", "completed", "exempt",
              "exempt_overdue", "suspended_undetermined", "not_yet_supplied"),
     "underused": ("underused_far", "underused_building_coefficient", "underused_investment", "low_efficiency",
-                  "storey_over_8m_counts_twice", "compliant"),
+                  "storey_over_8m_counts_twice", "compliant", "not_assessable", "not_industrial", "far_over_max"),
     "alerts": ("alert_warning", "alert_escalated", "alert_start_met_by_completion"),
     "recorded_areas": ("area_discrepancy",),
     "dates": ("date_completed_from_month",),
@@ -771,7 +772,7 @@ class _County:
             self.plant(case, "parcels", pid, expected, note + f" (supply {sid})", g)
             return pid
 
-        # 45 亩 sites; investment floor 230 万元/亩 -> 10 350 万元
+        # 45 亩 sites; a local investment floor of 250 万元/亩 (suzhou-example) -> 11 250 万元; cn-national has none
         parcel_case("underused_far", "underused_far",
                     "textiles (17, FAR floor 0.8): one 1-storey 6 m shed of 12 000 m2: FAR 0.40, coefficient 0.40",
                     "17", [(10, 10, 150, 80, 1, 6.0, "建筑物")], 13500.0)
@@ -779,12 +780,15 @@ class _County:
                     "chemicals (26, FAR floor 0.6): one 5-storey block of 6 000 m2 footprint: FAR 1.00, "
                     "building coefficient 0.20 < 0.30", "26", [(10, 10, 100, 60, 5, 4.5, "建筑物")], 14000.0)
         parcel_case("underused_investment", "underused_investment",
-                    "non-metallic minerals (30, FAR floor 1.0): 2 storeys on 15 000 m2 (FAR 1.00, coefficient 0.50), "
-                    "but investment 5 000 万元 / 45 亩 = 111 万元/亩 < 230; tax 4.5 and output 90 万元/亩 low too",
+                    "non-metallic minerals (GB/T 4754-2017 30, FAR floor 0.7): 2 storeys on 15 000 m2 (FAR 1.00, "
+                    "coefficient 0.50), but investment 5 000 万元 / 45 亩 = 111 万元/亩 < a local floor (suzhou-example "
+                    "250); cn-national has none (2023: 推荐性指标), so there it is judged on FAR and coefficient only; "
+                    "tax 4.5 and output 90 万元/亩 low too (entry floors, off unless a rule set applies them)",
                     "30", [(10, 10, 150, 100, 2, 5.0, "建筑物")], 5000.0, tax=200.0, output=4050.0)
         parcel_case("low_efficiency", "low_efficiency",
-                    "food (13, FAR floor 1.0): one 1-storey 5 m shed of 7 500 m2: FAR 0.25 < 0.3, 低效用地 "
-                    "(may not be mortgaged or transferred); coefficient 0.25 < 0.30 too",
+                    "food (13, FAR floor 1.0): one 1-storey 5 m shed of 7 500 m2: FAR 0.25 < 1.0; under 0.3 it is "
+                    "低效用地 where a rule set applies 南通 通州's mark (underused.apply_far_low_efficiency, off in "
+                    "cn-national); coefficient 0.25 < 0.30 too",
                     "13", [(20, 40, 150, 50, 1, 5.0, "建筑物")], 12000.0)
         parcel_case("storey_over_8m", "storey_over_8m_counts_twice",
                     "automotive (36, FAR floor 0.7): one 1-storey hall of 12 m storey height, 13 500 m2 footprint; "
@@ -803,6 +807,7 @@ class _County:
         self.misc_cases()
         self.audit_date_cases()
         self.idle_order53_cases()
+        self.underused_judgement_cases()
 
     def misc_cases(self):
         """Issue 11 (misc): a start met by completion, a date written as a month, a 出让面积 that is not the drawing.
@@ -962,6 +967,63 @@ class _County:
                  total=5000.0, invested=500.0)
         finally:
             self.rng, self._doc_no, self._contract_no = saved
+
+    def underused_judgement_cases(self):
+        """用而不足 judged from what the data says (issue 11): 60 m x 50 m parcels (3 000 m2 = 4.5 亩) in the free
+        strip north of the first three planted 用而不足 sites (their cells are taken already, so the cell pool and
+        the random county are untouched; a separate random stream is swapped in for the duration)."""
+        D = dt.date
+        rng, self.rng = self.rng, np.random.default_rng(20261101)
+        try:
+            sites = [pl for pl in self.planted if pl["layer"] == "parcels"][:3]
+            geoms = {p["宗地号"]: p["geometry"] for p in self.parcels}
+            slots = []
+            for pl in sites:
+                gx0, _, _, gy1 = geoms[pl["feature_id"]].bounds
+                slots += [(gx0 + dx, gy1 + 12) for dx in (0, 70, 140)]
+            slots = iter(slots)
+
+            def case(name, expected, note, *, use="工业用地", standard=None, industry="17", floors=None,
+                     coverage=0.5, investment=None, **fields):
+                x, y = next(slots)
+                g = box(x, y, x + 60, y + 50)
+                if floors:  # one block of `coverage` of the site, 5 m storeys, along the south edge
+                    h = 50 * coverage
+                    self.add_buildings(g, 0, exact=[{"geometry": box(x, y, x + 60, y + h), "层数": floors,
+                                                     "层高": 5.0, "建筑类型": "建筑物"}], built=D(2021, 6, 30))
+                pid = self.new_parcel(g, use=use, industry=industry, investment=investment, tax=None, output=None,
+                                      holder=f"息县{name}示例有限公司")
+                rec = self.parcels[-1]
+                rec.update({"固定资产投资": investment, "年税收": None, "年产值": None, "用途分类标准": standard,
+                            **fields})
+                self.plant(name, "parcels", pid, expected, note, g)
+
+            case("underused_blank_land_use", "not_assessable",
+                 "土地用途 blank (textiles, FAR 1.0): not assessable, not taken for industrial land", use=None,
+                 floors=2)
+            case("underused_nothing_measured", "not_assessable",
+                 "工业用地, textiles, no building, no 建筑面积, no investment: nothing to judge, not 'meets'")
+            case("underused_1001_tdt", "not_industrial",
+                 "土地用途 1001 in 三调 (TD/T 1055) is 铁路用地: not industrial land (FAR 0.5)", use="1001",
+                 standard="三调", floors=1)
+            case("underused_1001_ydyh", "underused_far",
+                 "土地用途 1001 in 用地用海 (2023) is 工业用地: textiles FAR 0.50 < 0.8", use="1001",
+                 standard="用地用海", floors=1)
+            case("underused_electronics_c3911", "underused_far",
+                 "C3911 (GB/T 4754-2017 39 计算机、通信和其他电子设备制造业, floor 1.0): FAR 0.80 < 1.0 "
+                 "(read as 2002's 39 电气机械 it got 0.7 and passed)", industry="C3911", floors=2, coverage=0.4)
+            case("underused_cement_c3011", "compliant",
+                 "C3011 cement (GB/T 4754-2017 30 非金属矿物制品业, floor 0.7): FAR 0.80 >= 0.7 "
+                 "(read as 2002's 30 塑料制品 it got 1.0 and failed)", industry="C3011", floors=2, coverage=0.4)
+            case("underused_far_cap", "far_over_max",
+                 "textiles, 4 storeys on half the site: FAR 2.00 > the contract's 容积率上限 1.5 (擅自提高容积率)",
+                 floors=4, 容积率上限=1.5)
+            case("underused_yard_coefficient", "compliant",
+                 "textiles, 4 storeys on 25 % of the site (FAR 1.00) and a 300 m2 堆场 recorded on the parcel: "
+                 "building coefficient (750 + 300) / 3 000 = 35 % >= 30 % (25 % without the yard)",
+                 floors=4, coverage=0.25, 堆场占地面积=300.0)
+        finally:
+            self.rng = rng
 
     def raster_sites(self):
         """Four planted construction sites between the raster dates, one per judgement."""

@@ -45,7 +45,9 @@ Output layers (stable names, GeoPackage layers and ledger sheets of ``redline au
 ``underused``
     parcel attributes + ``site_m2 site_mu footprint_m2 counted_floor_area_m2 buildings_n
     doubled_storey_buildings far building_coefficient investment_wan investment_intensity tax_per_mu
-    output_per_mu industry_code far_min assessed low_efficiency underused reasons rule``.
+    output_per_mu industry_code industry_edition far_min land_use_read judgement judgement_zh assessed
+    low_efficiency underused far_over_max admin_over_max reasons not_judged rule``; ``judgement`` ∈ underused,
+    meets, not_assessable, not_industrial.
 ``deadline_alerts``
     ``supply_id holder project_name district land_use supply_date obligation obligation_zh agreed_date
     actual_date days_remaining days_overdue days_late level level_zh rule reason``; ``level`` ∈ met, ok,
@@ -206,6 +208,7 @@ def _summary_idle(outputs: Mapping) -> list[str]:
 def _run_underused(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = underused(layers["parcels"], layers.get("buildings"), rules=ctx.rules, area_method=ctx.area_method,
                     strict=ctx.strict)
+    ctx.notes.extend(n for n in res.attrs["redline"]["notes"] if n.startswith("[underused]"))
     return {"underused": _with_mu(res, "footprint_m2")}
 
 
@@ -214,8 +217,12 @@ def _summary_underused(outputs: Mapping) -> list[str]:
     if r is None:
         return []
     u = r[r["underused"].astype(bool)]
-    return [f"用而不足 under-used: {len(u)} of {int(r['assessed'].sum())} assessed parcels, {u['site_mu'].sum():,.1f} 亩 "
-            f"({int(r['low_efficiency'].sum())} under the low-efficiency FAR)"]
+    j = r["judgement"].value_counts() if "judgement" in r else {}
+    over = int(r["far_over_max"].sum()) if "far_over_max" in r else 0
+    return [f"用而不足 under-used: {len(u)} of {int(r['assessed'].sum())} assessable industrial parcels, "
+            f"{u['site_mu'].sum():,.1f} 亩 ({int(r['low_efficiency'].sum())} under the low-efficiency FAR); "
+            f"{int(j.get('not_assessable', 0))} not assessable, {int(j.get('not_industrial', 0))} not industrial; "
+            f"{over} over the contract FAR cap (擅自提高容积率)"]
 
 
 # -- 批后监管 -----------------------------------------------------------------------------------------------------
@@ -299,7 +306,9 @@ _UNDERUSED_COLUMNS = (
     C("building_coefficient", "建筑系数", "ratio", total=False),
     C("investment_intensity", "投资强度(万元/亩)", "float"), C("tax_per_mu", "亩均税收(万元/亩)", "float"),
     C("output_per_mu", "亩均产值(万元/亩)", "float"), C("low_efficiency", "低效用地(容积率<0.3)"),
-    C("underused", "用而不足"), C("reasons", "原因"), C("rule", "依据"),
+    C("judgement_zh", "判定"), C("judgement", "判定代码"), C("underused", "用而不足"),
+    C("far_over_max", "超合同容积率上限"), C("land_use_read", "用途判读"), C("industry_edition", "行业分类标准"),
+    C("reasons", "原因"), C("not_judged", "未判定指标"), C("rule", "依据"),
 )
 _ALERT_COLUMNS = (
     C("supply_id", "合同编号"), C("project_name", "项目名称"), C("holder", "受让人"), C("district", "所在区县"),
@@ -383,7 +392,11 @@ SPECS = (
         rules_keys=("underused.far_min", "underused.building_coefficient_min", "underused.storey_double_height_m",
                     "underused.investment_intensity_min_wan_per_mu", "underused.far_low_efficiency",
                     "underused.output_min_wan_per_mu", "underused.tax_min_wan_per_mu",
-                    "underused.industrial_land_uses"),
+                    "underused.industrial_land_uses", "underused.control_standard_edition",
+                    "underused.far_min_2008", "underused.industry_code_edition_default",
+                    "underused.admin_facilities_max_ratio", "underused.apply_output_tax_floors",
+                    "underused.land_use_classification_default", "underused.land_use_synonyms",
+                    "underused.apply_far_low_efficiency"),
         needs_as_of=False,
         description_zh="每宗地的容积率、建筑系数、投资强度、亩均税收与产值, 与按行业、园区的下限比较。",
         description_en="Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel "

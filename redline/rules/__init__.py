@@ -269,6 +269,8 @@ def _check_against_base(own: Mapping[str, Threshold], base: RuleSet, where, prob
                     + f"`redline rules {base.name}` lists every threshold a rule set extending it can set"))
             continue
         old = known[key].value
+        if _kind(old) == "table" and _kind(t.value) == "number":
+            continue  # one number for a per-zone / per-industry table: the same floor for every zone
         if _kind(t.value) != _kind(old) and not (_kind(old) == "number" and _kind(t.value) == "number"):
             problems.append(Problem(
                 layer=where(key), code="bad_value",

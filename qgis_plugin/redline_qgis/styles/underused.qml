@@ -1,11 +1,13 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 用而不足 under-used land: parcels below a threshold of the rule set, and those that meet them -->
-  <renderer-v2 type="RuleRenderer" symbollevels="0" enableorderby="0" forceraster="0">
-    <rules key="root">
-      <rule key="r0" filter='"underused"' symbol="0" label="用而不足(低于控制指标) under-used"/>
-      <rule key="r1" filter='NOT "underused" OR "underused" IS NULL' symbol="1" label="达标 meets the thresholds"/>
-    </rules>
+  <!-- redline: 用而不足 under-used land, one colour per judgement: under a floor, meets, not assessable (the data cannot say), not industrial -->
+  <renderer-v2 type="categorizedSymbol" attr="judgement" symbollevels="0" enableorderby="0" forceraster="0">
+    <categories>
+      <category render="true" symbol="0" value="underused" label="用而不足(低于控制指标) underused"/>
+      <category render="true" symbol="1" value="meets" label="达标 meets"/>
+      <category render="true" symbol="2" value="not_assessable" label="无法判定(数据不足) not_assessable"/>
+      <category render="true" symbol="3" value="not_industrial" label="非工业用地 not_industrial"/>
+    </categories>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
@@ -28,6 +30,32 @@
             <Option type="QString" name="outline_color" value="150,150,150,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.25"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="120,120,220,160"/>
+            <Option type="QString" name="style" value="dense6"/>
+            <Option type="QString" name="outline_color" value="120,120,220,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="0,0,0,0"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="200,200,200,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.2"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
