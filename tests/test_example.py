@@ -321,6 +321,15 @@ def test_demo_writes_results_and_ledger(tmp_path, example):
             pytest.approx(4000, rel=1e-3)
     if "development_intensity" in ids:
         assert rows("development_intensity", "admin_code", "intensity_high")["intensity"].iloc[0] > 0.3
+    # the README shows what the demo prints: its findings lines must be the ones printed now
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("What `./run demo` prints", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+
+    def findings(text):
+        return [line.rstrip() for line in text.splitlines()
+                if line.startswith("  ") and not line.lstrip().startswith(("gpkg:", "ledger:", "report:"))]
+
+    assert findings(shown) == findings(res.output), "README's demo transcript is out of date:\n" + res.output
 
 
 def test_demo_without_audits_says_so(tmp_path, monkeypatch):
