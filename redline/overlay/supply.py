@@ -165,6 +165,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         notes.append(f"[approved_not_supplied] approved ≠ supplied + unsupplied + slivers beyond "
                      f"{rules.cite('geometry.area_tolerance_m2')} for {int(broken.sum())} approval(s): {ids} "
                      f"(largest gap {np.abs(balance).max():.3f} m²); check their geometries")
+    notes += _engine.fallback_note("approved_not_supplied", "approvals", A["approval_id"].to_numpy(), a_rem.fallback)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=A.crs), crs=A.crs)
     return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
 
@@ -216,7 +217,8 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     keep = (land > 0) | ((sliver > 0) & include_slivers)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=S.crs), crs=S.crs)
     result = result.loc[keep]
-    return finish(result, prep, rules, area_method, [], supplies_outside=int(keep.sum()))
+    notes = _engine.fallback_note("supply_outside_approvals", "supplies", S["supply_id"].to_numpy(), s_rem.fallback)
+    return finish(result, prep, rules, area_method, notes, supplies_outside=int(keep.sum()))
 
 
 def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, working_crs) -> tuple[pd.Series, dict]:
