@@ -30,5 +30,7 @@ def command(source, kind, encoding, crs, strict, verbose, quiet):
     if info.get("encoding"):
         click.echo(f"  attribute encoding: {info['encoding']}")
     click.echo(f"  working CRS: {prepared.working}")
+    click.echo("  geometry validated and repaired in the working CRS, as the audits do; an audit whose other layers "
+               "move the data's centre may choose another zone: give that one with --crs to check in it")
     for note in prepared.note_lines():
         click.echo(f"  {note}")
