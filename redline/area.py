@@ -17,9 +17,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Proj, Transformer
+from pyproj import CRS, Geod, Proj
 
-from .crs import WorkingCRS, check_crs, choose_working_crs
+from .crs import WorkingCRS, check_crs, choose_working_crs, transformer
 from .errors import CRSError
 from .units import M2_PER_MU
 
@@ -44,7 +44,7 @@ def geodesic_area(geoms, crs) -> np.ndarray:
     geoms = np.asarray(geoms, dtype=object)
     crs = CRS.from_user_input(crs)
     if not crs.is_geographic or crs.to_epsg() not in (4490, 4326, 4610, 4214):
-        tr = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+        tr = transformer(crs, "EPSG:4490")
         geoms = shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
     out = np.zeros(len(geoms))
     for i, g in enumerate(geoms):
@@ -73,7 +73,7 @@ def ellipsoidal_factor(geoms, crs) -> np.ndarray:
     if not ok.any():
         return out
     x, y = shapely.get_x(pts[ok]), shapely.get_y(pts[ok])
-    tr = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    tr = transformer(crs, crs.geodetic_crs)
     lon, lat = tr.transform(x, y)
     factors = Proj(crs).get_factors(lon, lat)
     out[ok] = 1.0 / np.asarray(factors.areal_scale)

@@ -195,3 +195,114 @@ def test_robust_tries_the_fine_grid_first_and_then_repairs():
     out, level = _engine.robust_one(flaky, box(0, 0, 2, 2), box(1, 1, 3, 3))
     assert out.area == pytest.approx(1) and level == 2
     assert calls == [(None, True), (1e-6, True), (1e-3, True)]
+
+
+# -- 7. random valid polygons anywhere in China survive every overlay audit -------------------------------------
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@st.composite
+def china_polygon(draw, lon0, lat0):
+    """A small valid polygon (tens to hundreds of metres) near (lon0, lat0), EPSG:4490 degrees:
+    a box, a box with a hole, a box whose hole touches the shell at a vertex on an edge (a parallel
+    or a meridian), a box with two holes touching each other, or a random triangle."""
+    u = st.floats(0, 1, allow_nan=False)
+    x0 = lon0 + draw(u) * 0.004
+    y0 = lat0 + draw(u) * 0.004
+    w = 0.0005 + draw(u) * 0.003
+    h = 0.0005 + draw(u) * 0.003
+    x1, y1 = x0 + w, y0 + h
+    kind = draw(st.sampled_from(["box", "hole", "touch_south", "touch_east", "two_holes", "triangle"]))
+    mx, my = x0 + w / 2, y0 + h / 2
+    if kind == "box":
+        g = box(x0, y0, x1, y1)
+    elif kind == "hole":
+        g = Polygon(box(x0, y0, x1, y1).exterior, [box(x0 + w / 4, y0 + h / 4, x1 - w / 4, y1 - h / 4).exterior])
+    elif kind == "touch_south":
+        g = Polygon(box(x0, y0, x1, y1).exterior, [[(mx, y0), (mx + w / 4, my), (mx - w / 4, my)]])
+    elif kind == "touch_east":
+        g = Polygon(box(x0, y0, x1, y1).exterior, [[(x1, my), (mx, my + h / 4), (mx, my - h / 4)]])
+    elif kind == "two_holes":
+        g = Polygon(box(x0, y0, x1, y1).exterior, [[(x0 + w / 8, my), (mx, y0 + h / 8), (mx, y1 - h / 8)],
+                                                   [(mx, y0 + h / 8), (x1 - w / 8, my), (mx, y1 - h / 8)]])
+    else:
+        pts = [(x0 + draw(u) * w, y0 + draw(u) * h) for _ in range(3)]
+        g = Polygon(pts)
+        assume(g.area > (w * h) / 50)
+    assume(g.is_valid and not g.is_empty)
+    return g
+
+
+@st.composite
+def china_layers(draw):
+    lon0 = draw(st.floats(74, 134, allow_nan=False))
+    lat0 = draw(st.floats(18, 53, allow_nan=False))
+
+    def some(prefix, n_max=4):
+        n = draw(st.integers(1, n_max))
+        return [f"{prefix}{i}" for i in range(n)], [draw(china_polygon(lon0, lat0)) for _ in range(n)]
+
+    return {k: some(k[0].upper()) for k in ("approvals", "supplies", "buildings", "parcels", "farmland", "growth")}
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(layers=china_layers())
+def test_random_valid_polygons_in_china_survive_every_overlay_audit(layers):
+    from redline.farmland import conflicts
+    from redline.overlay import supplied_not_used, underused
+
+    def frame(name, fields):
+        ids, geoms = layers[name]
+        return gpd.GeoDataFrame({k: (ids if v is None else [v] * len(ids)) for k, v in fields.items()},
+                                geometry=geoms, crs="EPSG:4490")
+
+    a = frame("approvals", {"批准文号": None, "批准日期": "2019-01-01"})
+    s = frame("supplies", {"合同编号": None, "签订日期": "2020-01-01", "约定开工日期": "2021-01-01"})
+    b = frame("buildings", {"幢号": None, "层数": 2})
+    p = frame("parcels", {"宗地号": None, "行业分类": "C17"})
+    f = frame("farmland", {"图斑编号": None})
+    g = frame("growth", {"编号": None})
+
+    # validated once, in the working CRS, as the pipeline does; the audits take the prepared layers as they are
+    prep = prepare_layers({"approvals": (a, "approvals"), "supplies": (s, "supplies"), "buildings": (b, "buildings"),
+                           "parcels": (p, "parcels"), "farmland": (f, "farmland"),
+                           "growth_boundary": (g, "growth_boundary")})
+    assert all(x.is_valid.all() for x in prep.layers.values())
+    rejected = prep.rejected.to_dict("records")
+    for name, (ids, _) in layers.items():
+        kind = "growth_boundary" if name == "growth" else name
+        out = prep.layers[kind]
+        kept = set(out[[c for c in out.columns if c.endswith("_id")][0]])
+        assert kept | {r["feature_id"] for r in rejected if r["layer"] == kind} == set(ids)
+    a, s, b, p, f, g = (prep.layers[k] for k in ("approvals", "supplies", "buildings", "parcels", "farmland",
+                                                 "growth_boundary"))
+
+    def accounted(result, layer, ids, id_field):
+        gone = {r["feature_id"] for r in rejected if r["layer"] == layer}
+        assert set(result[id_field]) | gone == set(ids)
+
+    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="ellipsoidal")
+    accounted(r, "approvals", layers["approvals"][0], "approval_id")
+    balance = r["approved_m2"] - r["supplied_m2"] - r["unsupplied_m2"] - r["sliver_m2"]
+    assert (balance.abs() < TOL).all(), balance.tolist()
+    assert not any("approved ≠ supplied" in n for n in r.attrs["redline"]["notes"])
+
+    o = supply_outside_approvals(a, s, area_method="planar", include_slivers=True)
+    assert ((o["supply_m2"] - o["inside_m2"] - o["outside_m2"] - o["outside_sliver_m2"]).abs() < TOL).all()
+
+    idle = supplied_not_used(s, b, as_of="2026-06-30", area_method="planar")
+    accounted(idle, "supplies", layers["supplies"][0], "supply_id")
+    assert (idle["developed_m2"] <= idle["supply_m2"] + TOL).all() and (idle["developed_m2"] >= 0).all()
+
+    u = underused(p, b, area_method="planar")
+    accounted(u, "parcels", layers["parcels"][0], "parcel_id")
+    building_area = b.area.sum()
+    assert (u["footprint_m2"].fillna(0) <= building_area + TOL).all() and (u["footprint_m2"].fillna(0) >= 0).all()
+    assert ((u["building_coefficient"].dropna() >= 0) & (u["building_coefficient"].dropna() <= 1)).all()
+
+    c = conflicts(f, g, area_method="planar")
+    truth = sum(shapely.intersection(x, y).area for x in f.geometry for y in g.geometry)
+    pairs = len(f) * len(g)
+    assert c["area_m2"].sum() == pytest.approx(truth, abs=TOL * (pairs + 1))
