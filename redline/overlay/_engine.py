@@ -21,6 +21,13 @@ How it is fast (measured in ``/benchmarks/bench_overlay.py``):
   PostGIS ``ST_Subdivide``) whose results are summed (areas) or re-united (geometry);
 - vectorised shapely calls release the GIL, so work is chunked over ``threads`` threads (2).
 
+When GEOS cannot overlay an item in floating point (a TopologyException, e.g. on a geometry that is
+invalid in this CRS and reached the engine unrepaired), :func:`robust` redoes that item on a 1 µm grid,
+then a 1 mm grid, then with its operands repaired by ``make_valid``; a left feature that needed any of
+it is then redone whole (its area, covered area and remnant) on the same footing, so that
+``area = covered + remnant`` still holds, and ``Remnants.fallback`` says which features and how
+(:func:`fallback_note` turns it into the note the audits attach).
+
 Per-partition use (dask-geopandas, issue 8)
 -------------------------------------------
 :func:`overlay_areas` takes two GeoDataFrames in one metric CRS and returns plain per-id
