@@ -214,8 +214,7 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
                                 f"1-based in the order read: {row_id(0)} ... {row_id(len(gdf) - 1)}",
                                 fatal=strict, fix=f"if the layer has an id under another name, map it "
                                 f"(--field {name}.{schema.id_field}=<column>); else add an id field"))
-    crs_problems = check_crs(gdf, name)
-    problems += crs_problems
+    problems += check_crs(gdf, name)
     if len(gdf) == 0:
         if not allow_empty:
             problems.append(Problem(name, "empty_layer", "the layer has no features",
@@ -282,7 +281,8 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
     # Validity where the layer is measured: in the working CRS.
     source_geoms, source_crs = geoms, gdf.crs
     target = working.crs if isinstance(working, WorkingCRS) else working
-    if target is not None and gdf.crs is not None and not crs_problems and not _same_crs(gdf.crs, target):
+    placeable = not any(p.code in ("missing_crs", "crs_mismatch") for p in problems)
+    if target is not None and gdf.crs is not None and placeable and not _same_crs(gdf.crs, target):
         geoms = np.asarray(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(target).values, dtype=object)
         gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=target), crs=target)
     live = ~drop

@@ -181,6 +181,9 @@ def test_the_audit_says_when_and_for_whom_the_fallback_was_used():
     assert note.startswith("[approved_not_supplied]") and "A-jts300" in note and "make_valid" in note
     row = r.iloc[0]
     assert abs(row["approved_m2"] - row["supplied_m2"] - row["unsupplied_m2"] - row["sliver_m2"]) < TOL
+    o = supply_outside_approvals(approvals, supplies, area_method="planar")
+    (note,) = [n for n in o.attrs["redline"]["notes"] if "GEOS could not overlay" in n]
+    assert note.startswith("[supply_outside_approvals]") and "S-jts300" in note
 
 
 def test_robust_tries_the_fine_grid_first_and_then_repairs():

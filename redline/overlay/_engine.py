@@ -63,7 +63,7 @@ import shapely
 
 from ..area import check_area_method, ellipsoidal_factor
 
-__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "grouped_union", "grouped_union_area",
+__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
            "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
 
 #: threads used by the vectorised steps (the target machines have 2 cores)
@@ -164,6 +164,21 @@ def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None, *, flags: n
             if flags is not None and level:
                 flags[i] = max(flags[i], level)
         return out
+
+
+def fallback_problems(audit: str, ids, levels: np.ndarray) -> list:
+    """:func:`fallback_note` as a non-fatal :class:`redline.errors.Problem` of ``audit`` (for ``Prepared.notes``)."""
+    from ..errors import Problem
+
+    levels = np.asarray(levels)
+    hit = np.flatnonzero(levels > 0)
+    if len(hit) == 0:
+        return []
+    how = "; ".join(sorted({FALLBACK_LEVELS[int(v)] for v in levels[hit]}))
+    return [Problem(audit, "overlay_fallback", f"GEOS could not overlay {len(hit)} feature(s) in floating point "
+                    f"({how}); each was redone whole on that footing, so its areas still balance",
+                    ids=tuple(np.asarray(ids, dtype=object)[hit]), fatal=False,
+                    fix="check their geometries (QGIS: Check validity) and redraw them if the result matters")]
 
 
 def fallback_note(audit: str, layer: str, ids, levels: np.ndarray) -> list[str]:

@@ -204,6 +204,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, _, _ = _engine.split_slivers(s_rem.remnant, s_rem.factor, max_area_m2=max_area,
                                                           max_width_m=max_width)
+    prep.notes.extend(_engine.fallback_problems("supply_outside_approvals", S["supply_id"], s_rem.fallback))
     out = S.drop(columns=S.geometry.name).copy()
     out["supply_m2"] = s_rem.area
     out["supply_mu"] = m2_to_mu(s_rem.area)
@@ -217,8 +218,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     keep = (land > 0) | ((sliver > 0) & include_slivers)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=S.crs), crs=S.crs)
     result = result.loc[keep]
-    notes = _engine.fallback_note("supply_outside_approvals", "supplies", S["supply_id"].to_numpy(), s_rem.fallback)
-    return finish(result, prep, rules, area_method, notes, supplies_outside=int(keep.sum()))
+    return finish(result, prep, rules, area_method, [], supplies_outside=int(keep.sum()))
 
 
 def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, working_crs) -> tuple[pd.Series, dict]:
