@@ -17,9 +17,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import CRS, Geod, Proj, Transformer
+from pyproj import CRS, Geod, Proj
 
-from .crs import WorkingCRS, check_crs, choose_working_crs
+from .crs import WorkingCRS, check_crs, choose_working_crs, transformer
 from .errors import CRSError
 from .units import M2_PER_MU
 
@@ -44,7 +44,7 @@ def geodesic_area(geoms, crs) -> np.ndarray:
     geoms = np.asarray(geoms, dtype=object)
     crs = CRS.from_user_input(crs)
     if not crs.is_geographic or crs.to_epsg() not in (4490, 4326, 4610, 4214):
-        tr = Transformer.from_crs(crs, "EPSG:4490", always_xy=True)
+        tr = transformer(crs, "EPSG:4490")
         geoms = shapely.transform(geoms, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
     out = np.zeros(len(geoms))
     for i, g in enumerate(geoms):
@@ -73,7 +73,7 @@ def ellipsoidal_factor(geoms, crs) -> np.ndarray:
     if not ok.any():
         return out
     x, y = shapely.get_x(pts[ok]), shapely.get_y(pts[ok])
-    tr = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
+    tr = transformer(crs, crs.geodetic_crs)
     lon, lat = tr.transform(x, y)
     factors = Proj(crs).get_factors(lon, lat)
     out[ok] = 1.0 / np.asarray(factors.areal_scale)
@@ -109,7 +109,17 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
 
     Returns
     -------
-    pandas.Series named ``area_m2`` or ``area_mu``, with ``attrs["area_method"]`` and ``attrs["crs"]``.
+    pandas.Series named ``area_m2`` or ``area_mu``, with ``attrs["area_method"]``, ``attrs["crs"]``,
+    ``attrs["repaired"]`` (the index labels of the features repaired before measuring) and
+    ``attrs["notes"]`` (what was repaired, in words).
+
+    Notes
+    -----
+    Invalid polygons are repaired with ``make_valid`` (its polygonal part kept) where they are measured:
+    in the layer's own CRS for ellipsoidal areas, in the working CRS for planar ones. A bow-tie has no
+    area of its own (its two triangles cancel in the shoelace sum); repaired, it has the area of the two
+    triangles. Empty rings (a GeoJSON hole ``[]``) are removed. Nothing is repaired silently: the labels
+    and a note are in ``attrs``.
 
     Examples
     --------
@@ -118,6 +128,12 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
     >>> square = gpd.GeoSeries([box(500000, 3500000, 500100, 3500100)], crs="EPSG:4545")
     >>> round(float(measure_area(square, method="planar").iloc[0]), 3)
     10000.0
+    >>> from shapely.geometry import Polygon
+    >>> bowtie = gpd.GeoSeries([Polygon([(500000, 3500000), (500100, 3500100), (500100, 3500000),
+    ...                                  (500000, 3500100)])], crs="EPSG:4545")
+    >>> a = measure_area(bowtie, method="planar")
+    >>> round(float(a.iloc[0]), 3), a.attrs["repaired"]
+    (5000.0, [0])
     """
     check_area_method(method)
     series = layer.geometry if hasattr(layer, "geometry") else layer
@@ -125,20 +141,49 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
     if problems:
         raise CRSError(problems)
     if method == "ellipsoidal":
-        values = geodesic_area(series.values, series.crs)
+        geoms, notes, repaired = _repaired(series.values, series.index, name, series.crs.to_string())
+        values = geodesic_area(geoms, series.crs)
         used = "ellipsoidal (CGCS2000 ellipsoid, geodesic)"
         crs_used = "EPSG:4490"
     else:
         frame = series.to_frame("geometry") if not hasattr(series, "columns") else series
         work = choose_working_crs([frame], crs)
-        values = np.nan_to_num(shapely.area(series.to_crs(work.crs).values), nan=0.0)
+        from .validate import drop_empty_rings
+
+        projected = series.copy()
+        projected[:] = drop_empty_rings(series.values)[0]
+        geoms, notes, repaired = _repaired(projected.to_crs(work.crs).values, series.index, name, work.name)
+        values = np.nan_to_num(shapely.area(geoms), nan=0.0)
         used = "planar"
         crs_used = work.name
     if unit == "mu":
         values = values / M2_PER_MU
     out = pd.Series(values, index=series.index, name=f"area_{unit}")
-    out.attrs.update(area_method=used, crs=crs_used)
+    out.attrs.update(area_method=used, crs=crs_used, repaired=repaired, notes=notes)
     return out
+
+
+def _repaired(geoms, index, name: str, where: str) -> tuple[np.ndarray, list[str], list]:
+    """Geometries with empty rings removed and invalid polygons repaired; the notes and the labels repaired."""
+    from .validate import drop_empty_rings, repair_polygons
+
+    geoms, ringed = drop_empty_rings(np.asarray(geoms, dtype=object))
+    present = ~shapely.is_missing(geoms)
+    invalid = present & ~shapely.is_valid(geoms)
+    notes = []
+    labels = list(index[ringed | invalid])
+    if ringed.any():
+        notes.append(f"[{name}] empty rings removed before measuring (they enclose nothing): "
+                     f"{', '.join(map(str, index[ringed][:10]))}")
+    if invalid.any():
+        reasons = sorted({r.split("[")[0].strip() for r in shapely.is_valid_reason(geoms[invalid])})
+        geoms = geoms.copy()
+        geoms[invalid] = repair_polygons(geoms[invalid])
+        notes.append(f"[{name}] {int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} repaired "
+                     f"with make_valid in {where} before measuring ({'; '.join(reasons[:3])}): "
+                     f"{', '.join(map(str, index[invalid][:10]))}"
+                     + (f" and {int(invalid.sum()) - 10} more" if invalid.sum() > 10 else ""))
+    return geoms, notes, labels
 
 
 def working_area_note(work: WorkingCRS, method: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pyproj
@@ -127,6 +128,13 @@ def check_crs(gdf, layer: str) -> list[Problem]:
     return problems
 
 
+@lru_cache(maxsize=64)
+def transformer(source: CRS, target) -> Transformer:
+    """``Transformer.from_crs(source, target, always_xy=True)``, made once per pair (making one costs ~50 ms;
+    pyproj's transformers are safe to share between threads)."""
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
 def _centre_lonlat(layers: Sequence) -> tuple[float, float]:
     xs, ys = [], []
     for gdf in layers:
@@ -135,7 +143,7 @@ def _centre_lonlat(layers: Sequence) -> tuple[float, float]:
         b = gdf.total_bounds
         if not np.all(np.isfinite(b)):
             continue
-        tr = Transformer.from_crs(gdf.crs, "EPSG:4326", always_xy=True)
+        tr = transformer(gdf.crs, "EPSG:4326")
         # corners and edge midpoints, so a rotated projection's extent is not cut short
         cx = [b[0], b[2], b[0], b[2], (b[0] + b[2]) / 2]
         cy = [b[1], b[1], b[3], b[3], (b[1] + b[3]) / 2]

@@ -6,9 +6,22 @@ Two tiers:
   no CRS, coordinates impossible for the declared CRS, missing required fields, duplicate ids,
   a layer that is empty when an audit needs it;
 - **feature** problems set one feature aside in the *rejected* table with its id and reason
-  (empty or null geometry, a line or point in a polygon layer, an unparseable required date, a
-  negative area or amount), or repair it and say so (invalid geometry -> ``make_valid``).
-  With ``strict=True`` every feature problem is fatal too.
+  (empty or null geometry, a line or point in a polygon layer, an unparseable or negative value of a
+  required field), or repair it and say so (invalid geometry -> ``make_valid``);
+- **value** problems set one optional value aside (an unparseable or negative 出让价款, 总投资 ...): the
+  value is treated as unknown by the audits that use it, the feature stays in every other audit, and
+  a note names the layer, the field and the ids.
+  With ``strict=True`` every feature and value problem is fatal too.
+
+Geometry is checked where it is measured: in the run's working CRS (:func:`prepare_layers` chooses
+it first and reprojects each layer before the validity check), because a polygon valid in degrees
+can be invalid in a Gauss-Kruger zone (a hole touching its shell at a vertex lands a hair outside it
+once projected). Empty rings (a GeoJSON hole ``[]``, ``POLYGON((...), EMPTY)``), which enclose nothing
+but crash GEOS, are removed on input and reported.
+
+A layer without an id field is not refused: its features are named by their 1-based row number in
+the order read, ``<row 1>``, ``<row 2>`` ... (the same names a missing id in an id field gets), with a
+note; ids that repeat still stop the run.
 
 No feature silently disappears: each input id ends up either in the prepared layer or in the
 rejected table. Inputs are never modified; everything returned is a copy.
@@ -17,18 +30,20 @@ rejected table. Inputs are never modified; everything returned is a copy.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from .crs import WorkingCRS, check_crs, choose_working_crs, to_working
 from .errors import CRSError, GeometryError, Problem, SchemaError, ValidationError
 from .schema import LayerSchema, apply_schema, get_schema
 
-__all__ = ["Prepared", "prepare_layers", "rejected_frame", "validate_layer"]
+__all__ = ["Prepared", "drop_empty_rings", "prepare_layers", "rejected_frame", "repair_polygons", "row_id",
+           "validate_layer"]
 
 REJECTED_COLUMNS = ["layer", "feature_id", "code", "reason"]
 
@@ -61,9 +76,91 @@ def _polygonal(geom):
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
+def row_id(i: int) -> str:
+    """The name of the feature in (0-based) position ``i`` when it has no id: ``<row i+1>``."""
+    return f"<row {i + 1}>"
+
+
+def drop_empty_rings(geoms) -> tuple[np.ndarray, np.ndarray]:
+    """Polygons without their empty rings and empty parts; returns ``(geoms, changed)``.
+
+    A GeoJSON hole ``[]`` is read as an empty interior ring (``POLYGON ((...), EMPTY)``). It encloses
+    nothing, shapely calls the polygon valid, and GEOS crashes the interpreter (segmentation fault) on
+    some predicates with it (``covered_by``, ``buffer``). Removing the ring does not change the polygon.
+
+    Examples
+    --------
+    >>> g = shapely.from_geojson('{"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]], []]}')
+    >>> fixed, changed = drop_empty_rings([g, shapely.box(0, 0, 1, 1)])
+    >>> fixed[0].wkt, changed.tolist()
+    ('POLYGON ((0 0, 1 0, 1 1, 0 0))', [True, False])
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    changed = np.zeros(len(geoms), dtype=bool)
+    if len(geoms) == 0:
+        return geoms, changed
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    if len(parts) == 0:
+        return geoms, changed
+    polygonal = shapely.get_type_id(parts) == 3
+    bad = polygonal & shapely.is_empty(parts) & (shapely.get_type_id(geoms[owner]) != 3)  # MULTIPOLYGON (EMPTY, ...)
+    rings, ring_owner = shapely.get_rings(parts[polygonal], return_index=True)
+    if len(rings):
+        empty_ring = np.zeros(len(parts), dtype=bool)
+        empty_ring[np.flatnonzero(polygonal)[ring_owner[shapely.is_empty(rings)]]] = True
+        bad |= empty_ring
+    if not bad.any():
+        return geoms, changed
+    changed[np.unique(owner[bad])] = True
+    out = geoms.copy()
+    for i in np.flatnonzero(changed):
+        kept = []
+        for part in shapely.get_parts(geoms[i]):
+            if part.geom_type != "Polygon":
+                kept.append(part)
+            elif not part.is_empty and not part.exterior.is_empty:
+                kept.append(shapely.Polygon(part.exterior, [r for r in part.interiors if not r.is_empty]))
+        kind = geoms[i].geom_type
+        out[i] = (shapely.Polygon() if not kept else kept[0] if kind == "Polygon" else
+                  shapely.MultiPolygon(kept) if kind == "MultiPolygon" else shapely.GeometryCollection(kept))
+    return out, changed
+
+
+def repair_polygons(geoms) -> np.ndarray:
+    """``make_valid`` keeping only the polygonal part of each result (lines and points have no area)."""
+    fixed = shapely.make_valid(np.asarray(geoms, dtype=object))
+    return np.array([_polygonal(g) for g in fixed], dtype=object)
+
+
+def _apply(gdf, schema: LayerSchema, fields, name):
+    """:func:`apply_schema`, with rows numbered as ids when the layer has no id field. Returns (frame, info, numbered)."""
+    relaxed = replace(schema, fields=tuple(replace(f, required=False) if f.name == schema.id_field else f
+                                           for f in schema.fields))
+    try:
+        out, info = apply_schema(gdf, relaxed, fields=fields, layer_name=name)
+    except SchemaError:  # the layer fails anyway: say everything it lacks, the id field too
+        apply_schema(gdf, schema, fields=fields, layer_name=name)
+        raise
+    if schema.id_field in out.columns:
+        return out, info, False
+    numbered = gdf.copy()
+    numbered[schema.id_field] = [row_id(i) for i in range(len(gdf))]
+    out, info = apply_schema(numbered, schema, fields=fields, layer_name=name)
+    return out, info, True
+
+
+def _same_crs(a, b) -> bool:
+    if a is None or b is None:
+        return False
+    try:
+        return CRS.from_user_input(a) == CRS.from_user_input(b.crs if isinstance(b, WorkingCRS) else b)
+    except Exception:  # an unreadable CRS is simply not the same; choose_working_crs says why
+        return False
+
+
 def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str | None = None,
                    strict: bool = False, repair: bool = True, fields: Mapping[str, str] | None = None,
-                   allow_empty: bool = True):
+                   allow_empty: bool = True, working: WorkingCRS | CRS | str | None = None):
     """Check one layer against its kind; return ``(clean, rejected, problems)``.
 
     Parameters
@@ -80,11 +177,17 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         Repair invalid geometries with ``make_valid`` (reported); if False they are rejected.
     fields : mapping, optional
         ``{canonical: column}`` for unrecognised field names.
+    allow_empty : bool
+        False when an audit needs features in this layer.
+    working : WorkingCRS or CRS, optional
+        The CRS the layer is measured in: it is reprojected there before geometry validity is checked and
+        repaired (what is valid in degrees may not be valid once projected). Default: its own CRS.
 
     Returns
     -------
     clean : GeoDataFrame
-        Canonical fields, valid polygonal geometries, only accepted features (a copy).
+        Canonical fields, valid polygonal geometries, only accepted features (a copy), in ``working``
+        when given.
     rejected : DataFrame
         Features set aside: layer, feature_id, code, reason.
     problems : list of Problem
@@ -97,16 +200,20 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
     if not isinstance(gdf, gpd.GeoDataFrame):
         return None, rejected_frame(), [Problem(name, "not_spatial", "the layer has no geometry",
                                                 fix="give a vector layer with polygons")]
-    # Fields: rename if the canonical ones are not all there yet.
-    if not set(schema.required) <= set(gdf.columns) or fields:
-        try:
-            gdf, sinfo = apply_schema(gdf, schema, fields=fields, layer_name=name)
-        except SchemaError as exc:
-            return None, rejected_frame(), list(exc.problems)
-        bad_values = sinfo["bad_values"]
-    else:
-        gdf, sinfo = apply_schema(gdf, schema, layer_name=name)
-        bad_values = sinfo["bad_values"]
+    # Fields: canonical names, parsed values; a layer without an id field gets its rows numbered.
+    try:
+        gdf, sinfo, numbered = _apply(gdf, schema, fields, name)
+    except SchemaError as exc:
+        return None, rejected_frame(), list(exc.problems)
+    bad_values = sinfo["bad_values"]
+    if numbered and len(gdf):
+        spec = schema.field(schema.id_field)
+        problems.append(Problem(name, "no_id_field",
+                                f"the layer has no {schema.id_field} ({spec.label_zh}) field (also accepted: "
+                                f"{', '.join(spec.aliases[:4])}); its {len(gdf)} feature(s) are named by row number, "
+                                f"1-based in the order read: {row_id(0)} ... {row_id(len(gdf) - 1)}",
+                                fatal=strict, fix=f"if the layer has an id under another name, map it "
+                                f"(--field {name}.{schema.id_field}=<column>); else add an id field"))
     problems += check_crs(gdf, name)
     problems += sinfo.get("date_notes", [])  # dates completed from a month or a year, Excel serials: visible notes
     if len(gdf) == 0:
@@ -133,7 +240,7 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
     missing_id = ids.isna().to_numpy()
     if missing_id.any():
         rows = tuple(f"row {i + 1}" for i in np.flatnonzero(missing_id))
-        ids = ids.where(~missing_id, pd.Series([f"<row {i + 1}>" for i in range(len(gdf))], index=ids.index))
+        ids = ids.where(~missing_id, pd.Series([row_id(i) for i in range(len(gdf))], index=ids.index))
         gdf[schema.id_field] = ids
         problems.append(Problem(name, "missing_id", f"{len(rows)} feature(s) have no {schema.id_field} "
                                 f"({schema.field(schema.id_field).label_zh}); they are named by row number",
@@ -149,6 +256,12 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
     geoms = np.asarray(gdf.geometry.values, dtype=object)
     null = shapely.is_missing(geoms)
     reject(null, "null_geometry", "no geometry")
+    geoms, ringed = drop_empty_rings(geoms)
+    if ringed.any():
+        problems.append(Problem(name, "empty_ring", f"{int(ringed.sum())} polygon(s) had empty rings (a GeoJSON hole "
+                                "[] or POLYGON ((...), EMPTY)): removed, the polygons are unchanged (such rings "
+                                "enclose nothing but crash GEOS)", ids=tuple(ids[ringed]), fatal=strict,
+                                fix="re-export the layer (QGIS: Fix geometries) so the files hold no empty rings"))
     empty = ~null & shapely.is_empty(geoms)
     reject(empty, "empty_geometry", "empty geometry")
     live = ~drop
@@ -166,23 +279,43 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         wrong = live & ~np.isin(types, (3, 6))
         reject(wrong | (collection & shapely.is_empty(geoms)), "not_polygon",
                "not a polygon (points and lines have no area)")
+    # Validity where the layer is measured: in the working CRS.
+    source_geoms, source_crs = geoms, gdf.crs
+    target = working.crs if isinstance(working, WorkingCRS) else working
+    placeable = not any(p.code in ("missing_crs", "crs_mismatch") for p in problems)
+    if target is not None and gdf.crs is not None and placeable and not _same_crs(gdf.crs, target):
+        geoms = np.asarray(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(target).values, dtype=object)
+        gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=target), crs=target)
     live = ~drop
     invalid = live & ~shapely.is_valid(geoms)
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
+        projected = np.zeros(len(geoms), dtype=bool)
+        if source_geoms is not geoms:  # valid as given, broken by the projection
+            projected[invalid] = shapely.is_valid(source_geoms[invalid])
+        where = gdf.crs.to_string() if gdf.crs is not None else "its CRS"
         if repair and not strict:
             geoms = geoms.copy()
-            fixed = shapely.make_valid(geoms[invalid])
-            fixed = np.array([_polygonal(g) for g in fixed], dtype=object) if schema.geometry == "polygon" else fixed
-            geoms[invalid] = fixed
-            sample = "; ".join(sorted({r.split("[")[0].strip() for r in reasons})[:3])
-            problems.append(Problem(name, "repaired_geometry",
-                                    f"{int(invalid.sum())} invalid geometr{'y' if invalid.sum() == 1 else 'ies'} "
-                                    f"repaired with make_valid ({sample})", ids=tuple(ids[invalid]), fatal=False,
-                                    fix="repair them at the source (QGIS: Fix geometries) to control the result"))
+            geoms[invalid] = repair_polygons(geoms[invalid]) if schema.geometry == "polygon" else \
+                shapely.make_valid(geoms[invalid])
+            for group, said in ((invalid & ~projected, ""),
+                                (projected, f"; valid in {source_crs.to_string() if source_crs else 'the source CRS'}"
+                                            f" but not once projected to {where}, where redline measures")):
+                if not group.any():
+                    continue
+                rs = reasons[group[invalid]]
+                sample = "; ".join(sorted({r.split("[")[0].strip() for r in rs})[:3])
+                problems.append(Problem(name, "repaired_geometry",
+                                        f"{int(group.sum())} invalid geometr{'y' if group.sum() == 1 else 'ies'} "
+                                        f"repaired with make_valid in {where} ({sample}{said})", ids=tuple(ids[group]),
+                                        fatal=False,
+                                        fix="repair them at the source (QGIS: Fix geometries) to control the result"
+                                        + (", in the working CRS (pass it with --crs to redline check)"
+                                           if said else "")))
             reject(invalid & shapely.is_empty(geoms), "collapsed_geometry", "invalid geometry with no area left")
         else:
-            reject(invalid, "invalid_geometry", "invalid geometry (" + reasons[0].split("[")[0].strip() + ")")
+            extra = f" in {where}, though valid as given" if projected[invalid][0] else ""
+            reject(invalid, "invalid_geometry", "invalid geometry (" + reasons[0].split("[")[0].strip() + extra + ")")
     # Values: unparseable and negative values.
     for fname, bad_ids in bad_values.items():
         spec = schema.field(fname)
@@ -200,10 +333,18 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         if spec.required and spec.type == "date":
             reject(col.isna().to_numpy(), "missing_date", f"{spec.name} ({spec.label_zh}) is empty")
         if spec.nonnegative and spec.type in ("float", "int"):
-            reject((pd.to_numeric(col, errors="coerce") < 0).to_numpy(), "negative_value",
-                   f"{spec.name} ({spec.label_zh}) is negative")
+            negative = (pd.to_numeric(col, errors="coerce") < 0).to_numpy()
+            if spec.required:
+                reject(negative, "negative_value", f"{spec.name} ({spec.label_zh}) is negative")
+            elif (negative & ~drop).any():  # the value is unknown, the feature is not: it stays in every audit
+                gdf[spec.name] = col.where(~negative)
+                problems.append(Problem(name, "negative_value",
+                                        f"{spec.name} ({spec.label_zh}) is negative: the value is set aside (treated "
+                                        f"as unknown by the audits that use it); the feature stays in every audit",
+                                        ids=tuple(ids[negative & ~drop]), fatal=strict,
+                                        fix=_FIX["negative_value"]))
     clean = gdf.loc[~drop].copy()
-    clean = clean.set_geometry(gpd.GeoSeries(geoms[~drop], index=clean.index, crs=gdf.crs))
+    clean = clean.set_geometry(gpd.GeoSeries(geoms[~drop], index=clean.index, crs=gdf.crs), crs=gdf.crs)
     if strict:
         problems = [p if p.fatal else Problem(p.layer, p.code, p.message, p.ids, p.fix, True) for p in problems]
     return clean, rejected_frame(rejected), problems
@@ -242,17 +383,29 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
     cleaned: dict[str, gpd.GeoDataFrame] = {}
     rejected = [rejected_frame()]
     problems: list[Problem] = []
+    todo: dict[str, tuple] = {}
+    given_crs: dict[str, object] = {}
     for name, entry in layers.items():
         if entry is None or entry[0] is None:
             continue
         gdf, kind, *rest = entry
-        fields = rest[0] if rest else None
         info = gdf.attrs.get("redline", {}) if hasattr(gdf, "attrs") else {}
-        if info.get("prepared") and crs is None:
+        if info.get("prepared") and (crs is None or _same_crs(gdf.crs, crs)):
             cleaned[name] = gdf
-            continue
+        else:
+            todo[name] = (gdf, kind, rest[0] if rest else None)
+        given_crs[name] = getattr(gdf, "crs", None)
+    # The working CRS first, from the layers as given, so that geometry is validated where it is measured.
+    placed = {n: g for n, g in {**cleaned, **{n: t[0] for n, t in todo.items()}}.items()
+              if isinstance(g, gpd.GeoDataFrame) and g.crs is not None}
+    working = None
+    try:
+        working = choose_working_crs(list(placed.values()), crs, names=list(placed))
+    except CRSError as exc:  # reported with every other problem below
+        problems += list(exc.problems)
+    for name, (gdf, kind, fields) in todo.items():
         clean, rej, probs = validate_layer(gdf, kind, name=name, strict=strict, repair=repair, fields=fields,
-                                           allow_empty=not (required or {}).get(name, False))
+                                           allow_empty=not (required or {}).get(name, False), working=working)
         problems += probs
         rejected.append(rej)
         if clean is not None:
@@ -260,26 +413,25 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
     fatal = [p for p in problems if p.fatal]
     if fatal:
         codes = {p.code for p in fatal}
-        cls = (CRSError if codes <= {"missing_crs", "crs_mismatch", "crs_conflict"} else
+        cls = (CRSError if codes <= {"missing_crs", "crs_mismatch", "crs_conflict", "bad_crs", "not_metric",
+                                     "no_extent"} else
                SchemaError if codes <= {"missing_field", "mapped_field_missing", "unknown_mapping_key", "unknown_kind"}
                else GeometryError if codes <= {"invalid_geometry", "not_polygon", "null_geometry", "empty_geometry",
-                                               "collapsed_geometry", "collection", "repaired_geometry"}
+                                               "collapsed_geometry", "collection", "repaired_geometry", "empty_ring"}
                else ValidationError)
         raise cls(fatal)
-    frames = list(cleaned.values())
-    working = choose_working_crs(frames, crs, names=list(cleaned))
     notes = [p for p in problems if not p.fatal]
-    crss = {g.crs for g in frames if g.crs is not None}
+    crss = {c for n, c in given_crs.items() if c is not None and n in cleaned}
     if len(crss) > 1:
         notes.append(Problem("inputs", "mixed_crs", "the layers are in different CRSs: "
-                             + "; ".join(f"{n}: {g.crs.to_string()}" for n, g in cleaned.items())
+                             + "; ".join(f"{n}: {given_crs[n].to_string()}" for n in cleaned)
                              + f". All were brought to {working.name}", fatal=False))
     out = {}
     for name, gdf in cleaned.items():
         if gdf.attrs.get("redline", {}).get("prepared") and gdf.crs == working.crs:
             out[name] = gdf
             continue
-        g = to_working(gdf, working)
+        g = gdf if gdf.crs == working.crs else to_working(gdf, working)
         g.attrs["redline"] = {**gdf.attrs.get("redline", {}), "prepared": True, "working_crs": working.name}
         out[name] = g
     return Prepared(out, working, pd.concat(rejected, ignore_index=True), notes)

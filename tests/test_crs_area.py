@@ -188,3 +188,27 @@ def test_read_layer_gcj02_converts(tmp_path):
 def test_mu_constant():
     assert pytest.approx(10000) == M2_PER_MU * 15
     assert redline.m2_to_mu(4000) == pytest.approx(6.0)
+
+
+def test_measure_area_repairs_and_reports_invalid_polygons():
+    # a bow-tie over a 100 m square: its two triangles are 5 000 m²; unrepaired, the shoelace sum says 0
+    gk = [(500000, 3580000), (500100, 3580100), (500100, 3580000), (500000, 3580100)]
+    layer = gpd.GeoSeries([Polygon(gk), box(500200, 3580000, 500300, 3580100)], index=["B1", "ok"],
+                          crs="EPSG:4547")
+    planar = redline.measure_area(layer, method="planar")
+    assert planar.tolist() == pytest.approx([5000.0, 10000.0])
+    assert planar.attrs["repaired"] == ["B1"]
+    (note,) = planar.attrs["notes"]
+    assert "B1" in note and "make_valid" in note and "Self-intersection" in note
+    geo = layer.to_crs("EPSG:4490")
+    ellipsoidal = redline.measure_area(geo)
+    assert ellipsoidal.tolist() == pytest.approx([5000.0, 10000.0], rel=2e-3)
+    assert ellipsoidal.attrs["repaired"] == ["B1"]
+
+
+def test_measure_area_removes_empty_rings():
+    ring = shapely.from_geojson('{"type": "Polygon", "coordinates": [[[500000, 3580000], [500100, 3580000], '
+                                '[500100, 3580100], [500000, 3580100], [500000, 3580000]], []]}')
+    area = redline.measure_area(gpd.GeoSeries([ring], crs="EPSG:4547"))
+    assert area.iloc[0] == pytest.approx(10000, rel=2e-3) and area.attrs["repaired"] == [0]
+    assert "empty rings" in area.attrs["notes"][0]

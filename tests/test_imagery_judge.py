@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
-from shapely.geometry import box
+from shapely.geometry import Polygon, box
 
-from redline.errors import CRSError, SchemaError
+from redline.errors import CRSError, SchemaError, ValidationError
 from redline.imagery import JUDGEMENTS, judge_patches
 from redline.rules import load_rules
 
@@ -96,12 +97,52 @@ def test_patches_without_area_get_one(layers):
 
 def test_bad_layers_are_all_reported_at_once(layers):
     patches, approvals, supplies, farmland = layers
-    with pytest.raises(SchemaError) as err:
-        judge_patches(patches, approvals=approvals.rename(columns={"approval_id": "编号X"}),
-                      supplies=supplies.rename(columns={"supply_id": "号码X"}))
-    assert len(err.value.problems) == 2 and "approval_id" in str(err.value) and "supply_id" in str(err.value)
+    with pytest.raises(SchemaError, match="patch_id"):
+        judge_patches(patches.rename(columns={"patch_id": "编号X"}), approvals=approvals)
+    twice = approvals.assign(approval_id=["A", "A", "B"])
+    with pytest.raises(ValidationError) as err:
+        judge_patches(patches, approvals=twice, supplies=pd.concat([supplies, supplies]))
+    assert {(p.layer, p.code) for p in err.value.problems} == {("approvals", "duplicate_id"),
+                                                               ("supplies", "duplicate_id")}
     with pytest.raises(CRSError, match="no coordinate reference system"):
         judge_patches(patches, farmland=farmland.set_crs(None, allow_override=True))
+
+
+def test_layers_are_validated_like_an_audit(layers):
+    patches, approvals, supplies, farmland = layers
+    # a bow-tie over patch 1 (before: GEOS TopologyException), farmland with a null geometry, supplies without ids
+    bowtie = Polygon([(X - 10, Y - 10), (X + 40, Y + 40), (X + 40, Y - 10), (X - 10, Y + 40)])
+    a = gpd.GeoDataFrame({"批准文号": ["A-bow"]}, geometry=[bowtie], crs=GK)
+    f = gpd.GeoDataFrame({"farmland_id": ["F-null", "JBNT-001"]}, geometry=[None, farmland.geometry.iloc[0]], crs=GK)
+    s = supplies.rename(columns={"supply_id": "备注"})
+    reg = judge_patches(patches, approvals=a, supplies=s, farmland=f, area_method="planar")
+    assert reg["judgement"].tolist() == ["approved_supplied", "unapproved", "unapproved", "unapproved_on_farmland"]
+    assert reg["approved_m2"].iloc[0] == pytest.approx(450)  # the bow-tie's two triangles over patch 1
+    assert reg["supply_ids"].iloc[0] == "<row 1>"
+    info = reg.attrs["redline"]
+    assert [(r["layer"], r["feature_id"], r["code"]) for r in info["rejected"]] == [("farmland", "F-null",
+                                                                                     "null_geometry")]
+    assert any(n.startswith("[approvals]") and "A-bow" in n and "make_valid" in n for n in info["notes"])
+    assert any(n.startswith("[supplies]") and "no supply_id" in n for n in info["notes"])
+
+
+def test_floating_point_contact_is_a_sliver_not_a_finding(layers):
+    patches = layers[0]
+    eps = 1e-9
+    a = gpd.GeoDataFrame({"approval_id": ["A-noise", "A-strip", "A-real"]}, crs=GK, geometry=[
+        box(X + 30 - eps, Y, X + 60, Y + 30),       # reaches 1e-9 m into patch 1
+        box(X + 129.5, Y, X + 160, Y + 30),         # a 0.5 m x 30 m strip of patch 2: 15 m2, 0.48 m wide
+        box(X + 200, Y, X + 210, Y + 30)])          # 10 m x 30 m of patch 3: counted
+    f = gpd.GeoDataFrame({"farmland_id": ["F-noise"]}, geometry=[box(X + 330 - eps, Y, X + 400, Y + 30)], crs=GK)
+    reg = judge_patches(patches, approvals=a, farmland=f, area_method="planar")
+    assert reg["judgement"].tolist() == ["unapproved", "unapproved", "approved_not_supplied", "unapproved"]
+    assert reg["approved_m2"].tolist() == pytest.approx([0, 0, 300, 0])
+    assert reg["approved_sliver_m2"].tolist() == pytest.approx([30 * eps, 15, 0, 0], abs=1e-6)
+    assert reg["farmland_m2"].iloc[3] == 0 and reg["farmland_sliver_m2"].iloc[3] > 0
+    assert reg["approval_ids"].tolist() == ["", "", "A-real", ""]
+    assert "A-noise" in reg["sliver_reason"].iloc[0] and "A-strip" in reg["sliver_reason"].iloc[1]
+    assert "F-noise" in reg["sliver_reason"].iloc[3] and reg["sliver_reason"].iloc[2] == ""
+    assert "geometry.sliver_max_width_m" in reg["rule"].iloc[0]
 
 
 def test_empty_patches(layers):
@@ -146,3 +187,35 @@ def test_bureau_field_names_are_accepted():
     assert reg.loc[0, "approval_ids"] == "豫政土〔2015〕1号"
     assert reg.loc[0, "judgement"] == "approved_not_supplied"
     assert list(approvals.columns) == ["批准文号", "geometry"]  # input not modified
+
+
+def test_redline_changes_validates_the_vector_layers(tmp_path):
+    from pathlib import Path
+
+    import pyogrio
+    from click.testing import CliRunner
+
+    from redline.cli.changes import RESULT_FILE, command
+
+    molusce = Path(__file__).parent / "data" / "molusce"
+    # a bow-tie approval (before: GEOS TopologyException, exit 1 with a traceback) and a farmland layer whose
+    # second patch has no geometry
+    x0, y0, x1, y1 = 360000, 6230000, 365000, 6236000
+    approvals = tmp_path / "approvals.gpkg"
+    gpd.GeoDataFrame({"批准文号": ["A-bow"]}, geometry=[Polygon([(x0, y0), (x1, y1), (x1, y0), (x0, y1)])],
+                     crs="EPSG:32639").to_file(approvals)
+    farmland = tmp_path / "farmland.gpkg"
+    gpd.GeoDataFrame({"图斑编号": ["F1", "F-null"]}, geometry=[box(x0, y0, x1, y1), None],
+                     crs="EPSG:32639").to_file(farmland)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(command, [str(molusce / "init.tif"), str(molusce / "final.tif"),
+                                          "--from-classes", "1,2,4", "--to-classes", "3", "--min-area", "1000",
+                                          "--approvals", str(approvals), "--farmland", str(farmland),
+                                          "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "A-bow" in result.output and "make_valid" in result.output
+    assert "1 feature(s) set aside" in result.output
+    rejected = pyogrio.read_dataframe(out / RESULT_FILE, layer="rejected")
+    assert rejected[["layer", "feature_id", "code"]].values.tolist() == [["farmland", "F-null", "null_geometry"]]
+    register = gpd.read_file(out / RESULT_FILE, layer="register")
+    assert "approved_sliver_m2" in register.columns and len(register) > 0

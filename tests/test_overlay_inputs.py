@@ -37,9 +37,16 @@ def test_missing_required_field_lists_it():
     with pytest.raises(SchemaError) as err:
         approved_not_supplied(a, supplies())
     assert "approval_date" in str(err.value) and "批准日期" in str(err.value)
-    s = supplies().drop(columns=["合同编号"])
-    with pytest.raises(SchemaError, match="supply_id"):
+    s = supplies().drop(columns=["签订日期"])
+    with pytest.raises(SchemaError, match="supply_date"):
         supplied_not_used(s, as_of="2026-06-30")
+
+
+def test_a_layer_without_its_id_field_is_numbered_by_row_not_refused():
+    s = supplies().drop(columns=["合同编号"])
+    r = supplied_not_used(s, as_of="2026-06-30")
+    assert r["supply_id"].tolist() == ["<row 1>", "<row 2>"]
+    assert any("[supplies] the layer has no supply_id (合同编号) field" in n for n in r.attrs["redline"]["notes"])
 
 
 def test_duplicate_ids_are_named():

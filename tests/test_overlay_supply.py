@@ -301,4 +301,4 @@ def test_robust_retries_failing_items_on_a_grid():
     b = np.array([sq(0, 0, 2), sq(0, 0, 4)])
     out = robust(flaky, a, b)
     assert [g.area for g in out] == pytest.approx([4, 16])
-    assert calls == [None, None, None, 0.001]  # the array, item 1, item 2 failed, item 2 on the 1 mm grid
+    assert calls == [None, None, None, 1e-6]  # the array, item 1, item 2 failed, item 2 on the 1 µm grid

@@ -98,12 +98,68 @@ def test_unparseable_optional_values_are_kept_and_reported():
     assert ("bad_date", ("S2",)) in codes and ("bad_float", ("S2",)) in codes
 
 
-def test_negative_amounts_are_rejected():
+def test_a_negative_optional_value_is_set_aside_not_the_feature():
+    layer = gpd.GeoDataFrame({"合同编号": ["S1", "S2", "S3"], "签订日期": ["2019-01-01"] * 3,
+                              "出让价款": [100, -5, "abc"], "总投资": [-1, 200, 300]},
+                             geometry=[box(0, 0, 1, 1), box(2, 0, 3, 1), box(4, 0, 5, 1)], crs="EPSG:4547")
+    prepared = prepare_layers({"supplies": (layer, "supplies")})
+    assert prepared.rejected.empty
+    out = prepared.layers["supplies"]
+    assert out["supply_id"].tolist() == ["S1", "S2", "S3"]
+    assert out["price_wan"].iloc[0] == 100 and pd.isna(out["price_wan"].iloc[1]) and pd.isna(out["price_wan"].iloc[2])
+    assert pd.isna(out["total_investment_wan"].iloc[0]) and out["total_investment_wan"].iloc[1] == 200
+    notes = {(p.code, p.ids): str(p) for p in prepared.notes}
+    assert "price_wan (出让价款(万元)) is negative" in notes[("negative_value", ("S2",))]
+    assert notes[("negative_value", ("S2",))].startswith("[supplies]")
+    assert "total_investment_wan" in notes[("negative_value", ("S1",))]
+    assert ("bad_float", ("S3",)) in notes
+
+
+def test_a_negative_price_no_longer_makes_false_unsupplied_land():
+    from redline.overlay import approved_not_supplied
+
+    # a 100 m square approval (15 亩) fully supplied by a contract whose price was typed as -1 200
+    a = approvals([box(500000, 3800000, 500100, 3800100)])
+    s = gpd.GeoDataFrame({"合同编号": ["S1"], "签订日期": ["2019-01-01"], "出让价款": [-1200]},
+                         geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
+    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar")
+    assert r["unsupplied_mu"].iloc[0] == 0 and r["supplied_mu"].iloc[0] == pytest.approx(15)
+    assert r.attrs["redline"]["rejected"] == []
+    assert any("price_wan" in n and "S1" in n for n in r.attrs["redline"]["notes"])
+
+
+def test_a_required_value_that_is_negative_still_rejects_the_feature():
+    from dataclasses import replace
+
+    from redline.schema import get_schema
+
+    schema = get_schema("supplies")
+    schema = replace(schema, fields=tuple(replace(f, required=True) if f.name == "price_wan" else f
+                                          for f in schema.fields))
     layer = gpd.GeoDataFrame({"合同编号": ["S1", "S2"], "签订日期": ["2019-01-01"] * 2, "出让价款": [100, -5]},
                              geometry=[box(0, 0, 1, 1), box(2, 0, 3, 1)], crs="EPSG:4547")
-    prepared = prepare_layers({"supplies": (layer, "supplies")})
-    assert list(prepared.rejected["feature_id"]) == ["S2"]
-    assert "price_wan (出让价款(万元)) is negative" in prepared.rejected["reason"].iloc[0]
+    clean, rejected, _ = validate_layer(layer, schema)
+    assert clean["supply_id"].tolist() == ["S1"] and rejected["feature_id"].tolist() == ["S2"]
+    assert "price_wan (出让价款(万元)) is negative" in rejected["reason"].iloc[0]
+
+
+def test_a_layer_without_an_id_field_is_numbered_by_row():
+    ugb = gpd.GeoDataFrame({"名称": ["城区", "产业园"]}, geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)],
+                           crs="EPSG:4547")
+    prepared = prepare_layers({"growth_boundary": (ugb, "growth_boundary")})
+    out = prepared.layers["growth_boundary"]
+    assert out["boundary_id"].tolist() == ["<row 1>", "<row 2>"] and out["name"].tolist() == ["城区", "产业园"]
+    (note,) = [p for p in prepared.notes if p.code == "no_id_field"]
+    assert note.layer == "growth_boundary" and "<row 1> ... <row 2>" in note.message
+    assert "--field growth_boundary.boundary_id=" in note.fix
+    assert list(ugb.columns) == ["名称", "geometry"]  # input not modified
+
+
+def test_an_id_field_that_repeats_still_stops_the_run():
+    ugb = gpd.GeoDataFrame({"编号": ["G1", "G1"]}, geometry=[box(0, 0, 10, 10), box(20, 0, 30, 10)], crs="EPSG:4547")
+    with pytest.raises(redline.ValidationError) as exc:
+        prepare_layers({"growth_boundary": (ugb, "growth_boundary")})
+    assert [(p.code, p.ids) for p in exc.value.problems] == [("duplicate_id", ("G1",))]
 
 
 def test_missing_fields_reported_together_with_what_was_found():

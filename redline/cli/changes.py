@@ -9,7 +9,7 @@ import click
 from ..io import read_layer, write_layers
 from ..pipeline import parse_source
 from ..rules import resolve_rules
-from ..schema import ids_only
+from ..validate import rejected_frame
 from ._options import area_option, handle_errors, rules_option, verbosity_options
 
 #: the GeoPackage `redline changes` writes in the output folder
@@ -72,17 +72,21 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
     for kind, source in (("approvals", approvals), ("supplies", supplies), ("farmland", farmland)):
         if source:
             path, layer = parse_source(source)
-            vectors[kind] = read_layer(path, layer, schema=ids_only(kind))
+            vectors[kind] = read_layer(path, layer, name=kind)  # validated by judge_patches, as audit does
             inputs.append(path)
     patches = change_patches(before, after, from_classes=_classes(from_classes), to_classes=_classes(to_classes),
                              min_area_m2=min_area, connectivity=int(connectivity), align=align, rules=ruleset)
     register = judge_patches(patches[~patches["below_min_area"]], rules=ruleset, area_method=area_method, **vectors)
     dest = Path(out) / RESULT_FILE
     dest.parent.mkdir(parents=True, exist_ok=True)
-    written = write_layers({"change_patches": patches, "register": register}, dest, inputs=inputs, metadata={
+    info = register.attrs.get("redline", {})
+    rejected = rejected_frame(info.get("rejected", []))
+    written = write_layers({"change_patches": patches, "register": register, "rejected": rejected}, dest,
+                           inputs=inputs, metadata={
         "rules": ruleset.label, "before": before, "after": after, "pixel_area": patches.attrs["pixel_area_note"],
         "min_area": patches.attrs["rule"], "working_crs": register.attrs.get("working_crs", ""),
         "area_method": area_method, "layers_missing": register.attrs.get("layers_missing", ""),
+        "rejected_features": str(len(rejected)),
     })
     if not quiet:
         small = int(patches["below_min_area"].sum())
@@ -92,4 +96,11 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
             click.echo(f"  {judgement}: {n}")
         if register.attrs.get("layers_missing", "none") != "none":
             click.echo(f"  not given: {register.attrs['layers_missing']} (no patch can be judged against them)")
+        slivers = int((register["sliver_reason"] != "").sum()) if "sliver_reason" in register else 0
+        if slivers:
+            click.echo(f"  {slivers} patch(es) touch a layer by slivers only: reported (sliver_reason), not counted")
+        if len(rejected):
+            click.echo(f"  {len(rejected)} feature(s) set aside: layer 'rejected'")
+        for note in info.get("notes", []):
+            click.echo(f"  {note}")
         click.echo(f"written: {written}")

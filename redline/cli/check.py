@@ -134,6 +134,8 @@ def command(source, kind, encoding, field_pairs, assign_crs, replace_crs, crs, s
     if info.get("crs_assigned"):
         click.echo(f"  CRS assigned: {info['crs_assigned']}")
     click.echo(f"  working CRS: {prepared.working}")
+    click.echo("  geometry validated and repaired in the working CRS, as the audits do; an audit whose other layers "
+               "move the data's centre may choose another zone: give that one with --crs to check in it")
     for note in prepared.note_lines():
         click.echo(f"  {note}")
     lines = cannot_judge_lines(clean, kind)

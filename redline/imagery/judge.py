@@ -13,8 +13,11 @@ from shapely import STRtree
 from ..area import AreaMethod, check_area_method, piece_areas
 from ..crs import WorkingCRS, check_crs, choose_working_crs, is_metric_projected, to_working
 from ..errors import CRSError, Problem, SchemaError, ValidationError
+from ..overlay import _engine
 from ..rules import RuleSet, resolve_rules
+from ..schema import ids_only
 from ..units import M2_PER_MU
+from ..validate import drop_empty_rings, prepare_layers, repair_polygons
 
 __all__ = ["JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "judge_patches"]
 
@@ -32,11 +35,13 @@ JUDGEMENT_LABELS_ZH = {
 _LAYERS = (("approvals", "approval_id", "approval_ids", "approved"),
            ("supplies", "supply_id", "supply_ids", "supplied"),
            ("farmland", "farmland_id", "farmland_ids", "farmland"))
+_LAYER_ZH = {"approvals": "报批", "supplies": "供地", "farmland": "永久基本农田"}
 
 
 def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | None = None,
                   supplies: gpd.GeoDataFrame | None = None, farmland: gpd.GeoDataFrame | None = None,
-                  rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal") -> gpd.GeoDataFrame:
+                  rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal",
+                  strict: bool = False) -> gpd.GeoDataFrame:
     """Judge each change patch against approvals, supplies and permanent basic farmland (卫片图斑研判).
 
     Parameters
@@ -50,13 +55,19 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         Supplied land (供地红线) with ``supply_id``.
     farmland : GeoDataFrame, optional
         Permanent basic farmland (永久基本农田) with ``farmland_id``.
-        Layers not given count as empty: without approvals no patch can be approved. Field names are
-        redline's canonical ones (read layers with :func:`redline.io.read_layer` and a ``kind``).
+        Layers not given count as empty: without approvals no patch can be approved. Canonical or
+        bureau field names (批准文号, HTBH ...); only the id field is needed. The three layers are
+        validated like ``redline audit`` validates them (:func:`redline.validate.prepare_layers`, in
+        the working CRS): invalid geometries repaired, empty and null ones set aside, a layer without
+        an id field numbered by row, all of it in ``attrs["redline"]``.
     rules : RuleSet, name or path, optional
-        Default ``cn-national``; thresholds ``imagery.min_overlap_ratio`` and
-        ``imagery.min_farmland_overlap_m2``.
+        Default ``cn-national``; thresholds ``imagery.min_overlap_ratio``,
+        ``imagery.min_farmland_overlap_m2``, ``geometry.sliver_max_area_m2`` and
+        ``geometry.sliver_max_width_m``.
     area_method : {"ellipsoidal", "planar"}
         How overlap areas are measured (see :mod:`redline.area`).
+    strict : bool
+        Any feature problem of the three layers stops the run instead of being repaired or set aside.
 
     Returns
     -------
@@ -66,19 +77,26 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         - ``approval_ids``, ``supply_ids``, ``farmland_ids``: the overlapping features' ids,
           comma-separated, sorted (``""`` when none);
         - ``approved_m2``, ``supplied_m2``, ``farmland_m2`` (and ``_mu``): the area of the patch
-          covered by the union of the overlapping approvals / supplies / farmland;
+          covered by the union of the overlapping approvals / supplies / farmland, **slivers excluded**;
+        - ``approved_sliver_m2``, ``supplied_sliver_m2``, ``farmland_sliver_m2``: contact that is only
+          digitising noise: parts of a feature's overlap with the patch under ``geometry.sliver_max_area_m2``
+          or thinner (2 × area / perimeter) than ``geometry.sliver_max_width_m``. Reported, never counted: a
+          contact of floating-point noise neither makes a patch legal nor puts it on farmland;
+        - ``sliver_reason``: which features touch the patch by slivers only, and the thresholds (``""``
+          when none);
         - ``judgement`` and ``judgement_zh`` (one of :data:`JUDGEMENTS`) and ``rule``: the threshold
           behind the judgement.
 
         When the patches had no ``area_m2`` it is added (the patch's measured area). ``attrs`` holds
-        ``working_crs``, ``area_method`` and which layers were given.
+        ``working_crs``, ``area_method``, which layers were given, and ``redline`` (``rejected``
+        features of the three layers, ``notes``).
 
     Notes
     -----
     The decision rule, with ``r = imagery.min_overlap_ratio`` and ``A`` the patch's area measured
     like the overlaps:
 
-    - *approved* when ``approved_m2 > 0`` and ``approved_m2 >= r * A``; *supplied* likewise with
+    - *approved* when ``approved_m2 > 0`` (slivers excluded) and ``approved_m2 >= r * A``; *supplied* likewise with
       ``supplied_m2``; *on farmland* when ``farmland_m2 > imagery.min_farmland_overlap_m2``.
     - supplied (approved or not: existing construction land is supplied without a new 农转用
       approval, and a supply is itself the legal basis to build) → ``approved_supplied`` 已批已供;
@@ -125,21 +143,11 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         problems.append(Problem(layer="patches", code="missing_field", message="the patches have no patch_id field",
                                 fix="read them with read_layer(..., kind='change_patches') or rename the id field "
                                     "to patch_id"))
-    for name, id_field, _, _ in _LAYERS:
+    for name, _, _, _ in _LAYERS:
         layer = given[name]
-        if layer is None:
-            continue
-        if not isinstance(layer, gpd.GeoDataFrame):
+        if layer is not None and not isinstance(layer, gpd.GeoDataFrame):
             problems.append(Problem(layer=name, code="not_a_layer",
                                     message=f"expected a GeoDataFrame, got {type(layer).__name__}"))
-        elif id_field not in layer.columns and _canonical(layer, name) is not None:
-            given[name] = _canonical(layer, name)  # bureau field names (批准文号, HTBH ...) renamed
-        elif id_field not in layer.columns:
-            problems.append(Problem(layer=name, code="missing_field",
-                                    message=f"the layer has no {id_field} field (found: "
-                                            f"{', '.join(map(str, layer.columns[:12]))})",
-                                    fix=f"read it with redline.io.read_layer(..., kind={name!r}) or rename its id "
-                                        f"field to {id_field}"))
     if problems:
         raise SchemaError(problems)
     crs_problems = check_crs(patches, "patches")
@@ -149,31 +157,56 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
     if crs_problems:
         raise CRSError(crs_problems)
 
-    layers = {k: v for k, v in given.items() if v is not None}
-    work = _working_crs(patches, layers)
+    raw = {k: v for k, v in given.items() if v is not None}
+    work = _working_crs(patches, raw)
+    # the three layers validated as an audit validates them, in the working CRS
+    prep = prepare_layers({k: (v, ids_only(k)) for k, v in raw.items()}, crs=work.crs, strict=strict)
+    layers = prep.layers
+    notes = prep.note_lines()
     pgeoms = to_working(patches[[patches.geometry.name]], work).geometry.to_numpy()
+    pgeoms, ringed = drop_empty_rings(pgeoms)
+    live = ~(shapely.is_missing(pgeoms) | shapely.is_empty(pgeoms))
+    broken = live & ~shapely.is_valid(pgeoms)
+    pid = patches["patch_id"].to_numpy()
+    if ringed.any():
+        notes.append(f"[patches] empty rings removed from {int(ringed.sum())} patch(es): {_ids(pid[ringed])}")
+    if broken.any():
+        pgeoms = pgeoms.copy()
+        pgeoms[broken] = repair_polygons(pgeoms[broken])
+        notes.append(f"[patches] {int(broken.sum())} invalid patch geometr{'y' if broken.sum() == 1 else 'ies'} "
+                     f"repaired with make_valid in {work.name}: {_ids(pid[broken])}")
     patch_area = piece_areas(pgeoms, work.crs, area_method)
 
     out = patches.copy()
     if "area_m2" not in out.columns:
         out["area_m2"] = patch_area
         out["area_mu"] = patch_area / M2_PER_MU
+    max_area = float(rules.value("geometry.sliver_max_area_m2"))
+    max_width = float(rules.value("geometry.sliver_max_width_m"))
     columns: dict[str, np.ndarray | list] = {}
+    sliver_text = [[] for _ in range(len(out))]
     for name, id_field, ids_col, stem in _LAYERS:
         layer = layers.get(name)
         if layer is None or len(out) == 0:
             columns[ids_col] = [""] * len(out)
             columns[f"{stem}_m2"] = np.zeros(len(out))
+            columns[f"{stem}_sliver_m2"] = np.zeros(len(out))
             continue
-        lw = to_working(layer, work)
-        ids, area = _overlaps(pgeoms, lw.geometry.to_numpy(), lw[id_field].astype(str).to_numpy(), work,
-                              area_method)
-        columns[ids_col] = ids
-        columns[f"{stem}_m2"] = area
+        ov = _overlaps(pgeoms, layer.geometry.to_numpy(), layer[id_field].astype(str).to_numpy(), work,
+                       area_method, max_area, max_width)
+        columns[ids_col], columns[f"{stem}_m2"], columns[f"{stem}_sliver_m2"], only = ov
+        for i, ids in enumerate(only):
+            if ids:
+                sliver_text[i].append(f"{_LAYER_ZH[name]} {ids} 仅碎片接触 {columns[f'{stem}_sliver_m2'][i]:.2f} m²")
+            elif columns[f"{stem}_sliver_m2"][i] > 0:
+                sliver_text[i].append(f"{_LAYER_ZH[name]} 碎片 {columns[f'{stem}_sliver_m2'][i]:.2f} m²")
     for _, _, ids_col, stem in _LAYERS:
         out[ids_col] = columns[ids_col]
         out[f"{stem}_m2"] = columns[f"{stem}_m2"]
         out[f"{stem}_mu"] = out[f"{stem}_m2"] / M2_PER_MU
+        out[f"{stem}_sliver_m2"] = columns[f"{stem}_sliver_m2"]
+    out["sliver_reason"] = [f"{'; '.join(t)}: 面积 < {max_area:g} m² 或宽度 < {max_width:g} m, 视为数字化误差, 不计"
+                            if t else "" for t in sliver_text]
 
     ratio = float(rules.value("imagery.min_overlap_ratio"))
     farm_min = float(rules.value("imagery.min_farmland_overlap_m2"))
@@ -186,23 +219,24 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
     out["judgement_zh"] = pd.Series(judgement, index=out.index).map(JUDGEMENT_LABELS_ZH)
     cite_ratio = rules.cite("imagery.min_overlap_ratio")
     cite_farm = rules.cite("imagery.min_farmland_overlap_m2")
-    out["rule"] = np.where(judgement == "unapproved_on_farmland", cite_farm, cite_ratio)
+    cite_sliver = f"{rules.cite('geometry.sliver_max_area_m2')}; {rules.cite('geometry.sliver_max_width_m')}"
+    rule = np.where(judgement == "unapproved_on_farmland", cite_farm, cite_ratio).astype(object)
+    with_slivers = out["sliver_reason"].to_numpy() != ""
+    rule[with_slivers] = [f"{r}; slivers: {cite_sliver}" for r in rule[with_slivers]]
+    out["rule"] = rule
     geom_col = out.geometry.name
     out = out[[c for c in out.columns if c != geom_col] + [geom_col]]
     out.attrs.update(working_crs=str(work), area_method=area_method,
                      layers_given=", ".join(layers) or "none",
                      layers_missing=", ".join(k for k in given if k not in layers) or "none")
+    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"), "notes": notes, "rules": rules.label,
+                            "area_method": area_method, "working_crs": work.name}
     return out
 
 
-def _canonical(layer: gpd.GeoDataFrame, kind: str) -> gpd.GeoDataFrame | None:
-    """The layer with redline's canonical field names, if its id field is there under a bureau name."""
-    from ..schema import apply_schema, ids_only
-
-    try:
-        return apply_schema(layer, ids_only(kind))[0]
-    except SchemaError:
-        return None
+def _ids(values) -> str:
+    values = [str(v) for v in values]
+    return ", ".join(values[:10]) + (f" and {len(values) - 10} more" if len(values) > 10 else "")
 
 
 def _working_crs(patches: gpd.GeoDataFrame, layers: dict) -> WorkingCRS:
@@ -215,36 +249,56 @@ def _working_crs(patches: gpd.GeoDataFrame, layers: dict) -> WorkingCRS:
     return choose_working_crs([patches, *layers.values()], names=["patches", *layers])
 
 
-def _overlaps(pgeoms: np.ndarray, lgeoms: np.ndarray, lids: np.ndarray, work: WorkingCRS,
-              method: AreaMethod) -> tuple[list[str], np.ndarray]:
-    """Per patch: the overlapping features' ids and the area covered by their union."""
+def _overlaps(pgeoms: np.ndarray, lgeoms: np.ndarray, lids: np.ndarray, work: WorkingCRS, method: AreaMethod,
+              max_area: float, max_width: float) -> tuple[list[str], np.ndarray, np.ndarray, list[str]]:
+    """Per patch: the ids of the features overlapping it by more than slivers, the area covered by the union of
+    those overlaps (slivers excluded), the area of the sliver contacts, and the ids touching it by slivers only.
+
+    Each feature's overlap with a patch is split into its parts; a part under ``max_area`` (m², by ``method``) or
+    thinner (2 × area / perimeter) than ``max_width`` is a sliver: digitising or floating-point noise.
+    """
     n = len(pgeoms)
     area = np.zeros(n)
+    sliver = np.zeros(n)
     ids = [""] * n
+    only = [""] * n
     ok = ~(shapely.is_missing(lgeoms) | shapely.is_empty(lgeoms))
     lgeoms, lids = lgeoms[ok], lids[ok]
     if n == 0 or len(lgeoms) == 0:
-        return ids, area
+        return ids, area, sliver, only
     tree = STRtree(lgeoms)
     pi, li = tree.query(pgeoms, predicate="intersects")
     if pi.size == 0:
-        return ids, area
-    inter = shapely.intersection(pgeoms[pi], lgeoms[li])
-    a = piece_areas(inter, work.crs, method)
-    keep = a > 0  # touching along an edge is not an overlap
-    pi, li, inter, a = pi[keep], li[keep], inter[keep], a[keep]
-    if pi.size == 0:
-        return ids, area
-    order = np.argsort(pi, kind="stable")
-    pi, li, inter, a = pi[order], li[order], inter[order], a[order]
-    starts = np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]])
-    sizes = np.diff(np.r_[starts, pi.size])
-    area[pi[starts]] = a[starts]
-    multi = sizes > 1
-    if multi.any():  # overlapping features must not count twice: measure the union of the pieces
-        unions = np.array([shapely.union_all(inter[s:s + k]) for s, k in zip(starts[multi], sizes[multi],
-                                                                              strict=True)], dtype=object)
-        area[pi[starts[multi]]] = piece_areas(unions, work.crs, method)
-    for s, k in zip(starts, sizes, strict=True):
-        ids[pi[s]] = ", ".join(sorted(set(lids[li[s:s + k]].tolist())))
-    return ids, area
+        return ids, area, sliver, only
+    inter = _engine.robust(shapely.intersection, pgeoms[pi], lgeoms[li])
+    parts, owner = shapely.get_parts(inter, return_index=True)
+    polygonal = shapely.get_type_id(parts) == 3
+    parts, owner = parts[polygonal], owner[polygonal]
+    part_area = piece_areas(parts, work.crs, method)
+    keep = part_area > 0  # touching along an edge is not even a sliver
+    parts, owner, part_area = parts[keep], owner[keep], part_area[keep]
+    perimeter = shapely.length(parts)
+    width = np.divide(2 * shapely.area(parts), perimeter, out=np.zeros(len(parts)), where=perimeter > 0)
+    is_sliver = (part_area < max_area) | (width < max_width)
+    pair_land = np.bincount(owner[~is_sliver], minlength=len(pi)) > 0
+    pair_any = np.bincount(owner, minlength=len(pi)) > 0
+    land = _union_areas(parts[~is_sliver], pi[owner[~is_sliver]], n, work, method)
+    total = _union_areas(parts, pi[owner], n, work, method)
+    area[:] = land
+    sliver[:] = np.maximum(total - land, 0.0)
+    for p in np.unique(pi[pair_any]):
+        mine = pi == p
+        ids[p] = ", ".join(sorted(set(lids[li[mine & pair_land]].tolist())))
+        only[p] = ", ".join(sorted(set(lids[li[mine & pair_any & ~pair_land]].tolist())))
+    return ids, area, sliver, only
+
+
+def _union_areas(pieces: np.ndarray, groups: np.ndarray, n: int, work: WorkingCRS, method: AreaMethod) -> np.ndarray:
+    """Area of the union of each group's pieces (overlapping features must not count twice)."""
+    out = np.zeros(n)
+    if len(pieces) == 0:
+        return out
+    unions = _engine.grouped_union(pieces, groups, n)
+    has = np.array([u is not None for u in unions])
+    out[has] = piece_areas(unions[has], work.crs, method)
+    return out

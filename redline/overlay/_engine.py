@@ -21,6 +21,13 @@ How it is fast (measured in ``/benchmarks/bench_overlay.py``):
   PostGIS ``ST_Subdivide``) whose results are summed (areas) or re-united (geometry);
 - vectorised shapely calls release the GIL, so work is chunked over ``threads`` threads (2).
 
+When GEOS cannot overlay an item in floating point (a TopologyException, e.g. on a geometry that is
+invalid in this CRS and reached the engine unrepaired), :func:`robust` redoes that item on a 1 µm grid,
+then a 1 mm grid, then with its operands repaired by ``make_valid``; a left feature that needed any of
+it is then redone whole (its area, covered area and remnant) on the same footing, so that
+``area = covered + remnant`` still holds, and ``Remnants.fallback`` says which features and how
+(:func:`fallback_note` turns it into the note the audits attach).
+
 Per-partition use (dask-geopandas, issue 8)
 -------------------------------------------
 :func:`overlay_areas` takes two GeoDataFrames in one metric CRS and returns plain per-id
@@ -56,8 +63,8 @@ import shapely
 
 from ..area import check_area_method, ellipsoidal_factor
 
-__all__ = ["PairIndex", "Remnants", "grouped_union", "grouped_union_area", "overlay_areas", "pair_areas", "pair_index", "remnants",
-           "split_slivers", "subdivide"]
+__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
+           "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
 
 #: threads used by the vectorised steps (the target machines have 2 cores)
 THREADS = 2
@@ -87,20 +94,64 @@ def chunked(fn: Callable[[slice], np.ndarray], n: int, threads: int = THREADS) -
     return np.concatenate(out)
 
 
-#: snapping grid (m) for the rare pair GEOS cannot overlay in floating point
-ROBUST_GRID_M = 0.001
+#: snapping grids (m) tried in turn for the rare item GEOS cannot overlay in floating point: on a 1 µm grid an
+#: area moves by at most perimeter × 1e-6 m²/2 (far under ``geometry.area_tolerance_m2`` for any parcel); 1 mm is the
+#: last resort before the operands themselves are repaired
+ROBUST_GRIDS_M = (1e-6, 1e-3)
+#: kept for callers of the previous version: the coarsest grid
+ROBUST_GRID_M = ROBUST_GRIDS_M[-1]
+
+#: what each fallback level did, for notes (level 0: plain floating point, no fallback)
+FALLBACK_LEVELS = {1: "snapped to a 1 µm grid", 2: "snapped to a 1 mm grid",
+                   3: "operands repaired with make_valid", 4: "operands repaired with make_valid, on a 1 µm grid",
+                   5: "operands repaired with make_valid, on a 1 mm grid"}
 
 #: how far (m) a footprint may cross a supply's edge and still be taken as inside (or reach into it and still be
 #: taken as outside): floating-point noise of shared edges, a million times below any digitising accuracy
 EDGE_EPS_M = 1e-6
 
 
-def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None) -> np.ndarray:
-    """``op(a, b)`` vectorised; if GEOS raises a topology error, redo the failing items on a 1 mm grid.
+def _levels():
+    """(level, grid, repair) in the order tried."""
+    grids = (None, *ROBUST_GRIDS_M)
+    return [(k, g, r) for k, (r, g) in enumerate([(r, g) for r in (False, True) for g in grids])]
+
+
+def _repaired(g):
+    if g is None or not isinstance(g, shapely.Geometry) or shapely.is_valid(g):
+        return g
+    fixed = shapely.make_valid(g)
+    parts = [p for p in shapely.get_parts(fixed) if p.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def robust_one(op: Callable, *args, unary: bool = False):
+    """``op(*args)`` for one item, falling back to snapping grids and then repaired operands; returns ``(result, level)``.
+
+    ``level`` is 0 when floating point worked, else a key of :data:`FALLBACK_LEVELS`. Raises the last GEOS
+    error when every level fails.
+    """
+    error = None
+    for level, grid, repair in _levels():
+        items = args
+        if repair:
+            items = (np.array([_repaired(g) for g in args[0]], dtype=object),) if unary else \
+                tuple(_repaired(g) for g in args)
+        try:
+            return (op(*items) if grid is None else op(*items, grid_size=grid)), level
+        except shapely.errors.GEOSException as exc:
+            error = exc
+    raise error
+
+
+def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None, *, flags: np.ndarray | None = None) -> np.ndarray:
+    """``op(a, b)`` vectorised; if GEOS raises a topology error, redo the failing items one by one, on snapping
+    grids (:data:`ROBUST_GRIDS_M`) and then with repaired operands (:func:`robust_one`).
 
     ``op`` is ``shapely.intersection``, ``shapely.difference`` or ``shapely.union_all`` (then ``a`` is a
     2-D array reduced along axis 1). OverlayNG rarely fails; when it does, one bad pair must not stop
-    a province-wide run.
+    a province-wide run. ``flags`` (an int array as long as ``a``, or a view of one) receives each item's
+    fallback level, so callers can redo those items consistently and name them in a note.
     """
     unary = b is None
     try:
@@ -109,11 +160,39 @@ def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None) -> np.ndarr
         out = np.empty(len(a), dtype=object)
         for i in range(len(a)):
             args = (a[i],) if unary else (a[i], b[i])
-            try:
-                out[i] = op(*args)
-            except shapely.errors.GEOSException:
-                out[i] = op(*args, grid_size=ROBUST_GRID_M)
+            out[i], level = robust_one(op, *args, unary=unary)
+            if flags is not None and level:
+                flags[i] = max(flags[i], level)
         return out
+
+
+def fallback_problems(audit: str, ids, levels: np.ndarray) -> list:
+    """:func:`fallback_note` as a non-fatal :class:`redline.errors.Problem` of ``audit`` (for ``Prepared.notes``)."""
+    from ..errors import Problem
+
+    levels = np.asarray(levels)
+    hit = np.flatnonzero(levels > 0)
+    if len(hit) == 0:
+        return []
+    how = "; ".join(sorted({FALLBACK_LEVELS[int(v)] for v in levels[hit]}))
+    return [Problem(audit, "overlay_fallback", f"GEOS could not overlay {len(hit)} feature(s) in floating point "
+                    f"({how}); each was redone whole on that footing, so its areas still balance",
+                    ids=tuple(np.asarray(ids, dtype=object)[hit]), fatal=False,
+                    fix="check their geometries (QGIS: Check validity) and redraw them if the result matters")]
+
+
+def fallback_note(audit: str, layer: str, ids, levels: np.ndarray) -> list[str]:
+    """One note naming the features whose overlay needed a fallback (``levels`` from :class:`Remnants`)."""
+    levels = np.asarray(levels)
+    hit = np.flatnonzero(levels > 0)
+    if len(hit) == 0:
+        return []
+    ids = np.asarray(ids, dtype=object)[hit]
+    shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+    how = "; ".join(sorted({FALLBACK_LEVELS[int(v)] for v in levels[hit]}))
+    return [f"[{audit}] GEOS could not overlay {len(hit)} {layer} feature(s) in floating point ({how}); each was "
+            f"redone whole on that footing, so its areas still balance: {shown}. Check their geometries "
+            f"(QGIS: Check validity) and redraw them if the result matters"]
 
 
 def _as_array(geoms) -> np.ndarray:
@@ -188,8 +267,12 @@ def pair_index(left, right, *, tree: shapely.STRtree | None = None, threads: int
     return PairIndex(li, ri, covers, within, nl, nr)
 
 
-def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS) -> tuple[PairIndex, np.ndarray]:
-    """Planar intersection area of each intersecting pair (the cover shortcut skips the overlay)."""
+def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
+               return_fallback: bool = False) -> tuple[PairIndex, np.ndarray]:
+    """Planar intersection area of each intersecting pair (the cover shortcut skips the overlay).
+
+    With ``return_fallback=True`` a third array gives each pair's fallback level (:data:`FALLBACK_LEVELS`).
+    """
     left, right = _as_array(left), _as_array(right)
     pairs = pairs if pairs is not None else pair_index(left, right, threads=threads)
     li, ri = pairs.left, pairs.right
@@ -199,10 +282,15 @@ def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = TH
     only_w = wit & ~cov
     out[only_w] = shapely.area(left[li[only_w]])
     rest = np.flatnonzero(~cov & ~wit)
+    levels = np.zeros(len(li), dtype=np.int8)
     if len(rest):
         a, b = left[li[rest]], right[ri[rest]]
-        out[rest] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a[sl], b[sl])), len(rest),
-                            threads)
+        lv = np.zeros(len(rest), dtype=np.int8)
+        out[rest] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a[sl], b[sl], flags=lv[sl])),
+                            len(rest), threads)
+        levels[rest] = lv
+    if return_fallback:
+        return pairs, np.nan_to_num(out, nan=0.0), levels
     return pairs, np.nan_to_num(out, nan=0.0)
 
 
@@ -216,8 +304,11 @@ def _union_rows(rows, axis=None, grid_size=None):
     return shapely.union_all(rows, axis=axis, grid_size=grid_size)
 
 
-def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS) -> np.ndarray:
+def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
+                  flags: np.ndarray | None = None) -> np.ndarray:
     """The union of the geometries of each group (``groups[i]`` is geometry i's group); None for empty groups.
+
+    ``flags`` (int, one per group) receives the fallback level of each group whose union needed one.
 
     Vectorised: groups of one are taken as they are; larger groups are padded into 2-D arrays by
     size class and reduced with ``shapely.union_all(axis=1)``, which unions each row in GEOS.
@@ -248,7 +339,11 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
         pos = np.arange(len(rows)) - first
         idx = np.repeat(starts[members], k) + pos
         grid[rows, pos] = s[idx]
-        out[members] = chunked(lambda sl, grid=grid: robust(_union_rows, grid[sl]), len(members), threads)
+        lv = np.zeros(len(members), dtype=np.int8)
+        out[members] = chunked(lambda sl, grid=grid, lv=lv: robust(_union_rows, grid[sl], flags=lv[sl]),
+                               len(members), threads)
+        if flags is not None:
+            flags[members] = np.maximum(flags[members], lv)
     return out
 
 
@@ -275,11 +370,13 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
     return total
 
 
-def subdivide(geoms, max_vertices: int = MAX_VERTICES) -> tuple[np.ndarray, np.ndarray]:
+def subdivide(geoms, max_vertices: int = MAX_VERTICES, *, flags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cut polygons with more than ``max_vertices`` vertices into pieces (recursive halving of the bounds).
 
     Returns ``(pieces, parent)``; the pieces of a polygon are a partition of it (their areas sum
     to its area; their union is the polygon), so per-piece results can be summed or re-united.
+    A polygon GEOS cannot cut in floating point is cut with :func:`robust`'s fallback, and its level
+    goes into ``flags`` (one int per input geometry) when given.
     """
     geoms = _as_array(geoms)
     parent = np.arange(len(geoms))
@@ -300,7 +397,11 @@ def subdivide(geoms, max_vertices: int = MAX_VERTICES) -> tuple[np.ndarray, np.n
         mx, my = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
         box1 = shapely.box(b[:, 0], b[:, 1], np.where(wide, mx, b[:, 2]), np.where(wide, b[:, 3], my))
         box2 = shapely.box(np.where(wide, mx, b[:, 0]), np.where(wide, b[:, 1], my), b[:, 2], b[:, 3])
-        halves = np.concatenate([shapely.intersection(g, box1), shapely.intersection(g, box2)])
+        lv = np.zeros(len(g), dtype=np.int8)
+        halves = np.concatenate([robust(shapely.intersection, g, box1, flags=lv),
+                                 robust(shapely.intersection, g, box2, flags=lv)])
+        if flags is not None and lv.any():
+            np.maximum.at(flags, p, lv)
         hp = np.concatenate([p, p])
         parts, pi = shapely.get_parts(halves, return_index=True)
         keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
@@ -320,7 +421,10 @@ class Remnants:
     """Per left feature: its area, the area covered by its partners' union, and what is left.
 
     Areas are in m² by the chosen method; ``remnant`` holds geometries in the working CRS (an
-    empty polygon where nothing is left); ``partners`` counts intersecting right features.
+    empty polygon where nothing is left); ``partners`` counts intersecting right features;
+    ``fallback`` is each left feature's fallback level (0: plain floating point; else a key of
+    :data:`FALLBACK_LEVELS`): such a feature's area, covered area and remnant were all computed on
+    that footing (the same grid, the same repaired operands), so that they still balance.
     """
 
     area: np.ndarray
@@ -329,6 +433,11 @@ class Remnants:
     partners: np.ndarray
     factor: np.ndarray
     pairs: PairIndex
+    fallback: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.fallback is None:
+            self.fallback = np.zeros(len(self.area), dtype=np.int8)
 
 
 def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex | None = None,
@@ -363,33 +472,65 @@ def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex 
     live = ~fully[pairs.left]
     li, ri = pairs.left[live], pairs.right[live]
     active = np.flatnonzero(~fully & (partners > 0))
+    fallback = np.zeros(n, dtype=np.int8)
     if len(active):
-        unions = grouped_union(right[ri], li, n, threads=threads)
+        unions = grouped_union(right[ri], li, n, threads=threads, flags=fallback)
         not_covered_pairs = np.bincount(li, weights=(~pairs.left_covers[live]).astype(float), minlength=n)
         inside = active[not_covered_pairs[active] == 0]
         straddle = active[not_covered_pairs[active] > 0]
         a, u = left[active], unions[active]
         if geometry:
-            remnant[active] = chunked(lambda sl: robust(shapely.difference, a[sl], u[sl]), len(active), threads)
+            lv = np.zeros(len(active), dtype=np.int8)
+            remnant[active] = chunked(lambda sl: robust(shapely.difference, a[sl], u[sl], flags=lv[sl]), len(active),
+                                      threads)
+            fallback[active] = np.maximum(fallback[active], lv)
         covered[inside] = shapely.area(unions[inside])
         if len(straddle):
             a2, u2 = left[straddle], unions[straddle]
-            covered[straddle] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a2[sl], u2[sl])),
-                                        len(straddle), threads)
-    return Remnants(planar_area * factor, np.nan_to_num(covered) * factor, remnant, partners, factor, pairs)
+            lv = np.zeros(len(straddle), dtype=np.int8)
+            covered[straddle] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a2[sl], u2[sl],
+                                                                       flags=lv[sl])), len(straddle), threads)
+            fallback[straddle] = np.maximum(fallback[straddle], lv)
+        for i in np.flatnonzero(fallback):  # redo each such feature whole, on one footing, so its areas balance
+            own = right[ri[li == i]]
+            planar_area[i], covered[i], rem, fallback[i] = _balanced(left[i], own, int(fallback[i]))
+            if geometry:
+                remnant[i] = rem
+    return Remnants(planar_area * factor, np.nan_to_num(covered) * factor, remnant, partners, factor, pairs, fallback)
+
+
+def _balanced(geom, partners: np.ndarray, start: int) -> tuple[float, float, object, int]:
+    """Area, covered area and remnant of one left feature, all on the first fallback level from ``start`` that works."""
+    error = None
+    for level, grid, repair in _levels()[start:]:
+        g, own = geom, partners
+        if repair:
+            g, own = _repaired(g), np.array([_repaired(p) for p in partners], dtype=object)
+        try:
+            if grid is not None:
+                g = shapely.set_precision(g, grid)
+            union = shapely.union_all(own, grid_size=grid)
+            rem = shapely.difference(g, union, grid_size=grid)
+            cov = shapely.area(shapely.intersection(g, union, grid_size=grid))
+            return float(shapely.area(g)), float(cov), rem, level
+        except shapely.errors.GEOSException as exc:
+            error = exc
+    raise error
 
 
 def _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices) -> Remnants:
     """Remnants with the big left polygons cut into pieces: areas summed, remnants re-united."""
     n = len(left)
-    pieces, parent = subdivide(left, max_vertices)
+    fallback = np.zeros(n, dtype=np.int8)
+    pieces, parent = subdivide(left, max_vertices, flags=fallback)
     res = remnants(pieces, right, method="planar", threads=threads, max_vertices=10**9)
     planar_area = np.bincount(parent, weights=res.area, minlength=n)
     covered = np.bincount(parent, weights=res.covered, minlength=n)
     live = ~shapely.is_empty(res.remnant)
     remnant = grouped_union(res.remnant[live], parent[live], n, threads=threads)
     remnant[[g is None for g in remnant]] = EMPTY
-    return Remnants(planar_area * factor, covered * factor, remnant, partners, factor, pairs)
+    np.maximum.at(fallback, parent, res.fallback)
+    return Remnants(planar_area * factor, covered * factor, remnant, partners, factor, pairs, fallback)
 
 
 def split_slivers(remnant: np.ndarray, factor: np.ndarray, *, max_area_m2: float, max_width_m: float):
@@ -469,11 +610,17 @@ def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how
     if how == "pairs":
         if right_id is None:
             raise ValueError("how='pairs' needs right_id")
-        pairs, area = pair_areas(lg, rg, threads=threads)
+        pairs, area, levels = pair_areas(lg, rg, threads=threads, return_fallback=True)
         f = np.ones(len(lg)) if method == "planar" else ellipsoidal_factor(lg, crs)
-        return pd.DataFrame({left_id: left[left_id].to_numpy()[pairs.left],
-                             right_id: right[right_id].to_numpy()[pairs.right],
-                             "area_m2": area * f[pairs.left]})
-    res = remnants(lg, rg, crs=crs, method=method, threads=threads)
-    return pd.DataFrame({left_id: left[left_id].to_numpy(), "area_m2": res.area, "covered_m2": res.covered,
-                         "uncovered_m2": res.area - res.covered})
+        out = pd.DataFrame({left_id: left[left_id].to_numpy()[pairs.left],
+                            right_id: right[right_id].to_numpy()[pairs.right],
+                            "area_m2": area * f[pairs.left]})
+        per_left = np.zeros(len(lg), dtype=np.int8)
+        np.maximum.at(per_left, pairs.left, levels)
+    else:
+        res = remnants(lg, rg, crs=crs, method=method, threads=threads)
+        out = pd.DataFrame({left_id: left[left_id].to_numpy(), "area_m2": res.area, "covered_m2": res.covered,
+                            "uncovered_m2": res.area - res.covered})
+        per_left = res.fallback
+    out.attrs["notes"] = fallback_note("overlay_areas", "left", left[left_id].to_numpy(), per_left)
+    return out

@@ -238,6 +238,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         notes.append(f"[approved_not_supplied] approved ≠ supplied + unsupplied + slivers beyond "
                      f"{rules.cite('geometry.area_tolerance_m2')} for {int(broken.sum())} approval(s): {ids} "
                      f"(largest gap {np.abs(balance).max():.3f} m²); check their geometries")
+    notes += _engine.fallback_note("approved_not_supplied", "approvals", A["approval_id"].to_numpy(), a_rem.fallback)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=A.crs), crs=A.crs)
     return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
 
@@ -281,6 +282,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, _, _ = _engine.split_slivers(s_rem.remnant, s_rem.factor, max_area_m2=max_area,
                                                           max_width_m=max_width)
+    prep.notes.extend(_engine.fallback_problems("supply_outside_approvals", S["supply_id"], s_rem.fallback))
     out = S.drop(columns=S.geometry.name).copy()
     out["supply_m2"] = s_rem.area
     out["supply_mu"] = m2_to_mu(s_rem.area)
