@@ -45,14 +45,22 @@ def audit(runner, folder, *extra):
 
 
 def test_the_missing_field_fix_is_written_as_the_command_line_takes_it(runner, layers):
+    # a missing required field stops the run with the fix in the command line's form
+    undated = gpd.read_file(layers / "approvals.gpkg").rename(columns={"批准日期": "日子"})
+    undated.to_file(layers / "undated.gpkg")
+    failed = runner.invoke(main, ["audit", "--approvals", str(layers / "undated.gpkg"), "--supplies",
+                                  str(layers / "supplies.gpkg"), "--out", str(layers / "o2"), "--as-of", "2026-06-30",
+                                  "--field", "approval_id=号"])
+    assert failed.exit_code == 3
+    assert "--field approvals.approval_date=<your column>" in failed.output
+    # a missing id field: the features are numbered by row, and the note says how to map the id instead
     result = audit(runner, layers)
-    assert result.exit_code == 3
-    assert "--field approvals.approval_id=<your column>" in result.output
-    # the form the message suggests works, and so does the short form (approval_id belongs to approvals only)
+    assert result.exit_code == 0 and "--field approvals.approval_id=<column>" in result.output
+    # the form the note suggests works, and so does the short form (approval_id belongs to approvals only)
     assert audit(runner, layers, "--field", "approvals.approval_id=号").exit_code == 0
     short = audit(runner, layers, "--field", "approval_id=号")
     assert short.exit_code == 0, short.output
-    assert "批而未供 approved not supplied: 2 of 2 approvals" in short.output
+    assert "批而未供 approved not supplied: 2 of 2 approvals" in short.output and "<row 1>" not in short.output
 
 
 def test_the_python_message_keeps_the_python_form():
@@ -83,12 +91,12 @@ def test_a_wrong_per_input_option_is_a_usage_error_naming_the_nearest(runner, la
 
 def test_check_takes_field_as_its_message_says(runner, layers):
     path = str(layers / "approvals.gpkg")
-    failed = runner.invoke(main, ["check", path, "--kind", "approvals"])
-    assert failed.exit_code == 3 and "--field approvals.approval_id=<your column>" in failed.output
+    numbered = runner.invoke(main, ["check", path, "--kind", "approvals"])
+    assert numbered.exit_code == 0 and "--field approvals.approval_id=<column>" in numbered.output
     for form in ("approvals.approval_id=号", "approval_id=号"):
         result = runner.invoke(main, ["check", path, "--kind", "approvals", "--field", form])
         assert result.exit_code == 0, result.output
-        assert "2 features, 2 usable, 0 set aside" in result.output
+        assert "2 features, 2 usable, 0 set aside" in result.output and "row number" not in result.output
 
 
 def _without_prj(layers):
@@ -209,10 +217,11 @@ def test_farmland_takes_field_as_its_message_says(runner, tmp_path):
         tmp_path / "kfbj.gpkg")
     base = ["farmland", "--farmland", str(tmp_path / "pbf.gpkg"), "--growth-boundary", str(tmp_path / "kfbj.gpkg"),
             "--out", str(tmp_path / "o"), "--as-of", "2026-06-30"]
-    failed = runner.invoke(main, base)
-    assert failed.exit_code == 3 and "--field farmland.farmland_id=<your column>" in failed.output
+    numbered = runner.invoke(main, base)
+    assert numbered.exit_code == 0 and "--field farmland.farmland_id=<column>" in numbered.output
     result = runner.invoke(main, [*base, "--field", "farmland.farmland_id=编号"])
     assert result.exit_code == 0, result.output
+    assert "row number" not in result.output
 
 
 def test_report_from_an_earlier_run_refuses_options_of_a_new_run(runner, tmp_path):

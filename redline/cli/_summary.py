@@ -17,8 +17,10 @@ def echo_run(result, *, quiet: bool = False, verbose: int = 0) -> None:
         by_layer = result.rejected.groupby("layer").size()
         click.secho("  set aside (see the 'rejected' layer): "
                     + ", ".join(f"{n} {layer}" for layer, n in by_layer.items()), fg="yellow")
-    if verbose:
-        for note in result.notes:
+    # notes are what a technician must read (features set aside as values, dates filled, later dates left out,
+    # ids numbered, CRSs assigned...): always shown; the working CRS is printed above
+    for note in result.notes:
+        if not str(note).startswith("working CRS:"):
             click.echo(f"  note: {note}")
     for kind, path in result.paths.items():
         click.echo(f"{kind:>7}: {path}")

@@ -82,11 +82,11 @@ def _as_of_layers(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame
     if late_a is not None and len(late_a):
         n = len(late_a)
         notes.append(f"[{audit}] {n} approval{'' if n == 1 else 's'} dated after the audit date {day} not audited "
-                     f"(not an approval yet, DOMAIN §7): {_listed(late_a, 'approval_id', 'approval_date')}")
+                     f"(not an approval yet on that date): {_listed(late_a, 'approval_id', 'approval_date')}")
     if late_s is not None and len(late_s):
         n = len(late_s)
         notes.append(f"[{audit}] {n} suppl{'y' if n == 1 else 'ies'} signed after the audit date {day} left out "
-                     f"(not a supply yet, DOMAIN §7): {_listed(late_s, 'supply_id', 'supply_date')}")
+                     f"(not a supply yet on that date): {_listed(late_s, 'supply_id', 'supply_date')}")
     return kept_a, kept_s, notes
 
 
@@ -506,7 +506,7 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
             if late.any():
                 gone = res.loc[late]
                 notes.append(f"[supply_rate] {int(late.sum())} approval{'' if late.sum() == 1 else 's'} dated after "
-                             f"the audit date {as_of.isoformat()} not counted (not an approval yet, DOMAIN §7): "
+                             f"the audit date {as_of.isoformat()} not counted (not an approval yet on that date): "
                              f"{_listed(gone, 'approval_id', 'approval_date')}")
                 res = res.loc[~late]
         prep = None
