@@ -127,7 +127,7 @@ class RulesError(_ProblemsError):
 
 #: The exit codes of the ``redline`` command, and what each means (``redline --help`` lists them).
 EXIT_CODES: dict[int, str] = {
-    0: "the run finished (findings or not)",
+    0: "the run finished (findings or not; features an audit could not judge are counted in the summary and notes)",
     1: "an unexpected error: a bug (run again with -v and report it with the traceback)",
     2: "the command line is wrong (unknown option, missing argument, bad option value)",
     3: "the input data failed validation (every problem is listed; nothing was written)",

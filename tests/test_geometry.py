@@ -309,3 +309,19 @@ def test_random_valid_polygons_in_china_survive_every_overlay_audit(layers):
     truth = sum(shapely.intersection(x, y).area for x in f.geometry for y in g.geometry)
     pairs = len(f) * len(g)
     assert c["area_m2"].sum() == pytest.approx(truth, abs=TOL * (pairs + 1))
+
+
+def test_underused_says_when_and_for_whom_the_fallback_was_used():
+    """The jts-300 pair as a parcel and a building footprint: GEOS cannot intersect it as given; the plot ratio is
+    still computed (on the fallback's footing) and the note names the parcel."""
+    from redline.overlay import underused
+
+    approvals, supplies = (g.to_crs("EPSG:32633") for g in jts300_layers())
+    parcels = approvals.rename(columns={"批准文号": "parcel_id"})[["parcel_id", "geometry"]]
+    buildings = supplies.rename(columns={"合同编号": "building_id"})[["building_id", "geometry"]]
+    for g in (parcels, buildings):
+        g.attrs["redline"] = {"prepared": True}
+    r = underused(parcels, buildings, area_method="planar")
+    (note,) = [n for n in r.attrs["redline"]["notes"] if "GEOS could not overlay" in n]
+    assert note.startswith("[underused]") and "A-jts300" in note
+    assert r.iloc[0]["buildings_n"] == 1

@@ -95,6 +95,10 @@ def _run_judge(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
         from ..units import m2_to_mu
 
         register["area_mu"] = m2_to_mu(register["area_m2"])
+    # what judging found in the patches (repaired or empty-ringed geometries) reaches the run's notes; the vector
+    # layers' own validation notes are the run's already
+    ctx.notes.extend(n for n in register.attrs.get("redline", {}).get("notes", [])
+                     if n not in ctx.notes and not n.startswith("working CRS"))
     return {"patch_register": register}
 
 

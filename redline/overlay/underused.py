@@ -357,9 +357,14 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     floor_source = np.where(np.isfinite(floor_area), "parcel 建筑面积", None).astype(object)
     buildings_n = np.zeros(n, dtype=int)
     doubled_n = np.zeros(n, dtype=int)
+    overlay_notes: list[str] = []
+    id_field = "parcel_id" if kind == "parcels" else "supply_id"
     if B is not None and n:
         bg = np.asarray(B.geometry.values, dtype=object)
-        pairs, pair_area = _engine.pair_areas(pg, bg, threads=threads)
+        pairs, pair_area, fallback = _engine.pair_areas(pg, bg, threads=threads, return_fallback=True)
+        per_parcel = np.zeros(n, dtype=np.int8)
+        np.maximum.at(per_parcel, pairs.left, fallback)
+        overlay_notes = _engine.fallback_note("underused", "parcels", P[id_field].to_numpy(), per_parcel)
         b_area = shapely.area(bg)
         counted, double = building_floor_area(B, b_area, double_h)
         kinds = building_kinds(B)[pairs.right]
@@ -568,7 +573,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         out["contract_far_min"] = contract_min
     if "far_max" in P.columns:
         out["contract_far_max"] = contract_max
-    notes = []
+    notes = list(overlay_notes)
     if by_default["land use"]:
         notes.append(f"[underused] {by_default['land use']} land-use codes read as "
                      f"{rules.value('underused.land_use_classification_default')} "
