@@ -52,6 +52,7 @@ def main(out: Path) -> Path:
     sys.path.append("/usr/share/qgis/python/plugins")
     import processing
     from processing.core.Processing import Processing
+    os.environ.setdefault("REDLINE_PYTHON", sys.executable)  # redline's own Python runs the audits
     from redline_qgis.algorithm import style_path
     from redline_qgis.provider import RedlineProvider
 
@@ -85,7 +86,8 @@ def main(out: Path) -> Path:
         result = processing.run(f"redline:{audit}", params)
         layer = result[output.upper()]
         layer = layer if isinstance(layer, QgsVectorLayer) else QgsProject.instance().mapLayer(layer)
-        layer.loadNamedStyle(style_path(next(o for o in spec.outputs if o.name == output)))
+        o = next(o for o in spec.outputs if o.name == output)
+        layer.loadNamedStyle(style_path({"name": o.name, "style": o.style, "geometry": o.geometry}))
         layers.append(layer)
         legend.append((label, layer, finding))
     # the county seat: the largest urban growth boundary, where most findings are
