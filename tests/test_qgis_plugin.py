@@ -417,6 +417,18 @@ def _qgis_process() -> str | None:
     return found
 
 
+def _qgis_process_runner(env: dict, cwd: Path):
+    """``qgis_process(*args) -> stdout`` in ``env``; every call must exit 0."""
+    exe = _qgis_process()
+
+    def qgis_process(*args):
+        proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=600, cwd=cwd)
+        assert proc.returncode == 0, f"qgis_process {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
+        return proc.stdout
+
+    return qgis_process
+
+
 @pytest.mark.qgis
 @pytest.mark.skipif(_qgis_process() is None, reason="qgis_process is not installed (./run test installs qgis)")
 @requires_qgis
@@ -437,12 +449,7 @@ def test_zip_installs_into_a_clean_profile_and_qgis_process_runs_an_audit(tmp_pa
            # redline's own Python is this interpreter; QGIS's embedded Python does not see redline at all
            "REDLINE_PYTHON": sys.executable}
     env.pop("PYTHONPATH", None)
-    exe = _qgis_process()
-
-    def qgis_process(*args):
-        proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
-        assert proc.returncode == 0, f"qgis_process {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
-        return proc.stdout
+    qgis_process = _qgis_process_runner(env, tmp_path)
 
     qgis_process("plugins", "enable", "redline_qgis")
     assert "* redline_qgis" in qgis_process("plugins")
@@ -615,12 +622,7 @@ def test_the_documented_install_leaves_qgis_own_algorithms_working(tmp_path):
     plugins.mkdir(parents=True)
     zipfile.ZipFile(zip_path).extractall(plugins)
     env["QGIS_CUSTOM_CONFIG_PATH"] = str(home / "qgis")
-    exe = _qgis_process()
-
-    def qgis_process(*args):
-        proc = subprocess.run([exe, *args], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path)
-        assert proc.returncode == 0, f"qgis_process {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr}"
-        return proc.stdout
+    qgis_process = _qgis_process_runner(env, tmp_path)
 
     qgis_process("plugins", "enable", "redline_qgis")
     gpkg = example_path()
