@@ -109,7 +109,8 @@ CONFLICTS_SPEC = AuditSpec(
                    description_en="Totals per administrative unit; patches crossing units split by area"),
     ),
     runner=_run_conflicts,
-    rules_keys=("farmland.conflict_max_area_m2", "farmland.sliver_max_area_m2", "farmland.sliver_max_width_m"),
+    rules_keys=("farmland.conflict_max_area_m2", "farmland.sliver_max_area_m2", "farmland.sliver_max_width_m",
+                "geometry.area_tolerance_m2"),
     description_zh="永久基本农田、生态保护红线、城镇开发边界两两重叠检查, 面积按平方米和亩, 标记碎片, 给出处置建议",
     description_en="Every overlap between PBF, the eco red line and the growth boundary, in m² and 亩, slivers "
                    "flagged, with the suggested resolution.",

@@ -355,7 +355,9 @@ SPECS = (
                           "Split the rates by district (from admin units or the approvals' district field)"),),
         runner=_run_rate, summary=_summary_rate,
         rules_keys=("supply_rate.min_rate_5y", "supply_rate.window_recent_years", "supply_rate.window_long_years",
-                    "supply_rate.window_mode"),
+                    "supply_rate.window_mode",
+                    # the rates are over the 批而未供 overlay, its slivers and its invariant
+                    "geometry.sliver_max_area_m2", "geometry.sliver_max_width_m", "geometry.area_tolerance_m2"),
         description_zh="供地率 = 已供面积 ÷ 报批面积, 按批准年度、行政区及近一年、近五年统计。",
         description_en="Supply rate by approval year and district, over the last year and five years, flagging "
                        "jurisdictions under the 增存挂钩 threshold."),
