@@ -45,13 +45,13 @@ Unit 1 took 100 亩 of grade 6 in 2025 and added 80 亩 of grade 5: short by 20 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import piece_areas
+from ..area import AreaMethod, piece_areas
 from ..io.ledger import LedgerColumn
 from ..schema import F, LayerSchema, register_schema
 from ..spec import AuditSpec, InputSpec, OutputSpec, RunContext
@@ -115,7 +115,7 @@ def _records(frame: gpd.GeoDataFrame, date_field: str, as_of: Any, area_method: 
     year = year.astype(object).where(~blank, date[~later].dt.year.map(lambda y: None if pd.isna(y) else str(int(y))))
     out = pd.DataFrame({"record_id": keep["record_id"].to_numpy(), "admin_code": keep["admin_code"].to_numpy(),
                         "year": year.to_numpy(),
-                        "area_m2": piece_areas(keep.geometry.values, crs, area_method)})
+                        "area_m2": piece_areas(keep.geometry.values, crs, cast(AreaMethod, area_method))})
     if "quality_grade" in keep.columns:
         out["quality_grade"] = keep["quality_grade"].to_numpy()
     return out
