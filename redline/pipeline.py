@@ -78,6 +78,8 @@ class RunResult:
     summary: list[str] = field(default_factory=list)
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     run_id: str = ""  # set when the results are written: stamped in every file of the set
+    #: audit id -> the rule keys it read in this run (see :meth:`redline.rules.RuleSet.recording`)
+    rules_read: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -222,6 +224,7 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                      progress=progress)
     outputs: dict[str, Any] = {}
     summary: list[str] = []
+    rules_read: dict[str, frozenset[str]] = {}
     for k, spec in enumerate(runnable):
         report(f"{spec.label_zh} {spec.label_en}", 0.1 + 0.8 * k / len(runnable))
         layers = {}
@@ -234,7 +237,9 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                 layers[i.name] = outputs[i.name]
             else:
                 layers[i.name] = None
-        result = spec.run(layers, params, ctx)
+        with ruleset.recording() as read:
+            result = spec.run(layers, params, ctx)
+        rules_read[spec.id] = frozenset(read)
         outputs.update(result)
         if spec.summary is not None:
             summary += spec.summary(result)
@@ -242,7 +247,7 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                        notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
                        + ctx.notes,
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
-                       summary=summary, layers=prepared.layers)
+                       summary=summary, layers=prepared.layers, rules_read=rules_read)
     if out is not None:
         report("writing results", 0.95)
         write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger,

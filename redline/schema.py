@@ -32,6 +32,7 @@ __all__ = [
     "get_schema",
     "ids_only",
     "normalise_name",
+    "register_schema",
 ]
 
 
@@ -93,9 +94,20 @@ _ADMIN_FIELDS = (
 SCHEMAS: dict[str, LayerSchema] = {}
 
 
-def _register(schema: LayerSchema) -> LayerSchema:
+def register_schema(schema: LayerSchema) -> LayerSchema:
+    """Add a layer kind to :data:`SCHEMAS` (an audit module declares the kinds of its own inputs this way).
+
+    A kind already registered with a different schema is an error: two audits may share a kind, not
+    redefine it.
+    """
+    old = SCHEMAS.get(schema.kind)
+    if old is not None and old != schema:
+        raise ValueError(f"layer kind {schema.kind!r} is already registered with another schema")
     SCHEMAS[schema.kind] = schema
     return schema
+
+
+_register = register_schema
 
 
 _register(LayerSchema(

@@ -35,7 +35,7 @@ from .generate import (
 LAYER_KINDS = {
     "approvals": "approvals", "supplies": "supplies", "buildings": "buildings", "parcels": "parcels",
     "farmland": "farmland", "growth_boundary": "growth_boundary", "eco_redline": "eco_redline",
-    "landuse": "landuse", "admin": "admin",
+    "landuse": "landuse", "admin": "admin", "farmland_taken": "farmland_taken", "farmland_added": "farmland_added",
 }
 
 __all__ = ["CONSTRUCTION_CODES", "DEFAULT_SEED", "EXAMPLE_AS_OF", "FINDINGS", "LANDUSE_NAMES", "LAYER_KINDS",
@@ -52,7 +52,8 @@ def load_example(layer: str | None = None, *, path=None):
     """Read the shipped example county: one layer (GeoDataFrame / DataFrame) or a dict of all of them.
 
     Layers: ``county``, ``admin``, ``landuse``, ``farmland``, ``growth_boundary``, ``eco_redline``,
-    ``approvals``, ``supplies``, ``buildings``, ``parcels``, ``raster_window``; tables ``planted`` and
+    ``approvals``, ``supplies``, ``buildings``, ``parcels``, ``farmland_taken``, ``farmland_added``,
+    ``raster_window``; tables ``planted`` and
     ``example_info``. Field names are the Chinese names a bureau's data carries.
     """
     import pyogrio

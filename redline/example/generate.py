@@ -22,6 +22,8 @@ Layers (GeoPackage table names) and their fields
 ``buildings``       建筑物编号, 层数, 建筑面积, 层高, 建筑高度, 建筑类型, 建成日期
 ``parcels``         宗地号, 土地用途, 行业分类, 园区, 土地使用者, 固定资产投资 (万元), 年税收 (万元), 年产值 (万元),
                     用途分类标准, 容积率上限, 堆场占地面积 (m², on the 用而不足 judgement cases), 所在区县
+``farmland_taken``  批准文号, 项目名称, 行政区代码, 年度, 批准日期, 质量等别       (耕地占用, for 占补平衡)
+``farmland_added``  项目编号, 项目名称, 行政区代码, 年度, 验收日期, 质量等别       (补充耕地 accepted projects)
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
 
 Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
@@ -66,6 +68,7 @@ FINDINGS = {
     "imagery": ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland",
                 "below_min_area"),
     "audit_date": ("approval_after_audit_date", "supply_after_audit_date", "supply_before_approval"),
+    "balance": ("balance_balanced", "balance_short_quantity", "balance_short_quality", "balance_after_audit_date"),
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1264,6 +1267,45 @@ class _County:
                 continue
             self.plant(case, "farmland", ids[first_planted + k], expected, note, g)
 
+    # -- 占补平衡 ---------------------------------------------------------------------------------------------------
+    #: (layer, id, township index, 年度, date, 亩, 质量等别): three unit-years to check on paper, and one record
+    #: accepted after the audit date. 包信镇 2024: 60 亩 (grade 6) + 40 亩 (grade 8) taken, mean grade 6.8, against
+    #: 120 亩 of grade 6 added: balanced. 包信镇 2025: 80 亩 taken, 50 亩 added (its 年度 empty, from the date):
+    #: 30 亩 short. 夏庄镇 2025: 60 亩 of grade 5 taken, 65 亩 of grade 9 added: enough land, 4 grades worse.
+    BALANCE_RECORDS = (
+        ("farmland_taken", "豫政土〔2024〕311号", 1, "2024", dt.date(2024, 3, 18), 60.0, 6),
+        ("farmland_taken", "豫政土〔2024〕312号", 1, "2024", dt.date(2024, 8, 2), 40.0, 8),
+        ("farmland_added", "BCGD-2024-01", 1, "2024", dt.date(2024, 11, 20), 120.0, 6),
+        ("farmland_taken", "豫政土〔2025〕207号", 1, "2025", dt.date(2025, 5, 9), 80.0, 7),
+        ("farmland_added", "BCGD-2025-01", 1, None, dt.date(2025, 10, 15), 50.0, 7),
+        ("farmland_taken", "豫政土〔2025〕215号", 2, "2025", dt.date(2025, 6, 30), 60.0, 5),
+        ("farmland_added", "BCGD-2025-02", 2, "2025", dt.date(2025, 12, 1), 65.0, 9),
+        ("farmland_added", "BCGD-2026-01", 2, "2026", dt.date(2026, 9, 1), 40.0, 6),
+    )
+
+    def balance_cases(self):
+        """占补平衡 records: squares of the stated 亩 beside each township's centre (no random numbers drawn)."""
+        rows: dict[str, list[dict]] = {"farmland_taken": [], "farmland_added": []}
+        towns = self.admin.geometry.to_numpy()
+        for k, (layer, rid, town, year, date, mu, grade) in enumerate(self.BALANCE_RECORDS):
+            c = towns[town].representative_point()
+            half = (mu * 10000 / 15) ** 0.5 / 2
+            g = _square(Point(c.x + 700.0 * (k % 4), c.y - 700.0 * (k // 4)), half)
+            date_field, name = (("批准日期", "建设项目占用耕地") if layer == "farmland_taken" else ("验收日期", "补充耕地项目"))
+            rows[layer].append({"批准文号" if layer == "farmland_taken" else "项目编号": rid, "项目名称": name,
+                                "行政区代码": self.town_codes[town], "年度": year, date_field: _d(date),
+                                "质量等别": grade, "geometry": g})
+        self.balance_frames = {layer: gpd.GeoDataFrame(r, geometry="geometry", crs=CRS) for layer, r in rows.items()}
+        names = self.town_names
+        self.plant("balance_balanced", "farmland_balance", f"{self.town_codes[1]}/2024", "balance_balanced",
+                   f"{names[1]} 2024: 100 亩 taken (mean grade 6.8), 120 亩 of grade 6 added")
+        self.plant("balance_short_quantity", "farmland_balance", f"{self.town_codes[1]}/2025", "balance_short_quantity",
+                   f"{names[1]} 2025: 80 亩 taken, 50 亩 added (年度 from 验收日期): 30 亩 short")
+        self.plant("balance_short_quality", "farmland_balance", f"{self.town_codes[2]}/2025", "balance_short_quality",
+                   f"{names[2]} 2025: 60 亩 of grade 5 taken, 65 亩 of grade 9 added: 4 grades worse")
+        self.plant("balance_after_audit_date", "farmland_added", "BCGD-2026-01", "balance_after_audit_date",
+                   "accepted 2026-09-01, after the audit date: left out of the balance")
+
     # -- assemble -------------------------------------------------------------------------------------------------
     def frames(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         date_cols_a = ["批准日期"]
@@ -1304,7 +1346,7 @@ class _County:
         county = gpd.GeoDataFrame({"行政区代码": [str(ADCODE)], "名称": [NAME]}, geometry=[self.outline], crs=CRS)
         planted = pd.DataFrame(self.planted, columns=["case", "layer", "feature_id", "expected_finding", "note", "x", "y"])
         return {"county": county, "admin": self.admin, "landuse": self.landuse_gdf, "farmland": self.farmland_gdf,
-                "growth_boundary": self.gb, "eco_redline": self.eco, **out, "planted": planted}
+                "growth_boundary": self.gb, "eco_redline": self.eco, **out, **self.balance_frames, "planted": planted}
 
 
 def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -1321,6 +1363,7 @@ def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str
     c.grid()
     c.run_approvals_supplies()
     c.farmland()
+    c.balance_cases()
     frames = c.frames()
     frames["raster_window"] = gpd.GeoDataFrame(
         {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)

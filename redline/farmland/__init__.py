@@ -9,7 +9,8 @@ Public API (pure functions of GeoDataFrames, keyword-only options):
 - :func:`retention` -> ``farmland_retention``: cultivated land and PBF per unit against their targets
   and PBF's ≥ 80 % share of cultivated land.
 - :func:`balance` -> ``farmland_balance`` and :func:`balance_by_grade` -> ``farmland_balance_grades``:
-  占补平衡 by quantity and quality grade (library only: 占补 records are project tables, not layers).
+  占补平衡 by quantity and quality grade; the audit ``farmland_balance`` (:mod:`redline.farmland.balance`)
+  runs it on the layers ``farmland_taken`` (耕地占用) and ``farmland_added`` (补充耕地).
 
 Field names of each output are documented in :mod:`redline.farmland.conflicts` and
 :mod:`redline.farmland.retention`.
@@ -18,6 +19,7 @@ Field names of each output are documented in :mod:`redline.farmland.conflicts` a
 from __future__ import annotations
 
 from ..spec import AuditSpec, InputSpec, LedgerColumn, OutputSpec, ParamSpec
+from .balance import SPEC as BALANCE_SPEC
 from .conflicts import KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
 
@@ -109,7 +111,8 @@ CONFLICTS_SPEC = AuditSpec(
                    description_en="Totals per administrative unit; patches crossing units split by area"),
     ),
     runner=_run_conflicts,
-    rules_keys=("farmland.conflict_max_area_m2", "farmland.sliver_max_area_m2", "farmland.sliver_max_width_m"),
+    rules_keys=("farmland.conflict_max_area_m2", "farmland.sliver_max_area_m2", "farmland.sliver_max_width_m",
+                "geometry.area_tolerance_m2"),
     description_zh="永久基本农田、生态保护红线、城镇开发边界两两重叠检查, 面积按平方米和亩, 标记碎片, 给出处置建议",
     description_en="Every overlap between PBF, the eco red line and the growth boundary, in m² and 亩, slivers "
                    "flagged, with the suggested resolution.",
@@ -190,4 +193,4 @@ RETENTION_SPEC = AuditSpec(
     summary=_summary_retention,
 )
 
-SPECS = (CONFLICTS_SPEC, RETENTION_SPEC)
+SPECS = (CONFLICTS_SPEC, RETENTION_SPEC, BALANCE_SPEC)

@@ -24,7 +24,8 @@ as a whole; for smaller units the share is shown as an indicator against the sam
 or better covers the area taken at grade g or better: no part of the loss is replaced by worse land),
 ``ungraded_taken_mu``/``ungraded_added_mu``, ``balanced``, ``rule``. :func:`balance_by_grade` gives the
 grade-by-grade table ``farmland_balance_grades`` (group, ``grade``, ``taken_mu``, ``added_mu``,
-``cum_taken_mu``, ``cum_added_mu``). Balance is library-only: bureaus keep 占补 records as project tables.
+``cum_taken_mu``, ``cum_added_mu``). The audit ``farmland_balance`` runs :func:`balance` on layers: see
+:mod:`redline.farmland.balance`.
 """
 
 from __future__ import annotations

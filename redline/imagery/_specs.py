@@ -171,7 +171,8 @@ SPECS = (
                             "每个变化图斑: 已批已供 / 已批未供 / 未批先用 / 未批占用永久基本农田(最严重)",
                    description_en="Each change patch judged: approved and supplied / approved not supplied / unapproved / unapproved on permanent basic farmland (the gravest)"),),
         runner=_run_judge, summary=_summary_judge, needs_as_of=False,
-        rules_keys=("imagery.min_overlap_ratio", "imagery.min_farmland_overlap_m2"),
+        rules_keys=("imagery.min_overlap_ratio", "imagery.min_farmland_overlap_m2", "geometry.sliver_max_area_m2",
+                    "geometry.sliver_max_width_m"),
         description_zh="逐图斑对照报批、供地和永久基本农田研判, 形成卫片执法登记表。",
         description_en="Each patch judged against approvals, supplies and permanent basic farmland: the register "
                        "(登记表) a bureau fills in."),

@@ -355,7 +355,9 @@ SPECS = (
                           "Split the rates by district (from admin units or the approvals' district field)"),),
         runner=_run_rate, summary=_summary_rate,
         rules_keys=("supply_rate.min_rate_5y", "supply_rate.window_recent_years", "supply_rate.window_long_years",
-                    "supply_rate.window_mode"),
+                    "supply_rate.window_mode",
+                    # the rates are over the 批而未供 overlay, its slivers and its invariant
+                    "geometry.sliver_max_area_m2", "geometry.sliver_max_width_m", "geometry.area_tolerance_m2"),
         description_zh="供地率 = 已供面积 ÷ 报批面积, 按批准年度、行政区及近一年、近五年统计。",
         description_en="Supply rate by approval year and district, over the last year and five years, flagging "
                        "jurisdictions under the 增存挂钩 threshold."),
@@ -373,7 +375,8 @@ SPECS = (
                             "开工后中止满一年(收回待审查)、在建、竣工、第八条情形(待按第十二条处置)、尚未供地",
                    description_en="MLR order 53 (《闲置土地处置办法》): start overdue, idle one full year (idle fee), two years (recovery without compensation, the fee not added), stalled a year after starting (recovery to be reviewed), under construction, completed, art. 8 cause (disposal under art. 12 pending), not yet supplied"),),
         runner=_run_idle, summary=_summary_idle,
-        rules_keys=("idle.start_grace_years", "idle.recover_years", "idle.fee_rate", "idle.stalled_developed_ratio",
+        rules_keys=("idle.start_grace_years", "idle.recover_years", "idle.fee_method", "idle.fee_rate",
+                    "idle.stalled_developed_ratio",
                     "idle.stalled_invested_ratio", "idle.stalled_suspended_years", "idle.delay_cause_codes",
                     "idle.extension_max_years", "idle.exempt_disposal_max_years", "idle.late_handover_start",
                     "idle.full_year_counting", "idle.start_definition", "idle.start_evidence",

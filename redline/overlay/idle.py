@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ..rules import RuleSet, resolve_rules
+from ..rules.strategies import register_strategy, strategy
 from ..units import m2_to_mu
 from . import _engine
 from ._common import add_years, finish, prepare, to_date, to_timestamp
 
-__all__ = ["MEASURES_ZH", "STATUSES", "STATUS_LABELS_ZH", "developed_area", "supplied_not_used"]
+__all__ = ["MEASURES_ZH", "STATUSES", "STATUS_LABELS_ZH", "FeeAmounts", "FeeCase", "developed_area",
+           "supplied_not_used"]
 
 #: every status, in the order of the ledger
 STATUSES = ("idle_recover", "idle", "stalled", "start_overdue", "exempt_overdue", "exempt", "suspended_undetermined",
@@ -29,6 +34,44 @@ STATUS_LABELS_ZH = {
 MEASURES_ZH = {"none": "", "fee": "征缴土地闲置费(第十四条(一))", "recovery": "无偿收回(第十四条(二)), 闲置费不另计",
                "fee_review": "征缴土地闲置费; 已动工后中止满两年, 是否收回待审查(不自动无偿收回)"}
 IDLE_STATUSES = ("idle", "idle_recover", "stalled")
+
+
+# -- the idle fee (土地闲置费): a method named by the rule idle.fee_method -----------------------------------
+
+
+@dataclass(frozen=True)
+class FeeCase:
+    """What an idle-fee method is given: one entry per supply, in the layer's order.
+
+    ``supplies`` holds the supplies' attributes as validated (canonical names: ``price_wan``, ``supply_id``,
+    ``land_use``, ... and any other column the layer carries, e.g. a local benchmark price).
+    """
+
+    supplies: pd.DataFrame
+    price_wan: np.ndarray  # 出让价款 / 划拨价款, 万元; NaN when missing
+    supply_m2: np.ndarray
+    idle_days: np.ndarray
+    status: np.ndarray
+
+
+@dataclass(frozen=True)
+class FeeAmounts:
+    """What an idle-fee method returns: the fee of every supply as if it were idle, and how it was reached."""
+
+    fee_wan: np.ndarray  # 万元; NaN where it cannot be computed
+    explain: Sequence[str]  # per supply: the formula with its figures, or why there is no fee
+    cite: str  # the rule(s) the fee rests on, added to the rule column of idle supplies
+    missing: str = "no price (出让价款)"  # what a supply without a fee lacked, for the run's notes
+
+
+@register_strategy("idle.fee_method", "price_share")
+def fee_price_share(case: FeeCase, rules: RuleSet) -> FeeAmounts:
+    """Order 53 art. 14 (一): ``idle.fee_rate`` (20 %) of the transfer or allocation price (``price_wan``)."""
+    rate = float(rules.value("idle.fee_rate"))
+    fee = rate * case.price_wan
+    explain = [f"idle fee {rate:.0%} × 出让价款 {p:.2f} 万元 = {f:.2f} 万元" if np.isfinite(p)
+               else "出让价款 (price_wan) missing: idle fee not computed" for p, f in zip(case.price_wan, fee, strict=True)]
+    return FeeAmounts(fee, explain, rules.cite("idle.fee_rate"))
 
 
 #: which footprints :func:`developed_area` measures, by their date against the supply's signing date
@@ -212,8 +255,10 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     counted the same way.
 
     ``idle_days``: days from S (not started) or from the suspension date (stalled) to ``as_of``.
-    ``idle_fee`` = ``idle.fee_rate`` × ``price_wan`` for ``idle``, ``idle_recover`` and ``stalled``
-    (order 53 art. 14); **NaN when the price is missing**, with the reason saying so; 0 otherwise.
+    ``idle_fee``: for ``idle``, ``idle_recover`` and ``stalled`` the fee of the method ``idle.fee_method``
+    names (cn-national ``price_share``: ``idle.fee_rate`` × ``price_wan``, order 53 art. 14 (一); a local
+    method is registered with :func:`redline.rules.strategies.register_strategy`, see :class:`FeeCase`);
+    **NaN when the price is missing**, with the reason saying so; 0 otherwise.
     The fee and recovery are successive steps (art. 14 (一), (二)): ``fee_due`` counts the fee of
     ``idle`` and ``stalled`` land only; ``idle_recover`` land is at the recovery stage. Stalled land
     started, so two years of suspension make it ``fee_review`` (to be reviewed), never an automatic
@@ -331,7 +376,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     shift = pd.Timedelta(days=1 if counting == "civil_code" else 0)  # civil_code: from the day after A
     dev_min = float(rules.value("idle.stalled_developed_ratio"))
     inv_min = float(rules.value("idle.stalled_invested_ratio"))
-    fee_rate = float(rules.value("idle.fee_rate"))
+    fee_method = strategy(rules, "idle.fee_method")
     codes = _code_table(rules)
 
     # the start date the clocks run from: agreed, moved by a late handover (art. 8 (1)), replaced by an extension
@@ -366,7 +411,6 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     cite_recover = rules.cite("idle.recover_years")
     cite_stall = "; ".join(rules.cite(k) for k in ("idle.stalled_developed_ratio", "idle.stalled_invested_ratio",
                                                    "idle.stalled_suspended_years"))
-    cite_fee = rules.cite("idle.fee_rate")
     cite_start = f"{rules.cite('idle.start_definition')}; {rules.cite('idle.start_evidence')}"
     cite_count = rules.cite("idle.full_year_counting")
     cite_ext = rules.cite("idle.extension_max_years")
@@ -426,7 +470,13 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     idle_since = np.where(status == "stalled", suspended.to_numpy(dtype="datetime64[ns]"),
                           np.where(not_started_late, start.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT")))
     idle_days = np.where(status == "stalled", T - SUS, np.where(not_started_late, T - D, 0)).astype(int)
-    fee = np.where(is_idle, fee_rate * price, 0.0)  # NaN where the price is missing
+    case = FeeCase(pd.DataFrame(S.drop(columns=S.geometry.name)), price, supply_m2, idle_days.copy(), status.copy())
+    fees = fee_method(case, rules)
+    if len(fees.fee_wan) != n or len(fees.explain) != n:
+        raise ValueError(f"idle.fee_method {rules.value('idle.fee_method')!r} ({fee_method.__qualname__}) returned "
+                         f"{len(fees.fee_wan)} fees and {len(fees.explain)} explanations for {n} supplies")
+    cite_fee = fees.cite
+    fee = np.where(is_idle, np.asarray(fees.fee_wan, dtype=float), 0.0)  # NaN where it cannot be computed
     measure_code = np.select([status == "idle", status == "idle_recover", (status == "stalled") & (T >= SUSREC),
                               status == "stalled"], ["fee", "recovery", "fee_review", "fee"], "none").astype(object)
     recovery = status == "idle_recover"
@@ -513,10 +563,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
             why += f"; {undated_m2[i]:.1f} m² of footprints without 建成日期 counted as built after the supply"
         rl = rule_of[st]
         if is_idle[i]:
-            if np.isfinite(price[i]):
-                why += f"; idle fee {fee_rate:.0%} × 出让价款 {price[i]:.2f} 万元 = {fee[i]:.2f} 万元"
-            else:
-                why += "; 出让价款 (price_wan) missing: idle fee not computed"
+            why += f"; {fees.explain[i]}"
             if measure_code[i] == "fee_review":
                 why += ("; suspended for two full years, but the land was started (第二条第二款): recovery is not "
                         "automatic, to be reviewed")
@@ -583,9 +630,9 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     elif (status == "undetermined").any():
         notes.append(f"{tag} {int(((status == 'undetermined') & ~hasD).sum())} supplies not judged: no agreed start "
                      "date (约定开工日期)")
-    no_price = np.isin(measure_code, ("fee", "fee_review")) & ~np.isfinite(price)
-    if no_price.any():
-        notes.append(f"{tag} fee not computed for {int(no_price.sum())}: no price (出让价款)")
+    no_fee = np.isin(measure_code, ("fee", "fee_review")) & ~np.isfinite(fee)
+    if no_fee.any():
+        notes.append(f"{tag} fee not computed for {int(no_fee.sum())}: {fees.missing}")
     if unknown_codes:
         notes.append(f"{tag} unknown 闲置原因代码 {sorted(set(unknown_codes))}: "
                      f"{len(unknown_codes)} supplies; known codes: idle.delay_cause_codes")

@@ -18,6 +18,8 @@ keys, but each threshold table needs a ``value`` and takes only ``value``, ``uni
 
 Audits never hold bare constants: they ask ``rules.value("idle.fee_rate")`` and
 record ``rules.cite("idle.fee_rate")`` in each finding, so a technician can defend it.
+Each audit's spec lists the keys it may read (``AuditSpec.rules_keys``); :meth:`RuleSet.recording`
+collects the keys actually read, so the list is checked against the code rather than trusted.
 
 Examples
 --------
@@ -31,8 +33,10 @@ Examples
 from __future__ import annotations
 
 import difflib
+import threading
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +47,7 @@ __all__ = ["RuleSet", "Threshold", "available_rule_sets", "load_rules", "resolve
 
 _HERE = Path(__file__).parent
 DEFAULT = "cn-national"
+_RECORDING_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,32 @@ class RuleSet:
     title: str = ""
     thresholds: Mapping[str, Threshold] = field(default_factory=dict)
     chain: tuple[str, ...] = ()
+    #: the key sets of the open :meth:`recording` blocks (not part of the rule set's value: a copy has none)
+    _recorders: list[set[str]] = field(default_factory=list, init=False, repr=False, compare=False)
+
+    @contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """Collect the key of every threshold read from this rule set inside the block.
+
+        Every read goes through :meth:`threshold` (so :meth:`value` and :meth:`cite` too); a key that
+        does not exist is recorded as well, before the error. Blocks nest (each collects what is read
+        while it is open) and reads from worker threads count; a copy made by :meth:`with_overrides`
+        records nothing for the original's blocks.
+
+        >>> rules = load_rules()
+        >>> with rules.recording() as read:
+        ...     _ = rules.value("idle.fee_rate"), rules.cite("alerts.warn_days_before")
+        >>> sorted(read)
+        ['alerts.warn_days_before', 'idle.fee_rate']
+        """
+        keys: set[str] = set()
+        with _RECORDING_LOCK:
+            self._recorders.append(keys)
+        try:
+            yield keys
+        finally:
+            with _RECORDING_LOCK:  # by identity: two open blocks may hold equal sets
+                self._recorders[:] = [k for k in self._recorders if k is not keys]
 
     @property
     def label(self) -> str:
@@ -80,6 +111,10 @@ class RuleSet:
         return f"{self.name}@{self.version}"
 
     def threshold(self, key: str) -> Threshold:
+        if self._recorders:
+            with _RECORDING_LOCK:
+                for keys in self._recorders:
+                    keys.add(key)
         try:
             return self.thresholds[key]
         except KeyError:

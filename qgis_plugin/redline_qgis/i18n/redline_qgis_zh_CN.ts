@@ -157,6 +157,11 @@
         <translation>按行政区统计耕地和永久基本农田面积, 对照耕地保有量、基本农田保护目标和 80% 比例</translation>
     </message>
     <message>
+        <source>Cultivated land taken against land added, per unit and year, by quantity and quality grade; units short of either are flagged with the area still to add.</source>
+        <comment>description:farmland_balance</comment>
+        <translation>按行政区和年度对比耕地占用与补充耕地的数量和质量等别, 标出未平衡者及尚需补充的面积</translation>
+    </message>
+    <message>
         <source>Deadline alerts</source>
         <comment>audit:deadline_alerts</comment>
         <translation>批后监管预警</translation>
@@ -202,6 +207,21 @@
         <translation>永久基本农田、生态保护红线、城镇开发边界两两重叠检查, 面积按平方米和亩, 标记碎片, 给出处置建议</translation>
     </message>
     <message>
+        <source>Farmland added</source>
+        <comment>input:farmland_balance.farmland_added</comment>
+        <translation>补充耕地</translation>
+    </message>
+    <message>
+        <source>Farmland balance</source>
+        <comment>audit:farmland_balance</comment>
+        <translation>占补平衡</translation>
+    </message>
+    <message>
+        <source>Farmland balance</source>
+        <comment>output:farmland_balance.farmland_balance</comment>
+        <translation>占补平衡</translation>
+    </message>
+    <message>
         <source>Farmland protection</source>
         <comment>group:farmland</comment>
         <translation>耕地保护</translation>
@@ -215,6 +235,11 @@
         <source>Farmland retention</source>
         <comment>output:farmland_retention.farmland_retention</comment>
         <translation>耕地保有量与基本农田</translation>
+    </message>
+    <message>
+        <source>Farmland taken</source>
+        <comment>input:farmland_balance.farmland_taken</comment>
+        <translation>耕地占用</translation>
     </message>
     <message>
         <source>From classes</source>
