@@ -136,7 +136,8 @@ def transformer(source: CRS, target) -> Transformer:
 
 
 def _centre_lonlat(layers: Sequence) -> tuple[float, float]:
-    xs, ys = [], []
+    xs: list[float] = []
+    ys: list[float] = []
     for gdf in layers:
         if gdf.crs is None or len(gdf) == 0:
             continue
@@ -154,8 +155,8 @@ def _centre_lonlat(layers: Sequence) -> tuple[float, float]:
     if not ok.any():
         raise CRSError(Problem(layer="inputs", code="no_extent", message="no layer has coordinates to place the work",
                                fix="check that the layers are not empty"))
-    xs, ys = np.asarray(xs)[ok], np.asarray(ys)[ok]
-    return (float(xs.min() + xs.max()) / 2, float(ys.min() + ys.max()) / 2)
+    ax, ay = np.asarray(xs)[ok], np.asarray(ys)[ok]
+    return (float(ax.min() + ax.max()) / 2, float(ay.min() + ay.max()) / 2)
 
 
 def choose_working_crs(layers: Sequence, crs: str | int | CRS | None = None,

@@ -17,6 +17,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from .area import AreaMethod
 from .audit_date import as_of_warnings
 from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer, write_layers, write_ledger
@@ -72,7 +73,7 @@ class RunResult:
     working: WorkingCRS
     rules: RuleSet
     as_of: dt.date
-    area_method: str
+    area_method: AreaMethod
     specs: list[AuditSpec]
     paths: dict[str, str] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
@@ -102,7 +103,7 @@ def _version() -> str:
 
 
 def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = None, audits: Iterable[str] | None = None,
-               as_of=None, rules: RuleSet | str | None = None, crs=None, area_method: str = "ellipsoidal",
+               as_of=None, rules: RuleSet | str | None = None, crs=None, area_method: AreaMethod = "ellipsoidal",
                strict: bool = False, fields: Mapping[str, Mapping[str, str]] | None = None,
                encodings: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
                lang: str = "zh", progress: Callable[[str, float], None] | None = None,
@@ -238,11 +239,11 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
             else:
                 layers[i.name] = None
         with ruleset.recording() as read:
-            result = spec.run(layers, params, ctx)
+            produced = spec.run(layers, params, ctx)
         rules_read[spec.id] = frozenset(read)
-        outputs.update(result)
+        outputs.update(produced)
         if spec.summary is not None:
-            summary += spec.summary(result)
+            summary += spec.summary(produced)
     result = RunResult(outputs=outputs, rejected=prepared.rejected,
                        notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
                        + ctx.notes,

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .area import AreaMethod
 from .io.ledger import LedgerColumn
 from .rules import RuleSet
 
@@ -78,7 +79,7 @@ class RunContext:
 
     as_of: dt.date
     rules: RuleSet
-    area_method: str = "ellipsoidal"
+    area_method: AreaMethod = "ellipsoidal"
     crs: Any = None
     strict: bool = False
     progress: Callable[[str, float], None] | None = None

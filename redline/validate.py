@@ -149,6 +149,10 @@ def _apply(gdf, schema: LayerSchema, fields, name):
     return out, info, True
 
 
+def _crs_text(crs: CRS | None) -> str:
+    return crs.to_string() if crs is not None else "no CRS"
+
+
 def _same_crs(a, b) -> bool:
     if a is None or b is None:
         return False
@@ -384,7 +388,7 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
     rejected = [rejected_frame()]
     problems: list[Problem] = []
     todo: dict[str, tuple] = {}
-    given_crs: dict[str, object] = {}
+    given_crs: dict[str, CRS | None] = {}
     for name, entry in layers.items():
         if entry is None or entry[0] is None:
             continue
@@ -420,11 +424,12 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
                                                "collapsed_geometry", "collection", "repaired_geometry", "empty_ring"}
                else ValidationError)
         raise cls(fatal)
+    assert working is not None  # choosing it failed with CRSError problems, which are fatal: raised above
     notes = [p for p in problems if not p.fatal]
     crss = {c for n, c in given_crs.items() if c is not None and n in cleaned}
     if len(crss) > 1:
         notes.append(Problem("inputs", "mixed_crs", "the layers are in different CRSs: "
-                             + "; ".join(f"{n}: {given_crs[n].to_string()}" for n in cleaned)
+                             + "; ".join(f"{n}: {_crs_text(given_crs[n])}" for n in cleaned)
                              + f". All were brought to {working.name}", fatal=False))
     out = {}
     for name, gdf in cleaned.items():

@@ -11,8 +11,12 @@ from collections.abc import Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 from ..errors import EXIT_CODES, RulesError, ValidationError
 
@@ -32,7 +36,7 @@ class _Group(click.Group):
     def format_commands(self, ctx, formatter):  # keep the order a technician meets the jobs in
         order = ["demo", "audit", "farmland", "intensity", "changes", "report", "check", "rules"]
         cmds = sorted(self.list_commands(ctx), key=lambda n: (order.index(n) if n in order else 99, n))
-        rows = [(n, self.get_command(ctx, n).get_short_help_str(70)) for n in cmds]
+        rows = [(n, cmd.get_short_help_str(70)) for n in cmds if (cmd := self.get_command(ctx, n)) is not None]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -140,7 +144,7 @@ class progress_reporter:
     def __init__(self, quiet: bool = False, label: str = "redline") -> None:
         self.quiet = quiet
         self.label = label
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
         self.done = 0
 
     def __enter__(self):

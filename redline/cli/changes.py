@@ -17,7 +17,7 @@ RESULT_FILE = "redline_changes.gpkg"
 
 
 def _classes(value: str) -> list:
-    out = []
+    out: list[int | float] = []
     for part in value.replace(";", ",").split(","):
         part = part.strip()
         if not part:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -135,7 +136,7 @@ def _days(n) -> dt.timedelta:
 def _random_points_in(rng, geom, n, *, xy_sampler=None):
     """n points inside geom (rejection sampling; deterministic for the generator's state)."""
     minx, miny, maxx, maxy = geom.bounds
-    out = []
+    out: list[np.ndarray] = []
     shapely.prepare(geom)
     while sum(len(o) for o in out) < n:
         if xy_sampler is None:
@@ -984,11 +985,11 @@ class _County:
             for pl in sites:
                 gx0, _, _, gy1 = geoms[pl["feature_id"]].bounds
                 slots += [(gx0 + dx, gy1 + 12) for dx in (0, 70, 140)]
-            slots = iter(slots)
+            free = iter(slots)
 
             def case(name, expected, note, *, use="工业用地", standard=None, industry="17", floors=None,
                      coverage=0.5, investment=None, **fields):
-                x, y = next(slots)
+                x, y = next(free)
                 g = box(x, y, x + 60, y + 50)
                 if floors:  # one block of `coverage` of the site, 5 m storeys, along the south edge
                     h = 50 * coverage
@@ -1083,7 +1084,7 @@ class _County:
         rng = self.rng
         gb_main = self.gb_geoms[0]
         s = self.seat
-        planted = []
+        planted: list[tuple[str, str | None, Any, str]] = []
         # planted conflicts: boxes straddling the growth boundary and the red line, and ribbons (slivers)
         north = shapely.intersection(shapely.LineString([(s.x - 2500, s.y), (s.x - 2500, s.y + 20000)]),
                                      gb_main.boundary)

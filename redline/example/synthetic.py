@@ -50,6 +50,7 @@ SLOT = 350.0
 APPROVAL_RADIUS = 7_000.0
 ORIGIN = (380_000.0, 3_400_000.0)  # inside EPSG:4549's zone (CM 120E) at about 30.7N
 _EPOCH = np.datetime64("2012-01-01")
+_NONE = np.array(None, dtype=object)  # the missing value of np.where(cond, values, None), as numpy's stubs take it
 
 
 def _ids(prefix: str, n: int, width: int) -> np.ndarray:
@@ -57,7 +58,7 @@ def _ids(prefix: str, n: int, width: int) -> np.ndarray:
 
 
 def _rings_to_polygons(coords: np.ndarray, ring_index: np.ndarray) -> np.ndarray:
-    return shapely.polygons(shapely.linearrings(coords, indices=ring_index))
+    return np.asarray(shapely.polygons(shapely.linearrings(coords, indices=ring_index)))
 
 
 def _wobbly(rng, centres: np.ndarray, radius: float, nv: int, amplitude: float = 0.12) -> np.ndarray:
@@ -212,14 +213,14 @@ def synthetic(scale: float = 1.0, *, seed: int = 0, crs: str = "EPSG:4549") -> d
     industrial = rng.random(n_sup) < 0.6
     land_use = np.where(industrial, "工业用地", rng.choice(["城镇住宅用地", "商服用地", "公共管理与公共服务用地"], n_sup))
     method = np.where(land_use == "公共管理与公共服务用地", "划拨", "出让")
-    industry = np.where(industrial, rng.choice(["13", "17", "26", "30", "33", "36", "39"], n_sup), None)
+    industry = np.where(industrial, rng.choice(["13", "17", "26", "30", "33", "36", "39"], n_sup), _NONE)
     price = np.where(method == "出让", np.round(area_mu * np.where(industrial, rng.uniform(10, 30, n_sup),
                                                                     rng.uniform(60, 250, n_sup)), 2), np.nan)
     total = np.round(area_mu * rng.uniform(180, 600, n_sup), 2)
     invested_frac = np.where(done, rng.uniform(0.9, 1.1, n_sup),
                              np.where(stalled, rng.uniform(0.05, 0.3, n_sup),
                                       np.where(started, rng.uniform(0.2, 0.9, n_sup), 0.0)))
-    delay = np.where(~started & (rng.random(n_sup) < 0.05), "政府原因：规划调整", None)
+    delay = np.where(~started & (rng.random(n_sup) < 0.05), "政府原因：规划调整", _NONE)
     supplies = gpd.GeoDataFrame({
         "supply_id": _ids("S", n_sup, 7), "supply_date": sup_date.astype("datetime64[ns]"),
         "supply_method": method.astype(object), "land_use": land_use.astype(object), "industry": industry,

@@ -31,7 +31,7 @@ grade-by-grade table ``farmland_balance_grades`` (group, ``grade``, ``taken_mu``
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -98,7 +98,8 @@ def read_targets(targets) -> pd.DataFrame | None:
         return None
     if not isinstance(targets, pd.DataFrame):
         targets = _read_table(targets, "targets")
-    rename, factor, notes = {}, {}, []
+    rename: dict[Hashable, str] = {}
+    factor, notes = {}, []
     for canon, names in _TARGET_ALIASES.items():
         for c in targets.columns:
             base, unit = _header(c)
@@ -181,7 +182,7 @@ def retention(landuse, farmland, admin, *, targets=None, code_field: str = "DLBM
         raise ValueError("retention needs land-use patches (for cultivated land), farmland (PBF), or both")
     ruleset = resolve_rules(rules)
     table = code_table(classification)
-    layers = {"admin": (admin, "admin")}
+    layers: dict[str, tuple] = {"admin": (admin, "admin")}
     if landuse is not None:
         layers["landuse"] = (landuse, "landuse", _landuse_fields(landuse, code_field))
     if farmland is not None:

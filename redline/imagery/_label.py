@@ -97,6 +97,6 @@ def label(mask: np.ndarray, connectivity: int = 8) -> tuple[np.ndarray, int]:
     root = union_find(nruns, u, v)
     # roots are each component's smallest run id, i.e. its first run in scan order
     uniq, compact = np.unique(root, return_inverse=True)
-    compact = (compact.astype(np.int32) + 1)
-    out[mask] = compact[run[mask]]
+    labels = (compact.astype(np.int32) + 1)
+    out[mask] = labels[run[mask]]
     return out, int(uniq.size)

@@ -11,7 +11,7 @@ import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import rasterio
 from pyproj import CRS, Transformer
+from pyproj.crs import Ellipsoid
 from rasterio.enums import MaskFlags, Resampling
 from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
@@ -149,7 +150,8 @@ class RasterPair:
                     "first (gdalwarp -r near -te ... -tr ...)"))
         self.width, self.height = b.width, b.height
         self.transform = b.transform
-        self.crs = b.crs
+        assert b.crs is not None  # a raster without a CRS was refused above
+        self.crs: CRS = b.crs
         self._local = threading.local()
         self._handles: list = []
         self._handles_lock = threading.Lock()
@@ -287,7 +289,7 @@ def pixel_area(crs: CRS, transform, height: int) -> PixelArea:
         tr = Transformer.from_crs(crs, crs.geodetic_crs, always_xy=True)
         lon, lat = tr.transform(np.array([x0, x0 + transform.a]), np.array([0.0, 0.0]))
         _, lat_edges = tr.transform(np.full(height + 1, x0), y_edges)
-        ell = crs.ellipsoid
+        ell = _ellipsoid(crs, name)
         rows = _band_area(ell.semi_major_metre, ell.inverse_flattening, lat_edges[:-1], lat_edges[1:],
                           lon[1] - lon[0])
         return PixelArea(rows, None, f"ellipsoidal pixel area per row on the {ell.name} ellipsoid ({name} is Web "
@@ -312,12 +314,20 @@ def pixel_area(crs: CRS, transform, height: int) -> PixelArea:
                                    message=f"the raster's geographic CRS {name} is not in degrees ({unit})",
                                    fix="warp it to EPSG:4490 or a CGCS2000 3-degree zone"))
         lat_edges = transform.f + transform.e * np.arange(height + 1)
-        ell = crs.ellipsoid
+        ell = _ellipsoid(crs, name)
         rows = _band_area(ell.semi_major_metre, ell.inverse_flattening, lat_edges[:-1], lat_edges[1:], transform.a)
         return PixelArea(rows, None, f"ellipsoidal pixel area per row on the {ell.name} ellipsoid ({name} is "
                                      f"geographic, so pixel area varies with latitude): {_range(rows)} m² per pixel")
     raise CRSError(Problem(layer="before", code="unknown_crs_kind", message=f"cannot measure pixels in {name}",
                            fix="warp the rasters to a CGCS2000 3-degree zone (EPSG:4534-4554)"))
+
+
+def _ellipsoid(crs: CRS, name: str) -> Ellipsoid:
+    if crs.ellipsoid is None:
+        raise CRSError(Problem(layer="before", code="unknown_crs_kind",
+                               message=f"cannot measure pixels in {name}: it names no ellipsoid",
+                               fix="warp the rasters to a CGCS2000 3-degree zone (EPSG:4534-4554)"))
+    return crs.ellipsoid
 
 
 def _is_web_mercator(crs: CRS) -> bool:
@@ -356,6 +366,7 @@ def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, work
             for w in windows:
                 yield func(w)
             return
+        pool: Executor
         if processes:
             pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker_process)

@@ -27,7 +27,7 @@ def parse_classes(value, name: str) -> list:
     if isinstance(value, int | float):
         return [value]
     if isinstance(value, str):
-        out = []
+        out: list[int | float] = []
         for part in value.replace(";", ",").split(","):
             part = part.strip()
             if part:

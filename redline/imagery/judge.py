@@ -184,7 +184,7 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
     max_area = float(rules.value("geometry.sliver_max_area_m2"))
     max_width = float(rules.value("geometry.sliver_max_width_m"))
     columns: dict[str, np.ndarray | list] = {}
-    sliver_text = [[] for _ in range(len(out))]
+    sliver_text: list[list[str]] = [[] for _ in range(len(out))]
     for name, id_field, ids_col, stem in _LAYERS:
         layer = layers.get(name)
         if layer is None or len(out) == 0:

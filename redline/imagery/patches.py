@@ -343,6 +343,7 @@ def _assemble(blocks: list[_Block], nrows: int, ncols: int, connectivity: int, c
     live = [blk for blk in blocks if blk.n]
     pixels = np.bincount(comp, weights=np.concatenate([blk.pixels for blk in live]), minlength=npatch)
     pixels = pixels.round().astype(np.int64)
+    area: np.ndarray
     if constant_m2 is None:
         area = np.bincount(comp, weights=np.concatenate([blk.area for blk in live]), minlength=npatch)
     else:
@@ -402,5 +403,5 @@ def _mix(counts: np.ndarray, classes: Sequence) -> list[str]:
         row = counts[i]
         nz = np.flatnonzero(row)
         nz = nz[np.argsort(-row[nz], kind="stable")]
-        out[i] = ", ".join(f"{classes[j]}:{row[j]}" for j in nz)
+        out[i] = ", ".join(f"{classes[j]}:{row[j]}" for j in nz.tolist())
     return out.tolist()

@@ -213,6 +213,7 @@ def transitions(before, after, *, classes: Sequence | None = None, align: Align 
                 found = sorted(set(bvals.tolist()) | set(avals.tolist()))
                 classes_out = found
             else:
+                assert wanted is not None  # not small: the classes were given
                 k = len(wanted)
                 idx = np.arange(k * k)
                 bvals, avals = np.asarray(wanted, dtype=object)[idx // k], np.asarray(wanted, dtype=object)[idx % k]

@@ -117,7 +117,7 @@ def detect_shapefile_encoding(path: str | Path, encoding: str | None = None) -> 
         return _decide(cpg_text, fh.read(SAMPLE_BYTES))
 
 
-def detect_zipped_shapefile_encoding(path: str | Path, layer: str | None = None,
+def detect_zipped_shapefile_encoding(path: str | Path, layer: str | int | None = None,
                                      encoding: str | None = None) -> DetectedEncoding | None:
     """The same decision for a shapefile inside a .zip (the one named ``layer``, else the first); None
     when the archive holds no shapefile."""
@@ -152,8 +152,9 @@ def _decide(cpg_text: str | None, dbf_head: bytes | None) -> DetectedEncoding:
     if dbf_head is None:
         return DetectedEncoding("utf-8", "no .dbf found")
     ldid, sample = _dbf_text_sample(dbf_head)
-    if LDID.get(ldid):
-        return DetectedEncoding(LDID[ldid], f"DBF language driver 0x{ldid:02X}")
+    from_ldid = LDID.get(ldid)
+    if from_ldid:
+        return DetectedEncoding(from_ldid, f"DBF language driver 0x{ldid:02X}")
     if not sample or sample.isascii():
         return DetectedEncoding("utf-8", "heuristic: attributes are plain ASCII")
     if _decodes(sample, "utf-8"):

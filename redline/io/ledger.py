@@ -210,7 +210,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     wb = Workbook()
     if run_id:
         wb.properties.identifier = run_id
-    about = wb.active
+    about = wb.worksheets[0]  # a new workbook has one sheet, the active one
     about.title = "说明"
     _append(about, ["项目 item", "内容 value"], texts)
     if run_id:
@@ -246,8 +246,8 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         frame = sheet.frame
         data = frame[[c.name for c in cols]] if cols else pd.DataFrame(index=frame.index)
-        for k, row in enumerate(data.itertuples(index=False, name=None), start=1):
-            _append(ws, ([k] if index_header else []) + [_cell(v, c.kind) for v, c in zip(row, cols, strict=True)],
+        for number, row in enumerate(data.itertuples(index=False, name=None), start=1):
+            _append(ws, ([number] if index_header else []) + [_cell(v, c.kind) for v, c in zip(row, cols, strict=True)],
                     texts)
         nrows = len(frame)
         last = nrows + 1

@@ -36,8 +36,9 @@ import json
 import logging
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import Decimal
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import geopandas as gpd
@@ -112,7 +113,7 @@ class _Target:
             import psycopg
         except ImportError:
             raise RedlineIOError("PostGIS sources need psycopg 3: pip install 'redline[postgis]'") from None
-        kwargs = {} if "connect_timeout" in self.conninfo else {"connect_timeout": 10}
+        kwargs: dict[str, Any] = {} if "connect_timeout" in self.conninfo else {"connect_timeout": 10}
         try:
             return psycopg.connect(self.conninfo, **kwargs)
         except psycopg.OperationalError as exc:
@@ -212,6 +213,7 @@ def read_postgis(url: str, layer: str | None = None) -> gpd.GeoDataFrame | pd.Da
                 (schema, table)).fetchall()
             geoms = [c for c, t in cols if t.startswith("geometry")]
             want = target.params.get("geometry")
+            geom: str | None
             if want:
                 if want not in geoms:
                     raise RedlineIOError(f"{schema}.{table} has no geometry column {want!r} (it has: "
@@ -221,7 +223,7 @@ def read_postgis(url: str, layer: str | None = None) -> gpd.GeoDataFrame | pd.Da
                 geom = geoms[0] if geoms else None
             attrs = [c for c, _ in cols if c not in geoms]
             tbl = sql.Identifier(schema, table)
-            select = [sql.Identifier(c) for c in attrs]
+            select: list[sql.Composable] = [sql.Identifier(c) for c in attrs]
             srid = 0
             if geom is not None:
                 row = conn.execute("SELECT srid FROM geometry_columns WHERE f_table_schema = %s AND f_table_name = %s "
@@ -263,7 +265,7 @@ def read_postgis(url: str, layer: str | None = None) -> gpd.GeoDataFrame | pd.Da
 # ---------------------------------------------------------------- writing
 
 
-def _pg_type(s: pd.Series) -> tuple[str, object]:
+def _pg_type(s: pd.Series) -> tuple[str, Callable[[Any], object]]:
     """(PostgreSQL type, converter value -> python value)."""
     if pd.api.types.is_bool_dtype(s):
         return "boolean", bool
@@ -313,7 +315,8 @@ def _write_one(conn, schema: str, name: str, frame: pd.DataFrame) -> int:
     attrs = [c for c in frame.columns if c != geom_name]
     if _GEOM_COL in [str(c) for c in attrs] and geom_name is not None:
         raise RedlineIOError(f"layer {name!r} has an attribute column named {_GEOM_COL!r}: rename it")
-    defs, convs = [], []
+    defs: list[sql.Composable] = []
+    convs: list[Callable[[Any], object]] = []
     for c in attrs:
         typ, conv = _pg_type(frame[c])
         defs.append(sql.SQL("{} {}").format(sql.Identifier(str(c)), sql.SQL(typ)))
@@ -339,7 +342,9 @@ def _write_one(conn, schema: str, name: str, frame: pd.DataFrame) -> int:
                 values[single] = [shapely.MultiPolygon([g]) for g in values[single]]
         else:
             gtype = "Geometry"
-        values = np.where(shapely.is_empty(values) | shapely.is_missing(values), None, values)
+        blank = shapely.is_empty(values) | shapely.is_missing(values)
+        values = values.copy()
+        values[blank] = None
         values = shapely.set_srid(values, srid)
         geoms = shapely.to_wkb(values, hex=True, include_srid=True)
         defs.append(sql.SQL("{} geometry({}, {})").format(sql.Identifier(_GEOM_COL), sql.SQL(gtype),

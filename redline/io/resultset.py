@@ -231,7 +231,7 @@ class ResultSet:
         self.removed: list[str] = []
         self.recovered: list[str] = []  # what an interrupted earlier run left, and what was done about it
         self.tmp: Path | None = None
-        self._lock = None
+        self._lock: _Lock | None = None
 
     def __enter__(self) -> ResultSet:
         try:
@@ -269,7 +269,12 @@ class ResultSet:
         """Where to write set file ``name`` (one of :data:`SET_FILES`) before the swap."""
         if name not in SET_FILES:
             raise ValueError(f"{name!r} is not a result-set file; one of {', '.join(SET_FILES)}")
-        return self.tmp / name
+        return self._staging() / name
+
+    def _staging(self) -> Path:
+        if self.tmp is None:
+            raise RuntimeError("a ResultSet is written inside its `with` block")
+        return self.tmp
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
@@ -286,14 +291,16 @@ class ResultSet:
             shutil.rmtree(self.tmp, ignore_errors=True)
             if self.tmp.exists():
                 log.warning("could not remove the temporary folder %s; delete it by hand", self.tmp)
-        self._lock.release()
+        if self._lock is not None:
+            self._lock.release()
 
     def _commit(self) -> None:
-        new = [n for n in SET_FILES if (self.tmp / n).exists()]
+        tmp = self._staging()
+        new = [n for n in SET_FILES if (tmp / n).exists()]
         if not new:
             raise RedlineIOError("nothing to write")
         for name in new:
-            stamped = read_run_id(self.tmp / name)
+            stamped = read_run_id(tmp / name)
             if stamped != self.run_id:  # a writer that forgot the stamp would make a set no reader accepts
                 raise RedlineIOError(f"{name} carries run id {stamped!r}, not this run's {self.run_id!r}")
         old_manifest = self.out / MANIFEST
@@ -308,28 +315,28 @@ class ResultSet:
         remove = [] if self.keep else [n for n in old if n not in new]
         manifest = {"run_id": self.run_id, "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     "files": files}
-        (self.tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         phase("ready")
         touched = [*new, *remove, MANIFEST]
         for name in touched:
             _check_replaceable(self.out / name)
         existed = [n for n in touched if (self.out / n).exists()]
         journal = {"run_id": self.run_id, "existed": existed, "touched": touched}
-        _write_durably(self.tmp / "swap.json", json.dumps(journal))
+        _write_durably(tmp / "swap.json", json.dumps(journal))
         try:
-            previous = self.tmp / "previous"
+            previous = tmp / "previous"
             previous.mkdir()
             for name in existed:
                 _link_or_copy(self.out / name, previous / name)
             phase("backup")
             for name in new:
-                os.replace(self.tmp / name, self.out / name)
+                os.replace(tmp / name, self.out / name)
                 phase(f"replaced:{name}")
             for name in remove:
                 (self.out / name).unlink()
-            os.replace(self.tmp / MANIFEST, self.out / MANIFEST)  # the commit
+            os.replace(tmp / MANIFEST, self.out / MANIFEST)  # the commit
         except BaseException as exc:
-            _roll_back(self.out, self.tmp, journal)
+            _roll_back(self.out, tmp, journal)
             if isinstance(exc, OSError | RedlineIOError):
                 raise RedlineIOError(f"cannot swap the new results into {self.out} ({exc}); the previous "
                                      "results are left as they were") from exc

@@ -101,7 +101,7 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
     elif is_database_url(source):
         from .postgis import read_postgis
 
-        gdf = read_postgis(source, layer=layer)
+        gdf = read_postgis(source, layer=None if layer is None else str(layer))
         label = name or str(layer or source.split("?")[0].rsplit("/", 1)[-1])
         info.update(source="postgis", layer=label)
     else:

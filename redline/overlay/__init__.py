@@ -57,6 +57,7 @@ Output layers (stable names, GeoPackage layers and ledger sheets of ``redline au
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -96,7 +97,7 @@ def _run_notes(ctx: RunContext, frame) -> None:
 
 
 def _run_supply(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
-    kw = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
+    kw: dict[str, Any] = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
     ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw)
     out = supply_outside_approvals(layers["approvals"], layers["supplies"], **kw)
     before = supply_before_approval(layers["approvals"], layers["supplies"], **kw)
@@ -318,7 +319,7 @@ _ALERT_COLUMNS = (
     C("reason", "说明"), C("rule", "依据"),
 )
 
-SPECS = (
+SPECS: tuple[AuditSpec, ...] = (
     AuditSpec(
         id="approved_not_supplied", label_zh="批而未供", label_en="Approved but not supplied", group="overlay",
         inputs=(APPROVALS, SUPPLIES),

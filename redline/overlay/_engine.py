@@ -55,7 +55,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
@@ -131,7 +132,7 @@ def robust_one(op: Callable, *args, unary: bool = False):
     ``level`` is 0 when floating point worked, else a key of :data:`FALLBACK_LEVELS`. Raises the last GEOS
     error when every level fails.
     """
-    error = None
+    error: shapely.errors.GEOSException | None = None
     for level, grid, repair in _levels():
         items = args
         if repair:
@@ -141,7 +142,7 @@ def robust_one(op: Callable, *args, unary: bool = False):
             return (op(*items) if grid is None else op(*items, grid_size=grid)), level
         except shapely.errors.GEOSException as exc:
             error = exc
-    raise error
+    raise error if error is not None else RuntimeError("no fallback level to try")
 
 
 def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None, *, flags: np.ndarray | None = None) -> np.ndarray:
@@ -159,7 +160,7 @@ def robust(op: Callable, a: np.ndarray, b: np.ndarray | None = None, *, flags: n
     except shapely.errors.GEOSException:
         out = np.empty(len(a), dtype=object)
         for i in range(len(a)):
-            args = (a[i],) if unary else (a[i], b[i])
+            args = (a[i],) if b is None else (a[i], b[i])
             out[i], level = robust_one(op, *args, unary=unary)
             if flags is not None and level:
                 flags[i] = max(flags[i], level)
@@ -225,7 +226,10 @@ class PairIndex:
                          self.n_right, self.n_left)
 
 
-def _query(tree: shapely.STRtree, geoms: np.ndarray, predicate: str, threads: int) -> tuple[np.ndarray, np.ndarray]:
+Predicate = Literal["intersects", "covers", "covered_by"]  # the STRtree predicates the pair index queries
+
+
+def _query(tree: shapely.STRtree, geoms: np.ndarray, predicate: Predicate, threads: int) -> tuple[np.ndarray, np.ndarray]:
     parts = _slices(len(geoms), threads)
     if len(parts) == 1:
         q, t = tree.query(geoms, predicate=predicate)
@@ -260,15 +264,26 @@ def pair_index(left, right, *, tree: shapely.STRtree | None = None, threads: int
     within = np.zeros(len(li), dtype=bool)
     if relations and len(li):
         key = li * nr + ri
-        for predicate, flag in (("covers", covers), ("covered_by", within)):
+        checks: tuple[tuple[Predicate, np.ndarray], ...] = (("covers", covers), ("covered_by", within))
+        for predicate, flag in checks:
             ql, qr = _query(tree, left, predicate, threads)
             if len(ql):
                 flag |= np.isin(key, ql * nr + qr)
     return PairIndex(li, ri, covers, within, nl, nr)
 
 
+@overload
 def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
-               return_fallback: bool = False) -> tuple[PairIndex, np.ndarray]:
+               return_fallback: Literal[False] = False) -> tuple[PairIndex, np.ndarray]: ...
+
+
+@overload
+def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
+               return_fallback: Literal[True]) -> tuple[PairIndex, np.ndarray, np.ndarray]: ...
+
+
+def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
+               return_fallback: bool = False) -> tuple[PairIndex, np.ndarray] | tuple[PairIndex, np.ndarray, np.ndarray]:
     """Planar intersection area of each intersecting pair (the cover shortcut skips the overlay).
 
     With ``return_fallback=True`` a third array gives each pair's fallback level (:data:`FALLBACK_LEVELS`).
@@ -340,8 +355,11 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
         idx = np.repeat(starts[members], k) + pos
         grid[rows, pos] = s[idx]
         lv = np.zeros(len(members), dtype=np.int8)
-        out[members] = chunked(lambda sl, grid=grid, lv=lv: robust(_union_rows, grid[sl], flags=lv[sl]),
-                               len(members), threads)
+
+        def union_rows(sl: slice, grid: np.ndarray = grid, lv: np.ndarray = lv) -> np.ndarray:
+            return robust(_union_rows, grid[sl], flags=lv[sl])
+
+        out[members] = chunked(union_rows, len(members), threads)
         if flags is not None:
             flags[members] = np.maximum(flags[members], lv)
     return out
@@ -433,10 +451,10 @@ class Remnants:
     partners: np.ndarray
     factor: np.ndarray
     pairs: PairIndex
-    fallback: np.ndarray | None = None
+    fallback: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))  # not given: all zeros
 
-    def __post_init__(self):
-        if self.fallback is None:
+    def __post_init__(self) -> None:
+        if not len(self.fallback) and len(self.area):
             self.fallback = np.zeros(len(self.area), dtype=np.int8)
 
 
@@ -501,7 +519,7 @@ def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex 
 
 def _balanced(geom, partners: np.ndarray, start: int) -> tuple[float, float, object, int]:
     """Area, covered area and remnant of one left feature, all on the first fallback level from ``start`` that works."""
-    error = None
+    error: shapely.errors.GEOSException | None = None
     for level, grid, repair in _levels()[start:]:
         g, own = geom, partners
         if repair:
@@ -515,7 +533,7 @@ def _balanced(geom, partners: np.ndarray, start: int) -> tuple[float, float, obj
             return float(shapely.area(g)), float(cov), rem, level
         except shapely.errors.GEOSException as exc:
             error = exc
-    raise error
+    raise error if error is not None else RuntimeError(f"no fallback level from {start} to try")
 
 
 def _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices) -> Remnants:

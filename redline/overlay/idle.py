@@ -515,11 +515,11 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
             why = f"completed on {sCOMP[i]} (实际竣工日期) ≤ as of {as_of_s}"
         elif st in ("stalled", "in_progress", "suspended_undetermined"):
             proofs = [e for e in evidence if ev[e][i]]
-            how = {"actual_start_date": f"started on {sACT[i]} (实际开工日期)",
-                   "developed_area_m2": f"已开发面积 {field[i]:.1f} m² recorded",
-                   "change_patches": f"construction patches since the supply ({dev_p[i]:.1f} m²)",
-                   "buildings": f"footprints built since the supply ({dev_b[i]:.1f} m²)"}
-            how = "; ".join(how[e] for e in proofs)
+            proof_text = {"actual_start_date": f"started on {sACT[i]} (实际开工日期)",
+                          "developed_area_m2": f"已开发面积 {field[i]:.1f} m² recorded",
+                          "change_patches": f"construction patches since the supply ({dev_p[i]:.1f} m²)",
+                          "buildings": f"footprints built since the supply ({dev_b[i]:.1f} m²)"}
+            how = "; ".join(proof_text[e] for e in proofs)
             below = []
             if low_dev[i]:
                 below.append(f"developed ratio {_pct(dr)} < {dev_min:.4g}"

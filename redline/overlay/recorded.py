@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import piece_areas
+from ..area import AreaMethod, piece_areas
 from ..io.ledger import LedgerColumn as C
 from ..rules import RuleSet, resolve_rules
 from ..spec import AuditSpec, InputSpec, OutputSpec
@@ -38,7 +38,7 @@ TAG = "[area_discrepancies]"
 
 def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.GeoDataFrame | None = None,
                    farmland: gpd.GeoDataFrame | None = None, landuse: gpd.GeoDataFrame | None = None,
-                   rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
+                   rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                    strict: bool = False) -> gpd.GeoDataFrame:
     """面积不符: every feature whose drawn area differs from its recorded area by more than the tolerance.
 

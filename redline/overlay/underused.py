@@ -354,7 +354,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     # parcel, else the parcel's own fields
     fp_building, floor_area = num("building_footprint_m2") / factor, num("floor_area_m2")
     fp_structure, fp_yard = num("structure_area_m2") / factor, num("yard_area_m2") / factor
-    floor_source = np.where(np.isfinite(floor_area), "parcel 建筑面积", None).astype(object)
+    floor_source = np.where(np.isfinite(floor_area), "parcel 建筑面积", np.array(None, dtype=object)).astype(object)
     buildings_n = np.zeros(n, dtype=int)
     doubled_n = np.zeros(n, dtype=int)
     overlay_notes: list[str] = []
@@ -431,7 +431,10 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     read_cache: dict = {}
     floor_cache: dict = {}
     for i in range(n):
-        reasons, cites, not_judged, met = [], [], [], []
+        reasons: list[str] = []
+        cites: list[str] = []
+        not_judged: list[str] = []
+        met: list[str] = []
 
         def miss(label, value, op, threshold, key, sub=None, fmt="{:.2f}", reasons=reasons, cites=cites):
             where = f"[{sub}]" if sub else ""

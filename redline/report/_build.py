@@ -190,7 +190,7 @@ class Ctx:
         fig = F.map_figure(self.canvas, layers, background=self.background, metric=self.metric, title=title,
                            zoom=zoom)
         uri = self.image(fig)
-        if fig is not None and len(fig.axes) > 1:
+        if uri is not None and fig is not None and len(fig.axes) > 1:
             self.wide.add(uri)
         return uri
 
@@ -226,6 +226,11 @@ def _col(frame: pd.DataFrame, *names: str) -> str | None:
 def _num(frame: pd.DataFrame, name: str | None) -> pd.Series | None:
     if name is None or name not in frame.columns:
         return None
+    return _numeric(frame, name)
+
+
+def _numeric(frame: pd.DataFrame, name: str) -> pd.Series:
+    """Column ``name`` (present) as numbers, what does not read as one NaN."""
     return pd.to_numeric(frame[name], errors="coerce")
 
 
@@ -233,12 +238,12 @@ def _mu(frame: pd.DataFrame, *prefer: str) -> pd.Series | None:
     """An area in 亩: the first preferred column present (``_mu``, or ``_m2`` converted), else any area column."""
     for name in prefer:
         if name in frame.columns:
-            s = _num(frame, name)
+            s = _numeric(frame, name)
             return s / M2_PER_MU if name.endswith("_m2") else s
     for suffix, factor in (("_mu", 1.0), ("_m2", 1 / M2_PER_MU)):
         for name in frame.columns:
             if str(name).endswith(suffix):
-                return _num(frame, name) * factor
+                return _numeric(frame, name) * factor
     return None
 
 
@@ -325,7 +330,7 @@ def _sec_approved_not_supplied(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> N
                                           "Unsupplied parts (red)" + (", slivers (yellow)" if drawn_slivers else ""))))
     age = _col(frame, "age_years", "approval_age_years", "age_days", "approval_age_days")
     if unsup is not None and age is not None:
-        years = _num(frame, age) / (365.25 if age.endswith("days") else 1)
+        years = _numeric(frame, age) / (365.25 if age.endswith("days") else 1)
         bins = [0, 1, 2, 3, 5, np.inf]
         names = ["<1", "1–2", "2–3", "3–5", "≥5"]
         binned = pd.cut(years, bins, right=False, labels=names)
@@ -483,7 +488,7 @@ def _sec_idle(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
                "site_area_m2")
     fee = _num(frame, "fee_due")
     if fee is None and _num(frame, "idle_fee") is not None:  # older results: the fee of land at the fee stage only
-        fee = _num(frame, "idle_fee").where(frame[status].isin(FEE_STAGE), 0.0) if status else None
+        fee = _numeric(frame, "idle_fee").where(frame[status].isin(FEE_STAGE), 0.0) if status else None
     if status:
         idle = frame[status].isin(IDLE_COUNTED)
         sec.figures.append(Figure(f"{sec.name}.count", ctx.w("宗闲置（满一年、满两年、停建）",
@@ -991,7 +996,7 @@ def overview_map(ctx: Ctx, sections: list[Section]) -> str | None:
     k = 0
     for sec in sections:
         frame = ctx.data.outputs.get(sec.name)
-        if sec.name in units or not _spatial(frame) or "intensity" in frame.columns:
+        if frame is None or sec.name in units or not _spatial(frame) or "intensity" in frame.columns:
             continue
         mask = None
         if sec.name == "approved_not_supplied":

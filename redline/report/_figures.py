@@ -159,14 +159,14 @@ def _limits(ax, bounds, *, min_size: float = 0.0, aspect: float | None = None) -
 
 
 def _bounds(arrays) -> np.ndarray | None:
-    b = [shapely.total_bounds(np.asarray(a, dtype=object)) for a in arrays if a is not None and len(a)]
-    b = np.asarray([x for x in b if np.all(np.isfinite(x))])
+    each = [shapely.total_bounds(np.asarray(a, dtype=object)) for a in arrays if a is not None and len(a)]
+    b = np.asarray([x for x in each if np.all(np.isfinite(x))])
     if not len(b):
         return None
     return np.array([b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()])
 
 
-def _cluster_bounds(arrays) -> np.ndarray:
+def _cluster_bounds(arrays) -> np.ndarray | None:
     """The extent of the geometries whose centres lie between the 10th and 90th percentiles in x and y."""
     geoms = np.concatenate([np.asarray(a, dtype=object) for a in arrays])
     xy = shapely.get_coordinates(shapely.centroid(geoms))
@@ -209,8 +209,8 @@ def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outl
     if has_bg and zoom in ("inset", "auto") and not small:
         # most findings in a small area, a few far away: the whole, and beside it where most are
         cluster = _cluster_bounds([a for a, _, _ in drawn])
-        cluster_span = max(cluster[2] - cluster[0], cluster[3] - cluster[1])
-        if cluster_span < 0.3 * span:
+        cluster_span = max(cluster[2] - cluster[0], cluster[3] - cluster[1]) if cluster is not None else span
+        if cluster is not None and cluster_span < 0.3 * span:
             inset, data_bounds, data_span = True, cluster, cluster_span
     elif zoom == "inset" and small:
         inset = True

@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = ["PageLoad", "find_chromium", "load_page"]
 
@@ -228,7 +229,7 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         metrics = pipe.send("Page.getLayoutMetrics", session=session)
         result.content_height = int(metrics.get("cssContentSize", metrics.get("contentSize", {})).get("height", 0))
         if screenshot:
-            params = {"format": "png"}
+            params: dict[str, Any] = {"format": "png"}
             if full_page:
                 params["captureBeyondViewport"] = True
                 params["clip"] = {"x": 0, "y": 0, "width": width, "height": result.content_height, "scale": 1}
@@ -245,9 +246,9 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         os.close(from_child_r)
         shutil.rmtree(profile, ignore_errors=True)
     for ev in pipe.events:
-        method, params = ev.get("method"), ev.get("params", {})
-        if method == "Network.requestWillBeSent":
-            result.requests.append(params.get("request", {}).get("url", ""))
+        kind, event = ev.get("method"), ev.get("params", {})
+        if kind == "Network.requestWillBeSent":
+            result.requests.append(event.get("request", {}).get("url", ""))
         elif method == "Network.loadingFailed":
             result.failed.append(f"{params.get('requestId')}: {params.get('errorText')}")
         elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):

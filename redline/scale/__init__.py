@@ -42,6 +42,7 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol, cast
 
 import geopandas as gpd
 import numpy as np
@@ -283,7 +284,7 @@ def distributed_pairs(kernel: Callable, left, right, *, client=None, npartitions
     DataFrame
         The kernel's pairs with positions into the whole ``left`` and ``right``, sorted by (left, right).
     """
-    distributed_pairs.calls += 1
+    count_partitioned_run()
     if npartitions is None:
         npartitions = default_npartitions(len(left), client)
     parts = partition_left(left, npartitions)
@@ -304,7 +305,16 @@ def distributed_pairs(kernel: Callable, left, right, *, client=None, npartitions
     return out.sort_values(["left", "right"], kind="stable").reset_index(drop=True)
 
 
-distributed_pairs.calls = 0  # partitioned runs made by this process (routed engine calls count too)
+class _Counted(Protocol):
+    calls: int
+
+
+def count_partitioned_run() -> None:
+    """One more partitioned run in ``distributed_pairs.calls``."""
+    cast(_Counted, distributed_pairs).calls += 1
+
+
+cast(_Counted, distributed_pairs).calls = 0  # partitioned runs made by this process (routed engine calls count too)
 
 
 # ---------------------------------------------------------------- backend selection

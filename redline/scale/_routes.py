@@ -16,14 +16,19 @@ put back.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from . import Backend
 
 __all__ = ["ROUTES", "installed", "original"]
 
@@ -38,14 +43,14 @@ def _objects(x) -> np.ndarray:
 
 def _split(left, right, pairs=None):
     """Partitions of left, the right features each needs, and (when given) each one's share of ``pairs``."""
-    from . import active_backend, default_npartitions, distributed_pairs, partition_left, right_for_partitions
+    from . import count_partitioned_run, default_npartitions, partition_left, right_for_partitions
 
-    distributed_pairs.calls += 1
-    backend = active_backend()
+    count_partitioned_run()
+    backend = _backend()
     n = backend.npartitions or default_npartitions(len(left), backend.client)
     parts = partition_left(left, n)
     rights = right_for_partitions(left, right, parts)
-    shares = [None] * len(parts)
+    shares: list[tuple[np.ndarray, Any] | None] = [None] * len(parts)
     if pairs is not None:
         owner = np.empty(len(left), dtype=np.int64)
         for k, p in enumerate(parts):
@@ -66,10 +71,19 @@ def _split(left, right, pairs=None):
     return parts, rights, shares
 
 
-def _map(ref, jobs, kwargs):
-    from . import active_backend, map_partitions
+def _backend() -> Backend:
+    from . import active_backend
 
-    return map_partitions(ref, jobs, client=active_backend().client, **kwargs)
+    backend = active_backend()
+    if backend is None:
+        raise RuntimeError("a routed call is split only while a scale backend is active")
+    return backend
+
+
+def _map(ref, jobs, kwargs):
+    from . import map_partitions
+
+    return map_partitions(ref, jobs, client=_backend().client, **kwargs)
 
 
 def _merge_pairs(results, parts, rights, n_left, n_right):
@@ -109,9 +123,9 @@ def _pair_areas(ref, left, right, *, pairs=None, **kwargs):
 
 
 def _map_with_pairs(ref, jobs, shares, kwargs):
-    from . import active_backend, map_partitions
+    from . import map_partitions
 
-    return map_partitions(ref, jobs, client=active_backend().client, per_job=[{"pairs": sh[1]} for sh in shares],
+    return map_partitions(ref, jobs, client=_backend().client, per_job=[{"pairs": sh[1]} for sh in shares],
                           **kwargs)
 
 
@@ -189,10 +203,7 @@ def _wrapper(route: Route, fn: Callable) -> Callable:
             return fn(*args, **kwargs)
         return route.split(ref, *args, **kwargs)
 
-    routed.__wrapped__ = fn
-    routed.__name__ = fn.__name__
-    routed.__doc__ = fn.__doc__
-    return routed
+    return functools.update_wrapper(routed, fn, assigned=("__name__", "__doc__"), updated=())
 
 
 @contextlib.contextmanager
@@ -209,14 +220,15 @@ def installed() -> Iterator[None]:
                     mod = importlib.import_module(route.module)
                 except ImportError:
                     continue
-                fn = getattr(mod, route.name, None)
+                fn: Callable | None = getattr(mod, route.name, None)
                 if fn is None:
                     continue
-                _ORIGINALS[(route.module, route.name)] = fn
-                wrapped = _wrapper(route, fn)
+                original: Callable = fn
+                _ORIGINALS[(route.module, route.name)] = original
+                wrapped = _wrapper(route, original)
                 for m in list(sys.modules.values()):
-                    if getattr(m, "__name__", "").startswith("redline.") and getattr(m, route.name, None) is fn:
-                        _PATCHED.append((m, route.name, fn))
+                    if getattr(m, "__name__", "").startswith("redline.") and getattr(m, route.name, None) is original:
+                        _PATCHED.append((m, route.name, original))
                         setattr(m, route.name, wrapped)
         _DEPTH += 1
     try:
