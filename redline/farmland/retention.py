@@ -45,7 +45,6 @@ from ..boundaries.intensity import (
     _landuse_fields,
     _numbers,
     _overlap_notes,
-    _read_table,
     _shown,
     _sum_by,
     _table_codes,
@@ -54,6 +53,7 @@ from ..boundaries.intensity import (
     normalise_admin_codes,
 )
 from ..errors import Problem, SchemaError
+from ..io.tables import read_table
 from ..rules import resolve_rules
 from ..units import M2_PER_MU
 from ..validate import prepare_layers
@@ -96,7 +96,7 @@ def read_targets(targets) -> pd.DataFrame | None:
     if targets is None:
         return None
     if not isinstance(targets, pd.DataFrame):
-        targets = _read_table(targets, "targets")
+        targets = read_table(targets, name="targets")
     rename, factor, notes = {}, {}, []
     for canon, names in _TARGET_ALIASES.items():
         for c in targets.columns:
