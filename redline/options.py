@@ -22,9 +22,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
@@ -45,7 +45,7 @@ class RunKeywords(TypedDict, total=False):
     """The keyword arguments :func:`redline.pipeline.run_audits` accepts besides ``out`` and ``progress``."""
 
     as_of: dt.date | str | None
-    rules: RuleSet | str | os.PathLike[str] | None
+    rules: RuleSet | str | Path | None
     crs: Any
     area_method: AreaMethod
     strict: bool
@@ -97,7 +97,7 @@ class RunOptions:
     """
 
     as_of: dt.date | None = None
-    rules: RuleSet | str | os.PathLike[str] | None = None
+    rules: RuleSet | str | Path | None = None
     crs: Any = None
     area_method: AreaMethod = "ellipsoidal"
     strict: bool = False
