@@ -15,7 +15,36 @@ import pandas as pd
 
 from .schema import SCHEMAS
 
-__all__ = ["as_of_warnings"]
+__all__ = ["as_of_warnings", "to_date"]
+
+
+def to_date(value: object, *, name: str = "as_of", default_today: bool = True) -> dt.date:
+    """A ``datetime.date`` from a date, datetime, Timestamp or ``'YYYY-MM-DD'`` text.
+
+    ``None`` is today, or with ``default_today=False`` an error naming the parameter ``name``.
+
+    >>> to_date("2026-06-30"), to_date(dt.datetime(2026, 6, 30, 12))
+    (datetime.date(2026, 6, 30), datetime.date(2026, 6, 30))
+    >>> to_date("soon")
+    Traceback (most recent call last):
+    ...
+    ValueError: as_of: not a date: 'soon'; write it as 2026-06-30
+    """
+    if value is None:
+        if default_today:
+            return dt.date.today()
+        raise TypeError(f"{name} is required: the date the audit is made at, e.g. {name}='2026-06-30'")
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        ts = pd.NaT
+    if pd.isna(ts):
+        raise ValueError(f"{name}: not a date: {value!r}; write it as 2026-06-30")
+    return ts.date()
 
 
 def as_of_warnings(as_of: dt.date, layers: Mapping[str, tuple], *, today: dt.date | None = None) -> list[str]:

@@ -9,20 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
 import geopandas as gpd
 import pandas as pd
 
 from .area import AreaMethod
-from .audit_date import as_of_warnings
+from .audit_date import as_of_warnings, to_date
 from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer, write_layers, write_ledger
 from .io.ledger import LedgerColumn
 from .io.vector import is_database_url
+from .options import RunKeywords, RunOptions, resolve_params
 from .registry import all_specs
 from .rules import RuleSet, resolve_rules
 from .spec import AuditSpec, RunContext
@@ -33,21 +34,8 @@ log = logging.getLogger("redline")
 RESULTS_GPKG = "redline_results.gpkg"
 LEDGER_XLSX = "redline_ledger.xlsx"
 
-__all__ = ["LEDGER_XLSX", "RESULTS_GPKG", "RunResult", "parse_source", "run_audits", "to_date"]
-
-
-def to_date(value) -> dt.date:
-    """A date from a date, datetime, Timestamp or 'YYYY-MM-DD' text (today when None)."""
-    if value is None:
-        return dt.date.today()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    ts = pd.Timestamp(value)
-    if pd.isna(ts):
-        raise ValueError(f"not a date: {value!r}; write it as 2026-06-30")
-    return ts.date()
+__all__ = ["LEDGER_XLSX", "RESULTS_GPKG", "RunOptions", "RunResult", "parse_source", "run_audits", "run_options",
+           "to_date"]
 
 
 def parse_source(text) -> tuple[Any, str | None]:
@@ -102,13 +90,21 @@ def _version() -> str:
     return __version__
 
 
-def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = None, audits: Iterable[str] | None = None,
-               as_of=None, rules: RuleSet | str | None = None, crs=None, area_method: AreaMethod = "ellipsoidal",
-               strict: bool = False, fields: Mapping[str, Mapping[str, str]] | None = None,
-               encodings: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
-               lang: str = "zh", progress: Callable[[str, float], None] | None = None,
-               ledger: bool = True, with_report: bool = False, report_title: str | None = None,
-               assign_crs: Mapping[str, Any] | None = None, replace_crs: bool = False) -> RunResult:
+def run_options(options: RunOptions | None = None, keywords: Mapping[str, Any] | None = None) -> RunOptions:
+    """``options`` with ``keywords`` (run_audits' keyword arguments) applied; an unknown keyword is a TypeError."""
+    if options is not None and not isinstance(options, RunOptions):
+        raise TypeError(f"options must be a RunOptions, not {type(options).__name__} (the output folder is out=...)")
+    try:
+        return RunOptions.from_mapping(keywords or {}, base=options)
+    except ValueError as exc:
+        if str(exc).startswith("unknown run option"):
+            raise TypeError(f"run_audits: {exc}") from None
+        raise
+
+
+def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
+               out: str | os.PathLike[str] | None = None, progress: Callable[[str, float], None] | None = None,
+               **keywords: Unpack[RunKeywords]) -> RunResult:
     """Run the audits the given layers allow, and write the results when ``out`` is given.
 
     Parameters
@@ -117,9 +113,14 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
         Input name -> source: a path, ``"file.gpkg:layer"``, a PostGIS URL or a GeoDataFrame. Names are
         the audits' input names: ``approvals``, ``supplies``, ``buildings``, ``parcels``, ``farmland``,
         ``growth_boundary``, ``eco_redline``, ``landuse``, ``admin``, ...
+    options : RunOptions, optional
+        What the run is asked for (:class:`redline.options.RunOptions`); the keyword arguments below
+        are the same options one by one, and given with ``options`` they replace its values.
     out : path, optional
         Output folder: ``redline_results.gpkg`` (one layer per finding, plus ``rejected`` and ``redline_run``)
         and ``redline_ledger.xlsx`` (台账) are written there as one set (see :func:`write_results`).
+    progress : callable, optional
+        ``progress(message, fraction)``, called as the run goes.
     audits : iterable of str, optional
         Audit ids to run; by default every audit whose required inputs are present.
     as_of : date or str, optional
@@ -134,7 +135,8 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
     fields, encodings : mapping, optional
         Per input: a field mapping ``{canonical: column}``, an attribute encoding.
     params : mapping, optional
-        Extra audit parameters by name (e.g. ``{"gdp": table}``).
+        Extra audit parameters by name (e.g. ``{"gdp": table}``), converted by the types the audits'
+        :class:`~redline.spec.ParamSpec` declare (a ``table`` parameter may be a CSV/XLSX path or a DataFrame).
     ledger, with_report : bool
         Write the ledger (default) and the HTML report ``redline_report.html`` (titled ``report_title``)
         into ``out``, in the same set as the GeoPackage.
@@ -144,6 +146,11 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
 
     An audit date after today, or before every date in the data, is a warning (logged and in the notes).
     """
+    opts = run_options(options, keywords)
+    audits, as_of, rules, crs, area_method = opts.audits, opts.as_of, opts.rules, opts.crs, opts.area_method
+    strict, fields, encodings, params, lang = opts.strict, opts.fields, opts.encodings, opts.params, opts.lang
+    ledger, with_report, report_title = opts.ledger, opts.with_report, opts.report_title
+    assign_crs, replace_crs = opts.assign_crs, opts.replace_crs
     from .area import check_area_method
 
     check_area_method(area_method)
@@ -204,6 +211,7 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
     if not runnable:
         raise ValueError("the inputs given allow no audit: give at least approvals and supplies, supplies, "
                          "parcels and buildings, farmland and a growth boundary, or land use and admin units")
+    params = resolve_params(runnable, params)  # typed by the specs: tables read, class lists parsed
     report("validating layers", 0.05)
     if raw:
         prepared = prepare_layers({n: (g, kinds[n], (fields or {}).get(n)) for n, g in raw.items()}, crs=crs,

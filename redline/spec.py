@@ -25,7 +25,9 @@ from .area import AreaMethod
 from .io.ledger import LedgerColumn
 from .rules import RuleSet
 
-ParamType = Literal["date", "float", "int", "str", "bool", "choice", "field"]
+#: ``table``: a CSV/Excel table, read by :func:`redline.io.tables.read_table` (the audit gets a DataFrame);
+#: ``classes``: class values of a classified raster (``"1,2,4"``); see :func:`redline.options.convert_param`
+ParamType = Literal["date", "float", "int", "str", "bool", "choice", "field", "table", "classes"]
 
 __all__ = ["AuditSpec", "InputSpec", "LedgerColumn", "OutputSpec", "ParamSpec", "RunContext"]
 

@@ -77,6 +77,22 @@ def _read_source(name: str, source):
     return frame
 
 
+#: the keys of a job file that are not run options: what to read, where to write, which audit
+JOB_KEYS = ("sources", "out", "audit")
+
+
+def job_options(job: dict):
+    """The job's run options (:meth:`redline.options.RunOptions.from_mapping`: an unknown key is an error);
+    the plugin runs one audit and writes no ledger."""
+    from redline.options import RunOptions
+
+    missing = [k for k in JOB_KEYS if k not in job]
+    if missing:
+        raise ValueError(f"the job file lacks {', '.join(missing)}")
+    given = {k: v for k, v in job.items() if k not in JOB_KEYS}
+    return RunOptions.from_mapping({"ledger": False, **given, "audits": [job["audit"]]})
+
+
 def run(job_path: str) -> int:
     with open(job_path, encoding="utf-8") as fh:
         job = json.load(fh)
@@ -91,14 +107,13 @@ def run(job_path: str) -> int:
         registered = pipeline.all_specs
         pipeline.all_specs = lambda: [*registered(), *extra]
     try:
+        options = job_options(job)
         sources = {name: _read_source(name, src) for name, src in job["sources"].items()}
         encodings = {name: frame.attrs.get("redline", {}).get("encoding") for name, frame in sources.items()
                      if hasattr(frame, "attrs")}
-        result = pipeline.run_audits(
-            sources, audits=[job["audit"]], out=job["out"], as_of=job.get("as_of"), rules=job.get("rules"),
-            crs=job.get("crs"), area_method=job.get("area_method", "ellipsoidal"), strict=bool(job.get("strict")),
-            fields=job.get("fields"), params=job.get("params"),
-            progress=lambda message, fraction: _emit({"progress": fraction, "message": message}), ledger=False)
+        result = pipeline.run_audits(sources, options, out=job["out"],
+                                     progress=lambda message, fraction: _emit({"progress": fraction,
+                                                                               "message": message}))
     except (RedlineError, ValueError, OSError) as exc:
         _emit({"ok": False, "error": str(exc)})
         return 3

@@ -101,7 +101,7 @@ INTENSITY_SPEC = AuditSpec(
     ),
     params=(
         _CLASSIFICATION_PARAM,
-        ParamSpec("gdp", "str", None, "GDP表", "GDP table", help="CSV: admin_code, gdp_yi_yuan (亿元)"),
+        ParamSpec("gdp", "table", None, "GDP表", "GDP table", help="CSV/XLSX: admin_code, gdp_yi_yuan (GDP in 亿元) -> construction land per unit GDP"),
     ),
     outputs=(
         OutputSpec("development_intensity", "土地开发强度", "Development intensity", True, INTENSITY_COLUMNS,

@@ -19,7 +19,6 @@ Output table ``growth_boundary_use`` (one row per growth boundary): ``boundary_i
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 
@@ -29,6 +28,7 @@ import pandas as pd
 
 from ..area import check_area_method, geodesic_area, piece_areas
 from ..errors import GeometryError, Problem, SchemaError
+from ..io.tables import read_table
 from ..rules import resolve_rules
 from ..units import M2_PER_HA, M2_PER_MU
 from ..validate import prepare_layers
@@ -213,20 +213,6 @@ def header_unit(name, units: dict[str, float]) -> tuple[str, float | None]:
     return text, None
 
 
-def _read_table(path, layer: str) -> pd.DataFrame:
-    """A CSV (UTF-8 or GB18030) or Excel table, every cell as text, so codes keep their zeros."""
-    path = os.fspath(path)
-    if path.lower().endswith((".xlsx", ".xls")):
-        return pd.read_excel(path, dtype=str)
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return pd.read_csv(path, dtype=str, encoding=enc)
-        except UnicodeDecodeError:
-            continue
-    raise SchemaError(Problem(layer=layer, code="encoding", message=f"cannot decode {path}",
-                              fix="save the table as UTF-8 or GB18030 CSV"))  # pragma: no cover
-
-
 def _shown(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
@@ -288,7 +274,7 @@ def read_gdp(gdp) -> pd.DataFrame:
     if gdp is None:
         return None
     if not isinstance(gdp, pd.DataFrame):
-        gdp = _read_table(gdp, "gdp")
+        gdp = read_table(gdp, name="gdp")
     aliases = {"admin_code": ("admin_code", "行政区代码", "行政区划代码", "XZQDM", "adcode", "code"),
                "gdp_yi_yuan": ("gdp_yi_yuan", "地区生产总值", "GDP", "gdp")}
     rename, factor, notes = {}, 1.0, []

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
+from ..options import RunOptions
 from ..pipeline import run_audits
 from ._options import (
     EXIT_CODES_HELP,
@@ -19,55 +22,30 @@ from ._options import (
     progress_reporter,
 )
 from ._scale import scale_options
+from ._specs import FieldAlias, SpecCommand, current_command, runnable_audits
+from ._specs import param_pairs as parse_param_pairs
 from ._summary import echo_run
-
-INPUTS = [
-    ("approvals", "Approval redlines 报批(征地)红线"),
-    ("supplies", "Land-supply redlines 供地红线 (contracts, dates, price, investment)"),
-    ("buildings", "Building footprints 建筑物 (floors, floor area)"),
-    ("parcels", "Cadastral parcels 宗地 (industry, investment, tax)"),
-    ("farmland", "Permanent basic farmland 永久基本农田"),
-    ("growth_boundary", "Urban growth boundary 城镇开发边界"),
-    ("eco_redline", "Ecological red line 生态保护红线"),
-    ("landuse", "Land-use patches 地类图斑 (DLBM codes)"),
-    ("admin", "Administrative units 行政区"),
-    ("before", "Classified land-cover raster, first date 前时相分类影像 (with --param from_classes=.. to_classes=..)"),
-    ("after", "Classified land-cover raster, second date 后时相分类影像"),
-    ("change_patches", "Change patches 变化图斑 issued by the ministry, to judge against approvals"),
-]
 
 
 def _params(pairs) -> dict:
     """--param NAME=VALUE pairs, typed by the audits' own parameter specs."""
-    from ..registry import all_specs
+    return parse_param_pairs(pairs)
 
-    types = {p.name: p.type for s in all_specs() for p in s.params}
-    out = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or name not in types:
-            raise click.BadParameter(f"{pair!r}: known parameters are {', '.join(sorted(types))} (write NAME=VALUE)",
-                                     param_hint="--param")
-        kind = types[name]
-        try:
-            out[name] = (float(value) if kind == "float" else int(value) if kind == "int" else
-                         value.lower() in ("1", "true", "yes", "是") if kind == "bool" else value)
-        except ValueError:
-            raise click.BadParameter(f"{pair!r}: {name} takes a {kind}", param_hint="--param") from None
-    return out
+
+param_pairs_option = click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE",
+                                  help="An audit parameter, e.g. --param from_classes=1,2 --param to_classes=3.")
+encoding_option = click.option(
+    "--encoding", "encoding_pairs", multiple=True, metavar="INPUT=ENCODING",
+    help="Attribute encoding of a shapefile when detection is wrong, e.g. --encoding approvals=GBK.")
 
 
 def input_options(fn):
-    for name, help_text in reversed(INPUTS):
-        fn = click.option(f"--{name.replace('_', '-')}", name, metavar="FILE[:LAYER]", default=None,
-                          help=help_text)(fn)
+    """The per-input options of a run, beside the input options the specs make (:class:`SpecCommand`):
+    --field, --assign-crs, --replace-crs, --param, --encoding."""
     fn = field_option(fn)
     fn = assign_crs_options(fn)
-    fn = click.option("--param", "param_pairs", multiple=True, metavar="NAME=VALUE",
-                      help="An audit parameter, e.g. --param from_classes=1,2 --param to_classes=3.")(fn)
-    fn = click.option("--encoding", "encoding_pairs", multiple=True, metavar="INPUT=ENCODING",
-                      help="Attribute encoding of a shapefile when detection is wrong, e.g. --encoding approvals=GBK.")(fn)
-    return fn
+    fn = param_pairs_option(fn)
+    return encoding_option(fn)
 
 
 def input_kinds() -> dict[str, str]:
@@ -88,7 +66,7 @@ def parse_input_options(sources, field_pairs=(), encoding_pairs=(), assign_crs_p
             "assign_crs": parse_assign_crs(assign_crs_pairs, kinds, sources), "replace_crs": replace_crs}
 
 
-@click.command("audit", epilog=EXIT_CODES_HELP)
+@click.command("audit", cls=SpecCommand, epilog=EXIT_CODES_HELP, param_option_help=True)
 @input_options
 @click.option("--only", "only", multiple=True, metavar="AUDIT", help="Run only these audits (repeatable).")
 @out_target_option
@@ -102,15 +80,39 @@ def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_cr
     Every audit whose inputs are given runs: 批而未供 and supply rates (approvals, supplies),
     供而未用 idle land and deadline alerts (supplies, buildings), 用而不足 (parcels, buildings),
     三区三线 conflicts (farmland, growth boundary, eco red line), development intensity (land use, admin).
+    Each input option says which audits read it.
 
     Example: redline audit --approvals 报批.shp --supplies 供地.gpkg --buildings jz.shp --out results
     """
-    sources = {k: v for k, v in layers.items() if v}
+    sources, _, _ = current_command().split(layers)
     if not sources:
         raise click.UsageError("give at least one input layer, e.g. --approvals FILE --supplies FILE")
     per_input = parse_input_options(sources, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs)
+    options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
+                         strict=strict, params=_params(param_pairs), lang=lang, **per_input)
     with progress_reporter(quiet, "audit") as progress, cli_fixes(sources):
-        result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
-                            area_method=area_method, strict=strict, **per_input,
-                            params=_params(param_pairs), lang=lang, progress=progress)
+        result = run_audits(sources, options, out=out, progress=progress)
     echo_run(result, quiet=quiet, verbose=verbose)
+
+
+def group_command(name: str, audits: Sequence[str], doc: str, *, aliases: Sequence[FieldAlias] = ()) -> click.Command:
+    """A command that runs the audits ``audits`` (the first always, the others when their inputs are given),
+    its input and parameter options made from their specs: ``redline farmland``, ``redline intensity``."""
+
+    def callback(field_pairs, assign_crs_pairs, replace_crs, out, as_of, rules, crs, area_method, strict, lang,
+                 verbose, quiet, **given):
+        cmd = current_command()
+        sources, params, alias_fields = cmd.split(given)
+        per_input = parse_input_options(sources, (*field_pairs, *alias_fields), (), assign_crs_pairs, replace_crs)
+        options = RunOptions(audits=tuple(runnable_audits(cmd, sources)), as_of=as_of, rules=rules, crs=crs,
+                             area_method=area_method, strict=strict, lang=lang, params=params, **per_input)
+        with progress_reporter(quiet, name) as progress, cli_fixes(sources):
+            result = run_audits(sources, options, out=out, progress=progress)
+        echo_run(result, quiet=quiet, verbose=verbose)
+
+    callback.__doc__ = doc
+    fn = handle_errors(callback)
+    for decorate in (common_options, out_target_option, assign_crs_options, field_option):
+        fn = decorate(fn)
+    return click.command(name, cls=SpecCommand, epilog=EXIT_CODES_HELP, audits=audits, with_params=True,
+                         aliases=aliases)(fn)

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from ..options import RunOptions
 from ._options import cli_fixes, common_options, handle_errors, progress_reporter
+from ._specs import SpecCommand, current_command
 from .audit import _params, input_options, parse_input_options
 
 
-@click.command("report")
+@click.command("report", cls=SpecCommand, param_option_help=True)
 @click.option("--from", "from_", type=click.Path(exists=True, path_type=Path), default=None, metavar="DIR|GPKG",
               help="Build from an earlier run: its output folder or its redline_results.gpkg.")
 @input_options
@@ -34,7 +36,7 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pai
     """
     from .. import report as rep
 
-    sources = {k: v for k, v in layers.items() if v}
+    sources, _, _ = current_command().split(layers)
     if from_ is not None and sources:
         raise click.UsageError("give either --from (an earlier run) or input layers, not both")
     if from_ is not None:
@@ -55,10 +57,11 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pai
         from ..pipeline import run_audits
         from ._summary import echo_run
 
+        options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
+                             strict=strict, params=_params(param_pairs), lang=lang, with_report=True,
+                             report_title=title, **per_input)
         with progress_reporter(quiet, "report") as progress, cli_fixes(sources):
-            result = run_audits(sources, out=out, audits=list(only) or None, as_of=as_of, rules=rules, crs=crs,
-                                area_method=area_method, strict=strict, **per_input, params=_params(param_pairs),
-                                lang=lang, progress=progress, with_report=True, report_title=title)
+            result = run_audits(sources, options, out=out, progress=progress)
         echo_run(result, quiet=quiet, verbose=verbose)
         return
     if not quiet:

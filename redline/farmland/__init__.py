@@ -173,7 +173,7 @@ RETENTION_SPEC = AuditSpec(
         InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland"),
     ),
     params=(
-        ParamSpec("targets", "str", None, "保护目标表", "Targets table",
+        ParamSpec("targets", "table", None, "保护目标表", "Targets table",
                   help="CSV/XLSX: admin_code, cultivated_target_mu (耕地保有量, 亩), pbf_target_mu (永久基本农田保护面积, 亩); "
                        "a unit in the header (公顷, 万亩) is converted"),
         ParamSpec("classification", "choice", "tdt1055-2019", "地类分类", "Land-use classification",

@@ -46,7 +46,6 @@ from ..boundaries.intensity import (
     _landuse_fields,
     _numbers,
     _overlap_notes,
-    _read_table,
     _shown,
     _sum_by,
     _table_codes,
@@ -55,6 +54,7 @@ from ..boundaries.intensity import (
     normalise_admin_codes,
 )
 from ..errors import Problem, SchemaError
+from ..io.tables import read_table
 from ..rules import resolve_rules
 from ..units import M2_PER_MU
 from ..validate import prepare_layers
@@ -97,7 +97,7 @@ def read_targets(targets) -> pd.DataFrame | None:
     if targets is None:
         return None
     if not isinstance(targets, pd.DataFrame):
-        targets = _read_table(targets, "targets")
+        targets = read_table(targets, name="targets")
     rename: dict[Hashable, str] = {}
     factor, notes = {}, []
     for canon, names in _TARGET_ALIASES.items():

@@ -12,36 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..io.ledger import LedgerColumn as C
+from ..options import parse_classes  # the one parser of class lists
 from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, RunContext
 
 BEFORE = InputSpec("before", "raster", True, "前时相分类影像", "Classified raster, first date",
                    "Single-band classified land cover of the first date (GeoTIFF or any GDAL raster)")
 AFTER = InputSpec("after", "raster", True, "后时相分类影像", "Classified raster, second date",
                   "Single-band classified land cover of the second date")
-
-
-def parse_classes(value, name: str) -> list:
-    """``"1,2,4"`` / ``[1, 2, 4]`` / ``3`` -> a list of class values."""
-    if value is None or value == "":
-        raise ValueError(f"give the {name}, e.g. {name}=1,2 (class values of the classified rasters)")
-    if isinstance(value, int | float):
-        return [value]
-    if isinstance(value, str):
-        out: list[int | float] = []
-        for part in value.replace(";", ",").split(","):
-            part = part.strip()
-            if part:
-                try:
-                    out.append(int(part))
-                except ValueError:
-                    try:
-                        out.append(float(part))
-                    except ValueError:
-                        raise ValueError(f"{name}: {part!r} is not a class value; write e.g. 1,2,4") from None
-        if not out:
-            raise ValueError(f"give at least one value for {name}")
-        return out
-    return list(value)
 
 
 def _run_transitions(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
@@ -136,7 +113,7 @@ SPECS = (
         inputs=(BEFORE, AFTER), outputs=(OutputSpec("transitions", "转移矩阵", "Transitions", False, _TRANSITION_COLUMNS,
                                                     "两期分类影像之间各地类的转移(像元数、平方米、亩)",
                    description_en="Transitions between the classes of the two classified images (pixels, m², mu)"),),
-        params=(ParamSpec("classes", "str", None, "地类取值", "Classes",
+        params=(ParamSpec("classes", "classes", None, "地类取值", "Classes",
                           "Class values to tabulate, e.g. 1,2,3,4 (default: every class present)"),),
         runner=_run_transitions, summary=_summary_transitions, needs_as_of=False,
         description_zh="两期分类影像的转移矩阵, 以像元数和面积(平方米、亩)表示; 地理坐标系下逐行按椭球计算像元面积。",
@@ -148,9 +125,9 @@ SPECS = (
         outputs=(OutputSpec("change_patches", "变化图斑", "Change patches", True, _PATCH_COLUMNS,
                             "由前时相地类变为后时相地类的连片像元; 低于最小上图面积者标注但不删除",
                    description_en="Connected pixels that changed from a first-date class to a second-date class; patches under the minimum mapping area flagged, not deleted"),),
-        params=(ParamSpec("from_classes", "str", None, "前时相地类", "From classes",
+        params=(ParamSpec("from_classes", "classes", None, "前时相地类", "From classes",
                           "First-date classes, e.g. 1,2 (farmland, forest)"),
-                ParamSpec("to_classes", "str", None, "后时相地类", "To classes",
+                ParamSpec("to_classes", "classes", None, "后时相地类", "To classes",
                           "Second-date classes, e.g. 3 (construction)"),
                 ParamSpec("min_area_m2", "float", None, "最小上图面积(平方米)", "Minimum patch area (m²)",
                           "Default: the rule set's imagery.min_patch_area_m2")),

@@ -10,25 +10,10 @@ import numpy as np
 import pandas as pd
 
 from ..area import check_area_method
+from ..audit_date import to_date  # one parser of dates, re-exported for the overlay audits
 from ..validate import Prepared, prepare_layers
 
 __all__ = ["add_years", "days_between", "finish", "prepare", "to_date", "to_timestamp"]
-
-
-def to_date(value, *, name: str = "as_of", default_today: bool = True) -> dt.date:
-    """A ``datetime.date`` from a date, datetime, Timestamp or ``'YYYY-MM-DD'`` text."""
-    if value is None:
-        if default_today:
-            return dt.date.today()
-        raise TypeError(f"{name} is required: the date the audit is made at, e.g. {name}='2026-06-30'")
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    ts = pd.Timestamp(value)
-    if pd.isna(ts):
-        raise ValueError(f"{name}: not a date: {value!r}; write it as 2026-06-30")
-    return ts.date()
 
 
 def to_timestamp(value: dt.date) -> pd.Timestamp:
