@@ -80,7 +80,8 @@ class Column:
     ``ledger`` puts it on the ledger sheet (in the order of declaration), under ``label_zh``; ``total``
     says whether the sheet's totals row sums it (None: the summable kinds 亩, m², 万元 and counts);
     ``optional`` marks a column emitted only in some runs (an optional input or field given). ``unit``
-    defaults to the kind's (亩, m², 万元, days).
+    defaults to the kind's (亩, m², 万元, days), ``role`` to the one the kind implies (areas, dates,
+    measures; ``rule`` for the rule cited), else ``attribute``.
 
     >>> c = Column("unsupplied_mu", "mu", "未供面积(亩)", "Unsupplied area", "area", ledger=True)
     >>> c.unit, c.ledger_column()
