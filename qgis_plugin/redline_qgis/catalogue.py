@@ -62,8 +62,10 @@ def _plain(value):
 
 def _aliases(spec, output) -> dict:
     """Column name -> Chinese alias of an output's fields: its declared columns, then the fields it carries."""
-    from redline.spec import output_aliases
-
+    try:
+        from redline.spec import output_aliases
+    except ImportError:  # a redline from before declared columns: its ledger layout
+        return {c.name: c.header for c in output.columns}
     return {name: label for name, (label, _) in output_aliases(spec, output).items()}
 
 
