@@ -26,7 +26,7 @@ from .io.vector import is_database_url
 from .options import RunKeywords, RunOptions, resolve_params
 from .registry import all_specs
 from .rules import RuleSet, resolve_rules
-from .spec import AuditSpec, RunContext
+from .spec import AuditSpec, RunContext, output_aliases
 from .validate import prepare_layers
 
 log = logging.getLogger("redline")
@@ -311,17 +311,30 @@ def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger
     return result.paths
 
 
+#: the ``rejected`` layer's columns: (Chinese alias, English description)
+_REJECTED_ALIASES = {"layer": ("图层", "Input layer"), "feature_id": ("要素编号", "Feature id"),
+                     "code": ("问题代码", "Problem code"), "reason": ("原因", "Reason")}
+
+
+def _aliases(result: RunResult) -> dict[str, dict[str, tuple[str, str]]]:
+    """The GeoPackage field aliases of a run's layers, from the outputs' declared columns."""
+    found = {o.name: output_aliases(spec, o) for spec in result.specs for o in spec.outputs
+             if o.name in result.outputs}
+    found["rejected"] = dict(_REJECTED_ALIASES)
+    return found
+
+
 def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase) -> None:
     layers = dict(result.outputs)
     layers["rejected"] = result.rejected
-    write_layers(layers, rs.path(RESULTS_GPKG), inputs=inputs, metadata=result.metadata())
+    write_layers(layers, rs.path(RESULTS_GPKG), inputs=inputs, metadata=result.metadata(), aliases=_aliases(result))
     phase("gpkg")
     if ledger:
         sheets = []
         for spec in result.specs:
             for o in spec.outputs:
-                if o.name in result.outputs and o.columns:
-                    cols = [c if lang == "zh" else LedgerColumn(c.name, c.name, c.kind, c.total) for c in o.columns]
+                cols = o.ledger_columns(lang)
+                if o.name in result.outputs and cols:
                     sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description))
         sheets.append(LedgerSheet("剔除要素" if lang == "zh" else "rejected", result.rejected, [
             LedgerColumn("layer", "图层" if lang == "zh" else "layer"),

@@ -1,4 +1,4 @@
-"""One spec per audit: inputs, parameters, outputs, ledger columns and the rules it cites.
+"""One spec per audit: inputs, parameters, outputs, their columns and the rules it cites.
 
 The spec drives validation, the command line, the QGIS Processing parameters, the ledger
 sheets and the report, so the four never disagree. An audit module declares::
@@ -12,6 +12,13 @@ sheets and the report, so the four never disagree. An audit module declares::
     )
 
 and :mod:`redline.registry` lists the modules that hold specs.
+
+Every column an output emits is declared once, as a :class:`Column` of its :class:`OutputSpec`
+(name, kind, unit, Chinese and English labels, role, whether the ledger shows it). The ledger sheets,
+the GeoPackage field aliases, the QGIS plugin's output aliases, the report's tables and
+``docs/outputs.md`` are all built from these declarations. An output that carries the attributes of
+an input (``OutputSpec.passthrough``) also carries that input's canonical fields
+(:mod:`redline.schema`) and the user's own columns, which are not declared again.
 """
 
 from __future__ import annotations
@@ -28,8 +35,19 @@ from .rules import RuleSet
 #: ``table``: a CSV/Excel table, read by :func:`redline.io.tables.read_table` (the audit gets a DataFrame);
 #: ``classes``: class values of a classified raster (``"1,2,4"``); see :func:`redline.options.convert_param`
 ParamType = Literal["date", "float", "int", "str", "bool", "choice", "field", "table", "classes"]
+#: a column's kind: the ledger's kinds (text, 亩, m², date, ratio, count, 万元, number, days) and bool
+ColumnKind = Literal["text", "mu", "m2", "date", "ratio", "int", "wan", "float", "days", "bool"]
+#: what a column is for: an identifier, an area, a date, a status (code or label), the rule cited,
+#: a measure (count, ratio, amount), the reason given, or another attribute
+ColumnRole = Literal["id", "area", "date", "status", "rule", "measure", "reason", "attribute"]
 
-__all__ = ["AuditSpec", "InputSpec", "LedgerColumn", "OutputSpec", "ParamSpec", "RunContext"]
+#: the unit a column of each kind is in, unless the column says otherwise
+KIND_UNITS: dict[str, str] = {"mu": "亩", "m2": "m²", "wan": "万元", "days": "天 days"}
+_KIND_ROLES: dict[str, ColumnRole] = {"mu": "area", "m2": "area", "date": "date", "ratio": "measure", "int": "measure",
+                                      "wan": "measure", "float": "measure", "days": "measure"}
+
+__all__ = ["AuditSpec", "Column", "ColumnKind", "ColumnRole", "InputSpec", "LedgerColumn", "OutputSpec",
+           "ParamSpec", "RunContext", "output_aliases"]
 
 
 @dataclass(frozen=True)
@@ -59,20 +77,75 @@ class ParamSpec:
 
 
 @dataclass(frozen=True)
+class Column:
+    """One column of an output, declared once: what the ledger, GeoPackage, plugin, report and docs show.
+
+    ``ledger`` puts it on the ledger sheet (in the order of declaration), under ``label_zh``; ``total``
+    says whether the sheet's totals row sums it (None: the summable kinds 亩, m², 万元 and counts);
+    ``optional`` marks a column emitted only in some runs (an optional input or field given). ``unit``
+    defaults to the kind's (亩, m², 万元, days), ``role`` to the one the kind implies (areas, dates,
+    measures; ``rule`` for the rule cited), else ``attribute``.
+
+    >>> c = Column("unsupplied_mu", "mu", "未供面积(亩)", "Unsupplied area", "area", ledger=True)
+    >>> c.unit, c.ledger_column()
+    ('亩', LedgerColumn(name='unsupplied_mu', header='未供面积(亩)', kind='mu', total=None))
+    """
+
+    name: str
+    kind: ColumnKind = "text"
+    label_zh: str = ""
+    label_en: str = ""
+    role: ColumnRole = "attribute"
+    ledger: bool = False
+    total: bool | None = None
+    optional: bool = False
+    unit: str = ""
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.unit and self.kind in KIND_UNITS:
+            object.__setattr__(self, "unit", KIND_UNITS[self.kind])
+        if self.role == "attribute":  # the role its kind implies: areas, dates, measures, the rule cited
+            role = _KIND_ROLES.get(self.kind) or ("rule" if self.name == "rule" or self.name.endswith("_rule")
+                                                  else "attribute")
+            object.__setattr__(self, "role", role)
+
+    def ledger_column(self, lang: str = "zh") -> LedgerColumn:
+        """The ledger writer's column: the Chinese label as header (``lang="en"``: the column name)."""
+        return LedgerColumn(self.name, self.label_zh if lang == "zh" else self.name,
+                            "text" if self.kind == "bool" else self.kind, self.total)
+
+
+@dataclass(frozen=True)
 class OutputSpec:
-    """A result layer or table: its stable name, labels, and its ledger sheet layout."""
+    """A result layer or table: its stable name, labels, and every column it emits.
+
+    ``columns`` declares every column (the ledger's among them, ``Column.ledger``); ``passthrough``
+    names the input whose attributes the output carries (its schema's canonical fields and the user's
+    own columns, not declared here)."""
 
     name: str
     label_zh: str
     label_en: str
     geometry: bool = True
-    columns: Sequence[LedgerColumn] = ()  # ledger layout (Chinese headers); empty: no ledger sheet
+    columns: Sequence[Column] = ()
     description: str = ""
     style: str = ""  # QML style file name shipped with the plugin, if any
     description_en: str = ""  # ``description`` (Chinese) in English, for the English report and docs
+    passthrough: str = ""  # the input whose attributes the output carries, if any
 
     def sheet_title(self, lang: str = "zh") -> str:
         return (self.label_zh if lang == "zh" else self.label_en)[:31]
+
+    def ledger_columns(self, lang: str = "zh") -> list[LedgerColumn]:
+        """The ledger sheet's layout: the ledger columns in order of declaration (empty: no sheet)."""
+        return [c.ledger_column(lang) for c in self.columns if c.ledger]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
 
 
 @dataclass
@@ -124,3 +197,30 @@ class AuditSpec:
         merged = {p.name: p.default for p in self.params}
         merged.update({k: v for k, v in (params or {}).items() if v is not None})
         return self.runner(layers, merged, ctx)
+
+
+def output_aliases(spec: AuditSpec, output: OutputSpec) -> dict[str, tuple[str, str]]:
+    """Column name -> (Chinese label, English description) of an output, for GeoPackage and QGIS aliases.
+
+    The declared columns, then the canonical fields of the ``passthrough`` input's schema not declared;
+    a label already taken by another column of the output is left out (aliases name one column each).
+    """
+    from .schema import SCHEMAS
+
+    found: dict[str, tuple[str, str]] = {}
+    for c in output.columns:
+        if c.label_zh:
+            english = c.label_en + (f" ({c.unit})" if c.unit and c.label_en else "")
+            found[c.name] = (c.label_zh, "; ".join(t for t in (english, c.description) if t))
+    if output.passthrough:
+        schema = SCHEMAS.get(spec.input(output.passthrough).kind)
+        for f in schema.fields if schema is not None else ():
+            if f.name not in found:
+                found[f.name] = (f.label_zh, f.description)
+    seen: set[str] = set()
+    unique = {}
+    for name, (label, text) in found.items():
+        if label not in seen:
+            seen.add(label)
+            unique[name] = (label, text)
+    return unique

@@ -38,7 +38,8 @@ def outputs_page() -> str:
            "`redline audit` and `redline demo` write one GeoPackage, `redline_results.gpkg`, with a layer per finding "
            "below, plus `rejected` (every input feature set aside, with layer, feature_id, code and reason) and "
            "`redline_run` (as-of date, rule set, working CRS, area method). The ledger `redline_ledger.xlsx` has a sheet "
-           "per finding with the Chinese headers shown. These names are stable: build on them.\n"]
+           "per finding: the columns marked *ledger*, in that order, under their Chinese label. The GeoPackage gives every "
+           "column its Chinese label as field alias (QGIS shows it). These names are stable: build on them.\n"]
     for spec in all_specs():
         out.append(f"\n## {spec.label_zh} — {spec.label_en} (`{spec.id}`)\n\n")
         if spec.description_en or spec.description_zh:
@@ -51,10 +52,17 @@ def outputs_page() -> str:
             out.append(f"\n### layer `{o.name}` — {o.label_zh} / {o.label_en}\n\n")
             if o.description or o.description_en:
                 out.append(f"{o.description}\n\n{o.description_en}\n\n".lstrip())
+            if o.passthrough:
+                i = spec.input(o.passthrough)
+                out.append(f"Carries the attributes of the input `{i.name}` ({i.label_zh}): the canonical fields "
+                           f"of `{i.kind}` (see [fields](fields.md)) and any other column it has.\n\n")
             if o.columns:
-                out.append("| column | ledger header | kind |\n|---|---|---|\n")
+                out.append("| column | kind | unit | 中文 | English | role | ledger | note |\n"
+                           "|---|---|---|---|---|---|---|---|\n")
                 for c in o.columns:
-                    out.append(f"| `{c.name}` | {c.header} | {c.kind} |\n")
+                    note = "; ".join(t for t in ("optional" if c.optional else "", c.description) if t)
+                    out.append(f"| `{c.name}` | {c.kind} | {c.unit} | {c.label_zh} | {c.label_en} | {c.role} | "
+                               f"{'yes' if c.ledger else ''} | {note.replace('|', '/')} |\n")
     return "".join(out)
 
 

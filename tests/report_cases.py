@@ -17,7 +17,7 @@ from redline.crs import WorkingCRS
 from redline.io.ledger import LedgerColumn
 from redline.pipeline import RunResult
 from redline.rules import resolve_rules
-from redline.spec import AuditSpec, InputSpec, OutputSpec
+from redline.spec import AuditSpec, Column, InputSpec, OutputSpec
 from redline.units import M2_PER_MU
 
 CRS_4549 = CRS.from_epsg(4549)
@@ -105,17 +105,22 @@ ANS_COLUMNS = (
 )
 
 
+def _declared(layout) -> tuple[Column, ...]:
+    """A ledger layout as declared columns (each on the ledger, under its header)."""
+    return tuple(Column(c.name, c.kind, c.header, c.name, ledger=True, total=c.total) for c in layout)
+
+
 def spec() -> AuditSpec:
     return AuditSpec(
         id="test_overlay", label_zh="批而未供", label_en="Approved not supplied", group="overlay",
         inputs=(InputSpec("approvals", "approvals"),),
-        outputs=(OutputSpec("approved_not_supplied", "批而未供", "Approved but not supplied", columns=ANS_COLUMNS,
+        outputs=(OutputSpec("approved_not_supplied", "批而未供", "Approved but not supplied", columns=_declared(ANS_COLUMNS),
                             description="每宗批次的未供部分"),
-                 OutputSpec("idle_land", "供而未用", "Idle land", columns=(
+                 OutputSpec("idle_land", "供而未用", "Idle land", columns=_declared((
                      LedgerColumn("supply_id", "合同编号"), LedgerColumn("status", "状态"),
                      LedgerColumn("area_mu", "面积(亩)", "mu"), LedgerColumn("agreed_start_date", "约定开工日期", "date"),
                      LedgerColumn("idle_days", "闲置天数", "days"), LedgerColumn("idle_fee", "闲置费(万元)", "wan"),
-                     LedgerColumn("rule", "依据规则")))),
+                     LedgerColumn("rule", "依据规则"))))),
         runner=lambda layers, params, ctx: {})
 
 

@@ -214,7 +214,7 @@ def test_fees_due_do_not_add_the_fee_of_land_at_the_recovery_stage():
     spec = next(s for s in SPECS if s.id == "supplied_not_used")
     line = spec.summary({"idle_land": r})[0]
     assert "fees due 600.0 万元 for 3 at the fee stage" in line and "1 at the recovery stage" in line
-    headers = {c.name: c for c in spec.outputs[0].columns}
+    headers = {c.name: c for c in spec.outputs[0].ledger_columns()}
     assert headers["fee_due"].summed and not headers["idle_fee"].summed
 
 

@@ -220,7 +220,7 @@ def test_supply_before_approval_is_an_output_of_the_approved_not_supplied_audit(
     spec = {sp.id: sp for sp in SPECS}["approved_not_supplied"]
     assert "supply_before_approval" in [o.name for o in spec.outputs]
     out = next(o for o in spec.outputs if o.name == "supply_before_approval")
-    headers = {c.name: c.header for c in out.columns}
+    headers = {c.name: c.header for c in out.ledger_columns()}
     assert headers["supply_id"] == "合同编号" and headers["approval_id"] == "批准文号"
     assert headers["overlap_mu"] == "重叠面积(亩)" and headers["days_before_approval"] == "早于批准天数"
     ctx = RunContext(as_of=dt.date(2026, 6, 30), rules=load_rules(), area_method="planar")

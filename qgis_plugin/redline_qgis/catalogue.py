@@ -60,6 +60,15 @@ def _plain(value):
     return value
 
 
+def _aliases(spec, output) -> dict:
+    """Column name -> Chinese alias of an output's fields: its declared columns, then the fields it carries."""
+    try:
+        from redline.spec import output_aliases
+    except ImportError:  # a redline from before declared columns: its ledger layout
+        return {c.name: c.header for c in output.columns}
+    return {name: label for name, (label, _) in output_aliases(spec, output).items()}
+
+
 def spec_entry(spec, schemas=None) -> dict:
     """The catalogue entry of a spec: everything the plugin needs to show and run it, as plain JSON.
 
@@ -88,7 +97,7 @@ def spec_entry(spec, schemas=None) -> dict:
                     "label_en": p.label_en, "help": p.help, "choices": [str(c) for c in p.choices],
                     "parent_input": p.parent_input} for p in spec.params],
         "outputs": [{"name": o.name, "label_zh": o.label_zh, "label_en": o.label_en, "geometry": bool(o.geometry),
-                     "style": o.style, "aliases": {c.name: c.header for c in o.columns}} for o in spec.outputs],
+                     "style": o.style, "aliases": _aliases(spec, o)} for o in spec.outputs],
     }
 
 

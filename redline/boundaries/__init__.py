@@ -8,13 +8,14 @@ Public API (pure functions of GeoDataFrames, keyword-only options):
 - :func:`code_table` / :class:`CodeTable`: the shipped, cited code tables (三调 TD/T 1055-2019 and
   用地用海分类 2023) saying which codes are construction land (建设用地) and cultivated land (耕地).
 
-Field names of each output are documented in :mod:`redline.boundaries.intensity`; the code tables in
-:mod:`redline.boundaries.codes`.
+The columns of each output are declared once, in :mod:`redline.boundaries._columns`, and listed in
+``docs/outputs.md``; the code tables are in :mod:`redline.boundaries.codes`.
 """
 
 from __future__ import annotations
 
-from ..spec import AuditSpec, InputSpec, LedgerColumn, OutputSpec, ParamSpec
+from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec
+from ._columns import GROWTH_USE_COLUMNS, INTENSITY_COLUMNS
 from .codes import CLASSIFICATIONS, CodeTable, code_table, normalise_codes
 from .intensity import (
     _growth_use_prepared,
@@ -74,22 +75,6 @@ def _summary_growth_use(outputs):
             f"({g['built_m2'].sum() / max(g['total_m2'].sum(), 1e-9):.1%} built)"]
 
 
-INTENSITY_COLUMNS = (
-    LedgerColumn("admin_code", "行政区代码"),
-    LedgerColumn("admin_name", "行政区名称"),
-    LedgerColumn("total_mu", "总面积(亩)", "mu"),
-    LedgerColumn("construction_mu", "建设用地面积(亩)", "mu"),
-    LedgerColumn("intensity", "开发强度", "ratio"),
-    LedgerColumn("level_zh", "预警等级"),
-    LedgerColumn("coverage", "地类图斑覆盖率", "ratio"),
-    LedgerColumn("unknown_m2", "未识别地类面积(平方米)", "m2"),
-    LedgerColumn("unknown_codes", "未识别地类编码"),
-    LedgerColumn("gdp_yi_yuan", "GDP(亿元)", "float"),
-    LedgerColumn("construction_ha_per_yi_yuan", "单位GDP建设用地(公顷/亿元)", "float", total=False),
-    LedgerColumn("gdp_yi_yuan_per_km2", "建设用地地均GDP(亿元/平方公里)", "float", total=False),
-    LedgerColumn("rule", "依据"),
-)
-
 INTENSITY_SPEC = AuditSpec(
     id="development_intensity",
     label_zh="土地开发强度",
@@ -115,16 +100,6 @@ INTENSITY_SPEC = AuditSpec(
     description_en="Construction land ÷ total area per unit, its warning level, and optionally land per unit GDP.",
     needs_as_of=False,
     summary=_summary_intensity,
-)
-
-GROWTH_USE_COLUMNS = (
-    LedgerColumn("boundary_id", "边界编号"),
-    LedgerColumn("name", "名称"),
-    LedgerColumn("total_mu", "边界面积(亩)", "mu"),
-    LedgerColumn("built_mu", "已建设面积(亩)", "mu"),
-    LedgerColumn("unbuilt_mu", "未建设面积(亩)", "mu"),
-    LedgerColumn("built_share", "建设比例", "ratio"),
-    LedgerColumn("unknown_codes", "未识别地类编码"),
 )
 
 GROWTH_USE_SPEC = AuditSpec(

@@ -12,13 +12,14 @@ Public API (pure functions of GeoDataFrames, keyword-only options):
   占补平衡 by quantity and quality grade; the audit ``farmland_balance`` (:mod:`redline.farmland.balance`)
   runs it on the layers ``farmland_taken`` (耕地占用) and ``farmland_added`` (补充耕地).
 
-Field names of each output are documented in :mod:`redline.farmland.conflicts` and
-:mod:`redline.farmland.retention`.
+The columns of each output are declared once, in :mod:`redline.farmland._columns`, and listed in
+``docs/outputs.md``.
 """
 
 from __future__ import annotations
 
-from ..spec import AuditSpec, InputSpec, LedgerColumn, OutputSpec, ParamSpec
+from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec
+from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
 from .conflicts import KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
@@ -56,38 +57,6 @@ def _summary_conflicts(outputs):
         lines.append("三区三线冲突 three-line conflicts: none")
     return lines
 
-
-CONFLICT_COLUMNS = (
-    LedgerColumn("conflict_id", "冲突编号"),
-    LedgerColumn("kind_zh", "冲突类型"),
-    LedgerColumn("farmland_id", "图斑编号"),
-    LedgerColumn("boundary_id", "城镇开发边界编号"),
-    LedgerColumn("redline_id", "生态保护红线编号"),
-    LedgerColumn("part", "分块序号", "int", total=False),
-    LedgerColumn("area_mu", "面积(亩)", "mu"),
-    LedgerColumn("area_m2", "面积(平方米)", "m2"),
-    LedgerColumn("width_m", "平均宽度(米)", "float", total=False),
-    LedgerColumn("is_sliver", "是否碎片"),
-    LedgerColumn("sliver_reason", "碎片判定"),
-    LedgerColumn("resolution_zh", "建议处置"),
-    LedgerColumn("admin_name", "行政区名称"),
-    LedgerColumn("rule", "依据"),
-)
-
-BY_UNIT_COLUMNS = (
-    LedgerColumn("admin_code", "行政区代码"),
-    LedgerColumn("admin_name", "行政区名称"),
-    LedgerColumn("n_farmland_growth", "农田×开发边界(处)", "int"),
-    LedgerColumn("farmland_growth_mu", "农田×开发边界(亩)", "mu"),
-    LedgerColumn("n_farmland_eco", "农田×生态红线(处)", "int"),
-    LedgerColumn("farmland_eco_mu", "农田×生态红线(亩)", "mu"),
-    LedgerColumn("n_growth_eco", "开发边界×生态红线(处)", "int"),
-    LedgerColumn("growth_eco_mu", "开发边界×生态红线(亩)", "mu"),
-    LedgerColumn("conflict_count", "冲突图斑(处, 不含碎片)", "int"),
-    LedgerColumn("conflict_mu", "冲突面积(亩, 不含碎片)", "mu"),
-    LedgerColumn("sliver_count", "碎片(处)", "int"),
-    LedgerColumn("sliver_m2", "碎片面积(平方米)", "m2"),
-)
 
 CONFLICTS_SPEC = AuditSpec(
     id="three_line_conflicts",
@@ -146,21 +115,6 @@ def _summary_retention(outputs):
     return [line + f"; {int(bad.sum())} unit(s) short of a target or below the PBF share"
             + (f"; {unlisted} unit(s) not in the targets table" if unlisted else "")]
 
-
-RETENTION_COLUMNS = (
-    LedgerColumn("admin_code", "行政区代码"),
-    LedgerColumn("admin_name", "行政区名称"),
-    LedgerColumn("cultivated_mu", "耕地面积(亩)", "mu"),
-    LedgerColumn("cultivated_target_mu", "耕地保有量目标(亩)", "mu"),
-    LedgerColumn("cultivated_gap_mu", "耕地差额(亩)", "mu"),
-    LedgerColumn("pbf_mu", "永久基本农田面积(亩)", "mu"),
-    LedgerColumn("pbf_target_mu", "基本农田保护目标(亩)", "mu"),
-    LedgerColumn("pbf_gap_mu", "基本农田差额(亩)", "mu"),
-    LedgerColumn("pbf_share", "基本农田占耕地比例", "ratio"),
-    LedgerColumn("pbf_share_min", "比例下限", "ratio"),
-    LedgerColumn("status_zh", "结论"),
-    LedgerColumn("rule", "依据"),
-)
 
 RETENTION_SPEC = AuditSpec(
     id="farmland_retention",

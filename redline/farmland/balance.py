@@ -45,6 +45,7 @@ Unit 1 took 100 亩 of grade 6 in 2025 and added 80 亩 of grade 5: short by 20 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any, cast
 
 import geopandas as gpd
@@ -52,9 +53,8 @@ import numpy as np
 import pandas as pd
 
 from ..area import AreaMethod, piece_areas
-from ..io.ledger import LedgerColumn
 from ..schema import F, LayerSchema, register_schema
-from ..spec import AuditSpec, InputSpec, OutputSpec, RunContext
+from ..spec import AuditSpec, Column, InputSpec, OutputSpec, RunContext
 from ..units import M2_PER_MU
 from .retention import balance
 
@@ -164,18 +164,30 @@ def _summary(outputs: Mapping[str, Any]) -> list[str]:
     return [line + f"{len(short)} short (quantity {qty}, {short['shortfall_mu'].sum():,.1f} 亩 to add; quality {qual})"]
 
 
-C = LedgerColumn
+L = partial(Column, ledger=True)
 COLUMNS = (
-    C("admin_code", "行政区代码"), C("year", "年度"),
-    C("taken_mu", "占用耕地(亩)", "mu"), C("added_mu", "补充耕地(亩)", "mu"), C("net_mu", "占补差额(亩)", "mu"),
-    C("shortfall_mu", "尚需补充(亩)", "mu"), C("added_ratio", "补占比", "ratio", total=False),
-    C("taken_m2", "占用耕地(平方米)", "m2"), C("added_m2", "补充耕地(平方米)", "m2"),
-    C("taken_grade_mean", "占用耕地平均等别", "float", total=False),
-    C("added_grade_mean", "补充耕地平均等别", "float", total=False),
-    C("grade_change", "等别变化(正为下降)", "float", total=False),
-    C("quantity_balanced", "数量平衡"), C("quality_balanced", "质量平衡"), C("quality_dominates", "逐等别不低于"),
-    C("ungraded_taken_mu", "占用未定等(亩)", "mu"), C("ungraded_added_mu", "补充未定等(亩)", "mu"),
-    C("status_zh", "结论"), C("status", "结论代码"), C("rule", "依据"),
+    L("admin_code", "text", "行政区代码", "Admin code", "id"),
+    L("year", "text", "年度", "Year", "id"),
+    L("taken_mu", "mu", "占用耕地(亩)", "Farmland taken"),
+    L("added_mu", "mu", "补充耕地(亩)", "Farmland added"),
+    L("net_mu", "mu", "占补差额(亩)", "Added minus taken"),
+    L("shortfall_mu", "mu", "尚需补充(亩)", "Still to add"),
+    L("added_ratio", "ratio", "补占比", "Added ÷ taken", total=False),
+    L("taken_m2", "m2", "占用耕地(平方米)", "Farmland taken"),
+    L("added_m2", "m2", "补充耕地(平方米)", "Farmland added"),
+    L("taken_grade_mean", "float", "占用耕地平均等别", "Mean grade taken", total=False),
+    L("added_grade_mean", "float", "补充耕地平均等别", "Mean grade added", total=False),
+    L("grade_change", "float", "等别变化(正为下降)", "Grade change (positive: worse)", total=False),
+    L("quantity_balanced", "bool", "数量平衡", "Quantity balanced"),
+    L("quality_balanced", "bool", "质量平衡", "Quality balanced"),
+    L("quality_dominates", "bool", "逐等别不低于", "No grade worse"),
+    L("ungraded_taken_mu", "mu", "占用未定等(亩)", "Taken, no grade"),
+    L("ungraded_added_mu", "mu", "补充未定等(亩)", "Added, no grade"),
+    L("status_zh", "text", "结论", "Conclusion", "status"),
+    L("status", "text", "结论代码", "Conclusion code", "status", description="balanced, short"),
+    L("rule", "text", "依据", "Rule"),
+    Column("balanced", "bool", "占补平衡", "Balanced", "status"),
+    Column("short_of", "text", "未平衡项", "Short of", "status", description="quantity, quality, or both"),
 )
 
 SPEC = AuditSpec(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..io.ledger import LedgerColumn as C
 from ..options import parse_classes  # the one parser of class lists
 from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, RunContext
+from ._columns import CHANGE_PATCH_COLUMNS, REGISTER_COLUMNS, TRANSITION_COLUMNS
 
 BEFORE = InputSpec("before", "raster", True, "前时相分类影像", "Classified raster, first date",
                    "Single-band classified land cover of the first date (GeoTIFF or any GDAL raster)")
@@ -89,28 +89,10 @@ def _summary_judge(outputs: Mapping) -> list[str]:
             f"{grave['area_mu'].sum():,.1f} 亩 unapproved on permanent basic farmland"]
 
 
-_TRANSITION_COLUMNS = (
-    C("before", "前时相地类"), C("after", "后时相地类"), C("pixels", "像元数", "int"), C("area_m2", "面积(平方米)", "m2"),
-    C("area_mu", "面积(亩)", "mu"), C("changed", "是否变化"),
-)
-_PATCH_COLUMNS = (
-    C("patch_id", "图斑编号"), C("from_class", "前时相地类"), C("to_class", "后时相地类"), C("pixels", "像元数", "int"),
-    C("area_m2", "面积(平方米)", "m2"), C("area_mu", "面积(亩)", "mu"), C("below_min_area", "低于最小上图面积"),
-    C("min_area_rule", "依据"),
-)
-_REGISTER_COLUMNS = (
-    C("patch_id", "图斑编号"), C("judgement_zh", "研判结论"), C("judgement", "结论代码"),
-    C("from_class", "前时相地类"), C("to_class", "后时相地类"),
-    C("area_m2", "图斑面积(平方米)", "m2"), C("area_mu", "图斑面积(亩)", "mu"),
-    C("approval_ids", "涉及批准文号"), C("approved_mu", "已批面积(亩)", "mu"),
-    C("supply_ids", "涉及合同编号"), C("supplied_mu", "已供面积(亩)", "mu"),
-    C("farmland_ids", "涉及永久基本农田图斑"), C("farmland_mu", "占用永久基本农田(亩)", "mu"), C("rule", "依据"),
-)
-
 SPECS = (
     AuditSpec(
         id="transitions", label_zh="土地利用转移矩阵", label_en="Transition matrix", group="imagery",
-        inputs=(BEFORE, AFTER), outputs=(OutputSpec("transitions", "转移矩阵", "Transitions", False, _TRANSITION_COLUMNS,
+        inputs=(BEFORE, AFTER), outputs=(OutputSpec("transitions", "转移矩阵", "Transitions", False, TRANSITION_COLUMNS,
                                                     "两期分类影像之间各地类的转移(像元数、平方米、亩)",
                    description_en="Transitions between the classes of the two classified images (pixels, m², mu)"),),
         params=(ParamSpec("classes", "classes", None, "地类取值", "Classes",
@@ -122,7 +104,7 @@ SPECS = (
     AuditSpec(
         id="change_patches", label_zh="变化图斑提取", label_en="Change patches", group="imagery",
         inputs=(BEFORE, AFTER),
-        outputs=(OutputSpec("change_patches", "变化图斑", "Change patches", True, _PATCH_COLUMNS,
+        outputs=(OutputSpec("change_patches", "变化图斑", "Change patches", True, CHANGE_PATCH_COLUMNS,
                             "由前时相地类变为后时相地类的连片像元; 低于最小上图面积者标注但不删除",
                    description_en="Connected pixels that changed from a first-date class to a second-date class; patches under the minimum mapping area flagged, not deleted"),),
         params=(ParamSpec("from_classes", "classes", None, "前时相地类", "From classes",
@@ -144,9 +126,10 @@ SPECS = (
                           "Required: without approvals no patch can be judged legal"),
                 InputSpec("supplies", "supplies", False, "供地红线", "Supplies"),
                 InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland")),
-        outputs=(OutputSpec("patch_register", "卫片图斑登记表", "Change-patch register", True, _REGISTER_COLUMNS,
+        outputs=(OutputSpec("patch_register", "卫片图斑登记表", "Change-patch register", True, REGISTER_COLUMNS,
                             "每个变化图斑: 已批已供 / 已批未供 / 未批先用 / 未批占用永久基本农田(最严重)",
-                   description_en="Each change patch judged: approved and supplied / approved not supplied / unapproved / unapproved on permanent basic farmland (the gravest)"),),
+                   description_en="Each change patch judged: approved and supplied / approved not supplied / unapproved / unapproved on permanent basic farmland (the gravest)",
+                            passthrough="change_patches"),),
         runner=_run_judge, summary=_summary_judge, needs_as_of=False,
         rules_keys=("imagery.min_overlap_ratio", "imagery.min_farmland_overlap_m2", "geometry.sliver_max_area_m2",
                     "geometry.sliver_max_width_m"),

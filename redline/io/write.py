@@ -2,7 +2,10 @@
 
 A result set is written to a temporary file next to the destination and renamed into place
 only when every layer is written, so a failed or interrupted run never leaves a half-written
-GeoPackage where the last good one was. Destinations that are also inputs are refused.
+GeoPackage where the last good one was. Destinations that are also inputs are refused. Field aliases
+(the Chinese label of each column, from the audits' declared columns) are written to the GeoPackage's
+``gpkg_data_columns`` table (schema extension), which GDAL reads as field alternative names and QGIS
+shows as aliases.
 PostGIS destinations (``postgresql://...``) go to :mod:`redline.io.postgis`, transactionally.
 """
 
@@ -21,7 +24,7 @@ import pandas as pd
 from ..errors import RedlineIOError
 from .vector import is_database_url
 
-__all__ = ["atomic_path", "prepare_for_ogr", "write_layers"]
+__all__ = ["atomic_path", "prepare_for_ogr", "write_aliases", "write_layers"]
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -95,8 +98,60 @@ def prepare_for_ogr(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the GeoPackage schema extension (``gpkg_data_columns``), as the standard defines its tables
+_DATA_COLUMNS_SQL = """
+CREATE TABLE IF NOT EXISTS gpkg_data_columns (
+  table_name TEXT NOT NULL, column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT, mime_type TEXT,
+  constraint_name TEXT, CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),
+  CONSTRAINT gdc_tn UNIQUE (table_name, name));
+CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (
+  constraint_name TEXT NOT NULL, constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN,
+  max NUMERIC, max_is_inclusive BOOLEAN, description TEXT,
+  CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value));
+CREATE TABLE IF NOT EXISTS gpkg_extensions (
+  table_name TEXT, column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,
+  CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name));
+"""
+_SCHEMA_EXTENSION = ("gpkg_schema", "http://www.geopackage.org/spec/#extension_schema", "read-write")
+
+
+def write_aliases(path: str | os.PathLike, aliases: Mapping[str, Mapping[str, tuple[str, str]]]) -> int:
+    """Record field aliases in a GeoPackage: ``{table: {column: (alias, description)}}``; returns how many.
+
+    Written to ``gpkg_data_columns`` (``name`` and ``title`` = the alias, ``description``), with the
+    ``gpkg_schema`` extension registered: GDAL reads ``name`` as the field's alternative name and
+    ``description`` as its comment; QGIS shows the alternative name as the field alias. Columns the
+    table does not have, and an alias a table already gives another column, are left out.
+    """
+    import sqlite3
+    from contextlib import closing
+
+    rows = []
+    with closing(sqlite3.connect(os.fspath(path))) as db, db:
+        tables = {t for (t,) in db.execute("SELECT table_name FROM gpkg_contents")}
+        for table, columns in aliases.items():
+            if table not in tables:
+                continue
+            have = {r[1] for r in db.execute(f'PRAGMA table_info("{table.replace(chr(34), chr(34) * 2)}")')}
+            used: set[str] = set()
+            for column, (alias, description) in columns.items():
+                if column in have and alias and alias not in used:
+                    used.add(alias)
+                    rows.append((table, column, alias, alias, description or None))
+        if not rows:
+            return 0
+        db.executescript(_DATA_COLUMNS_SQL)
+        db.executemany("INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description)"
+                       " VALUES (?, ?, ?, ?, ?)", rows)
+        for table in ("gpkg_data_columns", "gpkg_data_column_constraints"):
+            db.execute("INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, "
+                       "scope) VALUES (?, NULL, ?, ?, ?)", (table, *_SCHEMA_EXTENSION))
+    return len(rows)
+
+
 def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable = (),
-                 metadata: Mapping[str, str] | None = None) -> str:
+                 metadata: Mapping[str, str] | None = None,
+                 aliases: Mapping[str, Mapping[str, tuple[str, str]]] | None = None) -> str:
     """Write several layers (and plain tables) into one GeoPackage, atomically.
 
     Parameters
@@ -109,6 +164,9 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
         The run's input sources: writing over any of them is refused.
     metadata : mapping, optional
         Written as a ``redline_run`` table (key, value): rule set, working CRS, area method, as-of date...
+    aliases : mapping, optional
+        ``{layer: {column: (alias, description)}}``: field aliases, see :func:`write_aliases`
+        (GeoPackage only).
 
     Returns
     -------
@@ -151,6 +209,8 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
                 else:
                     frame = pd.DataFrame(frame)
                 pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", promote_to_multi=False, **kwargs)
+            if aliases:
+                write_aliases(tmp, aliases)
     except RedlineIOError:
         raise
     except Exception as exc:

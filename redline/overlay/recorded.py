@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..area import AreaMethod, piece_areas
-from ..io.ledger import LedgerColumn as C
 from ..rules import RuleSet, resolve_rules
 from ..spec import AuditSpec, InputSpec, OutputSpec
 from ..units import M2_PER_MU
+from ._columns import RECORDED_COLUMNS
 from ._common import finish, prepare
 
 __all__ = ["RECORDED_AREAS", "SPEC", "recorded_areas"]
@@ -180,22 +180,13 @@ def _summary(outputs) -> list[str]:
             + (f" ({parts})" if parts else " (no layer carries a recorded area)")]
 
 
-_COLUMNS = (
-    C("layer_zh", "图层"), C("feature_id", "要素编号"), C("recorded_field_zh", "记载面积字段"),
-    C("recorded_m2", "记载面积(平方米)", "m2", total=False), C("recorded_mu", "记载面积(亩)", "mu", total=False),
-    C("drawn_m2", "图形面积(平方米)", "m2", total=False), C("drawn_mu", "图形面积(亩)", "mu", total=False),
-    C("difference_m2", "差值(平方米)", "m2", total=False), C("difference_mu", "差值(亩)", "mu", total=False),
-    C("difference_ratio", "差值比例", "ratio", total=False), C("tolerance_m2", "容差(平方米)", "m2", total=False),
-    C("area_method", "面积算法"), C("reason", "说明"), C("rule", "依据"),
-)
-
 SPEC = _AnyInputSpec(
     id="recorded_areas", label_zh="面积核对", label_en="Recorded vs drawn areas", group="overlay",
     inputs=(InputSpec("approvals", "approvals", False, "报批(征地)红线", "Approvals", "With 批准面积"),
             InputSpec("supplies", "supplies", False, "供地红线", "Supplies", "With 出让面积"),
             InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland", "With 图斑面积 TBMJ"),
             InputSpec("landuse", "landuse", False, "地类图斑", "Land-use survey patches", "With 图斑面积 TBMJ")),
-    outputs=(OutputSpec("area_discrepancies", "面积不符", "Area discrepancies", True, _COLUMNS,
+    outputs=(OutputSpec("area_discrepancies", "面积不符", "Area discrepancies", True, RECORDED_COLUMNS,
                         "记载面积(批准面积、出让面积、图斑面积TBMJ)与图形面积之差超过容差的要素",
                         description_en="Features whose drawn area differs from the area recorded in their "
                                        "attributes (批准面积, 出让面积, TBMJ) by more than the tolerance"),),

@@ -24,14 +24,6 @@ from ._common import finish, prepare, to_date, to_timestamp
 
 __all__ = ["approved_not_supplied", "supply_before_approval", "supply_outside_approvals", "supply_rate"]
 
-ANS_COLUMNS = ["approved_m2", "approved_mu", "supplied_m2", "supplied_mu", "unsupplied_m2", "unsupplied_mu",
-               "sliver_m2", "sliver_parts", "unsupplied_kind", "supply_rate", "supplies_n", "approval_year",
-               "approval_age_years", "point_x", "point_y", "rule"]
-OUTSIDE_COLUMNS = ["supply_m2", "supply_mu", "inside_m2", "outside_m2", "outside_mu", "outside_sliver_m2",
-                   "outside_kind", "approvals_n", "rule"]
-BEFORE_COLUMNS = ["supply_id", "supply_date", "approval_id", "approval_date", "days_before_approval", "overlap_m2",
-                  "overlap_mu", "rule", "reason"]
-
 # one computation shared by approved_not_supplied, supply_outside_approvals and supply_rate in a run
 _CACHE: dict = {}
 #: how many excluded ids a note names (the count is always complete)

@@ -984,7 +984,7 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
     elif name in ("approved_not_supplied", "three_line_conflicts", "idle_land", "underused", "deadline_alerts",
                   "supply_outside_approvals", "supply_before_approval") or name not in BUILDERS:
         sec.figures.append(Figure(f"{name}.count", ctx.w("条", "findings"), 0))
-    sec.table = table_html(ctx, frame, out.columns if out is not None else None) if len(frame) else \
+    sec.table = table_html(ctx, frame, out.ledger_columns() if out is not None else None) if len(frame) else \
         f'<p class="muted">{html.escape(ctx.t("empty"))}</p>'
     return sec
 
