@@ -414,9 +414,11 @@ def table(ctx: Ctx, frame: pd.DataFrame | None, columns: Sequence[LedgerColumn] 
         return None
     cols = LedgerSheet("t", frame, list(columns or [])).resolved_columns()
     if columns and "rule" in frame.columns and "rule" not in {c.name for c in cols}:
-        cols.append(LedgerColumn("rule", "依据规则"))
+        cols.append(LedgerColumn("rule", ctx.t("rule")))
     if ctx.lang == "en":
         cols = [LedgerColumn(c.name, c.name, c.kind, c.total) for c in cols]
+    # the rule behind each finding, under one header in every table of the page
+    cols = [LedgerColumn(c.name, ctx.t("rule"), c.kind, c.total) if c.name == "rule" and columns else c for c in cols]
     wide = {c.name for c in cols if c.kind == "text" and c.name != "rule"
             and frame[c.name].head(max_rows).astype(str).str.len().max() > 24}
     classes = ["n" if c.kind in NUMERIC else "d" if c.kind == "date" else "rule" if c.name == "rule" else
