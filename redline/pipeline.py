@@ -308,7 +308,8 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
             for o in spec.outputs:
                 if o.name in result.outputs and o.columns:
                     cols = [c if lang == "zh" else LedgerColumn(c.name, c.name, c.kind, c.total) for c in o.columns]
-                    sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description))
+                    sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description,
+                                              status_column=o.status_column, status_colours=o.status_colours))
         sheets.append(LedgerSheet("剔除要素" if lang == "zh" else "rejected", result.rejected, [
             LedgerColumn("layer", "图层" if lang == "zh" else "layer"),
             LedgerColumn("feature_id", "要素编号" if lang == "zh" else "feature id"),
