@@ -271,3 +271,22 @@ def test_run_then_report_from_the_command(tmp_path):
 
     ans = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="approved_not_supplied")
     assert got["approved_not_supplied.unsupplied_mu"] == pytest.approx(ans["unsupplied_mu"].sum())
+
+
+def test_a_bureau_replaces_the_templates_by_name(tmp_path):
+    """A folder of templates overrides the shipped ones file by file; values stay escaped."""
+    from redline.cli import main
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.css.j2").write_text("body { color: #123456; }", encoding="utf-8")
+    res = report_cases.audited()
+    res.outputs["approved_not_supplied"].loc[0, "approval_id"] = "<b>批2019-01</b>"
+    text = report.build(res, tmp_path / "r.html", templates=folder).read_text(encoding="utf-8")
+    assert "<style>body { color: #123456; }</style>" in text and "--accent" not in text
+    assert "&lt;b&gt;批2019-01&lt;/b&gt;" in text and "<b>批2019-01</b>" not in text
+    assert figures(parse(tmp_path / "r.html"))["approved_not_supplied.unsupplied_mu"] == pytest.approx(6.0)
+    write_results(report_cases.audited(), tmp_path / "run")
+    out = CliRunner().invoke(main, ["report", "--from", str(tmp_path / "run"), "--templates", str(folder)])
+    assert out.exit_code == 0, out.output
+    assert "#123456" in (tmp_path / "run" / "redline_report.html").read_text(encoding="utf-8")

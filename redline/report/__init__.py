@@ -12,6 +12,15 @@ The file works offline and alone: no script, stylesheet, font, tile or image is 
 anywhere; figures are inlined as PNG ``data:`` URIs and the page holds no JavaScript. It is in
 Chinese by default (``lang="zh"``), English with ``lang="en"``.
 
+What each output shows comes from its :class:`~redline.spec.OutputSpec`: its title and description,
+its statuses (labels and colours of the legends and charts), its declared headline figures
+(``figures``), a count per status to watch, and its ``section`` hook for the charts and maps specific
+to the audit (kept beside the audit, e.g. :mod:`redline.overlay._report`); :mod:`redline.report.sections`
+is the generic part. The page is rendered with Jinja2 (autoescaped) from ``templates/report.html.j2``,
+``macros.html.j2`` and ``report.css.j2``: ``build(..., templates=DIR)`` / ``redline report --templates
+DIR`` takes the files of folder ``DIR`` in place of the shipped ones of the same name, so a bureau can
+change the layout, words or colours without Python.
+
 Headline numbers carry ``data-figure="<output>.<figure>"``, ``data-value`` (unrounded) and
 ``data-unit`` so they can be checked against the outputs. Slivers (``is_sliver``, or
 ``unsupplied_kind`` / ``outside_kind`` = ``sliver``) are never counted in them:
@@ -22,17 +31,18 @@ Headline numbers carry ``data-figure="<output>.<figure>"``, ``data-value`` (unro
 - ``supply_outside_approvals.count`` / ``.area_mu`` (``outside_mu``);
 - ``supply_rate.rate_long`` (the whole jurisdiction over the long window), ``supply_rate.below``
   (units under ``min_rate``, from ``below_min``);
-- ``idle_land.count`` / ``.idle_mu``: status ``idle``, ``idle_recover`` or ``stalled``, and their
-  ``supply_mu``; ``.idle_fee`` = Σ ``fee_due`` (万元: land at the fee stage only, order 53 art. 14; older
-  results without it: Σ ``idle_fee`` of ``idle`` and ``stalled``); ``idle_land.<status>`` per status;
+- ``idle_land.count`` / ``.idle_mu``: the statuses counted as idle (``idle``, ``idle_recover``, ``stalled``:
+  :data:`redline.overlay.idle.IDLE_STATUSES`), and their ``supply_mu``; ``.idle_fee`` = Σ ``fee_due`` (万元:
+  land at the fee stage only, order 53 art. 14); ``idle_land.<status>`` per status to watch;
 - ``underused.count`` / ``.area_mu`` (``underused`` true, ``site_mu``), ``.low_efficiency``;
-- ``deadline_alerts.count`` (levels other than met/ok), ``deadline_alerts.<level>``, ``.obligations``;
+- ``deadline_alerts.count`` (the levels needing action), ``deadline_alerts.<level>``, ``.obligations``;
 - ``three_line_conflicts.count`` / ``.area_mu``, ``.<kind>_mu``, ``.sliver_count``;
 - ``farmland_retention.short`` (units whose status is not ``ok``), ``.cultivated_mu``, ``.pbf_mu``;
 - ``development_intensity.over_warning`` (intensity ≥ ``intensity.warning``), ``.max_intensity``,
   ``.overall`` = Σ construction_m2 ÷ Σ total_m2;
 - ``growth_boundary_use.built_mu`` / ``.left_mu``;
-- a change-patch register (a ``judgement`` column): ``.count``, ``.<judgement>``, ``.<judgement>_mu``;
+- ``patch_register.count``, ``.<judgement>``, ``.<judgement>_mu``; ``change_patches.count`` / ``.area_mu``;
+  ``transitions.changed_mu`` / ``.total_mu``;
 - any other output: ``<name>.count`` and, when it has an area column, ``<name>.area_mu``;
 - ``rejected.count``: features set aside.
 """
