@@ -10,7 +10,8 @@ turns into one), so what a run may be asked for, and what is checked about it, i
     Traceback (most recent call last):
     ...
     ValueError: unknown run option(s): area (did you mean 'area_method'?); the options are: as_of, rules, crs, \
-area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title
+area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title,
+report_templates
 
 Parameters of the audits (:class:`redline.spec.ParamSpec`) are given in ``params`` and converted by their
 declared type in :func:`convert_param`: one parser of class lists (``"1,2,4"``), one of dates, tables
@@ -22,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,7 @@ class RunKeywords(TypedDict, total=False):
     ledger: bool
     with_report: bool
     report_title: str | None
+    report_templates: str | os.PathLike[str] | None
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -111,6 +114,8 @@ class RunOptions:
     ledger: bool = True
     with_report: bool = False
     report_title: str | None = None
+    #: a folder of report templates replacing the shipped ones of the same name (see :func:`redline.report.build`)
+    report_templates: str | os.PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:

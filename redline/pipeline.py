@@ -150,6 +150,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     audits, as_of, rules, crs, area_method = opts.audits, opts.as_of, opts.rules, opts.crs, opts.area_method
     strict, fields, encodings, params, lang = opts.strict, opts.fields, opts.encodings, opts.params, opts.lang
     ledger, with_report, report_title = opts.ledger, opts.with_report, opts.report_title
+    report_templates = opts.report_templates
     assign_crs, replace_crs = opts.assign_crs, opts.replace_crs
     from .area import check_area_method
 
@@ -260,13 +261,14 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     if out is not None:
         report("writing results", 0.95)
         write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger,
-                      report=with_report, report_title=report_title)
+                      report=with_report, report_title=report_title, report_templates=report_templates)
     report("done", 1.0)
     return result
 
 
 def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger: bool = True,
-                  report: bool = False, report_title: str | None = None) -> dict[str, str]:
+                  report: bool = False, report_title: str | None = None,
+                  report_templates: str | os.PathLike[str] | None = None) -> dict[str, str]:
     """Write a run's GeoPackage, ledger and (with ``report``) HTML report into folder ``out``, as one set.
 
     The files are written into a temporary folder beside ``out``, each stamped with the run's id
@@ -296,6 +298,7 @@ def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger
             result.run_id = rs.run_id
             result.notes += [f"{out}: {line}" for line in rs.recovered]
             _write_set(result, rs, lang=lang, ledger=ledger, report=report, report_title=report_title,
+                       report_templates=report_templates,
                        inputs=inputs, phase=phase)
     except (RedlineError, KeyboardInterrupt):
         result.run_id = ""
@@ -324,7 +327,8 @@ def _aliases(result: RunResult) -> dict[str, dict[str, tuple[str, str]]]:
     return found
 
 
-def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase) -> None:
+def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase,
+               report_templates=None) -> None:
     layers = dict(result.outputs)
     layers["rejected"] = result.rejected
     write_layers(layers, rs.path(RESULTS_GPKG), inputs=inputs, metadata=result.metadata(), aliases=_aliases(result))
@@ -335,7 +339,8 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
             for o in spec.outputs:
                 cols = o.ledger_columns(lang)
                 if o.name in result.outputs and cols:
-                    sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description))
+                    sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description,
+                                              status_column=o.status_column, status_colours=o.status_colours))
         sheets.append(LedgerSheet("剔除要素" if lang == "zh" else "rejected", result.rejected, [
             LedgerColumn("layer", "图层" if lang == "zh" else "layer"),
             LedgerColumn("feature_id", "要素编号" if lang == "zh" else "feature id"),
@@ -354,5 +359,5 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
     if report:
         from .report import REPORT_HTML, build
 
-        build(result, rs.path(REPORT_HTML), lang=lang, title=report_title, in_set=True)
+        build(result, rs.path(REPORT_HTML), lang=lang, title=report_title, in_set=True, templates=report_templates)
         phase("report")

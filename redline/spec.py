@@ -46,8 +46,11 @@ KIND_UNITS: dict[str, str] = {"mu": "亩", "m2": "m²", "wan": "万元", "days":
 _KIND_ROLES: dict[str, ColumnRole] = {"mu": "area", "m2": "area", "date": "date", "ratio": "measure", "int": "measure",
                                       "wan": "measure", "float": "measure", "days": "measure"}
 
-__all__ = ["AuditSpec", "Column", "ColumnKind", "ColumnRole", "InputSpec", "LedgerColumn", "OutputSpec",
-           "ParamSpec", "RunContext", "output_aliases"]
+__all__ = ["AuditSpec", "Column", "ColumnKind", "ColumnRole", "FigureSpec", "InputSpec", "LedgerColumn", "OutputSpec",
+           "ParamSpec", "RunContext", "Status", "output_aliases"]
+#: a report section hook: ``(ctx, section, frame) -> None`` adds the charts and maps specific to an output
+#: (``ctx`` a :class:`redline.report.Ctx`, ``section`` a :class:`redline.report.Section`)
+SectionHook = Callable[[Any, Any, Any], None]
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,71 @@ class ParamSpec:
     help: str = ""
     choices: Sequence[str] = ()
     parent_input: str = ""  # for type "field": the input layer whose field this names
+
+
+def hook(path: str) -> SectionHook:
+    """A section hook named ``"module:function"``, imported when the report first calls it.
+
+    The report's plotting stack is then loaded only by the report, not by every audit's import.
+    """
+    module, _, name = path.partition(":")
+
+    def call(ctx: Any, section: Any, frame: Any) -> None:
+        import importlib
+
+        getattr(importlib.import_module(module), name)(ctx, section, frame)
+
+    call.__qualname__ = call.__name__ = name
+    call.__doc__ = f"The report section of {path}."
+    return call
+
+
+@dataclass(frozen=True)
+class Status:
+    """One value of an output's status column, as every view of the output shows it.
+
+    The audit writes ``label_zh`` into the output's ``<status column>_zh`` column; the report's
+    legends and charts, the ledger's highlighting of the status cell and the QGIS style all take
+    their label and colour from here.
+    """
+
+    code: str
+    label_zh: str
+    label_en: str
+    colour: str  # "#rrggbb"
+    #: a finding to act on: its headline figure is shown in red when it is not zero
+    grave: bool = False
+    #: counted as the finding itself (idle land: idle, idle ≥ 2 years, stalled): the output's headline count,
+    #: area and overview-map features are the rows with a counted status
+    counted: bool = False
+    #: a status to watch: listed with its own headline figure and drawn on the output's map
+    watch: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A headline figure of an output: ``<output>.<name>`` in the report.
+
+    It counts the rows (``column`` empty) or sums ``column`` over them; with ``statuses``, over the
+    rows whose status is one of them (``counted``: the statuses marked counted). A figure whose column
+    (or the status column) the frame lacks is left out.
+    """
+
+    name: str
+    label_zh: str
+    label_en: str
+    column: str = ""
+    statuses: Sequence[str] | Literal["counted"] = ()
+    unit: str = ""
+    digits: int = 0
+    #: shown in red when it is not zero
+    grave: bool = False
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
 
 
 @dataclass(frozen=True)
@@ -133,6 +201,13 @@ class OutputSpec:
     style: str = ""  # QML style file name shipped with the plugin, if any
     description_en: str = ""  # ``description`` (Chinese) in English, for the English report and docs
     passthrough: str = ""  # the input whose attributes the output carries, if any
+    #: the column holding one of ``statuses`` per row (its labels in ``<status_column>_zh``)
+    status_column: str = ""
+    statuses: Sequence[Status] = ()
+    #: headline figures the report shows first (before those of the ``section`` hook)
+    figures: Sequence[FigureSpec] = ()
+    #: the report's charts and maps specific to this output; without it: the declared figures and a map
+    section: SectionHook | None = None
 
     def sheet_title(self, lang: str = "zh") -> str:
         return (self.label_zh if lang == "zh" else self.label_en)[:31]
@@ -146,6 +221,24 @@ class OutputSpec:
             if c.name == name:
                 return c
         raise KeyError(name)
+    def status(self, code: str) -> Status | None:
+        for s in self.statuses:
+            if s.code == code:
+                return s
+        return None
+
+    @property
+    def status_codes(self) -> tuple[str, ...]:
+        return tuple(s.code for s in self.statuses)
+
+    @property
+    def counted(self) -> tuple[str, ...]:
+        """The statuses that count as the finding (e.g. what counts as idle land)."""
+        return tuple(s.code for s in self.statuses if s.counted)
+
+    @property
+    def status_colours(self) -> dict[str, str]:
+        return {s.code: s.colour for s in self.statuses}
 
 
 @dataclass

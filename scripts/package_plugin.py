@@ -2,8 +2,11 @@
 """Build the QGIS plugin zip, after refreshing what the plugin derives from redline's audit specs.
 
     python scripts/package_plugin.py --out dist/      # refresh catalogue + translations, build the zip
-    python scripts/package_plugin.py --update         # only refresh catalogue.json and i18n/*.ts/.qm
-    python scripts/package_plugin.py --check          # exit 1 if catalogue.json or the .ts are stale
+    python scripts/package_plugin.py --update         # only refresh catalogue.json, i18n/*.ts/.qm and styles
+    python scripts/package_plugin.py --check          # exit 1 if catalogue.json, the .ts or a style is stale
+
+The QML style of every output that declares statuses (``OutputSpec.statuses``) is written from them:
+one category per status, its label and colour; the styles of the other outputs are kept as written.
 
 The zip is ``redline_qgis-<version>.zip`` holding the folder ``redline_qgis/`` (no .pyc or
 __pycache__), ready for "Plugins > Install from ZIP" or the QGIS plugin repository. The .qm is
@@ -66,8 +69,61 @@ def ts_text() -> str:
     return "\n".join(lines)
 
 
+STYLES = PLUGIN / "styles"
+
+_QML_HEAD = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
+<qgis version="3.22.0" styleCategories="Symbology">
+  <!-- redline: {title}, one colour per {column} (written from the audit's spec by scripts/package_plugin.py) -->
+  <renderer-v2 type="categorizedSymbol" attr="{column}" symbollevels="0" enableorderby="0" forceraster="0">
+"""
+_QML_SYMBOL = """      <symbol type="fill" name="{n}" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="{fill}"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="{outline}"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="{width}"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+"""
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    h = colour.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def style_text(out) -> str:
+    """The categorised QML of an output with statuses: findings filled strongly, the rest lightly."""
+    cats, syms = [], []
+    for n, s in enumerate(out.statuses):
+        r, g, b = _rgb(s.colour)
+        strong = s.grave or s.counted
+        dark = ",".join(str(int(c * 0.65)) for c in (r, g, b))
+        cats.append(f'      <category render="true" symbol="{n}" value="{escape(s.code, {chr(34): "&quot;"})}" '
+                    f'label="{escape(s.label_zh + " " + s.code, {chr(34): "&quot;"})}"/>\n')
+        syms.append(_QML_SYMBOL.format(n=n, fill=f"{r},{g},{b},{150 if strong else 90}", outline=f"{dark},255",
+                                       width="0.6" if strong else "0.4"))
+    return (_QML_HEAD.format(title=escape(f"{out.label_zh} {out.label_en}"), column=out.status_column)
+            + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
+            + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
+
+
+def style_texts() -> dict[Path, str]:
+    """{style file: QML} for every output that declares statuses."""
+    from redline.registry import all_specs
+
+    return {STYLES / (o.style or f"{o.name}.qml"): style_text(o) for spec in all_specs() for o in spec.outputs
+            if o.statuses and o.status_column}
+
+
 def stale() -> list[str]:
-    out = []
+    out = [str(p.relative_to(ROOT)) for p, text in style_texts().items()
+           if not p.exists() or p.read_text(encoding="utf-8") != text]
     if not CATALOGUE.exists() or CATALOGUE.read_text(encoding="utf-8") != catalogue_text():
         out.append(str(CATALOGUE.relative_to(ROOT)))
     if not TS.exists() or TS.read_text(encoding="utf-8") != ts_text():
@@ -77,6 +133,8 @@ def stale() -> list[str]:
 
 def update() -> None:
     CATALOGUE.write_text(catalogue_text(), encoding="utf-8")
+    for path, text in style_texts().items():
+        path.write_text(text, encoding="utf-8")
     TS.parent.mkdir(exist_ok=True)
     TS.write_text(ts_text(), encoding="utf-8")
     lrelease = shutil.which("lrelease") or shutil.which("lrelease-qt5")

@@ -140,3 +140,53 @@ def result(*, empty: bool = False) -> RunResult:
                      working=WorkingCRS(CRS_4549, "nearest CGCS2000 3-degree zone"), rules=resolve_rules(None),
                      as_of=dt.date(2026, 6, 30), area_method="ellipsoidal", specs=[spec()],
                      summary=["批而未供 approved not supplied: 1 approval, 6.00 亩 unsupplied"])
+
+
+# --- the same run, in the columns the audits emit (what the report reads) -------------------------------------------
+#
+# The report's section hooks read the audits' columns by name (declared on their specs); these frames are the
+# hand-checked run above in that shape, with the registered specs, so every figure can still be checked on paper.
+
+
+def audited_approved_not_supplied() -> gpd.GeoDataFrame:
+    frame = approved_not_supplied().rename(columns={"age_years": "approval_age_years"})
+    frame["unsupplied_kind"] = ["land", "none", "sliver"]
+    return frame.drop(columns="is_sliver")
+
+
+def audited_supply_rate() -> pd.DataFrame:
+    # per approval year for all districts together (全部), then the five-year window per district and for all
+    rows = [("全部", "year", "2019", 10_000.0, 6_000.0), ("全部", "year", "2020", 10_000.0, 10_000.0),
+            ("全部", "year", "2021", 10_000.0, 9_990.0), ("城关镇", "long", "近5年 2021–2025", 20_000.0, 16_000.0),
+            ("新区", "long", "近5年 2021–2025", 10_000.0, 5_000.0), ("全部", "long", "近5年 2021–2025", 30_000.0, 21_000.0)]
+    frame = pd.DataFrame(rows, columns=["district", "period_kind", "period", "approved_m2", "supplied_m2"])
+    frame["supply_rate"] = frame["supplied_m2"] / frame["approved_m2"]
+    frame["min_rate"] = [None, None, None, 0.6, 0.6, 0.6]
+    frame["below_min"] = frame["min_rate"].notna() & (frame["supply_rate"] < 0.6)
+    return frame
+
+
+def audited_idle_land() -> gpd.GeoDataFrame:
+    frame = idle_land()
+    frame = frame.rename(columns={"area_m2": "supply_m2", "area_mu": "supply_mu"})
+    # order 53 art. 14: the idle_recover land is recovered, its 40 万元 fee not due
+    frame["measure"] = ["fee", "recovery", "none", "none", "none", "none"]
+    frame["fee_due"] = [12.5, 0.0, 0.0, 0.0, 0.0, 0.0]
+    from redline.overlay.idle import STATUS_LABELS_ZH
+
+    frame["status_zh"] = frame["status"].map(STATUS_LABELS_ZH)
+    return frame
+
+
+def audited(*, empty: bool = False) -> RunResult:
+    """The hand-checked run with the audits' columns and the registered specs of its outputs."""
+    from redline.registry import get_spec
+
+    res = result(empty=False)
+    res.outputs.update({"approved_not_supplied": audited_approved_not_supplied(), "supply_rate": audited_supply_rate(),
+                        "idle_land": audited_idle_land()})
+    if empty:
+        res.outputs = {k: v.iloc[0:0] for k, v in res.outputs.items()}
+    res.specs = [get_spec(a) for a in ("approved_not_supplied", "supply_rate", "supplied_not_used", "three_line_conflicts",
+                                       "development_intensity")]
+    return res

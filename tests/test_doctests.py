@@ -22,5 +22,5 @@ def test_docstring_examples(name):
 def test_the_examples_are_there():
     """A guard against the parametrisation quietly finding nothing: these modules carry worked examples."""
     counted = {name: doctest.testmod(importlib.import_module(name), report=False).attempted
-               for name in ("redline.schema", "redline.overlay.idle", "redline.report._build")}
+               for name in ("redline.schema", "redline.overlay.idle", "redline.overlay._report")}
     assert all(n > 0 for n in counted.values()), counted

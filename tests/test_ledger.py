@@ -243,3 +243,19 @@ def test_text_that_becomes_formula_like_once_cleaned_stays_text(tmp_path):
     ws = load_workbook(write_ledger([LedgerSheet("t", pd.DataFrame({"s": ["\x1f=1+1"]}), [LedgerColumn("s", "s")])],
                                     tmp_path / "l.xlsx"))["t"]
     assert (ws["B2"].value, ws["B2"].data_type) == ("=1+1", "s")
+
+
+def test_status_cells_are_filled_with_their_status_colour_light(tmp_path):
+    from redline.io.ledger import _tint
+    from redline.overlay.idle import STATUS
+
+    frame = pd.DataFrame({"supply_id": ["A", "B", "C"], "status": ["idle", "completed", "unknown_code"]})
+    colours = {s.code: s.colour for s in STATUS}
+    path = write_ledger([LedgerSheet("闲置土地", frame, [LedgerColumn("supply_id", "合同编号"),
+                                                     LedgerColumn("status", "状态代码")],
+                                     status_column="status", status_colours=colours)], tmp_path / "l.xlsx")
+    ws = load_workbook(path)["闲置土地"]
+    assert ws["C2"].fill.fgColor.rgb.endswith(_tint(colours["idle"]))
+    assert ws["C3"].fill.fgColor.rgb.endswith(_tint(colours["completed"]))
+    assert ws["C4"].fill.fill_type is None  # a code no status declares: left plain
+    assert ws["B2"].fill.fill_type is None  # only the status cell

@@ -73,7 +73,7 @@ def figures(page: _Page) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "redline_report.html"
-    return report.build(report_cases.result(), path)
+    return report.build(report_cases.audited(), path)
 
 
 def test_page_fetches_nothing_from_anywhere(built):
@@ -112,7 +112,7 @@ def test_headline_figures_are_the_hand_checked_numbers(built):
 
 
 def test_figures_follow_the_outputs_not_constants(tmp_path):
-    res = report_cases.result()
+    res = report_cases.audited()
     frame = res.outputs["approved_not_supplied"]
     frame.loc[1, ["supplied_m2", "unsupplied_m2", "unsupplied_mu"]] = [7_000.0, 3_000.0, 4.5]
     got = figures(parse(report.build(res, tmp_path / "r.html")))
@@ -142,16 +142,17 @@ def test_every_finding_row_and_its_rule_are_in_the_tables(built):
 
 def test_empty_outputs_give_a_report_that_says_so(tmp_path):
     for lang, said in (("zh", "本项审计无发现"), ("en", "This audit found nothing")):
-        path = report.build(report_cases.result(empty=True), tmp_path / f"{lang}.html", lang=lang)
+        path = report.build(report_cases.audited(empty=True), tmp_path / f"{lang}.html", lang=lang)
         page = parse(path)
         assert said in "".join(page.text)
         assert figures(page)["approved_not_supplied.count"] == 0
 
 
 def test_missing_columns_only_remove_what_needs_them(tmp_path):
-    res = report_cases.result()
-    res.outputs["idle_land"] = res.outputs["idle_land"].drop(columns=["idle_fee", "idle_days", "area_m2", "area_mu"])
-    res.outputs["supply_rate"] = res.outputs["supply_rate"].drop(columns=["year", "district"])
+    res = report_cases.audited()
+    res.outputs["idle_land"] = res.outputs["idle_land"].drop(columns=["fee_due", "idle_fee", "idle_days", "supply_m2",
+                                                                      "supply_mu"])
+    res.outputs["supply_rate"] = res.outputs["supply_rate"].drop(columns=["period", "district"])
     res.outputs["mystery"] = pd.DataFrame({"thing": ["a", "b"], "area_m2": [666.67, 1333.33]})
     got = figures(parse(report.build(res, tmp_path / "r.html")))
     assert got["idle_land.idle"] == 1 and "idle_land.idle_fee" not in got and "idle_land.idle_mu" not in got
@@ -159,11 +160,13 @@ def test_missing_columns_only_remove_what_needs_them(tmp_path):
 
 
 def test_english_report(tmp_path):
-    path = report.build(report_cases.result(), tmp_path, lang="en", title="Xi County audit")
+    path = report.build(report_cases.audited(), tmp_path, lang="en", title="Xi County audit")
     assert path.name == "redline_report.html"
     text = path.read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "<title>Xi County audit</title>" in text
-    assert "Approved but not supplied" in text
+    from redline.registry import get_spec
+
+    assert html.escape(get_spec("approved_not_supplied").outputs[0].label_en) in text  # Approved not supplied
 
 
 def test_english_report_describes_each_section_in_english(tmp_path):
@@ -186,13 +189,13 @@ def test_without_a_chinese_font_charts_use_codes_not_tofu(tmp_path, monkeypatch)
 
     monkeypatch.setattr(_figures, "cjk_font", lambda: None)
     # filterwarnings=error: a missing glyph would fail here
-    path = report.build(report_cases.result(), tmp_path / "r.html")
+    path = report.build(report_cases.audited(), tmp_path / "r.html")
     text = path.read_text(encoding="utf-8")
     assert "U1 = " in text and "未安装中文字体" in text
 
 
 def test_written_atomically_over_an_earlier_report(tmp_path, monkeypatch):
-    path = report.build(report_cases.result(), tmp_path / "r.html")
+    path = report.build(report_cases.audited(), tmp_path / "r.html")
     before = path.read_bytes()
 
     def broken(*args, **kwargs):
@@ -200,13 +203,13 @@ def test_written_atomically_over_an_earlier_report(tmp_path, monkeypatch):
 
     monkeypatch.setattr(report, "render", broken)
     with pytest.raises(RuntimeError):
-        report.build(report_cases.result(), path)
+        report.build(report_cases.audited(), path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
 
 
 def test_from_a_results_geopackage_and_the_command(tmp_path):
-    res = report_cases.result()
+    res = report_cases.audited()
     write_results(res, tmp_path)
     path = report.build(tmp_path)
     assert path == tmp_path / "redline_report.html"
@@ -227,25 +230,30 @@ def test_from_a_results_geopackage_and_the_command(tmp_path):
 def test_imagery_register_and_transitions_get_their_sections(tmp_path):
     from shapely.geometry import box
 
-    res = report_cases.result()
+    from redline.imagery import JUDGEMENT_LABELS_ZH
+    from redline.registry import get_spec
+
+    res = report_cases.audited()
     x, y = report_cases.X0, report_cases.Y0
-    res.outputs["change_register"] = report_cases.gpd.GeoDataFrame({
+    res.outputs["patch_register"] = report_cases.gpd.GeoDataFrame({
         "patch_id": [1, 2, 3], "from_class": [1, 1, 2], "to_class": [5, 5, 5],
         "area_m2": [1000.0, 2000.0, 4000.0], "area_mu": [1.5, 3.0, 6.0],
         "judgement": ["approved_supplied", "unapproved", "unapproved_on_farmland"],
         "rule": ["cn-national@2026.1 imagery.min_overlap_ratio=0.5"] * 3,
     }, geometry=[box(x, y, x + 30, y + 30), box(x + 100, y, x + 140, y + 50), box(x + 200, y, x + 260, y + 66)],
         crs=report_cases.CRS_4549)
-    res.outputs["transitions_mu"] = pd.DataFrame({"farmland": [100.0, 0.0], "construction": [9.0, 50.0]},
-                                                 index=pd.Index(["farmland", "construction"], name="before"))
+    res.outputs["transitions"] = pd.DataFrame({"before": ["farmland", "farmland", "construction", "construction"],
+                                               "after": ["farmland", "construction", "farmland", "construction"],
+                                               "area_mu": [100.0, 9.0, 0.0, 50.0]})
     path = report.build(res, tmp_path / "r.html")
     got = figures(parse(path))
-    assert got["change_register.count"] == 3
-    assert got["change_register.unapproved_on_farmland"] == 1
-    assert got["change_register.unapproved_on_farmland_mu"] == pytest.approx(6.0)
-    assert got["change_register.unapproved_mu"] == pytest.approx(3.0)
+    assert got["patch_register.count"] == 3
+    assert got["patch_register.unapproved_on_farmland"] == 1
+    assert got["patch_register.unapproved_on_farmland_mu"] == pytest.approx(6.0)
+    assert got["patch_register.unapproved_mu"] == pytest.approx(3.0)
     text = path.read_text(encoding="utf-8")
-    assert "未批占用永农" in text and "地类转移矩阵" in text
+    assert JUDGEMENT_LABELS_ZH["unapproved_on_farmland"] in text  # 未批占用永久基本农田
+    assert get_spec("transitions").outputs[0].label_zh in text  # 转移矩阵
 
 
 def test_run_then_report_from_the_command(tmp_path):
@@ -263,3 +271,22 @@ def test_run_then_report_from_the_command(tmp_path):
 
     ans = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="approved_not_supplied")
     assert got["approved_not_supplied.unsupplied_mu"] == pytest.approx(ans["unsupplied_mu"].sum())
+
+
+def test_a_bureau_replaces_the_templates_by_name(tmp_path):
+    """A folder of templates overrides the shipped ones file by file; values stay escaped."""
+    from redline.cli import main
+
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "report.css.j2").write_text("body { color: #123456; }", encoding="utf-8")
+    res = report_cases.audited()
+    res.outputs["approved_not_supplied"].loc[0, "approval_id"] = "<b>批2019-01</b>"
+    text = report.build(res, tmp_path / "r.html", templates=folder).read_text(encoding="utf-8")
+    assert "<style>body { color: #123456; }</style>" in text and "--accent" not in text
+    assert "&lt;b&gt;批2019-01&lt;/b&gt;" in text and "<b>批2019-01</b>" not in text
+    assert figures(parse(tmp_path / "r.html"))["approved_not_supplied.unsupplied_mu"] == pytest.approx(6.0)
+    write_results(report_cases.audited(), tmp_path / "run")
+    out = CliRunner().invoke(main, ["report", "--from", str(tmp_path / "run"), "--templates", str(folder)])
+    assert out.exit_code == 0, out.output
+    assert "#123456" in (tmp_path / "run" / "redline_report.html").read_text(encoding="utf-8")

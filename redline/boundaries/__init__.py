@@ -14,7 +14,7 @@ The columns of each output are declared once, in :mod:`redline.boundaries._colum
 
 from __future__ import annotations
 
-from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec
+from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import GROWTH_USE_COLUMNS, INTENSITY_COLUMNS
 from .codes import CLASSIFICATIONS, CodeTable, code_table, normalise_codes
 from .intensity import (
@@ -92,7 +92,8 @@ INTENSITY_SPEC = AuditSpec(
         OutputSpec("development_intensity", "土地开发强度", "Development intensity", True, INTENSITY_COLUMNS,
                    description="开发强度 = 建设用地面积 ÷ 行政区总面积; 建设用地按所选地类分类表的三大类对照; "
                                "未识别编码单列, 不猜测",
-                   description_en="Development intensity = construction land ÷ total area of the unit; construction land from the chosen land-use code table; unknown codes listed, never guessed"),
+                   description_en="Development intensity = construction land ÷ total area of the unit; construction land from the chosen land-use code table; unknown codes listed, never guessed",
+                   section=hook("redline.boundaries._report:development_intensity")),
     ),
     runner=_run_intensity,
     rules_keys=("intensity.warning", "intensity.attention", "intensity.overlap_tolerance_m2"),
@@ -115,7 +116,8 @@ GROWTH_USE_SPEC = AuditSpec(
     outputs=(
         OutputSpec("growth_boundary_use", "城镇开发边界使用情况", "Growth boundary use", True, GROWTH_USE_COLUMNS,
                    description="边界内建设用地 (已建) 与其余面积 (未建)",
-                   description_en="Construction land inside each growth boundary (built) and the rest (unbuilt)"),
+                   description_en="Construction land inside each growth boundary (built) and the rest (unbuilt)",
+                   section=hook("redline.boundaries._report:growth_boundary_use")),
     ),
     runner=_run_growth_use,
     rules_keys=("intensity.overlap_tolerance_m2",),

@@ -21,9 +21,12 @@ from .audit import _params, input_options, parse_input_options
               help="Output folder (redline_report.html; with input layers also redline_results.gpkg and the "
                    "ledger). Default with --from: the run's folder.")
 @click.option("--title", default=None, help="The report's title (default 土地利用监管审计报告).")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              metavar="DIR", help="A folder of page templates replacing the shipped ones of the same name "
+                                  "(report.html.j2, macros.html.j2, report.css.j2).")
 @common_options
 @handle_errors
-def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of,
+def command(from_, out, only, title, templates, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of,
             rules, crs, area_method, strict, lang, verbose, quiet, **layers):
     """Write the audit report: headline figures, maps, charts and every finding with its rule.
 
@@ -46,7 +49,7 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pai
         if unused:
             raise click.UsageError(f"{', '.join(unused)} apply to a new run, not to --from (an earlier run's results)")
         dest = (out / rep.REPORT_HTML) if out is not None else None
-        path = rep.build(from_, dest, lang=lang, title=title)
+        path = rep.build(from_, dest, lang=lang, title=title, templates=templates)
     else:
         if not sources:
             raise click.UsageError("give --from DIR (an earlier run's folder) or input layers, "
@@ -59,7 +62,7 @@ def command(from_, out, only, title, field_pairs, encoding_pairs, assign_crs_pai
 
         options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
                              strict=strict, params=_params(param_pairs), lang=lang, with_report=True,
-                             report_title=title, **per_input)
+                             report_title=title, report_templates=templates, **per_input)
         with progress_reporter(quiet, "report") as progress, cli_fixes(sources):
             result = run_audits(sources, options, out=out, progress=progress)
         echo_run(result, quiet=quiet, verbose=verbose)

@@ -18,10 +18,10 @@ The columns of each output are declared once, in :mod:`redline.farmland._columns
 
 from __future__ import annotations
 
-from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec
+from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
-from .conflicts import KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
+from .conflicts import KIND, KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
 
 __all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "retention"]
@@ -74,10 +74,12 @@ CONFLICTS_SPEC = AuditSpec(
         OutputSpec("three_line_conflicts", "三区三线冲突图斑", "Three-line conflicts", True, CONFLICT_COLUMNS,
                    description="每处重叠一行 (一个农田图斑与一条边界的每个连通重叠块); 碎片单列不剔除; 建议处置按"
                                "生态保护红线优先、永久基本农田其次、城镇开发边界避让的顺序",
-                   description_en="One row per overlap (each connected overlap of a farmland patch and a boundary); slivers listed, not dropped; suggested resolution in the order ecological red line first, then permanent basic farmland, then the growth boundary yields"),
+                   description_en="One row per overlap (each connected overlap of a farmland patch and a boundary); slivers listed, not dropped; suggested resolution in the order ecological red line first, then permanent basic farmland, then the growth boundary yields",
+                   status_column="kind", statuses=KIND, section=hook("redline.farmland._report:three_line_conflicts")),
         OutputSpec("conflicts_by_unit", "三区三线冲突汇总", "Conflicts by unit", True, BY_UNIT_COLUMNS,
                    description="按行政区汇总; 跨界图斑按面积拆分",
-                   description_en="Totals per administrative unit; patches crossing units split by area"),
+                   description_en="Totals per administrative unit; patches crossing units split by area",
+                   section=hook("redline.farmland._report:conflicts_by_unit")),
     ),
     runner=_run_conflicts,
     rules_keys=("farmland.conflict_max_area_m2", "farmland.sliver_max_area_m2", "farmland.sliver_max_width_m",
@@ -137,7 +139,8 @@ RETENTION_SPEC = AuditSpec(
         OutputSpec("farmland_retention", "耕地保有量与基本农田", "Farmland retention", True, RETENTION_COLUMNS,
                    description="耕地 (0101/0102/0103) 与永久基本农田按行政区对比保护目标; 基本农田占耕地比例对照"
                                "《土地管理法》第三十三条 80% (该比例按省级考核, 县乡数据仅作参考)",
-                   description_en="Cultivated land (0101/0102/0103) and permanent basic farmland per unit against the protection targets; PBF share of cultivated land against the 80 % of Land Administration Law art. 33 (assessed per province; county and township figures for reference)"),
+                   description_en="Cultivated land (0101/0102/0103) and permanent basic farmland per unit against the protection targets; PBF share of cultivated land against the 80 % of Land Administration Law art. 33 (assessed per province; county and township figures for reference)",
+                   section=hook("redline.farmland._report:farmland_retention")),
     ),
     runner=_run_retention,
     rules_keys=("farmland.pbf_share_min", "intensity.overlap_tolerance_m2"),

@@ -34,14 +34,22 @@ import shapely
 from ..area import check_area_method, piece_areas
 from ..boundaries._fast import overlay_pairs
 from ..rules import resolve_rules
+from ..spec import Status
 from ..units import M2_PER_MU
 from ..validate import prepare_layers
 
-__all__ = ["KINDS", "conflicts", "conflicts_by_unit"]
+__all__ = ["KIND", "KINDS", "conflicts", "conflicts_by_unit"]
 
-KINDS = ("farmland_growth", "farmland_eco", "growth_eco")
-KIND_ZH = {"farmland_growth": "永久基本农田与城镇开发边界重叠", "farmland_eco": "永久基本农田与生态保护红线重叠",
-           "growth_eco": "城镇开发边界与生态保护红线重叠"}
+KIND: tuple[Status, ...] = (
+    Status("farmland_growth", "永久基本农田与城镇开发边界重叠", "farmland × growth boundary", "#d62728", grave=True,
+           counted=True),
+    Status("farmland_eco", "永久基本农田与生态保护红线重叠", "farmland × eco red line", "#2ca02c", grave=True,
+           counted=True),
+    Status("growth_eco", "城镇开发边界与生态保护红线重叠", "growth boundary × eco red line", "#9467bd", grave=True,
+           counted=True),
+)
+KINDS = tuple(s.code for s in KIND)
+KIND_ZH = {s.code: s.label_zh for s in KIND}
 PREFIX = {"farmland_growth": "FG", "farmland_eco": "FE", "growth_eco": "GE"}
 YIELDS = {"farmland_growth": "growth_boundary", "farmland_eco": "farmland", "growth_eco": "growth_boundary"}
 RESOLUTION_ZH = {

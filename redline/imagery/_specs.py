@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..options import parse_classes  # the one parser of class lists
-from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, RunContext
+from ..spec import AuditSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
 from ._columns import CHANGE_PATCH_COLUMNS, REGISTER_COLUMNS, TRANSITION_COLUMNS
+from .judge import JUDGEMENT
+
+_REGISTER_FIGURES = (FigureSpec("count", "个变化图斑", "change patches"),)
 
 BEFORE = InputSpec("before", "raster", True, "前时相分类影像", "Classified raster, first date",
                    "Single-band classified land cover of the first date (GeoTIFF or any GDAL raster)")
@@ -94,7 +97,8 @@ SPECS = (
         id="transitions", label_zh="土地利用转移矩阵", label_en="Transition matrix", group="imagery",
         inputs=(BEFORE, AFTER), outputs=(OutputSpec("transitions", "转移矩阵", "Transitions", False, TRANSITION_COLUMNS,
                                                     "两期分类影像之间各地类的转移(像元数、平方米、亩)",
-                   description_en="Transitions between the classes of the two classified images (pixels, m², mu)"),),
+                   description_en="Transitions between the classes of the two classified images (pixels, m², mu)",
+                   section=hook("redline.imagery._report:transitions")),),
         params=(ParamSpec("classes", "classes", None, "地类取值", "Classes",
                           "Class values to tabulate, e.g. 1,2,3,4 (default: every class present)"),),
         runner=_run_transitions, summary=_summary_transitions, needs_as_of=False,
@@ -106,7 +110,8 @@ SPECS = (
         inputs=(BEFORE, AFTER),
         outputs=(OutputSpec("change_patches", "变化图斑", "Change patches", True, CHANGE_PATCH_COLUMNS,
                             "由前时相地类变为后时相地类的连片像元; 低于最小上图面积者标注但不删除",
-                   description_en="Connected pixels that changed from a first-date class to a second-date class; patches under the minimum mapping area flagged, not deleted"),),
+                   description_en="Connected pixels that changed from a first-date class to a second-date class; patches under the minimum mapping area flagged, not deleted",
+                   section=hook("redline.imagery._report:change_patches")),),
         params=(ParamSpec("from_classes", "classes", None, "前时相地类", "From classes",
                           "First-date classes, e.g. 1,2 (farmland, forest)"),
                 ParamSpec("to_classes", "classes", None, "后时相地类", "To classes",
@@ -129,7 +134,9 @@ SPECS = (
         outputs=(OutputSpec("patch_register", "卫片图斑登记表", "Change-patch register", True, REGISTER_COLUMNS,
                             "每个变化图斑: 已批已供 / 已批未供 / 未批先用 / 未批占用永久基本农田(最严重)",
                    description_en="Each change patch judged: approved and supplied / approved not supplied / unapproved / unapproved on permanent basic farmland (the gravest)",
-                            passthrough="change_patches"),),
+                            passthrough="change_patches",
+                   status_column="judgement", statuses=JUDGEMENT[::-1], figures=_REGISTER_FIGURES,
+                   section=hook("redline.imagery._report:patch_register")),),
         runner=_run_judge, summary=_summary_judge, needs_as_of=False,
         rules_keys=("imagery.min_overlap_ratio", "imagery.min_farmland_overlap_m2", "geometry.sliver_max_area_m2",
                     "geometry.sliver_max_width_m"),

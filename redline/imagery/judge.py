@@ -16,21 +16,25 @@ from ..errors import CRSError, Problem, SchemaError, ValidationError
 from ..overlay import _engine
 from ..rules import RuleSet, resolve_rules
 from ..schema import ids_only
+from ..spec import Status
 from ..units import M2_PER_MU
 from ..validate import drop_empty_rings, prepare_layers, repair_polygons
 
-__all__ = ["JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "judge_patches"]
+__all__ = ["JUDGEMENT", "JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "judge_patches"]
 
 Judgement = Literal["approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland"]
 
 #: from the mildest to the gravest
-JUDGEMENTS: tuple[str, ...] = ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland")
-JUDGEMENT_LABELS_ZH = {
-    "approved_supplied": "已批已供",
-    "approved_not_supplied": "已批未供",
-    "unapproved": "未批先用",
-    "unapproved_on_farmland": "未批占用永久基本农田",
-}
+#: ``counted``: a change without approval, the finding of 卫片执法
+JUDGEMENT: tuple[Status, ...] = (
+    Status("approved_supplied", "已批已供", "approved, supplied", "#3ca03c", watch=True),
+    Status("approved_not_supplied", "已批未供", "approved, not supplied", "#facc15", watch=True),
+    Status("unapproved", "未批先用", "unapproved", "#f58220", grave=True, counted=True, watch=True),
+    Status("unapproved_on_farmland", "未批占用永久基本农田", "unapproved on farmland", "#c8102e", grave=True,
+           counted=True, watch=True),
+)
+JUDGEMENTS: tuple[str, ...] = tuple(s.code for s in JUDGEMENT)
+JUDGEMENT_LABELS_ZH = {s.code: s.label_zh for s in JUDGEMENT}
 
 _LAYERS = (("approvals", "approval_id", "approval_ids", "approved"),
            ("supplies", "supply_id", "supply_ids", "supplied"),

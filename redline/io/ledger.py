@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -65,6 +65,10 @@ class LedgerSheet:
     frame: pd.DataFrame
     columns: Sequence[LedgerColumn] = field(default_factory=list)
     note: str = ""
+    #: the status column and {status code: "#rrggbb"}: its cells (and those of ``<column>_zh``) are filled
+    #: with a light tint of the row's status colour
+    status_column: str = ""
+    status_colours: Mapping[str, str] = field(default_factory=dict)
 
     def resolved_columns(self) -> list[LedgerColumn]:
         if self.columns:
@@ -294,6 +298,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+        _fill_statuses(ws, sheet, cols, offset, PatternFill)
         if sheet.note:
             note = ws.cell(row=last + 3, column=1, value=texts(sheet.note, f"{title}!A{last + 3}"))
             note.font = Font(italic=True, color="555555")
@@ -306,6 +311,32 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         wb.save(_PhaseFile(fh) if os.environ.get(KILL_ENV) == "ledger.partial" else fh)
     return str(path)
+
+
+def _tint(colour: str, strength: float = 0.35) -> str:
+    """A light tint of ``#rrggbb`` (mixed with white), as openpyxl's ``RRGGBB``.
+
+    >>> _tint("#d73027")
+    'F1B7B3'
+    """
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
+
+
+def _fill_statuses(ws: Any, sheet: LedgerSheet, cols: Sequence[LedgerColumn], offset: int, fill: Any) -> None:
+    """Fill each status cell with its status colour, light, so a sheet's findings stand out."""
+    if not sheet.status_column or not sheet.status_colours or sheet.status_column not in sheet.frame.columns:
+        return
+    names = [c.name for c in cols]
+    where = [j for j, n in enumerate(names, start=1 + offset) if n in (sheet.status_column, f"{sheet.status_column}_zh")]
+    if not where:
+        return
+    fills = {code: fill("solid", fgColor=_tint(colour)) for code, colour in sheet.status_colours.items()}
+    for i, code in enumerate(sheet.frame[sheet.status_column].astype(str), start=2):
+        f = fills.get(code)
+        if f is not None:
+            for j in where:
+                ws.cell(row=i, column=j).fill = f
 
 
 class _PhaseFile:

@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, RunContext
+from ..spec import AuditSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
 from ..units import m2_to_mu
 from ._columns import (
     ALERT_COLUMNS,
@@ -45,10 +45,12 @@ from ._columns import (
     UNDERUSED_COLUMNS,
 )
 from ._engine import overlay_areas
-from .alerts import LEVELS, OBLIGATIONS, deadline_alerts
-from .idle import STATUS_LABELS_ZH, STATUSES, supplied_not_used
+from .alerts import LEVEL, LEVELS, OBLIGATIONS, deadline_alerts
+from .idle import IDLE_STATUSES, STATUS_LABELS_ZH, STATUSES, supplied_not_used
+from .idle import STATUS as IDLE_STATUS
 from .recorded import SPEC as RECORDED_AREAS_SPEC
 from .supply import approved_not_supplied, supply_before_approval, supply_outside_approvals, supply_rate
+from .underused import JUDGEMENT as UNDERUSED_JUDGEMENT
 from .underused import underused
 
 __all__ = ["LEVELS", "OBLIGATIONS", "SPECS", "STATUSES", "STATUS_LABELS_ZH", "approved_not_supplied",
@@ -149,7 +151,7 @@ def _summary_idle(outputs: Mapping) -> list[str]:
     if r is None:
         return []
     counts = r["status"].value_counts()
-    idle = r[r["status"].isin(["idle", "idle_recover", "stalled"])]
+    idle = r[r["status"].isin(IDLE_STATUSES)]
     parts = ", ".join(f"{s} {int(counts[s])}" for s in STATUSES if s in counts)
     # order 53 art. 14: the fee (一) and recovery (二) are successive; only land at the fee stage owes the fee
     fee_col = "fee_due" if "fee_due" in r.columns else "idle_fee"
@@ -227,6 +229,16 @@ SUPPLIES = InputSpec("supplies", "supplies", True, "供地红线", "Supplies",
 BUILDINGS_OPT = InputSpec("buildings", "buildings", False, "建筑物", "Buildings",
                           "Building footprints: 层数, 建筑面积, 层高")
 
+#: the report's headline figures of 供而未用 (what counts as idle: the statuses marked counted, see .idle.STATUS)
+_IDLE_FIGURES = (
+    FigureSpec("count", "宗闲置（满一年、满两年、停建）", "idle (≥ 1 y, ≥ 2 y, stalled)", statuses="counted", grave=True),
+    FigureSpec("idle_mu", "闲置土地面积", "idle area", "supply_mu", "counted", "亩", 2, grave=True),
+    # order 53 art. 14: the fee (一) is owed at the fee stage only; fee_due is empty at the recovery stage (二)
+    FigureSpec("idle_fee", "应征闲置费（不含已到无偿收回阶段）", "idle fee due (land at the recovery stage excluded)",
+               "fee_due", (), "万元", 2),
+)
+_ALERT_FIGURES = (FigureSpec("count", "条需处理的期限提醒", "alerts needing action", statuses="counted", grave=True),)
+
 SPECS: tuple[AuditSpec, ...] = (
     AuditSpec(
         id="approved_not_supplied", label_zh="批而未供", label_en="Approved but not supplied", group="overlay",
@@ -235,17 +247,20 @@ SPECS: tuple[AuditSpec, ...] = (
             OutputSpec("approved_not_supplied", "批而未供", "Approved not supplied", True, ANS_COLUMNS,
                        "每个报批地块未被供地覆盖的部分; 碎片(数字化误差)单列, 报批 = 已供 + 未供 + 碎片",
                    description_en="The part of each approval no supply covers; digitising slivers listed apart; approved = supplied + unsupplied + slivers",
-                       passthrough="approvals"),
+                       passthrough="approvals",
+                   section=hook("redline.overlay._report:approved_not_supplied")),
             OutputSpec("supply_outside_approvals", "存量供地(报批范围外)", "Supply outside approvals", True,
                        OUTSIDE_COLUMNS, "供地中位于所有报批范围之外的部分(如存量土地供应)",
                    description_en="Supply lying outside every approval (e.g. supply of existing construction land, 存量土地)",
-                       passthrough="supplies"),
+                       passthrough="supplies",
+                   section=hook("redline.overlay._report:supply_outside_approvals")),
             OutputSpec("supply_before_approval", "先供后批", "Supply before approval", True, BEFORE_COLUMNS,
                        "供地合同签订日期早于其所覆盖报批的批准日期(重叠超出碎片容差), 每对供地与报批一行; "
                        "该供地仍计入批而未供的已供面积",
                        description_en="Supplies signed before the approval of land they cover (overlap beyond the "
                                       "sliver tolerance), one row per supply and approval; the supply still counts as "
-                                      "supplied in 批而未供"),
+                                      "supplied in 批而未供",
+                   section=hook("redline.overlay._report:supply_before_approval")),
         ),
         runner=_run_supply, summary=_summary_supply,
         rules_keys=("geometry.sliver_max_area_m2", "geometry.sliver_max_width_m", "geometry.area_tolerance_m2"),
@@ -261,7 +276,8 @@ SPECS: tuple[AuditSpec, ...] = (
                                                "Districts to group by (else the approvals' district field)")),
         outputs=(OutputSpec("supply_rate", "供地率", "Supply rate", True, RATE_COLUMNS,
                             "按批准年度和行政区统计供地率; 近一年、近五年; 近五年低于下限者标出(增存挂钩)",
-                   description_en="Supply rate by approval year and district; last year and previous five years; five-year rates under the floor flagged (增存挂钩)"),),
+                   description_en="Supply rate by approval year and district; last year and previous five years; five-year rates under the floor flagged (增存挂钩)",
+                   section=hook("redline.overlay._report:supply_rate")),),
         params=(ParamSpec("by_district", "bool", True, "按行政区统计", "By district",
                           "Split the rates by district (from admin units or the approvals' district field)"),),
         runner=_run_rate, summary=_summary_rate,
@@ -285,7 +301,9 @@ SPECS: tuple[AuditSpec, ...] = (
                             "《闲置土地处置办法》(国土资源部令第53号): 逾期未开工、闲置满一年(征缴闲置费)、满两年(无偿收回, 闲置费不另计)、"
                             "开工后中止满一年(收回待审查)、在建、竣工、第八条情形(待按第十二条处置)、尚未供地",
                    description_en="MLR order 53 (《闲置土地处置办法》): start overdue, idle one full year (idle fee), two years (recovery without compensation, the fee not added), stalled a year after starting (recovery to be reviewed), under construction, completed, art. 8 cause (disposal under art. 12 pending), not yet supplied",
-                            passthrough="supplies"),),
+                            passthrough="supplies",
+                   status_column="status", statuses=IDLE_STATUS, figures=_IDLE_FIGURES,
+                   section=hook("redline.overlay._report:idle_land")),),
         runner=_run_idle, summary=_summary_idle,
         rules_keys=("idle.start_grace_years", "idle.recover_years", "idle.fee_method", "idle.fee_rate",
                     "idle.stalled_developed_ratio",
@@ -303,7 +321,9 @@ SPECS: tuple[AuditSpec, ...] = (
         outputs=(OutputSpec("underused", "用而不足", "Under-used land", True, UNDERUSED_COLUMNS,
                             "容积率(层高超过8米按两层计)、建筑系数、投资强度、亩均税收/产值与规则集下限比较",
                    description_en="Plot ratio (a storey over 8 m counts twice), building coefficient, investment intensity, tax and output per mu, against the rule set's floors",
-                            passthrough="parcels"),),
+                            passthrough="parcels",
+                   status_column="judgement", statuses=UNDERUSED_JUDGEMENT,
+                   section=hook("redline.overlay._report:underused")),),
         runner=_run_underused, summary=_summary_underused,
         rules_keys=("underused.far_min", "underused.building_coefficient_min", "underused.storey_double_height_m",
                     "underused.investment_intensity_min_wan_per_mu", "underused.far_low_efficiency",
@@ -323,7 +343,9 @@ SPECS: tuple[AuditSpec, ...] = (
                           "With 约定交地/缴款/开工/竣工日期 and the actual dates"),),
         outputs=(OutputSpec("deadline_alerts", "批后监管预警", "Deadline alerts", True, ALERT_COLUMNS,
                             "约定日期前预警, 逾期未履约转为警示",
-                   description_en="A warning before each agreed date, an escalation once an obligation is overdue"),),
+                   description_en="A warning before each agreed date, an escalation once an obligation is overdue",
+                   status_column="level", statuses=LEVEL, figures=_ALERT_FIGURES,
+                   section=hook("redline.overlay._report:deadline_alerts")),),
         runner=_run_alerts, summary=_summary_alerts,
         rules_keys=("alerts.warn_days_before", "alerts.escalate_days_after"),
         description_zh="每宗供地的交地、缴款、开工、竣工约定日期: 到期前预警, 逾期后转为警示。",

@@ -7,9 +7,10 @@ import numpy as np
 import pandas as pd
 
 from ..rules import RuleSet, resolve_rules
+from ..spec import Status
 from ._common import finish, prepare, to_date, to_timestamp
 
-__all__ = ["LEVELS", "OBLIGATIONS", "deadline_alerts"]
+__all__ = ["LEVEL", "LEVELS", "OBLIGATIONS", "deadline_alerts"]
 
 #: obligation -> (agreed field, actual field, Chinese label)
 OBLIGATIONS = {
@@ -18,9 +19,16 @@ OBLIGATIONS = {
     "start": ("agreed_start_date", "actual_start_date", "开工"),
     "completion": ("agreed_completion_date", "actual_completion_date", "竣工"),
 }
-LEVELS = ("escalated", "overdue", "upcoming", "ok", "met")
-LEVEL_LABELS_ZH = {"escalated": "警示(逾期未履约)", "overdue": "已逾期", "upcoming": "预警(即将到期)", "ok": "正常",
-                   "met": "已履约"}
+#: the alert levels; ``counted``: an alert needing action
+LEVEL: tuple[Status, ...] = (
+    Status("escalated", "警示(逾期未履约)", "escalated", "#d73027", grave=True, counted=True, watch=True),
+    Status("overdue", "已逾期", "overdue", "#fdae61", grave=True, counted=True, watch=True),
+    Status("upcoming", "预警(即将到期)", "upcoming", "#ffed6f", counted=True, watch=True),
+    Status("ok", "正常", "ok", "#969696"),
+    Status("met", "已履约", "met", "#bebebe"),
+)
+LEVELS = tuple(s.code for s in LEVEL)
+LEVEL_LABELS_ZH = {s.code: s.label_zh for s in LEVEL}
 KEEP = ("supply_id", "holder", "project_name", "district", "land_use", "supply_date")
 
 

@@ -11,29 +11,41 @@ import pandas as pd
 
 from ..rules import RuleSet, resolve_rules
 from ..rules.strategies import register_strategy, strategy
+from ..spec import Status
 from ..units import m2_to_mu
 from . import _engine
 from ._common import add_years, finish, prepare, to_date, to_timestamp
 
-__all__ = ["MEASURES_ZH", "STATUSES", "STATUS_LABELS_ZH", "FeeAmounts", "FeeCase", "developed_area",
+__all__ = ["IDLE_STATUSES", "MEASURES_ZH", "STATUS", "STATUSES", "STATUS_LABELS_ZH", "FeeAmounts", "FeeCase", "developed_area",
            "supplied_not_used"]
 
-#: every status, in the order of the ledger
-STATUSES = ("idle_recover", "idle", "stalled", "start_overdue", "exempt_overdue", "exempt", "suspended_undetermined",
-            "undetermined", "not_due", "in_progress", "completed", "not_yet_supplied")
-STATUS_LABELS_ZH = {
-    "not_due": "未到约定开工日期", "start_overdue": "逾期未开工(不满一年)", "idle": "闲置满一年(征缴闲置费)",
-    "idle_recover": "闲置满两年(可无偿收回)", "stalled": "开工后中止满一年(闲置, 收回待审查)", "in_progress": "在建",
-    "completed": "已竣工", "exempt": "第八条情形(待按第十二条协商处置, 不征缴)",
-    "exempt_overdue": "第八条情形(处置逾期未记录, 待审查)",
-    "suspended_undetermined": "停工满一年(开发面积或投资比例不明, 待核实)",
-    "undetermined": "无法判定(缺约定开工日期或闲置原因代码无法识别)",
-    "not_yet_supplied": "签订日期晚于审计基准日(尚未供地, 不判定)",
-}
+#: every status, in the order of the ledger. ``counted``: idle land (order 53 art. 2: idle one full year, two
+#: years, stalled); ``watch``: listed apart in the report (the statuses on the way to, or beside, idle land)
+STATUS: tuple[Status, ...] = (
+    Status("idle_recover", "闲置满两年(可无偿收回)", "idle ≥ 2 years (recover)", "#a50026", grave=True, counted=True,
+           watch=True),
+    Status("idle", "闲置满一年(征缴闲置费)", "idle ≥ 1 year", "#d73027", grave=True, counted=True, watch=True),
+    Status("stalled", "开工后中止满一年(闲置, 收回待审查)", "stalled", "#984ea3", grave=True, counted=True, watch=True),
+    Status("start_overdue", "逾期未开工(不满一年)", "start overdue", "#fdae61", watch=True),
+    Status("exempt_overdue", "第八条情形(处置逾期未记录, 待审查)", "art. 8 cause (disposal overdue)", "#8c564b",
+           watch=True),
+    Status("exempt", "第八条情形(待按第十二条协商处置, 不征缴)", "art. 8 cause (disposal pending)", "#969696",
+           watch=True),
+    Status("suspended_undetermined", "停工满一年(开发面积或投资比例不明, 待核实)", "suspended ≥ 1 year (to verify)",
+           "#c5b0d5", watch=True),
+    Status("undetermined", "无法判定(缺约定开工日期或闲置原因代码无法识别)", "undetermined", "#5a5a5a"),
+    Status("not_due", "未到约定开工日期", "not due", "#abd9e9"),
+    Status("in_progress", "在建", "in progress", "#a1d99b"),
+    Status("completed", "已竣工", "completed", "#787878"),
+    Status("not_yet_supplied", "签订日期晚于审计基准日(尚未供地, 不判定)", "not yet supplied", "#dbdb8d"),
+)
+STATUSES = tuple(s.code for s in STATUS)
+STATUS_LABELS_ZH = {s.code: s.label_zh for s in STATUS}
 #: what order 53 art. 14 does with each status: the fee (一), recovery (二), or a review (art. 2 second case)
 MEASURES_ZH = {"none": "", "fee": "征缴土地闲置费(第十四条(一))", "recovery": "无偿收回(第十四条(二)), 闲置费不另计",
                "fee_review": "征缴土地闲置费; 已动工后中止满两年, 是否收回待审查(不自动无偿收回)"}
-IDLE_STATUSES = ("idle", "idle_recover", "stalled")
+#: what counts as idle land: the statuses marked ``counted``
+IDLE_STATUSES = tuple(s.code for s in STATUS if s.counted)
 
 
 # -- the idle fee (土地闲置费): a method named by the rule idle.fee_method -----------------------------------

@@ -20,16 +20,23 @@ import pandas as pd
 import shapely
 
 from ..rules import RuleSet, resolve_rules
+from ..spec import Status
 from ..units import M2_PER_MU
 from . import _engine
 from ._common import finish, prepare
 
-__all__ = ["JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "building_floor_area", "far_floor", "industry_division",
+__all__ = ["JUDGEMENT", "JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "building_floor_area", "far_floor", "industry_division",
            "read_land_use", "underused"]
 
 #: the judgements a parcel can get, in the order the summary lists them
-JUDGEMENTS = ("underused", "meets", "not_assessable", "not_industrial")
-JUDGEMENT_LABELS_ZH = {"underused": "用而不足", "meets": "达标", "not_assessable": "无法判定", "not_industrial": "非工业用地"}
+JUDGEMENT: tuple[Status, ...] = (
+    Status("underused", "用而不足", "under-used", "#ffdd57", grave=True, counted=True),
+    Status("meets", "达标", "meets the floors", "#969696"),
+    Status("not_assessable", "无法判定", "not assessable", "#7878dc"),
+    Status("not_industrial", "非工业用地", "not industrial", "#c8c8c8"),
+)
+JUDGEMENTS = tuple(s.code for s in JUDGEMENT)
+JUDGEMENT_LABELS_ZH = {s.code: s.label_zh for s in JUDGEMENT}
 
 _DIGITS = re.compile(r"(\d{2})")
 _CODE = re.compile(r"^([0-9]{1,6}[0-9A-Z]*|[A-Z][0-9]{0,2})(?:\s+|$)(.*)$")

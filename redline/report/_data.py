@@ -33,8 +33,11 @@ class ReportData:
     summary: list[str] = field(default_factory=list)
     source: str = ""
 
-    def output_spec(self, name: str):
-        for spec in self.specs:
+    def output_spec(self, name: str) -> tuple[Any, Any]:
+        """The (audit spec, output spec) of an output: the run's, else the registered audit's of that name."""
+        from ..registry import all_specs
+
+        for spec in [*self.specs, *all_specs()]:
             for out in spec.outputs:
                 if out.name == name:
                     return spec, out

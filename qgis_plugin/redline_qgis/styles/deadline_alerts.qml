@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 批后监管预警 deadline alerts, one row per obligation (交地, 缴款, 开工, 竣工), by level -->
+  <!-- redline: 批后监管预警 Deadline alerts, one colour per level (written from the audit's spec by scripts/package_plugin.py) -->
   <renderer-v2 type="categorizedSymbol" attr="level" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="escalated" label="警示(逾期未履约) escalated"/>
@@ -13,9 +13,9 @@
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="215,48,39,110"/>
+            <Option type="QString" name="color" value="215,48,39,150"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="150,20,20,255"/>
+            <Option type="QString" name="outline_color" value="139,31,25,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
@@ -26,11 +26,11 @@
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="253,174,97,110"/>
+            <Option type="QString" name="color" value="253,174,97,150"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="204,85,0,255"/>
+            <Option type="QString" name="outline_color" value="164,113,63,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.5"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
@@ -39,11 +39,11 @@
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="255,237,111,110"/>
+            <Option type="QString" name="color" value="255,237,111,150"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="190,160,0,255"/>
+            <Option type="QString" name="outline_color" value="165,154,72,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.5"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
@@ -52,11 +52,11 @@
       <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="0,0,0,0"/>
+            <Option type="QString" name="color" value="150,150,150,90"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="150,150,150,255"/>
+            <Option type="QString" name="outline_color" value="97,97,97,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.2"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
@@ -65,11 +65,11 @@
       <symbol type="fill" name="4" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="0,0,0,0"/>
+            <Option type="QString" name="color" value="190,190,190,90"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="190,190,190,255"/>
+            <Option type="QString" name="outline_color" value="123,123,123,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.15"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
@@ -77,7 +77,4 @@
       </symbol>
     </symbols>
   </renderer-v2>
-  <blendMode>0</blendMode>
-  <featureBlendMode>0</featureBlendMode>
-  <layerOpacity>1</layerOpacity>
 </qgis>

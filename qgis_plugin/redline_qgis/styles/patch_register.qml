@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 卫片图斑登记表 patch register, one colour per judgement -->
+  <!-- redline: 卫片图斑登记表 Change-patch register, one colour per judgement (written from the audit's spec by scripts/package_plugin.py) -->
   <renderer-v2 type="categorizedSymbol" attr="judgement" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="unapproved_on_farmland" label="未批占用永久基本农田 unapproved_on_farmland"/>
@@ -14,40 +14,20 @@
           <Option type="Map">
             <Option type="QString" name="color" value="200,16,46,150"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="140,0,20,255"/>
+            <Option type="QString" name="outline_color" value="130,10,29,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.7"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
-        </layer>
-        <layer class="LinePatternFill" enabled="1" locked="0" pass="0">
-          <Option type="Map">
-            <Option type="QString" name="angle" value="45"/>
-            <Option type="QString" name="distance" value="1.6"/>
-            <Option type="QString" name="distance_unit" value="MM"/>
-            <Option type="QString" name="line_width" value="0.3"/>
-            <Option type="QString" name="line_width_unit" value="MM"/>
-            <Option type="QString" name="color" value="140,0,20,255"/>
-          </Option>
-          <symbol type="line" name="@0@1" alpha="1" clip_to_extent="1" force_rhr="0">
-            <layer class="SimpleLine" enabled="1" locked="0" pass="0">
-              <Option type="Map">
-                <Option type="QString" name="line_color" value="140,0,20,255"/>
-                <Option type="QString" name="line_width" value="0.3"/>
-                <Option type="QString" name="line_width_unit" value="MM"/>
-                <Option type="QString" name="line_style" value="solid"/>
-              </Option>
-            </layer>
-          </symbol>
         </layer>
       </symbol>
       <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="245,130,32,140"/>
+            <Option type="QString" name="color" value="245,130,32,150"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="204,85,0,255"/>
+            <Option type="QString" name="outline_color" value="159,84,20,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
@@ -58,11 +38,11 @@
       <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="250,204,21,140"/>
+            <Option type="QString" name="color" value="250,204,21,90"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="170,130,0,255"/>
+            <Option type="QString" name="outline_color" value="162,132,13,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.5"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
@@ -71,11 +51,11 @@
       <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="60,160,60,120"/>
+            <Option type="QString" name="color" value="60,160,60,90"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="40,120,40,255"/>
+            <Option type="QString" name="outline_color" value="39,104,39,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="0.5"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
@@ -83,7 +63,4 @@
       </symbol>
     </symbols>
   </renderer-v2>
-  <blendMode>0</blendMode>
-  <featureBlendMode>0</featureBlendMode>
-  <layerOpacity>1</layerOpacity>
 </qgis>

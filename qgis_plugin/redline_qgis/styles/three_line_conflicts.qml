@@ -1,44 +1,52 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 三线冲突 conflicts: magenta hatch -->
-  <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">
+  <!-- redline: 三区三线冲突图斑 Three-line conflicts, one colour per kind (written from the audit's spec by scripts/package_plugin.py) -->
+  <renderer-v2 type="categorizedSymbol" attr="kind" symbollevels="0" enableorderby="0" forceraster="0">
+    <categories>
+      <category render="true" symbol="0" value="farmland_growth" label="永久基本农田与城镇开发边界重叠 farmland_growth"/>
+      <category render="true" symbol="1" value="farmland_eco" label="永久基本农田与生态保护红线重叠 farmland_eco"/>
+      <category render="true" symbol="2" value="growth_eco" label="城镇开发边界与生态保护红线重叠 growth_eco"/>
+    </categories>
     <symbols>
       <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="color" value="214,51,132,50"/>
+            <Option type="QString" name="color" value="214,39,40,150"/>
             <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="214,51,132,255"/>
+            <Option type="QString" name="outline_color" value="139,25,26,255"/>
             <Option type="QString" name="outline_style" value="solid"/>
             <Option type="QString" name="outline_width" value="0.6"/>
             <Option type="QString" name="outline_width_unit" value="MM"/>
             <Option type="QString" name="joinstyle" value="round"/>
           </Option>
         </layer>
-        <layer class="LinePatternFill" enabled="1" locked="0" pass="0">
+      </symbol>
+      <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
           <Option type="Map">
-            <Option type="QString" name="angle" value="-45"/>
-            <Option type="QString" name="distance" value="1.6"/>
-            <Option type="QString" name="distance_unit" value="MM"/>
-            <Option type="QString" name="line_width" value="0.3"/>
-            <Option type="QString" name="line_width_unit" value="MM"/>
-            <Option type="QString" name="color" value="214,51,132,255"/>
+            <Option type="QString" name="color" value="44,160,44,150"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="28,104,28,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
           </Option>
-          <symbol type="line" name="@0@1" alpha="1" clip_to_extent="1" force_rhr="0">
-            <layer class="SimpleLine" enabled="1" locked="0" pass="0">
-              <Option type="Map">
-                <Option type="QString" name="line_color" value="214,51,132,255"/>
-                <Option type="QString" name="line_width" value="0.3"/>
-                <Option type="QString" name="line_width_unit" value="MM"/>
-                <Option type="QString" name="line_style" value="solid"/>
-              </Option>
-            </layer>
-          </symbol>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="148,103,189,150"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="96,66,122,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
         </layer>
       </symbol>
     </symbols>
   </renderer-v2>
-  <blendMode>0</blendMode>
-  <featureBlendMode>0</featureBlendMode>
-  <layerOpacity>1</layerOpacity>
 </qgis>
