@@ -10,7 +10,7 @@ turns into one), so what a run may be asked for, and what is checked about it, i
     Traceback (most recent call last):
     ...
     ValueError: unknown run option(s): area (did you mean 'area_method'?); the options are: as_of, rules, crs, \
-area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title,
+area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title, \
 report_templates
 
 Parameters of the audits (:class:`redline.spec.ParamSpec`) are given in ``params`` and converted by their
