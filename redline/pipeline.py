@@ -17,9 +17,10 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from .area import AreaMethod
 from .audit_date import as_of_warnings
 from .crs import WorkingCRS
-from .io import LedgerSheet, read_layer, write_layers, write_ledger
+from .io import LedgerSheet, read_layer_with_info, write_layers, write_ledger
 from .io.ledger import LedgerColumn
 from .io.vector import is_database_url
 from .registry import all_specs
@@ -72,7 +73,7 @@ class RunResult:
     working: WorkingCRS
     rules: RuleSet
     as_of: dt.date
-    area_method: str
+    area_method: AreaMethod
     specs: list[AuditSpec]
     paths: dict[str, str] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
@@ -100,7 +101,7 @@ def _version() -> str:
 
 
 def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = None, audits: Iterable[str] | None = None,
-               as_of=None, rules: RuleSet | str | None = None, crs=None, area_method: str = "ellipsoidal",
+               as_of=None, rules: RuleSet | str | None = None, crs=None, area_method: AreaMethod = "ellipsoidal",
                strict: bool = False, fields: Mapping[str, Mapping[str, str]] | None = None,
                encodings: Mapping[str, str] | None = None, params: Mapping[str, Any] | None = None,
                lang: str = "zh", progress: Callable[[str, float], None] | None = None,
@@ -177,13 +178,12 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
             continue
         report(f"reading {name}", 0.0)
         path, layer = parse_source(src)
-        gdf = read_layer(path, layer, encoding=(encodings or {}).get(name), name=name,
-                         crs=(assign_crs or {}).get(name), replace_crs=replace_crs)
-        enc = gdf.attrs.get("redline", {}).get("encoding")
-        if enc:
-            read_notes.append(f"[{name}] attribute encoding: {enc}")
-        if gdf.attrs.get("redline", {}).get("crs_assigned"):
-            read_notes.append(f"[{name}] CRS assigned by the user: {gdf.attrs['redline']['crs_assigned']}")
+        gdf, info = read_layer_with_info(path, layer, encoding=(encodings or {}).get(name), name=name,
+                                         crs=(assign_crs or {}).get(name), replace_crs=replace_crs)
+        if info.encoding:
+            read_notes.append(f"[{name}] attribute encoding: {info.encoding}")
+        if info.crs_assigned:
+            read_notes.append(f"[{name}] CRS assigned by the user: {info.crs_assigned}")
         raw[name] = gdf
     # A spec's outputs can be a later spec's inputs (change patches -> judged register).
     available = set(raw) | set(rasters)
@@ -236,11 +236,17 @@ def run_audits(sources: Mapping[str, Any], *, out: str | os.PathLike | None = No
                 layers[i.name] = None
         result = spec.run(layers, params, ctx)
         outputs.update(result)
-        if spec.summary is not None:
+        if spec.summary_with_log is not None:
+            summary += spec.summary_with_log(result, ctx.log)
+        elif spec.summary is not None:
             summary += spec.summary(result)
-    result = RunResult(outputs=outputs, rejected=prepared.rejected,
+    rejected = prepared.rejected
+    if ctx.log.rejected:  # features an audit set aside itself (in a layer made earlier in the run)
+        rejected = pd.concat([rejected, ctx.log.rejected_frame()], ignore_index=True).drop_duplicates(
+            subset=["layer", "feature_id", "code"], ignore_index=True)
+    result = RunResult(outputs=outputs, rejected=rejected,
                        notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
-                       + ctx.notes,
+                       + list(ctx.log.notes),
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
                        summary=summary, layers=prepared.layers)
     if out is not None:

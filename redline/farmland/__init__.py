@@ -17,6 +17,7 @@ Field names of each output are documented in :mod:`redline.farmland.conflicts` a
 
 from __future__ import annotations
 
+from ..result import AuditLog
 from ..spec import AuditSpec, InputSpec, LedgerColumn, OutputSpec, ParamSpec
 from .conflicts import KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
@@ -26,9 +27,9 @@ __all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "confli
 
 def _run_conflicts(layers, params, ctx):
     ctx.report("三区三线冲突 three-line conflicts", 0.0)
-    out = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
-    if out.attrs.get("touching_note"):
-        ctx.notes.append(out.attrs.pop("touching_note"))
+    out, touching = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
+    if touching:
+        ctx.notes.append(touching)
     result = {"three_line_conflicts": out}
     adm = layers.get("admin")
     if adm is not None:
@@ -122,9 +123,11 @@ def _run_retention(layers, params, ctx):
     from ..boundaries.codes import code_table
 
     table = code_table(params.get("classification") or "tdt1055-2019")
-    out = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
-                              read_targets(params.get("targets")), table, ctx.rules, ctx.area_method, ctx.crs.crs)
-    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []))
+    targets_log = AuditLog()
+    targets = read_targets(params.get("targets"), log=targets_log)
+    out, notes, _ = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
+                                        targets, table, ctx.rules, ctx.area_method, ctx.crs.crs, targets_log.notes)
+    ctx.notes.extend(notes)
     return {"farmland_retention": out}
 
 
