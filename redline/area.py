@@ -12,7 +12,7 @@ within 1e-6 of the exact geodesic area. :func:`measure_area` computes the exact 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,9 @@ from pyproj import CRS, Geod, Proj
 from .crs import WorkingCRS, check_crs, choose_working_crs, transformer
 from .errors import CRSError
 from .units import M2_PER_MU
+
+if TYPE_CHECKING:
+    from .result import AuditLog
 
 AreaMethod = Literal["ellipsoidal", "planar"]
 AREA_METHODS = ("ellipsoidal", "planar")
@@ -91,7 +94,7 @@ def piece_areas(geoms, crs, method: AreaMethod = "ellipsoidal") -> np.ndarray:
 
 
 def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: Literal["m2", "mu"] = "m2",
-                 name: str = "layer") -> pd.Series:
+                 name: str = "layer", log: AuditLog | None = None) -> pd.Series:
     """Each feature's area, aligned with the layer's index.
 
     Parameters
@@ -109,9 +112,9 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
 
     Returns
     -------
-    pandas.Series named ``area_m2`` or ``area_mu``, with ``attrs["area_method"]``, ``attrs["crs"]``,
-    ``attrs["repaired"]`` (the index labels of the features repaired before measuring) and
-    ``attrs["notes"]`` (what was repaired, in words).
+    pandas.Series named ``area_m2`` or ``area_mu``. ``log`` (a :class:`redline.result.AuditLog`) receives
+    the notes (what was repaired, in words) and ``facts["measure_area"]``: ``area_method``, ``crs`` and
+    ``repaired`` (the index labels of the features repaired before measuring).
 
     Notes
     -----
@@ -119,7 +122,7 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
     in the layer's own CRS for ellipsoidal areas, in the working CRS for planar ones. A bow-tie has no
     area of its own (its two triangles cancel in the shoelace sum); repaired, it has the area of the two
     triangles. Empty rings (a GeoJSON hole ``[]``) are removed. Nothing is repaired silently: the labels
-    and a note are in ``attrs``.
+    and a note are in ``log`` (logged as a warning without one).
 
     Examples
     --------
@@ -131,8 +134,10 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
     >>> from shapely.geometry import Polygon
     >>> bowtie = gpd.GeoSeries([Polygon([(500000, 3500000), (500100, 3500100), (500100, 3500000),
     ...                                  (500000, 3500100)])], crs="EPSG:4545")
-    >>> a = measure_area(bowtie, method="planar")
-    >>> round(float(a.iloc[0]), 3), a.attrs["repaired"]
+    >>> from redline.result import AuditLog
+    >>> log = AuditLog()
+    >>> a = measure_area(bowtie, method="planar", log=log)
+    >>> round(float(a.iloc[0]), 3), log.fact("measure_area", "repaired")
     (5000.0, [0])
     """
     check_area_method(method)
@@ -159,7 +164,10 @@ def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: L
     if unit == "mu":
         values = values / M2_PER_MU
     out = pd.Series(values, index=series.index, name=f"area_{unit}")
-    out.attrs.update(area_method=used, crs=crs_used, repaired=repaired, notes=notes)
+    from .result import AuditLog, NoteList, deliver
+
+    deliver(AuditLog(notes=NoteList(notes), facts={"measure_area": {"area_method": used, "crs": crs_used,
+                                                                    "repaired": repaired}}), log, "measure_area")
     return out
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from .area import AreaMethod
 from .audit_date import as_of_warnings, to_date
 from .crs import WorkingCRS
-from .io import LedgerSheet, read_layer, write_layers, write_ledger
+from .io import LedgerSheet, read_layer_with_info, write_layers, write_ledger
 from .io.ledger import LedgerColumn
 from .io.vector import is_database_url
 from .options import RunKeywords, RunOptions, resolve_params
@@ -188,13 +188,12 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
             continue
         report(f"reading {name}", 0.0)
         path, layer = parse_source(src)
-        gdf = read_layer(path, layer, encoding=(encodings or {}).get(name), name=name,
-                         crs=(assign_crs or {}).get(name), replace_crs=replace_crs)
-        enc = gdf.attrs.get("redline", {}).get("encoding")
-        if enc:
-            read_notes.append(f"[{name}] attribute encoding: {enc}")
-        if gdf.attrs.get("redline", {}).get("crs_assigned"):
-            read_notes.append(f"[{name}] CRS assigned by the user: {gdf.attrs['redline']['crs_assigned']}")
+        gdf, info = read_layer_with_info(path, layer, encoding=(encodings or {}).get(name), name=name,
+                                         crs=(assign_crs or {}).get(name), replace_crs=replace_crs)
+        if info.encoding:
+            read_notes.append(f"[{name}] attribute encoding: {info.encoding}")
+        if info.crs_assigned:
+            read_notes.append(f"[{name}] CRS assigned by the user: {info.crs_assigned}")
         raw[name] = gdf
     # A spec's outputs can be a later spec's inputs (change patches -> judged register).
     available = set(raw) | set(rasters)
@@ -251,11 +250,17 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
             produced = spec.run(layers, params, ctx)
         rules_read[spec.id] = frozenset(read)
         outputs.update(produced)
-        if spec.summary is not None:
+        if spec.summary_with_log is not None:
+            summary += spec.summary_with_log(produced, ctx.log)
+        elif spec.summary is not None:
             summary += spec.summary(produced)
-    result = RunResult(outputs=outputs, rejected=prepared.rejected,
+    rejected = prepared.rejected
+    if ctx.log.rejected:  # features an audit set aside itself (in a layer made earlier in the run)
+        rejected = pd.concat([rejected, ctx.log.rejected_frame()], ignore_index=True).drop_duplicates(
+            subset=["layer", "feature_id", "code"], ignore_index=True)
+    result = RunResult(outputs=outputs, rejected=rejected,
                        notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
-                       + ctx.notes,
+                       + list(ctx.log.notes),
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
                        summary=summary, layers=prepared.layers, rules_read=rules_read)
     if out is not None:

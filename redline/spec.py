@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from .area import AreaMethod
 from .io.ledger import LedgerColumn
+from .result import AuditLog, NoteList
 from .rules import RuleSet
 
 #: ``table``: a CSV/Excel table, read by :func:`redline.io.tables.read_table` (the audit gets a DataFrame);
@@ -243,7 +244,11 @@ class OutputSpec:
 
 @dataclass
 class RunContext:
-    """What every audit in a run shares: the date, rules, working CRS and area method."""
+    """What every audit in a run shares: the date, rules, working CRS and area method, and the run's log.
+
+    Runners pass ``log=ctx.log`` to the audit functions: every note they make and every feature they set
+    aside reaches the run, once (:class:`redline.result.AuditLog`).
+    """
 
     as_of: dt.date
     rules: RuleSet
@@ -251,7 +256,12 @@ class RunContext:
     crs: Any = None
     strict: bool = False
     progress: Callable[[str, float], None] | None = None
-    notes: list[str] = field(default_factory=list)
+    log: AuditLog = field(default_factory=AuditLog)
+
+    @property
+    def notes(self) -> NoteList:
+        """The run's notes (``log.notes``): each note once, in the order said."""
+        return self.log.notes
 
     def report(self, message: str, fraction: float = 0.0) -> None:
         if self.progress is not None:
@@ -276,6 +286,8 @@ class AuditSpec:
     needs_as_of: bool = True
     #: optional: (outputs of this audit) -> short lines for the run's printed summary
     summary: Callable[[Mapping[str, Any]], list[str]] | None = None
+    #: optional, instead of ``summary``: (outputs, the run's log) -> lines, for figures kept in the log's facts
+    summary_with_log: Callable[[Mapping[str, Any], AuditLog], list[str]] | None = None
 
     def input(self, name: str) -> InputSpec:
         for i in self.inputs:

@@ -42,7 +42,7 @@ from .crs import WorkingCRS, check_crs, choose_working_crs, to_working
 from .errors import CRSError, GeometryError, Problem, SchemaError, ValidationError
 from .schema import LayerSchema, apply_schema, get_schema
 
-__all__ = ["Prepared", "drop_empty_rings", "prepare_layers", "rejected_frame", "repair_polygons", "row_id",
+__all__ = ["Prepared", "PreparedLayer", "drop_empty_rings", "prepare_layers", "rejected_frame", "repair_polygons", "row_id",
            "validate_layer"]
 
 REJECTED_COLUMNS = ["layer", "feature_id", "code", "reason"]
@@ -53,11 +53,29 @@ def rejected_frame(rows=()) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=REJECTED_COLUMNS)
 
 
+class PreparedLayer(gpd.GeoDataFrame):
+    """A layer :func:`prepare_layers` validated, in the working CRS named by ``working_crs``.
+
+    Audits are given these by the pipeline and skip validating them again because of their type;
+    frames derived from one (a copy, a selection) stay prepared, as the rows and values are the
+    validated ones. A plain GeoDataFrame is always validated.
+    """
+
+    _metadata = [*gpd.GeoDataFrame._metadata, "working_crs"]
+    working_crs: str
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame, working: WorkingCRS) -> PreparedLayer:
+        out = cls(frame)
+        out.working_crs = working.name
+        return out
+
+
 @dataclass
 class Prepared:
     """Validated layers, in one working CRS, ready for the audits."""
 
-    layers: dict[str, gpd.GeoDataFrame]
+    layers: dict[str, PreparedLayer]
     working: WorkingCRS
     rejected: pd.DataFrame = field(default_factory=rejected_frame)
     notes: list[Problem] = field(default_factory=list)
@@ -393,8 +411,7 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
         if entry is None or entry[0] is None:
             continue
         gdf, kind, *rest = entry
-        info = gdf.attrs.get("redline", {}) if hasattr(gdf, "attrs") else {}
-        if info.get("prepared") and (crs is None or _same_crs(gdf.crs, crs)):
+        if isinstance(gdf, PreparedLayer) and (crs is None or _same_crs(gdf.crs, crs)):
             cleaned[name] = gdf
         else:
             todo[name] = (gdf, kind, rest[0] if rest else None)
@@ -431,12 +448,10 @@ def prepare_layers(layers: Mapping[str, tuple], *, crs=None, strict: bool = Fals
         notes.append(Problem("inputs", "mixed_crs", "the layers are in different CRSs: "
                              + "; ".join(f"{n}: {_crs_text(given_crs[n])}" for n in cleaned)
                              + f". All were brought to {working.name}", fatal=False))
-    out = {}
+    out: dict[str, PreparedLayer] = {}
     for name, gdf in cleaned.items():
-        if gdf.attrs.get("redline", {}).get("prepared") and gdf.crs == working.crs:
+        if isinstance(gdf, PreparedLayer) and gdf.crs == working.crs:
             out[name] = gdf
             continue
-        g = gdf if gdf.crs == working.crs else to_working(gdf, working)
-        g.attrs["redline"] = {**gdf.attrs.get("redline", {}), "prepared": True, "working_crs": working.name}
-        out[name] = g
+        out[name] = PreparedLayer.of(gdf if gdf.crs == working.crs else to_working(gdf, working), working)
     return Prepared(out, working, pd.concat(rejected, ignore_index=True), notes)

@@ -12,6 +12,7 @@ from shapely.geometry import box
 from redline.area import measure_area
 from redline.boundaries import development_intensity, growth_boundary_use
 from redline.errors import SchemaError
+from redline.result import AuditLog
 from redline.rules import load_rules
 
 CRS = "EPSG:4545"
@@ -50,7 +51,8 @@ def landuse():
 
 
 def test_intensity_by_hand(two_units, landuse):
-    d = development_intensity(landuse, two_units, area_method="planar").set_index("admin_code")
+    d_log = AuditLog()
+    d = development_intensity(landuse, two_units, area_method="planar", log=d_log).set_index("admin_code")
     assert d.loc["411528001", "total_m2"] == pytest.approx(1e6)
     assert d.loc["411528001", "construction_m2"] == pytest.approx(350_000 + 10_000)
     assert d.loc["411528002", "construction_m2"] == pytest.approx(100_000 + 10_000)
@@ -68,7 +70,8 @@ def test_intensity_by_hand(two_units, landuse):
 
 def test_attention_level_and_rule_overrides(two_units, landuse):
     rules = load_rules().with_overrides({"intensity.warning": 0.5, "intensity.attention": 0.1})
-    d = development_intensity(landuse, two_units, area_method="planar", rules=rules)
+    d_log = AuditLog()
+    d = development_intensity(landuse, two_units, area_method="planar", rules=rules, log=d_log)
     assert list(d["level"]) == ["attention", "attention"]
 
 
@@ -76,11 +79,14 @@ def test_unknown_codes_are_reported_not_guessed(two_units, landuse):
     lu = landuse.copy()
     lu.loc[lu["BSM"] == "2", "DLBM"] = "10"      # first-level 交通运输用地: ambiguous
     lu.loc[lu["BSM"] == "3", "DLBM"] = "9999"    # not a code
-    d = development_intensity(lu, two_units, area_method="planar").set_index("admin_code")
+    d_log = AuditLog()
+    d = development_intensity(lu, two_units, area_method="planar", log=d_log).set_index("admin_code")
     assert d.loc["411528001", "construction_m2"] == pytest.approx(250_000 + 10_000)
     assert d.loc["411528001", "unknown_m2"] == pytest.approx(100_000)
     assert d.loc["411528001", "unknown_codes"] == "10, 9999"
-    unknown = development_intensity(lu, two_units, area_method="planar").attrs["redline"]["unknown_codes"]
+    log = AuditLog()
+    development_intensity(lu, two_units, area_method="planar", log=log)
+    unknown = log.fact("development_intensity", "unknown_codes")
     assert {u["code"]: u["area_m2"] for u in unknown} == pytest.approx({"10": 50_000.0, "9999": 50_000.0})
 
 
@@ -92,11 +98,13 @@ def test_czcs_codes_in_the_code_column_are_refused(two_units, landuse):
 
 def test_own_code_field_and_own_table(two_units, landuse):
     lu = landuse.rename(columns={"DLBM": "地类代码X"})
-    d = development_intensity(lu, two_units, code_field="地类代码X", area_method="planar")
+    d_log = AuditLog()
+    d = development_intensity(lu, two_units, code_field="地类代码X", area_method="planar", log=d_log)
     assert d["construction_m2"].tolist() == pytest.approx([360_000, 110_000])
     own = pd.DataFrame({"code": ["0701", "1004", "1201", "1006", "1104", "1203", "0101", "1003", "0601", "0103"],
                         "construction": [1, 1, 0, 1, 0, 0, 0, 1, 1, 0]})  # a bureau counting 1006 as built
-    d = development_intensity(landuse, two_units, classification=own, area_method="planar")
+    d_log = AuditLog()
+    d = development_intensity(landuse, two_units, classification=own, area_method="planar", log=d_log)
     assert d["construction_m2"].tolist() == pytest.approx([360_000 - 50_000 + 250_000, 110_000])
     with pytest.raises(SchemaError, match="no column"):
         development_intensity(landuse, two_units, code_field="NOPE")
@@ -105,7 +113,8 @@ def test_own_code_field_and_own_table(two_units, landuse):
 def test_gdp_per_construction_land(two_units, landuse, tmp_path):
     gdp = tmp_path / "gdp.csv"
     pd.DataFrame({"行政区代码": ["411528001", "411528002"], "GDP(亿元)": [7.2, 0]}).to_csv(gdp, index=False)
-    d = development_intensity(landuse, two_units, gdp=str(gdp), area_method="planar").set_index("admin_code")
+    d_log = AuditLog()
+    d = development_intensity(landuse, two_units, gdp=str(gdp), area_method="planar", log=d_log).set_index("admin_code")
     assert d.loc["411528001", "construction_ha_per_yi_yuan"] == pytest.approx(36.0 / 7.2)
     assert d.loc["411528001", "gdp_yi_yuan_per_km2"] == pytest.approx(7.2 / 0.36)
     assert np.isnan(d.loc["411528002", "construction_ha_per_yi_yuan"])  # no GDP: no ratio, no division by 0
@@ -124,7 +133,8 @@ def test_growth_boundary_use(landuse):
 def test_ydyh_classification(two_units):
     lu = gpd.GeoDataFrame({"BSM": ["1", "2", "3"], "DLBM": ["1207", "1705", "0602"]},
                           geometry=[sq(0, 0, 100), sq(100, 0, 100), sq(200, 0, 100)], crs=CRS)
-    d = development_intensity(lu, two_units, classification="ydyh2023", area_method="planar")
+    d_log = AuditLog()
+    d = development_intensity(lu, two_units, classification="ydyh2023", area_method="planar", log=d_log)
     assert d["construction_m2"].tolist() == pytest.approx([10_000, 0])
 
 
@@ -146,8 +156,9 @@ def test_changzhou_districts_as_denominators(datav):
     pts = units.to_crs(4549).geometry.representative_point()
     lu = gpd.GeoDataFrame({"BSM": [str(i) for i in range(6)], "DLBM": ["0701"] * 6},
                           geometry=pts.buffer(500, 64).values, crs=4549).to_crs(4490)
-    d = development_intensity(lu, units)
-    assert d.attrs["redline"]["working_crs"].startswith("EPSG:4549")  # CGCS2000 3-degree zone CM 120E
+    d_log = AuditLog()
+    d = development_intensity(lu, units, log=d_log)
+    assert d_log.working_crs.startswith("EPSG:4549")  # CGCS2000 3-degree zone CM 120E
     total_km2 = d["total_m2"].sum() / 1e6
     assert total_km2 == pytest.approx(measure_area(units).sum() / 1e6, rel=1e-9)
     # GCJ-02 correction moves vertices non-uniformly: the area changes by < 0.2 %
@@ -163,8 +174,9 @@ def test_xinyang_self_intersecting_unit_is_repaired_and_reported(datav):
     units = read_layer(datav / "411500_full.json", gcj02=True)
     lu = gpd.GeoDataFrame({"BSM": ["1"], "DLBM": ["0702"]}, geometry=[units.geometry.iloc[9].representative_point()
                                                                      .buffer(0.01)], crs=units.crs)
-    d = development_intensity(lu, units)
-    notes = " ".join(d.attrs["redline"]["notes"])
+    d_log = AuditLog()
+    d = development_intensity(lu, units, log=d_log)
+    notes = " ".join(d_log.notes)
     assert "repaired" in notes and "411502" in notes  # 浉河区
     xi = d.set_index("admin_code").loc["411528"]
     assert xi.admin_name == "息县"
@@ -178,8 +190,9 @@ def test_xinyang_self_intersecting_unit_is_repaired_and_reported(datav):
 def test_patches_outside_every_unit_are_named(two_units, landuse):
     lu = pd.concat([landuse, gpd.GeoDataFrame({"BSM": ["99"], "DLBM": ["0701"]}, geometry=[sq(5000, 0, 10)],
                                               crs=CRS)], ignore_index=True)
-    d = development_intensity(lu, two_units, area_method="planar")
-    assert any("outside every administrative unit" in n and "99" in n for n in d.attrs["redline"]["notes"])
+    d_log = AuditLog()
+    d = development_intensity(lu, two_units, area_method="planar", log=d_log)
+    assert any("outside every administrative unit" in n and "99" in n for n in d_log.notes)
     assert d["construction_m2"].tolist() == pytest.approx([360_000, 110_000])
 
 
@@ -215,8 +228,9 @@ def test_overlaps_under_the_tolerance_are_noted_not_fatal(two_units, landuse):
     # patch 2 reaches 1 mm into patch 3: 0.001 x 500 = 0.5 m2, under intensity.overlap_tolerance_m2 (1 m2)
     lu = landuse.copy()
     lu.loc[lu["BSM"] == "2", "geometry"] = sq(500, 0, 100.001, 500)
-    d = development_intensity(lu, two_units, area_method="planar")
-    notes = " ".join(d.attrs["redline"]["notes"])
+    d_log = AuditLog()
+    development_intensity(lu, two_units, area_method="planar", log=d_log)
+    notes = " ".join(d_log.notes)
     assert "1 pair(s) of land-use patches overlap by at most 1 m2 each (0.50 m2 in all)" in notes
     rules = load_rules().with_overrides({"intensity.overlap_tolerance_m2": 0.1})
     from redline.errors import GeometryError
@@ -229,10 +243,11 @@ def test_admin_codes_from_a_float_column_match_the_gdp_table(two_units, landuse,
     units = two_units.assign(XZQDM=[411528001.0, 411528002.0])  # as read from an Excel-made layer
     gdp = tmp_path / "gdp.csv"
     pd.DataFrame({"行政区代码": ["411528001", " ４１１５２８００２ "], "GDP(亿元)": ["1,207.5", "3"]}).to_csv(gdp, index=False)
-    d = development_intensity(landuse, units, gdp=str(gdp), area_method="planar")
+    d_log = AuditLog()
+    d = development_intensity(landuse, units, gdp=str(gdp), area_method="planar", log=d_log)
     assert d["admin_code"].tolist() == ["411528001", "411528002"]
     assert d["gdp_yi_yuan"].tolist() == [1207.5, 3.0]
-    notes = " ".join(d.attrs["redline"]["notes"])
+    notes = " ".join(d_log.notes)
     assert "normalised" in notes and "411528001.0" in notes
 
 
@@ -250,8 +265,9 @@ def test_gdp_table_problems_are_errors_not_empty_cells(two_units, landuse):
 
 def test_gdp_rows_naming_no_unit_are_noted(two_units, landuse):
     gdp = pd.DataFrame({"admin_code": ["411528001", "411528999"], "gdp_yi_yuan": [7.2, 1.0]})
-    d = development_intensity(landuse, two_units, gdp=gdp, area_method="planar")
-    notes = " ".join(d.attrs["redline"]["notes"])
+    d_log = AuditLog()
+    development_intensity(landuse, two_units, gdp=gdp, area_method="planar", log=d_log)
+    notes = " ".join(d_log.notes)
     assert "1 GDP row(s) name no unit of the admin layer and are not used: 411528999" in notes
     assert "1 unit(s) have no GDP row" in notes and "411528002" in notes
 
@@ -268,19 +284,22 @@ def test_self_overlaps_kernel_by_hand():
 
 def test_gdp_in_wan_yuan_is_converted_and_a_bare_header_is_said(two_units, landuse):
     gdp = pd.DataFrame({"行政区代码": ["411528001", "411528002"], "地区生产总值（万元）": [72000, 10000]})
-    d = development_intensity(landuse, two_units, gdp=gdp, area_method="planar")
+    d_log = AuditLog()
+    d = development_intensity(landuse, two_units, gdp=gdp, area_method="planar", log=d_log)
     assert d["gdp_yi_yuan"].tolist() == pytest.approx([7.2, 1.0])
-    assert any("converted to 亿元" in n for n in d.attrs["redline"]["notes"])
+    assert any("converted to 亿元" in n for n in d_log.notes)
+    d_log = AuditLog()
     d = development_intensity(landuse, two_units, gdp=gdp.rename(columns={"地区生产总值（万元）": "GDP"}),
-                              area_method="planar")
-    assert any("'GDP' has no unit in its header: read as 亿元" in n for n in d.attrs["redline"]["notes"])
+                              area_method="planar", log=d_log)
+    assert any("'GDP' has no unit in its header: read as 亿元" in n for n in d_log.notes)
     with pytest.raises(SchemaError, match="unit not understood"):
         development_intensity(landuse, two_units, gdp=gdp.rename(columns={"地区生产总值（万元）": "GDP(美元)"}))
 
 
 def test_a_unit_the_land_use_layer_does_not_cover_is_noted(two_units, landuse):
-    d = development_intensity(landuse, two_units, area_method="planar")
-    notes = " ".join(d.attrs["redline"]["notes"])
+    d_log = AuditLog()
+    development_intensity(landuse, two_units, area_method="planar", log=d_log)
+    notes = " ".join(d_log.notes)
     # unit 1: 910 000 of 1 000 000 m2 covered; unit 2: 830 000
     assert "cover only part of 2 unit(s) (coverage): 411528001 (91.00%), 411528002 (83.00%)" in notes
     assert "260,000 m2 without patches" in notes

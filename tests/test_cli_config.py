@@ -14,6 +14,7 @@ from shapely.geometry import box
 
 import redline
 from redline.cli import main
+from redline.io import read_layer_with_info
 from redline.pipeline import run_audits
 from redline.schema import apply_schema
 
@@ -132,9 +133,9 @@ def test_assigning_a_different_crs_to_a_declared_one_needs_replace_crs(runner, l
 
 
 def test_read_layer_replace_crs(layers):
-    gdf = redline.read_layer(layers / "supplies.gpkg", crs="EPSG:4546", replace_crs=True)
+    gdf, info = read_layer_with_info(layers / "supplies.gpkg", crs="EPSG:4546", replace_crs=True)
     assert gdf.crs.to_epsg() == 4546 and gdf.total_bounds[0] == X0  # named, not reprojected
-    assert "replacing the declared EPSG:4547" in gdf.attrs["redline"]["crs_assigned"]
+    assert "replacing the declared EPSG:4547" in info.crs_assigned
 
 
 def test_an_audit_date_after_today_is_a_warning_kept_in_the_notes(runner, layers):

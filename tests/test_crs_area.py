@@ -12,6 +12,8 @@ from shapely.geometry import Polygon, box
 
 import redline
 from redline.crs import cgcs2000_zone_epsg, check_crs, choose_working_crs
+from redline.io import read_layer_with_info
+from redline.result import AuditLog
 from redline.units import M2_PER_MU
 
 # GRS 1980 / CGCS2000 ellipsoid
@@ -64,12 +66,13 @@ def test_web_mercator_raw_area_would_be_wrong():
     assert merc.area.iloc[0] / lat_lon_cell_area(*bounds) > 1.3
 
 
-def test_area_in_mu_and_attrs():
+def test_area_in_mu_and_the_method_logged():
     square = gpd.GeoSeries([box(500000, 3500000, 500100, 3500100)], crs="EPSG:4547")
-    mu = redline.measure_area(square, method="planar", unit="mu")
+    mu = redline.measure_area(square, method="planar", unit="mu", log=(log := AuditLog()))
     assert mu.name == "area_mu" and mu.iloc[0] == pytest.approx(15.0)
-    assert mu.attrs["area_method"] == "planar"
-    assert redline.measure_area(square).attrs["area_method"].startswith("ellipsoidal")
+    assert log.fact("measure_area", "area_method") == "planar"
+    redline.measure_area(square, log=(log := AuditLog()))
+    assert log.fact("measure_area", "area_method").startswith("ellipsoidal")
 
 
 def test_planar_and_ellipsoidal_differ_near_zone_edge_as_expected():
@@ -179,10 +182,10 @@ def test_read_layer_gcj02_converts(tmp_path):
     path = tmp_path / "gcj.geojson"
     gpd.GeoDataFrame({"name": ["x"]}, geometry=[poly], crs="EPSG:4326").to_file(path)
     raw = redline.read_layer(path)
-    fixed = redline.read_layer(path, gcj02=True)
+    fixed, info = read_layer_with_info(path, gcj02=True)
     shift = raw.to_crs(4547).centroid.iloc[0].distance(fixed.to_crs(4547).centroid.iloc[0])
     assert 100 < shift < 1000
-    assert fixed.attrs["redline"]["gcj02"].startswith("converted")
+    assert info.gcj02.startswith("converted")
 
 
 def test_mu_constant():
@@ -195,20 +198,20 @@ def test_measure_area_repairs_and_reports_invalid_polygons():
     gk = [(500000, 3580000), (500100, 3580100), (500100, 3580000), (500000, 3580100)]
     layer = gpd.GeoSeries([Polygon(gk), box(500200, 3580000, 500300, 3580100)], index=["B1", "ok"],
                           crs="EPSG:4547")
-    planar = redline.measure_area(layer, method="planar")
+    planar = redline.measure_area(layer, method="planar", log=(log := AuditLog()))
     assert planar.tolist() == pytest.approx([5000.0, 10000.0])
-    assert planar.attrs["repaired"] == ["B1"]
-    (note,) = planar.attrs["notes"]
+    assert log.fact("measure_area", "repaired") == ["B1"]
+    (note,) = log.notes
     assert "B1" in note and "make_valid" in note and "Self-intersection" in note
     geo = layer.to_crs("EPSG:4490")
-    ellipsoidal = redline.measure_area(geo)
+    ellipsoidal = redline.measure_area(geo, log=(log := AuditLog()))
     assert ellipsoidal.tolist() == pytest.approx([5000.0, 10000.0], rel=2e-3)
-    assert ellipsoidal.attrs["repaired"] == ["B1"]
+    assert log.fact("measure_area", "repaired") == ["B1"]
 
 
 def test_measure_area_removes_empty_rings():
     ring = shapely.from_geojson('{"type": "Polygon", "coordinates": [[[500000, 3580000], [500100, 3580000], '
                                 '[500100, 3580100], [500000, 3580100], [500000, 3580000]], []]}')
-    area = redline.measure_area(gpd.GeoSeries([ring], crs="EPSG:4547"))
-    assert area.iloc[0] == pytest.approx(10000, rel=2e-3) and area.attrs["repaired"] == [0]
-    assert "empty rings" in area.attrs["notes"][0]
+    area = redline.measure_area(gpd.GeoSeries([ring], crs="EPSG:4547"), log=(log := AuditLog()))
+    assert area.iloc[0] == pytest.approx(10000, rel=2e-3) and log.fact("measure_area", "repaired") == [0]
+    assert "empty rings" in log.notes[0]

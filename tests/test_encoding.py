@@ -7,6 +7,7 @@ import pytest
 from shapely.geometry import box
 
 import redline
+from redline.io import read_layer_with_info
 from redline.io.encoding import detect_shapefile_encoding
 
 NAMES = ["豫政土〔2015〕12号", "息县国土〔2016〕3号"]
@@ -30,12 +31,11 @@ def write_shp(path, encoding, *, cpg=True, ldid=None, names=NAMES):
 def test_gbk_without_cpg_reads_correct_chinese(tmp_path):
     shp = write_shp(tmp_path / "报批.shp", "GBK", cpg=False)
     assert not shp.with_suffix(".cpg").exists()
-    gdf = redline.read_layer(shp, schema="approvals")
+    gdf, info = read_layer_with_info(shp, schema="approvals")
     assert list(gdf["approval_id"]) == NAMES
     assert str(gdf.loc[1, "approval_date"].date()) == "2016-03-01"
-    info = gdf.attrs["redline"]
-    assert "GBK" in info["encoding"] and "heuristic" in info["encoding"]
-    assert info["field_map"] == {"批准文号": "approval_id", "批准日期": "approval_date"}
+    assert "GBK" in info.encoding and "heuristic" in info.encoding
+    assert info.field_map == {"批准文号": "approval_id", "批准日期": "approval_date"}
 
 
 def test_cpg_file_is_used(tmp_path):
@@ -75,8 +75,8 @@ def test_user_override_corrects_a_wrong_cpg(tmp_path):
     shp.with_suffix(".cpg").write_text("UTF-8")  # the .cpg lies, as exported files sometimes do
     with pytest.raises(redline.EncodingError, match="encoding='GBK'"):
         redline.read_layer(shp)
-    gdf = redline.read_layer(shp, encoding="GBK")
-    assert gdf.attrs["redline"]["encoding"] == "GBK/GB18030 (from user)"
+    gdf, info = read_layer_with_info(shp, encoding="GBK")
+    assert info.encoding == "GBK/GB18030 (from user)"
     assert list(gdf["批准文号"]) == NAMES
 
 
@@ -119,9 +119,9 @@ def _zip(zip_path, *shps):
 def test_zipped_gbk_shapefile_without_cpg(tmp_path):
     """Bureaus mail shapefiles as .zip: the .dbf inside is read for the same decision."""
     zipped = _zip(tmp_path / "报批.zip", write_shp(tmp_path / "报批.shp", "GBK", cpg=False))
-    gdf = redline.read_layer(zipped, schema="approvals")
+    gdf, info = read_layer_with_info(zipped, schema="approvals")
     assert list(gdf["approval_id"]) == NAMES
-    assert "GBK" in gdf.attrs["redline"]["encoding"] and "heuristic" in gdf.attrs["redline"]["encoding"]
+    assert "GBK" in info.encoding and "heuristic" in info.encoding
 
 
 @GDAL_CUT_MESSAGE
@@ -146,8 +146,8 @@ def test_utf8_shapefile_with_chinese_names_cut_at_ten_bytes(tmp_path, cpg):
     shp = write_shp(tmp_path / "a.shp", "UTF-8", cpg=cpg)
     raw = shp.with_suffix(".dbf").read_bytes()
     assert "批准文号".encode()[:10] in raw and "批准文号".encode() not in raw  # the premise: the writer cut it
-    gdf = redline.read_layer(shp, schema="approvals")
+    gdf, info = read_layer_with_info(shp, schema="approvals")
     assert list(gdf["approval_id"]) == NAMES
     assert str(gdf.loc[1, "approval_date"].date()) == "2016-03-01"
-    assert gdf.attrs["redline"]["field_map"] == {"批准文": "approval_id", "批准日": "approval_date"}
-    assert "cut in the middle of a character" in gdf.attrs["redline"]["encoding"]
+    assert info.field_map == {"批准文": "approval_id", "批准日": "approval_date"}
+    assert "cut in the middle of a character" in info.encoding

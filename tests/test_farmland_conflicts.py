@@ -15,6 +15,7 @@ from redline.area import measure_area
 from redline.boundaries._fast import overlay_pairs, subdivide
 from redline.errors import ValidationError
 from redline.farmland import conflicts, conflicts_by_unit
+from redline.result import AuditLog
 from redline.rules import load_rules
 
 CRS = "EPSG:4545"  # CGCS2000 3-degree GK CM 108E, no zone prefix
@@ -32,7 +33,8 @@ def sq(x, y, w, h=None):
 def test_half_inside_square_is_5000_m2_and_7_5_mu():
     pbf = frame("farmland_id", ["F1"], [sq(0, 0, 100)])
     ugb = frame("boundary_id", ["G1"], [sq(50, -1000, 2000)])
-    c = conflicts(pbf, ugb, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, area_method="planar", log=c_log)
     assert len(c) == 1
     row = c.iloc[0]
     assert (row.kind, row.farmland_id, row.boundary_id, row.left_id, row.right_id) == \
@@ -60,7 +62,8 @@ def test_ellipsoidal_area_differs_from_planar_by_the_scale_factor_only():
 def test_half_metre_overlap_is_a_sliver_and_listed():
     pbf = frame("farmland_id", ["F1", "F2"], [sq(0, 0, 100), sq(500, 0, 100)])
     ugb = frame("boundary_id", ["G1"], [sq(99.5, -50, 400, 200)])  # F1 overlaps 0.5 m x 100 m; F2 not
-    c = conflicts(pbf, ugb, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, area_method="planar", log=c_log)
     assert list(c.farmland_id) == ["F1"]
     row = c.iloc[0]
     assert row.area_m2 == pytest.approx(50.0)
@@ -84,7 +87,8 @@ def test_growth_eco_and_farmland_eco_with_precedence():
     pbf = frame("farmland_id", ["F1"], [sq(0, 0, 100)])
     ugb = frame("boundary_id", ["G1"], [sq(1000, 0, 100)])
     eco = frame("redline_id", ["E1"], [sq(80, 0, 1100, 50)])  # 20 x 50 over F1, 100 x 50 over G1
-    c = conflicts(pbf, ugb, eco, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, eco, area_method="planar", log=c_log)
     assert list(c.kind) == ["farmland_eco", "growth_eco"]
     fe, ge = c.iloc[0], c.iloc[1]
     assert (fe.farmland_id, fe.redline_id) == ("F1", "E1") and pd.isna(fe.boundary_id)
@@ -101,7 +105,8 @@ def test_disconnected_overlap_gives_one_row_per_part():
     u = Polygon([(X0, Y0), (X0 + 300, Y0), (X0 + 300, Y0 + 300), (X0 + 200, Y0 + 300), (X0 + 200, Y0 + 100),
                  (X0 + 100, Y0 + 100), (X0 + 100, Y0 + 300), (X0, Y0 + 300)])
     pbf = frame("farmland_id", ["F1"], [sq(50, 200, 200, 50)])
-    c = conflicts(pbf, frame("boundary_id", ["G1"], [u]), area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, frame("boundary_id", ["G1"], [u]), area_method="planar", log=c_log)
     assert list(c.part) == [1, 2]
     assert c.area_m2.tolist() == pytest.approx([2500.0, 2500.0])
 
@@ -110,7 +115,8 @@ def test_patch_wholly_inside_equals_the_exact_intersection():
     big = shapely.Point(X0, Y0).buffer(5000, 256)  # 1 000+ vertices: subdivided
     patches = [sq(-100, -100, 37, 53), sq(100, 200, 80), sq(4990, 0, 30, 10)]  # 2 inside, 1 across the edge
     pbf = frame("farmland_id", ["A", "B", "C"], patches)
-    c = conflicts(pbf, frame("boundary_id", ["G"], [big]), area_method="planar").set_index("farmland_id")
+    c_log = AuditLog()
+    c = conflicts(pbf, frame("boundary_id", ["G"], [big]), area_method="planar", log=c_log).set_index("farmland_id")
     for fid, g in zip("ABC", patches, strict=True):
         assert c.loc[fid, "area_m2"] == pytest.approx(shapely.intersection(g, big).area, rel=1e-12)
     assert c.loc["A", "geometry"].equals(patches[0])
@@ -156,9 +162,10 @@ def test_inputs_are_not_modified_and_nothing_disappears():
     pbf = frame("farmland_id", ["F1", "F2", "F3"], [sq(0, 0, 100), None, sq(10, 10, 5)])
     ugb = frame("boundary_id", ["G1"], [sq(50, -1000, 2000)])
     before = pbf.copy()
-    c = conflicts(pbf, ugb, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, area_method="planar", log=c_log)
     pd.testing.assert_frame_equal(pbf, before)
-    rej = c.attrs["redline"]["rejected"]
+    rej = c_log.rejected
     assert [r["feature_id"] for r in rej] == ["F2"]
     assert set(c.farmland_id) == {"F1"}
 
@@ -177,7 +184,8 @@ def test_admin_unit_and_summary_split_by_area():
     admin = frame("admin_code", ["411501", "411502"], [west, east], admin_name=["西区", "东区"])
     pbf = frame("farmland_id", ["F1", "F2"], [sq(0, 0, 100), sq(2000, 0, 100, 0.5)])
     ugb = frame("boundary_id", ["G1"], [sq(20, -1000, 3000)])
-    c = conflicts(pbf, ugb, admin=admin, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, admin=admin, area_method="planar", log=c_log)
     f1 = c.set_index("farmland_id").loc["F1"]
     assert f1.area_m2 == pytest.approx(8000.0)  # x 20..100
     assert f1.admin_code == "411502"  # 50 x 100 east of the border, 30 x 100 west
@@ -192,7 +200,8 @@ def test_admin_unit_and_summary_split_by_area():
 def test_no_overlap_gives_an_empty_layer_with_the_documented_fields():
     pbf = frame("farmland_id", ["F1"], [sq(0, 0, 100)])
     ugb = frame("boundary_id", ["G1"], [sq(100, 0, 100)])  # touching only
-    c = conflicts(pbf, ugb, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, area_method="planar", log=c_log)
     assert len(c) == 0
     assert {"kind", "farmland_id", "boundary_id", "area_m2", "area_mu", "is_sliver", "resolution_zh",
             "rule"} <= set(c.columns)
@@ -232,7 +241,8 @@ def test_oregon_ugb_as_growth_boundary_against_generated_farmland(ugb):
     cells = cells[near]
     pbf = gpd.GeoDataFrame({"farmland_id": [f"F{i}" for i in range(len(cells))]}, geometry=cells,
                            crs=ugb.crs).to_crs("EPSG:4326")
-    c = conflicts(pbf, sub, area_method="planar")
+    c_log = AuditLog()
+    c = conflicts(pbf, sub, area_method="planar", log=c_log)
     assert c.crs.to_epsg() == 32610  # WGS84 UTM 10N: mixed CRSs brought to the zone covering the data
     assert set(c.boundary_id) == {"Veneta", "Coburg"}
     # same total as a plain intersection in that CRS
@@ -266,7 +276,8 @@ def test_resolution_texts_follow_the_2019_precedence():
     pbf = frame("farmland_id", ["F1", "F2"], [sq(0, 0, 100), sq(2000, 0, 100)])
     ugb = frame("boundary_id", ["G1", "G2"], [sq(1000, 0, 100), sq(2050, 0, 100)])  # G2: half over F2
     eco = frame("redline_id", ["E1"], [sq(80, 0, 1100, 50)])
-    c = conflicts(pbf, ugb, eco, area_method="planar").set_index("kind")
+    c_log = AuditLog()
+    c = conflicts(pbf, ugb, eco, area_method="planar", log=c_log).set_index("kind")
     fe, ge, fg = c.loc["farmland_eco"], c.loc["growth_eco"], c.loc["farmland_growth"]
     assert "生态保护红线面积不减少" in fe.resolution_zh and "调出永久基本农田" in fe.resolution_zh
     assert "在生态保护红线外" in fe.resolution_zh and "补划永久基本农田" in fe.resolution_zh

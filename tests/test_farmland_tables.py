@@ -11,6 +11,7 @@ from shapely.geometry import box
 
 from redline.errors import GeometryError, SchemaError
 from redline.farmland import balance, balance_by_grade, retention
+from redline.result import AuditLog
 
 CRS = "EPSG:4545"
 X0, Y0 = 500000.0, 3500000.0
@@ -38,20 +39,22 @@ def landuse():
 
 def test_float_admin_codes_match_text_targets(units, landuse):
     targets = pd.DataFrame({"行政区代码": ["411528001", "４１１５２８００２"], "耕地保有量": [1000, 400]})
-    r = retention(landuse, None, units, targets=targets, area_method="planar").set_index("admin_code")
+    r_log = AuditLog()
+    r = retention(landuse, None, units, targets=targets, area_method="planar", log=r_log).set_index("admin_code")
     assert list(r.index) == ["411528001", "411528002"]
     # 900 亩 against 1000: short by 100 (the old code matched no target and printed 达标 / not checked)
     assert r.loc["411528001", "cultivated_gap_mu"] == pytest.approx(-100.0)
     assert r.loc["411528001", "status"] == "cultivated_short"
     assert r.loc["411528002", "status"] == "ok"
-    notes = " ".join(r.attrs["redline"]["notes"])
+    notes = " ".join(r_log.notes)
     assert "'411528001.0' -> 411528001" in notes and "'４１１５２８００２' -> 411528002" in notes
 
 
 def test_targets_for_units_not_in_the_layer_and_units_without_targets(units, landuse):
     targets = pd.DataFrame({"admin_code": ["411528001", "411528999"], "cultivated_target_mu": [800, 50]})
-    r = retention(landuse, None, units, targets=targets, area_method="planar").set_index("admin_code")
-    notes = " ".join(r.attrs["redline"]["notes"])
+    r_log = AuditLog()
+    r = retention(landuse, None, units, targets=targets, area_method="planar", log=r_log).set_index("admin_code")
+    notes = " ".join(r_log.notes)
     assert "1 target row(s) name no unit of the admin layer and are not used: 411528999" in notes
     assert "1 unit(s) have no target row" in notes
     assert r.loc["411528001", "status"] == "ok"
@@ -66,13 +69,14 @@ def test_farmland_outside_every_unit_is_reported(units, landuse):
                            geometry=[sq(0, 0, 1000, 300), sq(1900, 0, 200, 200), sq(3000, 0, 100)], crs=CRS)
     lu = pd.concat([landuse, gpd.GeoDataFrame({"BSM": ["9"], "DLBM": ["0103"]}, geometry=[sq(-50, 700, 100, 100)],
                                               crs=CRS)], ignore_index=True)  # 5 000 m2 cultivated outside
-    r = retention(lu, pbf, units, area_method="planar")
-    notes = r.attrs["redline"]["notes"]
+    r_log = AuditLog()
+    r = retention(lu, pbf, units, area_method="planar", log=r_log)
+    notes = r_log.notes
     farm = next(n for n in notes if n.startswith("[farmland]") and "outside every" in n)
     assert "2 permanent basic farmland" in farm and "30,000.0 m2 (45.00 亩)" in farm and "F2, F3" in farm
     land = next(n for n in notes if n.startswith("[landuse]") and "outside every" in n)
     assert "5,000.0 m2 (7.50 亩)" in land and ": 9 " in land
-    out = {o["feature_id"]: o["outside_m2"] for o in r.attrs["redline"]["outside"]}
+    out = {o["feature_id"]: o["outside_m2"] for o in r_log.fact("farmland_retention", "outside")}
     assert out == pytest.approx({"9": 5000.0, "F2": 20000.0, "F3": 10000.0})
     assert r.set_index("admin_code").loc["411528002", "pbf_m2"] == pytest.approx(20_000.0)
 
@@ -87,10 +91,11 @@ def test_target_units_in_headers_are_converted(units, landuse, tmp_path):
     path = tmp_path / "t.csv"
     pd.DataFrame({"行政区代码": ["411528001"], "耕地保有量（公顷）": ["60"], "永久基本农田保护面积(万亩)": ["0.05"]}).to_csv(
         path, index=False, encoding="gb18030")
-    r = retention(landuse, None, units, targets=str(path), area_method="planar").set_index("admin_code")
+    r_log = AuditLog()
+    r = retention(landuse, None, units, targets=str(path), area_method="planar", log=r_log).set_index("admin_code")
     assert r.loc["411528001", "cultivated_target_mu"] == pytest.approx(900.0)  # 60 公顷 x 15
     assert r.loc["411528001", "pbf_target_mu"] == pytest.approx(500.0)
-    assert any("converted to 亩 (x 15)" in n for n in r.attrs["redline"]["notes"])
+    assert any("converted to 亩 (x 15)" in n for n in r_log.notes)
     bad = pd.DataFrame({"行政区代码": ["411528001"], "耕地保有量(亩)": [1], "永久基本农田保护面积(万公顷)": [1]})
     with pytest.raises(SchemaError, match="unit not understood"):
         retention(landuse, None, units, targets=bad)
@@ -160,7 +165,8 @@ def test_balance_year_written_with_nian_is_the_same_year():
 def test_targets_from_excel_with_numeric_codes(units, landuse, tmp_path):
     path = tmp_path / "targets.xlsx"
     pd.DataFrame({"行政区代码": [411528001, 411528002], "耕地保有量(亩)": [950, 400.5]}).to_excel(path, index=False)
-    r = retention(landuse, None, units, targets=str(path), area_method="planar").set_index("admin_code")
+    r_log = AuditLog()
+    r = retention(landuse, None, units, targets=str(path), area_method="planar", log=r_log).set_index("admin_code")
     assert r["cultivated_target_mu"].tolist() == [950.0, 400.5]
     assert r["status"].tolist() == ["cultivated_short", "ok"]
 

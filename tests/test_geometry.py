@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from shapely.geometry import Polygon, box
 
 from redline.overlay import _engine, approved_not_supplied, supply_outside_approvals
-from redline.validate import prepare_layers
+from redline.result import AuditLog
+from redline.validate import PreparedLayer, prepare_layers
 
 ROOT = Path(__file__).resolve().parents[1]
 JTS300 = Path(__file__).parent / "data" / "geos_jts300" / "TestOverlay-jts-300.xml"
@@ -37,16 +38,18 @@ import json, sys
 import geopandas as gpd
 from shapely.geometry import box
 from redline.overlay import approved_not_supplied, supplied_not_used
+from redline.result import AuditLog
 supply = {"type": "FeatureCollection", "features": [{"type": "Feature",
           "properties": {"合同编号": "S-hole", "签订日期": "2020-01-01"},
           "geometry": {"type": "Polygon", "coordinates": [SHELL, []]}}]}
 s = gpd.GeoDataFrame.from_features(supply["features"], crs="EPSG:4547")
 a = gpd.GeoDataFrame({"批准文号": ["A1"], "批准日期": ["2019-01-01"]},
                      geometry=[box(500200, 3800200, 500400, 3800400)], crs="EPSG:4547")
-r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar")
+r_log = AuditLog()
+r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar", log=r_log)
 idle = supplied_not_used(s, a.rename(columns={"批准文号": "幢号"}), as_of="2026-06-30", area_method="planar")
 print(json.dumps({"supplied_m2": float(r["supplied_m2"].iloc[0]), "unsupplied_m2": float(r["unsupplied_m2"].iloc[0]),
-                  "developed_m2": float(idle["developed_m2"].iloc[0]), "notes": r.attrs["redline"]["notes"]}))
+                  "developed_m2": float(idle["developed_m2"].iloc[0]), "notes": r_log.notes}))
 """.replace("SHELL", json.dumps(_square(500000, 3800000, 501000, 3801000)))
 
 
@@ -120,13 +123,14 @@ def test_jts300_valid_as_given_repaired_in_the_working_crs_and_audited():
     approvals, supplies = jts300_layers()
     assert approvals.is_valid.all() and supplies.is_valid.all()
     # Before: shapely.errors.GEOSException (TopologyException: side location conflict) and a traceback.
-    r = approved_not_supplied(approvals, supplies, as_of="2026-06-30", area_method="planar")
-    assert "EPSG:32633" in r.attrs["redline"]["working_crs"]
+    r_log = AuditLog()
+    r = approved_not_supplied(approvals, supplies, as_of="2026-06-30", area_method="planar", log=r_log)
+    assert "EPSG:32633" in r_log.working_crs
     row = r.iloc[0]
     assert row["supplied_m2"] == pytest.approx(2527.25, abs=0.1)  # A and B share a thin strip of 0.25 ha
     balance = row["approved_m2"] - row["supplied_m2"] - row["unsupplied_m2"] - row["sliver_m2"]
     assert abs(balance) < TOL
-    notes = r.attrs["redline"]["notes"]
+    notes = r_log.notes
     assert any("A-jts300" in n and "not once projected to EPSG:32633" in n for n in notes)
     assert not any("approved ≠ supplied" in n for n in notes)
     out = supply_outside_approvals(approvals, supplies, area_method="planar")
@@ -170,19 +174,20 @@ def test_the_overlay_falls_back_and_keeps_the_balance_when_geos_fails():
 
 
 def test_the_audit_says_when_and_for_whom_the_fallback_was_used():
-    # Layers marked prepared skip validation (as the pipeline's do): an unrepaired geometry reaches the engine.
+    # Prepared layers skip validation (as the pipeline's do): an unrepaired geometry reaches the engine.
     approvals, supplies = (g.to_crs("EPSG:32633") for g in jts300_layers())
     approvals = approvals.rename(columns={"批准文号": "approval_id", "批准日期": "approval_date"})
     supplies = supplies.rename(columns={"合同编号": "supply_id", "签订日期": "supply_date"})
-    for g in (approvals, supplies):
-        g.attrs["redline"] = {"prepared": True}
-    r = approved_not_supplied(approvals, supplies, as_of="2026-06-30", area_method="planar")
-    (note,) = [n for n in r.attrs["redline"]["notes"] if "GEOS could not overlay" in n]
+    approvals, supplies = PreparedLayer(approvals), PreparedLayer(supplies)
+    r_log = AuditLog()
+    r = approved_not_supplied(approvals, supplies, as_of="2026-06-30", area_method="planar", log=r_log)
+    (note,) = [n for n in r_log.notes if "GEOS could not overlay" in n]
     assert note.startswith("[approved_not_supplied]") and "A-jts300" in note and "make_valid" in note
     row = r.iloc[0]
     assert abs(row["approved_m2"] - row["supplied_m2"] - row["unsupplied_m2"] - row["sliver_m2"]) < TOL
-    o = supply_outside_approvals(approvals, supplies, area_method="planar")
-    (note,) = [n for n in o.attrs["redline"]["notes"] if "GEOS could not overlay" in n]
+    o_log = AuditLog()
+    supply_outside_approvals(approvals, supplies, area_method="planar", log=o_log)
+    (note,) = [n for n in o_log.notes if "GEOS could not overlay" in n]
     assert note.startswith("[supply_outside_approvals]") and "S-jts300" in note
 
 
@@ -286,13 +291,15 @@ def test_random_valid_polygons_in_china_survive_every_overlay_audit(layers):
         gone = {r["feature_id"] for r in rejected if r["layer"] == layer}
         assert set(result[id_field]) | gone == set(ids)
 
-    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="ellipsoidal")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="ellipsoidal", log=r_log)
     accounted(r, "approvals", layers["approvals"][0], "approval_id")
     balance = r["approved_m2"] - r["supplied_m2"] - r["unsupplied_m2"] - r["sliver_m2"]
     assert (balance.abs() < TOL).all(), balance.tolist()
-    assert not any("approved ≠ supplied" in n for n in r.attrs["redline"]["notes"])
+    assert not any("approved ≠ supplied" in n for n in r_log.notes)
 
-    o = supply_outside_approvals(a, s, area_method="planar", include_slivers=True)
+    o_log = AuditLog()
+    o = supply_outside_approvals(a, s, area_method="planar", include_slivers=True, log=o_log)
     assert ((o["supply_m2"] - o["inside_m2"] - o["outside_m2"] - o["outside_sliver_m2"]).abs() < TOL).all()
 
     idle = supplied_not_used(s, b, as_of="2026-06-30", area_method="planar")
@@ -319,9 +326,9 @@ def test_underused_says_when_and_for_whom_the_fallback_was_used():
     approvals, supplies = (g.to_crs("EPSG:32633") for g in jts300_layers())
     parcels = approvals.rename(columns={"批准文号": "parcel_id"})[["parcel_id", "geometry"]]
     buildings = supplies.rename(columns={"合同编号": "building_id"})[["building_id", "geometry"]]
-    for g in (parcels, buildings):
-        g.attrs["redline"] = {"prepared": True}
-    r = underused(parcels, buildings, area_method="planar")
-    (note,) = [n for n in r.attrs["redline"]["notes"] if "GEOS could not overlay" in n]
+    parcels, buildings = PreparedLayer(parcels), PreparedLayer(buildings)
+    r_log = AuditLog()
+    r = underused(parcels, buildings, area_method="planar", log=r_log)
+    (note,) = [n for n in r_log.notes if "GEOS could not overlay" in n]
     assert note.startswith("[underused]") and "A-jts300" in note
     assert r.iloc[0]["buildings_n"] == 1

@@ -14,6 +14,7 @@ from rasterio.io import MemoryFile
 
 from redline.errors import CRSError, RedlineIOError, ValidationError
 from redline.imagery import change_patches, transitions
+from redline.result import AuditLog
 from redline.rules import load_rules
 from redline.units import M2_PER_MU
 
@@ -159,8 +160,8 @@ def test_min_area_flags_small_patches_but_keeps_them(tmp_path):
     p = change_patches(a, b, from_classes=2, to_classes=5, min_area_m2=500)
     assert p["below_min_area"].tolist() == [True, True] and "given by the caller" in p["min_area_rule"].iloc[0]
     p = change_patches(a, b, from_classes=2, to_classes=5, rules=load_rules(overrides={
-        "imagery.min_patch_area_m2": 50}))
-    assert not p["below_min_area"].any() and "imagery.min_patch_area_m2=50" in p.attrs["rule"]
+        "imagery.min_patch_area_m2": 50}), log=(log := AuditLog()))
+    assert not p["below_min_area"].any() and "imagery.min_patch_area_m2=50" in log.fact("change_patches", "rule")
     with pytest.raises(ValidationError, match="non-negative"):
         change_patches(a, b, from_classes=2, to_classes=5, min_area_m2=-1)
 

@@ -10,6 +10,7 @@ from shapely.geometry import Polygon, box
 
 from redline.errors import CRSError, SchemaError, ValidationError
 from redline.imagery import JUDGEMENTS, judge_patches
+from redline.result import AuditLog
 from redline.rules import load_rules
 
 GK = "EPSG:4547"
@@ -73,18 +74,19 @@ def test_min_overlap_ratio_from_the_rules(layers):
 
 def test_missing_layers_mean_nothing_approved(layers):
     patches = layers[0]
-    reg = judge_patches(patches)
+    reg = judge_patches(patches, log=(log := AuditLog()))
     assert (reg["judgement"] == "unapproved").all()
-    assert reg.attrs["layers_missing"] == "approvals, supplies, farmland"
+    assert log.fact("judge_patches", "layers_missing") == "approvals, supplies, farmland"
 
 
 def test_patches_reprojected_to_the_vectors_crs(layers):
     patches, approvals, supplies, farmland = layers
     geographic = patches.to_crs("EPSG:4490")
-    reg = judge_patches(geographic, approvals=approvals, supplies=supplies, farmland=farmland, area_method="planar")
+    reg = judge_patches(geographic, approvals=approvals, supplies=supplies, farmland=farmland, area_method="planar",
+                        log=(log := AuditLog()))
     assert reg["judgement"].tolist() == list(JUDGEMENTS)
     assert reg.crs.to_epsg() == 4490  # the patches come back as given
-    assert "EPSG:4547" in reg.attrs["working_crs"]
+    assert "EPSG:4547" in log.fact("judge_patches", "working_crs")
     assert reg["farmland_m2"].iloc[3] == pytest.approx(300, rel=1e-6)
 
 
@@ -115,15 +117,15 @@ def test_layers_are_validated_like_an_audit(layers):
     a = gpd.GeoDataFrame({"批准文号": ["A-bow"]}, geometry=[bowtie], crs=GK)
     f = gpd.GeoDataFrame({"farmland_id": ["F-null", "JBNT-001"]}, geometry=[None, farmland.geometry.iloc[0]], crs=GK)
     s = supplies.rename(columns={"supply_id": "备注"})
-    reg = judge_patches(patches, approvals=a, supplies=s, farmland=f, area_method="planar")
+    info = AuditLog()
+    reg = judge_patches(patches, approvals=a, supplies=s, farmland=f, area_method="planar", log=info)
     assert reg["judgement"].tolist() == ["approved_supplied", "unapproved", "unapproved", "unapproved_on_farmland"]
     assert reg["approved_m2"].iloc[0] == pytest.approx(450)  # the bow-tie's two triangles over patch 1
     assert reg["supply_ids"].iloc[0] == "<row 1>"
-    info = reg.attrs["redline"]
-    assert [(r["layer"], r["feature_id"], r["code"]) for r in info["rejected"]] == [("farmland", "F-null",
+    assert [(r["layer"], r["feature_id"], r["code"]) for r in info.rejected] == [("farmland", "F-null",
                                                                                      "null_geometry")]
-    assert any(n.startswith("[approvals]") and "A-bow" in n and "make_valid" in n for n in info["notes"])
-    assert any(n.startswith("[supplies]") and "no supply_id" in n for n in info["notes"])
+    assert any(n.startswith("[approvals]") and "A-bow" in n and "make_valid" in n for n in info.notes)
+    assert any(n.startswith("[supplies]") and "no supply_id" in n for n in info.notes)
 
 
 def test_floating_point_contact_is_a_sliver_not_a_finding(layers):

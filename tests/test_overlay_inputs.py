@@ -16,6 +16,7 @@ from redline.overlay import (
     supply_rate,
     underused,
 )
+from redline.result import AuditLog
 
 CRS = "EPSG:4547"
 X0, Y0 = 500000.0, 3800000.0
@@ -44,9 +45,10 @@ def test_missing_required_field_lists_it():
 
 def test_a_layer_without_its_id_field_is_numbered_by_row_not_refused():
     s = supplies().drop(columns=["合同编号"])
-    r = supplied_not_used(s, as_of="2026-06-30")
+    r_log = AuditLog()
+    r = supplied_not_used(s, as_of="2026-06-30", log=r_log)
     assert r["supply_id"].tolist() == ["<row 1>", "<row 2>"]
-    assert any("[supplies] the layer has no supply_id (合同编号) field" in n for n in r.attrs["redline"]["notes"])
+    assert any("[supplies] the layer has no supply_id (合同编号) field" in n for n in r_log.notes)
 
 
 def test_duplicate_ids_are_named():
@@ -63,7 +65,8 @@ def test_duplicate_ids_are_named():
 
 def test_empty_layers_give_empty_results():
     a0, s0 = approvals(0), supplies(0)
-    r = approved_not_supplied(a0, s0)
+    r_log = AuditLog()
+    r = approved_not_supplied(a0, s0, log=r_log)
     assert r.empty and "unsupplied_m2" in r.columns and r.crs == a0.crs
     assert supply_outside_approvals(a0, s0).empty
     assert supply_outside_approvals(a0, supplies(1))["outside_m2"].tolist() == pytest.approx([5000.0], rel=1e-3)
@@ -80,11 +83,11 @@ def test_invalid_and_empty_geometries_are_set_aside_with_their_ids():
     bowtie = Polygon([(X0, Y0), (X0 + 100, Y0 + 100), (X0 + 100, Y0), (X0, Y0 + 100)])
     a.loc[1, "geometry"] = bowtie  # repaired (make_valid), reported in the notes
     a.loc[2, "geometry"] = None    # set aside, listed in rejected
-    r = approved_not_supplied(a, supplies())
+    r_log = AuditLog()
+    r = approved_not_supplied(a, supplies(), log=r_log)
     assert r["approval_id"].tolist() == ["A0", "A1"]
-    info = r.attrs["redline"]
-    assert [x["feature_id"] for x in info["rejected"]] == ["A2"]
-    assert any("repaired" in n for n in info["notes"])
+    assert [x["feature_id"] for x in r_log.rejected] == ["A2"]
+    assert any("repaired" in n for n in r_log.notes)
     assert r.loc[r.approval_id == "A1", "approved_m2"].iloc[0] == pytest.approx(5000, rel=1e-3)
 
 
@@ -106,8 +109,9 @@ def test_inputs_are_not_modified():
 def test_geographic_input_is_measured_in_a_gauss_kruger_zone():
     a = approvals().to_crs("EPSG:4490")
     s = supplies().to_crs("EPSG:4490")
-    r = approved_not_supplied(a, s)
-    assert r.attrs["redline"]["working_crs"].startswith("EPSG:4547")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, log=r_log)
+    assert r_log.working_crs.startswith("EPSG:4547")
     assert r["supply_rate"].tolist() == pytest.approx([0.5, 0.5], abs=1e-6)
     assert r["approved_m2"].tolist() == pytest.approx([10000, 10000], rel=1e-4)
 

@@ -10,6 +10,7 @@ from shapely.geometry import box
 
 from redline.area import geodesic_area
 from redline.overlay.recorded import recorded_areas
+from redline.result import AuditLog
 from redline.rules import load_rules
 
 CRS = "EPSG:4547"  # CGCS2000 3-degree zone, central meridian 114E
@@ -31,7 +32,8 @@ def test_tolerance_is_half_a_percent_with_a_one_square_metre_floor():
     # 100 m x 100 m = 10 000 m2 drawn (planar); tolerance max(0.5 % x recorded, 1 m2)
     s = supplies([10000.0, 10040.0, 10060.0, 9900.0, 30.8],
                  [square(0), square(1), square(2), square(3), square(4, 5.0, 6.0)])
-    r = recorded_areas(supplies=s, area_method="planar").set_index("feature_id")
+    r_log = AuditLog()
+    r = recorded_areas(supplies=s, area_method="planar", log=r_log).set_index("feature_id")
     assert list(r.index) == ["C3", "C4"]  # 40 m2 of 10 040 is 0.40 %; 0.8 m2 of 30.8 is under the 1 m2 floor
     c3, c4 = r.loc["C3"], r.loc["C4"]
     assert c3["drawn_m2"] == pytest.approx(10000.0) and c3["difference_m2"] == pytest.approx(-60.0)
@@ -40,14 +42,15 @@ def test_tolerance_is_half_a_percent_with_a_one_square_metre_floor():
     assert c4["difference_m2"] == pytest.approx(100.0) and c4["difference_ratio"] == pytest.approx(100 / 9900)
     assert "出让面积 10,060.00 m²" in c3["reason"] and "smaller by 60.00 m² (-0.60%)" in c3["reason"]
     assert "geometry.recorded_area_tolerance_ratio=0.005" in c3["rule"] and c3["layer_zh"] == "供地红线"
-    assert r.attrs["redline"]["compared"] == {"supplies": [5, 2]}
+    assert r_log.fact("recorded_areas", "compared") == {"supplies": [5, 2]}
     tighter = load_rules(overrides={"geometry.recorded_area_tolerance_ratio": 0.003})
     assert set(recorded_areas(supplies=s, area_method="planar", rules=tighter)["feature_id"]) == {"C2", "C3", "C4"}
 
 
 def test_a_value_in_hectares_or_mu_is_pointed_out():
     s = supplies([1.0, 15.0, 10000.0])  # 1 公顷, 15 亩, and right
-    r = recorded_areas(supplies=s, area_method="planar").set_index("feature_id")
+    r_log = AuditLog()
+    r = recorded_areas(supplies=s, area_method="planar", log=r_log).set_index("feature_id")
     assert list(r.index) == ["C1", "C2"]
     assert "looks like 公顷" in r.loc["C1", "reason"] and "looks like 亩" in r.loc["C2", "reason"]
 
@@ -69,9 +72,10 @@ def test_the_run_area_method_measures_the_drawn_area():
 def test_a_layer_without_a_recorded_area_is_a_note_not_silence():
     appr = gpd.GeoDataFrame({"批准文号": ["A1"], "批准日期": ["2020-01-01"]}, geometry=[square(0)], crs=CRS)
     s = supplies([10000.0, None])
-    r = recorded_areas(approvals=appr, supplies=s, area_method="planar")
-    assert r.empty and r.attrs["redline"]["compared"] == {"supplies": [1, 0]}
-    notes = r.attrs["redline"]["notes"]
+    r_log = AuditLog()
+    r = recorded_areas(approvals=appr, supplies=s, area_method="planar", log=r_log)
+    assert r.empty and r_log.fact("recorded_areas", "compared") == {"supplies": [1, 0]}
+    notes = r_log.notes
     assert any("approvals" in n and "not compared: no 批准面积 field" in n for n in notes)
     assert any("1 feature(s) with no 出让面积 value not compared: C2" in n for n in notes)
     with pytest.raises(TypeError, match="at least one"):

@@ -13,6 +13,7 @@ from shapely.geometry import Polygon, box
 
 from redline.overlay import approved_not_supplied, overlay_areas, supply_outside_approvals, supply_rate
 from redline.overlay._engine import grouped_union, remnants, subdivide
+from redline.result import AuditLog
 from redline.rules import load_rules
 
 CRS = "EPSG:4547"  # CGCS2000 3-degree GK, CM 114E; x = 500 000 is the central meridian (scale 1)
@@ -41,7 +42,8 @@ def sq(x, y, w, h=None):
 def test_sixty_percent_supplied_leaves_six_mu(method):
     a = approvals(("A", "2020-03-01", sq(0, 0, 100)))
     s = supplies(("S", sq(0, 0, 60, 100)))
-    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method=method).iloc[0]
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method=method, log=r_log).iloc[0]
     tol = 1e-6 if method == "planar" else 0.05  # ellipsoidal: the GK scale at 114E is ~1 within 1e-5
     assert r["approved_m2"] == pytest.approx(10000, abs=tol)
     assert r["supplied_m2"] == pytest.approx(6000, abs=tol)
@@ -53,8 +55,9 @@ def test_sixty_percent_supplied_leaves_six_mu(method):
     assert r["geometry"].bounds == pytest.approx((X0 + 60, Y0, X0 + 100, Y0 + 100))
     assert r["approval_age_years"] == 6 and r["approval_year"] == 2020
     assert "cn-national@2026.1" in r["rule"] and "geometry.sliver_max_area_m2" in r["rule"]
-    attrs = approved_not_supplied(a, s, as_of="2026-06-30", area_method=method).attrs["redline"]
-    assert attrs["area_method"] == method and attrs["working_crs"].startswith("EPSG:4547")
+    log = AuditLog()
+    approved_not_supplied(a, s, as_of="2026-06-30", area_method=method, log=log)
+    assert log.area_method == method and log.working_crs.startswith("EPSG:4547")
 
 
 def test_ellipsoidal_differs_from_planar_off_the_central_meridian():
@@ -71,7 +74,8 @@ def test_ellipsoidal_differs_from_planar_off_the_central_meridian():
 def test_overlapping_supplies_are_not_counted_twice():
     a = approvals(("A", "2020-03-01", sq(0, 0, 200, 100)))
     s = supplies(("S1", sq(0, 0, 120, 100)), ("S2", sq(80, 0, 120, 100)))  # overlap 40 m x 100 m
-    r = approved_not_supplied(a, s, area_method="planar").iloc[0]
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, area_method="planar", log=r_log).iloc[0]
     assert r["supplied_m2"] == pytest.approx(20000)  # not 24 000
     assert r["unsupplied_m2"] == 0 and r["unsupplied_kind"] == "none" and r["supply_rate"] == 1.0
     assert r["supplies_n"] == 2 and r["geometry"].is_empty and r["sliver_parts"] == 0
@@ -88,7 +92,8 @@ def test_supply_outside_approvals_is_reported_not_lost():
     assert out.loc["stock", "outside_mu"] == pytest.approx(2500 / (10000 / 15))
     for _, row in out.iterrows():
         assert row["supply_m2"] == pytest.approx(row["inside_m2"] + row["outside_m2"] + row["outside_sliver_m2"])
-    r = approved_not_supplied(a, s, area_method="planar").iloc[0]
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, area_method="planar", log=r_log).iloc[0]
     assert r["supplied_m2"] == pytest.approx(6000)  # 50 m + the 10 m of "crossing" inside the approval
 
 
@@ -102,7 +107,8 @@ def test_sliver_remnants(gap, kind):
     a = approvals(("A", "2020-03-01", sq(0, 0, 100)))
     # supply covers everything but a w x h piece in the north-east corner
     s = supplies(("S", shapely.difference(sq(0, 0, 100), sq(100 - w, 100 - h, w, h))))
-    r = approved_not_supplied(a, s, area_method="planar").iloc[0]
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, area_method="planar", log=r_log).iloc[0]
     assert r["unsupplied_kind"] == kind
     if kind == "sliver":
         assert r["sliver_m2"] == pytest.approx(w * h) and r["unsupplied_m2"] == 0 and r["geometry"].is_empty
@@ -124,7 +130,8 @@ def test_no_supplies_means_nothing_supplied_and_ids_kept():
     a = approvals(("A1", "2020-03-01", sq(0, 0, 100)), ("A2", "2021-03-01", sq(300, 0, 50)))
     empty = supplies()
     for s in (empty, None):
-        r = approved_not_supplied(a, s, area_method="planar")
+        r_log = AuditLog()
+        r = approved_not_supplied(a, s, area_method="planar", log=r_log)
         assert r["approval_id"].tolist() == ["A1", "A2"]
         assert r["unsupplied_m2"].tolist() == pytest.approx([10000, 2500])
         assert (r["supply_rate"] == 0).all()
@@ -134,7 +141,8 @@ def test_big_approvals_are_subdivided_with_the_same_answer():
     circle = shapely.Point(X0, Y0).buffer(500, quad_segs=256)  # 1 025 vertices
     a = approvals(("A", "2020-03-01", circle))
     s = supplies(*[(f"S{i}", sq(-500 + 100 * i, -50, 60, 100)) for i in range(10)])
-    r = approved_not_supplied(a, s, area_method="planar").iloc[0]
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, area_method="planar", log=r_log).iloc[0]
     expected_supplied = shapely.intersection(circle, shapely.union_all(s.geometry.values)).area
     assert r["supplied_m2"] == pytest.approx(expected_supplied, abs=1e-6)
     assert r["unsupplied_m2"] == pytest.approx(circle.area - expected_supplied, abs=1e-6)
@@ -200,7 +208,8 @@ def poly(draw):
 def test_invariant_approved_equals_supplied_plus_unsupplied(a_geoms, s_geoms):
     a = approvals(*[(f"A{i}", "2019-05-01", g) for i, g in enumerate(a_geoms)])
     s = supplies(*[(f"S{i}", g) for i, g in enumerate(s_geoms)])
-    r = approved_not_supplied(a, s, area_method="planar", as_of="2026-06-30")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, area_method="planar", as_of="2026-06-30", log=r_log)
     tol = load_rules().value("geometry.area_tolerance_m2")
     assert r["approval_id"].tolist() == a["批准文号"].tolist()  # no approval lost, order kept
     union = shapely.union_all(s.geometry.values) if len(s) else shapely.Polygon()
@@ -211,7 +220,7 @@ def test_invariant_approved_equals_supplied_plus_unsupplied(a_geoms, s_geoms):
         assert abs(row["approved_m2"] - row["supplied_m2"] - row["unsupplied_m2"] - row["sliver_m2"]) <= tol
         assert 0.0 <= row["supply_rate"] <= 1.0
         assert row["geometry"].area == pytest.approx(row["unsupplied_m2"], abs=tol)
-    assert r.attrs["redline"]["notes"] == []
+    assert r_log.notes == []
     out = supply_outside_approvals(a, s, area_method="planar", include_slivers=True)
     a_union = shapely.union_all(a.geometry.values)
     for _, row in out.iterrows():
@@ -247,7 +256,8 @@ def _rate_case():
 
 def test_supply_rate_by_year_district_and_windows():
     a, s = _rate_case()
-    r = supply_rate(a, s, as_of="2026-06-30", area_method="planar")
+    r_log = AuditLog()
+    r = supply_rate(a, s, as_of="2026-06-30", area_method="planar", log=r_log)
     long = r[r.period_kind == "long"].set_index("district")
     assert long.loc["东区", "supply_rate"] == pytest.approx(0.5) and bool(long.loc["东区", "below_min"])
     assert long.loc["西区", "supply_rate"] == pytest.approx(0.8) and not bool(long.loc["西区", "below_min"])
@@ -261,7 +271,7 @@ def test_supply_rate_by_year_district_and_windows():
     assert recent.loc["西区", "approvals_n"] == 0 and np.isnan(recent.loc["西区", "supply_rate"])
     years = r[(r.period_kind == "year") & (r.district == "西区")].set_index("period")
     assert years.loc["2018", "supply_rate"] == 0 and years.loc["2023", "supplied_mu"] == pytest.approx(12)
-    assert any("东区" in n for n in r.attrs["redline"]["notes"])
+    assert any("东区" in n for n in r_log.notes)
 
 
 def test_supply_rate_from_a_result_with_admin_units_and_rolling_windows():
@@ -269,7 +279,8 @@ def test_supply_rate_from_a_result_with_admin_units_and_rolling_windows():
     ans = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar")
     admin = gpd.GeoDataFrame({"行政区代码": ["411528100", "411528101"], "行政区名称": ["城关镇", "包信镇"]},
                              geometry=[sq(-10, -10, 350, 200), sq(340, -10, 500, 200)], crs=CRS)
-    r = supply_rate(ans, admin=admin, as_of="2026-06-30")
+    r_log = AuditLog()
+    r = supply_rate(ans, admin=admin, as_of="2026-06-30", log=r_log)
     long = r[r.period_kind == "long"].set_index("district")
     assert set(long.index) == {"城关镇", "包信镇", "全部"}
     assert long.loc["城关镇", "supply_rate"] == pytest.approx(0.5)

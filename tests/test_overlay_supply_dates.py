@@ -24,6 +24,7 @@ from redline.overlay import (
     supply_outside_approvals,
     supply_rate,
 )
+from redline.result import AuditLog
 from redline.rules import load_rules
 from redline.spec import RunContext
 
@@ -48,10 +49,6 @@ def supplies(*rows):
                             geometry=[r[2] for r in rows], crs=CRS)
 
 
-def notes(frame) -> str:
-    return "\n".join(frame.attrs["redline"]["notes"])
-
-
 # -- 1. supplies and approvals after the audit date ------------------------------------------------------------
 
 
@@ -64,33 +61,37 @@ def _reviewer_case():
 
 def test_a_supply_signed_after_the_audit_date_is_not_a_supply_yet():
     a, s = _reviewer_case()
-    r = approved_not_supplied(a, s, as_of="2024-12-31", area_method="planar").set_index("approval_id")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2024-12-31", area_method="planar", log=r_log).set_index("approval_id")
     # as of 2024-12-31 the 2025 contract does not exist: the 2022 approval is wholly unsupplied, 15 亩
     assert r.loc["A2022", "supplied_m2"] == 0 and r.loc["A2022", "supplies_n"] == 0
     assert r.loc["A2022", "unsupplied_m2"] == pytest.approx(10000)
     assert r.loc["A2022", "unsupplied_mu"] == pytest.approx(15)
     assert r.loc["A2022", "supply_rate"] == 0 and r.loc["A2022", "unsupplied_kind"] == "land"
-    text = notes(r)
+    text = "\n".join(r_log.notes)
     assert "1 supply signed after the audit date 2024-12-31" in text and "S2025 (2025-03-01)" in text
     # a year later it is a supply, and the approval is fully supplied
-    later = approved_not_supplied(a, s, as_of="2025-12-31", area_method="planar").set_index("approval_id")
+    later_log = AuditLog()
+    later = approved_not_supplied(a, s, as_of="2025-12-31", area_method="planar", log=later_log).set_index("approval_id")
     assert later.loc["A2022", "supplied_m2"] == pytest.approx(10000) and later.loc["A2022", "supply_rate"] == 1
-    assert "after the audit date" not in notes(later)
+    assert "after the audit date" not in "\n".join(later_log.notes)
 
 
 def test_a_supply_signed_on_the_audit_date_counts():
     a, s = _reviewer_case()
-    r = approved_not_supplied(a, s, as_of="2025-03-01", area_method="planar").set_index("approval_id")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2025-03-01", area_method="planar", log=r_log).set_index("approval_id")
     assert r.loc["A2022", "supplied_m2"] == pytest.approx(10000)
-    assert "supply signed after" not in notes(r)
+    assert "supply signed after" not in "\n".join(r_log.notes)
 
 
 def test_an_approval_dated_after_the_audit_date_is_not_audited_and_no_age_is_negative():
     a, s = _reviewer_case()
-    r = approved_not_supplied(a, s, as_of="2024-12-31", area_method="planar")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2024-12-31", area_method="planar", log=r_log)
     assert r["approval_id"].tolist() == ["A2022"]
     assert (r["approval_age_years"] >= 0).all() and r["approval_age_years"].iloc[0] == 2
-    text = notes(r)
+    text = "\n".join(r_log.notes)
     assert "1 approval dated after the audit date 2024-12-31 not audited" in text
     assert "A2025 (2025-02-01)" in text
     on_the_day = approved_not_supplied(a, s, as_of="2025-02-01", area_method="planar")
@@ -101,9 +102,10 @@ def test_an_approval_dated_after_the_audit_date_is_not_audited_and_no_age_is_neg
 def test_the_note_names_every_excluded_id_up_to_ten_and_counts_all():
     a = approvals(*[(f"A{k:02d}", "2026-01-01", sq(200 * k, 0, 50)) for k in range(12)],
                   ("OLD", "2020-01-01", sq(0, 500, 50)))
-    r = approved_not_supplied(a, None, as_of="2025-06-30", area_method="planar")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, None, as_of="2025-06-30", area_method="planar", log=r_log)
     assert r["approval_id"].tolist() == ["OLD"]
-    text = notes(r)
+    text = "\n".join(r_log.notes)
     assert "12 approvals dated after the audit date 2025-06-30" in text
     assert "A09 (2026-01-01)" in text and "A10" not in text and "and 2 more" in text
 
@@ -114,41 +116,47 @@ def test_supply_outside_approvals_reads_both_layers_as_of_the_audit_date():
     a = approvals(("A2022", "2022-03-01", sq(0, 0, 100)), ("A2025", "2025-02-01", sq(300, 0, 100)))
     s = supplies(("S_in", "2023-01-01", sq(0, 0, 100)), ("S_stock", "2025-05-01", sq(600, 0, 50)),
                  ("S_early", "2024-06-01", sq(300, 0, 100)))
-    out = supply_outside_approvals(a, s, as_of="2024-12-31", area_method="planar").set_index("supply_id")
+    out_log = AuditLog()
+    out = supply_outside_approvals(a, s, as_of="2024-12-31", area_method="planar", log=out_log).set_index("supply_id")
     assert list(out.index) == ["S_early"]
     assert out.loc["S_early", "outside_m2"] == pytest.approx(10000) and out.loc["S_early", "approvals_n"] == 0
-    text = notes(out)
+    text = "\n".join(out_log.notes)
     assert "S_stock (2025-05-01)" in text and "A2025 (2025-02-01)" in text
-    later = supply_outside_approvals(a, s, as_of="2025-06-30", area_method="planar").set_index("supply_id")
+    later_log = AuditLog()
+    later = supply_outside_approvals(a, s, as_of="2025-06-30", area_method="planar", log=later_log).set_index("supply_id")
     assert list(later.index) == ["S_stock"]  # S_early now lies inside A2025
 
 
 def test_supply_rate_reads_the_dates_as_of_the_audit_date():
     a, s = _reviewer_case()
-    r = supply_rate(a, s, as_of="2024-12-31", area_method="planar", by=("year",))
+    r_log = AuditLog()
+    r = supply_rate(a, s, as_of="2024-12-31", area_method="planar", by=("year",), log=r_log)
     assert set(r.loc[r.period_kind == "year", "period"]) == {"2022"}  # no 2025 row: not an approval yet
     long = r[r.period_kind == "long"].iloc[0]
     assert long["approvals_n"] == 1 and long["supply_rate"] == 0  # the 2025 contract is not a supply yet
-    assert "S2025 (2025-03-01)" in notes(r) and "A2025 (2025-02-01)" in notes(r)
+    assert "S2025 (2025-03-01)" in "\n".join(r_log.notes) and "A2025 (2025-02-01)" in "\n".join(r_log.notes)
 
 
 def test_supply_rate_from_a_result_takes_the_results_date_and_refuses_another():
     a, s = _reviewer_case()
-    ans = approved_not_supplied(a, s, as_of="2024-12-31", area_method="planar")
-    r = supply_rate(ans)  # no as_of: the result's own audit date, not today
-    assert r.attrs["redline"]["as_of"] == "2024-12-31"
+    ans_log = AuditLog()
+    ans = approved_not_supplied(a, s, as_of="2024-12-31", area_method="planar", log=ans_log)
+    r_log = AuditLog()
+    r = supply_rate(ans, source_log=ans_log, log=r_log)  # no as_of: the result's own audit date, not today
+    assert r_log.as_of.isoformat() == "2024-12-31"
     assert r.loc[r.period_kind == "long", "period"].iloc[0] == "近5年 2020–2024"
     with pytest.raises(ValueError, match="computed as of 2024-12-31"):
-        supply_rate(ans, as_of="2025-12-31")
+        supply_rate(ans, as_of="2025-12-31", source_log=ans_log)
 
 
 def test_supply_rate_from_an_undated_result_drops_later_approvals_with_a_note():
     a, s = _reviewer_case()
     ans = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar")
-    ans.attrs = {}  # e.g. read back from a file
-    r = supply_rate(ans, as_of="2024-12-31", by=("year",))
+    # no source_log: e.g. read back from a file
+    r_log = AuditLog()
+    r = supply_rate(ans, as_of="2024-12-31", by=("year",), log=r_log)
     assert set(r.loc[r.period_kind == "year", "period"]) == {"2022"}
-    text = notes(r)
+    text = "\n".join(r_log.notes)
     assert "carries no audit date" in text and "A2025 (2025-02-01)" in text
 
 
@@ -178,7 +186,8 @@ def _before_case():
 
 def test_supply_before_approval_lists_the_pair_with_dates_days_and_overlap():
     a, s = _before_case()
-    r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar")
+    r_log = AuditLog()
+    r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar", log=r_log)
     assert list(zip(r["supply_id"], r["approval_id"], strict=True)) == [("S_early", "A")]
     row = r.iloc[0]
     assert row["supply_date"] == pd.Timestamp("2021-01-10") and row["approval_date"] == pd.Timestamp("2021-06-01")
@@ -191,7 +200,8 @@ def test_supply_before_approval_lists_the_pair_with_dates_days_and_overlap():
 
 def test_supply_before_approval_still_counts_as_supplying_the_approval():
     a, s = _before_case()
-    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar").set_index("approval_id")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar", log=r_log).set_index("approval_id")
     assert r.loc["A", "supplied_m2"] == pytest.approx(10000) and r.loc["A", "unsupplied_kind"] == "none"
 
 
@@ -200,18 +210,21 @@ def test_a_sliver_overlap_or_a_same_day_supply_is_no_finding():
     s = supplies(("S_edge", "2020-05-01", sq(99.7, 0, 50, 100)),  # 0.3 m x 100 m: thinner than 1 m
                  ("S_corner", "2020-05-01", sq(-48, -48, 50)),  # 2 m x 2 m = 4 m2 < 10 m2
                  ("S_same_day", "2021-06-01", sq(20, 20, 40)))
-    r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar")
+    r_log = AuditLog()
+    r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar", log=r_log)
     assert len(r) == 0 and "overlap_m2" in r.columns and r.crs == a.crs
     wide = load_rules(overrides={"geometry.sliver_max_width_m": 0.2})
-    r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar", rules=wide)
+    r_log = AuditLog()
+    r = supply_before_approval(a, s, as_of="2026-06-30", area_method="planar", rules=wide, log=r_log)
     assert r["supply_id"].tolist() == ["S_edge"] and r["overlap_m2"].iloc[0] == pytest.approx(30)
 
 
 def test_supply_before_approval_reads_dates_as_of_the_audit_date():
     a, s = _before_case()
     # on 2021-03-31 approval A does not exist yet: no pair (and A is a note, not a finding)
-    r = supply_before_approval(a, s, as_of="2021-03-31", area_method="planar")
-    assert len(r) == 0 and "A (2021-06-01)" in notes(r)
+    r_log = AuditLog()
+    r = supply_before_approval(a, s, as_of="2021-03-31", area_method="planar", log=r_log)
+    assert len(r) == 0 and "A (2021-06-01)" in "\n".join(r_log.notes)
     assert len(supply_before_approval(a, s, as_of="2021-06-01", area_method="planar")) == 1
 
 
@@ -242,7 +255,8 @@ def _window_case():
 
 def test_on_december_31_the_audit_year_is_the_last_year():
     a, s = _window_case()
-    r = supply_rate(a, s, as_of="2024-12-31", area_method="planar", by=("year",)).set_index("period_kind")
+    r_log = AuditLog()
+    r = supply_rate(a, s, as_of="2024-12-31", area_method="planar", by=("year",), log=r_log).set_index("period_kind")
     assert r.loc["long", "period"] == "近5年 2020–2024" and r.loc["recent", "period"] == "近1年 2024"
     assert r.loc["long", "period_end"] == pd.Timestamp("2024-12-31")
     assert r.loc["long", "approvals_n"] == 1 and r.loc["long", "supply_rate"] == 0  # only A2024
@@ -251,7 +265,8 @@ def test_on_december_31_the_audit_year_is_the_last_year():
 
 def test_before_december_31_the_windows_end_with_the_year_before():
     a, s = _window_case()
-    r = supply_rate(a, s, as_of="2024-12-30", area_method="planar", by=("year",)).set_index("period_kind")
+    r_log = AuditLog()
+    r = supply_rate(a, s, as_of="2024-12-30", area_method="planar", by=("year",), log=r_log).set_index("period_kind")
     assert r.loc["long", "period"] == "近5年 2019–2023" and r.loc["recent", "period"] == "近1年 2023"
     assert r.loc["long", "approvals_n"] == 1 and r.loc["long", "supply_rate"] == 1  # only A2019
     assert r.loc["recent", "approvals_n"] == 0
@@ -259,7 +274,8 @@ def test_before_december_31_the_windows_end_with_the_year_before():
 
 def test_the_audit_years_own_row_ends_on_the_audit_date():
     a, s = _window_case()
-    r = supply_rate(a, s, as_of="2024-12-30", area_method="planar", by=("year",))
+    r_log = AuditLog()
+    r = supply_rate(a, s, as_of="2024-12-30", area_method="planar", by=("year",), log=r_log)
     year = r[(r.period_kind == "year") & (r.period == "2024")].iloc[0]
     assert year["period_end"] == pd.Timestamp("2024-12-30")
 
@@ -288,7 +304,8 @@ def test_invariant_with_the_as_of_filter(a_rows, s_rows, as_of):
     a = approvals(*[(f"A{i}", d.isoformat(), g) for i, (g, d) in enumerate(a_rows)])
     s = supplies(*[(f"S{i}", d.isoformat(), g) for i, (g, d) in enumerate(s_rows)])
     tol = load_rules().value("geometry.area_tolerance_m2")
-    r = approved_not_supplied(a, s, area_method="planar", as_of=as_of)
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, area_method="planar", as_of=as_of, log=r_log)
     live_a = [i for i, (_, d) in enumerate(a_rows) if d <= as_of]
     live_s = [g for g, d in s_rows if d <= as_of]
     assert r["approval_id"].tolist() == [f"A{i}" for i in live_a]
@@ -299,7 +316,7 @@ def test_invariant_with_the_as_of_filter(a_rows, s_rows, as_of):
         assert row["supplied_m2"] == pytest.approx(shapely.intersection(geom, union).area, abs=tol)
         assert abs(row["approved_m2"] - row["supplied_m2"] - row["unsupplied_m2"] - row["sliver_m2"]) <= tol
         assert row["approval_age_years"] >= 0
-    text = notes(r)
+    text = "\n".join(r_log.notes)
     assert ("approval" in text and "not audited" in text) is (len(live_a) < len(a_rows))
     assert ("supply" in text and "left out" in text) is (len(live_s) < len(s_rows))
     pairs = supply_before_approval(a, s, area_method="planar", as_of=as_of)

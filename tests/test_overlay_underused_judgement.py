@@ -16,6 +16,7 @@ from shapely.geometry import box
 
 from redline.overlay import _summary_underused, underused
 from redline.overlay.underused import JUDGEMENTS, far_floor, read_land_use
+from redline.result import AuditLog
 from redline.rules import load_rules
 
 CRS = "EPSG:4547"
@@ -46,7 +47,8 @@ def run(p, b=None, **kw):
 
 def test_five_lots_without_a_land_use_are_not_assessable_not_industrial():
     # the NYC borough case: five polygons with an id and nothing else were judged industrial land meeting every floor
-    r = run(parcels({}, {}, {}, {}, {}))
+    r_log = AuditLog()
+    r = run(parcels({}, {}, {}, {}, {}), log=r_log)
     assert (r["judgement"] == "not_assessable").all() and not r["assessed"].any() and not r["underused"].any()
     assert r["reasons"].str.contains("土地用途 blank").all()
     assert "0 of 0 assessable" in _summary_underused({"underused": r})[0]
@@ -54,13 +56,15 @@ def test_five_lots_without_a_land_use_are_not_assessable_not_industrial():
 
 
 def test_a_blank_land_use_with_a_manufacturing_code_is_still_not_assessable():
-    r = run(parcels({**IND, "行业分类": "C17", "土地用途": ""}), hall(floors=1)).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "C17", "土地用途": ""}), hall(floors=1), log=r_log).iloc[0]
     assert r["judgement"] == "not_assessable" and "土地用途 blank" in r["reasons"]
 
 
 def test_non_industrial_land_is_not_industrial():
     # "非工业用地" contains "工业": a keyword search judged it industrial (FAR 0.5 < 0.8: under-used)
-    r = run(parcels({"土地用途": "非工业用地", "行业分类": "17"}), hall()).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({"土地用途": "非工业用地", "行业分类": "17"}), hall(), log=r_log).iloc[0]
     assert r["judgement"] == "not_industrial" and not r["underused"] and np.isnan(r["far_min"])
 
 
@@ -72,18 +76,21 @@ def test_non_industrial_land_is_not_industrial():
     ("GB/T 9999", "not_assessable", "unknown"),      # no such classification
 ])
 def test_code_1001_is_read_in_the_declared_classification(standard, judgement, text):
-    r = run(parcels({"土地用途": "1001", "用途分类标准": standard, "行业分类": "17"}), hall()).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({"土地用途": "1001", "用途分类标准": standard, "行业分类": "17"}), hall(), log=r_log).iloc[0]
     assert r["judgement"] == judgement and text in r["land_use_read"]
 
 
 def test_a_code_without_its_classification_is_read_in_the_rule_set_default_and_says_so():
     both = pd.concat([hall(k=0), hall(k=1)], ignore_index=True)  # FAR 0.5 < 0.8 on each
-    r = run(parcels({"土地用途": "0601", "行业分类": "17"}, {"土地用途": "1001", "行业分类": "17"}), both)
+    r_log = AuditLog()
+    r = run(parcels({"土地用途": "0601", "行业分类": "17"}, {"土地用途": "1001", "行业分类": "17"}), both, log=r_log)
     assert r["judgement"].tolist() == ["underused", "not_industrial"]  # 三调: 0601 工业用地, 1001 铁路用地
     assert "underused.land_use_classification_default" in r["land_use_read"].iloc[0]
-    assert any("land-use codes read as tdt1055-2019" in n for n in r.attrs["redline"]["notes"])
+    assert any("land-use codes read as tdt1055-2019" in n for n in r_log.notes)
     ydyh = load_rules(overrides={"underused.land_use_classification_default": "ydyh2023"})
-    r = run(parcels({"土地用途": "0601", "行业分类": "17"}, {"土地用途": "1001", "行业分类": "17"}), both, rules=ydyh)
+    r_log = AuditLog()
+    r = run(parcels({"土地用途": "0601", "行业分类": "17"}, {"土地用途": "1001", "行业分类": "17"}), both, rules=ydyh, log=r_log)
     assert r["judgement"].tolist() == ["not_industrial", "underused"]  # 用地用海: 0601 乡村道路用地, 1001 工业用地
 
 
@@ -119,21 +126,24 @@ def test_gb50137_and_ydyh_third_level_codes():
 # -- 2. nothing measurable is not assessable, not "meets" ---------------------------------------------------------
 
 def test_industrial_parcel_with_no_floor_area_buildings_or_investment_is_not_assessable():
-    r = run(parcels({**IND, "行业分类": "C17"})).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "C17"}), log=r_log).iloc[0]
     assert r["judgement"] == "not_assessable" and not r["assessed"] and not r["underused"]
     assert "容积率 not measured" in r["reasons"] and "建筑系数 not measured" in r["reasons"]
 
 
 def test_a_parcel_no_building_touches_is_not_measured_as_far_zero():
     # the buildings layer has a hall on parcel 1 only; parcel 2 has no building and no 建筑面积
-    r = run(parcels({**IND, "行业分类": "17"}, {**IND, "行业分类": "17"}), hall(floors=2))
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "17"}, {**IND, "行业分类": "17"}), hall(floors=2), log=r_log)
     assert r["far"].iloc[0] == pytest.approx(1.0) and np.isnan(r["far"].iloc[1])
     assert r["judgement"].tolist() == ["meets", "not_assessable"]
 
 
 def test_summary_counts_assessable_parcels_only():
+    r_log = AuditLog()
     r = run(parcels({**IND, "行业分类": "17"}, {**IND, "行业分类": "17", "建筑面积": 5000.0}, {**IND, "行业分类": "17", "建筑面积": 9000.0},
-                    {"土地用途": "城镇住宅用地"}))
+                    {"土地用途": "城镇住宅用地"}), log=r_log)
     assert r["judgement"].tolist() == ["not_assessable", "underused", "meets", "not_industrial"]
     line = _summary_underused({"underused": r})[0]
     assert "1 of 2 assessable industrial parcels, 15.0 亩" in line
@@ -152,7 +162,8 @@ def test_summary_counts_assessable_parcels_only():
 ])
 def test_industry_codes_are_read_in_their_own_edition(code, edition, floor):
     fields = {**IND, "行业分类": code} | ({"行业分类标准": edition} if edition else {})
-    r = run(parcels(fields), hall(floors=1)).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels(fields), hall(floors=1), log=r_log).iloc[0]
     assert r["far_min"] == floor
     assert r["industry_edition"] == ("GB/T 4754-2002" if edition and "2002" in edition else "GB/T 4754-2017")
 
@@ -165,7 +176,8 @@ def test_industry_codes_are_read_in_their_own_edition(code, edition, floor):
 ])
 def test_an_industry_without_a_floor_is_reported_never_given_a_default(code, edition, why):
     fields = {**IND, "行业分类": code} | ({"行业分类标准": edition} if edition else {})
-    r = run(parcels(fields), hall(floors=1)).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels(fields), hall(floors=1), log=r_log).iloc[0]
     assert np.isnan(r["far_min"]) and why in r["not_judged"]
     assert r["judgement"] == "meets"  # the building coefficient (0.5) is still judged
 
@@ -182,9 +194,10 @@ def test_the_2008_edition_reads_codes_as_2002():
 def test_no_national_investment_floor_and_entry_floors_off():
     # 3 000 万元 / 15 亩 = 200 万元/亩, tax 1 and output 10 万元/亩: nationally only FAR and coefficient are judged
     p = parcels({**IND, "行业分类": "17", "固定资产投资": 3000.0, "年税收": 15.0, "年产值": 150.0})
-    r = run(p, hall(floors=2)).iloc[0]   # FAR 1.0, coefficient 0.5
+    r_log = AuditLog()
+    r = run(p, hall(floors=2), log=r_log).iloc[0]   # FAR 1.0, coefficient 0.5
     assert r["judgement"] == "meets" and "投资强度 not judged" in r["not_judged"]
-    notes = run(p, hall(floors=2)).attrs["redline"]["notes"]
+    notes = r_log.notes
     assert any("投资强度 not judged" in n for n in notes) and any("apply_output_tax_floors" in n for n in notes)
     on = load_rules(overrides={"underused.apply_output_tax_floors": True})
     assert run(p, hall(floors=2), rules=on).iloc[0]["judgement"] == "underused"
@@ -197,7 +210,8 @@ def test_no_national_investment_floor_and_entry_floors_off():
 def test_structure_and_yard_areas_from_the_parcel_count_in_the_coefficient():
     # 2 000 m2 hall + 500 m2 构筑物 + 600 m2 堆场 = 3 100 m2 of 10 000: 31 % >= 30 %
     p = parcels({**IND, "行业分类": "17", "构筑物占地面积": 500.0, "堆场占地面积": 600.0})
-    r = run(p, hall(w=50, h=40, floors=4)).iloc[0]
+    r_log = AuditLog()
+    r = run(p, hall(w=50, h=40, floors=4), log=r_log).iloc[0]
     assert r["building_coefficient"] == pytest.approx(0.31) and r["far"] == pytest.approx(0.8)
     assert r["judgement"] == "meets"
 
@@ -206,13 +220,15 @@ def test_a_yard_in_the_buildings_layer_counts_in_the_coefficient_not_in_the_plot
     b = pd.concat([hall(w=40, h=50, floors=2),
                    gpd.GeoDataFrame({"幢号": ["Y1"], "建筑类型": ["堆场"]},
                                     geometry=[box(X0 + 50, Y0, X0 + 80, Y0 + 40)], crs=CRS)], ignore_index=True)
-    r = run(parcels({**IND, "行业分类": "17"}), b).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "17"}), b, log=r_log).iloc[0]
     assert r["building_coefficient"] == pytest.approx(0.32)   # (2 000 + 1 200) / 10 000
     assert r["far"] == pytest.approx(0.4)                     # 4 000 m2 floor area; the yard has none
 
 
 def test_parcel_footprint_field_without_a_buildings_layer():
-    r = run(parcels({**IND, "行业分类": "17", "建筑面积": 9000.0, "建筑物占地面积": 2500.0})).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "17", "建筑面积": 9000.0, "建筑物占地面积": 2500.0}), log=r_log).iloc[0]
     assert r["building_coefficient"] == pytest.approx(0.25) and r["underused"]
     assert "building_coefficient_min" in r["reasons"]
 
@@ -220,18 +236,21 @@ def test_parcel_footprint_field_without_a_buildings_layer():
 # -- 5. the contract's FAR cap --------------------------------------------------------------------------------------
 
 def test_far_above_the_contract_cap_is_a_finding():
-    r = run(parcels({**IND, "行业分类": "17", "容积率上限": 1.2}), hall(floors=3)).iloc[0]  # FAR 1.5
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "17", "容积率上限": 1.2}), hall(floors=3), log=r_log).iloc[0]  # FAR 1.5
     assert r["far_over_max"] and "擅自提高容积率: far 1.50 > 合同容积率上限 1.20" in r["reasons"]
     assert "1 over the contract FAR cap" in _summary_underused({"underused": run(parcels(
         {"行业分类": "17", "容积率上限": 1.2}), hall(floors=3))})[0]
     s = gpd.GeoDataFrame({"合同编号": ["C1"], "签订日期": ["2020-01-01"], "土地用途": ["工业用地"], "行业分类": ["17"],
                           "容积率上限": [1.2]}, geometry=[box(X0, Y0, X0 + 100, Y0 + 100)], crs=CRS)
-    r = underused(s, hall(floors=3), kind="supplies", area_method="planar").iloc[0]
+    r_log = AuditLog()
+    r = underused(s, hall(floors=3), kind="supplies", area_method="planar", log=r_log).iloc[0]
     assert r["far_over_max"] and r["contract_far_max"] == 1.2
 
 
 def test_admin_facilities_over_the_cap_are_reported():
-    r = run(parcels({**IND, "行业分类": "17", "行政办公及生活服务设施用地面积": 800.0}), hall(floors=2)).iloc[0]
+    r_log = AuditLog()
+    r = run(parcels({**IND, "行业分类": "17", "行政办公及生活服务设施用地面积": 800.0}), hall(floors=2), log=r_log).iloc[0]
     assert r["admin_over_max"] and "8.0% > 7.0%" in r["reasons"]
 
 
@@ -247,7 +266,8 @@ AREA = st.one_of(st.none(), st.floats(0, 40000))
                 min_size=1, max_size=5))
 def test_every_parcel_gets_one_judgement_consistent_with_the_flags(rows):
     p = parcels(*[{"土地用途": lu, "行业分类": ind, "建筑面积": fa, "固定资产投资": inv} for lu, ind, fa, inv in rows])
-    r = run(p)
+    r_log = AuditLog()
+    r = run(p, log=r_log)
     assert set(r["judgement"]) <= set(JUDGEMENTS)
     assert (r["underused"] == (r["judgement"] == "underused")).all()
     assert (r["assessed"] == r["judgement"].isin(["underused", "meets"])).all()

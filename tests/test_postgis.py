@@ -20,7 +20,7 @@ import pytest
 import shapely
 
 from redline.errors import RedlineIOError
-from redline.io import read_layer, write_layers
+from redline.io import read_layer, read_layer_with_info, write_layers
 from redline.io.postgis import read_postgis, redact, write_postgis
 
 pytestmark = pytest.mark.postgis
@@ -124,10 +124,10 @@ def test_round_trip_chinese_text_geometry_crs(pg_url, schema):
 
 def test_read_layer_applies_schema_mapping(pg_url, schema):
     write_postgis({"pz": _approvals()}, f"{pg_url}?schema={schema}")
-    gdf = read_layer(f"{pg_url}?table={schema}.pz", schema="approvals")
+    gdf, info = read_layer_with_info(f"{pg_url}?table={schema}.pz", schema="approvals")
     assert "approval_id" in gdf.columns and "approval_date" in gdf.columns
     assert gdf["approval_id"].iloc[0] == "苏政地〔2019〕112号"
-    assert gdf.attrs["redline"]["source"] == "postgis"
+    assert info.source == "postgis"
     # layer= overrides the URL's table
     same = read_layer(pg_url, f"{schema}.pz", schema="approvals")
     assert same["approval_id"].tolist() == gdf["approval_id"].tolist()

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 import redline
+from redline.result import AuditLog
 from redline.validate import prepare_layers, validate_layer
 
 BOWTIE = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])  # self-intersecting
@@ -122,10 +123,11 @@ def test_a_negative_price_no_longer_makes_false_unsupplied_land():
     a = approvals([box(500000, 3800000, 500100, 3800100)])
     s = gpd.GeoDataFrame({"合同编号": ["S1"], "签订日期": ["2019-01-01"], "出让价款": [-1200]},
                          geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
-    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar")
+    r_log = AuditLog()
+    r = approved_not_supplied(a, s, as_of="2026-06-30", area_method="planar", log=r_log)
     assert r["unsupplied_mu"].iloc[0] == 0 and r["supplied_mu"].iloc[0] == pytest.approx(15)
-    assert r.attrs["redline"]["rejected"] == []
-    assert any("price_wan" in n and "S1" in n for n in r.attrs["redline"]["notes"])
+    assert r_log.rejected == []
+    assert any("price_wan" in n and "S1" in n for n in r_log.notes)
 
 
 def test_a_required_value_that_is_negative_still_rejects_the_feature():

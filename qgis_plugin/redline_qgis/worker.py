@@ -56,13 +56,16 @@ def catalogue() -> int:
     return 0
 
 
-def _read_source(name: str, source):
-    """A job source: a path or ``{"path", "layer", "fids"}`` (a file layer, maybe a selection of it)."""
+def _read_source(name: str, source, encodings: dict):
+    """A job source: a path or ``{"path", "layer", "fids"}`` (a file layer, maybe a selection of it).
+
+    The attribute encoding of a layer read here is put into ``encodings`` under ``name``."""
     if not isinstance(source, dict):
         return source
-    from redline.io.vector import read_layer
+    from redline.io.vector import read_layer_with_info
 
-    frame = read_layer(source["path"], source.get("layer"), name=name)
+    frame, info = read_layer_with_info(source["path"], source.get("layer"), name=name)
+    encodings[name] = info.encoding
     fids = source.get("fids")
     if fids is not None:
         import numpy as np
@@ -71,9 +74,7 @@ def _read_source(name: str, source):
         order = pyogrio.read_dataframe(source["path"], layer=source.get("layer"), read_geometry=False, columns=[],
                                        fid_as_index=True).index.to_numpy()
         keep = np.isin(order, np.asarray(fids, dtype=order.dtype))
-        attrs = dict(frame.attrs)
         frame = frame.iloc[np.flatnonzero(keep)].reset_index(drop=True)
-        frame.attrs.update(attrs)
     return frame
 
 
@@ -108,9 +109,8 @@ def run(job_path: str) -> int:
         pipeline.all_specs = lambda: [*registered(), *extra]
     try:
         options = job_options(job)
-        sources = {name: _read_source(name, src) for name, src in job["sources"].items()}
-        encodings = {name: frame.attrs.get("redline", {}).get("encoding") for name, frame in sources.items()
-                     if hasattr(frame, "attrs")}
+        encodings: dict = {}
+        sources = {name: _read_source(name, src, encodings) for name, src in job["sources"].items()}
         result = pipeline.run_audits(sources, options, out=job["out"],
                                      progress=lambda message, fraction: _emit({"progress": fraction,
                                                                                "message": message}))

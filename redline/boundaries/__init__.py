@@ -14,6 +14,7 @@ The columns of each output are declared once, in :mod:`redline.boundaries._colum
 
 from __future__ import annotations
 
+from ..result import AuditLog
 from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import GROWTH_USE_COLUMNS, INTENSITY_COLUMNS
 from .codes import CLASSIFICATIONS, CodeTable, code_table, normalise_codes
@@ -36,9 +37,11 @@ _CLASSIFICATION_PARAM = ParamSpec("classification", "choice", "tdt1055-2019", "å
 
 def _run_intensity(layers, params, ctx):
     table = code_table(params.get("classification") or "tdt1055-2019")
-    out, unknown = _intensity_prepared(layers["landuse"], layers["admin"], table, ctx.rules, ctx.area_method,
-                                       ctx.crs.crs, read_gdp(params.get("gdp")))
-    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []) + _unknown_notes(unknown))
+    gdp_log = AuditLog()
+    gdp = read_gdp(params.get("gdp"), log=gdp_log)
+    out, unknown, notes = _intensity_prepared(layers["landuse"], layers["admin"], table, ctx.rules, ctx.area_method,
+                                              ctx.crs.crs, gdp, gdp_log.notes)
+    ctx.notes.extend(notes + _unknown_notes(unknown))
     return {"development_intensity": out}
 
 
@@ -60,9 +63,9 @@ def _summary_intensity(outputs):
 
 def _run_growth_use(layers, params, ctx):
     table = code_table(params.get("classification") or "tdt1055-2019")
-    out, unknown = _growth_use_prepared(layers["growth_boundary"], layers["landuse"], table, ctx.rules,
-                                        ctx.area_method, ctx.crs.crs)
-    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []) + _unknown_notes(unknown))
+    out, unknown, notes = _growth_use_prepared(layers["growth_boundary"], layers["landuse"], table, ctx.rules,
+                                               ctx.area_method, ctx.crs.crs)
+    ctx.notes.extend(notes + _unknown_notes(unknown))
     return {"growth_boundary_use": out}
 
 

@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import check_area_method, geodesic_area, piece_areas
+from ..area import AreaMethod, check_area_method, geodesic_area, piece_areas
 from ..errors import GeometryError, Problem, SchemaError
 from ..io.tables import read_table
+from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
 from ..units import M2_PER_HA, M2_PER_MU
-from ..validate import prepare_layers
+from ..validate import PreparedLayer, prepare_layers
 from ._fast import overlay_pairs, self_overlaps
 from .codes import code_table
 
@@ -48,7 +50,7 @@ def _landuse_fields(landuse, code_field):
     """Field mapping so the user's code column becomes ``land_use_code``."""
     if landuse is None or not code_field or code_field == "land_use_code":
         return None
-    if landuse.attrs.get("redline", {}).get("prepared"):
+    if isinstance(landuse, PreparedLayer):
         return None
     if code_field in landuse.columns and "land_use_code" not in landuse.columns:
         return {"land_use_code": code_field}
@@ -257,18 +259,20 @@ def _table_codes(t: pd.DataFrame, layer: str, problems: list[Problem]) -> tuple[
     return codes, _normalised_note(layer, raw, codes)
 
 
-def read_gdp(gdp) -> pd.DataFrame:
+def read_gdp(gdp, *, log: AuditLog | None = None) -> pd.DataFrame | None:
     """A GDP table (``admin_code``, ``gdp_yi_yuan`` 亿元) from a DataFrame or a CSV/XLSX path.
 
-    Codes are normalised as text (:func:`normalise_admin_codes`, a note in ``attrs["redline"]["notes"]``);
+    Codes are normalised as text (:func:`normalise_admin_codes`, a note in ``log.notes``);
     a GDP that is not a number or is negative, an empty or repeated code, all raise one
     :class:`~redline.errors.SchemaError` naming the rows.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> g = read_gdp(pd.DataFrame({"行政区代码": [411528001.0], "GDP(亿元)": ["1,207.5"]}))
-    >>> g.values.tolist(), g.attrs["redline"]["notes"][0][:41]
+    >>> from redline.result import AuditLog
+    >>> log = AuditLog()
+    >>> g = read_gdp(pd.DataFrame({"行政区代码": [411528001.0], "GDP(亿元)": ["1,207.5"]}), log=log)
+    >>> g.values.tolist(), log.notes[0][:41]
     ([['411528001', 1207.5]], '[gdp] 1 admin_code value(s) normalised to')
     """
     if gdp is None:
@@ -308,13 +312,13 @@ def read_gdp(gdp) -> pd.DataFrame:
     if problems:
         raise SchemaError(problems)
     out = pd.DataFrame({"admin_code": codes.astype(object).to_numpy(), "gdp_yi_yuan": values.to_numpy() * factor})
-    out.attrs["redline"] = {"notes": code_notes + notes}
+    deliver(AuditLog(notes=NoteList(code_notes + notes)), log, "gdp")
     return out
 
 
 def development_intensity(landuse, admin, *, code_field: str = "DLBM", classification="tdt1055-2019", rules=None,
-                          gdp=None, area_method: str = "ellipsoidal", crs=None, strict: bool = False,
-                          as_of=None) -> gpd.GeoDataFrame:
+                          gdp=None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
+                          as_of=None, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """土地开发强度: construction land ÷ total area, per administrative unit.
 
     Parameters
@@ -341,20 +345,23 @@ def development_intensity(landuse, admin, *, code_field: str = "DLBM", classific
 
     Returns
     -------
-    GeoDataFrame ``development_intensity`` (fields in the module docstring). ``attrs["redline"]``
-    includes ``unknown_codes`` (every code not classified, with its area in m²).
+    GeoDataFrame ``development_intensity`` (fields in the module docstring). ``log.fact("development_intensity",
+    "unknown_codes")`` lists every code not classified, with its area in m².
     """
     check_area_method(area_method)
     ruleset = resolve_rules(rules)
     table = code_table(classification)
     prep = prepare_layers({"landuse": (landuse, "landuse", _landuse_fields(landuse, code_field)),
                            "admin": (admin, "admin")}, crs=crs, strict=strict)
-    out, unknown = _intensity_prepared(prep.layers["landuse"], prep.layers["admin"], table, ruleset, area_method,
-                                       prep.working.crs, read_gdp(gdp))
-    notes = prep.note_lines() + out.attrs.get("redline", {}).get("notes", []) + _unknown_notes(unknown)
-    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"), "notes": notes, "rules": ruleset.label,
-                            "area_method": area_method, "working_crs": str(prep.working),
-                            "unknown_codes": unknown, "classification": table.name}
+    gdp_log = AuditLog()
+    gdp_table = read_gdp(gdp, log=gdp_log)
+    out, unknown, found = _intensity_prepared(prep.layers["landuse"], prep.layers["admin"], table, ruleset,
+                                              area_method, prep.working.crs, gdp_table, gdp_log.notes)
+    notes = prep.note_lines() + found + _unknown_notes(unknown)
+    deliver(AuditLog(rejected=prep.rejected.to_dict("records"), notes=NoteList(notes), rules=ruleset.label,
+                     area_method=area_method, working_crs=str(prep.working),
+                     facts={"development_intensity": {"unknown_codes": unknown, "classification": table.name}}),
+            log, "development_intensity")
     return out
 
 
@@ -389,7 +396,8 @@ def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches", id_fiel
 _AREA_NOISE = 1e-5
 
 
-def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
+def _intensity_prepared(lu, adm, table, ruleset, area_method: AreaMethod, crs, gdp=None,
+                        gdp_notes: Sequence[str] = ()) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
     adm, notes = _admin_units(adm)
     notes += _overlap_notes(lu, "landuse", ruleset)
     cls = classify_patches(lu["land_use_code"], table)
@@ -430,10 +438,9 @@ def _intensity_prepared(lu, adm, table, ruleset, area_method, crs, gdp=None):
                                                        where=np.nan_to_num(vals) > 0)
         out["gdp_yi_yuan_per_km2"] = np.divide(vals, cons / 1e6, out=np.full(n, np.nan), where=cons > 0)
         notes += _join_notes("gdp", gdp["admin_code"], out["admin_code"], "GDP")
-        notes += gdp.attrs.get("redline", {}).get("notes", [])
+        notes += list(gdp_notes)
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(adm.geometry.values, crs=adm.crs), crs=adm.crs)
-    frame.attrs["redline"] = {"notes": notes + _outside_notes(lu, pairs) + _gap_notes(out)}
-    return frame, _unknown_table(pairs, cls)
+    return frame, _unknown_table(pairs, cls), notes + _outside_notes(lu, pairs) + _gap_notes(out)
 
 
 def _gap_notes(out: pd.DataFrame) -> list[str]:
@@ -479,8 +486,8 @@ def _outside_notes(lu, pairs) -> list[str]:
 
 
 def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", classification="tdt1055-2019",
-                        rules=None, area_method: str = "ellipsoidal", crs=None, strict: bool = False,
-                        as_of=None) -> gpd.GeoDataFrame:
+                        rules=None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
+                        as_of=None, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """城镇开发边界内建设情况: how much of each growth boundary is construction land, how much is left.
 
     Parameters
@@ -502,17 +509,18 @@ def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", c
     prep = prepare_layers({"growth_boundary": (growth_boundary, "growth_boundary"),
                            "landuse": (landuse, "landuse", _landuse_fields(landuse, code_field))},
                           crs=crs, strict=strict)
-    out, unknown = _growth_use_prepared(prep.layers["growth_boundary"], prep.layers["landuse"], table, ruleset,
-                                        area_method, prep.working.crs)
-    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"),
-                            "notes": prep.note_lines() + out.attrs.get("redline", {}).get("notes", [])
-                            + _unknown_notes(unknown), "rules": ruleset.label,
-                            "area_method": area_method, "working_crs": str(prep.working), "unknown_codes": unknown,
-                            "classification": table.name}
+    out, unknown, found = _growth_use_prepared(prep.layers["growth_boundary"], prep.layers["landuse"], table,
+                                               ruleset, area_method, prep.working.crs)
+    deliver(AuditLog(rejected=prep.rejected.to_dict("records"),
+                     notes=NoteList(prep.note_lines() + found + _unknown_notes(unknown)), rules=ruleset.label,
+                     area_method=area_method, working_crs=str(prep.working),
+                     facts={"growth_boundary_use": {"unknown_codes": unknown, "classification": table.name}}),
+            log, "growth_boundary_use")
     return out
 
 
-def _growth_use_prepared(gb, lu, table, ruleset, area_method, crs):
+def _growth_use_prepared(gb, lu, table, ruleset, area_method: AreaMethod,
+                         crs) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
     notes = _overlap_notes(lu, "landuse", ruleset)
     cls = classify_patches(lu["land_use_code"], table)
     pairs = _clip_areas(lu, gb, crs, area_method)
@@ -533,5 +541,4 @@ def _growth_use_prepared(gb, lu, table, ruleset, area_method, crs):
         "rule": f"construction land per {table.name} code table ({table.source})",
     })
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(gb.geometry.values, crs=gb.crs), crs=gb.crs)
-    frame.attrs["redline"] = {"notes": notes}
-    return frame, _unknown_table(pairs, cls)
+    return frame, _unknown_table(pairs, cls), notes

@@ -66,6 +66,7 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
     unapproved_on_farmland).
     """
     from ..imagery import change_patches, judge_patches
+    from ..result import AuditLog
 
     ruleset = resolve_rules(rules)
     vectors, inputs = {}, [before, after]
@@ -75,17 +76,19 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
             vectors[kind] = read_layer(path, layer, name=kind)  # validated by judge_patches, as audit does
             inputs.append(path)
     patches = change_patches(before, after, from_classes=_classes(from_classes), to_classes=_classes(to_classes),
-                             min_area_m2=min_area, connectivity=int(connectivity), align=align, rules=ruleset)
-    register = judge_patches(patches[~patches["below_min_area"]], rules=ruleset, area_method=area_method, **vectors)
+                             min_area_m2=min_area, connectivity=int(connectivity), align=align, rules=ruleset,
+                             log=(log := AuditLog()))
+    register = judge_patches(patches[~patches["below_min_area"]], rules=ruleset, area_method=area_method, **vectors,
+                             log=log)
     dest = Path(out) / RESULT_FILE
     dest.parent.mkdir(parents=True, exist_ok=True)
-    info = register.attrs.get("redline", {})
-    rejected = rejected_frame(info.get("rejected", []))
+    rejected = rejected_frame(log.rejected)
+    facts = {**log.facts["change_patches"], **log.facts["judge_patches"]}
     written = write_layers({"change_patches": patches, "register": register, "rejected": rejected}, dest,
                            inputs=inputs, metadata={
-        "rules": ruleset.label, "before": before, "after": after, "pixel_area": patches.attrs["pixel_area_note"],
-        "min_area": patches.attrs["rule"], "working_crs": register.attrs.get("working_crs", ""),
-        "area_method": area_method, "layers_missing": register.attrs.get("layers_missing", ""),
+        "rules": ruleset.label, "before": before, "after": after, "pixel_area": facts["pixel_area_note"],
+        "min_area": facts["rule"], "working_crs": facts.get("working_crs", ""),
+        "area_method": area_method, "layers_missing": facts.get("layers_missing", ""),
         "rejected_features": str(len(rejected)),
     })
     if not quiet:
@@ -94,13 +97,13 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
                    f"{patches['area_m2'].sum():,.0f} m² = {patches['area_mu'].sum():,.2f} 亩")
         for judgement, n in register["judgement"].value_counts().items():
             click.echo(f"  {judgement}: {n}")
-        if register.attrs.get("layers_missing", "none") != "none":
-            click.echo(f"  not given: {register.attrs['layers_missing']} (no patch can be judged against them)")
+        if facts.get("layers_missing", "none") != "none":
+            click.echo(f"  not given: {facts['layers_missing']} (no patch can be judged against them)")
         slivers = int((register["sliver_reason"] != "").sum()) if "sliver_reason" in register else 0
         if slivers:
             click.echo(f"  {slivers} patch(es) touch a layer by slivers only: reported (sliver_reason), not counted")
         if len(rejected):
             click.echo(f"  {len(rejected)} feature(s) set aside: layer 'rejected'")
-        for note in info.get("notes", []):
+        for note in log.notes:
             click.echo(f"  {note}")
         click.echo(f"written: {written}")

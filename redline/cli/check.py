@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..io import read_layer
+from ..io import read_layer_with_info
 from ..pipeline import parse_source
 from ..schema import SCHEMAS
 from ..validate import prepare_layers
@@ -123,16 +123,16 @@ def command(source, kind, encoding, field_pairs, assign_crs, replace_crs, crs, s
     if replace_crs and assigned is None:
         raise click.UsageError("--replace-crs replaces the CRS given with --assign-crs EPSG:NNNN: give that too")
     path, layer = parse_source(source)
-    gdf = read_layer(path, layer, encoding=encoding, crs=assigned, replace_crs=replace_crs, name=kind)
-    info = gdf.attrs.get("redline", {})
+    gdf, info = read_layer_with_info(path, layer, encoding=encoding, crs=assigned, replace_crs=replace_crs,
+                                     name=kind)
     with cli_fixes({kind}):
         prepared = prepare_layers({kind: (gdf, kind, fields)}, crs=crs, strict=strict)
     clean = prepared.layers[kind]
     click.echo(f"{source}: {len(gdf)} features, {len(clean)} usable, {len(prepared.rejected)} set aside")
-    if info.get("encoding"):
-        click.echo(f"  attribute encoding: {info['encoding']}")
-    if info.get("crs_assigned"):
-        click.echo(f"  CRS assigned: {info['crs_assigned']}")
+    if info.encoding:
+        click.echo(f"  attribute encoding: {info.encoding}")
+    if info.crs_assigned:
+        click.echo(f"  CRS assigned: {info.crs_assigned}")
     click.echo(f"  working CRS: {prepared.working}")
     click.echo("  geometry validated and repaired in the working CRS, as the audits do; an audit whose other layers "
                "move the data's centre may choose another zone: give that one with --crs to check in it")

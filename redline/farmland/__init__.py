@@ -18,6 +18,7 @@ The columns of each output are declared once, in :mod:`redline.farmland._columns
 
 from __future__ import annotations
 
+from ..result import AuditLog
 from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
@@ -29,9 +30,9 @@ __all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "confli
 
 def _run_conflicts(layers, params, ctx):
     ctx.report("三区三线冲突 three-line conflicts", 0.0)
-    out = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
-    if out.attrs.get("touching_note"):
-        ctx.notes.append(out.attrs.pop("touching_note"))
+    out, touching = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
+    if touching:
+        ctx.notes.append(touching)
     result = {"three_line_conflicts": out}
     adm = layers.get("admin")
     if adm is not None:
@@ -96,9 +97,11 @@ def _run_retention(layers, params, ctx):
     from ..boundaries.codes import code_table
 
     table = code_table(params.get("classification") or "tdt1055-2019")
-    out = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
-                              read_targets(params.get("targets")), table, ctx.rules, ctx.area_method, ctx.crs.crs)
-    ctx.notes.extend(out.attrs.get("redline", {}).get("notes", []))
+    targets_log = AuditLog()
+    targets = read_targets(params.get("targets"), log=targets_log)
+    out, notes, _ = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
+                                        targets, table, ctx.rules, ctx.area_method, ctx.crs.crs, targets_log.notes)
+    ctx.notes.extend(notes)
     return {"farmland_retention": out}
 
 

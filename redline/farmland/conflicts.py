@@ -31,8 +31,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..area import check_area_method, piece_areas
+from ..area import AreaMethod, check_area_method, piece_areas
 from ..boundaries._fast import overlay_pairs
+from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
 from ..spec import Status
 from ..units import M2_PER_MU
@@ -99,8 +100,8 @@ def _pairs_to_rows(pairs: pd.DataFrame, left: gpd.GeoDataFrame, right: gpd.GeoDa
 
 
 def conflicts(farmland, growth_boundary, eco_redline=None, *, admin=None, rules=None,
-              area_method: str = "ellipsoidal", crs=None, strict: bool = False, as_of=None,
-              max_vertices: int = 256, threads: int = 2) -> gpd.GeoDataFrame:
+              area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False, as_of=None,
+              max_vertices: int = 256, threads: int = 2, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """三区三线冲突: every overlap patch between PBF, the growth boundary and the eco red line.
 
     Parameters
@@ -132,8 +133,8 @@ def conflicts(farmland, growth_boundary, eco_redline=None, *, admin=None, rules=
     Returns
     -------
     GeoDataFrame ``three_line_conflicts`` in the working CRS (fields in the module docstring), sorted
-    by kind, left id, right id and part; ``attrs["redline"]`` holds ``rejected``, ``notes``, ``rules``,
-    ``area_method`` and ``working_crs``.
+    by kind, left id, right id and part; ``log`` (an :class:`~redline.result.AuditLog`) receives the
+    rejected features, notes, rule set, area method and working CRS.
 
     Examples
     --------
@@ -155,16 +156,16 @@ def conflicts(farmland, growth_boundary, eco_redline=None, *, admin=None, rules=
     if admin is not None:
         layers["admin"] = (admin, "admin")
     prep = prepare_layers(layers, crs=crs, strict=strict)
-    result = _conflicts_prepared(prep.layers, ruleset, area_method, prep.working, max_vertices, threads)
-    touching = result.attrs.pop("touching_note", "")
-    result.attrs["redline"] = {
-        "rejected": prep.rejected.to_dict("records"),
-        "notes": prep.note_lines() + ([touching] if touching else []), "rules": ruleset.label,
-        "area_method": area_method, "working_crs": str(prep.working)}
+    result, touching = _conflicts_prepared(prep.layers, ruleset, area_method, prep.working, max_vertices, threads)
+    deliver(AuditLog(rejected=prep.rejected.to_dict("records"),
+                     notes=NoteList(prep.note_lines() + ([touching] if touching else [])), rules=ruleset.label,
+                     area_method=area_method, working_crs=str(prep.working)), log, "three_line_conflicts")
     return result
 
 
-def _conflicts_prepared(layers, ruleset, area_method, working, max_vertices=256, threads=2) -> gpd.GeoDataFrame:
+def _conflicts_prepared(layers, ruleset, area_method: AreaMethod, working, max_vertices=256,
+                        threads=2) -> tuple[gpd.GeoDataFrame, str]:
+    """The conflicts of prepared layers, and the note on touching pieces left out ("" when none)."""
     crs = working.crs if hasattr(working, "crs") else working
     fl = layers["farmland"]
     gb = layers["growth_boundary"]
@@ -258,10 +259,10 @@ def _conflicts_prepared(layers, ruleset, area_method, working, max_vertices=256,
         out["admin_code"] = code
         out["admin_name"] = name
     out = out[[*COLUMNS, *(["admin_code", "admin_name"] if "admin_code" in out else []), "geometry"]]
-    out.attrs["touching_note"] = (f"[three_line_conflicts] {n_touching} piece(s) under "
-                                  f"{ruleset.cite('geometry.area_tolerance_m2')} left out: the lines share an edge "
-                                  "there (round-off of the intersection), they do not overlap") if n_touching else ""
-    return out
+    touching_note = (f"[three_line_conflicts] {n_touching} piece(s) under "
+                f"{ruleset.cite('geometry.area_tolerance_m2')} left out: the lines share an edge "
+                "there (round-off of the intersection), they do not overlap") if n_touching else ""
+    return out, touching_note
 
 
 def _unit_pairs(frame, adm, crs, area_method) -> pd.DataFrame:
@@ -288,8 +289,8 @@ def _majority_unit(out, adm, crs, area_method):
     return code, name
 
 
-def conflicts_by_unit(conflicts_frame, admin, *, rules=None, area_method: str = "ellipsoidal", crs=None,
-                      strict: bool = False) -> gpd.GeoDataFrame:
+def conflicts_by_unit(conflicts_frame, admin, *, rules=None, area_method: AreaMethod = "ellipsoidal", crs=None,
+                      strict: bool = False, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """三区三线冲突汇总: conflict counts and areas per administrative unit.
 
     Parameters
@@ -313,8 +314,9 @@ def conflicts_by_unit(conflicts_frame, admin, *, rules=None, area_method: str = 
     adm = prep.layers["admin"]
     frame = conflicts_frame.to_crs(adm.crs) if conflicts_frame.crs != adm.crs else conflicts_frame
     out = _by_unit(frame.reset_index(drop=True), adm, ruleset, area_method, prep.working.crs)
-    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"), "notes": prep.note_lines(),
-                            "rules": ruleset.label, "area_method": area_method, "working_crs": str(prep.working)}
+    deliver(AuditLog(rejected=prep.rejected.to_dict("records"), notes=NoteList(prep.note_lines()),
+                     rules=ruleset.label, area_method=area_method, working_crs=str(prep.working)),
+            log, "conflicts_by_unit")
     return out
 
 

@@ -10,8 +10,8 @@ cultivated land), ``pbf_share_min`` (``farmland.pbf_share_min``, 80 %), ``pbf_sh
 targets table does not list, or ``not_checked`` when neither targets nor PBF were given), ``status_zh``,
 ``rule``. Targets missing for a unit leave its ``*_target_mu``/``*_met`` empty. Admin codes are matched
 as text (``411528.0`` from an Excel float column is ``411528``); codes normalised, target rows naming no
-unit, and cultivated land or PBF outside every unit (ids and area; also in ``attrs["redline"]["outside"]``)
-are said in ``attrs["redline"]["notes"]``. Overlapping land-use or PBF patches stop the audit (their land
+unit, and cultivated land or PBF outside every unit (ids and area; also in the log's ``facts["farmland_retention"]["outside"]``)
+are said in the log's notes (an :class:`~redline.result.AuditLog`). Overlapping land-use or PBF patches stop the audit (their land
 would count twice; see :func:`redline.boundaries.development_intensity`). Art. 33's 80 % applies to a province
 as a whole; for smaller units the share is shown as an indicator against the same line.
 
@@ -37,7 +37,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import check_area_method, piece_areas
+from ..area import AreaMethod, check_area_method, piece_areas
 from ..boundaries.codes import code_table
 from ..boundaries.intensity import (
     _admin_units,
@@ -55,6 +55,7 @@ from ..boundaries.intensity import (
 )
 from ..errors import Problem, SchemaError
 from ..io.tables import read_table
+from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
 from ..units import M2_PER_MU
 from ..validate import prepare_layers
@@ -77,7 +78,7 @@ def _header(name) -> tuple[str, float | None]:
     return header_unit(name, _HEADER_UNITS)
 
 
-def read_targets(targets) -> pd.DataFrame | None:
+def read_targets(targets, *, log: AuditLog | None = None) -> pd.DataFrame | None:
     """The targets table: ``admin_code``, ``cultivated_target_mu``, ``pbf_target_mu`` (亩), from a frame or CSV/XLSX.
 
     A unit in a target column's header is read and converted to 亩 (``耕地保有量(公顷)`` × 15, ``(万亩)``
@@ -85,7 +86,7 @@ def read_targets(targets) -> pd.DataFrame | None:
     Codes are normalised as text (``411528.0`` -> ``411528``, see
     :func:`redline.boundaries.intensity.normalise_admin_codes`). A target that is not a number or is
     negative, an empty or repeated code: one :class:`~redline.errors.SchemaError` naming the rows.
-    Notes are in ``attrs["redline"]["notes"]``.
+    Notes go into ``log`` (an :class:`~redline.result.AuditLog`).
 
     Examples
     --------
@@ -145,13 +146,13 @@ def read_targets(targets) -> pd.DataFrame | None:
                          + ", ".join(codes[empty].astype(str).tolist()[:10]))
     if problems:
         raise SchemaError(problems)
-    out.attrs["redline"] = {"notes": code_notes + notes}
+    deliver(AuditLog(notes=NoteList(code_notes + notes)), log, "targets")
     return out
 
 
 def retention(landuse, farmland, admin, *, targets=None, code_field: str = "DLBM", classification="tdt1055-2019",
-              rules=None, area_method: str = "ellipsoidal", crs=None, strict: bool = False,
-              as_of=None) -> gpd.GeoDataFrame:
+              rules=None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
+              as_of=None, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """耕地保有量与永久基本农田保护: cultivated land and PBF per unit against targets and the 80 % rule.
 
     Parameters
@@ -188,12 +189,14 @@ def retention(landuse, farmland, admin, *, targets=None, code_field: str = "DLBM
     if farmland is not None:
         layers["farmland"] = (farmland, "farmland")
     prep = prepare_layers(layers, crs=crs, strict=strict)
-    out = _retention_prepared(prep.layers.get("landuse"), prep.layers.get("farmland"), prep.layers["admin"],
-                              read_targets(targets), table, ruleset, area_method, prep.working.crs)
-    found = out.attrs.get("redline", {})
-    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"),
-                            "notes": prep.note_lines() + found.get("notes", []), "outside": found.get("outside", []),
-                            "rules": ruleset.label, "area_method": area_method, "working_crs": str(prep.working)}
+    targets_log = AuditLog()
+    target_table = read_targets(targets, log=targets_log)
+    out, notes, outside = _retention_prepared(prep.layers.get("landuse"), prep.layers.get("farmland"),
+                                              prep.layers["admin"], target_table, table, ruleset, area_method,
+                                              prep.working.crs, targets_log.notes)
+    deliver(AuditLog(rejected=prep.rejected.to_dict("records"), notes=NoteList(prep.note_lines() + notes),
+                     rules=ruleset.label, area_method=area_method, working_crs=str(prep.working),
+                     facts={"farmland_retention": {"outside": outside}}), log, "farmland_retention")
     return out
 
 
@@ -217,7 +220,9 @@ def _outside(frame, pairs, mask, crs, area_method, layer, what) -> tuple[list[st
             + (" ..." if len(ids) > 10 else "") + " -- check that the admin layer covers the county"], rows
 
 
-def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) -> gpd.GeoDataFrame:
+def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method: AreaMethod, crs,
+                        target_notes: Sequence[str] = ()) -> tuple[gpd.GeoDataFrame, list[str], list[dict]]:
+    """The retention table of prepared layers, its notes and the patches outside every unit."""
     adm, notes = _admin_units(adm)
     outside: list[dict] = []
     n = len(adm)
@@ -241,7 +246,7 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) 
     else:
         pbf = np.full(n, np.nan)
     if targets is not None:
-        notes += targets.attrs.get("redline", {}).get("notes", [])
+        notes += list(target_notes)
         notes += _join_notes("targets", targets["admin_code"], adm["admin_code"], "target")
     share_min = float(ruleset.value("farmland.pbf_share_min"))
     out = pd.DataFrame({"admin_code": adm["admin_code"].astype(str).to_numpy(),
@@ -288,8 +293,7 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method, crs) 
     out["rule"] = ruleset.cite("farmland.pbf_share_min") + "; targets: 耕地保有量 and 永久基本农田保护面积 per unit " \
         "(国土空间规划 / 耕地保护目标责任书)"
     frame = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(adm.geometry.values, crs=adm.crs), crs=adm.crs)
-    frame.attrs["redline"] = {"notes": notes, "outside": outside}
-    return frame
+    return frame, notes, outside
 
 
 #: columns that name a 占补 record in messages, first found wins (else the row number)
@@ -404,7 +408,7 @@ def _grade_mean(d: pd.DataFrame, by) -> pd.DataFrame:
 
 
 def balance(taken, added, *, by: Sequence[str] = ("admin_code", "year"), grade_field: str = "quality_grade",
-            rules=None, area_method: str = "ellipsoidal", crs=None) -> pd.DataFrame:
+            rules=None, area_method: AreaMethod = "ellipsoidal", crs=None) -> pd.DataFrame:
     """占补平衡: farmland taken by construction against farmland added, by quantity and quality grade.
 
     Parameters
@@ -486,7 +490,7 @@ def balance(taken, added, *, by: Sequence[str] = ("admin_code", "year"), grade_f
 
 
 def balance_by_grade(taken, added, *, by: Sequence[str] = ("admin_code", "year"), grade_field: str = "quality_grade",
-                     area_method: str = "ellipsoidal", crs=None, _prepared: bool = False) -> pd.DataFrame:
+                     area_method: AreaMethod = "ellipsoidal", crs=None, _prepared: bool = False) -> pd.DataFrame:
     """占补平衡分等别: area taken and added per group and quality grade (等别), with cumulative sums from grade 1.
 
     Returns table ``farmland_balance_grades``: the ``by`` columns, ``grade``, ``taken_mu``, ``added_mu``,

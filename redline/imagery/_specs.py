@@ -70,15 +70,12 @@ def _run_judge(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     if "below_min_area" in patches.columns:
         patches = patches[~patches["below_min_area"].astype(bool)]
     register = judge_patches(patches, approvals=layers.get("approvals"), supplies=layers.get("supplies"),
-                             farmland=layers.get("farmland"), rules=ctx.rules, area_method=ctx.area_method)
+                             farmland=layers.get("farmland"), rules=ctx.rules, area_method=ctx.area_method,
+                             log=ctx.log)
     if "area_mu" not in register.columns and "area_m2" in register.columns:
         from ..units import m2_to_mu
 
         register["area_mu"] = m2_to_mu(register["area_m2"])
-    # what judging found in the patches (repaired or empty-ringed geometries) reaches the run's notes; the vector
-    # layers' own validation notes are the run's already
-    ctx.notes.extend(n for n in register.attrs.get("redline", {}).get("notes", [])
-                     if n not in ctx.notes and not n.startswith("working CRS"))
     return {"patch_register": register}
 
 

@@ -14,6 +14,7 @@ from ..area import AreaMethod, check_area_method, piece_areas
 from ..crs import WorkingCRS, check_crs, choose_working_crs, is_metric_projected, to_working
 from ..errors import CRSError, Problem, SchemaError, ValidationError
 from ..overlay import _engine
+from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
 from ..schema import ids_only
 from ..spec import Status
@@ -45,7 +46,7 @@ _LAYER_ZH = {"approvals": "报批", "supplies": "供地", "farmland": "永久基
 def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | None = None,
                   supplies: gpd.GeoDataFrame | None = None, farmland: gpd.GeoDataFrame | None = None,
                   rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal",
-                  strict: bool = False) -> gpd.GeoDataFrame:
+                  strict: bool = False, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """Judge each change patch against approvals, supplies and permanent basic farmland (卫片图斑研判).
 
     Parameters
@@ -63,7 +64,7 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         bureau field names (批准文号, HTBH ...); only the id field is needed. The three layers are
         validated like ``redline audit`` validates them (:func:`redline.validate.prepare_layers`, in
         the working CRS): invalid geometries repaired, empty and null ones set aside, a layer without
-        an id field numbered by row, all of it in ``attrs["redline"]``.
+        an id field numbered by row, all of it in ``log``.
     rules : RuleSet, name or path, optional
         Default ``cn-national``; thresholds ``imagery.min_overlap_ratio``,
         ``imagery.min_farmland_overlap_m2``, ``geometry.sliver_max_area_m2`` and
@@ -91,9 +92,10 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
         - ``judgement`` and ``judgement_zh`` (one of :data:`JUDGEMENTS`) and ``rule``: the threshold
           behind the judgement.
 
-        When the patches had no ``area_m2`` it is added (the patch's measured area). ``attrs`` holds
-        ``working_crs``, ``area_method``, which layers were given, and ``redline`` (``rejected``
-        features of the three layers, ``notes``).
+        When the patches had no ``area_m2`` it is added (the patch's measured area). ``log`` (an
+        :class:`~redline.result.AuditLog`) receives the ``working_crs``, ``area_method``, the ``rejected``
+        features of the three layers and the ``notes``; its ``facts["judge_patches"]`` say which layers
+        were given (``layers_given``, ``layers_missing``).
 
     Notes
     -----
@@ -230,11 +232,11 @@ def judge_patches(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | No
     out["rule"] = rule
     geom_col = out.geometry.name
     out = out[[c for c in out.columns if c != geom_col] + [geom_col]]
-    out.attrs.update(working_crs=str(work), area_method=area_method,
-                     layers_given=", ".join(layers) or "none",
-                     layers_missing=", ".join(k for k in given if k not in layers) or "none")
-    out.attrs["redline"] = {"rejected": prep.rejected.to_dict("records"), "notes": notes, "rules": rules.label,
-                            "area_method": area_method, "working_crs": work.name}
+    deliver(AuditLog(rejected=prep.rejected.to_dict("records"), notes=NoteList(notes), rules=rules.label,
+                     area_method=area_method, working_crs=work.name,
+                     facts={"judge_patches": {"working_crs": str(work), "layers_given": ", ".join(layers) or "none",
+                                              "layers_missing": ", ".join(k for k in given if k not in layers)
+                                              or "none"}}), log, "judge_patches")
     return out
 
 

@@ -16,6 +16,7 @@ import shapely
 from affine import Affine
 
 from ..errors import Problem, ValidationError
+from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..units import M2_PER_MU
 from ._label import label, union_find
@@ -51,7 +52,8 @@ class _Block:
 def change_patches(before, after, *, from_classes, to_classes, min_area_m2: float | None = None,
                    connectivity: int = 8, rules: RuleSet | str | None = None, align: Align = "nearest",
                    block_size: int | tuple[int, int] = DEFAULT_BLOCK, workers: int | None = None,
-                   executor: Literal["auto", "threads", "processes"] = "auto") -> gpd.GeoDataFrame:
+                   executor: Literal["auto", "threads", "processes"] = "auto",
+                   log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """Change patches (变化图斑): connected pixels that went from ``from_classes`` to ``to_classes``.
 
     A pixel is changed when its first-date class is in ``from_classes``, its second-date class is in
@@ -103,7 +105,8 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
           (8-connectivity joins them into one patch; a polygon cannot hold a point-touching part).
           Pixel edges are traced exactly; collinear vertices are removed.
 
-        ``attrs`` holds ``pixel_area_note``, ``min_area_m2``, ``rule``, ``connectivity``, ``aligned``.
+        ``log.facts["change_patches"]`` (an :class:`~redline.result.AuditLog`) holds ``pixel_area_note``,
+        ``min_area_m2``, ``rule``, ``connectivity``, ``aligned``.
 
     Notes
     -----
@@ -181,8 +184,9 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
     frame["below_min_area"] = frame["area_m2"] < min_area_m2
     frame["min_area_rule"] = rule
     out = gpd.GeoDataFrame(frame[list(PATCH_COLUMNS)], geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
-    out.attrs.update(pixel_area_note=pa.note, min_area_m2=min_area_m2, rule=rule, connectivity=connectivity,
-                     aligned=aligned)
+    if log is not None:  # figures about the patches, not notes: nothing is lost without a log
+        log.facts.setdefault("change_patches", {}).update(
+            pixel_area_note=pa.note, min_area_m2=min_area_m2, rule=rule, connectivity=connectivity, aligned=aligned)
     return out
 
 

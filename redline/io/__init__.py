@@ -8,7 +8,7 @@
 
 from .encoding import DetectedEncoding, detect_shapefile_encoding
 from .ledger import LedgerSheet, write_ledger
-from .vector import layer_info, list_layers, read_layer
+from .vector import list_layers, read_layer, read_layer_with_info
 from .write import atomic_path, write_layers
 
 __all__ = [
@@ -16,9 +16,9 @@ __all__ = [
     "LedgerSheet",
     "atomic_path",
     "detect_shapefile_encoding",
-    "layer_info",
     "list_layers",
     "read_layer",
+    "read_layer_with_info",
     "write_layers",
     "write_ledger",
 ]

@@ -13,12 +13,13 @@ import pandas as pd
 from pyproj import CRS
 
 from ..errors import CRSError, EncodingError, Problem, RedlineIOError
+from ..result import LayerInfo
 from ..schema import LayerSchema, apply_schema, get_schema
 from .encoding import detect_shapefile_encoding, detect_zipped_shapefile_encoding
 
 log = logging.getLogger("redline.io")
 
-__all__ = ["layer_info", "list_layers", "read_layer"]
+__all__ = ["list_layers", "read_layer", "read_layer_with_info"]
 
 
 #: how a PostGIS source or destination is written: a libpq URL, or GDAL's ``PG:`` conninfo
@@ -40,15 +41,22 @@ def list_layers(source) -> list[str]:
         raise RedlineIOError(f"cannot open {source}: {exc}") from None
 
 
-def layer_info(gdf) -> dict:
-    """What redline recorded about how a layer was read (source, layer, encoding, field map)."""
-    return dict(gdf.attrs.get("redline", {}))
-
-
 def read_layer(source, layer: str | int | None = None, *, encoding: str | None = None,
                schema: str | LayerSchema | None = None, fields: Mapping[str, str] | None = None,
                crs=None, replace_crs: bool = False, gcj02: bool = False, name: str | None = None) -> gpd.GeoDataFrame:
     """Read any OGR vector source into a GeoDataFrame, decoding Chinese text correctly.
+
+    The same as :func:`read_layer_with_info`, without the :class:`~redline.result.LayerInfo`.
+    """
+    return read_layer_with_info(source, layer, encoding=encoding, schema=schema, fields=fields, crs=crs,
+                                replace_crs=replace_crs, gcj02=gcj02, name=name)[0]
+
+
+def read_layer_with_info(source, layer: str | int | None = None, *, encoding: str | None = None,
+                         schema: str | LayerSchema | None = None, fields: Mapping[str, str] | None = None,
+                         crs=None, replace_crs: bool = False, gcj02: bool = False,
+                         name: str | None = None) -> tuple[gpd.GeoDataFrame, LayerInfo]:
+    """Read any OGR vector source into a GeoDataFrame, decoding Chinese text correctly; and say how.
 
     Parameters
     ----------
@@ -72,7 +80,7 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
         ``replace_crs`` says so.
     replace_crs : bool
         With ``crs``: replace the CRS the source declares (its .prj is wrong). The coordinates are not
-        transformed; ``attrs["redline"]["crs_assigned"]`` records what was replaced.
+        transformed; ``LayerInfo.crs_assigned`` records what was replaced.
     gcj02 : bool
         The coordinates are GCJ-02 (web maps from Chinese providers, DataV boundaries): convert to WGS84.
     name : str, optional
@@ -80,9 +88,9 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
 
     Returns
     -------
-    GeoDataFrame
-        With ``attrs["redline"]`` recording source, layer, encoding and how it was chosen,
-        the field mapping used, and values that could not be parsed.
+    (GeoDataFrame, LayerInfo)
+        The layer, and a :class:`~redline.result.LayerInfo` recording source, layer, encoding and how it
+        was chosen, the CRS assigned, the field mapping used, and values that could not be parsed.
 
     Raises
     ------
@@ -186,8 +194,7 @@ def read_layer(source, layer: str | int | None = None, *, encoding: str | None =
         kind = get_schema(schema)
         gdf, sinfo = apply_schema(gdf, kind, fields=fields, layer_name=label)
         info.update(kind=kind.kind, field_map=sinfo["field_map"], bad_values=sinfo["bad_values"])
-    gdf.attrs["redline"] = info
-    return gdf
+    return gdf, LayerInfo(**info)
 
 
 def _crs_name(crs: CRS) -> str:

@@ -2,9 +2,9 @@
 
 The Changzhou and Binhu practice (DOMAIN §1, §5) in one run, every finding explained with the rule
 and threshold that produced it. All functions are pure (no file I/O), validate their inputs with
-:func:`redline.validate.prepare_layers`, and return a GeoDataFrame whose ``attrs["redline"]`` holds
-``rejected`` (features set aside, with layer, id, code, reason), ``notes``, ``rules`` (label),
-``area_method`` and ``working_crs``.
+:func:`redline.validate.prepare_layers`, and return a GeoDataFrame; the call's metadata goes into the :class:`~redline.result.AuditLog`
+given as ``log``: ``rejected`` (features set aside, with layer, id, code, reason), ``notes``, ``rules``
+(label), ``area_method`` and ``working_crs`` (without a log, what would be lost is logged as warnings).
 
 Public functions
 ----------------
@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..result import AuditLog, NoteList
 from ..spec import AuditSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
 from ..units import m2_to_mu
 from ._columns import (
@@ -69,18 +70,19 @@ def _with_mu(frame, *cols):
 # -- 批而未供 -----------------------------------------------------------------------------------------------------
 
 
-def _run_notes(ctx: RunContext, frame) -> None:
-    """The run's notes get the audit's own (the dates left out, the invariant), once each."""
-    ctx.notes.extend(n for n in frame.attrs["redline"]["notes"]
-                     if n.startswith("[approved_not_supplied]") and n not in ctx.notes)
-
-
 def _run_supply(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     kw: dict[str, Any] = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
-    ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw)
-    out = supply_outside_approvals(layers["approvals"], layers["supplies"], **kw)
-    before = supply_before_approval(layers["approvals"], layers["supplies"], **kw)
-    _run_notes(ctx, ans)  # the same approvals and supplies are left out of all three
+    ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw, log=ctx.log)
+    frames: dict[str, Any] = {}
+    for audit, fn in (("supply_outside_approvals", supply_outside_approvals),
+                      ("supply_before_approval", supply_before_approval)):
+        own = AuditLog()
+        frames[audit] = fn(layers["approvals"], layers["supplies"], **kw, log=own)
+        # the approvals and supplies dated after the audit date are the same for all three: said once, above
+        said = set(own.fact(audit, "dated_out", ()))
+        own.notes = NoteList(n for n in own.notes if n not in said)
+        ctx.log.merge(own)
+    out, before = frames["supply_outside_approvals"], frames["supply_before_approval"]
     return {"approved_not_supplied": _with_mu(ans, "sliver_m2"),
             "supply_outside_approvals": _with_mu(out, "outside_sliver_m2", "inside_m2"),
             "supply_before_approval": before}
@@ -111,11 +113,12 @@ def _summary_supply(outputs: Mapping) -> list[str]:
 
 
 def _run_rate(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
+    source = AuditLog()
     ans = approved_not_supplied(layers["approvals"], layers["supplies"], as_of=ctx.as_of, rules=ctx.rules,
-                                area_method=ctx.area_method, strict=ctx.strict)
+                                area_method=ctx.area_method, strict=ctx.strict, log=source)
     by = ("year", "district") if params.get("by_district", True) else ("year",)
-    _run_notes(ctx, ans)  # also when supply_rate runs without approved_not_supplied
-    rate = supply_rate(ans, admin=layers.get("admin"), as_of=ctx.as_of, rules=ctx.rules, by=by)
+    rate = supply_rate(ans, admin=layers.get("admin"), as_of=ctx.as_of, rules=ctx.rules, by=by, log=ctx.log,
+                       source_log=source)
     if rate.geometry.isna().all():
         rate = pd.DataFrame(rate.drop(columns=rate.geometry.name))
     return {"supply_rate": rate}
@@ -141,8 +144,7 @@ def _summary_rate(outputs: Mapping) -> list[str]:
 def _run_idle(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = supplied_not_used(layers["supplies"], layers.get("buildings"), as_of=ctx.as_of,
                             change_patches=layers.get("change_patches"), rules=ctx.rules,
-                            area_method=ctx.area_method, strict=ctx.strict)
-    ctx.notes.extend(n for n in res.attrs["redline"]["notes"] if n.startswith("[supplied_not_used]"))
+                            area_method=ctx.area_method, strict=ctx.strict, log=ctx.log)
     return {"idle_land": _with_mu(res, "developed_m2", "old_construction_m2")}
 
 
@@ -187,8 +189,7 @@ def _summary_idle(outputs: Mapping) -> list[str]:
 
 def _run_underused(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = underused(layers["parcels"], layers.get("buildings"), rules=ctx.rules, area_method=ctx.area_method,
-                    strict=ctx.strict)
-    ctx.notes.extend(n for n in res.attrs["redline"]["notes"] if n.startswith("[underused]"))
+                    strict=ctx.strict, log=ctx.log)
     return {"underused": _with_mu(res, "footprint_m2")}
 
 
@@ -210,7 +211,7 @@ def _summary_underused(outputs: Mapping) -> list[str]:
 
 def _run_alerts(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     return {"deadline_alerts": deadline_alerts(layers["supplies"], as_of=ctx.as_of, rules=ctx.rules,
-                                               strict=ctx.strict)}
+                                               strict=ctx.strict, log=ctx.log)}
 
 
 def _summary_alerts(outputs: Mapping) -> list[str]:

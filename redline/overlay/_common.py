@@ -1,4 +1,4 @@
-"""Shared plumbing of the overlay audits: validation, dates, result metadata."""
+"""Shared plumbing of the overlay audits: validation, dates, the call's log."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import check_area_method
+from ..area import AreaMethod, check_area_method
 from ..audit_date import to_date  # one parser of dates, re-exported for the overlay audits
+from ..result import AuditLog, NoteList, deliver
 from ..validate import Prepared, prepare_layers
 
 __all__ = ["add_years", "days_between", "finish", "prepare", "to_date", "to_timestamp"]
@@ -40,7 +41,7 @@ def days_between(later: pd.Series | pd.Timestamp, earlier: pd.Series | pd.Timest
     return float(delta.days) if not pd.isna(delta) else np.nan
 
 
-def prepare(layers: Mapping[str, tuple], *, crs=None, strict: bool = False, area_method: str = "ellipsoidal",
+def prepare(layers: Mapping[str, tuple], *, crs=None, strict: bool = False, area_method: AreaMethod = "ellipsoidal",
             required: Mapping[str, bool] | None = None) -> Prepared:
     """Validate the audit's inputs (a cheap no-op on layers the pipeline already prepared)."""
     check_area_method(area_method)
@@ -48,17 +49,15 @@ def prepare(layers: Mapping[str, tuple], *, crs=None, strict: bool = False, area
                           strict=strict, required=required)
 
 
-def finish(frame: gpd.GeoDataFrame, prepared: Prepared, rules, area_method: str, notes=(), **extra) -> gpd.GeoDataFrame:
-    """Attach ``attrs["redline"]``: rejected features, notes, rule set, area method, working CRS."""
+def finish(frame: gpd.GeoDataFrame, prepared: Prepared, rules, area_method: AreaMethod | None, notes=(), *,
+           log: AuditLog | None, audit: str, as_of: dt.date | None = None, **facts) -> gpd.GeoDataFrame:
+    """Write the call's metadata into ``log`` (rejected features, notes, rule set, area method, working CRS,
+    audit date and the audit's own ``facts``), or warn what would be lost when there is none."""
     rejected = prepared.rejected.to_dict("records") if prepared.rejected is not None else []
-    frame.attrs["redline"] = {
-        "rejected": rejected,
-        "notes": prepared.note_lines() + list(notes),
-        "rules": rules.label,
-        "area_method": area_method,
-        "working_crs": prepared.working.name,
-        **extra,
-    }
+    own = AuditLog(rejected=rejected, notes=NoteList([*prepared.note_lines(), *notes]), rules=rules.label,
+                   area_method=area_method, working_crs=prepared.working.name, as_of=as_of,
+                   facts={audit: dict(facts)} if facts else {})
+    deliver(own, log, audit)
     return frame
 
 

@@ -62,7 +62,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..area import check_area_method, ellipsoidal_factor
+from ..area import AreaMethod, check_area_method, ellipsoidal_factor
+from ..result import AuditLog, NoteList, deliver
 
 __all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
            "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
@@ -594,7 +595,8 @@ def split_slivers(remnant: np.ndarray, factor: np.ndarray, *, max_area_m2: float
 
 
 def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how: str = "pairs",
-                  method: str = "planar", crs=None, threads: int = THREADS) -> pd.DataFrame:
+                  method: AreaMethod = "planar", crs=None, threads: int = THREADS,
+                  log: AuditLog | None = None) -> pd.DataFrame:
     """Per-id overlay areas of two GeoDataFrames in one metric CRS (see the module docstring).
 
     Parameters
@@ -640,5 +642,6 @@ def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how
         out = pd.DataFrame({left_id: left[left_id].to_numpy(), "area_m2": res.area, "covered_m2": res.covered,
                             "uncovered_m2": res.area - res.covered})
         per_left = res.fallback
-    out.attrs["notes"] = fallback_note("overlay_areas", "left", left[left_id].to_numpy(), per_left)
+    notes = fallback_note("overlay_areas", "left", left[left_id].to_numpy(), per_left)
+    deliver(AuditLog(notes=NoteList(notes), area_method=method), log, "overlay_areas")
     return out

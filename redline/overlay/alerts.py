@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..spec import Status
 from ._common import finish, prepare, to_date, to_timestamp
@@ -33,7 +34,7 @@ KEEP = ("supply_id", "holder", "project_name", "district", "land_use", "supply_d
 
 
 def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str | None = None, crs=None,
-                    strict: bool = False) -> gpd.GeoDataFrame:
+                    strict: bool = False, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """批后监管: one row per agreed obligation (交地, 缴款, 开工, 竣工) of each supply, with its alert level.
 
     Parameters
@@ -176,4 +177,4 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
         out = pd.DataFrame({c: [] for c in columns})
         out[S.geometry.name] = []
     result = gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs)
-    return finish(result, prep, rules, "planar", [], as_of=as_of.isoformat())
+    return finish(result, prep, rules, "planar", [], log=log, audit="deadline_alerts", as_of=as_of)

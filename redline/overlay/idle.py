@@ -9,6 +9,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..area import AreaMethod
+from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..rules.strategies import register_strategy, strategy
 from ..spec import Status
@@ -191,8 +193,8 @@ def _blank(v) -> bool:
 
 def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = None, *, as_of,
                       change_patches: gpd.GeoDataFrame | None = None, rules: RuleSet | str | None = None,
-                      area_method: str = "ellipsoidal", crs=None, strict: bool = False,
-                      threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+                      area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
+                      threads: int = _engine.THREADS, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """供而未用 / 闲置土地: the status of every supply under MLR order 53 (《闲置土地处置办法》).
 
     Parameters
@@ -688,4 +690,4 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     out["rule"] = rule_col
     out["reason"] = reason
     return finish(gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs), prep, rules, area_method, notes,
-                  as_of=as_of_s)
+                  log=log, audit="supplied_not_used", as_of=as_of)

@@ -8,11 +8,15 @@ tolerance is listed, with both areas, the difference in m², 亩 and %, and the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ..area import AreaMethod, piece_areas
+from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..spec import AuditSpec, InputSpec, OutputSpec
 from ..units import M2_PER_MU
@@ -39,7 +43,7 @@ TAG = "[area_discrepancies]"
 def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.GeoDataFrame | None = None,
                    farmland: gpd.GeoDataFrame | None = None, landuse: gpd.GeoDataFrame | None = None,
                    rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
-                   strict: bool = False) -> gpd.GeoDataFrame:
+                   strict: bool = False, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """面积不符: every feature whose drawn area differs from its recorded area by more than the tolerance.
 
     Parameters
@@ -61,7 +65,7 @@ def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.G
         ``drawn_m2``, ``drawn_mu``, ``recorded_field`` (canonical), ``recorded_field_zh``,
         ``recorded_m2``, ``recorded_mu``, ``difference_m2`` and ``difference_mu`` (drawn − recorded),
         ``difference_ratio`` ((drawn − recorded) ÷ recorded), ``tolerance_m2``, ``area_method``,
-        ``rule``, ``reason``; geometry: the feature. ``attrs["redline"]["compared"]`` holds
+        ``rule``, ``reason``; geometry: the feature. ``log.fact("recorded_areas", "compared")`` holds
         ``{layer: [features compared, features over tolerance]}``; the notes say what was not compared.
 
     Examples
@@ -70,10 +74,12 @@ def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.G
     >>> from shapely.geometry import box
     >>> s = gpd.GeoDataFrame({"合同编号": ["C1", "C2"], "签订日期": ["2025-01-01"] * 2, "出让面积": [10000, 9000]},
     ...                      geometry=[box(500000, 3800000, 500100, 3800100)] * 2, crs="EPSG:4547")
-    >>> r = recorded_areas(supplies=s, area_method="planar")
+    >>> from redline.result import AuditLog
+    >>> log = AuditLog()
+    >>> r = recorded_areas(supplies=s, area_method="planar", log=log)
     >>> r[["feature_id", "recorded_m2", "drawn_m2", "difference_m2"]].values.tolist()
     [['C2', 9000.0, 10000.0, 1000.0]]
-    >>> round(float(r["difference_ratio"].iloc[0]), 4), r.attrs["redline"]["compared"]
+    >>> round(float(r["difference_ratio"].iloc[0]), 4), log.fact("recorded_areas", "compared")
     (0.1111, {'supplies': [2, 1]})
     """
     rules = resolve_rules(rules)
@@ -149,7 +155,7 @@ def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.G
         out = pd.DataFrame({c: [] for c in COLUMNS})
         out["geometry"] = []
     result = gpd.GeoDataFrame(out, geometry="geometry", crs=prep.working.crs)
-    return finish(result, prep, rules, area_method, notes, compared=compared)
+    return finish(result, prep, rules, area_method, notes, log=log, audit="recorded_areas", compared=compared)
 
 
 # -- the audit as the pipeline, CLI, plugin and report see it -------------------------------------------------
@@ -164,16 +170,15 @@ class _AnyInputSpec(AuditSpec):
 
 def _run(layers, params, ctx) -> dict:
     given = {n: layers.get(n) for n in RECORDED_AREAS}
-    res = recorded_areas(**given, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
-    ctx.notes.extend(n for n in res.attrs["redline"]["notes"] if n.startswith(TAG))
+    res = recorded_areas(**given, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict, log=ctx.log)
     return {"area_discrepancies": res}
 
 
-def _summary(outputs) -> list[str]:
+def _summary(outputs: Mapping[str, Any], log: AuditLog) -> list[str]:
     r = outputs.get("area_discrepancies")
     if r is None:
         return []
-    compared = r.attrs.get("redline", {}).get("compared", {})
+    compared = log.fact("recorded_areas", "compared", {})
     n = sum(v[0] for v in compared.values())
     parts = ", ".join(f"{name} {k}/{m}" for name, (m, k) in compared.items())
     return [f"面积不符 recorded vs drawn area: {len(r)} of {n:,} features over tolerance"
@@ -190,7 +195,7 @@ SPEC = _AnyInputSpec(
                         "记载面积(批准面积、出让面积、图斑面积TBMJ)与图形面积之差超过容差的要素",
                         description_en="Features whose drawn area differs from the area recorded in their "
                                        "attributes (批准面积, 出让面积, TBMJ) by more than the tolerance"),),
-    runner=_run, summary=_summary, needs_as_of=False,
+    runner=_run, summary_with_log=_summary, needs_as_of=False,
     rules_keys=("geometry.recorded_area_tolerance_ratio", "geometry.recorded_area_tolerance_m2"),
     description_zh="批准面积、出让面积、三调图斑面积(TBMJ)与图形面积比较, 超过容差者逐宗列出(差值平方米、亩、百分比)。",
     description_en="批准面积, 出让面积 and TBMJ against the drawn area (ellipsoidal or planar, as the run): every "

@@ -2,7 +2,7 @@
 
 Every date is read as of the audit date ``as_of`` (DOMAIN §7 "Audit date"): a supply signed after it is
 not a supply yet and is left out of the overlay; an approval dated after it is not an approval yet and is
-not audited. Both exclusions are notes in ``attrs["redline"]["notes"]`` naming the count and the ids.
+not audited. Both exclusions are notes in the call's :class:`~redline.result.AuditLog` naming the count and the ids.
 ``as_of=None`` means today (``datetime.date.today()`` when the function is called).
 """
 
@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..area import ellipsoidal_factor
+from ..area import AreaMethod, ellipsoidal_factor
+from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
 from ..units import m2_to_mu
 from . import _engine
@@ -125,8 +126,9 @@ def _sliver_rules(rules: RuleSet) -> tuple[float, float, str]:
 
 
 def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
-                          rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
-                          strict: bool = False, threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+                          rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
+                          strict: bool = False, threads: int = _engine.THREADS,
+                          log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """批而未供: the part of each approval not covered by any supply.
 
     Parameters
@@ -158,7 +160,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     -------
     GeoDataFrame
         One row per approval dated on or before ``as_of`` (in input order, minus features set aside as
-        invalid, which are listed in ``attrs["redline"]["rejected"]``), keeping its attributes, with:
+        invalid, which are listed in ``log.rejected``), keeping its attributes, with:
 
         - ``approved_m2``/``approved_mu``: the approval's area;
         - ``supplied_m2``/``supplied_mu``: area covered by the union of the supplies touching it that
@@ -177,7 +179,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
 
         Invariant, checked for every row: ``approved_m2 = supplied_m2 + unsupplied_m2 + sliver_m2``
         within ``geometry.area_tolerance_m2`` (supplied area is computed independently of the
-        remnant; rows breaking it are named in ``attrs["redline"]["notes"]``).
+        remnant; rows breaking it are named in ``log.notes``).
 
     Examples
     --------
@@ -199,6 +201,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
                    strict=strict, area_method=area_method)
     A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
                                 "approved_not_supplied")
+    dated_out = tuple(notes)
     a_rem = _overlay(A, S, prep.working.crs, area_method, threads, "approvals")
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, n_sliver, _ = _engine.split_slivers(a_rem.remnant, a_rem.factor, max_area_m2=max_area,
@@ -232,13 +235,14 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
                      f"(largest gap {np.abs(balance).max():.3f} m²); check their geometries")
     notes += _engine.fallback_note("approved_not_supplied", "approvals", A["approval_id"].to_numpy(), a_rem.fallback)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=A.crs), crs=A.crs)
-    return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
+    return finish(result, prep, rules, area_method, notes, log=log, audit="approved_not_supplied", as_of=as_of,
+                  dated_out=dated_out)
 
 
 def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame, *, as_of=None,
-                             rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
+                             rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                              strict: bool = False, include_slivers: bool = False,
-                             threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+                             threads: int = _engine.THREADS, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """存量供地: supplies (or parts of them) outside every approval, e.g. supply of stock land.
 
     Parameters
@@ -268,6 +272,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
                    strict=strict, area_method=area_method)
     A, S, notes = _as_of_layers(prep.layers.get("approvals"), prep.layers["supplies"], as_of,
                                 "supply_outside_approvals")
+    dated_out = tuple(notes)
     if A is None:
         A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
     s_rem = _overlay(A, S, prep.working.crs, area_method, threads, "supplies")
@@ -288,12 +293,14 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     keep = (land > 0) | ((sliver > 0) & include_slivers)
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(land_geoms, index=out.index, crs=S.crs), crs=S.crs)
     result = result.loc[keep]
-    return finish(result, prep, rules, area_method, notes, supplies_outside=int(keep.sum()), as_of=as_of.isoformat())
+    return finish(result, prep, rules, area_method, notes, log=log, audit="supply_outside_approvals", as_of=as_of,
+                  supplies_outside=int(keep.sum()), dated_out=dated_out)
 
 
 def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
-                           rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None,
-                           strict: bool = False, threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+                           rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
+                           strict: bool = False, threads: int = _engine.THREADS,
+                           log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """先供后批: supplies signed before the approval of the land they cover (DOMAIN §7 "Audit date").
 
     A pair (supply, approval) is a finding when the supply's ``supply_date`` is earlier than the
@@ -344,6 +351,7 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
                    strict=strict, area_method=area_method)
     A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
                                 "supply_before_approval")
+    dated_out = tuple(notes)
     if S is None:
         S = gpd.GeoDataFrame({"supply_id": [], "supply_date": pd.to_datetime([])}, geometry=[], crs=A.crs)
     max_area, max_width, sliver_cite = _sliver_rules(rules)
@@ -399,7 +407,8 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
                                                     out["approval_date"], out["days_before_approval"],
                                                     out["overlap_m2"], strict=True)]
     result = gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geoms, index=out.index, crs=A.crs), crs=A.crs)
-    return finish(result, prep, rules, area_method, notes, as_of=as_of.isoformat())
+    return finish(result, prep, rules, area_method, notes, log=log, audit="supply_before_approval", as_of=as_of,
+                  dated_out=dated_out)
 
 
 def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, working_crs) -> tuple[pd.Series, dict]:
@@ -427,8 +436,9 @@ def _district_of(approvals: pd.DataFrame, admin: gpd.GeoDataFrame | None, workin
 
 def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None = None, *,
                 admin: gpd.GeoDataFrame | None = None, as_of=None, rules: RuleSet | str | None = None,
-                by: Sequence[str] = ("year", "district"), area_method: str = "ellipsoidal", crs=None,
-                strict: bool = False) -> gpd.GeoDataFrame:
+                by: Sequence[str] = ("year", "district"), area_method: AreaMethod = "ellipsoidal", crs=None,
+                strict: bool = False, log: AuditLog | None = None,
+                source_log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """供地率 supply rate by approval year and district, over the windows practice uses.
 
     Parameters
@@ -442,13 +452,19 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         Administrative units (行政区, ``admin_code``, ``admin_name``): each approval is assigned to the
         unit holding its representative point; otherwise the approvals' ``district`` field is used.
     as_of : date or str, optional
-        The audit date. None means the result's own audit date (``attrs["redline"]["as_of"]``) when a
+        The audit date. None means the result's own audit date (``source_log.as_of``) when a
         result of :func:`approved_not_supplied` is given, else today (``datetime.date.today()`` at the
         call). A result computed as of another date is refused (its supplied areas are that date's).
         Approvals and supplies are read as of it, as in :func:`approved_not_supplied`.
     by : sequence of {"year", "district"}
         ``year``: a row per approval year; ``district``: split every row by district (else one
         jurisdiction). Window rows are always produced.
+    log : AuditLog, optional
+        Receives the rejected features, notes, rule set, area method and working CRS.
+    source_log : AuditLog, optional
+        The log :func:`approved_not_supplied` wrote when its result is given: its audit date, rejected
+        features, notes and area method carry over (without it the result's audit date is unknown: said in
+        a note).
 
     Returns
     -------
@@ -479,18 +495,18 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         if not need <= set(res.columns):
             raise ValueError("supply_rate needs the result of approved_not_supplied, or approvals and supplies; "
                              f"missing columns: {', '.join(sorted(need - set(res.columns)))}")
-        info = dict(res.attrs.get("redline", {}))
-        computed = info.get("as_of")
+        info = source_log if source_log is not None else AuditLog()
+        computed = info.as_of.isoformat() if info.as_of is not None else None
         as_of = to_date(as_of if as_of is not None else computed)
         if computed is not None and computed != as_of.isoformat():
             raise ValueError(f"supply_rate as of {as_of.isoformat()}: the approved_not_supplied result was computed "
                              f"as of {computed}, so its supplied areas are that day's; pass as_of={computed!r}, or "
                              f"pass the approvals and supplies to read them as of {as_of.isoformat()}")
         prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
-        working_name = info.get("working_crs", str(res.crs))
-        rejected = info.get("rejected", [])
-        notes += info.get("notes", [])
-        area_method = info.get("area_method", area_method)
+        working_name = info.working_crs or str(res.crs)
+        rejected = list(info.rejected)
+        notes += info.notes
+        area_method = info.area_method or area_method
         if computed is None:
             late = (pd.to_datetime(res["approval_date"]) > to_timestamp(as_of)).to_numpy()
             notes.append(f"[supply_rate] the approved_not_supplied result carries no audit date: its supplied areas "
@@ -504,12 +520,13 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         prep = None
     else:
         as_of = to_date(as_of)
+        inner = AuditLog()
         res = approved_not_supplied(result_or_approvals, supplies, as_of=as_of, rules=rules, area_method=area_method,
-                                    crs=crs, strict=strict)
+                                    crs=crs, strict=strict, log=inner)
         prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
-        working_name = res.attrs["redline"]["working_crs"]
-        rejected = res.attrs["redline"]["rejected"]
-        notes += res.attrs["redline"]["notes"]
+        working_name = inner.working_crs
+        rejected = inner.rejected
+        notes += inner.notes
         prep = None
     adm = prep_admin.layers.get("admin") if prep_admin is not None else None
     district, geoms = _district_of(res, adm, res.crs)
@@ -580,7 +597,8 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     flagged = table.loc[table["below_min"], "district"].tolist()
     if flagged:
         notes.append(f"[supply_rate] five-year supply rate under {min_rate:.0%} (增存挂钩) in: {', '.join(flagged)}")
-    result.attrs["redline"] = {"rejected": rejected, "notes": notes, "rules": rules.label, "area_method": area_method,
-                               "working_crs": working_name, "as_of": as_of.isoformat(), "window_mode": mode}
+    deliver(AuditLog(rejected=rejected, notes=NoteList(notes), rules=rules.label, area_method=area_method,
+                     working_crs=working_name, as_of=as_of, facts={"supply_rate": {"window_mode": mode}}),
+            log, "supply_rate")
     del prep
     return result

@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..area import AreaMethod
+from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..spec import Status
 from ..units import M2_PER_MU
@@ -280,8 +282,9 @@ def building_kinds(buildings: pd.DataFrame) -> np.ndarray:
 
 
 def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = None, *,
-              rules: RuleSet | str | None = None, area_method: str = "ellipsoidal", crs=None, strict: bool = False,
-              kind: Literal["parcels", "supplies"] = "parcels", threads: int = _engine.THREADS) -> gpd.GeoDataFrame:
+              rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
+              kind: Literal["parcels", "supplies"] = "parcels", threads: int = _engine.THREADS,
+              log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """用而不足 / 低效用地: each parcel's intensity against the rule set's floors and its contract.
 
     Parameters
@@ -604,4 +607,5 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     na = int((judgement == "not_assessable").sum()) if n else 0
     if na:
         notes.append(f"[underused] {na} parcels not assessable (see reasons)")
-    return finish(gpd.GeoDataFrame(out, geometry=P.geometry.name, crs=P.crs), prep, rules, area_method, notes)
+    return finish(gpd.GeoDataFrame(out, geometry=P.geometry.name, crs=P.crs), prep, rules, area_method, notes, log=log,
+                  audit="underused")
