@@ -210,6 +210,12 @@ class OutputSpec:
     #: the report's charts and maps specific to this output; without it: the declared figures and a map
     section: SectionHook | None = None
 
+    def __post_init__(self) -> None:
+        wrong = [c for c in self.columns if not isinstance(c, Column)]
+        if wrong:  # e.g. a spec written before columns were declared, with the ledger's LedgerColumn
+            raise TypeError(f"output {self.name!r}: declare each column as redline.spec.Column(name, kind, label_zh, "
+                            f"label_en, ...), not {type(wrong[0]).__name__} ({wrong[0]!r})")
+
     def sheet_title(self, lang: str = "zh") -> str:
         return (self.label_zh if lang == "zh" else self.label_en)[:31]
 

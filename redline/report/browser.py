@@ -249,16 +249,16 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         kind, event = ev.get("method"), ev.get("params", {})
         if kind == "Network.requestWillBeSent":
             result.requests.append(event.get("request", {}).get("url", ""))
-        elif method == "Network.loadingFailed":
-            result.failed.append(f"{params.get('requestId')}: {params.get('errorText')}")
-        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+        elif kind == "Network.loadingFailed":
+            result.failed.append(f"{event.get('requestId')}: {event.get('errorText')}")
+        elif kind == "Runtime.consoleAPICalled" and event.get("type") in ("error", "assert"):
             result.console_errors.append(" ".join(str(a.get("value", a.get("description", "")))
-                                                  for a in params.get("args", [])))
-        elif method == "Runtime.exceptionThrown":
-            details = params.get("exceptionDetails", {})
+                                                  for a in event.get("args", [])))
+        elif kind == "Runtime.exceptionThrown":
+            details = event.get("exceptionDetails", {})
             described = details.get("exception", {}).get("description", "")
             result.console_errors.append(f"{details.get('text', 'exception')} {described}".strip())
-        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-            entry = params["entry"]
+        elif kind == "Log.entryAdded" and event.get("entry", {}).get("level") == "error":
+            entry = event["entry"]
             result.console_errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip())
     return result
