@@ -10,6 +10,7 @@ from shapely.geometry import box
 from redline.errors import RulesError
 from redline.overlay import supplied_not_used
 from redline.overlay.idle import FeeAmounts, FeeCase
+from redline.result import AuditLog
 from redline.rules import RuleSet, load_rules
 from redline.rules.strategies import register_strategy, registered, strategy, unregister_strategy
 
@@ -61,22 +62,25 @@ def test_price_share_is_20_percent_of_the_price():
 
 def test_a_local_method_registered_outside_the_audit_changes_the_fee(benchmark_method):
     rules = load_rules(overrides={"idle.fee_method": "benchmark_share"})
-    r = supplied_not_used(supplies(), as_of="2025-06-30", rules=rules)
+    log = AuditLog()
+    r = supplied_not_used(supplies(), as_of="2025-06-30", rules=rules, log=log)
     # 15 亩 x 30 万元/亩 = 450 万元, 20 % of it: 90; 15 x 40 = 600, 20 %: 120 (the contract price plays no part)
     assert r["idle_fee"].tolist() == pytest.approx([90.0, 120.0])
     assert r["fee_due"].tolist() == pytest.approx([90.0, 120.0])
     assert "20% × 基准地价 450.0 万元" in r["reason"].iloc[0]
     assert "idle.fee_method=benchmark_share" in r["rule"].iloc[0]
-    notes = r.attrs["redline"]["notes"]
+    notes = log.notes
     assert not any("fee not computed" in n for n in notes)
 
 
 def test_a_local_method_says_what_a_missing_fee_lacked(benchmark_method):
     s = supplies()
     s.loc[1, "benchmark_wan_per_mu"] = None
-    r = supplied_not_used(s, as_of="2025-06-30", rules=load_rules(overrides={"idle.fee_method": "benchmark_share"}))
+    log = AuditLog()
+    r = supplied_not_used(s, as_of="2025-06-30", rules=load_rules(overrides={"idle.fee_method": "benchmark_share"}),
+                          log=log)
     assert np.isnan(r["idle_fee"].iloc[1])
-    assert any("fee not computed for 1: no benchmark price (基准地价)" in n for n in r.attrs["redline"]["notes"])
+    assert any("fee not computed for 1: no benchmark price (基准地价)" in n for n in log.notes)
 
 
 def test_an_unregistered_method_is_a_rules_error_listing_the_registered_ones():
