@@ -12,7 +12,7 @@ within 1e-6 of the exact geodesic area. :func:`measure_area` computes the exact 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -32,14 +32,19 @@ AREA_METHODS = ("ellipsoidal", "planar")
 #: CGCS2000's ellipsoid has the GRS 1980 semi-major axis and flattening.
 CGCS2000_GEOD = Geod(ellps="GRS80")
 
-__all__ = ["AREA_METHODS", "AreaMethod", "check_area_method", "ellipsoidal_factor", "geodesic_area",
-           "measure_area", "piece_areas"]
+__all__ = ["AREA_METHODS", "AreaMethod", "area_factor", "check_area_method", "ellipsoidal_factor",
+           "geodesic_area", "layer_areas", "measure_area", "method_label", "piece_areas"]
 
 
-def check_area_method(method: str) -> str:
+def check_area_method(method: str) -> AreaMethod:
     if method not in AREA_METHODS:
         raise ValueError(f"area method must be one of {', '.join(AREA_METHODS)}, not {method!r}")
-    return method
+    return cast(AreaMethod, method)
+
+
+def method_label(method: AreaMethod) -> str:
+    """How a run's metadata names the method: ``ellipsoidal (CGCS2000 ellipsoid)`` or ``planar``."""
+    return method + (" (CGCS2000 ellipsoid)" if method == "ellipsoidal" else "")
 
 
 def geodesic_area(geoms, crs) -> np.ndarray:
@@ -83,14 +88,35 @@ def ellipsoidal_factor(geoms, crs) -> np.ndarray:
     return out
 
 
+def area_factor(geoms, crs, method: AreaMethod) -> np.ndarray:
+    """Per geometry, the factor turning its planar area in ``crs`` into its area by ``method``.
+
+    ``planar``: ones; ``ellipsoidal``: :func:`ellipsoidal_factor`. Audits measure overlay pieces in the
+    working CRS and multiply by the factor of the feature they belong to.
+
+    >>> from shapely.geometry import box
+    >>> area_factor([box(500000, 3500000, 500100, 3500100)], "EPSG:4545", "planar").tolist()
+    [1.0]
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    if check_area_method(method) == "planar" or len(geoms) == 0:
+        return np.ones(len(geoms))
+    return ellipsoidal_factor(geoms, crs)
+
+
+def layer_areas(geoms, crs, method: AreaMethod) -> np.ndarray:
+    """Whole features' areas (m²) in ``crs``: exact on the CGCS2000 ellipsoid (:func:`geodesic_area`) or planar."""
+    geoms = np.asarray(geoms, dtype=object)
+    if check_area_method(method) == "ellipsoidal":
+        return geodesic_area(geoms, crs)
+    return np.asarray(shapely.area(geoms), dtype=float)
+
+
 def piece_areas(geoms, crs, method: AreaMethod = "ellipsoidal") -> np.ndarray:
     """Areas (m^2) of geometries in a metric working CRS, by the chosen method (fast path for audits)."""
-    check_area_method(method)
-    planar = shapely.area(np.asarray(geoms, dtype=object))
-    planar = np.nan_to_num(planar, nan=0.0)
-    if method == "planar":
-        return planar
-    return planar * ellipsoidal_factor(geoms, crs)
+    geoms = np.asarray(geoms, dtype=object)
+    planar = np.nan_to_num(shapely.area(geoms), nan=0.0)
+    return planar * area_factor(geoms, crs, method)
 
 
 def measure_area(layer, *, method: AreaMethod = "ellipsoidal", crs=None, unit: Literal["m2", "mu"] = "m2",
@@ -194,6 +220,6 @@ def _repaired(geoms, index, name: str, where: str) -> tuple[np.ndarray, list[str
     return geoms, notes, labels
 
 
-def working_area_note(work: WorkingCRS, method: str) -> str:
+def working_area_note(work: WorkingCRS, method: AreaMethod) -> str:
     """One line for outputs: which CRS and area method produced the areas."""
     return f"areas: {method} ({'CGCS2000 ellipsoid' if method == 'ellipsoidal' else 'planar'}); working CRS {work}"

@@ -17,14 +17,14 @@ from typing import Any, Unpack
 import geopandas as gpd
 import pandas as pd
 
-from .area import AreaMethod
+from .area import AreaMethod, method_label
 from .audit_date import as_of_warnings, to_date
 from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer_with_info, write_layers, write_ledger
 from .io.ledger import LedgerColumn
 from .io.vector import is_database_url
 from .options import RunKeywords, RunOptions, resolve_params
-from .registry import all_specs
+from .registry import all_specs, in_dependency_order
 from .rules import RuleSet, resolve_rules
 from .spec import AuditSpec, RunContext, output_aliases
 from .validate import prepare_layers
@@ -78,7 +78,7 @@ class RunResult:
             "rules": self.rules.label,
             "rules_chain": " <- ".join((*self.rules.chain, self.rules.label)),
             "working_crs": str(self.working),
-            "area_method": self.area_method + (" (CGCS2000 ellipsoid)" if self.area_method == "ellipsoidal" else ""),
+            "area_method": method_label(self.area_method),
             "audits": ", ".join(s.id for s in self.specs),
             "rejected_features": str(len(self.rejected)),
         }
@@ -195,7 +195,9 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
         if info.crs_assigned:
             read_notes.append(f"[{name}] CRS assigned by the user: {info.crs_assigned}")
         raw[name] = gdf
-    # A spec's outputs can be a later spec's inputs (change patches -> judged register).
+    # A spec's outputs can be a later spec's inputs (change patches -> judged register) or be used by it
+    # (the 批而未供 overlay -> 供地率): such a spec runs after the one making them, and is handed them.
+    specs = in_dependency_order(specs)
     available = set(raw) | set(rasters)
     runnable = []
     for s in specs:
@@ -246,6 +248,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
                 layers[i.name] = outputs[i.name]
             else:
                 layers[i.name] = None
+        layers.update({name: outputs[name] for name in spec.uses if name in outputs})
         with ruleset.recording() as read:
             produced = spec.run(layers, params, ctx)
         rules_read[spec.id] = frozenset(read)

@@ -23,6 +23,7 @@ an input (``OutputSpec.passthrough``) also carries that input's canonical fields
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -263,6 +264,15 @@ class RunContext:
     strict: bool = False
     progress: Callable[[str, float], None] | None = None
     log: AuditLog = field(default_factory=AuditLog)
+    #: output name -> the log of the audit that produced it in this run, for the audits that use the output
+    #: (:attr:`AuditSpec.uses`): its audit date, area method, working CRS, features set aside and notes
+    sources: dict[str, AuditLog] = field(default_factory=dict)
+    #: the outputs the caller keeps (None: all); an audit run only for an output another uses may skip the rest
+    wanted: frozenset[str] | None = None
+
+    def wants(self, output: str) -> bool:
+        """Whether ``output`` is kept: an audit may leave out the work of an output that is not."""
+        return self.wanted is None or output in self.wanted
 
     @property
     def notes(self) -> NoteList:
@@ -294,6 +304,10 @@ class AuditSpec:
     summary: Callable[[Mapping[str, Any]], list[str]] | None = None
     #: optional, instead of ``summary``: (outputs, the run's log) -> lines, for figures kept in the log's facts
     summary_with_log: Callable[[Mapping[str, Any], AuditLog], list[str]] | None = None
+    #: outputs of other audits this one consumes (e.g. the 供地率 over the 批而未供 overlay): handed to the
+    #: runner with its layers, the producer's log in ``ctx.sources``; the producer is run first when the run
+    #: did not make the output already (its inputs are among this audit's), and its output is not kept
+    uses: Sequence[str] = ()
 
     def input(self, name: str) -> InputSpec:
         for i in self.inputs:
@@ -305,9 +319,26 @@ class AuditSpec:
         return all(i.name in available for i in self.inputs if i.required)
 
     def run(self, layers: Mapping[str, Any], params: Mapping[str, Any] | None, ctx: RunContext) -> dict:
+        """The audit's outputs from ``layers`` (its inputs, and the outputs it uses when already made).
+
+        The audit writes into a log of its own, merged into ``ctx.log`` (each note once) and kept in
+        ``ctx.sources`` under each of its outputs. An output in :attr:`uses` not in ``layers`` is made
+        first by the audit that declares it, from the same layers and parameters."""
+        given = dict(layers)
+        for name in self.uses:
+            if given.get(name) is None:
+                from .registry import producer_of
+
+                made = producer_of(name).run(given, params, dataclasses.replace(ctx, wanted=frozenset({name})))
+                given[name] = made[name]
         merged = {p.name: p.default for p in self.params}
         merged.update({k: v for k, v in (params or {}).items() if v is not None})
-        return self.runner(layers, merged, ctx)
+        own = dataclasses.replace(ctx, log=AuditLog())
+        produced = self.runner(given, merged, own)
+        ctx.log.merge(own.log)
+        for name in produced:  # a runner making several outputs may have said which log is whose
+            ctx.sources.setdefault(name, own.log)
+        return produced
 
 
 def output_aliases(spec: AuditSpec, output: OutputSpec) -> dict[str, tuple[str, str]]:

@@ -27,7 +27,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import AreaMethod, check_area_method, geodesic_area, piece_areas
+from ..area import AreaMethod, check_area_method, layer_areas, piece_areas
 from ..errors import GeometryError, Problem, SchemaError
 from ..io.tables import read_table
 from ..result import AuditLog, NoteList, deliver
@@ -184,16 +184,14 @@ def _unknown_lists(pairs, cls, n) -> list[str]:
     return out
 
 
-def _clip_areas(small, big, crs, area_method) -> pd.DataFrame:
+def _clip_areas(small, big, crs, area_method: AreaMethod) -> pd.DataFrame:
     pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False)
     pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method) if len(pairs) else np.empty(0)
     return pairs.drop(columns="geometry")
 
 
-def _total_area(frame, crs, area_method) -> np.ndarray:
-    if area_method == "ellipsoidal":
-        return geodesic_area(frame.geometry.values, crs)
-    return np.asarray(frame.geometry.area, dtype=float)
+def _total_area(frame, crs, area_method: AreaMethod) -> np.ndarray:
+    return layer_areas(frame.geometry.values, crs, area_method)
 
 
 def header_unit(name, units: dict[str, float]) -> tuple[str, float | None]:

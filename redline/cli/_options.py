@@ -18,6 +18,7 @@ import click
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
+from ..area import AREA_METHODS
 from ..errors import EXIT_CODES, RulesError, ValidationError
 
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
@@ -91,7 +92,7 @@ rules_option = click.option("--rules", "rules", default="cn-national", show_defa
                             help="Rule set: a shipped name (see `redline rules`) or your own .toml file.")
 crs_option = click.option("--crs", "crs", default=None, metavar="EPSG:NNNN",
                           help="Working CRS (projected, metres). Default: the CGCS2000 3-degree zone nearest the data.")
-area_option = click.option("--area", "area_method", type=click.Choice(["ellipsoidal", "planar"]), default="ellipsoidal",
+area_option = click.option("--area", "area_method", type=click.Choice(AREA_METHODS), default="ellipsoidal",
                            show_default=True, help="Area on the CGCS2000 ellipsoid (like 三调 TBMJ) or planar.")
 strict_option = click.option("--strict", is_flag=True,
                              help="Reject invalid geometries instead of repairing them; any bad feature stops the run.")

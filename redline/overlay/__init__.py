@@ -50,7 +50,13 @@ from .alerts import LEVEL, LEVELS, OBLIGATIONS, deadline_alerts
 from .idle import IDLE_STATUSES, STATUS_LABELS_ZH, STATUSES, supplied_not_used
 from .idle import STATUS as IDLE_STATUS
 from .recorded import SPEC as RECORDED_AREAS_SPEC
-from .supply import approved_not_supplied, supply_before_approval, supply_outside_approvals, supply_rate
+from .supply import (
+    SupplyOverlay,
+    approved_not_supplied,
+    supply_before_approval,
+    supply_outside_approvals,
+    supply_rate,
+)
 from .underused import JUDGEMENT as UNDERUSED_JUDGEMENT
 from .underused import underused
 
@@ -71,21 +77,27 @@ def _with_mu(frame, *cols):
 
 
 def _run_supply(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
-    kw: dict[str, Any] = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict)
-    ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw, log=ctx.log)
-    frames: dict[str, Any] = {}
+    # one overlay of the approvals and supplies for the three outputs (and the 供地率, which uses the first)
+    kw: dict[str, Any] = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict,
+                              overlay=SupplyOverlay())
+    ans_log = AuditLog()
+    ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw, log=ans_log)
+    ctx.log.merge(ans_log)
+    ctx.sources["approved_not_supplied"] = ans_log
+    out: dict[str, Any] = {"approved_not_supplied": _with_mu(ans, "sliver_m2")}
     for audit, fn in (("supply_outside_approvals", supply_outside_approvals),
                       ("supply_before_approval", supply_before_approval)):
+        if not ctx.wants(audit):
+            continue
         own = AuditLog()
-        frames[audit] = fn(layers["approvals"], layers["supplies"], **kw, log=own)
+        out[audit] = fn(layers["approvals"], layers["supplies"], **kw, log=own)
         # the approvals and supplies dated after the audit date are the same for all three: said once, above
         said = set(own.fact(audit, "dated_out", ()))
         own.notes = NoteList(n for n in own.notes if n not in said)
         ctx.log.merge(own)
-    out, before = frames["supply_outside_approvals"], frames["supply_before_approval"]
-    return {"approved_not_supplied": _with_mu(ans, "sliver_m2"),
-            "supply_outside_approvals": _with_mu(out, "outside_sliver_m2", "inside_m2"),
-            "supply_before_approval": before}
+    if "supply_outside_approvals" in out:
+        out["supply_outside_approvals"] = _with_mu(out["supply_outside_approvals"], "outside_sliver_m2", "inside_m2")
+    return out
 
 
 def _summary_supply(outputs: Mapping) -> list[str]:
@@ -113,12 +125,10 @@ def _summary_supply(outputs: Mapping) -> list[str]:
 
 
 def _run_rate(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
-    source = AuditLog()
-    ans = approved_not_supplied(layers["approvals"], layers["supplies"], as_of=ctx.as_of, rules=ctx.rules,
-                                area_method=ctx.area_method, strict=ctx.strict, log=source)
+    # the 批而未供 overlay of this run (SPEC.uses): made by its own audit, with the log it wrote
     by = ("year", "district") if params.get("by_district", True) else ("year",)
-    rate = supply_rate(ans, admin=layers.get("admin"), as_of=ctx.as_of, rules=ctx.rules, by=by, log=ctx.log,
-                       source_log=source)
+    rate = supply_rate(layers["approved_not_supplied"], admin=layers.get("admin"), as_of=ctx.as_of, rules=ctx.rules,
+                       by=by, log=ctx.log, source_log=ctx.sources.get("approved_not_supplied"))
     if rate.geometry.isna().all():
         rate = pd.DataFrame(rate.drop(columns=rate.geometry.name))
     return {"supply_rate": rate}
@@ -281,7 +291,7 @@ SPECS: tuple[AuditSpec, ...] = (
                    section=hook("redline.overlay._report:supply_rate")),),
         params=(ParamSpec("by_district", "bool", True, "按行政区统计", "By district",
                           "Split the rates by district (from admin units or the approvals' district field)"),),
-        runner=_run_rate, summary=_summary_rate,
+        runner=_run_rate, summary=_summary_rate, uses=("approved_not_supplied",),
         rules_keys=("supply_rate.min_rate_5y", "supply_rate.window_recent_years", "supply_rate.window_long_years",
                     "supply_rate.window_mode",
                     # the rates are over the 批而未供 overlay, its slivers and its invariant

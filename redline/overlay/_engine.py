@@ -47,7 +47,7 @@ numbers, so it can run per partition pair and be merged:
   self-overlaps (cadastral coverages, supplies as recorded), ``covered_m2`` from several right
   partitions may be summed per left id.
 
-Both take ``method="planar"|"ellipsoidal"`` and the working CRS (``crs``); ellipsoidal areas use
+Both take ``method`` (an :data:`redline.area.AreaMethod`) and the working CRS (``crs``); ellipsoidal areas use
 each left feature's areal scale factor for all of its pieces (:func:`redline.area.ellipsoidal_factor`).
 """
 
@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..area import AreaMethod, check_area_method, ellipsoidal_factor
+from ..area import AreaMethod, area_factor, check_area_method
 from ..result import AuditLog, NoteList, deliver
 
 __all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
@@ -459,7 +459,7 @@ class Remnants:
             self.fallback = np.zeros(len(self.area), dtype=np.int8)
 
 
-def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex | None = None,
+def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: PairIndex | None = None,
              threads: int = THREADS, max_vertices: int = MAX_VERTICES, geometry: bool = True) -> Remnants:
     """Each left geometry minus the union of the right geometries it intersects.
 
@@ -471,7 +471,7 @@ def remnants(left, right, *, crs=None, method: str = "planar", pairs: PairIndex 
     check_area_method(method)
     left, right = _as_array(left), _as_array(right)
     n = len(left)
-    factor = np.ones(n) if method == "planar" or n == 0 else ellipsoidal_factor(left, crs)
+    factor = area_factor(left, crs, method)
     if n == 0:
         z = np.zeros(0)
         pi = pairs or PairIndex(z.astype(np.int64), z.astype(np.int64), z.astype(bool), z.astype(bool), 0, len(right))
@@ -631,7 +631,7 @@ def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how
         if right_id is None:
             raise ValueError("how='pairs' needs right_id")
         pairs, area, levels = pair_areas(lg, rg, threads=threads, return_fallback=True)
-        f = np.ones(len(lg)) if method == "planar" else ellipsoidal_factor(lg, crs)
+        f = area_factor(lg, crs, method)
         out = pd.DataFrame({left_id: left[left_id].to_numpy()[pairs.left],
                             right_id: right[right_id].to_numpy()[pairs.right],
                             "area_m2": area * f[pairs.left]})

@@ -9,7 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..area import AreaMethod
+from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..rules.strategies import register_strategy, strategy
@@ -99,7 +99,7 @@ def _dates(frame, column) -> np.ndarray:
 
 
 def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
-                   change_patches: gpd.GeoDataFrame | None = None, *, crs=None, method: str = "planar",
+                   change_patches: gpd.GeoDataFrame | None = None, *, crs=None, method: AreaMethod = "planar",
                    threads: int = _engine.THREADS, since=None, part: str = "all") -> np.ndarray:
     """Developed land (m²) inside each supply: building footprints, and construction patches when given.
 
@@ -120,7 +120,7 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     shapely = _engine.shapely
     sg = np.asarray(supplies.geometry.values, dtype=object)
     n = len(sg)
-    factor = np.ones(n) if method == "planar" or n == 0 else _engine.ellipsoidal_factor(sg, crs)
+    factor = area_factor(sg, crs, method)
     total = np.zeros(n)
     if n == 0:
         return total
@@ -332,7 +332,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
         P = P[~(pd.to_datetime(P["detected_date"]) > t)]
     n = len(S)
     sg = np.asarray(S.geometry.values, dtype=object)
-    factor = np.ones(n) if area_method == "planar" or n == 0 else _engine.ellipsoidal_factor(sg, prep.working.crs)
+    factor = area_factor(sg, prep.working.crs, area_method)
     supply_m2 = _engine.shapely.area(sg) * factor if n else np.zeros(0)
     col = lambda c: S[c] if c in S.columns else pd.Series(np.nan, index=S.index)  # noqa: E731
     dcol = lambda c: pd.to_datetime(S[c]) if c in S.columns else pd.Series(pd.NaT, index=S.index,  # noqa: E731

@@ -8,25 +8,24 @@ not audited. Both exclusions are notes in the call's :class:`~redline.result.Aud
 
 from __future__ import annotations
 
-import weakref
+import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from ..area import AreaMethod, ellipsoidal_factor
+from ..area import AreaMethod, area_factor
 from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
 from ..units import m2_to_mu
 from . import _engine
 from ._common import finish, prepare, to_date, to_timestamp
 
-__all__ = ["approved_not_supplied", "supply_before_approval", "supply_outside_approvals", "supply_rate"]
+__all__ = ["SupplyOverlay", "approved_not_supplied", "supply_before_approval", "supply_outside_approvals", "supply_rate"]
 
-# one computation shared by approved_not_supplied, supply_outside_approvals and supply_rate in a run
-_CACHE: dict = {}
 #: how many excluded ids a note names (the count is always complete)
 NOTE_IDS = 10
 
@@ -39,35 +38,94 @@ def _listed(frame: pd.DataFrame, id_col: str, date_col: str) -> str:
     return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
 
 
-def _ref(frame):
-    """A weak reference to ``frame``; for None, something that returns None."""
-    return weakref.ref(frame) if frame is not None else (lambda: None)
+class SupplyOverlay:
+    """The overlay of one approvals and supplies pair, shared by the 批而未供 audits given it.
+
+    :func:`approved_not_supplied`, :func:`supply_outside_approvals` and :func:`supply_before_approval`
+    called with the same ``overlay=SupplyOverlay()`` on the same (validated) layers, audit date, area
+    method and working CRS compute the layers in force on the audit date, the pairs table and each side's
+    remnants once. Called on other layers, an overlay computes afresh and keeps the new ones.
+
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> a = gpd.GeoDataFrame({"批准文号": ["A1"], "批准日期": ["2020-03-01"]},
+    ...                      geometry=[box(500000, 3800000, 500100, 3800100)], crs="EPSG:4547")
+    >>> s = gpd.GeoDataFrame({"合同编号": ["C1"], "签订日期": ["2021-01-05"]},
+    ...                      geometry=[box(500000, 3800000, 500060, 3800100)], crs="EPSG:4547")
+    >>> from redline.validate import prepare_layers
+    >>> layers = prepare_layers({"approvals": (a, "approvals"), "supplies": (s, "supplies")}).layers
+    >>> shared = SupplyOverlay()
+    >>> kw = dict(as_of="2026-06-30", area_method="planar", overlay=shared)
+    >>> r = approved_not_supplied(layers["approvals"], layers["supplies"], **kw)
+    >>> o = supply_outside_approvals(layers["approvals"], layers["supplies"], **kw)
+    >>> float(r["unsupplied_m2"].iloc[0]), len(o), shared.computed
+    (4000.0, 0, 1)
+    """
+
+    def __init__(self) -> None:
+        #: how many times the pairs table was computed (once for one pair of layers)
+        self.computed = 0
+        self._as_of: tuple[tuple, tuple] | None = None
+        self._shared: tuple[tuple, dict[str, Any]] | None = None
+
+    def in_force(self, approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame | None,
+                 as_of: dt.date) -> tuple[Any, Any]:
+        """Per layer, (the rows in force on ``as_of``, or None when all are; the rows dated after it)."""
+        key = (approvals, supplies, as_of)
+        if self._as_of is None or not _same(self._as_of[0], key):
+            t = to_timestamp(as_of)
+            value = []
+            for layer, id_col, date_col in ((approvals, "approval_id", "approval_date"),
+                                            (supplies, "supply_id", "supply_date")):
+                if layer is None:
+                    value.append((None, None))
+                    continue
+                late = (pd.to_datetime(layer[date_col]) > t).to_numpy()
+                value.append((layer.loc[~late] if late.any() else None, layer.loc[late, [id_col, date_col]]))
+            self._as_of = (key, tuple(value))
+        return self._as_of[1]
+
+    def shared(self, approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs: Any,
+               method: AreaMethod, threads: int) -> dict[str, Any]:
+        """The geometries and the pairs table of the pair (and the remnants computed so far)."""
+        key = (approvals, supplies, method, str(crs), threads)
+        if self._shared is None or not _same(self._shared[0], key):
+            ag = np.asarray(approvals.geometry.values, dtype=object)
+            sg = (np.asarray(supplies.geometry.values, dtype=object) if supplies is not None
+                  else np.zeros(0, dtype=object))
+            self.computed += 1
+            self._shared = (key, {"ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads)})
+        return self._shared[1]
+
+    def remnants(self, approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs: Any,
+                 method: AreaMethod, threads: int, side: str) -> _engine.Remnants:
+        """Remnants of one side (``"approvals"`` or ``"supplies"``) over the shared pairs table."""
+        hit = self.shared(approvals, supplies, crs, method, threads)
+        if side not in hit:
+            if side == "approvals":
+                hit[side] = _engine.remnants(hit["ag"], hit["sg"], crs=crs, method=method, pairs=hit["pairs"],
+                                             threads=threads)
+            else:
+                hit[side] = _engine.remnants(hit["sg"], hit["ag"], crs=crs, method=method,
+                                             pairs=hit["pairs"].transpose(), threads=threads)
+        return hit[side]
 
 
-def _as_of_layers(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame | None, as_of, audit: str):
+def _same(a: tuple, b: tuple) -> bool:
+    """Two keys naming the same layers (by identity) and the same settings."""
+    return len(a) == len(b) and all(x is y if isinstance(x, pd.DataFrame) or isinstance(y, pd.DataFrame)
+                                    else x == y for x, y in zip(a, b, strict=True))
+
+
+def _as_of_layers(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame | None, as_of, audit: str,
+                  overlay: SupplyOverlay):
     """The approvals and supplies in force on ``as_of``, and a note for each set left out.
 
     Approvals dated after ``as_of`` are not approvals yet, supplies signed after it not supplies yet
     (DOMAIN §7): both are removed before the overlay. A layer with nothing to remove is returned as it is
-    (the same object, so the overlay cache of a run still hits); the filtered layers of the last call are
-    kept, so the audits of one run share them too.
+    (the same object, so a shared ``overlay`` still recognises it).
     """
-    key = (id(approvals), id(supplies), as_of)
-    hit = _CACHE.get("as_of")
-    if not (hit is not None and hit["key"] == key and hit["a"]() is approvals and hit["s"]() is supplies):
-        t = to_timestamp(as_of)
-        value = []
-        for layer, id_col, date_col in ((approvals, "approval_id", "approval_date"),
-                                        (supplies, "supply_id", "supply_date")):
-            if layer is None:
-                value.append((None, None))
-                continue
-            late = (pd.to_datetime(layer[date_col]) > t).to_numpy()
-            # None: nothing left out, the layer itself is used (and not held here)
-            value.append((layer.loc[~late] if late.any() else None, layer.loc[late, [id_col, date_col]]))
-        hit = {"key": key, "a": _ref(approvals), "s": _ref(supplies), "value": value}
-        _CACHE["as_of"] = hit
-    (kept_a, late_a), (kept_s, late_s) = hit["value"]
+    (kept_a, late_a), (kept_s, late_s) = overlay.in_force(approvals, supplies, as_of)
     kept_a = approvals if kept_a is None else kept_a
     kept_s = supplies if kept_s is None else kept_s
     notes = []
@@ -81,35 +139,6 @@ def _as_of_layers(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame
         notes.append(f"[{audit}] {n} suppl{'y' if n == 1 else 'ies'} signed after the audit date {day} left out "
                      f"(not a supply yet on that date): {_listed(late_s, 'supply_id', 'supply_date')}")
     return kept_a, kept_s, notes
-
-
-def _shared(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int) -> dict:
-    """The geometries and the pairs table of one input pair, computed once per run."""
-    key = (id(approvals), id(supplies), method, str(crs), threads)
-    hit = _CACHE.get("last")
-    if not (hit is not None and hit["key"] == key and hit["a"]() is approvals
-            and (supplies is None or hit["s"]() is supplies)):
-        ag = np.asarray(approvals.geometry.values, dtype=object)
-        sg = (np.asarray(supplies.geometry.values, dtype=object) if supplies is not None
-              else np.zeros(0, dtype=object))
-        hit = {"key": key, "a": weakref.ref(approvals), "s": weakref.ref(supplies) if supplies is not None else None,
-               "ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads)}
-        _CACHE["last"] = hit
-    return hit
-
-
-def _overlay(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs, method: str, threads: int,
-             side: str):
-    """Remnants of one side (``"approvals"`` or ``"supplies"``), sharing one pairs table per input pair."""
-    hit = _shared(approvals, supplies, crs, method, threads)
-    if side not in hit:
-        if side == "approvals":
-            hit[side] = _engine.remnants(hit["ag"], hit["sg"], crs=crs, method=method, pairs=hit["pairs"],
-                                         threads=threads)
-        else:
-            hit[side] = _engine.remnants(hit["sg"], hit["ag"], crs=crs, method=method,
-                                         pairs=hit["pairs"].transpose(), threads=threads)
-    return hit[side]
 
 
 def _age_years(dates: pd.Series, as_of) -> pd.Series:
@@ -128,7 +157,7 @@ def _sliver_rules(rules: RuleSet) -> tuple[float, float, str]:
 def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
                           rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                           strict: bool = False, threads: int = _engine.THREADS,
-                          log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                          log: AuditLog | None = None, overlay: SupplyOverlay | None = None) -> gpd.GeoDataFrame:
     """批而未供: the part of each approval not covered by any supply.
 
     Parameters
@@ -155,6 +184,9 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         Any feature problem stops the run instead of being repaired or set aside.
     threads : int
         Threads for the overlay (2).
+    overlay : SupplyOverlay, optional
+        Shared with :func:`supply_outside_approvals` and :func:`supply_before_approval` on the same layers:
+        the overlay is computed once for the three.
 
     Returns
     -------
@@ -199,10 +231,11 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     as_of = to_date(as_of)
     prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
                    strict=strict, area_method=area_method)
+    overlay = overlay if overlay is not None else SupplyOverlay()
     A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
-                                "approved_not_supplied")
+                                "approved_not_supplied", overlay)
     dated_out = tuple(notes)
-    a_rem = _overlay(A, S, prep.working.crs, area_method, threads, "approvals")
+    a_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "approvals")
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, n_sliver, _ = _engine.split_slivers(a_rem.remnant, a_rem.factor, max_area_m2=max_area,
                                                                  max_width_m=max_width)
@@ -242,7 +275,8 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
 def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame, *, as_of=None,
                              rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                              strict: bool = False, include_slivers: bool = False,
-                             threads: int = _engine.THREADS, log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                             threads: int = _engine.THREADS, log: AuditLog | None = None,
+                             overlay: SupplyOverlay | None = None) -> gpd.GeoDataFrame:
     """存量供地: supplies (or parts of them) outside every approval, e.g. supply of stock land.
 
     Parameters
@@ -256,6 +290,8 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     include_slivers : bool
         Also list supplies whose only part outside the approvals is a digitising sliver (default
         False: those are listed in no row, their sliver area is noise).
+    overlay : SupplyOverlay, optional
+        As for :func:`approved_not_supplied`.
 
     Returns
     -------
@@ -270,12 +306,13 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     as_of = to_date(as_of)
     prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
                    strict=strict, area_method=area_method)
+    overlay = overlay if overlay is not None else SupplyOverlay()
     A, S, notes = _as_of_layers(prep.layers.get("approvals"), prep.layers["supplies"], as_of,
-                                "supply_outside_approvals")
+                                "supply_outside_approvals", overlay)
     dated_out = tuple(notes)
     if A is None:
         A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
-    s_rem = _overlay(A, S, prep.working.crs, area_method, threads, "supplies")
+    s_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "supplies")
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, _, _ = _engine.split_slivers(s_rem.remnant, s_rem.factor, max_area_m2=max_area,
                                                           max_width_m=max_width)
@@ -300,7 +337,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
 def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
                            rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                            strict: bool = False, threads: int = _engine.THREADS,
-                           log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                           log: AuditLog | None = None, overlay: SupplyOverlay | None = None) -> gpd.GeoDataFrame:
     """先供后批: supplies signed before the approval of the land they cover (DOMAIN §7 "Audit date").
 
     A pair (supply, approval) is a finding when the supply's ``supply_date`` is earlier than the
@@ -319,7 +356,7 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
         As for :func:`approved_not_supplied`.
     as_of : date or str, optional
         The audit date; None means today (``datetime.date.today()`` at the call).
-    rules, area_method, crs, strict, threads
+    rules, area_method, crs, strict, threads, overlay
         As for :func:`approved_not_supplied`.
 
     Returns
@@ -349,13 +386,14 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
     as_of = to_date(as_of)
     prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
                    strict=strict, area_method=area_method)
+    overlay = overlay if overlay is not None else SupplyOverlay()
     A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
-                                "supply_before_approval")
+                                "supply_before_approval", overlay)
     dated_out = tuple(notes)
     if S is None:
         S = gpd.GeoDataFrame({"supply_id": [], "supply_date": pd.to_datetime([])}, geometry=[], crs=A.crs)
     max_area, max_width, sliver_cite = _sliver_rules(rules)
-    hit = _shared(A, S, prep.working.crs, area_method, threads)
+    hit = overlay.shared(A, S, prep.working.crs, area_method, threads)
     li, ri = hit["pairs"].left, hit["pairs"].right
     a_date = pd.to_datetime(A["approval_date"]).to_numpy()
     s_date = pd.to_datetime(S["supply_date"]).to_numpy()
@@ -364,8 +402,7 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
     n = len(li)
     overlap = (_engine.robust(shapely.intersection, hit["ag"][li], hit["sg"][ri]) if n
                else np.zeros(0, dtype=object))
-    factor = (np.ones(n) if area_method == "planar" or n == 0
-              else ellipsoidal_factor(hit["ag"][li], prep.working.crs))
+    factor = area_factor(hit["ag"][li], prep.working.crs, area_method)
     # the polygonal parts of each overlap (an edge or a corner shared is no overlap), and which are slivers
     parts, idx = shapely.get_parts(overlap, return_index=True) if n else (np.zeros(0, dtype=object),
                                                                           np.zeros(0, dtype=np.int64))

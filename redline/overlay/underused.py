@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..area import AreaMethod
+from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..spec import Status
@@ -349,7 +349,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     n = len(P)
     pg = np.asarray(P.geometry.values, dtype=object)
     planar_site = shapely.area(pg) if n else np.zeros(0)
-    factor = np.ones(n) if area_method == "planar" or n == 0 else _engine.ellipsoidal_factor(pg, prep.working.crs)
+    factor = area_factor(pg, prep.working.crs, area_method)
     site_m2 = planar_site * factor
     site_mu = site_m2 / M2_PER_MU
     double_h = float(rules.value("underused.storey_double_height_m"))
