@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Unpack
@@ -25,7 +25,9 @@ from .io.ledger import LedgerColumn
 from .io.vector import is_database_url
 from .options import RunKeywords, RunOptions, resolve_params
 from .registry import all_specs, in_dependency_order
+from .result import AuditLog
 from .rules import RuleSet, resolve_rules
+from .schema import LayerSchema
 from .spec import AuditSpec, RunContext, output_aliases
 from .validate import prepare_layers
 
@@ -35,7 +37,7 @@ RESULTS_GPKG = "redline_results.gpkg"
 LEDGER_XLSX = "redline_ledger.xlsx"
 
 __all__ = ["LEDGER_XLSX", "RESULTS_GPKG", "RunOptions", "RunResult", "parse_source", "run_audits", "run_options",
-           "to_date"]
+           "to_date", "write_geopackage"]
 
 
 def parse_source(text) -> tuple[Any, str | None]:
@@ -69,6 +71,8 @@ class RunResult:
     run_id: str = ""  # set when the results are written: stamped in every file of the set
     #: audit id -> the rule keys it read in this run (see :meth:`redline.rules.RuleSet.recording`)
     rules_read: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: the run's log: what the audits reported besides their frames (its ``facts`` per audit id)
+    log: AuditLog = field(default_factory=AuditLog)
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -201,13 +205,13 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     available = set(raw) | set(rasters)
     runnable = []
     for s in specs:
-        if s.can_run(available):
+        if s.can_run(available, named=audits is not None):
             runnable.append(s)
             available |= {o.name for o in s.outputs}
     if audits is not None:
         missing = [s for s in specs if s not in runnable]
         if missing:
-            need = {i.name for s in missing for i in s.inputs if i.required} - set(raw) or {
+            need = {i.name for s in missing for i in s.needed(named=True)} - set(raw) or {
                 "one of " + "/".join(i.name for i in s.inputs) for s in missing}  # all inputs optional
             raise ValueError(f"audit(s) {', '.join(s.id for s in missing)} need input(s): {', '.join(sorted(need))}")
     if not runnable:
@@ -216,8 +220,8 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     params = resolve_params(runnable, params)  # typed by the specs: tables read, class lists parsed
     report("validating layers", 0.05)
     if raw:
-        prepared = prepare_layers({n: (g, kinds[n], (fields or {}).get(n)) for n, g in raw.items()}, crs=crs,
-                                  strict=strict)
+        prepared = prepare_layers({n: (g, _validated_as(n, kinds[n], runnable), (fields or {}).get(n))
+                                   for n, g in raw.items()}, crs=crs, strict=strict)
     else:  # rasters only: the imagery audits work in the rasters' own grid
         from .crs import WorkingCRS
         from .validate import Prepared
@@ -265,13 +269,24 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
                        notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
                        + list(ctx.log.notes),
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
-                       summary=summary, layers=prepared.layers, rules_read=rules_read)
+                       summary=summary, layers=prepared.layers, rules_read=rules_read, log=ctx.log)
     if out is not None:
         report("writing results", 0.95)
         write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger,
                       report=with_report, report_title=report_title, report_templates=report_templates)
     report("done", 1.0)
     return result
+
+
+def _validated_as(name: str, kind: str, specs: list[AuditSpec]) -> str | LayerSchema:
+    """The schema input ``name`` is validated with: only its id field required when every audit of the run
+    that reads it reads no more (:class:`~redline.spec.InputSpec` ``ids_only``), else its kind's."""
+    readers = [i for s in specs for i in s.inputs if i.name == name]
+    if readers and all(i.ids_only for i in readers):
+        from .schema import ids_only
+
+        return ids_only(kind)
+    return kind
 
 
 def write_results(result: RunResult, out, *, inputs=(), lang: str = "zh", ledger: bool = True,
@@ -335,11 +350,27 @@ def _aliases(result: RunResult) -> dict[str, dict[str, tuple[str, str]]]:
     return found
 
 
+def write_geopackage(result: RunResult, dest: str | os.PathLike[str], *, inputs: Iterable[Any] = (),
+                     layer_names: Mapping[str, str] | None = None,
+                     metadata: Mapping[str, str] | None = None) -> str:
+    """A run's layers, its ``rejected`` features and ``redline_run`` (its metadata) in one GeoPackage ``dest``.
+
+    The file is written whole or not at all (:func:`redline.io.write_layers`) but on its own, outside a
+    result set: the set files of the folder (:mod:`redline.io.resultset`) are left as they are, so
+    ``redline changes`` can write ``redline_changes.gpkg`` beside the results of ``redline audit``.
+    ``layer_names`` renames layers (output name -> layer name); ``metadata`` adds rows to ``redline_run``.
+    Returns where the file was written."""
+    names = dict(layer_names or {})
+    layers = {names.get(n, n): frame for n, frame in result.outputs.items()}
+    layers["rejected"] = result.rejected
+    aliases = {names.get(n, n): found for n, found in _aliases(result).items()}
+    return write_layers(layers, dest, inputs=inputs, metadata={**result.metadata(), **(metadata or {})},
+                        aliases=aliases)
+
+
 def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase,
                report_templates=None) -> None:
-    layers = dict(result.outputs)
-    layers["rejected"] = result.rejected
-    write_layers(layers, rs.path(RESULTS_GPKG), inputs=inputs, metadata=result.metadata(), aliases=_aliases(result))
+    write_geopackage(result, rs.path(RESULTS_GPKG), inputs=inputs)
     phase("gpkg")
     if ledger:
         sheets = []

@@ -57,7 +57,13 @@ SectionHook = Callable[[Any, Any, Any], None]
 
 @dataclass(frozen=True)
 class InputSpec:
-    """An input layer: its name in the audit call, its kind (schema), whether required."""
+    """An input layer: its name in the audit call, its kind (schema), whether required.
+
+    ``optional_when_named``: a required input without which the pipeline does not choose the audit, but
+    runs it when the audit is asked for by name (``audits=[...]``) and the audit handles the input missing
+    (the 卫片 register judged without approvals says so: "not given"). ``ids_only``: the audit reads only the
+    layer's id field and geometry, so a run whose audits all read it so validates it with only the id field
+    required (:func:`redline.schema.ids_only`)."""
 
     name: str
     kind: str
@@ -65,6 +71,8 @@ class InputSpec:
     label_zh: str = ""
     label_en: str = ""
     help: str = ""
+    optional_when_named: bool = False
+    ids_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -315,8 +323,13 @@ class AuditSpec:
                 return i
         raise KeyError(name)
 
-    def can_run(self, available: set[str]) -> bool:
-        return all(i.name in available for i in self.inputs if i.required)
+    def can_run(self, available: set[str], named: bool = False) -> bool:
+        """Whether the inputs ``available`` allow the audit; ``named``: it is asked for by name."""
+        return all(i.name in available for i in self.needed(named))
+
+    def needed(self, named: bool = False) -> list[InputSpec]:
+        """The inputs the audit cannot run without (``named``: asked for by name, see :class:`InputSpec`)."""
+        return [i for i in self.inputs if i.required and not (named and i.optional_when_named)]
 
     def run(self, layers: Mapping[str, Any], params: Mapping[str, Any] | None, ctx: RunContext) -> dict:
         """The audit's outputs from ``layers`` (its inputs, and the outputs it uses when already made).

@@ -79,3 +79,26 @@ def test_cli_unknown_param(tmp_path):
     result = CliRunner().invoke(main, ["audit", "--approvals", _gpkg("approvals"), "--param", "nonsense=1",
                                        "--out", str(tmp_path)])
     assert result.exit_code == 2 and "known parameters are" in result.output
+
+
+def test_judging_asked_for_by_name_runs_without_approvals(rasters):
+    before, after = rasters
+    result = run_audits({"before": before, "after": after}, audits=["change_patches", "judge_patches"],
+                        params=CLASSES)
+    register = result.outputs["patch_register"]
+    assert len(register) > 0 and set(register["judgement"]) == {"unapproved"}
+    assert result.log.fact("judge_patches", "layers_missing") == "approvals, supplies, farmland"
+
+
+def test_layers_only_judged_need_only_their_ids(rasters, tmp_path):
+    import geopandas as gpd
+
+    before, after = rasters
+    approvals = gpd.read_file(example.example_path(), layer="approvals")[["批准文号", "geometry"]]
+    result = run_audits({"before": before, "after": after, "approvals": approvals},
+                        audits=["change_patches", "judge_patches"], params=CLASSES)
+    assert "approved_not_supplied" in set(result.outputs["patch_register"]["judgement"])
+    from redline.errors import SchemaError
+
+    with pytest.raises(SchemaError, match="approval_date"):  # an audit reading more validates it fully
+        run_audits({"approvals": approvals, "supplies": _gpkg("supplies")}, audits=["approved_not_supplied"])

@@ -6,40 +6,31 @@ from pathlib import Path
 
 import click
 
-from ..io import read_layer, write_layers
-from ..pipeline import parse_source
-from ..rules import resolve_rules
-from ..validate import rejected_frame
+from ..options import RunOptions, parse_classes
+from ..pipeline import parse_source, run_audits, write_geopackage
 from ._options import area_option, handle_errors, rules_option, verbosity_options
 
 #: the GeoPackage `redline changes` writes in the output folder
 RESULT_FILE = "redline_changes.gpkg"
+#: the audits it runs: the patches, then the register judging them (redline/imagery/_specs.py)
+AUDITS = ("change_patches", "judge_patches")
+#: its layers under the names it has always written (output name -> layer name)
+LAYER_NAMES = {"patch_register": "register"}
 
 
-def _classes(value: str) -> list:
-    out: list[int | float] = []
-    for part in value.replace(";", ",").split(","):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            out.append(int(part))
-        except ValueError:
-            try:
-                out.append(float(part))
-            except ValueError:
-                raise click.BadParameter(f"{part!r} is not a class value; write e.g. 1,2,4") from None
-    if not out:
-        raise click.BadParameter("give at least one class value, e.g. 1,2,4")
-    return out
+def _classes(ctx: click.Context, param: click.Parameter, value: str) -> list[int | float]:
+    try:
+        return parse_classes(value, param.name or "classes")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @click.command("changes")
 @click.argument("before", type=click.Path(exists=True, dir_okay=False))
 @click.argument("after", type=click.Path(exists=True, dir_okay=False))
-@click.option("--from-classes", "from_classes", required=True, metavar="1,2,...",
+@click.option("--from-classes", "from_classes", required=True, metavar="1,2,...", callback=_classes,
               help="First-date classes that count (e.g. farmland, forest).")
-@click.option("--to-classes", "to_classes", required=True, metavar="3,...",
+@click.option("--to-classes", "to_classes", required=True, metavar="3,...", callback=_classes,
               help="Second-date classes that count (e.g. construction).")
 @click.option("--min-area", "min_area", type=float, default=None, metavar="M2",
               help="Minimum patch area in m² (default: the rule set's imagery.min_patch_area_m2). Smaller patches "
@@ -65,45 +56,34 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
     or above the minimum area, each judged approved_supplied / approved_not_supplied / unapproved /
     unapproved_on_farmland).
     """
-    from ..imagery import change_patches, judge_patches
-    from ..result import AuditLog
-
-    ruleset = resolve_rules(rules)
-    vectors, inputs = {}, [before, after]
-    for kind, source in (("approvals", approvals), ("supplies", supplies), ("farmland", farmland)):
-        if source:
-            path, layer = parse_source(source)
-            vectors[kind] = read_layer(path, layer, name=kind)  # validated by judge_patches, as audit does
-            inputs.append(path)
-    patches = change_patches(before, after, from_classes=_classes(from_classes), to_classes=_classes(to_classes),
-                             min_area_m2=min_area, connectivity=int(connectivity), align=align, rules=ruleset,
-                             log=(log := AuditLog()))
-    register = judge_patches(patches[~patches["below_min_area"]], rules=ruleset, area_method=area_method, **vectors,
-                             log=log)
-    dest = Path(out) / RESULT_FILE
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    rejected = rejected_frame(log.rejected)
-    facts = {**log.facts["change_patches"], **log.facts["judge_patches"]}
-    written = write_layers({"change_patches": patches, "register": register, "rejected": rejected}, dest,
-                           inputs=inputs, metadata={
-        "rules": ruleset.label, "before": before, "after": after, "pixel_area": facts["pixel_area_note"],
-        "min_area": facts["rule"], "working_crs": facts.get("working_crs", ""),
-        "area_method": area_method, "layers_missing": facts.get("layers_missing", ""),
-        "rejected_features": str(len(rejected)),
-    })
+    sources = {"before": before, "after": after, "approvals": approvals, "supplies": supplies, "farmland": farmland}
+    sources = {name: source for name, source in sources.items() if source}
+    params = {"from_classes": from_classes, "to_classes": to_classes, "min_area_m2": min_area,
+              "connectivity": connectivity, "align": align}
+    result = run_audits(sources, RunOptions(audits=AUDITS, rules=rules, area_method=area_method, ledger=False,
+                                            params={k: v for k, v in params.items() if v is not None}))
+    patches, register = result.outputs["change_patches"], result.outputs["patch_register"]
+    missing = result.log.fact("judge_patches", "layers_missing", "none")
+    written = write_geopackage(result, Path(out) / RESULT_FILE, inputs=[parse_source(s)[0] for s in sources.values()],
+                               layer_names=LAYER_NAMES, metadata={
+        "before": before, "after": after, "pixel_area": result.log.fact("change_patches", "pixel_area_note", ""),
+        "min_area": result.log.fact("change_patches", "rule", ""), "layers_missing": missing,
+        # the CRS the register's overlaps were measured in (the patches' own when no vector layer is given)
+        "working_crs": result.log.fact("judge_patches", "working_crs", str(result.working))})
     if not quiet:
         small = int(patches["below_min_area"].sum())
         click.echo(f"{len(patches)} change patches ({small} below the minimum area), "
                    f"{patches['area_m2'].sum():,.0f} m² = {patches['area_mu'].sum():,.2f} 亩")
         for judgement, n in register["judgement"].value_counts().items():
             click.echo(f"  {judgement}: {n}")
-        if facts.get("layers_missing", "none") != "none":
-            click.echo(f"  not given: {facts['layers_missing']} (no patch can be judged against them)")
+        if missing != "none":
+            click.echo(f"  not given: {missing} (no patch can be judged against them)")
         slivers = int((register["sliver_reason"] != "").sum()) if "sliver_reason" in register else 0
         if slivers:
             click.echo(f"  {slivers} patch(es) touch a layer by slivers only: reported (sliver_reason), not counted")
-        if len(rejected):
-            click.echo(f"  {len(rejected)} feature(s) set aside: layer 'rejected'")
-        for note in log.notes:
-            click.echo(f"  {note}")
+        if len(result.rejected):
+            click.echo(f"  {len(result.rejected)} feature(s) set aside: layer 'rejected'")
+        for note in result.notes:
+            if not note.startswith("working CRS:"):  # the run's metadata (redline_run) holds it
+                click.echo(f"  {note}")
         click.echo(f"written: {written}")

@@ -50,7 +50,8 @@ def _run_patches(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     patches = change_patches(layers["before"], layers["after"],
                              from_classes=parse_classes(params.get("from_classes"), "from_classes"),
                              to_classes=parse_classes(params.get("to_classes"), "to_classes"),
-                             min_area_m2=params.get("min_area_m2"), rules=ctx.rules)
+                             min_area_m2=params.get("min_area_m2"), connectivity=int(params.get("connectivity") or 8),
+                             align=params.get("align") or "nearest", rules=ctx.rules, log=ctx.log)
     return {"change_patches": patches}
 
 
@@ -114,7 +115,12 @@ SPECS = (
                 ParamSpec("to_classes", "classes", None, "后时相地类", "To classes",
                           "Second-date classes, e.g. 3 (construction)"),
                 ParamSpec("min_area_m2", "float", None, "最小上图面积(平方米)", "Minimum patch area (m²)",
-                          "Default: the rule set's imagery.min_patch_area_m2")),
+                          "Default: the rule set's imagery.min_patch_area_m2"),
+                ParamSpec("connectivity", "choice", "8", "像元连通方式", "Pixel connectivity",
+                          "8 joins pixels touching at a corner; 4 only pixels sharing an edge", choices=("8", "4")),
+                ParamSpec("align", "choice", "nearest", "栅格对齐", "Raster alignment",
+                          "Rasters on different grids: resample the second onto the first's grid (nearest), or stop "
+                          "(refuse)", choices=("nearest", "refuse"))),
         runner=_run_patches, summary=_summary_patches, needs_as_of=False,
         rules_keys=("imagery.min_patch_area_m2",),
         description_zh="分块提取变化图斑, 跨块图斑合并为一个, 内存与影像大小无关。",
@@ -125,9 +131,10 @@ SPECS = (
         inputs=(InputSpec("change_patches", "change_patches", True, "变化图斑", "Change patches",
                           "From change_patches, or the ministry's issued patches"),
                 InputSpec("approvals", "approvals", True, "报批红线", "Approvals",
-                          "Required: without approvals no patch can be judged legal"),
-                InputSpec("supplies", "supplies", False, "供地红线", "Supplies"),
-                InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland")),
+                          "Required: without approvals no patch can be judged legal (asked for by name, the audit "
+                          "runs without them and says so)", optional_when_named=True, ids_only=True),
+                InputSpec("supplies", "supplies", False, "供地红线", "Supplies", ids_only=True),
+                InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland", ids_only=True)),
         outputs=(OutputSpec("patch_register", "卫片图斑登记表", "Change-patch register", True, REGISTER_COLUMNS,
                             "每个变化图斑: 已批已供 / 已批未供 / 未批先用 / 未批占用永久基本农田(最严重)",
                    description_en="Each change patch judged: approved and supplied / approved not supplied / unapproved / unapproved on permanent basic farmland (the gravest)",

@@ -164,7 +164,7 @@ def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.G
 class _AnyInputSpec(AuditSpec):
     """An audit whose inputs are all optional: it runs when at least one of them is given."""
 
-    def can_run(self, available: set[str]) -> bool:
+    def can_run(self, available: set[str], named: bool = False) -> bool:
         return any(i.name in available for i in self.inputs)
 
 

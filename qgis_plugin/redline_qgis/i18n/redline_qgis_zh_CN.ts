@@ -360,9 +360,19 @@
         <translation>永久基本农田</translation>
     </message>
     <message>
+        <source>Pixel connectivity</source>
+        <comment>param:change_patches.connectivity</comment>
+        <translation>像元连通方式</translation>
+    </message>
+    <message>
         <source>Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel against the floors for its industry and zone.</source>
         <comment>description:underused</comment>
         <translation>每宗地的容积率、建筑系数、投资强度、亩均税收与产值, 与按行业、园区的下限比较。</translation>
+    </message>
+    <message>
+        <source>Raster alignment</source>
+        <comment>param:change_patches.align</comment>
+        <translation>栅格对齐</translation>
     </message>
     <message>
         <source>Reading the input layers</source>
