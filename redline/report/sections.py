@@ -26,8 +26,8 @@ from ..units import M2_PER_MU
 from . import _figures as F
 from ._data import ReportData
 
-__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "geoms", "mu", "num",
-           "overview_map", "slivers", "spatial", "table", "total"]
+__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "geoms", "holds", "mu",
+           "num", "overview_map", "row_status", "slivers", "spatial", "table", "total"]
 
 TEXT = {
     "zh": {
@@ -281,13 +281,27 @@ def total(s: pd.Series | None, mask: Any = None) -> float:
 # --- what every output gets ----------------------------------------------------------------------
 
 
+def row_status(out: OutputSpec, frame: pd.DataFrame) -> pd.Series:
+    """Each row's status code (the first, when the status column holds several: ``status_separator``)."""
+    column = frame[out.status_column].astype(str)
+    return column.map(lambda v: out.row_codes(v)[0]) if out.status_separator else column
+
+
+def holds(out: OutputSpec, frame: pd.DataFrame, codes: Sequence[str]) -> pd.Series:
+    """The rows whose status cell holds one of ``codes`` (any of its codes, with ``status_separator``)."""
+    column = frame[out.status_column].astype(str)
+    if not out.status_separator:
+        return column.isin(tuple(codes))
+    wanted = set(codes)
+    return column.map(lambda v: bool(wanted.intersection(out.row_codes(v))))
+
+
 def _rows(out: OutputSpec, frame: pd.DataFrame, statuses: Sequence[str] | str) -> pd.Series | None:
     if not statuses:
         return pd.Series(True, index=frame.index)
     if not out.status_column or out.status_column not in frame.columns:
         return None
-    codes = out.counted if statuses == "counted" else tuple(statuses)
-    return frame[out.status_column].astype(str).isin(codes)
+    return holds(out, frame, out.counted if statuses == "counted" else tuple(statuses))
 
 
 def declared_figures(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame) -> None:
@@ -297,12 +311,11 @@ def declared_figures(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFram
         if fig is not None:
             sec.figures.append(fig)
     if out.status_column in frame.columns:
-        column = frame[out.status_column].astype(str)
         for s in out.statuses:
             if s.watch:
-                n = int((column == s.code).sum())
+                n = int(holds(out, frame, (s.code,)).sum())
                 if n or s.grave:
-                    sec.figures.append(Figure(f"{sec.name}.{s.code}", ctx.cat(s.code), n, grave=s.grave and n > 0))
+                    sec.figures.append(Figure(f"{sec.name}.{s.code}", s.label(ctx.lang), n, grave=s.grave and n > 0))
 
 
 def _figure(ctx: Ctx, name: str, out: OutputSpec, fs: FigureSpec, frame: pd.DataFrame) -> Figure | None:
@@ -337,11 +350,11 @@ def status_map(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, cap
     """A map of the rows by status, in the statuses' colours (those to watch, or ``codes``)."""
     if not spatial(frame) or out.status_column not in frame.columns:
         return
-    column = frame[out.status_column].astype(str)
+    column = row_status(out, frame)
     keep = pd.Series(True, index=frame.index) if mask is None else mask
     chosen = [s for s in out.statuses if (s.code in codes if codes is not None else s.watch)]
-    layers = [(geoms(frame, keep & (column == s.code)), s.colour, ctx.cat(s.code, chart=True)) for s in chosen
-              if (keep & (column == s.code)).any()]
+    layers = [(geoms(frame, keep & (column == s.code)), s.colour, ctx.canvas.label(ctx.c(s.label_zh, s.label_en)))
+              for s in chosen if (keep & (column == s.code)).any()]
     uri = ctx.map(layers) if layers else None
     if uri:
         sec.images.append((uri, ctx.w(*caption)))
@@ -349,7 +362,7 @@ def status_map(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, cap
 
 def present_codes(out: OutputSpec, frame: pd.DataFrame) -> list[str]:
     """The status codes the frame holds: the declared ones in their order, then any other."""
-    column = frame[out.status_column].dropna().astype(str)
+    column = row_status(out, frame[frame[out.status_column].notna()])
     have = set(column)
     return [c for c in out.status_codes if c in have] + [c for c in column.unique() if c not in out.status_codes]
 
@@ -358,7 +371,7 @@ def status_bars(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, ti
                 unit: tuple[str, str], caption: tuple[str, str]) -> None:
     """A bar per status present: how many rows have it."""
     present = present_codes(out, frame)
-    column = frame[out.status_column].astype(str)
+    column = row_status(out, frame)
     counts = [int((column == c).sum()) for c in present]
     uri = ctx.image(F.bar_chart(ctx.canvas, [ctx.cat(c, chart=True) for c in present], counts, horizontal=True,
                                 colors=[ctx.colour(c) for c in present], title=ctx.c(*title),
