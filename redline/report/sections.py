@@ -26,8 +26,8 @@ from ..units import M2_PER_MU
 from . import _figures as F
 from ._data import ReportData
 
-__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "geoms", "holds", "mu",
-           "num", "overview_map", "row_status", "slivers", "spatial", "table", "total"]
+__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "generic_map", "geoms",
+           "holds", "mu", "num", "overview_map", "row_status", "slivers", "spatial", "status_legend", "table", "total"]
 
 TEXT = {
     "zh": {
@@ -104,6 +104,8 @@ class Section:
     #: False (none: a table per unit, not findings), or a boolean mask of the frame
     overview: Any = True
     anchor: str = ""  # its id on the page
+    #: the statuses the rows hold, as the page's legend shows them: (code, colour, label, rows)
+    legend: list[tuple[str, str, str, int]] = field(default_factory=list)
 
     @property
     def grave(self) -> bool:
@@ -333,16 +335,37 @@ def _figure(ctx: Ctx, name: str, out: OutputSpec, fs: FigureSpec, frame: pd.Data
                   grave=fs.grave and bool(value))
 
 
-def generic(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
+def generic(ctx: Ctx, sec: Section, frame: pd.DataFrame, out: OutputSpec | None = None) -> None:
     """An output without a section hook and without declared figures: its rows, its area, a map."""
     sec.figures.append(Figure(f"{sec.name}.count", ctx.t("rows_label"), len(frame)))
     area = mu(frame)
     if area is not None:
         sec.figures.append(Figure(f"{sec.name}.area_mu", ctx.t("area_label"), total(area), "亩", 2))
-    if spatial(frame):
-        uri = ctx.map([(geoms(frame), DEFAULT_COLOUR, ctx.chart_title(sec))])
-        if uri:
-            sec.images.append((uri, sec.title))
+    generic_map(ctx, sec, out, frame)
+
+
+def generic_map(ctx: Ctx, sec: Section, out: OutputSpec | None, frame: pd.DataFrame) -> None:
+    """An output's rows on a map: by status in the statuses' colours when it declares them, else in one colour."""
+    if not spatial(frame):
+        return
+    if out is not None and out.statuses and out.status_column in frame.columns:
+        status_map(ctx, sec, out, frame, (sec.title, sec.title), codes=present_codes(out, frame))
+        return
+    uri = ctx.map([(geoms(frame), DEFAULT_COLOUR, ctx.chart_title(sec))])
+    if uri:
+        sec.images.append((uri, sec.title))
+
+
+def status_legend(ctx: Ctx, out: OutputSpec, frame: pd.DataFrame) -> list[tuple[str, str, str, int]]:
+    """The declared statuses the rows hold, in their order: (code, colour, label, rows holding it)."""
+    if not out.statuses or out.status_column not in frame.columns:
+        return []
+    found = []
+    for s in out.statuses:
+        n = int(holds(out, frame, (s.code,)).sum())
+        if n:
+            found.append((s.code, s.colour, s.label(ctx.lang), n))
+    return found
 
 
 def status_map(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, caption: tuple[str, str],
@@ -457,8 +480,13 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
             declared_figures(ctx, sec, out, frame)
         if out is not None and out.section is not None:
             out.section(ctx, sec, frame)
-        elif out is None or not out.figures:
-            generic(ctx, sec, frame)
+        else:  # the declared figures, a legend of the statuses and a map (the hook draws its own)
+            if out is None or not out.figures:
+                generic(ctx, sec, frame, out)
+            else:
+                generic_map(ctx, sec, out, frame)
+            if out is not None:
+                sec.legend = status_legend(ctx, out, frame)
     else:
         sec.figures.append(Figure(f"{name}.count", ctx.t("findings"), 0))
     sec.table = table(ctx, frame, out.ledger_columns() if out is not None else None) if len(frame) else None
