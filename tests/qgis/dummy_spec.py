@@ -11,8 +11,7 @@ import geopandas as gpd
 import pandas as pd
 
 from redline.area import piece_areas
-from redline.io.ledger import LedgerColumn
-from redline.spec import AuditSpec, InputSpec, OutputSpec, ParamSpec
+from redline.spec import AuditSpec, Column, InputSpec, OutputSpec, ParamSpec
 from redline.units import M2_PER_MU
 
 
@@ -35,7 +34,8 @@ DUMMY_SPEC = AuditSpec(
     id="dummy_area", label_zh="测试面积", label_en="Test area", group="overlay",
     inputs=(InputSpec("approvals", "approvals", True, "批准用地", "Approvals"),),
     outputs=(OutputSpec("dummy_areas", "测试面积明细", "Test areas", True,
-                        (LedgerColumn("approval_id", "批准文号"), LedgerColumn("area_m2", "面积(平方米)", "m2"))),
+                        (Column("approval_id", "text", "批准文号", "Approval id", "id", ledger=True),
+                         Column("area_m2", "m2", "面积(平方米)", "Area", ledger=True))),
              OutputSpec("dummy_totals", "测试合计", "Test totals", False)),
     runner=_run,
     params=(ParamSpec("min_area_m2", "float", 400.0, "最小面积(平方米)", "Minimum area (m²)"),),
