@@ -379,7 +379,8 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
                 cols = o.ledger_columns(lang)
                 if o.name in result.outputs and cols:
                     sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description,
-                                              status_column=o.status_column, status_colours=o.status_colours))
+                                              status_column=o.status_column, status_colours=o.status_colours,
+                                              status_separator=o.status_separator))
         sheets.append(LedgerSheet("剔除要素" if lang == "zh" else "rejected", result.rejected, [
             LedgerColumn("layer", "图层" if lang == "zh" else "layer"),
             LedgerColumn("feature_id", "要素编号" if lang == "zh" else "feature id"),

@@ -214,6 +214,9 @@ class OutputSpec:
     #: the column holding one of ``statuses`` per row (its labels in ``<status_column>_zh``)
     status_column: str = ""
     statuses: Sequence[Status] = ()
+    #: a status column that may hold several codes, joined by this (e.g. ``"; "``): a row is coloured by its
+    #: first code, and counted under each code it holds
+    status_separator: str = ""
     #: headline figures the report shows first (before those of the ``section`` hook)
     figures: Sequence[FigureSpec] = ()
     #: the report's charts and maps specific to this output; without it: the declared figures and a map
@@ -237,6 +240,16 @@ class OutputSpec:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+    def row_codes(self, value: Any) -> list[str]:
+        """The status codes a status cell holds: one, or several joined by ``status_separator``.
+
+        >>> OutputSpec("t", "", "", status_separator="; ").row_codes("pbf_short; pbf_share_low")
+        ['pbf_short', 'pbf_share_low']
+        """
+        text = "" if value is None else str(value)
+        return [p.strip() for p in text.split(self.status_separator)] if self.status_separator else [text]
+
     def status(self, code: str) -> Status | None:
         for s in self.statuses:
             if s.code == code:

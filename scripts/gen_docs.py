@@ -56,6 +56,13 @@ def outputs_page() -> str:
                 i = spec.input(o.passthrough)
                 out.append(f"Carries the attributes of the input `{i.name}` ({i.label_zh}): the canonical fields "
                            f"of `{i.kind}` (see [fields](fields.md)) and any other column it has.\n\n")
+            if o.statuses and o.status_column:
+                joined = f"several joined by `{o.status_separator.strip()}`" if o.status_separator else ""
+                zh = f"`{o.status_column}_zh` the Chinese label" if any(
+                    c.name == f"{o.status_column}_zh" for c in o.columns) else ""
+                said = ", ".join(t for t in (zh, joined) if t)
+                out.append(f"Statuses of `{o.status_column}`" + (f" ({said})" if said else "") + ": "
+                           + "; ".join(f"`{st.code}` {st.label_zh} / {st.label_en}" for st in o.statuses) + ".\n\n")
             if o.columns:
                 out.append("| column | kind | unit | 中文 | English | role | ledger | note |\n"
                            "|---|---|---|---|---|---|---|---|\n")

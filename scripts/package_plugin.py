@@ -74,7 +74,7 @@ STYLES = PLUGIN / "styles"
 _QML_HEAD = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
   <!-- redline: {title}, one colour per {column} (written from the audit's spec by scripts/package_plugin.py) -->
-  <renderer-v2 type="categorizedSymbol" attr="{column}" symbollevels="0" enableorderby="0" forceraster="0">
+  <renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0">
 """
 _QML_SYMBOL = """      <symbol type="fill" name="{n}" alpha="1" clip_to_extent="1" force_rhr="0">
         <layer class="SimpleFill" enabled="1" locked="0" pass="0">
@@ -97,6 +97,14 @@ def _rgb(colour: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
+def _category_attr(out) -> str:
+    """What the categories are read from: the status column, or its first code (``status_separator``)."""
+    if not out.status_separator:
+        return out.status_column
+    sep = out.status_separator.strip()[:1] or out.status_separator[:1]
+    return f"regexp_substr(\"{out.status_column}\", '^[^{sep}]*')"
+
+
 def style_text(out) -> str:
     """The categorised QML of an output with statuses: findings filled strongly, the rest lightly."""
     cats, syms = [], []
@@ -108,17 +116,18 @@ def style_text(out) -> str:
                     f'label="{escape(s.label_zh + " " + s.code, {chr(34): "&quot;"})}"/>\n')
         syms.append(_QML_SYMBOL.format(n=n, fill=f"{r},{g},{b},{150 if strong else 90}", outline=f"{dark},255",
                                        width="0.6" if strong else "0.4"))
-    return (_QML_HEAD.format(title=escape(f"{out.label_zh} {out.label_en}"), column=out.status_column)
+    return (_QML_HEAD.format(title=escape(f"{out.label_zh} {out.label_en}"), column=out.status_column,
+                             attr=escape(_category_attr(out), {chr(34): "&quot;"}))
             + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
             + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
 
 
 def style_texts() -> dict[Path, str]:
-    """{style file: QML} for every output that declares statuses."""
+    """{style file: QML} for every map layer (an output with geometry) that declares statuses."""
     from redline.registry import all_specs
 
     return {STYLES / (o.style or f"{o.name}.qml"): style_text(o) for spec in all_specs() for o in spec.outputs
-            if o.statuses and o.status_column}
+            if o.statuses and o.status_column and o.geometry}
 
 
 def stale() -> list[str]:

@@ -87,20 +87,24 @@ def test_awkward_values_and_titles(tmp_path):
 
 
 def test_run_ledger_totals_equal_the_audit(tmp_path):
-    res = report_cases.result()
+    """The hand-checked run in the audits' columns, laid out by the registered specs."""
+    res = report_cases.audited()
     paths = write_results(res, tmp_path)
     wb = load_workbook(paths["ledger"])
-    assert {"说明", "批而未供", "供而未用", "剔除要素", "规则"} <= set(wb.sheetnames)
+    assert {"说明", "批而未供", "闲置土地", "剔除要素", "规则"} <= set(wb.sheetnames)
     _, mu = totals(wb["批而未供"], "未供面积(亩)")
     assert mu == pytest.approx(res.outputs["approved_not_supplied"]["unsupplied_mu"].sum())
     idle = res.outputs["idle_land"]
-    ws = wb["供而未用"]
-    _, fee = totals(ws, "闲置费(万元)")
-    assert fee == pytest.approx(idle["idle_fee"].sum())
-    _, area = totals(ws, "面积(亩)")
-    assert area == pytest.approx(idle["area_mu"].sum())
-    assert ws["E2"].number_format == "yyyy-mm-dd"
-    assert ws.max_row == 1 + len(idle) + 1  # header, one row per supply, totals
+    ws = wb["闲置土地"]
+    _, fee = totals(ws, "应征闲置费(万元)")  # the fee due is summed (art. 14: not for land recovered)
+    assert fee == pytest.approx(idle["fee_due"].sum())
+    _, area = totals(ws, "供地面积(亩)")
+    assert area == pytest.approx(idle["supply_mu"].sum())
+    heads = [c.value for c in ws[1]]
+    assert ws.cell(2, heads.index("约定开工日期") + 1).number_format == "yyyy-mm-dd"
+    # header, one row per supply, totals, then (a row apart) the output's description
+    assert ws.cell(1 + len(idle) + 1, 1).value == "合计"
+    assert ws.max_row == 1 + len(idle) + 1 + 2 and ws.cell(ws.max_row, 1).value
 
 
 def test_example_county_ledger_totals_equal_the_audit(tmp_path):
@@ -182,14 +186,14 @@ def test_text_over_excels_limit_is_cut_with_a_note(tmp_path):
 def test_a_run_with_a_control_character_in_its_data_writes_its_ledger(tmp_path):
     """A bell character in an approval's district (as some exports carry) used to stop the run with
     openpyxl's IllegalCharacterError: now it is removed, and the 说明 sheet says where."""
-    res = report_cases.result()
+    res = report_cases.audited()
     frame = res.outputs["approved_not_supplied"]
     frame["district"] = frame["district"].astype(object)
     frame.loc[frame.index[0], "district"] = "城关\x07镇"
     paths = write_results(res, tmp_path)
     wb = load_workbook(paths["ledger"])
     heads = [c.value for c in wb["批而未供"][1]]
-    j = next(i for i, h in enumerate(heads, start=1) if h == "行政区")
+    j = next(i for i, h in enumerate(heads, start=1) if h == "所在区县")
     assert wb["批而未供"].cell(2, j).value == "城关镇"
     assert any("U+0007" in str(row[1].value) for row in wb["说明"].iter_rows(min_row=2))
 

@@ -19,6 +19,7 @@ from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import GROWTH_USE_COLUMNS, INTENSITY_COLUMNS
 from .codes import CLASSIFICATIONS, CodeTable, code_table, normalise_codes
 from .intensity import (
+    LEVEL,
     _growth_use_prepared,
     _intensity_prepared,
     _unknown_notes,
@@ -96,6 +97,7 @@ INTENSITY_SPEC = AuditSpec(
                    description="开发强度 = 建设用地面积 ÷ 行政区总面积; 建设用地按所选地类分类表的三大类对照; "
                                "未识别编码单列, 不猜测",
                    description_en="Development intensity = construction land ÷ total area of the unit; construction land from the chosen land-use code table; unknown codes listed, never guessed",
+                   status_column="level", statuses=LEVEL,
                    section=hook("redline.boundaries._report:development_intensity")),
     ),
     runner=_run_intensity,

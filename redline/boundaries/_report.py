@@ -1,6 +1,7 @@
 """The report's charts and maps for the boundary audits (土地开发强度, 城镇开发边界使用).
 
-Section hooks ``(ctx, section, frame) -> None`` named by the outputs' specs (:mod:`redline.boundaries`).
+Section hooks ``(ctx, section, frame) -> None`` named by the outputs' specs (:mod:`redline.boundaries`);
+the intensity levels' colours are the statuses of :data:`redline.boundaries.intensity.LEVEL`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import pandas as pd
 
 from ..report import _figures as F
 from ..report.sections import Ctx, Figure, Section, geoms, mu, num, spatial, total
+from .intensity import LEVEL
 
 __all__ = ["development_intensity", "growth_boundary_use"]
 
@@ -21,6 +23,7 @@ def development_intensity(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     warning = ctx.data.threshold("intensity.warning", 0.30)
     attention = ctx.data.threshold("intensity.attention", None)
     over = value >= warning
+    red, orange, green = (s.colour for s in LEVEL)  # warning, attention, normal
     sec.figures += [
         Figure(f"{sec.name}.over_warning", ctx.w(f"个行政区开发强度 ≥ {warning:.0%}", f"units at or over {warning:.0%}"),
                int(over.sum()), grave=bool(over.any())),
@@ -34,11 +37,11 @@ def development_intensity(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     order = value.sort_values(ascending=False).index
     unit = "admin_name" if "admin_name" in frame.columns else None
     labels = [frame.at[i, unit] if unit else str(i) for i in order]
-    colours = ["#d62728" if v >= warning else "#ff7f0e" if attention is not None and v >= attention else "#2ca02c"
+    colours = [red if v >= warning else orange if attention is not None and v >= attention else green
                for v in value[order]]
-    lines = [(warning, ctx.c(f"{warning:.0%} 预警线", f"{warning:.0%} warning line"), "#d62728")]
+    lines = [(warning, ctx.c(f"{warning:.0%} 预警线", f"{warning:.0%} warning line"), red)]
     if attention is not None:
-        lines.append((attention, ctx.c(f"{attention:.0%} 关注线", f"{attention:.0%} attention"), "#ff7f0e"))
+        lines.append((attention, ctx.c(f"{attention:.0%} 关注线", f"{attention:.0%} attention"), orange))
     uri = ctx.image(F.bar_chart(ctx.canvas, labels, value[order].to_numpy(), lines=lines, percent=True,
                                 horizontal=True, colors=colours,
                                 title=ctx.c("各行政区土地开发强度", "Development intensity per unit"),
@@ -47,10 +50,10 @@ def development_intensity(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
         sec.images.append((uri, ctx.w(f"开发强度与 {warning:.0%} 预警线", f"Intensity against the {warning:.0%} line")))
     if spatial(frame):
         att = attention if attention is not None else warning
-        bands = [(value >= warning, "#d62728", ctx.c(f"≥ {warning:.0%}", f"≥ {warning:.0%}")),
-                 ((value >= att) & (value < warning), "#ff7f0e", ctx.c(f"{att:.0%}–{warning:.0%}",
-                                                                        f"{att:.0%}–{warning:.0%}")),
-                 (value < att, "#2ca02c", ctx.c(f"< {att:.0%}", f"< {att:.0%}"))]
+        bands = [(value >= warning, red, ctx.c(f"≥ {warning:.0%}", f"≥ {warning:.0%}")),
+                 ((value >= att) & (value < warning), orange, ctx.c(f"{att:.0%}–{warning:.0%}",
+                                                                     f"{att:.0%}–{warning:.0%}")),
+                 (value < att, green, ctx.c(f"< {att:.0%}", f"< {att:.0%}"))]
         uri = ctx.map([(geoms(frame, m.fillna(False)), c, lab) for m, c, lab in bands])
         if uri:
             sec.images.append((uri, ctx.w("开发强度分级图", "Intensity classes")))

@@ -32,6 +32,7 @@ from ..errors import GeometryError, Problem, SchemaError
 from ..io.tables import read_table
 from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
+from ..spec import Status
 from ..units import M2_PER_HA, M2_PER_MU
 from ..validate import PreparedLayer, prepare_layers
 from ._fast import overlay_pairs, self_overlaps
@@ -42,7 +43,14 @@ __all__ = ["development_intensity", "growth_boundary_use", "normalise_admin_code
 #: a unit written in a GDP column's header and its factor to 亿元
 _GDP_UNITS = {"亿元": 1.0, "亿": 1.0, "万元": 1e-4, "元": 1e-8}
 
-LEVEL_ZH = {"warning": "预警", "attention": "关注", "normal": "正常"}
+#: the warning levels of a unit's intensity (``level``; ``level_zh`` the Chinese label): at or above
+#: ``intensity.warning``, at or above ``intensity.attention``, below both
+LEVEL: tuple[Status, ...] = (
+    Status("warning", "预警", "warning", "#d62728", grave=True, counted=True),
+    Status("attention", "关注", "attention", "#ff7f0e"),
+    Status("normal", "正常", "normal", "#2ca02c"),
+)
+LEVEL_ZH = {s.code: s.label_zh for s in LEVEL}
 CZCS = {"201", "202", "203", "204", "205", "201A", "202A", "203A", "204A", "205A"}
 
 

@@ -23,6 +23,7 @@ from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
 from .conflicts import KIND, KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
+from .retention import STATUS as RETENTION_STATUS
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
 
 __all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "retention"]
@@ -143,6 +144,7 @@ RETENTION_SPEC = AuditSpec(
                    description="耕地 (0101/0102/0103) 与永久基本农田按行政区对比保护目标; 基本农田占耕地比例对照"
                                "《土地管理法》第三十三条 80% (该比例按省级考核, 县乡数据仅作参考)",
                    description_en="Cultivated land (0101/0102/0103) and permanent basic farmland per unit against the protection targets; PBF share of cultivated land against the 80 % of Land Administration Law art. 33 (assessed per province; county and township figures for reference)",
+                   status_column="status", statuses=RETENTION_STATUS, status_separator="; ",
                    section=hook("redline.farmland._report:farmland_retention")),
     ),
     runner=_run_retention,

@@ -54,11 +54,11 @@ import pandas as pd
 
 from ..area import AreaMethod, piece_areas
 from ..schema import F, LayerSchema, register_schema
-from ..spec import AuditSpec, Column, InputSpec, OutputSpec, RunContext
+from ..spec import AuditSpec, Column, InputSpec, OutputSpec, RunContext, Status
 from ..units import M2_PER_MU
 from .retention import balance
 
-__all__ = ["ADDED_SCHEMA", "SPEC", "TAKEN_SCHEMA", "farmland_balance"]
+__all__ = ["ADDED_SCHEMA", "SPEC", "STATUS", "TAKEN_SCHEMA", "farmland_balance"]
 
 _GRADE = F("quality_grade", "int", "质量等别", "质量等别", "耕地质量等别", "耕地等别", "国家利用等", "ZLDB", "GDDB")
 _ADMIN_CODE = F("admin_code", "str", "行政区代码", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode",
@@ -96,7 +96,12 @@ ADDED_SCHEMA = register_schema(LayerSchema(
     ),
 ))
 
-STATUS_ZH = {"balanced": "占补平衡", "short": "占补不平衡"}
+#: the conclusion per unit and year (``status``; ``status_zh`` its label, with what is short when short)
+STATUS: tuple[Status, ...] = (
+    Status("short", "占补不平衡", "short", "#d62728", grave=True, counted=True, watch=True),
+    Status("balanced", "占补平衡", "balanced", "#2ca02c"),
+)
+STATUS_ZH = {s.code: s.label_zh for s in STATUS}
 SHORT_ZH = {"quantity": "补充耕地数量不足", "quality": "补充耕地质量低于占用耕地", "quantity; quality": "数量、质量均不足"}
 
 
@@ -207,7 +212,8 @@ SPEC = AuditSpec(
                                "(《土地管理法》第三十条 占多少, 垦多少)",
                    description_en="Per unit and year: whether the cultivated land added matches the land taken in "
                                   "quantity (亩) and quality (area-weighted mean grade) (Land Administration Law "
-                                  "art. 30: as much reclaimed as taken)"),
+                                  "art. 30: as much reclaimed as taken)",
+                   status_column="status", statuses=STATUS),
     ),
     runner=_run,
     rules_keys=("farmland.balance_min_ratio", "farmland.balance_grade_tolerance"),

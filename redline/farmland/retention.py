@@ -57,10 +57,28 @@ from ..errors import Problem, SchemaError
 from ..io.tables import read_table
 from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
+from ..spec import Status
 from ..units import M2_PER_MU
 from ..validate import prepare_layers
 
-__all__ = ["balance", "balance_by_grade", "read_targets", "retention"]
+__all__ = ["STATUS", "balance", "balance_by_grade", "read_targets", "retention"]
+
+#: the checks of a unit (``status``: ``ok``, ``not_checked``, or the failed checks joined by ``"; "`` in this
+#: order; ``status_zh`` their labels joined the same way, the share's with the floor applied, e.g. 低于80%)
+STATUS: tuple[Status, ...] = (
+    Status("no_target", "保护目标表中无此单位", "not in the targets table", "#8c564b", watch=True),
+    Status("cultivated_short", "耕地保有量未达标", "cultivated land short of its target", "#d62728", grave=True,
+           counted=True, watch=True),
+    Status("pbf_short", "永久基本农田保护面积未达标", "PBF short of its target", "#ff7f0e", grave=True, counted=True,
+           watch=True),
+    Status("pbf_share_low", "永久基本农田占耕地比例低于下限", "PBF share below the floor", "#e7ba52", counted=True,
+           watch=True),
+    Status("ok", "达标", "targets met", "#2ca02c"),
+    Status("not_checked", "未核查 (无保护目标表, 无永久基本农田图层)", "not checked (no targets, no PBF)", "#bdbdbd"),
+)
+_STATUS_ZH = {s.code: s.label_zh for s in STATUS}
+#: the share check's label names the floor applied
+_SHARE_LOW_ZH = "永久基本农田占耕地比例低于{:.0%}"
 
 _TARGET_ALIASES = {
     "admin_code": ("admin_code", "行政区代码", "行政区划代码", "XZQDM", "adcode"),
@@ -272,22 +290,14 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method: AreaM
         else pd.Series(True, index=out.index)
     status, status_zh = [], []
     for c, p, s, has in zip(out["cultivated_met"], out["pbf_met"], out["pbf_share_met"], listed, strict=True):
-        bad, bad_zh = [], []
-        if not has:
-            bad.append("no_target")
-            bad_zh.append("保护目标表中无此单位")
-        if not pd.isna(c) and not bool(c):
-            bad.append("cultivated_short")
-            bad_zh.append("耕地保有量未达标")
-        if not pd.isna(p) and not bool(p):
-            bad.append("pbf_short")
-            bad_zh.append("永久基本农田保护面积未达标")
-        if not pd.isna(s) and not bool(s):
-            bad.append("pbf_share_low")
-            bad_zh.append(f"永久基本农田占耕地比例低于{share_min:.0%}")
+        failed = {"no_target": not has, "cultivated_short": not pd.isna(c) and not bool(c),
+                  "pbf_short": not pd.isna(p) and not bool(p), "pbf_share_low": not pd.isna(s) and not bool(s)}
+        bad = [code for code, fails in failed.items() if fails]
         checked = not (pd.isna(c) and pd.isna(p) and pd.isna(s))
-        status.append("; ".join(bad) or ("ok" if checked else "not_checked"))
-        status_zh.append("; ".join(bad_zh) or ("达标" if checked else "未核查 (无保护目标表, 无永久基本农田图层)"))
+        codes = bad or ["ok" if checked else "not_checked"]
+        status.append("; ".join(codes))
+        status_zh.append("; ".join(_SHARE_LOW_ZH.format(share_min) if code == "pbf_share_low" else _STATUS_ZH[code]
+                                   for code in codes))
     out["status"] = status
     out["status_zh"] = status_zh
     out["rule"] = ruleset.cite("farmland.pbf_share_min") + "; targets: 耕地保有量 and 永久基本农田保护面积 per unit " \

@@ -69,6 +69,8 @@ class LedgerSheet:
     #: with a light tint of the row's status colour
     status_column: str = ""
     status_colours: Mapping[str, str] = field(default_factory=dict)
+    #: a status cell may hold several codes joined by this (e.g. ``"; "``): filled with the first code's colour
+    status_separator: str = ""
 
     def resolved_columns(self) -> list[LedgerColumn]:
         if self.columns:
@@ -333,7 +335,7 @@ def _fill_statuses(ws: Any, sheet: LedgerSheet, cols: Sequence[LedgerColumn], of
         return
     fills = {code: fill("solid", fgColor=_tint(colour)) for code, colour in sheet.status_colours.items()}
     for i, code in enumerate(sheet.frame[sheet.status_column].astype(str), start=2):
-        f = fills.get(code)
+        f = fills.get(code.split(sheet.status_separator)[0].strip() if sheet.status_separator else code)
         if f is not None:
             for j in where:
                 ws.cell(row=i, column=j).fill = f

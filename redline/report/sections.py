@@ -26,8 +26,8 @@ from ..units import M2_PER_MU
 from . import _figures as F
 from ._data import ReportData
 
-__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "geoms", "mu", "num",
-           "overview_map", "slivers", "spatial", "table", "total"]
+__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "generic_map", "geoms",
+           "holds", "mu", "num", "overview_map", "row_status", "slivers", "spatial", "status_legend", "table", "total"]
 
 TEXT = {
     "zh": {
@@ -104,6 +104,8 @@ class Section:
     #: False (none: a table per unit, not findings), or a boolean mask of the frame
     overview: Any = True
     anchor: str = ""  # its id on the page
+    #: the statuses the rows hold, as the page's legend shows them: (code, colour, label, rows)
+    legend: list[tuple[str, str, str, int]] = field(default_factory=list)
 
     @property
     def grave(self) -> bool:
@@ -281,13 +283,27 @@ def total(s: pd.Series | None, mask: Any = None) -> float:
 # --- what every output gets ----------------------------------------------------------------------
 
 
+def row_status(out: OutputSpec, frame: pd.DataFrame) -> pd.Series:
+    """Each row's status code (the first, when the status column holds several: ``status_separator``)."""
+    column = frame[out.status_column].astype(str)
+    return column.map(lambda v: out.row_codes(v)[0]) if out.status_separator else column
+
+
+def holds(out: OutputSpec, frame: pd.DataFrame, codes: Sequence[str]) -> pd.Series:
+    """The rows whose status cell holds one of ``codes`` (any of its codes, with ``status_separator``)."""
+    column = frame[out.status_column].astype(str)
+    if not out.status_separator:
+        return column.isin(tuple(codes))
+    wanted = set(codes)
+    return column.map(lambda v: bool(wanted.intersection(out.row_codes(v))))
+
+
 def _rows(out: OutputSpec, frame: pd.DataFrame, statuses: Sequence[str] | str) -> pd.Series | None:
     if not statuses:
         return pd.Series(True, index=frame.index)
     if not out.status_column or out.status_column not in frame.columns:
         return None
-    codes = out.counted if statuses == "counted" else tuple(statuses)
-    return frame[out.status_column].astype(str).isin(codes)
+    return holds(out, frame, out.counted if statuses == "counted" else tuple(statuses))
 
 
 def declared_figures(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame) -> None:
@@ -297,12 +313,11 @@ def declared_figures(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFram
         if fig is not None:
             sec.figures.append(fig)
     if out.status_column in frame.columns:
-        column = frame[out.status_column].astype(str)
         for s in out.statuses:
             if s.watch:
-                n = int((column == s.code).sum())
+                n = int(holds(out, frame, (s.code,)).sum())
                 if n or s.grave:
-                    sec.figures.append(Figure(f"{sec.name}.{s.code}", ctx.cat(s.code), n, grave=s.grave and n > 0))
+                    sec.figures.append(Figure(f"{sec.name}.{s.code}", s.label(ctx.lang), n, grave=s.grave and n > 0))
 
 
 def _figure(ctx: Ctx, name: str, out: OutputSpec, fs: FigureSpec, frame: pd.DataFrame) -> Figure | None:
@@ -320,16 +335,37 @@ def _figure(ctx: Ctx, name: str, out: OutputSpec, fs: FigureSpec, frame: pd.Data
                   grave=fs.grave and bool(value))
 
 
-def generic(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
+def generic(ctx: Ctx, sec: Section, frame: pd.DataFrame, out: OutputSpec | None = None) -> None:
     """An output without a section hook and without declared figures: its rows, its area, a map."""
     sec.figures.append(Figure(f"{sec.name}.count", ctx.t("rows_label"), len(frame)))
     area = mu(frame)
     if area is not None:
         sec.figures.append(Figure(f"{sec.name}.area_mu", ctx.t("area_label"), total(area), "亩", 2))
-    if spatial(frame):
-        uri = ctx.map([(geoms(frame), DEFAULT_COLOUR, ctx.chart_title(sec))])
-        if uri:
-            sec.images.append((uri, sec.title))
+    generic_map(ctx, sec, out, frame)
+
+
+def generic_map(ctx: Ctx, sec: Section, out: OutputSpec | None, frame: pd.DataFrame) -> None:
+    """An output's rows on a map: by status in the statuses' colours when it declares them, else in one colour."""
+    if not spatial(frame):
+        return
+    if out is not None and out.statuses and out.status_column in frame.columns:
+        status_map(ctx, sec, out, frame, (sec.title, sec.title), codes=present_codes(out, frame))
+        return
+    uri = ctx.map([(geoms(frame), DEFAULT_COLOUR, ctx.chart_title(sec))])
+    if uri:
+        sec.images.append((uri, sec.title))
+
+
+def status_legend(ctx: Ctx, out: OutputSpec, frame: pd.DataFrame) -> list[tuple[str, str, str, int]]:
+    """The declared statuses the rows hold, in their order: (code, colour, label, rows holding it)."""
+    if not out.statuses or out.status_column not in frame.columns:
+        return []
+    found = []
+    for s in out.statuses:
+        n = int(holds(out, frame, (s.code,)).sum())
+        if n:
+            found.append((s.code, s.colour, s.label(ctx.lang), n))
+    return found
 
 
 def status_map(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, caption: tuple[str, str],
@@ -337,11 +373,11 @@ def status_map(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, cap
     """A map of the rows by status, in the statuses' colours (those to watch, or ``codes``)."""
     if not spatial(frame) or out.status_column not in frame.columns:
         return
-    column = frame[out.status_column].astype(str)
+    column = row_status(out, frame)
     keep = pd.Series(True, index=frame.index) if mask is None else mask
     chosen = [s for s in out.statuses if (s.code in codes if codes is not None else s.watch)]
-    layers = [(geoms(frame, keep & (column == s.code)), s.colour, ctx.cat(s.code, chart=True)) for s in chosen
-              if (keep & (column == s.code)).any()]
+    layers = [(geoms(frame, keep & (column == s.code)), s.colour, ctx.canvas.label(ctx.c(s.label_zh, s.label_en)))
+              for s in chosen if (keep & (column == s.code)).any()]
     uri = ctx.map(layers) if layers else None
     if uri:
         sec.images.append((uri, ctx.w(*caption)))
@@ -349,7 +385,7 @@ def status_map(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, cap
 
 def present_codes(out: OutputSpec, frame: pd.DataFrame) -> list[str]:
     """The status codes the frame holds: the declared ones in their order, then any other."""
-    column = frame[out.status_column].dropna().astype(str)
+    column = row_status(out, frame[frame[out.status_column].notna()])
     have = set(column)
     return [c for c in out.status_codes if c in have] + [c for c in column.unique() if c not in out.status_codes]
 
@@ -358,7 +394,7 @@ def status_bars(ctx: Ctx, sec: Section, out: OutputSpec, frame: pd.DataFrame, ti
                 unit: tuple[str, str], caption: tuple[str, str]) -> None:
     """A bar per status present: how many rows have it."""
     present = present_codes(out, frame)
-    column = frame[out.status_column].astype(str)
+    column = row_status(out, frame)
     counts = [int((column == c).sum()) for c in present]
     uri = ctx.image(F.bar_chart(ctx.canvas, [ctx.cat(c, chart=True) for c in present], counts, horizontal=True,
                                 colors=[ctx.colour(c) for c in present], title=ctx.c(*title),
@@ -444,8 +480,13 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
             declared_figures(ctx, sec, out, frame)
         if out is not None and out.section is not None:
             out.section(ctx, sec, frame)
-        elif out is None or not out.figures:
-            generic(ctx, sec, frame)
+        else:  # the declared figures, a legend of the statuses and a map (the hook draws its own)
+            if out is None or not out.figures:
+                generic(ctx, sec, frame, out)
+            else:
+                generic_map(ctx, sec, out, frame)
+            if out is not None:
+                sec.legend = status_legend(ctx, out, frame)
     else:
         sec.figures.append(Figure(f"{name}.count", ctx.t("findings"), 0))
     sec.table = table(ctx, frame, out.ledger_columns() if out is not None else None) if len(frame) else None
