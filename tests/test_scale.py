@@ -159,8 +159,8 @@ def test_run_uses_the_cluster_for_an_audit(monkeypatch, local_client):
 
     def runner(layers, params, ctx):
         a, s = layers["approvals"], layers["supplies"]
-        calls.append(scale.active_backend())
-        pairs = dispatch_pairs(intersection_pairs, a, s)
+        calls.append(ctx.backend)
+        pairs = dispatch_pairs(intersection_pairs, a, s, backend=ctx.backend)
         covered = np.bincount(pairs["left"], weights=pairs["area"], minlength=len(a))
         return {"covered": pd.DataFrame({"approval_id": a["approval_id"].to_numpy(), "covered_m2": covered})}
 
@@ -230,7 +230,7 @@ def test_overlay_audits_identical_on_the_cluster(audit_id, which, local_client):
             assert (shapely.equals_exact(a, b, tolerance=0) | (shapely.is_missing(a) & shapely.is_missing(b))).all()
 
 
-def test_cli_option_runs_the_command_under_a_backend():
+def test_cli_option_gives_the_command_a_backend():
     import click
     from click.testing import CliRunner
 
@@ -241,8 +241,8 @@ def test_cli_option_runs_the_command_under_a_backend():
     @click.command()
     @click.option("--name", default="x")
     @scale_options
-    def cmd(name):
-        b = scale.active_backend()
+    def cmd(name, backend):
+        b = backend
         seen.append((name, None if b is None else (b.client, b.npartitions)))
 
     runner = CliRunner()
