@@ -115,7 +115,8 @@ def pair_areas(backend: Backend, left: Any, right: Any, *, pairs: PairIndex | No
         merged, order = _merge_pairs([r[0] for r in results], parts, rights, len(left), len(right))
         rest = [np.concatenate([r[k] for r in results] or [np.zeros(0)])[order] for k in range(1, 2 + extra)]
         return (merged, *rest)
-    out = [np.zeros(len(pairs.left)), *(np.zeros(len(pairs.left), dtype=np.int8) for _ in range(extra))]
+    out: list[np.ndarray] = [np.zeros(len(pairs.left))]
+    out += [np.zeros(len(pairs.left), dtype=np.int8) for _ in range(extra)]
     results = _map(backend, ref, jobs, kwargs, shares)
     for share, res in zip(shares, results, strict=True):
         if share is not None:
