@@ -11,7 +11,7 @@ turns into one), so what a run may be asked for, and what is checked about it, i
     ...
     ValueError: unknown run option(s): area (did you mean 'area_method'?); the options are: as_of, rules, crs, \
 area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title, \
-report_templates
+report_templates, backend
 
 Parameters of the audits (:class:`redline.spec.ParamSpec`) are given in ``params`` and converted by their
 declared type in :func:`convert_param`: one parser of class lists (``"1,2,4"``), one of dates, tables
@@ -35,6 +35,7 @@ from .audit_date import to_date
 
 if TYPE_CHECKING:
     from .rules import RuleSet
+    from .scale import Backend
     from .spec import AuditSpec, ParamSpec
 
 Lang = Literal["zh", "en"]
@@ -62,6 +63,7 @@ class RunKeywords(TypedDict, total=False):
     with_report: bool
     report_title: str | None
     report_templates: str | os.PathLike[str] | None
+    backend: Backend | None
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -97,6 +99,9 @@ class RunOptions:
         Audit ids to run; ``None``: every audit the inputs allow.
     ledger, with_report, report_title
         Write the ledger (default) and the HTML report (titled ``report_title``) with the results.
+    backend : redline.scale.Backend, optional
+        Compute the overlays' pairs partition-wise on a Dask cluster (``redline audit --scheduler``); the same
+        results. A live client, so never part of a job file. ``None``: on this machine.
     """
 
     as_of: dt.date | None = None
@@ -116,6 +121,7 @@ class RunOptions:
     report_title: str | None = None
     #: a folder of report templates replacing the shipped ones of the same name (see :func:`redline.report.build`)
     report_templates: str | os.PathLike[str] | None = None
+    backend: Backend | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -129,6 +135,11 @@ class RunOptions:
         for name in ("strict", "replace_crs", "ledger", "with_report"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false, not {getattr(self, name)!r}")
+        if self.backend is not None:
+            from .scale import Backend
+
+            if not isinstance(self.backend, Backend):
+                raise ValueError(f"backend must be a redline.scale.Backend (a Dask client), not {self.backend!r}")
         if self.report_title is not None and not isinstance(self.report_title, str):
             raise ValueError(f"report_title must be text, not {self.report_title!r}")
         if self.audits is not None:

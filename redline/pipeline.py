@@ -236,7 +236,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     for note in run_warnings:
         log.warning("%s", note)
     ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,
-                     progress=progress)
+                     progress=progress, backend=opts.backend)
     outputs: dict[str, Any] = {}
     summary: list[str] = []
     rules_read: dict[str, frozenset[str]] = {}

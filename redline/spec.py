@@ -33,6 +33,7 @@ from .area import AreaMethod
 from .io.ledger import LedgerColumn
 from .result import AuditLog, NoteList
 from .rules import RuleSet
+from .scale import Backend
 
 #: ``table``: a CSV/Excel table, read by :func:`redline.io.tables.read_table` (the audit gets a DataFrame);
 #: ``classes``: class values of a classified raster (``"1,2,4"``); see :func:`redline.options.convert_param`
@@ -290,6 +291,9 @@ class RunContext:
     sources: dict[str, AuditLog] = field(default_factory=dict)
     #: the outputs the caller keeps (None: all); an audit run only for an output another uses may skip the rest
     wanted: frozenset[str] | None = None
+    #: where the overlays' pairs are computed (:mod:`redline.scale`); runners pass it as ``backend=``.
+    #: None: on this machine
+    backend: Backend | None = None
 
     def wants(self, output: str) -> bool:
         """Whether ``output`` is kept: an audit may leave out the work of an output that is not."""

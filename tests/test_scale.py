@@ -159,8 +159,8 @@ def test_run_uses_the_cluster_for_an_audit(monkeypatch, local_client):
 
     def runner(layers, params, ctx):
         a, s = layers["approvals"], layers["supplies"]
-        calls.append(scale.active_backend())
-        pairs = dispatch_pairs(intersection_pairs, a, s)
+        calls.append(ctx.backend)
+        pairs = dispatch_pairs(intersection_pairs, a, s, backend=ctx.backend)
         covered = np.bincount(pairs["left"], weights=pairs["area"], minlength=len(a))
         return {"covered": pd.DataFrame({"approval_id": a["approval_id"].to_numpy(), "covered_m2": covered})}
 
@@ -230,7 +230,7 @@ def test_overlay_audits_identical_on_the_cluster(audit_id, which, local_client):
             assert (shapely.equals_exact(a, b, tolerance=0) | (shapely.is_missing(a) & shapely.is_missing(b))).all()
 
 
-def test_cli_option_runs_the_command_under_a_backend():
+def test_cli_option_gives_the_command_a_backend():
     import click
     from click.testing import CliRunner
 
@@ -241,8 +241,8 @@ def test_cli_option_runs_the_command_under_a_backend():
     @click.command()
     @click.option("--name", default="x")
     @scale_options
-    def cmd(name):
-        b = scale.active_backend()
+    def cmd(name, backend):
+        b = backend
         seen.append((name, None if b is None else (b.client, b.npartitions)))
 
     runner = CliRunner()
@@ -296,3 +296,43 @@ def test_redline_audit_cli_with_scheduler_gives_the_same_results(tmp_path):
         if "geometry" in x:
             gx, gy = np.asarray(x.geometry.values, dtype=object), np.asarray(y.geometry.values, dtype=object)
             assert (shapely.equals_exact(gx, gy, tolerance=0) | (shapely.is_missing(gx) & shapely.is_missing(gy))).all()
+
+
+def test_engine_kernels_given_a_backend_give_the_local_results():
+    """backend= on the kernels themselves: partitioned in-process, the same pairs, areas, fallback levels."""
+    from redline.boundaries import _fast
+    from redline.overlay import _engine
+
+    layers = _example_layers("example")
+    a = np.asarray(layers["approvals"].geometry.values, dtype=object)
+    s = np.asarray(layers["supplies"].geometry.values, dtype=object)
+    b = Backend(client=None, npartitions=5)
+    before = distributed_pairs.calls
+    local, routed = _engine.pair_index(a, s), _engine.pair_index(a, s, backend=b)
+    for name in ("left", "right", "left_covers", "left_within"):
+        np.testing.assert_array_equal(getattr(routed, name), getattr(local, name))
+    for pairs in (None, local):
+        x, y = _engine.pair_areas(a, s, pairs=pairs, return_fallback=True), _engine.pair_areas(
+            a, s, pairs=pairs, return_fallback=True, backend=b)
+        np.testing.assert_array_equal(x[1], y[1])
+        np.testing.assert_array_equal(x[2], y[2])
+        r1 = _engine.remnants(a, s, pairs=pairs)
+        r2 = _engine.remnants(a, s, pairs=pairs, backend=b)
+        for name in ("area", "covered", "partners", "factor", "fallback"):
+            np.testing.assert_array_equal(getattr(r2, name), getattr(r1, name))
+        assert shapely.equals_exact(r1.remnant, r2.remnant, tolerance=0).all()
+    f, g = layers["farmland"].geometry.values, layers["growth_boundary"].geometry.values
+    pd.testing.assert_frame_equal(_fast.overlay_pairs(f, g, backend=b).drop(columns="geometry"),
+                                  _fast.overlay_pairs(f, g).drop(columns="geometry"))
+    assert distributed_pairs.calls >= before + 6
+
+
+def test_use_backend_replaces_no_function():
+    from redline.boundaries import _fast
+    from redline.overlay import _engine
+
+    kernels = [_engine.pair_index, _engine.pair_areas, _engine.remnants, _fast.overlay_pairs]
+    with use_backend(Backend(client=None, npartitions=3)) as b:
+        assert scale.active_backend() is b
+        assert [_engine.pair_index, _engine.pair_areas, _engine.remnants, _fast.overlay_pairs] == kernels
+    assert scale.active_backend() is None

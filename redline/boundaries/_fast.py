@@ -22,6 +22,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from ..scale import Backend, _routes, resolve_backend
+
 __all__ = ["overlay_pairs", "polygonal", "self_overlaps", "subdivide"]
 
 POLYGON, MULTIPOLYGON, COLLECTION = 3, 6, 7
@@ -128,7 +130,7 @@ def _piece_spans(pi: np.ndarray, threads: int, size: int) -> list[tuple[int, int
 
 
 def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merge: bool = True,
-                  chunk: int = 20_000) -> pd.DataFrame:
+                  chunk: int = 20_000, backend: Backend | None = None) -> pd.DataFrame:
     """Every overlap between many small polygons and a few big ones.
 
     Parameters
@@ -148,7 +150,13 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     DataFrame with ``small`` and ``big`` (positions in the inputs), ``geometry`` (the overlap,
     polygonal, non-empty), ``pieces`` (how many pieces it was assembled from) and ``inside``
     (True when the small polygon lay wholly inside, so the overlap is the small polygon itself).
+    With a scale ``backend`` (:mod:`redline.scale`) each spatial partition of ``small`` is computed apart
+    and the pieces merged: the same table.
     """
+    backend = resolve_backend(backend)
+    if backend is not None:
+        return _routes.overlay_pairs(backend, small, big, max_vertices=max_vertices, threads=threads, merge=merge,
+                                     chunk=chunk)
     small = np.asarray(small, dtype=object)
     big = np.asarray(big, dtype=object)
     empty = pd.DataFrame({"small": np.empty(0, np.int64), "big": np.empty(0, np.int64),

@@ -32,6 +32,7 @@ from ..errors import GeometryError, Problem, SchemaError
 from ..io.tables import read_table
 from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
+from ..scale import Backend
 from ..spec import Status
 from ..units import M2_PER_HA, M2_PER_MU
 from ..validate import PreparedLayer, prepare_layers
@@ -192,8 +193,8 @@ def _unknown_lists(pairs, cls, n) -> list[str]:
     return out
 
 
-def _clip_areas(small, big, crs, area_method: AreaMethod) -> pd.DataFrame:
-    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False)
+def _clip_areas(small, big, crs, area_method: AreaMethod, backend: Backend | None = None) -> pd.DataFrame:
+    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend)
     pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method) if len(pairs) else np.empty(0)
     return pairs.drop(columns="geometry")
 
@@ -324,7 +325,8 @@ def read_gdp(gdp, *, log: AuditLog | None = None) -> pd.DataFrame | None:
 
 def development_intensity(landuse, admin, *, code_field: str = "DLBM", classification="tdt1055-2019", rules=None,
                           gdp=None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
-                          as_of=None, log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                          as_of=None, log: AuditLog | None = None, backend: Backend | None = None
+                          ) -> gpd.GeoDataFrame:
     """土地开发强度: construction land ÷ total area, per administrative unit.
 
     Parameters
@@ -362,7 +364,7 @@ def development_intensity(landuse, admin, *, code_field: str = "DLBM", classific
     gdp_log = AuditLog()
     gdp_table = read_gdp(gdp, log=gdp_log)
     out, unknown, found = _intensity_prepared(prep.layers["landuse"], prep.layers["admin"], table, ruleset,
-                                              area_method, prep.working.crs, gdp_table, gdp_log.notes)
+                                              area_method, prep.working.crs, gdp_table, gdp_log.notes, backend)
     notes = prep.note_lines() + found + _unknown_notes(unknown)
     deliver(AuditLog(rejected=prep.rejected.to_dict("records"), notes=NoteList(notes), rules=ruleset.label,
                      area_method=area_method, working_crs=str(prep.working),
@@ -403,11 +405,12 @@ _AREA_NOISE = 1e-5
 
 
 def _intensity_prepared(lu, adm, table, ruleset, area_method: AreaMethod, crs, gdp=None,
-                        gdp_notes: Sequence[str] = ()) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
+                        gdp_notes: Sequence[str] = (), backend: Backend | None = None
+                        ) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
     adm, notes = _admin_units(adm)
     notes += _overlap_notes(lu, "landuse", ruleset)
     cls = classify_patches(lu["land_use_code"], table)
-    pairs = _clip_areas(lu, adm, crs, area_method)
+    pairs = _clip_areas(lu, adm, crs, area_method, backend)
     n = len(adm)
     total = _total_area(adm, crs, area_method)
     covered = _sum_by(pairs, n, np.ones(len(lu), bool))
@@ -493,7 +496,8 @@ def _outside_notes(lu, pairs) -> list[str]:
 
 def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", classification="tdt1055-2019",
                         rules=None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
-                        as_of=None, log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                        as_of=None, log: AuditLog | None = None, backend: Backend | None = None
+                        ) -> gpd.GeoDataFrame:
     """城镇开发边界内建设情况: how much of each growth boundary is construction land, how much is left.
 
     Parameters
@@ -516,7 +520,7 @@ def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", c
                            "landuse": (landuse, "landuse", _landuse_fields(landuse, code_field))},
                           crs=crs, strict=strict)
     out, unknown, found = _growth_use_prepared(prep.layers["growth_boundary"], prep.layers["landuse"], table,
-                                               ruleset, area_method, prep.working.crs)
+                                               ruleset, area_method, prep.working.crs, backend)
     deliver(AuditLog(rejected=prep.rejected.to_dict("records"),
                      notes=NoteList(prep.note_lines() + found + _unknown_notes(unknown)), rules=ruleset.label,
                      area_method=area_method, working_crs=str(prep.working),
@@ -526,10 +530,10 @@ def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", c
 
 
 def _growth_use_prepared(gb, lu, table, ruleset, area_method: AreaMethod,
-                         crs) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
+                         crs, backend: Backend | None = None) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
     notes = _overlap_notes(lu, "landuse", ruleset)
     cls = classify_patches(lu["land_use_code"], table)
-    pairs = _clip_areas(lu, gb, crs, area_method)
+    pairs = _clip_areas(lu, gb, crs, area_method, backend)
     n = len(gb)
     total = _total_area(gb, crs, area_method)
     built = _sum_by(pairs, n, cls["construction"].to_numpy())

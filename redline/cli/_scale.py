@@ -6,30 +6,34 @@ Use as the innermost decorator of a click command (just above ``def``)::
     @scale_options
     def command(...):
 
-The options are consumed here (the command never sees them): when ``--scheduler`` is given, the command body
-runs inside :func:`redline.scale.use_backend`, so every audit's pairs table is computed partition-wise on the
-cluster (``local`` starts a LocalCluster of ``--workers`` processes; ``tcp://host:8786`` connects to a running
-scheduler). The results are the same as without it.
+The options are consumed here: the command receives ``backend``, a :class:`redline.scale.Backend` when
+``--scheduler`` is given (else None), and puts it in the :class:`redline.options.RunOptions` it passes to
+:func:`redline.pipeline.run_audits`, so every audit's pairs table is computed partition-wise on the cluster
+(``local`` starts a LocalCluster of ``--workers`` processes; ``tcp://host:8786`` connects to a running
+scheduler). The cluster lives as long as the command. The results are the same as without it.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import Any
 
 import click
 
 __all__ = ["scale_options"]
 
 
-def scale_options(fn):
+def scale_options(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
-    def wrapper(*args, scheduler=None, workers=2, partitions=None, **kwargs):
+    def wrapper(*args: Any, scheduler: str | None = None, workers: int = 2, partitions: int | None = None,
+                **kwargs: Any) -> Any:
         if not scheduler:
-            return fn(*args, **kwargs)
-        from ..scale import Backend, cluster, use_backend
+            return fn(*args, backend=None, **kwargs)
+        from ..scale import Backend, cluster
 
-        with cluster(scheduler, n_workers=workers) as client, use_backend(Backend(client, partitions)):
-            return fn(*args, **kwargs)
+        with cluster(scheduler, n_workers=workers) as client:
+            return fn(*args, backend=Backend(client, partitions), **kwargs)
 
     wrapper = click.option("--partitions", "partitions", type=click.IntRange(min=1), default=None,
                            help="Spatial partitions with --scheduler (default: 2 per worker, at least one per "

@@ -74,7 +74,7 @@ def parse_input_options(sources, field_pairs=(), encoding_pairs=(), assign_crs_p
 @handle_errors
 @scale_options
 def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of, rules, crs,
-            area_method, strict, lang, verbose, quiet, **layers):
+            area_method, strict, lang, verbose, quiet, backend, **layers):
     """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
 
     Every audit whose inputs are given runs: 批而未供 and supply rates (approvals, supplies),
@@ -89,7 +89,8 @@ def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_cr
         raise click.UsageError("give at least one input layer, e.g. --approvals FILE --supplies FILE")
     per_input = parse_input_options(sources, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs)
     options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
-                         strict=strict, params=_params(param_pairs), lang=lang, **per_input)
+                         strict=strict, params=_params(param_pairs), lang=lang, backend=backend,
+                         **per_input)
     with progress_reporter(quiet, "audit") as progress, cli_fixes(sources):
         result = run_audits(sources, options, out=out, progress=progress)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -31,13 +31,13 @@ __all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "confli
 
 def _run_conflicts(layers, params, ctx):
     ctx.report("三区三线冲突 three-line conflicts", 0.0)
-    out, touching = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs)
+    out, touching = _conflicts_prepared(layers, ctx.rules, ctx.area_method, ctx.crs, backend=ctx.backend)
     if touching:
         ctx.notes.append(touching)
     result = {"three_line_conflicts": out}
     adm = layers.get("admin")
     if adm is not None:
-        result["conflicts_by_unit"] = _by_unit(out, adm, ctx.rules, ctx.area_method, ctx.crs.crs)
+        result["conflicts_by_unit"] = _by_unit(out, adm, ctx.rules, ctx.area_method, ctx.crs.crs, ctx.backend)
     return result
 
 

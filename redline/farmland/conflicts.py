@@ -35,6 +35,7 @@ from ..area import AreaMethod, check_area_method, piece_areas
 from ..boundaries._fast import overlay_pairs
 from ..result import AuditLog, NoteList, deliver
 from ..rules import resolve_rules
+from ..scale import Backend
 from ..spec import Status
 from ..units import M2_PER_MU
 from ..validate import prepare_layers
@@ -101,7 +102,8 @@ def _pairs_to_rows(pairs: pd.DataFrame, left: gpd.GeoDataFrame, right: gpd.GeoDa
 
 def conflicts(farmland, growth_boundary, eco_redline=None, *, admin=None, rules=None,
               area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False, as_of=None,
-              max_vertices: int = 256, threads: int = 2, log: AuditLog | None = None) -> gpd.GeoDataFrame:
+              max_vertices: int = 256, threads: int = 2, log: AuditLog | None = None,
+              backend: Backend | None = None) -> gpd.GeoDataFrame:
     """三区三线冲突: every overlap patch between PBF, the growth boundary and the eco red line.
 
     Parameters
@@ -156,7 +158,8 @@ def conflicts(farmland, growth_boundary, eco_redline=None, *, admin=None, rules=
     if admin is not None:
         layers["admin"] = (admin, "admin")
     prep = prepare_layers(layers, crs=crs, strict=strict)
-    result, touching = _conflicts_prepared(prep.layers, ruleset, area_method, prep.working, max_vertices, threads)
+    result, touching = _conflicts_prepared(prep.layers, ruleset, area_method, prep.working, max_vertices, threads,
+                                           backend)
     deliver(AuditLog(rejected=prep.rejected.to_dict("records"),
                      notes=NoteList(prep.note_lines() + ([touching] if touching else [])), rules=ruleset.label,
                      area_method=area_method, working_crs=str(prep.working)), log, "three_line_conflicts")
@@ -164,19 +167,22 @@ def conflicts(farmland, growth_boundary, eco_redline=None, *, admin=None, rules=
 
 
 def _conflicts_prepared(layers, ruleset, area_method: AreaMethod, working, max_vertices=256,
-                        threads=2) -> tuple[gpd.GeoDataFrame, str]:
+                        threads=2, backend: Backend | None = None) -> tuple[gpd.GeoDataFrame, str]:
     """The conflicts of prepared layers, and the note on touching pieces left out ("" when none)."""
     crs = working.crs if hasattr(working, "crs") else working
     fl = layers["farmland"]
     gb = layers["growth_boundary"]
     eco = layers.get("eco_redline")
     frames = []
-    pairs = overlay_pairs(fl.geometry.values, gb.geometry.values, max_vertices=max_vertices, threads=threads)
+    pairs = overlay_pairs(fl.geometry.values, gb.geometry.values, max_vertices=max_vertices, threads=threads,
+                          backend=backend)
     frames.append(_pairs_to_rows(pairs, fl, gb, "farmland_growth", "farmland", "growth_boundary"))
     if eco is not None:
-        pairs = overlay_pairs(fl.geometry.values, eco.geometry.values, max_vertices=max_vertices, threads=threads)
+        pairs = overlay_pairs(fl.geometry.values, eco.geometry.values, max_vertices=max_vertices, threads=threads,
+                          backend=backend)
         frames.append(_pairs_to_rows(pairs, fl, eco, "farmland_eco", "farmland", "eco_redline"))
-        pairs = overlay_pairs(gb.geometry.values, eco.geometry.values, max_vertices=max_vertices, threads=threads)
+        pairs = overlay_pairs(gb.geometry.values, eco.geometry.values, max_vertices=max_vertices, threads=threads,
+                          backend=backend)
         frames.append(_pairs_to_rows(pairs, gb, eco, "growth_eco", "growth_boundary", "eco_redline"))
     rows = pd.concat([f for f in frames if len(f)], ignore_index=True) if any(len(f) for f in frames) else \
         pd.DataFrame(columns=["kind", "left_layer", "left_id", "right_layer", "right_id", "part", "geometry"])
@@ -255,7 +261,7 @@ def _conflicts_prepared(layers, ruleset, area_method: AreaMethod, working, max_v
     out.insert(0, "conflict_id", [f"{PREFIX[k]}-{n:05d}" for k, n in zip(out["kind"], counter, strict=True)])
     if "admin" in layers and layers["admin"] is not None:
         adm = layers["admin"]
-        code, name = _majority_unit(out, adm, crs, area_method)
+        code, name = _majority_unit(out, adm, crs, area_method, backend)
         out["admin_code"] = code
         out["admin_name"] = name
     out = out[[*COLUMNS, *(["admin_code", "admin_name"] if "admin_code" in out else []), "geometry"]]
@@ -265,8 +271,8 @@ def _conflicts_prepared(layers, ruleset, area_method: AreaMethod, working, max_v
     return out, touching_note
 
 
-def _unit_pairs(frame, adm, crs, area_method) -> pd.DataFrame:
-    pairs = overlay_pairs(frame.geometry.values, adm.geometry.values, merge=False)
+def _unit_pairs(frame, adm, crs, area_method, backend: Backend | None = None) -> pd.DataFrame:
+    pairs = overlay_pairs(frame.geometry.values, adm.geometry.values, merge=False, backend=backend)
     if len(pairs):
         pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method)
         pairs = pairs.groupby(["small", "big"], as_index=False)["area_m2"].sum()
@@ -275,12 +281,12 @@ def _unit_pairs(frame, adm, crs, area_method) -> pd.DataFrame:
     return pairs
 
 
-def _majority_unit(out, adm, crs, area_method):
+def _majority_unit(out, adm, crs, area_method, backend: Backend | None = None):
     code = np.full(len(out), None, dtype=object)
     name = np.full(len(out), None, dtype=object)
     if len(out) == 0:
         return code, name
-    pairs = _unit_pairs(out, adm, crs, area_method)
+    pairs = _unit_pairs(out, adm, crs, area_method, backend)
     if len(pairs):
         best = pairs.sort_values("area_m2", ascending=False).drop_duplicates("small")
         code[best["small"].to_numpy()] = adm["admin_code"].to_numpy()[best["big"].to_numpy()]
@@ -290,7 +296,8 @@ def _majority_unit(out, adm, crs, area_method):
 
 
 def conflicts_by_unit(conflicts_frame, admin, *, rules=None, area_method: AreaMethod = "ellipsoidal", crs=None,
-                      strict: bool = False, log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                      strict: bool = False, log: AuditLog | None = None,
+                      backend: Backend | None = None) -> gpd.GeoDataFrame:
     """三区三线冲突汇总: conflict counts and areas per administrative unit.
 
     Parameters
@@ -313,18 +320,18 @@ def conflicts_by_unit(conflicts_frame, admin, *, rules=None, area_method: AreaMe
                           strict=strict)
     adm = prep.layers["admin"]
     frame = conflicts_frame.to_crs(adm.crs) if conflicts_frame.crs != adm.crs else conflicts_frame
-    out = _by_unit(frame.reset_index(drop=True), adm, ruleset, area_method, prep.working.crs)
+    out = _by_unit(frame.reset_index(drop=True), adm, ruleset, area_method, prep.working.crs, backend)
     deliver(AuditLog(rejected=prep.rejected.to_dict("records"), notes=NoteList(prep.note_lines()),
                      rules=ruleset.label, area_method=area_method, working_crs=str(prep.working)),
             log, "conflicts_by_unit")
     return out
 
 
-def _by_unit(frame, adm, ruleset, area_method, crs) -> gpd.GeoDataFrame:
+def _by_unit(frame, adm, ruleset, area_method, crs, backend: Backend | None = None) -> gpd.GeoDataFrame:
     n = len(adm)
     out = pd.DataFrame({"admin_code": adm["admin_code"].to_numpy(),
                         "admin_name": adm["admin_name"].to_numpy() if "admin_name" in adm else None})
-    pairs = _unit_pairs(frame, adm, crs, area_method) if len(frame) else pd.DataFrame(
+    pairs = _unit_pairs(frame, adm, crs, area_method, backend) if len(frame) else pd.DataFrame(
         {"small": np.empty(0, int), "big": np.empty(0, int), "area_m2": np.empty(0)})
     kinds = frame["kind"].to_numpy()[pairs["small"].to_numpy()] if len(pairs) else np.empty(0, dtype=object)
     sliver = frame["is_sliver"].to_numpy()[pairs["small"].to_numpy()].astype(bool) if len(pairs) else \

@@ -79,7 +79,7 @@ def _with_mu(frame, *cols):
 def _run_supply(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     # one overlay of the approvals and supplies for the three outputs (and the 供地率, which uses the first)
     kw: dict[str, Any] = dict(as_of=ctx.as_of, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict,
-                              overlay=SupplyOverlay())
+                              overlay=SupplyOverlay(), backend=ctx.backend)
     ans_log = AuditLog()
     ans = approved_not_supplied(layers["approvals"], layers["supplies"], **kw, log=ans_log)
     ctx.log.merge(ans_log)
@@ -154,7 +154,7 @@ def _summary_rate(outputs: Mapping) -> list[str]:
 def _run_idle(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = supplied_not_used(layers["supplies"], layers.get("buildings"), as_of=ctx.as_of,
                             change_patches=layers.get("change_patches"), rules=ctx.rules,
-                            area_method=ctx.area_method, strict=ctx.strict, log=ctx.log)
+                            area_method=ctx.area_method, strict=ctx.strict, log=ctx.log, backend=ctx.backend)
     return {"idle_land": _with_mu(res, "developed_m2", "old_construction_m2")}
 
 
@@ -199,7 +199,7 @@ def _summary_idle(outputs: Mapping) -> list[str]:
 
 def _run_underused(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     res = underused(layers["parcels"], layers.get("buildings"), rules=ctx.rules, area_method=ctx.area_method,
-                    strict=ctx.strict, log=ctx.log)
+                    strict=ctx.strict, log=ctx.log, backend=ctx.backend)
     return {"underused": _with_mu(res, "footprint_m2")}
 
 

@@ -56,7 +56,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Literal, overload
+from typing import Literal, cast, overload
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,7 @@ import shapely
 
 from ..area import AreaMethod, area_factor, check_area_method
 from ..result import AuditLog, NoteList, deliver
+from ..scale import Backend, _routes, resolve_backend
 
 __all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
            "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
@@ -246,12 +247,16 @@ def _query(tree: shapely.STRtree, geoms: np.ndarray, predicate: Predicate, threa
 
 
 def pair_index(left, right, *, tree: shapely.STRtree | None = None, threads: int = THREADS,
-               relations: bool = True) -> PairIndex:
+               relations: bool = True, backend: Backend | None = None) -> PairIndex:
     """Intersecting pairs of ``left`` x ``right`` (tree on right, queried with left), with cover flags.
 
     Build the tree on the layer with the many small geometries (``right``) and query with the
-    few large ones (``left``), so each large geometry is prepared once.
+    few large ones (``left``), so each large geometry is prepared once. With a scale ``backend``
+    (:mod:`redline.scale`) the pairs are computed per spatial partition of ``left`` and merged.
     """
+    backend = resolve_backend(backend)
+    if backend is not None:
+        return _routes.pair_index(backend, left, right, tree=tree, threads=threads, relations=relations)
     left, right = _as_array(left), _as_array(right)
     nl, nr = len(left), len(right)
     if nl == 0 or nr == 0:
@@ -275,20 +280,29 @@ def pair_index(left, right, *, tree: shapely.STRtree | None = None, threads: int
 
 @overload
 def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
-               return_fallback: Literal[False] = False) -> tuple[PairIndex, np.ndarray]: ...
+               return_fallback: Literal[False] = False, backend: Backend | None = None
+               ) -> tuple[PairIndex, np.ndarray]: ...
 
 
 @overload
 def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
-               return_fallback: Literal[True]) -> tuple[PairIndex, np.ndarray, np.ndarray]: ...
+               return_fallback: Literal[True], backend: Backend | None = None
+               ) -> tuple[PairIndex, np.ndarray, np.ndarray]: ...
 
 
 def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = THREADS,
-               return_fallback: bool = False) -> tuple[PairIndex, np.ndarray] | tuple[PairIndex, np.ndarray, np.ndarray]:
+               return_fallback: bool = False, backend: Backend | None = None
+               ) -> tuple[PairIndex, np.ndarray] | tuple[PairIndex, np.ndarray, np.ndarray]:
     """Planar intersection area of each intersecting pair (the cover shortcut skips the overlay).
 
     With ``return_fallback=True`` a third array gives each pair's fallback level (:data:`FALLBACK_LEVELS`).
+    With a scale ``backend`` the areas are computed per spatial partition of ``left`` and merged.
     """
+    backend = resolve_backend(backend)
+    if backend is not None:
+        routed = _routes.pair_areas(backend, left, right, pairs=pairs, threads=threads,
+                                    return_fallback=return_fallback)
+        return cast("tuple[PairIndex, np.ndarray, np.ndarray]", routed) if return_fallback else (routed[0], routed[1])
     left, right = _as_array(left), _as_array(right)
     pairs = pairs if pairs is not None else pair_index(left, right, threads=threads)
     li, ri = pairs.left, pairs.right
@@ -460,15 +474,21 @@ class Remnants:
 
 
 def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: PairIndex | None = None,
-             threads: int = THREADS, max_vertices: int = MAX_VERTICES, geometry: bool = True) -> Remnants:
+             threads: int = THREADS, max_vertices: int = MAX_VERTICES, geometry: bool = True,
+             backend: Backend | None = None) -> Remnants:
     """Each left geometry minus the union of the right geometries it intersects.
 
     The covered area is computed independently of the remnant (area of the partners' union when
     the left geometry covers them all, else the area of left ∩ union), so ``area = covered +
     remnant area`` is a check, not an identity. With ``geometry=False`` only the areas are
-    computed (``remnant`` is left as the input geometries).
+    computed (``remnant`` is left as the input geometries). With a scale ``backend`` each spatial
+    partition of ``left`` is computed apart (:mod:`redline.scale`), with the same results.
     """
     check_area_method(method)
+    backend = resolve_backend(backend)
+    if backend is not None:
+        return _routes.remnants(backend, left, right, crs=crs, method=method, pairs=pairs, threads=threads,
+                                max_vertices=max_vertices, geometry=geometry)
     left, right = _as_array(left), _as_array(right)
     n = len(left)
     factor = area_factor(left, crs, method)
@@ -596,7 +616,7 @@ def split_slivers(remnant: np.ndarray, factor: np.ndarray, *, max_area_m2: float
 
 def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how: str = "pairs",
                   method: AreaMethod = "planar", crs=None, threads: int = THREADS,
-                  log: AuditLog | None = None) -> pd.DataFrame:
+                  log: AuditLog | None = None, backend: Backend | None = None) -> pd.DataFrame:
     """Per-id overlay areas of two GeoDataFrames in one metric CRS (see the module docstring).
 
     Parameters
@@ -610,6 +630,8 @@ def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how
         partitions). ``covered``: one row per left id: ``area_m2``, ``covered_m2``, ``uncovered_m2``
         (the union of the right features given).
     method : {"planar", "ellipsoidal"}
+    backend : redline.scale.Backend, optional
+        Compute the overlay per spatial partition on this scale backend (same results).
 
     Examples
     --------
@@ -630,7 +652,7 @@ def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how
     if how == "pairs":
         if right_id is None:
             raise ValueError("how='pairs' needs right_id")
-        pairs, area, levels = pair_areas(lg, rg, threads=threads, return_fallback=True)
+        pairs, area, levels = pair_areas(lg, rg, threads=threads, return_fallback=True, backend=backend)
         f = area_factor(lg, crs, method)
         out = pd.DataFrame({left_id: left[left_id].to_numpy()[pairs.left],
                             right_id: right[right_id].to_numpy()[pairs.right],
@@ -638,7 +660,7 @@ def overlay_areas(left, right, *, left_id: str, right_id: str | None = None, how
         per_left = np.zeros(len(lg), dtype=np.int8)
         np.maximum.at(per_left, pairs.left, levels)
     else:
-        res = remnants(lg, rg, crs=crs, method=method, threads=threads)
+        res = remnants(lg, rg, crs=crs, method=method, threads=threads, backend=backend)
         out = pd.DataFrame({left_id: left[left_id].to_numpy(), "area_m2": res.area, "covered_m2": res.covered,
                             "uncovered_m2": res.area - res.covered})
         per_left = res.fallback

@@ -13,6 +13,7 @@ from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..rules.strategies import register_strategy, strategy
+from ..scale import Backend
 from ..spec import Status
 from ..units import m2_to_mu
 from . import _engine
@@ -100,7 +101,8 @@ def _dates(frame, column) -> np.ndarray:
 
 def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
                    change_patches: gpd.GeoDataFrame | None = None, *, crs=None, method: AreaMethod = "planar",
-                   threads: int = _engine.THREADS, since=None, part: str = "all") -> np.ndarray:
+                   threads: int = _engine.THREADS, since=None, part: str = "all",
+                   backend: Backend | None = None) -> np.ndarray:
     """Developed land (m²) inside each supply: building footprints, and construction patches when given.
 
     The footprints (and patches) inside each supply are united before measuring, so overlapping
@@ -129,7 +131,7 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     if parts:
         right = np.concatenate(parts)
         tree = shapely.STRtree(right)
-        pairs = _engine.pair_index(sg, right, tree=tree, threads=threads)
+        pairs = _engine.pair_index(sg, right, tree=tree, threads=threads, backend=backend)
         if part != "all":
             built = np.concatenate([_dates(x, "built_date" if x is buildings else "detected_date") for x in layers])
             signed = (np.full(n, np.datetime64("NaT"), dtype="datetime64[D]") if since is None else
@@ -194,7 +196,8 @@ def _blank(v) -> bool:
 def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = None, *, as_of,
                       change_patches: gpd.GeoDataFrame | None = None, rules: RuleSet | str | None = None,
                       area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
-                      threads: int = _engine.THREADS, log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                      threads: int = _engine.THREADS, log: AuditLog | None = None,
+                      backend: Backend | None = None) -> gpd.GeoDataFrame:
     """供而未用 / 闲置土地: the status of every supply under MLR order 53 (《闲置土地处置办法》).
 
     Parameters
@@ -344,7 +347,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
         if b is None and p is None:
             return np.zeros(n)
         return developed_area(S, b, p, crs=prep.working.crs, method=area_method, threads=threads, since=signed,
-                              part=part)
+                              part=part, backend=backend)
 
     dev_new = measure(B, P, "new")
     dev_b = measure(B, None, "new") if P is not None else dev_new

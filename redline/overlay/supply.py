@@ -20,6 +20,7 @@ import shapely
 from ..area import AreaMethod, area_factor
 from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
+from ..scale import Backend
 from ..units import m2_to_mu
 from . import _engine
 from ._common import finish, prepare, to_date, to_timestamp
@@ -86,28 +87,31 @@ class SupplyOverlay:
         return self._as_of[1]
 
     def shared(self, approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs: Any,
-               method: AreaMethod, threads: int) -> dict[str, Any]:
-        """The geometries and the pairs table of the pair (and the remnants computed so far)."""
+               method: AreaMethod, threads: int, backend: Backend | None = None) -> dict[str, Any]:
+        """The geometries and the pairs table of the pair (and the remnants computed so far); the pairs are
+        computed on ``backend`` when given (the same table: it is not part of the key)."""
         key = (approvals, supplies, method, str(crs), threads)
         if self._shared is None or not _same(self._shared[0], key):
             ag = np.asarray(approvals.geometry.values, dtype=object)
             sg = (np.asarray(supplies.geometry.values, dtype=object) if supplies is not None
                   else np.zeros(0, dtype=object))
             self.computed += 1
-            self._shared = (key, {"ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads)})
+            self._shared = (key, {"ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads,
+                                                                                     backend=backend)})
         return self._shared[1]
 
     def remnants(self, approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs: Any,
-                 method: AreaMethod, threads: int, side: str) -> _engine.Remnants:
+                 method: AreaMethod, threads: int, side: str, backend: Backend | None = None) -> _engine.Remnants:
         """Remnants of one side (``"approvals"`` or ``"supplies"``) over the shared pairs table."""
-        hit = self.shared(approvals, supplies, crs, method, threads)
+        hit = self.shared(approvals, supplies, crs, method, threads, backend)
         if side not in hit:
             if side == "approvals":
                 hit[side] = _engine.remnants(hit["ag"], hit["sg"], crs=crs, method=method, pairs=hit["pairs"],
-                                             threads=threads)
+                                             threads=threads, backend=backend)
             else:
                 hit[side] = _engine.remnants(hit["sg"], hit["ag"], crs=crs, method=method,
-                                             pairs=hit["pairs"].transpose(), threads=threads)
+                                             pairs=hit["pairs"].transpose(), threads=threads,
+                                             backend=backend)
         return hit[side]
 
 
@@ -157,7 +161,8 @@ def _sliver_rules(rules: RuleSet) -> tuple[float, float, str]:
 def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
                           rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                           strict: bool = False, threads: int = _engine.THREADS,
-                          log: AuditLog | None = None, overlay: SupplyOverlay | None = None) -> gpd.GeoDataFrame:
+                          log: AuditLog | None = None, overlay: SupplyOverlay | None = None,
+                          backend: Backend | None = None) -> gpd.GeoDataFrame:
     """批而未供: the part of each approval not covered by any supply.
 
     Parameters
@@ -235,7 +240,7 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
                                 "approved_not_supplied", overlay)
     dated_out = tuple(notes)
-    a_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "approvals")
+    a_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "approvals", backend)
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, n_sliver, _ = _engine.split_slivers(a_rem.remnant, a_rem.factor, max_area_m2=max_area,
                                                                  max_width_m=max_width)
@@ -276,7 +281,8 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
                              rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                              strict: bool = False, include_slivers: bool = False,
                              threads: int = _engine.THREADS, log: AuditLog | None = None,
-                             overlay: SupplyOverlay | None = None) -> gpd.GeoDataFrame:
+                             overlay: SupplyOverlay | None = None, backend: Backend | None = None
+                             ) -> gpd.GeoDataFrame:
     """存量供地: supplies (or parts of them) outside every approval, e.g. supply of stock land.
 
     Parameters
@@ -312,7 +318,7 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
     dated_out = tuple(notes)
     if A is None:
         A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
-    s_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "supplies")
+    s_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "supplies", backend)
     max_area, max_width, sliver_cite = _sliver_rules(rules)
     land_geoms, land, sliver, _, _ = _engine.split_slivers(s_rem.remnant, s_rem.factor, max_area_m2=max_area,
                                                           max_width_m=max_width)
@@ -337,7 +343,8 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
 def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, *, as_of=None,
                            rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None,
                            strict: bool = False, threads: int = _engine.THREADS,
-                           log: AuditLog | None = None, overlay: SupplyOverlay | None = None) -> gpd.GeoDataFrame:
+                           log: AuditLog | None = None, overlay: SupplyOverlay | None = None,
+                           backend: Backend | None = None) -> gpd.GeoDataFrame:
     """先供后批: supplies signed before the approval of the land they cover (DOMAIN §7 "Audit date").
 
     A pair (supply, approval) is a finding when the supply's ``supply_date`` is earlier than the
@@ -393,7 +400,7 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
     if S is None:
         S = gpd.GeoDataFrame({"supply_id": [], "supply_date": pd.to_datetime([])}, geometry=[], crs=A.crs)
     max_area, max_width, sliver_cite = _sliver_rules(rules)
-    hit = overlay.shared(A, S, prep.working.crs, area_method, threads)
+    hit = overlay.shared(A, S, prep.working.crs, area_method, threads, backend)
     li, ri = hit["pairs"].left, hit["pairs"].right
     a_date = pd.to_datetime(A["approval_date"]).to_numpy()
     s_date = pd.to_datetime(S["supply_date"]).to_numpy()
@@ -475,7 +482,7 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
                 admin: gpd.GeoDataFrame | None = None, as_of=None, rules: RuleSet | str | None = None,
                 by: Sequence[str] = ("year", "district"), area_method: AreaMethod = "ellipsoidal", crs=None,
                 strict: bool = False, log: AuditLog | None = None,
-                source_log: AuditLog | None = None) -> gpd.GeoDataFrame:
+                source_log: AuditLog | None = None, backend: Backend | None = None) -> gpd.GeoDataFrame:
     """供地率 supply rate by approval year and district, over the windows practice uses.
 
     Parameters
@@ -559,7 +566,7 @@ def supply_rate(result_or_approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
         as_of = to_date(as_of)
         inner = AuditLog()
         res = approved_not_supplied(result_or_approvals, supplies, as_of=as_of, rules=rules, area_method=area_method,
-                                    crs=crs, strict=strict, log=inner)
+                                    crs=crs, strict=strict, log=inner, backend=backend)
         prep_admin = prepare({"admin": (admin, "admin")}, crs=res.crs, strict=strict) if admin is not None else None
         working_name = inner.working_crs
         rejected = inner.rejected

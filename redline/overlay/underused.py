@@ -22,6 +22,7 @@ import shapely
 from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
+from ..scale import Backend
 from ..spec import Status
 from ..units import M2_PER_MU
 from . import _engine
@@ -284,7 +285,7 @@ def building_kinds(buildings: pd.DataFrame) -> np.ndarray:
 def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = None, *,
               rules: RuleSet | str | None = None, area_method: AreaMethod = "ellipsoidal", crs=None, strict: bool = False,
               kind: Literal["parcels", "supplies"] = "parcels", threads: int = _engine.THREADS,
-              log: AuditLog | None = None) -> gpd.GeoDataFrame:
+              log: AuditLog | None = None, backend: Backend | None = None) -> gpd.GeoDataFrame:
     """用而不足 / 低效用地: each parcel's intensity against the rule set's floors and its contract.
 
     Parameters
@@ -371,7 +372,8 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     id_field = "parcel_id" if kind == "parcels" else "supply_id"
     if B is not None and n:
         bg = np.asarray(B.geometry.values, dtype=object)
-        pairs, pair_area, fallback = _engine.pair_areas(pg, bg, threads=threads, return_fallback=True)
+        pairs, pair_area, fallback = _engine.pair_areas(pg, bg, threads=threads, return_fallback=True,
+                                                        backend=backend)
         per_parcel = np.zeros(n, dtype=np.int8)
         np.maximum.at(per_parcel, pairs.left, fallback)
         overlay_notes = _engine.fallback_note("underused", "parcels", P[id_field].to_numpy(), per_parcel)

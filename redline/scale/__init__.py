@@ -19,8 +19,15 @@ How the work is split (never counting an area twice)
 
 API
 ---
-- :func:`dispatch_pairs` ``(kernel, left, right, **kw)``: what an audit engine calls instead of ``kernel(left,
-  right, **kw)``: it runs locally unless a scale backend is active, and then partition-wise on the cluster.
+- :class:`Backend` ``(client, npartitions)``: where pairs are computed. The engine kernels
+  (:func:`redline.overlay._engine.pair_index`, ``pair_areas``, ``remnants``, ``overlay_areas``,
+  :func:`redline.boundaries._fast.overlay_pairs`) and the overlay audits take ``backend=``; the spec runners pass
+  ``RunContext.backend``, which :class:`redline.options.RunOptions` ``backend`` sets (``redline audit
+  --scheduler``). ``None``: one machine.
+- :func:`use_backend` context manager: the backend a kernel uses when it is given none (a context variable read
+  by the same code path; nothing is replaced).
+- :func:`dispatch_pairs` ``(kernel, left, right, *, backend=None, **kw)``: ``kernel(left, right, **kw)`` locally,
+  or partition-wise on the backend.
 - :func:`distributed_pairs` the partition-wise run itself, for a given client.
 - :func:`cluster` context manager: ``"local"`` (a ``distributed.LocalCluster``, ``n_workers`` processes of one thread),
   an address ``"tcp://host:8786"`` (an existing scheduler), ``"sync"`` (dask in-process, for debugging), or a
@@ -42,7 +49,7 @@ import logging
 import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 import geopandas as gpd
 import numpy as np
@@ -54,12 +61,14 @@ log = logging.getLogger("redline.scale")
 __all__ = [
     "Backend",
     "active_backend",
+    "call_local",
     "cluster",
     "dispatch_pairs",
     "distributed_pairs",
     "intersection_pairs",
     "partition_left",
     "partitioned_frame",
+    "resolve_backend",
     "right_for_partitions",
     "run",
     "use_backend",
@@ -156,17 +165,19 @@ def right_for_partitions(left, right, parts: list[np.ndarray]) -> list[np.ndarra
     return out
 
 
-def resolve_kernel(kernel):
-    """A kernel given as a callable, or as ``("module", "name")``: the unrouted original (see :mod:`._routes`)."""
+def resolve_kernel(kernel: Callable[..., Any] | tuple[str, str]) -> Callable[..., Any]:
+    """A kernel given as a callable, or as ``("module", "name")`` (an engine function, found by its name)."""
     if callable(kernel):
         return kernel
-    from . import _routes
+    import importlib
 
-    return _routes.original(*kernel)
+    module, name = kernel
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return fn
 
 
-def call_local(kernel, *args, **kwargs):
-    """Run ``kernel`` here with no scale backend active (so routed engine functions run as they are)."""
+def call_local(kernel: Callable[..., Any] | tuple[str, str], *args: Any, **kwargs: Any) -> Any:
+    """Run ``kernel`` here with no scale backend in force (so an engine kernel computes, rather than splits)."""
     token = _BACKEND.set(None)
     try:
         return resolve_kernel(kernel)(*args, **kwargs)
@@ -322,7 +333,8 @@ cast(_Counted, distributed_pairs).calls = 0  # partitioned runs made by this pro
 
 @dataclass
 class Backend:
-    """Where pairs are computed while :func:`use_backend` is active."""
+    """Where pairs are computed: a Dask ``client`` (None: the partitions run here, one after another) and the
+    number of spatial partitions (None: :func:`default_npartitions`)."""
 
     client: object = None
     npartitions: int | None = None
@@ -332,26 +344,30 @@ _BACKEND: contextvars.ContextVar[Backend | None] = contextvars.ContextVar("redli
 
 
 def active_backend() -> Backend | None:
-    """The scale backend in force, or None (single machine)."""
+    """The default scale backend set by :func:`use_backend`, or None (single machine)."""
     return _BACKEND.get()
 
 
-@contextlib.contextmanager
-def use_backend(backend: Backend) -> Iterator[Backend]:
-    """Within this block, :func:`dispatch_pairs` runs partition-wise on ``backend.client``."""
-    from . import _routes
+def resolve_backend(backend: Backend | None) -> Backend | None:
+    """The backend a kernel computes on: the one it was given, else the :func:`use_backend` default."""
+    return backend if backend is not None else _BACKEND.get()
 
+
+@contextlib.contextmanager
+def use_backend(backend: Backend | None) -> Iterator[Backend | None]:
+    """Within this block, the kernels given no ``backend=`` compute on ``backend`` (a context variable: other
+    threads and tasks are not affected, and no function is replaced)."""
     token = _BACKEND.set(backend)
     try:
-        with _routes.installed():
-            yield backend
+        yield backend
     finally:
         _BACKEND.reset(token)
 
 
-def dispatch_pairs(kernel: Callable, left, right, **kwargs) -> pd.DataFrame:
-    """What an audit engine calls to get its pairs table: local, or on the cluster when a backend is active."""
-    backend = active_backend()
+def dispatch_pairs(kernel: Callable[..., pd.DataFrame], left: Any, right: Any, *, backend: Backend | None = None,
+                   **kwargs: Any) -> pd.DataFrame:
+    """``kernel(left, right, **kwargs)``: here, or partition-wise on ``backend`` (default: :func:`use_backend`'s)."""
+    backend = resolve_backend(backend)
     if backend is None:
         return kernel(left, right, **kwargs)
     return distributed_pairs(kernel, left, right, client=backend.client, npartitions=backend.npartitions, **kwargs)
@@ -449,8 +465,8 @@ def run(audit_id: str, layers: dict, *, scheduler="local", n_workers: int = 2, n
     kinds = {i.name: i.kind for i in spec.inputs}
     prepared = prepare_layers({n: (g, kinds[n]) for n, g in layers.items() if n in kinds and g is not None},
                               crs=crs, strict=strict)
-    ctx = RunContext(as_of=as_of, rules=rules, area_method=area_method, crs=prepared.working, strict=strict,
-                     progress=None)
     inputs = {i.name: prepared.layers.get(i.name) for i in spec.inputs}
-    with cluster(scheduler, n_workers=n_workers) as client, use_backend(Backend(client, npartitions)):
+    with cluster(scheduler, n_workers=n_workers) as client:
+        ctx = RunContext(as_of=as_of, rules=rules, area_method=area_method, crs=prepared.working, strict=strict,
+                         progress=None, backend=Backend(client, npartitions))
         return spec.run(inputs, audit_kwargs, ctx)
