@@ -54,7 +54,7 @@ import pandas as pd
 
 from ..area import AreaMethod, piece_areas
 from ..schema import F, LayerSchema, register_schema
-from ..spec import AuditSpec, Column, InputSpec, OutputSpec, RunContext, Status
+from ..spec import AuditSpec, Column, FigureSpec, InputSpec, OutputSpec, RunContext, Status
 from ..units import M2_PER_MU
 from .retention import balance
 
@@ -102,6 +102,14 @@ STATUS: tuple[Status, ...] = (
     Status("balanced", "占补平衡", "balanced", "#2ca02c"),
 )
 STATUS_ZH = {s.code: s.label_zh for s in STATUS}
+#: the report's headline figures: the unit-years short, the cultivated land still to add, the land taken and added
+FIGURES = (
+    FigureSpec("short", "个单元年度占补不平衡", "unit-years short", statuses=("short",), grave=True),
+    FigureSpec("shortfall_mu", "尚需补充耕地", "cultivated land still to add", "shortfall_mu", ("short",), "亩", 2,
+               grave=True),
+    FigureSpec("taken_mu", "占用耕地", "cultivated land taken", "taken_mu", (), "亩", 2),
+    FigureSpec("added_mu", "补充耕地", "cultivated land added", "added_mu", (), "亩", 2),
+)
 SHORT_ZH = {"quantity": "补充耕地数量不足", "quality": "补充耕地质量低于占用耕地", "quantity; quality": "数量、质量均不足"}
 
 
@@ -213,7 +221,7 @@ SPEC = AuditSpec(
                    description_en="Per unit and year: whether the cultivated land added matches the land taken in "
                                   "quantity (亩) and quality (area-weighted mean grade) (Land Administration Law "
                                   "art. 30: as much reclaimed as taken)",
-                   status_column="status", statuses=STATUS),
+                   status_column="status", statuses=STATUS, figures=FIGURES),
     ),
     runner=_run,
     rules_keys=("farmland.balance_min_ratio", "farmland.balance_grade_tolerance"),
