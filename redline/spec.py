@@ -49,7 +49,7 @@ KIND_UNITS: dict[str, str] = {"mu": "亩", "m2": "m²", "wan": "万元", "days":
 _KIND_ROLES: dict[str, ColumnRole] = {"mu": "area", "m2": "area", "date": "date", "ratio": "measure", "int": "measure",
                                       "wan": "measure", "float": "measure", "days": "measure"}
 
-__all__ = ["AuditSpec", "Column", "ColumnKind", "ColumnRole", "FigureSpec", "InputSpec", "LedgerColumn", "OutputSpec",
+__all__ = ["ADMIN_CODE", "ADMIN_NAME", "RULE", "RULE_OFF_LEDGER", "AuditSpec", "Column", "ColumnKind", "ColumnRole", "FigureSpec", "InputSpec", "LedgerColumn", "OutputSpec",
            "ParamSpec", "RunContext", "Status", "output_aliases"]
 #: a report section hook: ``(ctx, section, frame) -> None`` adds the charts and maps specific to an output
 #: (``ctx`` a :class:`redline.report.Ctx`, ``section`` a :class:`redline.report.Section`)
@@ -193,6 +193,14 @@ class Column:
         """The ledger writer's column: the Chinese label as header (``lang="en"``: the column name)."""
         return LedgerColumn(self.name, self.label_zh if lang == "zh" else self.name,
                             "text" if self.kind == "bool" else self.kind, self.total)
+
+
+#: columns many outputs share, declared once: the rule cited (on the ledger, or only in the layer) and the
+#: administrative unit a row is for
+RULE = Column("rule", "text", "依据", "Rule", ledger=True)
+RULE_OFF_LEDGER = Column("rule", "text", "依据", "Rule")
+ADMIN_CODE = Column("admin_code", "text", "行政区代码", "Administrative code", "id", ledger=True)
+ADMIN_NAME = Column("admin_name", "text", "行政区名称", "Administrative unit", ledger=True)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..spec import Column
+from ..spec import ADMIN_CODE, ADMIN_NAME, RULE, RULE_OFF_LEDGER, Column
 
 L = partial(Column, ledger=True)
 X = Column
@@ -16,8 +16,8 @@ X = Column
 _WITH_GDP = "with the gdp table only"
 
 INTENSITY_COLUMNS = (
-    L("admin_code", "text", "行政区代码", "Administrative code", "id"),
-    L("admin_name", "text", "行政区名称", "Administrative unit"),
+    ADMIN_CODE,
+    ADMIN_NAME,
     L("total_mu", "mu", "总面积(亩)", "Total area"),
     L("construction_mu", "mu", "建设用地面积(亩)", "Construction land"),
     L("intensity", "ratio", "开发强度", "Development intensity"),
@@ -30,7 +30,7 @@ INTENSITY_COLUMNS = (
       total=False, unit="公顷/亿元", optional=True, description=_WITH_GDP),
     L("gdp_yi_yuan_per_km2", "float", "建设用地地均GDP(亿元/平方公里)", "GDP per construction land",
       total=False, unit="亿元/km²", optional=True, description=_WITH_GDP),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("total_m2", "m2", "总面积(平方米)", "Total area"),
     X("covered_m2", "m2", "地类图斑覆盖面积(平方米)", "Area covered by land-use patches"),
     X("construction_m2", "m2", "建设用地面积(平方米)", "Construction land"),
@@ -51,5 +51,5 @@ GROWTH_USE_COLUMNS = (
     X("unbuilt_m2", "m2", "未建设面积(平方米)", "Unbuilt area"),
     X("unknown_m2", "m2", "未识别地类面积(平方米)", "Unclassified area"),
     X("classification", "text", "地类分类", "Land-use classification"),
-    X("rule", "text", "依据", "Rule"),
+    RULE_OFF_LEDGER,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..spec import Column
+from ..spec import ADMIN_CODE, ADMIN_NAME, RULE, RULE_OFF_LEDGER, Column
 
 L = partial(Column, ledger=True)
 X = Column
@@ -29,7 +29,7 @@ CONFLICT_COLUMNS = (
     L("sliver_reason", "text", "碎片判定", "Sliver reason", "reason"),
     L("resolution_zh", "text", "建议处置", "Suggested resolution (Chinese)"),
     L("admin_name", "text", "行政区名称", "Administrative unit", optional=True, description=_WITH_ADMIN),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("kind", "text", "冲突类型代码", "Conflict kind", "status",
       description="farmland_growth, farmland_eco, growth_eco"),
     X("left_layer", "text", "图层一", "First layer"),
@@ -43,8 +43,8 @@ CONFLICT_COLUMNS = (
 )
 
 BY_UNIT_COLUMNS = (
-    L("admin_code", "text", "行政区代码", "Administrative code", "id"),
-    L("admin_name", "text", "行政区名称", "Administrative unit"),
+    ADMIN_CODE,
+    ADMIN_NAME,
     L("n_farmland_growth", "int", "农田×开发边界(处)", "PBF x growth boundary (patches)"),
     L("farmland_growth_mu", "mu", "农田×开发边界(亩)", "PBF x growth boundary"),
     L("n_farmland_eco", "int", "农田×生态红线(处)", "PBF x eco red line (patches)"),
@@ -59,12 +59,12 @@ BY_UNIT_COLUMNS = (
     X("farmland_eco_m2", "m2", "农田×生态红线(平方米)", "PBF x eco red line"),
     X("growth_eco_m2", "m2", "开发边界×生态红线(平方米)", "Growth boundary x eco red line"),
     X("conflict_m2", "m2", "冲突面积(平方米, 不含碎片)", "Conflict area (slivers apart)"),
-    X("rule", "text", "依据", "Rule"),
+    RULE_OFF_LEDGER,
 )
 
 RETENTION_COLUMNS = (
-    L("admin_code", "text", "行政区代码", "Administrative code", "id"),
-    L("admin_name", "text", "行政区名称", "Administrative unit"),
+    ADMIN_CODE,
+    ADMIN_NAME,
     L("cultivated_mu", "mu", "耕地面积(亩)", "Cultivated land"),
     L("cultivated_target_mu", "mu", "耕地保有量目标(亩)", "Cultivated land target"),
     L("cultivated_gap_mu", "mu", "耕地差额(亩)", "Cultivated land gap"),
@@ -74,7 +74,7 @@ RETENTION_COLUMNS = (
     L("pbf_share", "ratio", "基本农田占耕地比例", "PBF share of cultivated land"),
     L("pbf_share_min", "ratio", "比例下限", "PBF share floor"),
     L("status_zh", "text", "结论", "Conclusion (Chinese)", "status"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("cultivated_m2", "m2", "耕地面积(平方米)", "Cultivated land"),
     X("cultivated_met", "bool", "耕地达标", "Cultivated target met", "status"),
     X("pbf_m2", "m2", "永久基本农田面积(平方米)", "Permanent basic farmland"),

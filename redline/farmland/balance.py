@@ -54,7 +54,7 @@ import pandas as pd
 
 from ..area import AreaMethod, piece_areas
 from ..schema import F, LayerSchema, register_schema
-from ..spec import AuditSpec, Column, FigureSpec, InputSpec, OutputSpec, RunContext, Status
+from ..spec import RULE, AuditSpec, Column, FigureSpec, InputSpec, OutputSpec, RunContext, Status
 from ..units import M2_PER_MU
 from .retention import balance
 
@@ -198,7 +198,7 @@ COLUMNS = (
     L("ungraded_added_mu", "mu", "补充未定等(亩)", "Added, no grade"),
     L("status_zh", "text", "结论", "Conclusion", "status"),
     L("status", "text", "结论代码", "Conclusion code", "status", description="balanced, short"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     Column("balanced", "bool", "占补平衡", "Balanced", "status"),
     Column("short_of", "text", "未平衡项", "Short of", "status", description="quantity, quality, or both"),
 )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..spec import Column
+from ..spec import RULE, Column
 
 L = partial(Column, ledger=True)
 X = Column
@@ -49,7 +49,7 @@ REGISTER_COLUMNS = (
     L("supplied_mu", "mu", "已供面积(亩)", "Supplied area"),
     L("farmland_ids", "text", "涉及永久基本农田图斑", "Farmland patches touched", "id"),
     L("farmland_mu", "mu", "占用永久基本农田(亩)", "Permanent basic farmland taken"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("approved_m2", "m2", "已批面积(平方米)", "Approved area"),
     X("approved_sliver_m2", "m2", "已批碎片面积(平方米)", "Approved sliver area"),
     X("supplied_m2", "m2", "已供面积(平方米)", "Supplied area"),

@@ -8,18 +8,30 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..spec import Column
+from ..spec import RULE, Column
 
 L = partial(Column, ledger=True)
 X = Column
 
+#: columns several overlay outputs share, declared once
+SUPPLY_ID = L("supply_id", "text", "合同编号", "Contract number", "id")
+PROJECT_NAME = L("project_name", "text", "项目名称", "Project", optional=True)
+HOLDER = L("holder", "text", "受让人", "Holder", optional=True)
+DISTRICT = L("district", "text", "所在区县", "District", optional=True)
+SUPPLY_DATE = L("supply_date", "date", "供地日期", "Supply date")
+SUPPLY_MU = L("supply_mu", "mu", "供地面积(亩)", "Supply area")
+SUPPLY_M2 = L("supply_m2", "m2", "供地面积(平方米)", "Supply area")
+APPROVAL_ID = L("approval_id", "text", "批准文号", "Approval number", "id")
+APPROVAL_DATE = L("approval_date", "date", "批准日期", "Approval date")
+BATCH_NAME = L("batch_name", "text", "批次名称", "Batch name", optional=True)
+
 #: optional=True: an optional field of the input, emitted when the input has it
 
 ANS_COLUMNS = (
-    L("approval_id", "text", "批准文号", "Approval number", "id"),
-    L("batch_name", "text", "批次名称", "Batch name", optional=True),
-    L("approval_date", "date", "批准日期", "Approval date"),
-    L("district", "text", "所在区县", "District", optional=True),
+    APPROVAL_ID,
+    BATCH_NAME,
+    APPROVAL_DATE,
+    DISTRICT,
     L("planned_use", "text", "规划用途", "Planned use", optional=True),
     L("approved_mu", "mu", "报批面积(亩)", "Approved area"),
     L("approved_m2", "m2", "报批面积(平方米)", "Approved area"),
@@ -35,7 +47,7 @@ ANS_COLUMNS = (
     L("supply_rate", "ratio", "供地率", "Supply rate"),
     L("supplies_n", "int", "相交供地宗数", "Supplies touching", total=False),
     L("approval_age_years", "int", "批准年限(年)", "Years since approval", total=False, unit="年 years"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("sliver_parts", "int", "碎片块数", "Sliver pieces"),
     X("approval_year", "int", "批准年度", "Approval year", unit="年 year"),
     X("point_x", "float", "标注点X", "Label point x", unit="m"),
@@ -43,39 +55,39 @@ ANS_COLUMNS = (
 )
 
 OUTSIDE_COLUMNS = (
-    L("supply_id", "text", "合同编号", "Contract number", "id"),
-    L("project_name", "text", "项目名称", "Project", optional=True),
-    L("holder", "text", "受让人", "Holder", optional=True),
-    L("supply_date", "date", "供地日期", "Supply date"),
-    L("district", "text", "所在区县", "District", optional=True),
-    L("supply_mu", "mu", "供地面积(亩)", "Supply area"),
-    L("supply_m2", "m2", "供地面积(平方米)", "Supply area"),
+    SUPPLY_ID,
+    PROJECT_NAME,
+    HOLDER,
+    SUPPLY_DATE,
+    DISTRICT,
+    SUPPLY_MU,
+    SUPPLY_M2,
     L("inside_mu", "mu", "报批范围内面积(亩)", "Area inside approvals"),
     L("inside_m2", "m2", "报批范围内面积(平方米)", "Area inside approvals"),
     L("outside_mu", "mu", "报批范围外面积(亩)", "Area outside approvals"),
     L("outside_m2", "m2", "报批范围外面积(平方米)", "Area outside approvals"),
     L("outside_kind", "text", "范围外类型", "Outside kind", "status",
       description="none, sliver (only slivers outside), land"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("outside_sliver_m2", "m2", "范围外碎片面积(平方米)", "Sliver area outside approvals"),
     X("outside_sliver_mu", "mu", "范围外碎片面积(亩)", "Sliver area outside approvals"),
     X("approvals_n", "int", "相交报批数", "Approvals touching"),
 )
 
 BEFORE_COLUMNS = (
-    L("supply_id", "text", "合同编号", "Contract number", "id"),
-    L("project_name", "text", "项目名称", "Project", optional=True),
-    L("holder", "text", "受让人", "Holder", optional=True),
-    L("supply_date", "date", "供地日期", "Supply date"),
-    L("approval_id", "text", "批准文号", "Approval number", "id"),
-    L("batch_name", "text", "批次名称", "Batch name", optional=True),
-    L("approval_date", "date", "批准日期", "Approval date"),
+    SUPPLY_ID,
+    PROJECT_NAME,
+    HOLDER,
+    SUPPLY_DATE,
+    APPROVAL_ID,
+    BATCH_NAME,
+    APPROVAL_DATE,
     L("days_before_approval", "days", "早于批准天数", "Days before the approval", total=False),
-    L("district", "text", "所在区县", "District", optional=True),
+    DISTRICT,
     L("overlap_mu", "mu", "重叠面积(亩)", "Overlap area"),
     L("overlap_m2", "m2", "重叠面积(平方米)", "Overlap area"),
     L("reason", "text", "认定理由", "Reason", "reason"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
 )
 
 RATE_COLUMNS = (
@@ -92,20 +104,20 @@ RATE_COLUMNS = (
     L("supply_rate", "ratio", "供地率", "Supply rate"),
     L("min_rate", "ratio", "供地率下限", "Supply rate floor", total=False),
     L("below_min", "bool", "低于下限(增存挂钩)", "Below the floor (增存挂钩)", "status"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("period_start", "date", "统计期起", "Period start"),
     X("period_end", "date", "统计期止", "Period end"),
     X("sliver_m2", "m2", "碎片面积(平方米)", "Sliver area"),
 )
 
 IDLE_COLUMNS = (
-    L("supply_id", "text", "合同编号", "Contract number", "id"),
-    L("project_name", "text", "项目名称", "Project", optional=True),
-    L("holder", "text", "受让人", "Holder", optional=True),
-    L("district", "text", "所在区县", "District", optional=True),
-    L("supply_date", "date", "供地日期", "Supply date"),
-    L("supply_mu", "mu", "供地面积(亩)", "Supply area"),
-    L("supply_m2", "m2", "供地面积(平方米)", "Supply area"),
+    SUPPLY_ID,
+    PROJECT_NAME,
+    HOLDER,
+    DISTRICT,
+    SUPPLY_DATE,
+    SUPPLY_MU,
+    SUPPLY_M2,
     L("price_wan", "wan", "出让价款(万元)", "Price", optional=True),
     L("agreed_start_date", "date", "约定开工日期", "Agreed start date", optional=True),
     L("agreed_handover_date", "date", "约定交地日期", "Agreed handover date", optional=True),
@@ -134,7 +146,7 @@ IDLE_COLUMNS = (
     L("delay_cause", "text", "延期原因", "Delay cause", optional=True),
     L("pending_since", "date", "待处置起始日期", "Disposal pending since"),
     L("reason", "text", "认定理由", "Reason", "reason"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("developed_estimated", "bool", "开发面积为估算", "Developed area estimated"),
     X("old_construction_mu", "mu", "供地前已有建筑占地(亩)", "Footprint built before the supply"),
     X("undated_building_m2", "m2", "无建成日期建筑占地(平方米)", "Footprint without a built date"),
@@ -172,7 +184,7 @@ UNDERUSED_COLUMNS = (
     L("industry_edition", "text", "行业分类标准", "Industry classification edition"),
     L("reasons", "text", "原因", "Reasons", "reason"),
     L("not_judged", "text", "未判定指标", "Indicators not judged", "reason"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("footprint_mu", "mu", "建筑占地面积(亩)", "Building footprint"),
     X("floor_area_source", "text", "建筑面积来源", "Source of the floor area"),
     X("buildings_n", "int", "建筑物数", "Buildings"),
@@ -186,10 +198,10 @@ UNDERUSED_COLUMNS = (
 )
 
 ALERT_COLUMNS = (
-    L("supply_id", "text", "合同编号", "Contract number", "id"),
-    L("project_name", "text", "项目名称", "Project", optional=True),
-    L("holder", "text", "受让人", "Holder", optional=True),
-    L("district", "text", "所在区县", "District", optional=True),
+    SUPPLY_ID,
+    PROJECT_NAME,
+    HOLDER,
+    DISTRICT,
     L("obligation_zh", "text", "履约事项", "Obligation (Chinese)"),
     L("agreed_date", "date", "约定日期", "Agreed date"),
     L("actual_date", "date", "实际日期", "Actual date"),
@@ -199,7 +211,7 @@ ALERT_COLUMNS = (
     L("level_zh", "text", "预警级别", "Level (Chinese)", "status"),
     L("level", "text", "级别代码", "Level", "status"),
     L("reason", "text", "说明", "Reason", "reason"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("land_use", "text", "土地用途", "Land use", optional=True),
     X("supply_date", "date", "供地日期", "Supply date"),
     X("obligation", "text", "履约事项代码", "Obligation", description="handover, payment, start, completion"),
@@ -219,7 +231,7 @@ RECORDED_COLUMNS = (
     L("tolerance_m2", "m2", "容差(平方米)", "Tolerance", total=False),
     L("area_method", "text", "面积算法", "Area method"),
     L("reason", "text", "说明", "Reason", "reason"),
-    L("rule", "text", "依据", "Rule"),
+    RULE,
     X("layer", "text", "图层名", "Layer"),
     X("recorded_field", "text", "记载面积字段名", "Recorded-area field"),
 )
