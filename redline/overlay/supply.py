@@ -22,6 +22,7 @@ from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
 from ..scale import Backend
 from ..units import m2_to_mu
+from ..validate import Prepared
 from . import _engine
 from ._common import finish, prepare, to_date, to_timestamp
 
@@ -145,6 +146,24 @@ def _as_of_layers(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame
     return kept_a, kept_s, notes
 
 
+def _start(approvals: gpd.GeoDataFrame | None, supplies: gpd.GeoDataFrame | None, *, audit: str, need: str, as_of,
+           rules: RuleSet | str | None, crs, strict: bool, area_method: AreaMethod, overlay: SupplyOverlay | None
+           ) -> tuple[RuleSet, dt.date, Prepared, SupplyOverlay, Any, Any, list[str]]:
+    """What the three 批/供 audits start from: the rule set, the audit date, the validated layers, the shared
+    overlay, and the approvals and supplies in force on that date with the notes on those left out.
+
+    ``need`` names the layer the audit cannot do without (its rows are that layer's features)."""
+    rules = resolve_rules(rules)
+    as_of = to_date(as_of)
+    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
+                   strict=strict, area_method=area_method)
+    if prep.layers.get(need) is None:
+        raise ValueError(f"{audit} needs the {need} layer; got none")
+    overlay = overlay if overlay is not None else SupplyOverlay()
+    A, S, notes = _as_of_layers(prep.layers.get("approvals"), prep.layers.get("supplies"), as_of, audit, overlay)
+    return rules, as_of, prep, overlay, A, S, notes
+
+
 def _age_years(dates: pd.Series, as_of) -> pd.Series:
     d = pd.to_datetime(dates)
     before = (d.dt.month > as_of.month) | ((d.dt.month == as_of.month) & (d.dt.day > as_of.day))
@@ -232,13 +251,9 @@ def approved_not_supplied(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFram
     >>> r[["approval_id", "unsupplied_m2", "unsupplied_mu", "supply_rate"]].round(6).values.tolist()
     [['豫政土〔2020〕1号', 4000.0, 6.0, 0.6]]
     """
-    rules = resolve_rules(rules)
-    as_of = to_date(as_of)
-    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
-                   strict=strict, area_method=area_method)
-    overlay = overlay if overlay is not None else SupplyOverlay()
-    A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
-                                "approved_not_supplied", overlay)
+    rules, as_of, prep, overlay, A, S, notes = _start(
+        approvals, supplies, audit="approved_not_supplied", need="approvals", as_of=as_of, rules=rules, crs=crs, strict=strict,
+        area_method=area_method, overlay=overlay)
     dated_out = tuple(notes)
     a_rem = overlay.remnants(A, S, prep.working.crs, area_method, threads, "approvals", backend)
     max_area, max_width, sliver_cite = _sliver_rules(rules)
@@ -308,13 +323,9 @@ def supply_outside_approvals(approvals: gpd.GeoDataFrame | None, supplies: gpd.G
         (``land``/``sliver``), ``approvals_n``, ``rule``; geometry: the outside land.
         ``supply_m2 = inside_m2 + outside_m2 + outside_sliver_m2`` within the area tolerance.
     """
-    rules = resolve_rules(rules)
-    as_of = to_date(as_of)
-    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
-                   strict=strict, area_method=area_method)
-    overlay = overlay if overlay is not None else SupplyOverlay()
-    A, S, notes = _as_of_layers(prep.layers.get("approvals"), prep.layers["supplies"], as_of,
-                                "supply_outside_approvals", overlay)
+    rules, as_of, prep, overlay, A, S, notes = _start(
+        approvals, supplies, audit="supply_outside_approvals", need="supplies", as_of=as_of, rules=rules, crs=crs, strict=strict,
+        area_method=area_method, overlay=overlay)
     dated_out = tuple(notes)
     if A is None:
         A = gpd.GeoDataFrame({"approval_id": []}, geometry=[], crs=S.crs)
@@ -389,13 +400,9 @@ def supply_before_approval(approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFra
     >>> r[["supply_id", "approval_id", "days_before_approval", "overlap_mu"]].round(6).values.tolist()
     [['C1', '豫政土〔2021〕7号', 142, 9.0]]
     """
-    rules = resolve_rules(rules)
-    as_of = to_date(as_of)
-    prep = prepare({"approvals": (approvals, "approvals"), "supplies": (supplies, "supplies")}, crs=crs,
-                   strict=strict, area_method=area_method)
-    overlay = overlay if overlay is not None else SupplyOverlay()
-    A, S, notes = _as_of_layers(prep.layers["approvals"], prep.layers.get("supplies"), as_of,
-                                "supply_before_approval", overlay)
+    rules, as_of, prep, overlay, A, S, notes = _start(
+        approvals, supplies, audit="supply_before_approval", need="approvals", as_of=as_of, rules=rules, crs=crs, strict=strict,
+        area_method=area_method, overlay=overlay)
     dated_out = tuple(notes)
     if S is None:
         S = gpd.GeoDataFrame({"supply_id": [], "supply_date": pd.to_datetime([])}, geometry=[], crs=A.crs)
