@@ -349,7 +349,12 @@ class AuditSpec:
         raise KeyError(name)
 
     def can_run(self, available: set[str], named: bool = False) -> bool:
-        """Whether the inputs ``available`` allow the audit; ``named``: it is asked for by name."""
+        """Whether the inputs ``available`` allow the audit; ``named``: it is asked for by name.
+
+        An audit whose inputs are all optional (e.g. 面积核对 on whichever layers carry a recorded area)
+        runs when at least one of them is given."""
+        if not any(i.required for i in self.inputs):
+            return any(i.name in available for i in self.inputs)
         return all(i.name in available for i in self.needed(named))
 
     def needed(self, named: bool = False) -> list[InputSpec]:

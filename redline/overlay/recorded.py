@@ -161,13 +161,6 @@ def recorded_areas(*, approvals: gpd.GeoDataFrame | None = None, supplies: gpd.G
 # -- the audit as the pipeline, CLI, plugin and report see it -------------------------------------------------
 
 
-class _AnyInputSpec(AuditSpec):
-    """An audit whose inputs are all optional: it runs when at least one of them is given."""
-
-    def can_run(self, available: set[str], named: bool = False) -> bool:
-        return any(i.name in available for i in self.inputs)
-
-
 def _run(layers, params, ctx) -> dict:
     given = {n: layers.get(n) for n in RECORDED_AREAS}
     res = recorded_areas(**given, rules=ctx.rules, area_method=ctx.area_method, strict=ctx.strict, log=ctx.log)
@@ -185,7 +178,7 @@ def _summary(outputs: Mapping[str, Any], log: AuditLog) -> list[str]:
             + (f" ({parts})" if parts else " (no layer carries a recorded area)")]
 
 
-SPEC = _AnyInputSpec(
+SPEC = AuditSpec(
     id="recorded_areas", label_zh="面积核对", label_en="Recorded vs drawn areas", group="overlay",
     inputs=(InputSpec("approvals", "approvals", False, "报批(征地)红线", "Approvals", "With 批准面积"),
             InputSpec("supplies", "supplies", False, "供地红线", "Supplies", "With 出让面积"),
