@@ -48,7 +48,7 @@ def _run(tmp_path, *args):
 def test_changes_without_vector_layers_judges_every_patch_unapproved(tmp_path):
     result = _run(tmp_path, "--out", str(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "not given: approvals, supplies, farmland" in result.output
+    assert "not given: approvals, supplies, advance_use" in result.output and "farmland, landuse, admin" in result.output
     register = gpd.read_file(tmp_path / RESULT_FILE, layer="register")
     assert len(register) > 0 and set(register["judgement"]) == {"unapproved"}
 

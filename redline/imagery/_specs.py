@@ -10,11 +10,20 @@ patches gives them as the ``change_patches`` input instead.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from ..options import parse_classes  # the one parser of class lists
 from ..spec import AuditSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
-from ._columns import CHANGE_PATCH_COLUMNS, REGISTER_COLUMNS, TRANSITION_COLUMNS
-from .judge import JUDGEMENT
+from ._columns import (
+    CHANGE_PATCH_COLUMNS,
+    PIECE_COLUMNS,
+    REGISTER_COLUMNS,
+    ROLLUP_COLUMNS,
+    TRANSITION_COLUMNS,
+)
+from .bases import BASES
+from .judge import JUDGEMENT, RULES_KEYS
+from .rollup import ROLLUP_STATUS
 
 _REGISTER_FIGURES = (FigureSpec("count", "个变化图斑", "change patches"),)
 
@@ -65,19 +74,20 @@ def _summary_patches(outputs: Mapping) -> list[str]:
 
 
 def _run_judge(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
-    from .judge import judge_patches
+    from .judge import judge_register
 
     patches = layers["change_patches"]
     if "below_min_area" in patches.columns:
         patches = patches[~patches["below_min_area"].astype(bool)]
-    register = judge_patches(patches, approvals=layers.get("approvals"), supplies=layers.get("supplies"),
-                             farmland=layers.get("farmland"), rules=ctx.rules, area_method=ctx.area_method,
-                             log=ctx.log)
+    given: dict[str, Any] = {name: layers.get(name) for name in (*(b.kind for b in BASES), "farmland", "landuse",
+                                                                  "admin")}
+    judged = judge_register(patches, **given, rules=ctx.rules, area_method=ctx.area_method, log=ctx.log)
+    register = judged.register
     if "area_mu" not in register.columns and "area_m2" in register.columns:
         from ..units import m2_to_mu
 
         register["area_mu"] = m2_to_mu(register["area_m2"])
-    return {"patch_register": register}
+    return {"patch_register": register, "patch_pieces": judged.pieces, "patch_rollup": judged.rollup}
 
 
 def _summary_judge(outputs: Mapping) -> list[str]:
@@ -85,9 +95,30 @@ def _summary_judge(outputs: Mapping) -> list[str]:
     if r is None or r.empty:
         return []
     parts = [f"{j} {int(n)}" for j, n in r["judgement"].value_counts().items()]
-    grave = r[r["judgement"] == "unapproved_on_farmland"]
-    return [f"卫片执法 patch register: {len(r)} patches judged ({', '.join(parts)}); "
-            f"{grave['area_mu'].sum():,.1f} 亩 unapproved on permanent basic farmland"]
+    lines = [f"卫片执法 patch register: {len(r)} patches judged ({', '.join(parts)}); "
+             f"{r['unexplained_mu'].sum():,.1f} 亩 without a basis in force, of which "
+             f"{r['unexplained_pbf_mu'].sum():,.1f} 亩 on permanent basic farmland"]
+    roll = outputs.get("patch_rollup")
+    if roll is not None and len(roll):
+        total = roll.iloc[-1]
+        ratio = total["illegal_cultivated_ratio"]
+        lines.append(f"  违法占用耕地比例 {'not measured' if ratio != ratio else f'{ratio:.1%}'} "
+                     f"({total['status_zh']}: {total['reason']})")
+    return lines
+
+
+_BASIS_HELP = {
+    "advance_use": "先行用地批复 with 批复日期 (and 期限)",
+    "linkage_new": "增减挂钩 建新区 with 批准日期",
+    "homestead": "宅基地批准书 with 批准日期",
+    "facility_agri": "设施农用地备案 with 备案日期",
+    "temporary_use": "临时用地 with 批准日期 and 到期日期: an expired temporary use is no basis",
+    "consolidation": "土地整治项目区 with 立项日期",
+}
+_OTHER_BASES = tuple(
+    InputSpec(b.kind, b.kind, False, b.label_zh, b.label_en.capitalize(), _BASIS_HELP[b.kind],
+              ids_only=b.kind != "temporary_use")
+    for b in BASES if b.kind not in ("approvals", "supplies"))
 
 
 SPECS = (
@@ -129,22 +160,43 @@ SPECS = (
     AuditSpec(
         id="judge_patches", label_zh="卫片图斑研判", label_en="Judge change patches", group="imagery",
         inputs=(InputSpec("change_patches", "change_patches", True, "变化图斑", "Change patches",
-                          "From change_patches, or the ministry's issued patches"),
+                          "From change_patches, or the ministry's issued patches (监测图斑 with 前时相/后时相 dates)"),
                 InputSpec("approvals", "approvals", True, "报批红线", "Approvals",
                           "Required: without approvals no patch can be judged legal (asked for by name, the audit "
                           "runs without them and says so)", optional_when_named=True, ids_only=True),
                 InputSpec("supplies", "supplies", False, "供地红线", "Supplies", ids_only=True),
-                InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland", ids_only=True)),
-        outputs=(OutputSpec("patch_register", "卫片图斑登记表", "Change-patch register", True, REGISTER_COLUMNS,
-                            "每个变化图斑: 已批已供 / 已批未供 / 未批先用 / 未批占用永久基本农田(最严重)",
-                   description_en="Each change patch judged: approved and supplied / approved not supplied / unapproved / unapproved on permanent basic farmland (the gravest)",
+                InputSpec("farmland", "farmland", False, "永久基本农田", "Permanent basic farmland", ids_only=True),
+                InputSpec("landuse", "landuse", False, "地类图斑(三调)", "Land-use survey",
+                          "Cultivated land (耕地 0101-0103) for the illegal occupation of cultivated land and the "
+                          "county ratio"),
+                *_OTHER_BASES,
+                InputSpec("admin", "admin", False, "行政区", "Administrative units",
+                          "Townships / county for the roll-up")),
+        outputs=(OutputSpec("patch_register", "卫片图斑研判表", "Change-patch register", True, REGISTER_COLUMNS,
+                            "每个变化图斑: 按合法依据分割后的合法与违法面积、违法占用耕地和永久基本农田面积, 以最严重的分割块定性",
+                   description_en="Each change patch: its explained and unexplained area after the split by legal "
+                                  "basis, the unexplained part on cultivated land and on permanent basic farmland, "
+                                  "judged by its gravest piece",
                             passthrough="change_patches",
                    status_column="judgement", statuses=JUDGEMENT[::-1], figures=_REGISTER_FIGURES,
-                   section=hook("redline.imagery._report:patch_register")),),
+                   section=hook("redline.imagery._report:patch_register")),
+                 OutputSpec("patch_pieces", "卫片图斑登记表", "Change-patch pieces", True, PIECE_COLUMNS,
+                            "每个图斑按合法依据、永久基本农田和耕地分割后的每一块: 依据、日期、地类和研判结论",
+                            description_en="Each piece of each patch after the split by legal basis, permanent "
+                                           "basic farmland and cultivated land: its basis, dates, land and judgement",
+                            status_column="judgement", statuses=JUDGEMENT[::-1]),
+                 OutputSpec("patch_rollup", "卫片执法统计", "Change-patch roll-up", False, ROLLUP_COLUMNS,
+                            "按乡镇和县统计: 新增建设用地、违法用地、违法占用耕地和永久基本农田, 违法占用耕地比例对照问责线",
+                            description_en="Per township and county: new construction, its illegal part, illegal "
+                                           "occupation of cultivated land and permanent basic farmland, and the ratio "
+                                           "accountability uses against the rule set's lines",
+                            status_column="status", statuses=ROLLUP_STATUS)),
         runner=_run_judge, summary=_summary_judge, needs_as_of=False,
-        rules_keys=("imagery.min_overlap_ratio", "imagery.min_farmland_overlap_m2", "geometry.sliver_max_area_m2",
-                    "geometry.sliver_max_width_m"),
-        description_zh="逐图斑对照报批、供地和永久基本农田研判, 形成卫片执法登记表。",
-        description_en="Each patch judged against approvals, supplies and permanent basic farmland: the register "
-                       "(登记表) a bureau fills in."),
+        rules_keys=(*RULES_KEYS, "imagery.accountability_ratio", "imagery.interview_min_mu"),
+        description_zh="逐图斑按合法依据(供地、农转用、先行用地、增减挂钩、宅基地、设施农用地、临时用地、土地整治)分割研判, "
+                       "依据须在后时相之前取得; 量算违法占用耕地和永久基本农田, 按乡镇和县统计违法占用耕地比例。",
+        description_en="Each patch split by its legal bases (supply, approval, advance use, linkage, homestead, "
+                       "facility agriculture, temporary use, consolidation) granted before the later image; the "
+                       "illegal part measured on cultivated land and permanent basic farmland; rolled up per "
+                       "township and county to the ratio accountability uses."),
 )

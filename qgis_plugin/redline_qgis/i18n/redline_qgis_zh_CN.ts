@@ -15,6 +15,11 @@
     </message>
     <message>
         <source>Administrative units</source>
+        <comment>input:judge_patches.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
         <comment>input:supply_rate.admin</comment>
         <translation>行政区</translation>
     </message>
@@ -22,6 +27,11 @@
         <source>Administrative units</source>
         <comment>input:three_line_conflicts.admin</comment>
         <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Advance use</source>
+        <comment>input:judge_patches.advance_use</comment>
+        <translation>先行用地</translation>
     </message>
     <message>
         <source>Approval, supply and use</source>
@@ -107,9 +117,19 @@
         <translation>变化图斑</translation>
     </message>
     <message>
+        <source>Change-patch pieces</source>
+        <comment>output:judge_patches.patch_pieces</comment>
+        <translation>卫片图斑登记表</translation>
+    </message>
+    <message>
         <source>Change-patch register</source>
         <comment>output:judge_patches.patch_register</comment>
-        <translation>卫片图斑登记表</translation>
+        <translation>卫片图斑研判表</translation>
+    </message>
+    <message>
+        <source>Change-patch roll-up</source>
+        <comment>output:judge_patches.patch_rollup</comment>
+        <translation>卫片执法统计</translation>
     </message>
     <message>
         <source>Classes</source>
@@ -187,9 +207,9 @@
         <translation>报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率; 审计基准日之后签订的供地、批准的报批不计; 先供后批单列。</translation>
     </message>
     <message>
-        <source>Each patch judged against approvals, supplies and permanent basic farmland: the register (登记表) a bureau fills in.</source>
+        <source>Each patch split by its legal bases (supply, approval, advance use, linkage, homestead, facility agriculture, temporary use, consolidation) granted before the later image; the illegal part measured on cultivated land and permanent basic farmland; rolled up per township and county to the ratio accountability uses.</source>
         <comment>description:judge_patches</comment>
-        <translation>逐图斑对照报批、供地和永久基本农田研判, 形成卫片执法登记表。</translation>
+        <translation>逐图斑按合法依据(供地、农转用、先行用地、增减挂钩、宅基地、设施农用地、临时用地、土地整治)分割研判, 依据须在后时相之前取得; 量算违法占用耕地和永久基本农田, 按乡镇和县统计违法占用耕地比例。</translation>
     </message>
     <message>
         <source>Ecological red line</source>
@@ -205,6 +225,11 @@
         <source>Every overlap between PBF, the eco red line and the growth boundary, in m² and 亩, slivers flagged, with the suggested resolution.</source>
         <comment>description:three_line_conflicts</comment>
         <translation>永久基本农田、生态保护红线、城镇开发边界两两重叠检查, 面积按平方米和亩, 标记碎片, 给出处置建议</translation>
+    </message>
+    <message>
+        <source>Facility agriculture</source>
+        <comment>input:judge_patches.facility_agri</comment>
+        <translation>设施农用地备案</translation>
     </message>
     <message>
         <source>Farmland added</source>
@@ -267,6 +292,11 @@
         <translation>城镇开发边界使用情况</translation>
     </message>
     <message>
+        <source>Homestead</source>
+        <comment>input:judge_patches.homestead</comment>
+        <translation>宅基地审批</translation>
+    </message>
+    <message>
         <source>How much of each growth boundary is built (construction land) and how much is left.</source>
         <comment>description:growth_boundary_use</comment>
         <translation>每个城镇开发边界内已建设 (建设用地) 与未建设面积</translation>
@@ -289,6 +319,11 @@
         <source>Judge change patches</source>
         <comment>audit:judge_patches</comment>
         <translation>卫片图斑研判</translation>
+    </message>
+    <message>
+        <source>Land consolidation</source>
+        <comment>input:judge_patches.consolidation</comment>
+        <translation>土地整治项目区</translation>
     </message>
     <message>
         <source>Land-use classification</source>
@@ -321,9 +356,19 @@
         <translation>地类图斑</translation>
     </message>
     <message>
+        <source>Land-use survey</source>
+        <comment>input:judge_patches.landuse</comment>
+        <translation>地类图斑(三调)</translation>
+    </message>
+    <message>
         <source>Land-use survey patches</source>
         <comment>input:recorded_areas.landuse</comment>
         <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Linkage new area</source>
+        <comment>input:judge_patches.linkage_new</comment>
+        <translation>增减挂钩建新区</translation>
     </message>
     <message>
         <source>Minimum patch area (m²)</source>
@@ -484,6 +529,11 @@
         <source>Targets table</source>
         <comment>param:farmland_retention.targets</comment>
         <translation>保护目标表</translation>
+    </message>
+    <message>
+        <source>Temporary use</source>
+        <comment>input:judge_patches.temporary_use</comment>
+        <translation>临时用地</translation>
     </message>
     <message>
         <source>Three control lines: conflicts</source>
