@@ -302,10 +302,12 @@ _register(LayerSchema(
     id_field="patch_id",
     description="Land-change patches (卫片图斑), from imagery or issued by the ministry.",
     fields=(
-        F("patch_id", "str", "图斑编号", "图斑编号", "监测图斑编号", "TBBH", "JCBH", "BSM", required=True),
+        F("patch_id", "str", "图斑编号", "图斑编号", "监测图斑编号", "TBBH", "JCBH", "JCTBBH", "BSM", required=True),
         F("from_class", "str", "前时相地类", "前时相地类", "前地类", "QSXDL"),
         F("to_class", "str", "后时相地类", "后时相地类", "后地类", "HSXDL"),
-        F("detected_date", "date", "监测日期", "监测日期", "后时相日期", "JCRQ"),
+        F("before_date", "date", "前时相日期", "前时相日期", "前时相", "QSXRQ", "QSX"),
+        F("after_date", "date", "后时相日期", "后时相日期", "后时相", "HSXRQ", "HSX"),
+        F("detected_date", "date", "监测日期", "监测日期", "JCRQ"),
     ),
 ))
 

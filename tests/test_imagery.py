@@ -77,10 +77,10 @@ def test_molusce_new_urban_patches():
     # each patch's polygon covers exactly its pixels
     assert shapely.area(p.geometry.to_numpy()) == pytest.approx(p["pixels"].to_numpy() * MOLUSCE_PIXEL_M2)
     assert p.geometry.is_valid.all()
-    # nothing under 400 m2 here (one pixel is 624.5 m2) -- and the rule is cited
+    # nothing under the 200 m2 of new construction here (one pixel is 624.5 m2) -- and the rule is cited
     assert not p["below_min_area"].any()
-    assert p["min_area_rule"].iloc[0].startswith("cn-national@") and "imagery.min_patch_area_m2=400" in \
-        p["min_area_rule"].iloc[0]
+    assert p["min_area_rule"].iloc[0].startswith("cn-national@") and \
+        "imagery.min_patch_area_m2[construction]=200 m2" in p["min_area_rule"].iloc[0]
     mixed = p[p["from_class_pixels"].str.contains(",")]
     for _, row in mixed.iterrows():  # the majority class is named, every class's count listed
         counts = dict(part.split(":") for part in row["from_class_pixels"].split(", "))
@@ -151,7 +151,7 @@ def test_three_by_three_patch_is_900_m2_and_1_35_mu(tmp_path):
 def test_min_area_flags_small_patches_but_keeps_them(tmp_path):
     before = np.full((6, 6), 2, "uint8")
     after = before.copy()
-    after[0, 0] = 5          # 100 m2: below 400
+    after[0, 0] = 5          # 100 m2: below the 200 m2 of construction
     after[3:5, 3:5] = 5      # 400 m2: not below
     a, b = write(tmp_path / "a.tif", before), write(tmp_path / "b.tif", after)
     p = change_patches(a, b, from_classes=2, to_classes=5)

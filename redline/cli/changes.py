@@ -35,6 +35,14 @@ def _classes(ctx: click.Context, param: click.Parameter, value: str) -> list[int
 @click.option("--min-area", "min_area", type=float, default=None, metavar="M2",
               help="Minimum patch area in m² (default: the rule set's imagery.min_patch_area_m2). Smaller patches "
                    "stay in the patches layer, flagged below_min_area, and are left out of the register.")
+@click.option("--to-category", "to_category", type=click.Choice(["construction", "facility_agriculture",
+                                                                 "agricultural", "other"]), default=None,
+              help="TD/T 1055-2019 class the patches became, whose minimum mapping area applies (default: "
+                   "construction, 200 m² in cn-national).")
+@click.option("--before-date", "before_date", default=None, metavar="YYYY-MM-DD",
+              help="Imaging date of BEFORE (default: its TIFFTAG_DATETIME or ACQUISITION_DATE tag).")
+@click.option("--after-date", "after_date", default=None, metavar="YYYY-MM-DD",
+              help="Imaging date of AFTER (default: its TIFFTAG_DATETIME or ACQUISITION_DATE tag).")
 @click.option("--connectivity", type=click.Choice(["8", "4"]), default="8", show_default=True,
               help="8 joins pixels touching at a corner.")
 @click.option("--align", type=click.Choice(["nearest", "refuse"]), default="nearest", show_default=True,
@@ -48,8 +56,8 @@ def _classes(ctx: click.Context, param: click.Parameter, value: str) -> list[int
 @area_option
 @verbosity_options
 @handle_errors
-def command(before, after, from_classes, to_classes, min_area, connectivity, align, approvals, supplies, farmland,
-            out, rules, area_method, verbose, quiet):
+def command(before, after, from_classes, to_classes, min_area, to_category, before_date, after_date, connectivity,
+            align, approvals, supplies, farmland, out, rules, area_method, verbose, quiet):
     """Change patches (变化图斑) from BEFORE to AFTER, and the register (登记表) judging each one.
 
     Writes OUT/redline_changes.gpkg with layers `change_patches` (every patch) and `register` (patches at
@@ -59,6 +67,7 @@ def command(before, after, from_classes, to_classes, min_area, connectivity, ali
     sources = {"before": before, "after": after, "approvals": approvals, "supplies": supplies, "farmland": farmland}
     sources = {name: source for name, source in sources.items() if source}
     params = {"from_classes": from_classes, "to_classes": to_classes, "min_area_m2": min_area,
+              "to_category": to_category, "before_date": before_date, "after_date": after_date,
               "connectivity": connectivity, "align": align}
     result = run_audits(sources, RunOptions(audits=AUDITS, rules=rules, area_method=area_method, ledger=False,
                                             params={k: v for k, v in params.items() if v is not None}))

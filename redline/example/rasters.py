@@ -115,7 +115,7 @@ def write_example_rasters(out_dir, *, pixel_size: float = 10.0, layers=None) -> 
         tmp = out_dir / (name + ".part")
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(arr, 1)
-            dst.update_tags(DATE=date, CLASSES=legend, SOURCE="redline example county 息县 (synthetic)")
+            dst.update_tags(ACQUISITION_DATE=date, CLASSES=legend, SOURCE="redline example county 息县 (synthetic)")
         os.replace(tmp, path)
         paths.append(path)
     return paths[0], paths[1]

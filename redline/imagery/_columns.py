@@ -26,6 +26,8 @@ CHANGE_PATCH_COLUMNS = (
     L("patch_id", "text", "图斑编号", "Patch id", "id"),
     L("from_class", "text", "前时相地类", "First-date class"),
     L("to_class", "text", "后时相地类", "Second-date class"),
+    L("before_date", "date", "前时相日期", "First image date"),
+    L("after_date", "date", "后时相日期", "Second image date"),
     L("pixels", "int", "像元数", "Pixels"),
     L("area_m2", "m2", "面积(平方米)", "Area"),
     L("area_mu", "mu", "面积(亩)", "Area"),

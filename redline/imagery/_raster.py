@@ -5,6 +5,7 @@ Shared by :func:`redline.imagery.transitions` and :func:`redline.imagery.change_
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import multiprocessing
 import os
@@ -37,6 +38,64 @@ GDAL_CACHE_MB = 64
 DEFAULT_BLOCK = 2048
 
 
+#: the dataset tags an imaging date (成像日期) is read from, in this order: GDAL's TIFF tag
+#: (``YYYY:MM:DD HH:MM:SS``), then the tags imagery products and users write (an ISO date)
+DATE_TAGS = ("TIFFTAG_DATETIME", "ACQUISITION_DATE", "acquisition_date", "DATE_ACQUIRED")
+
+
+@dataclass(frozen=True)
+class ImagingDate:
+    """A raster's imaging date as its metadata gives it.
+
+    ``date`` is None when no tag of :data:`DATE_TAGS` holds a readable date; ``tag`` names the tag it was
+    read from and ``text`` what the tag says; ``unreadable`` lists the date tags whose text is not a date,
+    e.g. ``("ACQUISITION_DATE='spring 2024'",)``.
+    """
+
+    date: dt.date | None
+    tag: str = ""
+    text: str = ""
+    unreadable: tuple[str, ...] = ()
+
+
+def _parse_tag_date(text: str) -> dt.date | None:
+    text = text.strip()
+    for fmt in ("%Y:%m:%d %H:%M:%S", "%Y:%m:%d"):  # TIFF 6.0 DateTime
+        with suppress(ValueError):
+            return dt.datetime.strptime(text, fmt).date()
+    with suppress(ValueError):  # ISO 8601: 2024-05-01, 2024-05-01T10:30:00Z, 20240501
+        return dt.date.fromisoformat(text[:10] if len(text) > 10 and text[10] in "T " else text)
+    return None
+
+
+def imaging_date(src) -> ImagingDate:
+    """The imaging date in a raster's dataset tags (:data:`DATE_TAGS`), from a path or an open dataset.
+
+    >>> from affine import Affine
+    >>> from rasterio.io import MemoryFile
+    >>> with MemoryFile() as m:
+    ...     with m.open(driver="GTiff", width=1, height=1, count=1, dtype="uint8", crs="EPSG:4547",
+    ...                 transform=Affine(10, 0, 500000, 0, -10, 3500000)) as d:
+    ...         d.update_tags(TIFFTAG_DATETIME="2024:05:01 10:30:00")
+    ...     imaging_date(m.name)
+    ImagingDate(date=datetime.date(2024, 5, 1), tag='TIFFTAG_DATETIME', text='2024:05:01 10:30:00', unreadable=())
+    """
+    if isinstance(src, str | os.PathLike):
+        with rasterio.open(src) as ds:
+            return imaging_date(ds)
+    tags = src.tags()
+    unreadable: list[str] = []
+    for tag in DATE_TAGS:
+        text = tags.get(tag)
+        if text is None or not str(text).strip():
+            continue
+        day = _parse_tag_date(str(text))
+        if day is not None:
+            return ImagingDate(day, tag, str(text), tuple(unreadable))
+        unreadable.append(f"{tag}={text!r}")
+    return ImagingDate(None, unreadable=tuple(unreadable))
+
+
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -57,6 +116,7 @@ class _Side:
     nodata: float | None = None
     dtype: str = "uint8"
     use_masks: bool = False
+    imaging: ImagingDate = ImagingDate(None)
 
 
 def _describe(src) -> str:
@@ -103,6 +163,7 @@ def _probe(src, label: str, stack: ExitStack) -> _Side:
     side.dtype = ds.dtypes[0]
     flags = ds.mask_flag_enums[0]
     side.use_masks = side.nodata is None and (MaskFlags.per_dataset in flags or MaskFlags.alpha in flags)
+    side.imaging = imaging_date(ds)
     return side
 
 

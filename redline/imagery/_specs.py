@@ -59,7 +59,9 @@ def _run_patches(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
     patches = change_patches(layers["before"], layers["after"],
                              from_classes=parse_classes(params.get("from_classes"), "from_classes"),
                              to_classes=parse_classes(params.get("to_classes"), "to_classes"),
-                             min_area_m2=params.get("min_area_m2"), connectivity=int(params.get("connectivity") or 8),
+                             to_category=params.get("to_category") or "construction",
+                             min_area_m2=params.get("min_area_m2"), before_date=params.get("before_date"),
+                             after_date=params.get("after_date"), connectivity=int(params.get("connectivity") or 8),
                              align=params.get("align") or "nearest", rules=ctx.rules, log=ctx.log)
     return {"change_patches": patches}
 
@@ -145,8 +147,21 @@ SPECS = (
                           "First-date classes, e.g. 1,2 (farmland, forest)"),
                 ParamSpec("to_classes", "classes", None, "后时相地类", "To classes",
                           "Second-date classes, e.g. 3 (construction)"),
+                ParamSpec("to_category", "choice", "construction", "变化后地类(最小上图面积)",
+                          "Class the patches became (minimum mapping area)",
+                          "TD/T 1055-2019 class of the second-date land, whose minimum mapping area (最小上图图斑面积) "
+                          "applies: construction 建设用地 (200 m²), facility_agriculture 设施农用地 (200 m²), "
+                          "agricultural 农用地 (400 m²), other 其他地类 (600 m²), as the rule set's "
+                          "imagery.min_patch_area_m2 gives them",
+                          choices=("construction", "facility_agriculture", "agricultural", "other")),
                 ParamSpec("min_area_m2", "float", None, "最小上图面积(平方米)", "Minimum patch area (m²)",
-                          "Default: the rule set's imagery.min_patch_area_m2"),
+                          "Default: the rule set's imagery.min_patch_area_m2 for the class the patches became"),
+                ParamSpec("before_date", "date", None, "前时相日期", "First image date",
+                          "Date of the first-date image; default: the raster's TIFFTAG_DATETIME or "
+                          "ACQUISITION_DATE tag (none: the patches carry no date, and a note says so)"),
+                ParamSpec("after_date", "date", None, "后时相日期", "Second image date",
+                          "Date of the second-date image: an approval or supply counts only if granted before "
+                          "it; default: the raster's TIFFTAG_DATETIME or ACQUISITION_DATE tag"),
                 ParamSpec("connectivity", "choice", "8", "像元连通方式", "Pixel connectivity",
                           "8 joins pixels touching at a corner; 4 only pixels sharing an edge", choices=("8", "4")),
                 ParamSpec("align", "choice", "nearest", "栅格对齐", "Raster alignment",

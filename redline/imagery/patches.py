@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,20 +16,36 @@ import rasterio.features
 import shapely
 from affine import Affine
 
-from ..errors import Problem, ValidationError
-from ..result import AuditLog
+from ..audit_date import to_date
+from ..errors import Problem, RulesError, ValidationError
+from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
 from ..units import M2_PER_MU
 from ._label import label, union_find
-from ._raster import DEFAULT_BLOCK, Align, RasterPair, as_class_list, class_index, default_workers, map_blocks
+from ._raster import (
+    DATE_TAGS,
+    DEFAULT_BLOCK,
+    Align,
+    ImagingDate,
+    RasterPair,
+    as_class_list,
+    class_index,
+    default_workers,
+    map_blocks,
+)
 
-__all__ = ["PATCH_COLUMNS", "change_patches"]
+__all__ = ["PATCH_COLUMNS", "TO_CATEGORIES", "change_patches"]
 
 _POLYGONIZE_LOCK = threading.Lock()
 
 #: the columns of :func:`change_patches`' result, in order (then ``geometry``)
-PATCH_COLUMNS = ("patch_id", "from_class", "to_class", "pixels", "area_m2", "area_mu", "below_min_area",
-                 "from_class_pixels", "to_class_pixels", "min_area_rule")
+PATCH_COLUMNS = ("patch_id", "from_class", "to_class", "before_date", "after_date", "pixels", "area_m2", "area_mu",
+                 "below_min_area", "from_class_pixels", "to_class_pixels", "min_area_rule")
+
+#: TD/T 1055-2019's land classes of the minimum mapping unit (最小上图图斑面积), the entries of the rule
+#: set's ``imagery.min_patch_area_m2``: 建设用地, 设施农用地, 农用地 (不含设施农用地), 其他地类
+TO_CATEGORIES = ("construction", "facility_agriculture", "agricultural", "other")
+ToCategory = Literal["construction", "facility_agriculture", "agricultural", "other"]
 
 
 @dataclass
@@ -49,8 +66,10 @@ class _Block:
     pieces: np.ndarray        # shapely polygons, in pixel coordinates (col + 1, -row - 1)
 
 
-def change_patches(before, after, *, from_classes, to_classes, min_area_m2: float | None = None,
-                   connectivity: int = 8, rules: RuleSet | str | None = None, align: Align = "nearest",
+def change_patches(before, after, *, from_classes, to_classes, to_category: ToCategory = "construction",
+                   min_area_m2: float | None = None, before_date: dt.date | str | None = None,
+                   after_date: dt.date | str | None = None, connectivity: int = 8,
+                   rules: RuleSet | str | None = None, align: Align = "nearest",
                    block_size: int | tuple[int, int] = DEFAULT_BLOCK, workers: int | None = None,
                    executor: Literal["auto", "threads", "processes"] = "auto",
                    log: AuditLog | None = None) -> gpd.GeoDataFrame:
@@ -67,9 +86,20 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
         nodata and different grids).
     from_classes, to_classes : class value or sequence of class values
         E.g. farmland → construction: ``from_classes=[1, 2], to_classes=[5]``.
+    to_category : {"construction", "facility_agriculture", "agricultural", "other"}
+        The TD/T 1055-2019 class of what the patches became (建设用地, 设施农用地, 农用地 不含设施农用地,
+        其他地类), whose minimum mapping area (最小上图图斑面积) applies: the rule set's
+        ``imagery.min_patch_area_m2[to_category]`` (cn-national: 200, 200, 400, 600 m²). Default
+        ``"construction"``: 卫片执法 looks for land that became construction. The citation names it.
     min_area_m2 : float, optional
-        Patches smaller than this (m²) are flagged ``below_min_area`` (低于最小上图面积); default: the rule
-        set's ``imagery.min_patch_area_m2``. Nothing is dropped.
+        Patches smaller than this (m²) are flagged ``below_min_area`` (低于最小上图面积) instead of the rule
+        set's minimum for ``to_category``. Nothing is dropped.
+    before_date, after_date : datetime.date or ISO text, optional
+        The imaging dates of the two rasters (前时相 / 后时相): an approval or supply counts for a patch only
+        if granted before the later image. Default: read from each raster's tags (``TIFFTAG_DATETIME``
+        ``"YYYY:MM:DD HH:MM:SS"``, else ``ACQUISITION_DATE`` / ``acquisition_date`` / ``DATE_ACQUIRED``, an
+        ISO date). A date given here wins over the tag (with a note when they differ); with neither, the
+        column is NaT and a note says so. A first date after the second is an error.
     connectivity : {8, 4}
         8 (default) joins pixels touching only at a corner; 4 needs a shared edge.
     rules : RuleSet, name or path, optional
@@ -97,6 +127,8 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
           second date (ties: the one listed first in ``from_classes`` / ``to_classes``);
           ``from_class_pixels`` / ``to_class_pixels`` give every class's count, e.g. ``"2:120, 4:3"``,
           when a patch mixes classes;
+        - ``before_date`` / ``after_date`` (datetime64, the same for every patch): the imaging dates, NaT
+          when unknown;
         - ``pixels``; ``area_m2`` (sum of its pixels' areas: planar in a projected CRS, ellipsoidal per
           row in a geographic one) and ``area_mu`` (亩);
         - ``below_min_area`` (bool): under the minimum area, reported but to be listed separately;
@@ -106,7 +138,9 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
           Pixel edges are traced exactly; collinear vertices are removed.
 
         ``log.facts["change_patches"]`` (an :class:`~redline.result.AuditLog`) holds ``pixel_area_note``,
-        ``min_area_m2``, ``rule``, ``connectivity``, ``aligned``.
+        ``to_category``, ``min_area_m2``, ``rule``, ``before_date``, ``after_date`` (dates or None),
+        ``connectivity``, ``aligned``; ``log.notes`` what is missing or overridden about the dates (without a
+        log, the notes are logged as warnings).
 
     Notes
     -----
@@ -136,26 +170,27 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
     ...     p = change_patches(m1.name, m2.name, from_classes=2, to_classes=5)
     >>> p[["patch_id", "pixels", "area_m2", "area_mu", "below_min_area"]].values.tolist()
     [[1, 9, 900.0, 1.35, False]]
+    >>> p["min_area_rule"].iloc[0].split(" (")[0]
+    'cn-national@2026.1 imagery.min_patch_area_m2[construction]=200 m2'
     """
     if connectivity not in (4, 8):
         raise ValueError(f"connectivity must be 4 or 8, not {connectivity!r}")
     src_classes = as_class_list(from_classes, "from_classes")
     dst_classes = as_class_list(to_classes, "to_classes")
     rules = resolve_rules(rules)
-    key = "imagery.min_patch_area_m2"
-    if min_area_m2 is None:
-        min_area_m2 = float(rules.value(key))
-        rule = rules.cite(key)
-    else:
-        if not np.isfinite(min_area_m2) or min_area_m2 < 0:
-            raise ValidationError(Problem(layer="min_area_m2", code="bad_threshold",
-                                          message=f"min_area_m2 must be a non-negative number, not {min_area_m2!r}",
-                                          fix="give an area in m², e.g. 400"))
-        min_area_m2 = float(min_area_m2)
-        rule = f"{rules.label} {key}={min_area_m2:g} m2 (given by the caller; rule set value {rules.value(key)})"
+    min_area_m2, rule = _min_area(rules, to_category, min_area_m2)
+    given = {"before": _given_date(before_date, "before_date"), "after": _given_date(after_date, "after_date")}
     workers = workers or default_workers()
+    notes: list[str] = []
 
     with RasterPair(before, after, align=align) as pair:
+        dates = {side.label: _imaging_date(side.label, side.name, given[side.label], side.imaging, notes)
+                 for side in (pair.before, pair.after)}
+        if dates["before"] is not None and dates["after"] is not None and dates["before"] > dates["after"]:
+            raise ValidationError(Problem(
+                layer="before_date", code="dates_reversed",
+                message=f"the first image is dated {dates['before']}, after the second ({dates['after']})",
+                fix="swap the rasters, or correct before_date= / after_date= or the rasters' date tags"))
         pa = pair.pixel_area()
         width = pair.width
         grid = pair.windows(block_size)
@@ -183,11 +218,71 @@ def change_patches(before, after, *, from_classes, to_classes, min_area_m2: floa
     frame["area_mu"] = frame["area_m2"] / M2_PER_MU
     frame["below_min_area"] = frame["area_m2"] < min_area_m2
     frame["min_area_rule"] = rule
+    for name in ("before", "after"):
+        frame[f"{name}_date"] = pd.Series(pd.Timestamp(dates[name]) if dates[name] is not None else pd.NaT,
+                                          index=frame.index, dtype="datetime64[ns]")
     out = gpd.GeoDataFrame(frame[list(PATCH_COLUMNS)], geometry=gpd.GeoSeries(geoms, crs=crs), crs=crs)
-    if log is not None:  # figures about the patches, not notes: nothing is lost without a log
-        log.facts.setdefault("change_patches", {}).update(
-            pixel_area_note=pa.note, min_area_m2=min_area_m2, rule=rule, connectivity=connectivity, aligned=aligned)
+    # the facts are figures about the patches (also in the frame); the notes are logged when there is no log
+    deliver(AuditLog(notes=NoteList(notes), facts={"change_patches": dict(
+        pixel_area_note=pa.note, to_category=to_category, min_area_m2=min_area_m2, rule=rule,
+        before_date=dates["before"], after_date=dates["after"], connectivity=connectivity, aligned=aligned)}),
+        log, "change_patches")
     return out
+
+
+def _min_area(rules: RuleSet, to_category: str, min_area_m2: float | None) -> tuple[float, str]:
+    """The minimum mapping area (m²) for patches that became ``to_category``, and the rule cited."""
+    key = "imagery.min_patch_area_m2"
+    if to_category not in TO_CATEGORIES:
+        raise ValidationError(Problem(
+            layer="to_category", code="unknown_category",
+            message=f"to_category must be one of {', '.join(TO_CATEGORIES)} (TD/T 1055-2019's classes of the "
+                    f"minimum mapping area), not {to_category!r}",
+            fix="construction for new construction land (建设用地), facility_agriculture (设施农用地), agricultural "
+                "(农用地), other (其他地类)"))
+    value = rules.value(key, to_category)
+    if value is None:
+        raise RulesError(Problem(
+            layer=f"rules {rules.label}", code="missing_threshold",
+            message=f"{key} has no entry for {to_category!r} and no default",
+            fix=f"add {to_category} = ... (m²) or default = ... to the [{key}] table"))
+    if min_area_m2 is None:
+        return float(value), rules.cite(key, to_category)
+    if not np.isfinite(min_area_m2) or min_area_m2 < 0:
+        raise ValidationError(Problem(layer="min_area_m2", code="bad_threshold",
+                                      message=f"min_area_m2 must be a non-negative number, not {min_area_m2!r}",
+                                      fix="give an area in m², e.g. 400"))
+    min_area_m2 = float(min_area_m2)
+    return min_area_m2, (f"{rules.label} {key}={min_area_m2:g} m2 (given by the caller; rule set value for "
+                         f"{to_category}: {value:g} m2)")
+
+
+def _given_date(value, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return to_date(value, name=name, default_today=False)
+    except ValueError as exc:
+        raise ValidationError(Problem(layer=name, code="bad_date", message=str(exc),
+                                      fix=f"give {name} as a date, e.g. {name}='2024-05-01'")) from None
+
+
+def _imaging_date(label: str, name: str, given: dt.date | None, tagged: ImagingDate, notes: list[str]) -> dt.date | None:
+    """The imaging date of one raster: the one given, else its tag's; what is missing or overridden goes to notes."""
+    which = "earlier" if label == "before" else "later"
+    for bad in tagged.unreadable:
+        notes.append(f"[change_patches] the {which} raster ({name}) has a date tag that is not a date: {bad}")
+    if given is not None:
+        if tagged.date is not None and tagged.date != given:
+            notes.append(f"[change_patches] {label}_date={given} given for the {which} raster ({name}), whose "
+                         f"{tagged.tag} says {tagged.date} ({tagged.text!r}): the given date is used")
+        return given
+    if tagged.date is None:
+        notes.append(f"[change_patches] no imaging date for the {which} raster ({name}): give {label}_date= or tag "
+                     f"the raster ({' / '.join(DATE_TAGS)}); "
+                     + ("the register cannot compare the dates of approvals with it" if label == "after" else
+                        "the period the changes happened in has no known start"))
+    return tagged.date
 
 
 @dataclass(frozen=True)

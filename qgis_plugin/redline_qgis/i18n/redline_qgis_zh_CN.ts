@@ -132,6 +132,11 @@
         <translation>卫片执法统计</translation>
     </message>
     <message>
+        <source>Class the patches became (minimum mapping area)</source>
+        <comment>param:change_patches.to_category</comment>
+        <translation>变化后地类(最小上图面积)</translation>
+    </message>
+    <message>
         <source>Classes</source>
         <comment>param:transitions.classes</comment>
         <translation>地类取值</translation>
@@ -265,6 +270,11 @@
         <source>Farmland taken</source>
         <comment>input:farmland_balance.farmland_taken</comment>
         <translation>耕地占用</translation>
+    </message>
+    <message>
+        <source>First image date</source>
+        <comment>param:change_patches.before_date</comment>
+        <translation>前时相日期</translation>
     </message>
     <message>
         <source>From classes</source>
@@ -451,6 +461,11 @@
     <message>
         <source>Run summary</source>
         <translation>运行摘要</translation>
+    </message>
+    <message>
+        <source>Second image date</source>
+        <comment>param:change_patches.after_date</comment>
+        <translation>后时相日期</translation>
     </message>
     <message>
         <source>Status of every supply under MLR order 53: not due, start overdue, idle (fee), idle two years (recovery), stalled, in progress, completed, exempt; with the dates and ratios compared.</source>
