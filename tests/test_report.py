@@ -239,7 +239,7 @@ def test_imagery_register_and_transitions_get_their_sections(tmp_path):
         "patch_id": [1, 2, 3], "from_class": [1, 1, 2], "to_class": [5, 5, 5],
         "area_m2": [1000.0, 2000.0, 4000.0], "area_mu": [1.5, 3.0, 6.0],
         "judgement": ["approved_supplied", "unapproved", "unapproved_on_farmland"],
-        "rule": ["cn-national@2026.1 imagery.min_overlap_ratio=0.5"] * 3,
+        "rule": ["cn-national@2026.1 imagery.basis_may_occupy_pbf=False"] * 3,
     }, geometry=[box(x, y, x + 30, y + 30), box(x + 100, y, x + 140, y + 50), box(x + 200, y, x + 260, y + 66)],
         crs=report_cases.CRS_4549)
     res.outputs["transitions"] = pd.DataFrame({"before": ["farmland", "farmland", "construction", "construction"],
