@@ -134,6 +134,8 @@ def test_without_an_image_date_the_dates_are_not_compared_and_a_note_says_so():
     assert res.register["judgement"].iloc[0] == "built_before_approval"
     with pytest.raises(ValidationError, match="earlier image date"):
         _dated(approvals=approval, before_date="2025-01-01")
+    with pytest.raises(ValidationError, match="after_date: not a date: 'June'"):
+        _dated(approvals=approval, after_date="June")
 
 
 def test_temporary_use_within_its_term_and_expired():

@@ -348,16 +348,14 @@ def _check_inputs(patches, given: dict) -> None:
 
 
 def _as_date(value, what: str) -> np.datetime64:
-    if value is None:
-        return _NO_DATE
+    from ..audit_date import to_date
+
     try:
-        out = pd.Timestamp(value)
-    except (ValueError, TypeError):
-        out = pd.NaT
-    if pd.isna(out):
-        raise ValidationError(Problem(layer=what, code="bad_date", message=f"{what} {value!r} is not a date",
-                                      fix="give it as 2024-06-30"))
-    return np.datetime64(out.normalize().to_datetime64(), "D")
+        day = to_date(value, name=what, default_today=False)
+    except ValueError as exc:
+        raise ValidationError(Problem(layer=what, code="bad_date", message=str(exc),
+                                      fix="give it as 2024-06-30")) from None
+    return np.datetime64(day, "D")
 
 
 def _column_dates(patches: gpd.GeoDataFrame, *names: str) -> tuple[np.ndarray, str | None]:
