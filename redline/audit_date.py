@@ -9,6 +9,7 @@ meant (a what-if, a historical check), so the run goes on, but it says so: the w
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -28,7 +29,10 @@ def to_date(value: object, *, name: str = "as_of", default_today: bool = True) -
     >>> to_date("soon")
     Traceback (most recent call last):
     ...
-    ValueError: as_of: not a date: 'soon'; write it as 2026-06-30
+    ValueError: as_of: not a date: 'soon' (no year); write it as 2026-06-30
+
+    Text without a four-digit year is refused rather than completed with this year (``"June"`` would
+    otherwise be read as the first of June of the current year).
     """
     if value is None:
         if default_today:
@@ -38,6 +42,8 @@ def to_date(value: object, *, name: str = "as_of", default_today: bool = True) -
         return value.date()
     if isinstance(value, dt.date):
         return value
+    if isinstance(value, str) and not re.search(r"\d{4}", value):
+        raise ValueError(f"{name}: not a date: {value!r} (no year); write it as 2026-06-30")
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError):
