@@ -230,8 +230,13 @@ def test_rasters_change_where_planted(tmp_path, example):
             c = int((row["x"] - b.transform.c) // b.transform.a)
             r = int((b.transform.f - row["y"]) // -b.transform.e)
             assert before[r, c] == 1 and after[r, c] == 3, row["case"]
+        n_sites = int((sites["expected_finding"] != "below_min_area").sum())
+        # the imaging dates, in GDAL's TIFF DateTime tag and as an ISO date
+        assert b.tags()["TIFFTAG_DATETIME"] == "2024:10:15 00:00:00" and a.tags()["ACQUISITION_DATE"] == "2026-05-20"
+        assert a.tags()["TIFFTAG_DATETIME"] == "2026:05:20 00:00:00"
     new = (before != 3) & (after == 3) & (before != 255) & (after != 255)
-    assert new.sum() == 4 * 36 + 1  # four 60 m x 60 m sites and the one-pixel patch, nothing else
+    assert n_sites == 8
+    assert new.sum() == n_sites * 36 + 1  # the 60 m x 60 m sites and the one-pixel patch, nothing else
     assert ((after == 255) & (before != 255)).sum() == 400  # the cloud
 
 
@@ -240,7 +245,11 @@ def test_imagery_judges_each_planted_site(tmp_path, example):
 
     before, after = write_example_rasters(tmp_path)
     patches = change_patches(before, after, from_classes=[1, 2, 4, 5], to_classes=[3])
-    layers = {k: apply_schema(example[k], k)[0] for k in ("approvals", "supplies", "farmland")}
+    # the dates come from the rasters' tags: the bases are compared with the later image (2026-05-20)
+    assert set(patches["before_date"].astype(str)) == {"2024-10-15"}
+    assert set(patches["after_date"].astype(str)) == {"2026-05-20"}
+    kinds = ("approvals", "supplies", "farmland", "landuse", "admin", "facility_agri", "temporary_use")
+    layers = {k: apply_schema(example[k], LAYER_KINDS[k])[0] for k in kinds}
     judged = judge_patches(patches, **layers)
     sites = example["planted"][example["planted"]["layer"] == "change_rasters"]
     for _, row in sites.iterrows():
@@ -249,7 +258,33 @@ def test_imagery_judges_each_planted_site(tmp_path, example):
         if row["expected_finding"] == "below_min_area":
             assert bool(hit["below_min_area"].iloc[0])
         else:
-            assert hit["judgement"].iloc[0] == row["expected_finding"]
+            assert hit["judgement"].iloc[0] == row["expected_finding"], row["case"]
+    # the straddling patch, as its note says: 10 m x 60 m in the approval, 40 m x 60 m on PBF, 10 m x 60 m on neither
+    row = sites.set_index("case").loc["imagery_straddling"]
+    hit = judged[judged.contains(shapely.Point(row["x"], row["y"]))].iloc[0]
+    assert hit["explained_m2"] == pytest.approx(600, rel=1e-3)
+    assert hit["unexplained_m2"] == pytest.approx(3000, rel=1e-3)
+    assert hit["unexplained_pbf_m2"] == pytest.approx(2400, rel=1e-3)
+    assert hit["pieces"] == 3
+
+
+def test_the_new_imagery_bases_carry_bureau_fields(example):
+    facility, temporary = example["facility_agri"], example["temporary_use"]
+    assert list(facility.columns[:3]) == ["备案编号", "备案日期", "项目名称"]
+    assert list(temporary.columns[:3]) == ["批准文号", "批准日期", "到期日期"]
+    # the temporary use ended before the later image; the facility record and the straddling approval precede it
+    assert (temporary["到期日期"] < "2026-05-20").all() and (facility["备案日期"] <= "2026-05-20").all()
+    planted = example["planted"].set_index(["case", "layer"])
+    apps = example["approvals"].set_index("批准文号")
+    assert apps.loc[planted.loc[("imagery_straddling", "approvals"), "feature_id"], "批准日期"] <= "2026-05-20"
+    late = apps.loc[planted.loc[("imagery_built_before_approval", "approvals"), "feature_id"], "批准日期"]
+    assert "2026-05-20" < late <= EXAMPLE_AS_OF.isoformat()
+    # the approvals of the earlier sites are dated before the later image
+    for case in ("imagery_approved_supplied", "imagery_approved_not_supplied"):
+        rows = example["planted"][example["planted"]["case"] == case]
+        for fid in rows["feature_id"]:
+            if fid in apps.index:
+                assert apps.loc[fid, "批准日期"] <= "2026-05-20", case
 
 
 # --- synthetic province ---------------------------------------------------------------------------------------------
@@ -321,6 +356,14 @@ def test_demo_writes_results_and_ledger(tmp_path, example):
             pytest.approx(4000, rel=1e-3)
     if "development_intensity" in ids:
         assert rows("development_intensity", "admin_code", "intensity_high")["intensity"].iloc[0] > 0.3
+    if "judge_patches" in ids:  # every planted 卫片 site judged as planted, with the demo's inputs and dates
+        register = pyogrio.read_dataframe(gpkg, layer="patch_register")
+        assert set(register["after_date"].astype(str)) == {"2026-05-20"}
+        for _, row in planted[planted["layer"] == "change_rasters"].iterrows():
+            if row["expected_finding"] == "below_min_area":
+                continue
+            hit = register[register.contains(shapely.Point(row["x"], row["y"]))]
+            assert list(hit["judgement"]) == [row["expected_finding"]], row["case"]
     # the README shows what the demo prints: its findings lines must be the ones printed now
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     shown = readme.split("What `./run demo` prints", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]

@@ -24,6 +24,8 @@ Layers (GeoPackage table names) and their fields
                     用途分类标准, 容积率上限, 堆场占地面积 (m², on the 用而不足 judgement cases), 所在区县
 ``farmland_taken``  批准文号, 项目名称, 行政区代码, 年度, 批准日期, 质量等别       (耕地占用, for 占补平衡)
 ``farmland_added``  项目编号, 项目名称, 行政区代码, 年度, 验收日期, 质量等别       (补充耕地 accepted projects)
+``facility_agri``   备案编号, 备案日期, 项目名称                               (设施农用地备案)
+``temporary_use``   批准文号, 批准日期, 到期日期, 项目名称                      (临时用地)
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
 
 Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
@@ -66,8 +68,8 @@ FINDINGS = {
                   "growth_eco_sliver"),
     "intensity": ("intensity_above_warning", "intensity_below_warning", "not_construction_code",
                   "construction_code"),
-    "imagery": ("approved_supplied", "approved_not_supplied", "unapproved", "unapproved_on_farmland",
-                "below_min_area"),
+    "imagery": ("approved_supplied", "approved_not_supplied", "other_basis", "built_before_approval",
+                "expired_temporary_use", "unapproved", "unapproved_on_farmland", "below_min_area"),
     "audit_date": ("approval_after_audit_date", "supply_after_audit_date", "supply_before_approval"),
     "balance": ("balance_balanced", "balance_short_quantity", "balance_short_quality", "balance_after_audit_date"),
 }
@@ -1079,6 +1081,114 @@ class _County:
                    "one pixel (100 m2 at 10 m pixels) of new construction: under the 400 m2 minimum patch area",
                    Point(far_site.x - 75, far_site.y - 65))
 
+    def imagery_basis_cases(self):
+        """卫片执法 sites judged by the split (DOMAIN §7): a patch straddling an approval and PBF, a 设施农用地备案,
+        an expired 临时用地 and a patch built before its approval.
+
+        Planted last, on land of the raster window that no approval, supply, building or farmland comes within
+        30 m of (checked below, as is the land each site is meant to be on), with a separate random stream and
+        the id counters put back: the cells, the random county, the farmland and every other id stay as they
+        were. The sites are 60 m squares on the 10 m pixel grid of the rasters, each at the free grid point
+        nearest its place (an offset from the window's centre); the later image is dated 2026-05-20
+        (:data:`redline.example.rasters.AFTER_DATE`).
+        """
+        D = dt.date
+        c = self.raster_centre
+        half = 30.0
+        taken = shapely.union_all([r["geometry"] for r in self.approvals + self.supplies + self.buildings])
+        pbf = shapely.union_all(self.farmland_gdf.geometry.to_numpy())
+        lu = self.landuse_gdf
+        cultivated = shapely.union_all(lu.geometry.to_numpy()[lu["DLBM"].isin(["0101", "0102", "0103"]).to_numpy()])
+
+        window = _square(c, RASTER_HALF - 100)
+        others = shapely.union_all([g for _, g in self.sites] + [_square(Point(c.x + 125, c.y + 770), 20)])  # + pond
+
+        def clear(site, *around, on_cultivated=None):
+            """The site and what is drawn around it touch no other case; the site lies on the land it is for."""
+            return (window.contains(site) and self.outline.contains(site.buffer(30))
+                    and not any(g.buffer(30).intersects(taken) or g.buffer(30).intersects(others)
+                                for g in (site, *around))
+                    and not any(g.buffer(30).intersects(pbf) for g in (*around, *(() if on_cultivated is None
+                                                                                   else (site,))))
+                    and (on_cultivated is None or (cultivated.contains(site) if on_cultivated
+                                                   else not site.intersects(cultivated))))
+
+        def spot(dx, dy, ok):
+            """The 10 m grid point nearest c + (dx, dy) whose 60 m square passes ``ok`` (no random draw)."""
+            ring = [(i, j) for i in range(-60, 61) for j in range(-60, 61)]
+            ring.sort(key=lambda ij: (ij[0] ** 2 + ij[1] ** 2, ij))
+            for i, j in ring:
+                site = _square(Point(c.x + dx + 10 * i, c.y + dy + 10 * j), half)
+                if ok(site):
+                    return site
+            raise RuntimeError("no free land left in the raster window for an imagery case")
+
+        rng, counters = self.rng, (dict(self._doc_no), dict(self._contract_no))
+        self.rng = np.random.default_rng(DEFAULT_SEED + 5)
+        try:
+            def approval(g, date, no):
+                self.new_approval(g, date)
+                self.approvals[-1]["批准文号"] = aid = f"豫政土〔{date.year}〕{no}号"  # outside the generated numbers
+                return aid
+
+            # 1. straddling: the planted PBF square of the unapproved_on_farmland site ends at x = c.x + 150; the
+            # site spans x c.x + 110 .. c.x + 170, an approval starts at c.x + 160
+            edge_x = c.x + 150
+            for dy in sorted(range(-60, 61, 10), key=abs):
+                site = box(edge_x - 40, c.y + 630 + dy, edge_x + 20, c.y + 690 + dy)
+                g = box(edge_x + 10, c.y + 600 + dy, edge_x + 130, c.y + 720 + dy)
+                if (not site.buffer(30).intersects(taken) and clear(g)
+                        and abs(site.intersection(pbf).area - 2400.0) < 1e-6):
+                    break
+            else:
+                raise RuntimeError("no free land east of the planted farmland for the straddling imagery case")
+            plain = "三调 cultivated" if site.intersection(cultivated).area > 1 else "三调 not cultivated"
+            others = shapely.union_all([others, site, g])
+            aid = approval(g, D(2025, 8, 26), 871)
+            self.plant("imagery_straddling", "change_rasters", "IM-STRADDLING", "unapproved_on_farmland",
+                       f"new construction 60 m x 60 m: 40 m x 60 m (2 400 m2) on permanent basic farmland, "
+                       f"10 m x 60 m (600 m2) inside approval {aid} (2025-08-26, before the later image 2026-05-20), "
+                       f"10 m x 60 m (600 m2) between them on no basis and no farmland ({plain}): "
+                       f"explained 600 m2, unexplained 3 000 m2 of which 2 400 m2 on PBF", site)
+            self.plant("imagery_straddling", "approvals", aid, "not_supplied", "approved 2025-08-26, no supply", g)
+
+            # 2. a 设施农用地备案 (自然资规〔2019〕4号: may use general cultivated land) on cultivated land, off PBF
+            site = spot(-960, 430, lambda q: clear(q, _square(q.centroid, 50), on_cultivated=True))
+            rec = _square(site.centroid, 50)
+            others = shapely.union(others, rec)
+            self.facility_agri = gpd.GeoDataFrame(
+                {"备案编号": ["411528-SNBA-2025-007"], "备案日期": [_d(D(2025, 9, 12))],
+                 "项目名称": ["息县豫南蔬菜种植合作社 育苗温室及看护房"]}, geometry=[rec], crs=CRS)
+            self.plant("imagery_facility_agri", "change_rasters", "IM-FACILITY", "other_basis",
+                       "new construction 60 m x 60 m on general cultivated land (三调 01xx, not PBF) inside 设施农用地备案 "
+                       "411528-SNBA-2025-007 (备案 2025-09-12, before the later image): explained by the 备案", site)
+
+            # 3. a 临时用地 whose term (two years, 《土地管理法》第五十七条) ended 2025-04-09, before the later image,
+            # on land that is neither cultivated nor PBF (on those the land decides the judgement)
+            site = spot(330, 390, lambda q: clear(q, _square(q.centroid, 50), on_cultivated=False))
+            rec = _square(site.centroid, 50)
+            others = shapely.union(others, rec)
+            self.temporary_use = gpd.GeoDataFrame(
+                {"批准文号": ["息自然资临〔2023〕12号"], "批准日期": [_d(D(2023, 4, 10))], "到期日期": [_d(D(2025, 4, 9))],
+                 "项目名称": ["息县淮河大道改建工程 临时材料堆场"]}, geometry=[rec], crs=CRS)
+            self.plant("imagery_expired_temporary_use", "change_rasters", "IM-TEMPORARY", "expired_temporary_use",
+                       "new construction 60 m x 60 m inside 临时用地 息自然资临〔2023〕12号 (2023-04-10 to 2025-04-09, "
+                       "ended before the later image 2026-05-20), on land not cultivated and not PBF: 到期未复垦", site)
+
+            # 4. built before its approval: approved 2026-06-08, after the later image, before the audit date
+            site = spot(250, -740, lambda q: clear(q, _square(q.centroid, 50), on_cultivated=False))
+            g = _square(site.centroid, 50)
+            aid = approval(g, D(2026, 6, 8), 872)
+            self.plant("imagery_built_before_approval", "change_rasters", aid, "built_before_approval",
+                       f"new construction 60 m x 60 m inside approval {aid}, approved 2026-06-08: after the later "
+                       f"image 2026-05-20 (built first, 先建后批), before the audit date; land not cultivated, not PBF",
+                       site)
+            self.plant("imagery_built_before_approval", "approvals", aid, "not_supplied",
+                       "approved 2026-06-08, no supply", g)
+        finally:
+            self.rng = rng
+            self._doc_no, self._contract_no = counters
+
     def plan_farmland_cases(self):
         """The planted farmland patches (conflicts and the imagery site), placed before random approvals."""
         rng = self.rng
@@ -1347,7 +1457,8 @@ class _County:
         county = gpd.GeoDataFrame({"行政区代码": [str(ADCODE)], "名称": [NAME]}, geometry=[self.outline], crs=CRS)
         planted = pd.DataFrame(self.planted, columns=["case", "layer", "feature_id", "expected_finding", "note", "x", "y"])
         return {"county": county, "admin": self.admin, "landuse": self.landuse_gdf, "farmland": self.farmland_gdf,
-                "growth_boundary": self.gb, "eco_redline": self.eco, **out, **self.balance_frames, "planted": planted}
+                "growth_boundary": self.gb, "eco_redline": self.eco, **out, **self.balance_frames,
+                "facility_agri": self.facility_agri, "temporary_use": self.temporary_use, "planted": planted}
 
 
 def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -1365,6 +1476,7 @@ def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str
     c.run_approvals_supplies()
     c.farmland()
     c.balance_cases()
+    c.imagery_basis_cases()
     frames = c.frames()
     frames["raster_window"] = gpd.GeoDataFrame(
         {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)

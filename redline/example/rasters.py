@@ -5,11 +5,17 @@ codes mapped to five classes, see :data:`RASTER_CLASSES`) over the ``raster_wind
 the county seat's northern growth-boundary edge) and writes two uint8 GeoTIFFs in EPSG:4547:
 
 * ``xi_landcover_2024.tif`` (first date): the land-use classes;
-* ``xi_landcover_2026.tif`` (second date): the same, plus new construction (class 3) at the four
+* ``xi_landcover_2026.tif`` (second date): the same, plus new construction (class 3) at the eight
   planted sites listed in the example's ``planted`` table (layer ``change_rasters``): inside approved
-  and supplied land (legal), inside an approval without supply, unapproved, and unapproved on
-  permanent basic farmland; one new pond (cultivated -> water); one construction patch smaller than
-  the rule set's minimum patch area (case ``below_min_area``); and a 'cloud' of nodata.
+  and supplied land (legal), inside an approval without supply, inside a 设施农用地备案, inside a
+  临时用地 whose term ended, inside an approval granted after the later image (先建后批), unapproved,
+  unapproved on permanent basic farmland, and one straddling PBF, plain land and an approval; one new
+  pond (cultivated -> water); one construction patch smaller than the rule set's minimum patch area
+  (case ``below_min_area``); and a 'cloud' of nodata.
+
+Each raster carries its imaging date (:data:`BEFORE_DATE`, :data:`AFTER_DATE`) in GDAL's TIFF tag
+``TIFFTAG_DATETIME`` (``YYYY:MM:DD 00:00:00``, the TIFF DateTime field) and as ``ACQUISITION_DATE`` (ISO),
+so :func:`redline.imagery.change_patches` dates the patches without being told.
 
 At each planted site the first date is cultivated (class 1). Classes: 1 cultivated 耕地, 2 forest and
 grass 林草地, 3 construction 建设用地, 4 water 水域, 5 other 其他; nodata 255 (outside the county, cloud).
@@ -31,7 +37,7 @@ AFTER_NAME = "xi_landcover_2026.tif"
 BEFORE_DATE, AFTER_DATE = "2024-10-15", "2026-05-20"
 SITE_SIZE_M = 60.0
 
-__all__ = ["AFTER_NAME", "BEFORE_NAME", "NODATA", "RASTER_CLASSES", "raster_sites", "write_example_rasters"]
+__all__ = ["AFTER_DATE", "AFTER_NAME", "BEFORE_DATE", "BEFORE_NAME", "NODATA", "RASTER_CLASSES", "raster_sites", "write_example_rasters"]
 
 
 def raster_sites(layers=None) -> pd.DataFrame:
@@ -115,7 +121,8 @@ def write_example_rasters(out_dir, *, pixel_size: float = 10.0, layers=None) -> 
         tmp = out_dir / (name + ".part")
         with rasterio.open(tmp, "w", **profile) as dst:
             dst.write(arr, 1)
-            dst.update_tags(ACQUISITION_DATE=date, CLASSES=legend, SOURCE="redline example county 息县 (synthetic)")
+            dst.update_tags(TIFFTAG_DATETIME=date.replace("-", ":") + " 00:00:00", ACQUISITION_DATE=date,
+                            CLASSES=legend, SOURCE="redline example county 息县 (synthetic)")
         os.replace(tmp, path)
         paths.append(path)
     return paths[0], paths[1]
