@@ -316,6 +316,10 @@ def get_schema(kind: str | LayerSchema) -> LayerSchema:
     """The schema of a layer kind, by name (``"approvals"``, ``"supplies"``, ...)."""
     if isinstance(kind, LayerSchema):
         return kind
+    if kind not in SCHEMAS:  # a kind an audit module registers (占补平衡, the 卫片 bases): load the audits
+        from .registry import all_specs
+
+        all_specs()
     try:
         return SCHEMAS[kind]
     except KeyError:
