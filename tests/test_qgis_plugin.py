@@ -540,6 +540,64 @@ def test_raster_audits_run_in_a_child_python_with_the_library_numbers(tmp_path):
 
 @pytest.mark.qgis
 @requires_qgis
+def test_judge_patches_splits_an_issued_patch_layer_in_qgis(tmp_path):
+    """卫片图斑研判 on the ministry's issued layer (图斑编号, 后时相日期), an approval layer and PBF, in QGIS.
+
+    P1, 100 m x 100 m: 10 m x 10 m inside approval A1 (2020), 9 000 m2 on PBF F1, 900 m2 elsewhere. P2, 30 m x
+    30 m, inside approval A2 granted 2024-07-01, a day after the layer's 后时相日期: 先建后批, unless the later
+    image date is given as 2024-07-01 (AFTER_DATE), when A2 is a basis."""
+    import geopandas as gpd
+    import pyogrio
+    from shapely.geometry import box
+
+    from redline.pipeline import run_audits
+
+    if "judge_patches" not in {s.id for s in _specs()}:
+        pytest.skip("judge_patches is not registered")
+    x, y, gk = 500_000, 3_500_000, "EPSG:4547"
+    data = tmp_path / "监测.gpkg"
+    gpd.GeoDataFrame({"图斑编号": ["P1", "P2"], "后时相日期": ["2024-06-30", "2024-06-30"]},
+                     geometry=[box(x, y, x + 100, y + 100), box(x + 300, y, x + 330, y + 30)], crs=gk
+                     ).to_file(data, layer="监测图斑")
+    gpd.GeoDataFrame({"批准文号": ["A1", "A2"], "批准日期": ["2020-01-01", "2024-07-01"]},
+                     geometry=[box(x, y, x + 10, y + 10), box(x + 295, y - 5, x + 335, y + 35)], crs=gk
+                     ).to_file(data, layer="报批红线")
+    gpd.GeoDataFrame({"图斑编号": ["F1"]}, geometry=[box(x + 10, y, x + 100, y + 100)], crs=gk
+                     ).to_file(data, layer="永久基本农田")
+    jobs, paths = [], {}
+    for run, extra in (("issued", {}), ("dated", {"AFTER_DATE": "2024-07-01"})):
+        paths[run] = {o: tmp_path / run / f"{o}.gpkg" for o in ("patch_register", "patch_pieces", "patch_rollup")}
+        (tmp_path / run).mkdir()
+        jobs.append({"algorithm": "redline:judge_patches", "parameters": {
+            "CHANGE_PATCHES": f"{data}|layername=监测图斑", "APPROVALS": f"{data}|layername=报批红线",
+            "FARMLAND": f"{data}|layername=永久基本农田", "AREA_METHOD": 1, **extra,
+            **{o.upper(): str(path) for o, path in paths[run].items()},
+            "REJECTED": "TEMPORARY_OUTPUT", "SUMMARY": "TEMPORARY_OUTPUT"}})
+    job_file = tmp_path / "jobs.json"
+    job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
+    answers = harness("run", job_file)
+    for answer in answers:
+        assert answer["ok"], answer.get("error")
+    pieces = gpd.read_file(paths["issued"]["patch_pieces"])
+    p1 = pieces[pieces["patch_id"] == "P1"].groupby("judgement")["area_m2"].sum().to_dict()
+    assert p1 == pytest.approx({"approved_not_supplied": 100, "unapproved_on_farmland": 9000, "unapproved": 900})
+    register = gpd.read_file(paths["issued"]["patch_register"]).set_index("patch_id")["judgement"].to_dict()
+    assert register == {"P1": "unapproved_on_farmland", "P2": "built_before_approval"}
+    dated = gpd.read_file(paths["dated"]["patch_register"]).set_index("patch_id")["judgement"].to_dict()
+    assert dated == {"P1": "unapproved_on_farmland", "P2": "approved_not_supplied"}
+    rollup = pyogrio.read_dataframe(paths["issued"]["patch_rollup"], read_geometry=False)
+    assert rollup["illegal_pbf_mu"].iloc[-1] == pytest.approx(13.5)  # F1's 9 000 m2
+    # and every output is what the library computes on the same files
+    sources = {"change_patches": f"{data}:监测图斑", "approvals": f"{data}:报批红线", "farmland": f"{data}:永久基本农田"}
+    for run, params in (("issued", {}), ("dated", {"after_date": "2024-07-01"})):
+        library = run_audits(sources, audits=["judge_patches"], area_method="planar", params=params)
+        for name, path in paths[run].items():
+            got = gpd.read_file(path) if name != "patch_rollup" else pyogrio.read_dataframe(path, read_geometry=False)
+            assert_same_frame(library.outputs[name], got, f"{run}/{name}")
+
+
+@pytest.mark.qgis
+@requires_qgis
 def test_every_shipped_style_loads_in_qgis():
     answer = harness("styles")
     assert answer, "no styles found"

@@ -83,7 +83,9 @@ def _run_judge(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
         patches = patches[~patches["below_min_area"].astype(bool)]
     given: dict[str, Any] = {name: layers.get(name) for name in (*(b.kind for b in BASES), "farmland", "landuse",
                                                                   "admin")}
-    judged = judge_register(patches, **given, rules=ctx.rules, area_method=ctx.area_method, log=ctx.log)
+    judged = judge_register(patches, **given, after_date=params.get("after_date"),
+                            before_date=params.get("before_date"), rules=ctx.rules, area_method=ctx.area_method,
+                            log=ctx.log)
     register = judged.register
     if "area_mu" not in register.columns and "area_m2" in register.columns:
         from ..units import m2_to_mu
@@ -187,6 +189,12 @@ SPECS = (
                 *_OTHER_BASES,
                 InputSpec("admin", "admin", False, "行政区", "Administrative units",
                           "Townships / county for the roll-up")),
+        params=(ParamSpec("after_date", "date", None, "后时相日期", "Later image date",
+                          "Date of the later image, for every patch: a basis counts only if granted by then; "
+                          "default: each patch's own 后时相日期 (after_date) column"),
+                ParamSpec("before_date", "date", None, "前时相日期", "Earlier image date",
+                          "Date of the earlier image, for every patch (must not be after the later one); "
+                          "default: each patch's own 前时相日期 (before_date) column")),
         outputs=(OutputSpec("patch_register", "卫片图斑研判表", "Change-patch register", True, REGISTER_COLUMNS,
                             "每个变化图斑: 按合法依据分割后的合法与违法面积、违法占用耕地和永久基本农田面积, 以最严重的分割块定性",
                    description_en="Each change patch: its explained and unexplained area after the split by legal "

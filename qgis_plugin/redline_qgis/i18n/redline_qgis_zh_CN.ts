@@ -217,6 +217,11 @@
         <translation>逐图斑按合法依据(供地、农转用、先行用地、增减挂钩、宅基地、设施农用地、临时用地、土地整治)分割研判, 依据须在后时相之前取得; 量算违法占用耕地和永久基本农田, 按乡镇和县统计违法占用耕地比例。</translation>
     </message>
     <message>
+        <source>Earlier image date</source>
+        <comment>param:judge_patches.before_date</comment>
+        <translation>前时相日期</translation>
+    </message>
+    <message>
         <source>Ecological red line</source>
         <comment>input:three_line_conflicts.eco_redline</comment>
         <translation>生态保护红线</translation>
@@ -374,6 +379,11 @@
         <source>Land-use survey patches</source>
         <comment>input:recorded_areas.landuse</comment>
         <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Later image date</source>
+        <comment>param:judge_patches.after_date</comment>
+        <translation>后时相日期</translation>
     </message>
     <message>
         <source>Linkage new area</source>
