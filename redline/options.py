@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
-__all__ = ["LANGS", "Lang", "RunKeywords", "RunOptions", "convert_param", "parse_classes", "resolve_params"]
+__all__ = ["LANGS", "Lang", "RunKeywords", "RunOptions", "convert_param", "parse_classes", "resolve_params", "unread_params"]
 
 
 class RunKeywords(TypedDict, total=False):
@@ -285,10 +285,27 @@ def convert_param(spec: ParamSpec, value: Any) -> Any:
 def resolve_params(specs: Sequence[AuditSpec], params: Mapping[str, Any] | None) -> dict[str, Any]:
     """The run's parameters converted by the types the audits ``specs`` declare (:func:`convert_param`).
 
-    A parameter no audit of the run declares is passed on unchanged (an audit may read more than it lists)."""
+    A parameter that no audit declares at all is a ``ValueError`` naming the ones that exist (a typo, or
+    one the audits do not read, would otherwise change nothing). One declared only by audits outside
+    ``specs`` is passed on unchanged: the pipeline notes it as ignored (:func:`unread_params`)."""
+    from .registry import all_specs
+
     declared: dict[str, ParamSpec] = {}
-    for spec in specs:
+    for spec in (*specs, *all_specs()):
         for p in spec.params:
             declared.setdefault(p.name, p)
-    return {name: convert_param(declared[name], value) if name in declared else value
-            for name, value in (params or {}).items()}
+    unknown = sorted(set(params or {}) - set(declared))
+    if unknown:
+        import difflib
+
+        hints = [f"{u!r} (did you mean {near[0]!r}?)" if (near := difflib.get_close_matches(u, declared, 1)) else
+                 repr(u) for u in unknown]
+        raise ValueError(f"no audit has the parameter(s) {', '.join(hints)}; the parameters are: "
+                         f"{', '.join(sorted(declared))}")
+    return {name: convert_param(declared[name], value) for name, value in (params or {}).items()}
+
+
+def unread_params(specs: Sequence[AuditSpec], params: Mapping[str, Any]) -> list[str]:
+    """The parameters given that no audit of ``specs`` reads (they belong to audits not run)."""
+    mine = {p.name for spec in specs for p in spec.params}
+    return sorted(set(params) - mine)

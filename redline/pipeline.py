@@ -23,7 +23,7 @@ from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer_with_info, write_layers, write_ledger
 from .io.ledger import LedgerColumn
 from .io.vector import is_database_url
-from .options import RunKeywords, RunOptions, resolve_params
+from .options import RunKeywords, RunOptions, resolve_params, unread_params
 from .registry import all_specs, in_dependency_order
 from .result import AuditLog
 from .rules import RuleSet, resolve_rules
@@ -233,6 +233,10 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
         if stray:  # a per-input option for no input of this run would change nothing: say so
             run_warnings.append(f"{what} given for {', '.join(stray)}, which this run does not read: ignored "
                                 f"(its inputs: {', '.join(sorted(raw) + sorted(rasters))})")
+    unread = unread_params(runnable, params)
+    if unread:
+        run_warnings.append(f"parameter(s) {', '.join(unread)} given for audits this run does not run: ignored "
+                            f"(it runs: {', '.join(s.id for s in runnable)})")
     for note in run_warnings:
         log.warning("%s", note)
     ctx = RunContext(as_of=as_of, rules=ruleset, area_method=area_method, crs=prepared.working, strict=strict,

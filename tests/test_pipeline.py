@@ -30,8 +30,9 @@ def test_rasters_to_judged_register_in_one_run(rasters, tmp_path):
     patches, register = result.outputs["change_patches"], result.outputs["patch_register"]
     # the register judges exactly the patches at or above the minimum area
     assert sorted(register["patch_id"]) == sorted(patches.loc[~patches["below_min_area"], "patch_id"])
+    # without the facility-agriculture and temporary-use layers their sites are plain unapproved
     assert set(register["judgement"]) == {"approved_supplied", "approved_not_supplied", "unapproved",
-                                          "unapproved_on_farmland"}
+                                          "unapproved_on_farmland", "built_before_approval"}
     layers = dict(pyogrio.list_layers(tmp_path / "redline_results.gpkg"))
     assert {"change_patches", "patch_register", "rejected", "redline_run"} <= set(layers)
 
@@ -72,7 +73,7 @@ def test_cli_audit_with_rasters_and_params(rasters, tmp_path):
                                        "--param", "to_classes=3", "--only", "change_patches",
                                        "--only", "judge_patches", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "卫片执法 patch register: 4 patches judged" in result.output
+    assert "卫片执法 patch register: 8 patches judged" in result.output
 
 
 def test_cli_unknown_param(tmp_path):
