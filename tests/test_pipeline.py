@@ -103,3 +103,12 @@ def test_layers_only_judged_need_only_their_ids(rasters, tmp_path):
 
     with pytest.raises(SchemaError, match="approval_date"):  # an audit reading more validates it fully
         run_audits({"approvals": approvals, "supplies": _gpkg("supplies")}, audits=["approved_not_supplied"])
+
+
+def test_a_parameter_no_audit_has_is_an_error_and_one_for_an_audit_not_run_a_note():
+    with pytest.raises(ValueError, match="'from_clases' \\(did you mean 'from_classes'\\?\\)"):
+        run_audits({"approvals": _gpkg("approvals"), "supplies": _gpkg("supplies")},
+                   audits=["approved_not_supplied"], params={"from_clases": "1"})
+    result = run_audits({"approvals": _gpkg("approvals"), "supplies": _gpkg("supplies")},
+                        audits=["approved_not_supplied"], params={"to_classes": "3"})
+    assert any("to_classes given for audits this run does not run: ignored" in n for n in result.notes)
