@@ -1183,6 +1183,15 @@ class _County:
                        f"new construction 60 m x 60 m inside approval {aid}, approved 2026-06-08: after the later "
                        f"image 2026-05-20 (built first, 先建后批), before the audit date; land not cultivated, not PBF",
                        site)
+
+            # 5. new construction on cultivated land (三调 01xx, not PBF) on no basis: 违法占用耕地, the numerator of
+            # the county ratio (违法占用耕地面积 ÷ 新增建设用地占用耕地面积)
+            site = spot(-600, 800, lambda q: clear(q, on_cultivated=True))
+            others = shapely.union(others, site)
+            self.plant("imagery_unapproved_on_cultivated", "change_rasters", "IM-CULTIVATED",
+                       "unapproved_on_cultivated",
+                       "new construction 60 m x 60 m on general cultivated land (三调 01xx, not PBF), on no approval, "
+                       "supply or other basis: 违法占用耕地 (3 600 m2 in the county ratio's numerator)", site)
             self.plant("imagery_built_before_approval", "approvals", aid, "not_supplied",
                        "approved 2026-06-08, no supply", g)
         finally:
