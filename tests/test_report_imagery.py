@@ -29,7 +29,7 @@ from redline.crs import WorkingCRS
 from redline.imagery.judge import judge_register
 from redline.pipeline import RunResult, write_results
 from redline.registry import get_spec
-from redline.report.sections import Ctx, Section, build_section
+from redline.report.sections import Ctx, build_section
 from redline.rules import resolve_rules
 
 GK = "EPSG:4547"
