@@ -63,10 +63,12 @@ def parse(path) -> _Page:
 
 
 def figures(page: _Page) -> dict[str, float]:
+    """Each headline figure's value; NaN for one shown without a value (not measured)."""
     out: dict[str, float] = {}
     for key, _text, value, _unit in page.figures:
-        v = float(value)
-        assert out.setdefault(key, v) == v, f"{key} shown with two values"
+        v = float(value) if value else float("nan")
+        seen = out.setdefault(key, v)
+        assert seen == v or (seen != seen and v != v), f"{key} shown with two values"
     return out
 
 
@@ -249,9 +251,9 @@ def test_imagery_register_and_transitions_get_their_sections(tmp_path):
     got = figures(parse(path))
     assert got["patch_register.count"] == 3
     assert got["patch_register.unapproved_on_farmland"] == 1
-    assert got["patch_register.unapproved_on_farmland_mu"] == pytest.approx(6.0)
-    assert got["patch_register.unapproved_mu"] == pytest.approx(3.0)
     text = path.read_text(encoding="utf-8")
+    # a register without its pieces: the patches themselves charted and mapped by their judgement
+    assert "按研判结果统计（图斑数）" in text and "变化图斑研判分布" in text
     assert JUDGEMENT_LABELS_ZH["unapproved_on_farmland"] in text  # 未批占用永久基本农田
     assert get_spec("transitions").outputs[0].label_zh in text  # 转移矩阵
 

@@ -25,7 +25,10 @@ from .bases import BASES
 from .judge import JUDGEMENT, RULES_KEYS
 from .rollup import ROLLUP_STATUS
 
-_REGISTER_FIGURES = (FigureSpec("count", "个变化图斑", "change patches"),)
+_REGISTER_FIGURES = (FigureSpec("count", "个变化图斑", "change patches"),
+                     FigureSpec("unexplained_mu", "违法面积（无合法依据）", "unexplained area (no basis in force)",
+                                "unexplained_mu", unit="亩", digits=2, grave=True))
+_PIECE_FIGURES = (FigureSpec("count", "块分割块", "pieces"),)
 
 BEFORE = InputSpec("before", "raster", True, "前时相分类影像", "Classified raster, first date",
                    "Single-band classified land cover of the first date (GeoTIFF or any GDAL raster)")
@@ -207,13 +210,15 @@ SPECS = (
                             "每个图斑按合法依据、永久基本农田和耕地分割后的每一块: 依据、日期、地类和研判结论",
                             description_en="Each piece of each patch after the split by legal basis, permanent "
                                            "basic farmland and cultivated land: its basis, dates, land and judgement",
-                            status_column="judgement", statuses=JUDGEMENT[::-1]),
+                            status_column="judgement", statuses=JUDGEMENT[::-1], figures=_PIECE_FIGURES,
+                            section=hook("redline.imagery._report:patch_pieces")),
                  OutputSpec("patch_rollup", "卫片执法统计", "Change-patch roll-up", False, ROLLUP_COLUMNS,
                             "按乡镇和县统计: 新增建设用地、违法用地、违法占用耕地和永久基本农田, 违法占用耕地比例对照问责线",
                             description_en="Per township and county: new construction, its illegal part, illegal "
                                            "occupation of cultivated land and permanent basic farmland, and the ratio "
                                            "accountability uses against the rule set's lines",
-                            status_column="status", statuses=ROLLUP_STATUS)),
+                            status_column="status", statuses=ROLLUP_STATUS,
+                            section=hook("redline.imagery._report:patch_rollup"))),
         runner=_run_judge, summary=_summary_judge, needs_as_of=False,
         rules_keys=(*RULES_KEYS, "imagery.accountability_ratio", "imagery.interview_min_mu"),
         description_zh="逐图斑按合法依据(供地、农转用、先行用地、增减挂钩、宅基地、设施农用地、临时用地、土地整治)分割研判, "

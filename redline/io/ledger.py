@@ -186,7 +186,8 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     frozen, with an auto-filter), one row per finding, number formats by column kind (亩/m²/万元
     ``#,##0.00``, dates ``yyyy-mm-dd``, ratios ``0.0%``, days and counts ``#,##0``), and a totals row
     ``合计`` under the data: the sum of every summed column (mu, m2, wan, int by default, or as the
-    column's ``total`` says) over the rows as written. A sheet's ``note`` goes under the totals.
+    column's ``total`` says) over the rows as written, left empty for a column with no number in it
+    (an area not measured is not 0 亩). A sheet's ``note`` goes under the totals.
     ``info`` (rule set, working CRS, area method, as-of date...) goes on a first sheet 说明 (About),
     followed by a note for every cell whose text had to be changed. ``run_id`` is stamped in the
     document properties (*identifier*) and on the 说明 sheet.
@@ -288,8 +289,10 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             label.font = Font(bold=True)
             for j, c in summed:
                 cells = (ws.cell(row=i, column=j).value for i in range(2, last + 1))
-                total = sum(v for v in cells if isinstance(v, int | float) and not isinstance(v, bool))
-                cell = ws.cell(row=total_row, column=j, value=total)
+                numbers = [v for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
+                if not numbers:  # every cell empty (not measured): the total is not 0 either
+                    continue
+                cell = ws.cell(row=total_row, column=j, value=sum(numbers))
                 cell.number_format = _FORMATS[c.kind]
                 cell.font = Font(bold=True)
         ws.freeze_panes = ws.cell(row=2, column=1 + offset) if index_header else "A2"
