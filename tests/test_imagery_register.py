@@ -36,6 +36,8 @@ def test_a_sliver_piece_decides_nothing():
     assert reg["piece_sliver_m2"] == pytest.approx(15) and reg["explained_m2"] == pytest.approx(885)
     assert reg["unexplained_m2"] == 0
     assert res.pieces["sliver"].tolist() == [False, True]
+    # no land-use layer: whether a piece is on cultivated land is not known, so it is empty, not False
+    assert res.pieces["on_cultivated"].isna().all() and not res.pieces["on_pbf"].isna().any()
 
 
 def test_pieces_do_not_overlap_and_keep_their_patch_crs():

@@ -298,7 +298,8 @@ def judge_register(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | N
     piece_rules = np.array(_piece_rules(frames, rules), dtype=object)
     register = _register(patches, patch_area, pieces, frames, piece_rules, contacts, pbf_c, regions, after, before,
                          "farmland" in layers, "landuse" in layers, sliver_text, max_area, max_width, rules)
-    piece_frame = _piece_frame(patches, pieces, frames, piece_rules, register, after, work)
+    piece_frame = _piece_frame(patches, pieces, frames, piece_rules, register, after, work,
+                               measured={"on_pbf": "farmland" in layers, "on_cultivated": "landuse" in layers})
     from .rollup import roll_up
 
     rollup = roll_up(piece_frame, layers.get("admin"), rules=rules, notes=notes,
@@ -852,7 +853,7 @@ def _piece_rules(j: _Judged, rules: RuleSet) -> list[str]:
 
 
 def _piece_frame(patches, pieces: _Pieces, j: _Judged, piece_rules: np.ndarray, register, after,
-                 work: WorkingCRS) -> gpd.GeoDataFrame:
+                 work: WorkingCRS, measured: dict[str, bool]) -> gpd.GeoDataFrame:
     n_piece = np.zeros(len(pieces.patch), dtype=np.int64)
     if len(pieces.patch):
         start = np.r_[0, np.flatnonzero(np.diff(pieces.patch)) + 1]
@@ -872,8 +873,11 @@ def _piece_frame(patches, pieces: _Pieces, j: _Judged, piece_rules: np.ndarray, 
         "basis_ids": j.basis_ids,
         "basis_dates": j.basis_dates,
         "late_basis_ids": j.late_ids,
-        "on_pbf": j.on_pbf,
-        "on_cultivated": j.on_cult,
+        # empty, not False, where the layer saying it was not given
+        "on_pbf": pd.array(j.on_pbf, dtype="boolean") if measured["on_pbf"] else
+        pd.array([pd.NA] * len(j.on_pbf), dtype="boolean"),
+        "on_cultivated": pd.array(j.on_cult, dtype="boolean") if measured["on_cultivated"] else
+        pd.array([pd.NA] * len(j.on_cult), dtype="boolean"),
         "farmland_ids": j.farmland_ids,
         "area_m2": pieces.area,
         "area_mu": pieces.area / M2_PER_MU,

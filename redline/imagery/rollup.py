@@ -29,7 +29,7 @@ __all__ = ["ROLLUP_STATUS", "roll_up"]
 ROLLUP_STATUS: tuple[Status, ...] = (
     Status("interview", "达到约谈线", "at the interview line", "#c8102e", grave=True, counted=True),
     Status("over_ratio", "达到问责比例", "at the accountability ratio", "#f58220", grave=True, counted=True),
-    Status("below", "未达问责比例", "below the lines", "#3ca03c"),
+    Status("below", "未达问责比例", "below the accountability ratio", "#3ca03c"),
     Status("not_measured", "无法计算", "not measured", "#9ca3af"),
 )
 TOTAL_CODE = "合计"
@@ -68,8 +68,8 @@ def roll_up(pieces: gpd.GeoDataFrame, admin: gpd.GeoDataFrame | None = None, *,
     area = pieces["area_m2"].to_numpy(float)
     sliver = pieces["sliver"].to_numpy(bool)
     illegal = ~pieces["judgement"].isin(LEGAL).to_numpy() & ~sliver
-    cult = pieces["on_cultivated"].to_numpy(bool) & ~sliver
-    pbf = pieces["on_pbf"].to_numpy(bool) & ~sliver
+    cult = pieces["on_cultivated"].fillna(False).to_numpy(bool) & ~sliver  # empty: not measured
+    pbf = pieces["on_pbf"].fillna(False).to_numpy(bool) & ~sliver
     patch = pieces["patch_id"].astype(str).to_numpy()
 
     units: list[tuple[str, str, str, np.ndarray]] = []  # (code, name, level, per-piece share of area)

@@ -89,7 +89,7 @@ class LedgerSheet:
 
 
 def _cell(value, kind: ColumnKind):
-    if value is None or value is pd.NaT or (isinstance(value, float | np.floating) and np.isnan(value)):
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float | np.floating) and np.isnan(value)):
         return None
     if kind == "date":
         try:
