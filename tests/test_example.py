@@ -235,7 +235,7 @@ def test_rasters_change_where_planted(tmp_path, example):
         assert b.tags()["TIFFTAG_DATETIME"] == "2024:10:15 00:00:00" and a.tags()["ACQUISITION_DATE"] == "2026-05-20"
         assert a.tags()["TIFFTAG_DATETIME"] == "2026:05:20 00:00:00"
     new = (before != 3) & (after == 3) & (before != 255) & (after != 255)
-    assert n_sites == 8
+    assert n_sites == 9
     assert new.sum() == n_sites * 36 + 1  # the 60 m x 60 m sites and the one-pixel patch, nothing else
     assert ((after == 255) & (before != 255)).sum() == 400  # the cloud
 

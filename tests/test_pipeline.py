@@ -73,7 +73,7 @@ def test_cli_audit_with_rasters_and_params(rasters, tmp_path):
                                        "--param", "to_classes=3", "--only", "change_patches",
                                        "--only", "judge_patches", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "卫片执法 patch register: 8 patches judged" in result.output
+    assert "卫片执法 patch register: 9 patches judged" in result.output
 
 
 def test_cli_unknown_param(tmp_path):

@@ -69,7 +69,8 @@ FINDINGS = {
     "intensity": ("intensity_above_warning", "intensity_below_warning", "not_construction_code",
                   "construction_code"),
     "imagery": ("approved_supplied", "approved_not_supplied", "other_basis", "built_before_approval",
-                "expired_temporary_use", "unapproved", "unapproved_on_farmland", "below_min_area"),
+                "expired_temporary_use", "unapproved", "unapproved_on_cultivated", "unapproved_on_farmland",
+                "below_min_area"),
     "audit_date": ("approval_after_audit_date", "supply_after_audit_date", "supply_before_approval"),
     "balance": ("balance_balanced", "balance_short_quantity", "balance_short_quality", "balance_after_audit_date"),
 }
@@ -1186,7 +1187,14 @@ class _County:
 
             # 5. new construction on cultivated land (三调 01xx, not PBF) on no basis: 违法占用耕地, the numerator of
             # the county ratio (违法占用耕地面积 ÷ 新增建设用地占用耕地面积)
-            site = spot(-600, 800, lambda q: clear(q, on_cultivated=True))
+            for dx, dy in ((-600, 800), (-960, -300), (700, 400), (-300, -900), (900, -900)):
+                try:
+                    site = spot(dx, dy, lambda q: clear(q, on_cultivated=True))
+                    break
+                except RuntimeError:
+                    continue
+            else:
+                raise RuntimeError("no free cultivated land left in the raster window for an imagery case")
             others = shapely.union(others, site)
             self.plant("imagery_unapproved_on_cultivated", "change_rasters", "IM-CULTIVATED",
                        "unapproved_on_cultivated",
