@@ -6,9 +6,16 @@ nodata 0) in a temporary folder, then runs :func:`redline.imagery.transitions` a
 its peak memory (``VmHWM`` from ``/proc/self/status``, i.e. the resident high-water mark including
 GDAL's C allocations) is its own. Prints a markdown table.
 
+Then judges the patches (:func:`redline.imagery.judge.judge_register`, each patch split by its legal bases,
+PBF and cultivated land) against generated approvals, supplies, homesteads, temporary uses, PBF and a 三调
+land-use coverage over the same extent (:func:`judge_inputs`, seeded), and answers the same question in plain
+geopandas (:func:`plain_unexplained_on_pbf`) in its own process. The run fails (exit 1) when the two
+unexplained-on-PBF areas differ by more than ``AGREE_MAX`` relative, when a patch's pieces do not sum to it,
+or when a step's process tree peaks above ``--max-rss-mb`` (default ``MAX_RSS_MB``, 2 GB).
+
 Usage::
 
-    .venv/bin/python benchmarks/bench_imagery.py                 # 8 000 x 8 000
+    .venv/bin/python benchmarks/bench_imagery.py                 # 8 000 x 8 000 (the quick case, ./run bench)
     .venv/bin/python benchmarks/bench_imagery.py --full          # 36 000 x 36 000 (1.3 billion pixels each)
     .venv/bin/python benchmarks/bench_imagery.py --size 20000
 
@@ -32,6 +39,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +49,10 @@ from pathlib import Path
 import numpy as np
 
 FROM_CLASSES, TO_CLASSES = [1, 2], [3]
+#: the memory bound every step must stay under, its whole process tree (the machine: 2 cores, 24 GB)
+MAX_RSS_MB = 2048
+#: unexplained-on-PBF area, redline against plain geopandas (relative), and each patch's pieces against it
+AGREE_MAX, INVARIANT_MAX = 1e-6, 1e-9
 
 
 def generate(folder: Path, size: int, *, seed: int = 20260101, tile: int = 512) -> tuple[Path, Path]:
@@ -82,6 +94,143 @@ def generate(folder: Path, size: int, *, seed: int = 20260101, tile: int = 512) 
     return before_path, after_path
 
 
+# --- judging the patches: synthetic legal bases, farmland and land use over the same extent -----------------------
+
+AFTER_DATE = "2025-06-30"  # the later image's date every patch is judged at
+#: 三调 codes of the land-use coverage and their shares (0101-0103 are cultivated land)
+LAND_USE_CODES = {"0101": 0.15, "0102": 0.10, "0103": 0.15, "0201": 0.10, "0301": 0.20, "0401": 0.05,
+                  "0702": 0.10, "1101": 0.05, "1001": 0.10}
+
+
+def _dates(rng, n: int, first: str, days: int) -> np.ndarray:
+    return np.datetime64(first, "D") + rng.integers(0, days, n).astype("timedelta64[D]")
+
+
+def _boxes(rng, n: int, lo: int, hi: int, centres: np.ndarray) -> np.ndarray:
+    """``n`` rectangles of sides ``lo``-``hi`` m around ``centres``, every corner on the rasters' 10 m grid."""
+    import shapely
+
+    w, h = rng.integers(lo // 10, hi // 10 + 1, (2, n)) * 10
+    x0 = np.round(centres[:, 0] / 10) * 10 - (w // 20) * 10
+    y0 = np.round(centres[:, 1] / 10) * 10 - (h // 20) * 10
+    return shapely.box(x0, y0, x0 + w, y0 + h)
+
+
+def judge_inputs(patches, size: int, *, seed: int = 20260102) -> dict:
+    """The layers the patches are judged against, deterministic for ``seed`` and ``size``.
+
+    A county's worth at 36 000² (counts scale with the area, never under a few hundred): 6 000 approvals
+    (100-1 200 m a side, 60 % around a change patch, dated 2016-2026, so some come after the later image),
+    supplies tiling the western part of 70 % of them (dated after their approval), 4 000 homesteads
+    (20-60 m) and 1 500 temporary uses (50-400 m, 1-3 year terms, some ended) around change patches, PBF
+    as non-overlapping blocks inset in a 2.5 km grid (30 % of it), and a land-use coverage of 2 km cells with
+    三调 codes. Every corner lies on the rasters' 10 m pixel grid, as the patches' do: no overlap is a sliver,
+    so the plain-geopandas answer (which has no sliver tolerance) is comparable to the last m².
+    """
+    import geopandas as gpd
+    import shapely
+
+    rng = np.random.default_rng(seed)
+    crs = patches.crs
+    k = (size / 36000) ** 2
+    x_min, y_min = 400000, 3600000
+    extent = 10 * size
+    centres = shapely.get_coordinates(patches.geometry.centroid.to_numpy())
+
+    def around(n: int, share: float) -> np.ndarray:
+        on = rng.random(n) < share
+        out = x_min + rng.random((n, 2)) * extent
+        out[:, 1] += y_min - x_min
+        out[on] = centres[rng.integers(0, len(centres), int(on.sum()))]
+        return out
+
+    n_a = max(300, int(6000 * k))
+    approvals = gpd.GeoDataFrame({"approval_id": [f"A{i:05d}" for i in range(n_a)],
+                                  "approval_date": _dates(rng, n_a, "2016-01-01", 3800)},
+                                 geometry=_boxes(rng, n_a, 100, 1200, around(n_a, 0.6)), crs=crs)
+    sup = np.flatnonzero(rng.random(n_a) < 0.7)
+    a_box = shapely.bounds(approvals.geometry.to_numpy()[sup])
+    cut = a_box[:, 0] + np.maximum(1, np.round((a_box[:, 2] - a_box[:, 0]) * rng.uniform(0.2, 1.0, len(sup)) / 10)) * 10
+    supplies = gpd.GeoDataFrame({"supply_id": [f"S{i:05d}" for i in range(len(sup))],
+                                 "supply_date": approvals["approval_date"].to_numpy()[sup]
+                                 + rng.integers(30, 900, len(sup)).astype("timedelta64[D]")},
+                                geometry=shapely.box(a_box[:, 0], a_box[:, 1], np.minimum(cut, a_box[:, 2]),
+                                                     a_box[:, 3]), crs=crs)
+    n_h = max(200, int(4000 * k))
+    homestead = gpd.GeoDataFrame({"homestead_id": [f"H{i:05d}" for i in range(n_h)],
+                                  "granted_date": _dates(rng, n_h, "2018-01-01", 3000)},
+                                 geometry=_boxes(rng, n_h, 20, 60, around(n_h, 0.8)), crs=crs)
+    n_t = max(100, int(1500 * k))
+    granted = _dates(rng, n_t, "2020-01-01", 2000)
+    temporary = gpd.GeoDataFrame({"temporary_id": [f"T{i:05d}" for i in range(n_t)], "granted_date": granted,
+                                  "end_date": granted + rng.integers(365, 1096, n_t).astype("timedelta64[D]")},
+                                 geometry=_boxes(rng, n_t, 50, 400, around(n_t, 0.8)), crs=crs)
+    cell = 2500
+    gx, gy = np.meshgrid(np.arange(x_min, x_min + extent, cell), np.arange(y_min, y_min + extent, cell))
+    gx, gy = gx.ravel(), gy.ravel()
+    chosen = rng.random(len(gx)) < 0.3
+    gx, gy = gx[chosen], gy[chosen]
+    inset = rng.integers(0, 51, (4, len(gx))) * 10  # up to 500 m on each side: blocks never touch
+    farmland = gpd.GeoDataFrame({"farmland_id": [f"F{i:05d}" for i in range(len(gx))]},
+                                geometry=shapely.box(gx + inset[0], gy + inset[1], gx + cell - inset[2],
+                                                     gy + cell - inset[3]), crs=crs)
+    cell = 2000
+    lx, ly = np.meshgrid(np.arange(x_min, x_min + extent, cell), np.arange(y_min, y_min + extent, cell))
+    lx, ly = lx.ravel(), ly.ravel()
+    codes = rng.choice(list(LAND_USE_CODES), size=len(lx), p=list(LAND_USE_CODES.values()))
+    landuse = gpd.GeoDataFrame({"patch_id": [f"L{i:06d}" for i in range(len(lx))], "land_use_code": codes},
+                               geometry=shapely.box(lx, ly, lx + cell, ly + cell), crs=crs)
+    return {"approvals": approvals, "supplies": supplies, "homestead": homestead, "temporary_use": temporary,
+            "farmland": farmland, "landuse": landuse}
+
+
+def plain_unexplained_on_pbf(patches, approvals, farmland) -> float:
+    """The unexplained area on PBF as a user writes it in plain geopandas: each patch less the approvals in force
+    on the later image (``gpd.overlay(..., how="difference")`` unites each patch's own approvals), then
+    intersected with PBF (non-overlapping), planar m². Supplies, homesteads and temporary uses are no basis to
+    occupy PBF in cn-national (``imagery.basis_may_occupy_pbf``), so the approvals are the only basis there."""
+    import geopandas as gpd
+
+    in_force = approvals[approvals["approval_date"] <= np.datetime64(AFTER_DATE)]
+    rest = gpd.overlay(patches[["patch_id", "geometry"]], in_force[["geometry"]], how="difference")
+    on_pbf = gpd.overlay(rest, farmland[["farmland_id", "geometry"]], how="intersection")
+    return float(on_pbf.area.sum())
+
+
+def _run_judge(which: str, folder: Path) -> dict:
+    import geopandas as gpd
+
+    patches = gpd.read_parquet(folder / "patches.parquet")
+    size = int(json.loads((folder / "size.json").read_text())["size"])
+    layers = judge_inputs(patches, size)
+    start_rss = _peak_rss_mb()
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    if which == "judge_register":
+        from redline.imagery.judge import judge_register
+
+        res = judge_register(patches, **layers, after_date=AFTER_DATE, area_method="planar")
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        reg, pieces = res.register, res.pieces
+        by_patch = pieces.groupby("patch_id")["area_m2"].sum().reindex(reg["patch_id"]).fillna(0).to_numpy()
+        off = np.abs(by_patch - reg["area_m2"].to_numpy()) / reg["area_m2"].to_numpy()
+        value = float(reg["unexplained_pbf_m2"].sum())
+        counts = reg["judgement"].value_counts()
+        detail = (f"{len(pieces):,} pieces of {len(reg):,} patches ({int((reg['pieces'] > 1).sum()):,} split), "
+                  f"{counts.get('unapproved_on_farmland', 0):,} unapproved on PBF; unexplained on PBF "
+                  f"{value / 1e4:,.2f} ha; pieces sum to their patch within {off.max():.1e} relative")
+        extra = {"pieces": len(pieces), "invariant": float(off.max()),
+                 "slivers": int(pieces["sliver"].sum()) + int((reg["sliver_reason"] != "").sum())}
+    else:
+        value = plain_unexplained_on_pbf(patches, layers["approvals"], layers["farmland"])
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        detail = f"unexplained on PBF {value / 1e4:,.2f} ha"
+        extra = {}
+    sizes = ", ".join(f"{len(v):,} {k}" for k, v in layers.items())
+    return {"which": which, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb(),
+            "import_rss_mb": start_rss, "detail": detail, "unexplained_pbf_m2": value, "layers": sizes, **extra}
+
+
 def _peak_rss_mb() -> float:
     try:
         with open("/proc/self/status") as fh:
@@ -94,6 +243,8 @@ def _peak_rss_mb() -> float:
 
 
 def _run_one(which: str, before: str, after: str, block_size: int, workers: int) -> dict:
+    if which in ("judge_register", "plain_geopandas"):
+        return _run_judge(which, Path(before).parent)
     from redline.imagery import change_patches, transitions
 
     start_rss = _peak_rss_mb()
@@ -109,6 +260,8 @@ def _run_one(which: str, before: str, after: str, block_size: int, workers: int)
         detail = (f"{len(p):,} patches ({int(p['below_min_area'].sum()):,} below min area), "
                   f"{int(p['pixels'].sum()):,} px")
     wall = time.perf_counter() - t0
+    if which == "change_patches:threads":  # the patches the judging steps start from (not timed)
+        p.to_parquet(Path(before).parent / "patches.parquet")
     cpu = time.process_time() + _children_cpu() - c0  # worker processes included once they have exited
     return {"which": which, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": _peak_rss_mb(),
             "import_rss_mb": start_rss, "detail": detail}
@@ -157,6 +310,11 @@ def _measure(cmd: list[str]) -> dict:
     return res
 
 
+def _mpx(row: dict, px: int) -> str:
+    """Pixels per second, for the steps that read the rasters."""
+    return "—" if row["which"] in ("judge_register", "plain_geopandas") else f"{px / 1e6 / row['wall_s']:,.0f}"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=8000, help="raster edge in pixels (default 8000)")
@@ -165,23 +323,28 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--dir", type=Path, default=None, help="where to write the rasters (default: a temp folder)")
     ap.add_argument("--keep", action="store_true", help="keep the generated rasters")
+    ap.add_argument("--max-rss-mb", type=float, default=MAX_RSS_MB,
+                    help=f"fail when a step's process tree peaks above this (default {MAX_RSS_MB:,} MB)")
     ap.add_argument("--_run", nargs=3, metavar=("WHICH", "BEFORE", "AFTER"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.full:
         args.size = 36000
     if args._run:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's redline
         print(json.dumps(_run_one(*args._run, args.block_size, args.workers)))
         return 0
 
-    tmp = tempfile.TemporaryDirectory(prefix="redline-bench-", dir=args.dir)
-    folder = Path(tmp.name)
+    # mkdtemp, not TemporaryDirectory: the latter's finalizer removes the folder at exit even with --keep
+    folder = Path(tempfile.mkdtemp(prefix="redline-bench-", dir=args.dir))
     try:
         t0 = time.perf_counter()
         before, after = generate(folder, args.size)
         gen = time.perf_counter() - t0
         mb = (before.stat().st_size + after.stat().st_size) / 2**20
+        (folder / "size.json").write_text(json.dumps({"size": args.size}))
         rows = []
-        for which in ("transitions", "change_patches:threads", "change_patches:processes"):
+        for which in ("transitions", "change_patches:threads", "change_patches:processes", "judge_register",
+                      "plain_geopandas"):
             cmd = [sys.executable, __file__, "--_run", which, str(before), str(after),
                    "--block-size", str(args.block_size), "--workers", str(args.workers)]
             rows.append(_measure(cmd))
@@ -194,16 +357,39 @@ def main(argv=None) -> int:
         print("|---|---:|---:|---:|---:|---:|---|")
         for r in rows:
             print(f"| `{r['which']}` | {r['wall_s']:.1f} | {r['cpu_s']:.1f} | {r['cpu_s'] / r['wall_s']:.2f} | "
-                  f"{r['tree_peak_mb']:,.0f} | {px / 1e6 / r['wall_s']:,.0f} | {r['detail']} |")
+                  f"{r['tree_peak_mb']:,.0f} | {_mpx(r, px)} | {r['detail']} |")
         print(f"\nwall and CPU (user + system, worker processes included): the call itself, after imports; "
               f"CPU / wall near 2 means both cores busy; peak RSS: the largest sum of resident memory "
               f"over the step's process tree, sampled every 50 ms (a Python process with redline imported is "
               f"{rows[0]['import_rss_mb']:,.0f} MB before any work)")
+        judged, plain = rows[-2], rows[-1]
+        agree = abs(judged["unexplained_pbf_m2"] - plain["unexplained_pbf_m2"]) / max(plain["unexplained_pbf_m2"], 1.0)
+        print(f"\n`judge_register` (the split enabled, planar areas) and `plain_geopandas` (`gpd.overlay` of the "
+              f"patches less the approvals in force, then with PBF) judge the patches of `change_patches:threads` "
+              f"against {judged['layers']} (generated, not timed; the step's process held them and the patches "
+              f"at {judged['import_rss_mb']:,.0f} MB before the call). Unexplained on PBF: redline "
+              f"{judged['unexplained_pbf_m2']:,.1f} m², plain geopandas {plain['unexplained_pbf_m2']:,.1f} m² "
+              f"(relative difference {agree:.1e}); plain geopandas / redline wall time "
+              f"{plain['wall_s'] / judged['wall_s']:.2f}× (it answers only that one figure; redline the whole "
+              f"register, its pieces and the roll-up).")
+        failures = []
+        if agree > AGREE_MAX:
+            failures.append(f"unexplained on PBF differs from plain geopandas by {agree:.1e} > {AGREE_MAX:g}")
+        if judged["invariant"] > INVARIANT_MAX:
+            failures.append(f"pieces differ from their patch's area by {judged['invariant']:.1e} > {INVARIANT_MAX:g}")
+        if judged["slivers"]:
+            failures.append(f"{judged['slivers']} slivers on grid-aligned data: the comparison does not hold")
+        failures += [f"`{r['which']}` peaked at {r['tree_peak_mb']:,.0f} MB > {args.max_rss_mb:,.0f} MB"
+                     for r in rows if r["tree_peak_mb"] > args.max_rss_mb]
+        for f in failures:
+            print(f"\n**FAILED**: {f}")
+        if failures:
+            return 1
     finally:
         if args.keep:
             print(f"rasters kept in {folder}")
         else:
-            tmp.cleanup()
+            shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 

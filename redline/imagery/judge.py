@@ -577,6 +577,17 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+_EMPTY = shapely.Polygon()
+
+
+def _covers(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``shapely.covers(a, b)``; False for every pair when GEOS cannot tell (the overlay then decides)."""
+    try:
+        return shapely.covers(a, b)
+    except shapely.errors.GEOSException:
+        return np.zeros(len(a), dtype=bool)
+
+
 def _split(pgeoms: np.ndarray, live: np.ndarray, regions: list[_Region]) -> _Pieces:
     """Cut the patches by every region in turn: each piece ends inside or outside each region."""
     idx = np.flatnonzero(live)
@@ -589,8 +600,15 @@ def _split(pgeoms: np.ndarray, live: np.ndarray, regions: list[_Region]) -> _Pie
         if not has.any():
             continue
         g, c = geoms[has], cut[has]
-        inside = _polygonal(_engine.robust(shapely.intersection, g, c))
-        outside = _polygonal(_engine.robust(shapely.difference, g, c))
+        # a piece the region covers whole (most patches lie inside one land-use or PBF patch) is inside as it is,
+        # and one it does not touch is outside: only the rest is cut
+        whole, apart = _covers(c, g), ~shapely.intersects(c, g)
+        inside, outside = np.full(len(g), _EMPTY, dtype=object), np.full(len(g), _EMPTY, dtype=object)
+        inside[whole], outside[apart] = g[whole], g[apart]
+        cut_here = ~(whole | apart)
+        if cut_here.any():
+            inside[cut_here] = _polygonal(_engine.robust(shapely.intersection, g[cut_here], c[cut_here]))
+            outside[cut_here] = _polygonal(_engine.robust(shapely.difference, g[cut_here], c[cut_here]))
         keep_in = ~shapely.is_empty(inside) & (shapely.area(inside) > 0)
         keep_out = ~shapely.is_empty(outside) & (shapely.area(outside) > 0)
         geoms = np.concatenate([geoms[~has], inside[keep_in], outside[keep_out]])
