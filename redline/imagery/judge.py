@@ -832,13 +832,21 @@ def _register(patches, patch_area, pieces: _Pieces, j: _Judged, piece_rules: np.
 
 
 def _patch_reasons(pieces: _Pieces, j: _Judged, n: int) -> list[str]:
+    """Per patch, each judgement of its pieces (gravest first) with their area and reasons (slivers left out).
+
+    Plain dicts, not a groupby: a province has hundreds of thousands of patches."""
+    area: dict[tuple[int, str], float] = {}
+    reasons: dict[tuple[int, str], dict[str, None]] = {}
+    for p, code, a, sliver, why in zip(pieces.patch.tolist(), j.judgement.tolist(), pieces.area.tolist(),
+                                       pieces.sliver.tolist(), j.reason.tolist(), strict=True):
+        if sliver:
+            continue
+        key = (p, code)
+        area[key] = area.get(key, 0.0) + a
+        reasons.setdefault(key, {})[why] = None
     out: list[list[tuple[int, str]]] = [[] for _ in range(n)]
-    frame = pd.DataFrame({"patch": pieces.patch, "judgement": j.judgement, "area": pieces.area,
-                          "sliver": pieces.sliver, "reason": j.reason})
-    frame = frame[~frame["sliver"]]
-    for (p, code), g in frame.groupby(["patch", "judgement"], sort=False):
-        reasons = "; ".join(dict.fromkeys(g["reason"]))
-        out[int(p)].append((_GRAVITY[code], f"{JUDGEMENT_LABELS_ZH[code]} {g['area'].sum():,.0f} m²: {reasons}"))
+    for (p, code), a in area.items():
+        out[p].append((_GRAVITY[code], f"{JUDGEMENT_LABELS_ZH[code]} {a:,.0f} m²: {'; '.join(reasons[(p, code)])}"))
     return [" | ".join(t for _, t in sorted(x, key=lambda e: -e[0])) for x in out]
 
 
