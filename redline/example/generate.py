@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -474,6 +475,24 @@ class _County:
         self.plan_farmland_cases()
         self.random_cases()
 
+    @contextmanager
+    def separate_stream(self, offset: int):
+        """Cases planted after the random county, on their own random stream (seed ``DEFAULT_SEED + offset``) and
+        with the document counters put back: every feature drawn before and after stays as it was."""
+        rng, counters = self.rng, (dict(self._doc_no), dict(self._contract_no))
+        self.rng = np.random.default_rng(DEFAULT_SEED + offset)
+        try:
+            yield
+        finally:
+            self.rng = rng
+            self._doc_no, self._contract_no = counters
+
+    def numbered_approval(self, geom, date: dt.date, no: int) -> str:
+        """An approval whose 批准文号 (豫政土〔year〕no号) lies outside the generated numbers."""
+        self.new_approval(geom, date)
+        self.approvals[-1]["批准文号"] = aid = f"豫政土〔{date.year}〕{no}号"
+        return aid
+
     def new_approval(self, geom, date: dt.date, use="工业用地"):
         y = date.year
         self._doc_no[y] = self._doc_no.get(y, 0) + 1
@@ -855,13 +874,8 @@ class _County:
         spots = [box(x + 115, y + y0, x + 205, y + y0 + 60) for y0 in (-15, 60, 135)]  # 90 m x 60 m each
         taken = shapely.union_all([r["geometry"] for r in self.approvals + self.supplies + self.buildings])
         assert not any(g.intersects(taken) for g in spots), "the audit-date cases overlap another case"
-        rng, counters = self.rng, (dict(self._doc_no), dict(self._contract_no))
-        self.rng = np.random.default_rng(DEFAULT_SEED + 11)
-        try:
-            def approval(g, date, no):
-                self.new_approval(g, date)
-                self.approvals[-1]["批准文号"] = aid = f"豫政土〔{date.year}〕{no}号"  # outside the generated numbers
-                return aid
+        with self.separate_stream(11):
+            approval = self.numbered_approval
 
             def supply(g, date, no, **kw):
                 self.new_supply(g, date=date, **kw)
@@ -892,9 +906,6 @@ class _County:
                        f"contract signed 2022-11-01, 190 days before approval {aid} (2023-05-10) of the land it "
                        "covers: 先供后批, overlap 90 m x 60 m = 5 400 m2 = 8.1 亩 (the approval counts as fully "
                        "supplied)", g)
-        finally:
-            self.rng = rng
-            self._doc_no, self._contract_no = counters
 
     def idle_order53_cases(self):
         """供而未用 under MLR order 53 article by article: one supply per rule a legal reviewer checks.
@@ -1124,13 +1135,8 @@ class _County:
                     return site
             raise RuntimeError("no free land left in the raster window for an imagery case")
 
-        rng, counters = self.rng, (dict(self._doc_no), dict(self._contract_no))
-        self.rng = np.random.default_rng(DEFAULT_SEED + 5)
-        try:
-            def approval(g, date, no):
-                self.new_approval(g, date)
-                self.approvals[-1]["批准文号"] = aid = f"豫政土〔{date.year}〕{no}号"  # outside the generated numbers
-                return aid
+        with self.separate_stream(5):
+            approval = self.numbered_approval
 
             # 1. straddling: the planted PBF square of the unapproved_on_farmland site ends at x = c.x + 150; the
             # site spans x c.x + 110 .. c.x + 170, an approval starts at c.x + 160
@@ -1202,9 +1208,6 @@ class _County:
                        "supply or other basis: 违法占用耕地 (3 600 m2 in the county ratio's numerator)", site)
             self.plant("imagery_built_before_approval", "approvals", aid, "not_supplied",
                        "approved 2026-06-08, no supply", g)
-        finally:
-            self.rng = rng
-            self._doc_no, self._contract_no = counters
 
     def plan_farmland_cases(self):
         """The planted farmland patches (conflicts and the imagery site), placed before random approvals."""
