@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from redline.errors import CRSError, SchemaError, ValidationError
+from redline.errors import CRSError, RulesError, SchemaError, ValidationError
 from redline.imagery import JUDGEMENTS, judge_patches
 from redline.imagery.judge import judge_register
 from redline.result import AuditLog
@@ -167,7 +167,8 @@ def test_cultivated_land_and_which_basis_may_occupy_it():
         (450, 450, 450))
     assert "宅基地审批 H 不是占用耕地的依据" in reg["reason"]
     assert "imagery.basis_may_occupy_cultivated" in reg["rule"]
-    local = load_rules(overrides={"imagery.basis_may_occupy_cultivated": {"homestead": True, "default": False}})
+    table = dict(load_rules().threshold("imagery.basis_may_occupy_cultivated").value)
+    local = load_rules(overrides={"imagery.basis_may_occupy_cultivated": {**table, "homestead": True}})
     assert _dated(homestead=home, landuse=landuse, rules=local).register["judgement"].iloc[0] == "other_basis"
     facility = gpd.GeoDataFrame({"record_id": ["FA"], "备案日期": ["2023-01-01"]}, geometry=[sq(0, 0, 30)], crs=GK)
     assert _dated(facility_agri=facility, landuse=landuse).register["judgement"].iloc[0] == "other_basis"
@@ -360,3 +361,14 @@ def test_redline_changes_validates_the_vector_layers(tmp_path):
     assert rejected[["layer", "feature_id", "code"]].values.tolist() == [["farmland", "F-null", "null_geometry"]]
     register = gpd.read_file(out / RESULT_FILE, layer="register")
     assert "approved_sliver_m2" in register.columns and len(register) > 0
+
+
+def test_a_basis_table_with_a_typo_or_a_missing_basis_is_refused():
+    table = dict(load_rules().threshold("imagery.basis_may_occupy_cultivated").value)
+    typo = load_rules(overrides={"imagery.basis_may_occupy_cultivated": {**table, "homstead": True}})
+    with pytest.raises(RulesError, match="'homstead' that nothing reads -- fix: did you mean 'homestead'"):
+        _dated(rules=typo)
+    # a local table listing a few bases would give the others the default, not their national value
+    few = load_rules(overrides={"imagery.basis_may_occupy_cultivated": {"approvals": True, "homestead": True}})
+    with pytest.raises(RulesError, match="lists no entry for 'supplies'"):
+        _dated(rules=few)

@@ -244,3 +244,12 @@ def test_the_example_rasters_carry_their_imaging_dates(tmp_path):
 
     before, after = write_example_rasters(tmp_path)
     assert (imaging_date(before).date, imaging_date(after).date) == (dt.date(2024, 10, 15), dt.date(2026, 5, 20))
+
+
+def test_a_mapping_unit_table_missing_a_class_is_refused(tmp_path):
+    from redline.errors import RulesError
+    from redline.imagery.patches import _min_area
+
+    few = load_rules(overrides={"imagery.min_patch_area_m2": {"construction": 200.0, "agricultural": 400.0}})
+    with pytest.raises(RulesError, match="lists no entry for 'facility_agriculture'"):
+        _min_area(few, "construction", None)

@@ -29,7 +29,7 @@ from ..schema import get_schema, ids_only
 from ..spec import Status
 from ..units import M2_PER_MU
 from ..validate import drop_empty_rings, prepare_layers, repair_polygons
-from .bases import BASES, Basis
+from .bases import BASES, BASIS_KINDS, Basis
 
 __all__ = ["JUDGEMENT", "JUDGEMENTS", "JUDGEMENT_LABELS_ZH", "LEGAL", "PatchJudgement", "judge_patches",
            "judge_register"]
@@ -59,9 +59,6 @@ JUDGEMENT_LABELS_ZH = {s.code: s.label_zh for s in JUDGEMENT}
 LEGAL: tuple[str, ...] = ("approved_supplied", "approved_not_supplied", "other_basis")
 _GRAVITY = {code: i for i, code in enumerate(JUDGEMENTS)}
 
-#: the layers that are not bases: where the land is (PBF, cultivated land) and who reports it (admin)
-_FARMLAND = ("farmland", "farmland_id", "farmland_ids", "永久基本农田")
-_BASIS_STEM = {"approvals": "approved", "supplies": "supplied"}
 _NO_DATE = np.datetime64("NaT")
 
 RULES_KEYS = ("imagery.basis_may_occupy_cultivated", "imagery.basis_may_occupy_pbf", "imagery.undated_basis_counts",
@@ -229,6 +226,8 @@ def judge_register(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | N
     after, before, date_notes = _image_dates(patches, after_date, before_date)
     notes += date_notes
 
+    for key in ("imagery.basis_may_occupy_cultivated", "imagery.basis_may_occupy_pbf"):
+        rules.check_entries(key, BASIS_KINDS, complete=True)
     max_area = float(rules.value("geometry.sliver_max_area_m2"))
     max_width = float(rules.value("geometry.sliver_max_width_m"))
     undated_counts = bool(rules.value("imagery.undated_basis_counts"))
@@ -294,7 +293,7 @@ def judge_register(patches: gpd.GeoDataFrame, *, approvals: gpd.GeoDataFrame | N
     notes += area_notes
     pieces.area = piece_area * factor[pieces.patch]
 
-    frames = _judge_pieces(pieces, regions, contacts, pbf_c, rules, after, pid)
+    frames = _judge_pieces(pieces, regions, contacts, pbf_c, rules, after)
     piece_rules = np.array(_piece_rules(frames, rules), dtype=object)
     register = _register(patches, patch_area, pieces, frames, piece_rules, contacts, pbf_c, regions, after, before,
                          "farmland" in layers, "landuse" in layers, sliver_text, max_area, max_width, rules)
@@ -320,8 +319,7 @@ def _schema(kind: str):
     """The schema a layer is validated with: its id (and for the bases their dates, for land use the code)."""
     if kind in ("landuse", "admin", "temporary_use"):  # their codes, units and term end are what is judged
         return get_schema(kind)
-    schema = ids_only(kind)
-    return schema
+    return ids_only(kind)
 
 
 def _check_inputs(patches, given: dict) -> None:
@@ -513,9 +511,14 @@ def _in_force(c: _Contacts, layer: gpd.GeoDataFrame, b: Basis, after: np.ndarray
     return status, text, undated
 
 
+def _present(geoms: np.ndarray) -> np.ndarray:
+    """Which entries of an object array of geometries hold one (a patch's region, a pair's overlap)."""
+    return np.fromiter((g is not None for g in geoms), dtype=bool, count=len(geoms))
+
+
 def _grouped(c: _Contacts, mask: np.ndarray | None, n: int) -> np.ndarray:
     """Per patch the union of the chosen pairs' overlaps (None where none)."""
-    keep = np.array([g is not None for g in c.geom], dtype=bool)
+    keep = _present(c.geom)
     if mask is not None:
         keep &= mask
     if not keep.any():
@@ -526,8 +529,8 @@ def _grouped(c: _Contacts, mask: np.ndarray | None, n: int) -> np.ndarray:
 def _union_of(arrays: list[np.ndarray], n: int) -> np.ndarray:
     out = np.full(n, None, dtype=object)
     for arr in arrays:
-        has = np.array([g is not None for g in arr], dtype=bool)
-        both = has & np.array([g is not None for g in out], dtype=bool)
+        has = _present(arr)
+        both = has & _present(out)
         out[has & ~both] = arr[has & ~both]
         if both.any():
             out[both] = _engine.robust(shapely.union, out[both], arr[both])
@@ -571,7 +574,7 @@ def _polygonal(geoms: np.ndarray) -> np.ndarray:
         rebuilt = np.full(int(mixed.sum()), shapely.Polygon(), dtype=object)
         if poly.any():
             un = _engine.grouped_union(parts[poly], owner[poly], int(mixed.sum()))
-            has = np.array([g is not None for g in un], dtype=bool)
+            has = _present(un)
             rebuilt[has] = un[has]
         out[mixed] = rebuilt
     return out
@@ -596,7 +599,7 @@ def _split(pgeoms: np.ndarray, live: np.ndarray, regions: list[_Region]) -> _Pie
         if len(geoms) == 0:
             break
         cut = region.geoms[patch]
-        has = np.array([g is not None for g in cut], dtype=bool)
+        has = _present(cut)
         if not has.any():
             continue
         g, c = geoms[has], cut[has]
@@ -629,7 +632,7 @@ def _split(pgeoms: np.ndarray, live: np.ndarray, regions: list[_Region]) -> _Pie
 def _ids_on(pieces: _Pieces, sel: np.ndarray, c: _Contacts, status: str | None) -> list[list[int]]:
     """Per selected piece, the pairs of ``c`` (with ``status``) whose overlap covers part of it."""
     out: list[list[int]] = [[] for _ in range(int(sel.sum()))]
-    pairs = np.flatnonzero(np.array([g is not None for g in c.geom], dtype=bool)
+    pairs = np.flatnonzero(_present(c.geom)
                            & ((c.status == status) if status is not None else True))
     if not len(pairs) or not sel.any():
         return out
@@ -660,7 +663,7 @@ class _Judged:
 
 
 def _judge_pieces(pieces: _Pieces, regions: list[_Region], contacts: dict[str, _Contacts], pbf_c, rules: RuleSet,
-                  after: np.ndarray, pid: np.ndarray) -> _Judged:
+                  after: np.ndarray) -> _Judged:
     m = len(pieces.geoms)
     bit = {r.name: 1 << i for i, r in enumerate(regions)}
 
@@ -785,7 +788,7 @@ def _register(patches, patch_area, pieces: _Pieces, j: _Judged, piece_rules: np.
         c = contacts.get(b.kind)
         col = [""] * n
         if c is not None:
-            mine = (c.status == "in_force") & np.array([g is not None for g in c.geom], dtype=bool)
+            mine = (c.status == "in_force") & _present(c.geom)
             for p in np.unique(c.patch[mine]):
                 col[p] = ", ".join(sorted(set(c.ids[mine & (c.patch == p)].tolist())))
         ids_cols[b.ids_column] = col
@@ -797,7 +800,7 @@ def _register(patches, patch_area, pieces: _Pieces, j: _Judged, piece_rules: np.
                 late_col[p] = f"{late_col[p]}; {t}" if late_col[p] else t
     farm_col = [""] * n
     if pbf_c is not None:
-        solid = np.array([g is not None for g in pbf_c.geom], dtype=bool)
+        solid = _present(pbf_c.geom)
         for p in np.unique(pbf_c.patch[solid]):
             farm_col[p] = ", ".join(sorted(set(pbf_c.ids[solid & (pbf_c.patch == p)].tolist())))
 

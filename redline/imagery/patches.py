@@ -240,6 +240,7 @@ def _min_area(rules: RuleSet, to_category: str, min_area_m2: float | None) -> tu
                     f"minimum mapping area), not {to_category!r}",
             fix="construction for new construction land (建设用地), facility_agriculture (设施农用地), agricultural "
                 "(农用地), other (其他地类)"))
+    rules.check_entries(key, TO_CATEGORIES, complete=True)
     value = rules.value(key, to_category)
     if value is None:
         raise RulesError(Problem(

@@ -131,9 +131,42 @@ class RuleSet:
         """A one-line citation: ``cn-national@2026.1 idle.fee_rate=0.2 (ratio of land price; 《...》)``."""
         t = self.threshold(key)
         v = t.for_key(sub)
+        if isinstance(t.value, Mapping) and v is None:  # a table without a default, no entry named: all of it
+            v = t.value
         where = f"[{sub}]" if isinstance(t.value, Mapping) and sub is not None and str(sub) in t.value else ""
         unit = f" {t.unit}" if t.unit and t.unit not in ("ratio", "bool", "text", "keywords") else ""
         return f"{self.label} {key}{where}={_fmt(v)}{unit} ({t.status}: {t.source})"
+
+    def check_entries(self, key: str, allowed, *, complete: bool = False) -> None:
+        """Refuse a table-valued threshold whose entries are not among ``allowed`` (and ``default``).
+
+        For tables keyed by a closed set (the legal bases, TD/T 1055's land classes) an entry with a typo
+        (``homstead``) would otherwise never be read, and its land would silently take the default. With
+        ``complete``, each of ``allowed`` must be listed too (a rule file that replaces the table with a
+        few entries would otherwise give every other one the default, not the value it had).
+
+        >>> load_rules(overrides={"imagery.basis_may_occupy_pbf": {"homstead": True, "default": False}}
+        ...            ).check_entries("imagery.basis_may_occupy_pbf", ["homestead", "approvals"])
+        Traceback (most recent call last):
+        ...
+        redline.errors.RulesError: [rules cn-national@2026.1+local] imagery.basis_may_occupy_pbf has an entry 'homstead' that nothing reads -- fix: did you mean 'homestead'? the entries are: homestead, approvals, default
+        """
+        t = self.threshold(key)
+        if not isinstance(t.value, Mapping):
+            return
+        names = [*allowed, "default"]
+        problems = [Problem(
+            layer=f"rules {self.label}", code="unknown_entry", message=f"{key} has an entry {k!r} that nothing reads",
+            fix=" ".join(x for x in (_did_you_mean(k, names), "the entries are: " + ", ".join(names)) if x))
+            for k in t.value if k not in names]
+        if complete:
+            problems += [Problem(
+                layer=f"rules {self.label}", code="missing_entry",
+                message=f"{key} lists no entry for {k!r}",
+                fix=f"write {k} = ... in the [{key}] table: each of {', '.join(allowed)} is set explicitly")
+                for k in allowed if k not in t.value]
+        if problems:
+            raise RulesError(problems)
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> RuleSet:
         """A copy with some values replaced; the label gets ``+local``."""
