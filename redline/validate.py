@@ -238,10 +238,10 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
                                 f"(--field {name}.{schema.id_field}=<column>); else add an id field"))
     problems += check_crs(gdf, name)
     problems += sinfo.get("date_notes", [])  # dates completed from a month or a year, Excel serials: visible notes
-    if len(gdf) == 0:
-        if not allow_empty:
-            problems.append(Problem(name, "empty_layer", "the layer has no features",
-                                    fix="check the file and the layer name (FILE:LAYER)"))
+    if len(gdf) == 0:  # fatal where an audit needs features; else a note: it is read as holding nothing
+        problems.append(Problem(name, "empty_layer", "the layer has no features" + (
+            "" if not allow_empty else ": it is read as holding nothing (no farmland, no approval, ...)"),
+            fatal=not allow_empty, fix="check the file and the layer name (FILE:LAYER)"))
         return gdf, rejected_frame(), problems
     gdf = gdf.reset_index(drop=True)
     ids = gdf[schema.id_field]

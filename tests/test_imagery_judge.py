@@ -372,3 +372,10 @@ def test_a_basis_table_with_a_typo_or_a_missing_basis_is_refused():
     few = load_rules(overrides={"imagery.basis_may_occupy_cultivated": {"approvals": True, "homestead": True}})
     with pytest.raises(RulesError, match="lists no entry for 'supplies'"):
         _dated(rules=few)
+
+
+def test_an_empty_layer_given_is_said_not_taken_for_no_farmland_silently():
+    empty = gpd.GeoDataFrame({"farmland_id": []}, geometry=[], crs=GK)
+    res = _dated(farmland=empty, log=(log := AuditLog()))
+    assert res.register["unexplained_pbf_m2"].iloc[0] == 0  # measured against a layer that holds nothing
+    assert any(n.startswith("[farmland]") and "no features" in n for n in log.notes)

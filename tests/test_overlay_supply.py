@@ -220,7 +220,10 @@ def test_invariant_approved_equals_supplied_plus_unsupplied(a_geoms, s_geoms):
         assert abs(row["approved_m2"] - row["supplied_m2"] - row["unsupplied_m2"] - row["sliver_m2"]) <= tol
         assert 0.0 <= row["supply_rate"] <= 1.0
         assert row["geometry"].area == pytest.approx(row["unsupplied_m2"], abs=tol)
-    assert r_log.notes == []
+    # no fallback or repair note; an empty supplies layer is said to be empty
+    assert r_log.notes == ([] if s_geoms else ["[supplies] the layer has no features: it is read as holding nothing "
+                                               "(no farmland, no approval, ...) -- fix: check the file and the layer "
+                                               "name (FILE:LAYER)"])
     out = supply_outside_approvals(a, s, area_method="planar", include_slivers=True)
     a_union = shapely.union_all(a.geometry.values)
     for _, row in out.iterrows():
