@@ -49,7 +49,7 @@ KIND_UNITS: dict[str, str] = {"mu": "亩", "m2": "m²", "wan": "万元", "days":
 _KIND_ROLES: dict[str, ColumnRole] = {"mu": "area", "m2": "area", "date": "date", "ratio": "measure", "int": "measure",
                                       "wan": "measure", "float": "measure", "days": "measure"}
 
-__all__ = ["ADMIN_CODE", "ADMIN_NAME", "RULE", "RULE_OFF_LEDGER", "AuditSpec", "Column", "ColumnKind", "ColumnRole", "FigureSpec", "InputSpec", "LedgerColumn", "OutputSpec",
+__all__ = ["ADMIN_CODE", "ADMIN_NAME", "RULE", "RULE_OFF_LEDGER", "AuditSpec", "CaseSpec", "Column", "ColumnKind", "ColumnRole", "FigureSpec", "InputSpec", "LedgerColumn", "OutputSpec",
            "ParamSpec", "RunContext", "Status", "output_aliases"]
 #: a report section hook: ``(ctx, section, frame) -> None`` adds the charts and maps specific to an output
 #: (``ctx`` a :class:`redline.report.Ctx`, ``section`` a :class:`redline.report.Section`)
@@ -204,6 +204,30 @@ ADMIN_NAME = Column("admin_name", "text", "行政区名称", "Administrative uni
 
 
 @dataclass(frozen=True)
+class CaseSpec:
+    """How an output's findings become cases of the case register (:mod:`redline.register`).
+
+    ``key``: the columns whose values make a case's stable key, the business id the bureau uses
+    (批准文号, 合同编号, 图斑编号 ...; several joined by ``" | "``); ``area``: the column (m²) that is the case's
+    area; ``measure``: a second figure followed from round to round (e.g. idle days). A row is a finding
+    when its status is one of the output's counted statuses (with a status column) and every column of
+    ``where`` holds one of the values given; a row present but not a finding closes an open case with its
+    status label as the reason (``resolved_labels`` names the ``where`` values that have no status label).
+    ``prefix`` starts the case ids (``IDLE-00001``); ``label`` names the columns that tell a person which
+    case it is (project, holder)."""
+
+    key: Sequence[str]
+    key_label_zh: str
+    key_label_en: str
+    area: str
+    prefix: str
+    measure: str = ""
+    where: Mapping[str, Sequence[Any]] = field(default_factory=dict)
+    resolved_labels: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    label: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
 class OutputSpec:
     """A result layer or table: its stable name, labels, and every column it emits.
 
@@ -230,6 +254,8 @@ class OutputSpec:
     figures: Sequence[FigureSpec] = ()
     #: the report's charts and maps specific to this output; without it: the declared figures and a map
     section: SectionHook | None = None
+    #: how its findings are kept as cases from one round to the next (None: the output holds no cases)
+    case: CaseSpec | None = None
 
     def __post_init__(self) -> None:
         wrong = [c for c in self.columns if not isinstance(c, Column)]

@@ -19,7 +19,7 @@ The columns of each output are declared once, in :mod:`redline.farmland._columns
 from __future__ import annotations
 
 from ..result import AuditLog
-from ..spec import AuditSpec, InputSpec, OutputSpec, ParamSpec, hook
+from ..spec import AuditSpec, CaseSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
 from .conflicts import KIND, KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
@@ -77,7 +77,10 @@ CONFLICTS_SPEC = AuditSpec(
                    description="每处重叠一行 (一个农田图斑与一条边界的每个连通重叠块); 碎片单列不剔除; 建议处置按"
                                "生态保护红线优先、永久基本农田其次、城镇开发边界避让的顺序",
                    description_en="One row per overlap (each connected overlap of a farmland patch and a boundary); slivers listed, not dropped; suggested resolution in the order ecological red line first, then permanent basic farmland, then the growth boundary yields",
-                   status_column="kind", statuses=KIND, section=hook("redline.farmland._report:three_line_conflicts")),
+                   status_column="kind", statuses=KIND, section=hook("redline.farmland._report:three_line_conflicts"),
+                   case=CaseSpec(("kind", "left_id", "right_id", "part"), "冲突类型 | 图斑 | 图斑 | 块",
+                                 "kind | patch | patch | part", "area_m2", "SQSX", where={"is_sliver": (False,)},
+                                 resolved_labels={"True": ("仅余碎片", "only a sliver left")})),
         OutputSpec("conflicts_by_unit", "三区三线冲突汇总", "Conflicts by unit", True, BY_UNIT_COLUMNS,
                    description="按行政区汇总; 跨界图斑按面积拆分",
                    description_en="Totals per administrative unit; patches crossing units split by area",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..options import parse_classes  # the one parser of class lists
-from ..spec import AuditSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
+from ..spec import AuditSpec, CaseSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
 from ._columns import (
     CHANGE_PATCH_COLUMNS,
     PIECE_COLUMNS,
@@ -205,7 +205,9 @@ SPECS = (
                                   "judged by its gravest piece",
                             passthrough="change_patches",
                    status_column="judgement", statuses=JUDGEMENT[::-1], figures=_REGISTER_FIGURES,
-                   section=hook("redline.imagery._report:patch_register")),
+                   section=hook("redline.imagery._report:patch_register"),
+                   case=CaseSpec(("patch_id",), "图斑编号", "patch number", "unexplained_m2", "WP",
+                                 label=("judgement_zh",))),
                  OutputSpec("patch_pieces", "卫片图斑登记表", "Change-patch pieces", True, PIECE_COLUMNS,
                             "每个图斑按合法依据、永久基本农田和耕地分割后的每一块: 依据、日期、地类和研判结论",
                             description_en="Each piece of each patch after the split by legal basis, permanent "

@@ -34,7 +34,7 @@ from typing import Any
 import pandas as pd
 
 from ..result import AuditLog, NoteList
-from ..spec import AuditSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
+from ..spec import AuditSpec, CaseSpec, FigureSpec, InputSpec, OutputSpec, ParamSpec, RunContext, hook
 from ..units import m2_to_mu
 from ._columns import (
     ALERT_COLUMNS,
@@ -259,6 +259,10 @@ SPECS: tuple[AuditSpec, ...] = (
                        "每个报批地块未被供地覆盖的部分; 碎片(数字化误差)单列, 报批 = 已供 + 未供 + 碎片",
                    description_en="The part of each approval no supply covers; digitising slivers listed apart; approved = supplied + unsupplied + slivers",
                        passthrough="approvals",
+                   case=CaseSpec(("approval_id",), "批准文号", "approval number", "unsupplied_m2", "PEWG",
+                                 where={"unsupplied_kind": ("land",)}, label=("batch_name",),
+                                 resolved_labels={"none": ("已全部供应", "fully supplied"),
+                                                  "sliver": ("仅余碎片", "only slivers left unsupplied")}),
                    section=hook("redline.overlay._report:approved_not_supplied")),
             OutputSpec("supply_outside_approvals", "存量供地(报批范围外)", "Supply outside approvals", True,
                        OUTSIDE_COLUMNS, "供地中位于所有报批范围之外的部分(如存量土地供应)",
@@ -271,6 +275,8 @@ SPECS: tuple[AuditSpec, ...] = (
                        description_en="Supplies signed before the approval of land they cover (overlap beyond the "
                                       "sliver tolerance), one row per supply and approval; the supply still counts as "
                                       "supplied in 批而未供",
+                   case=CaseSpec(("supply_id", "approval_id"), "合同编号 | 批准文号", "contract | approval number",
+                                 "overlap_m2", "XGHP", measure="days_before_approval", label=("project_name", "holder")),
                    section=hook("redline.overlay._report:supply_before_approval")),
         ),
         runner=_run_supply, summary=_summary_supply,
@@ -314,6 +320,8 @@ SPECS: tuple[AuditSpec, ...] = (
                    description_en="MLR order 53 (《闲置土地处置办法》): start overdue, idle one full year (idle fee), two years (recovery without compensation, the fee not added), stalled a year after starting (recovery to be reviewed), under construction, completed, art. 8 cause (disposal under art. 12 pending), not yet supplied",
                             passthrough="supplies",
                    status_column="status", statuses=IDLE_STATUS, figures=_IDLE_FIGURES,
+                   case=CaseSpec(("supply_id",), "合同编号", "contract number", "supply_m2", "XZTD", measure="idle_days",
+                                 label=("project_name", "holder")),
                    section=hook("redline.overlay._report:idle_land")),),
         runner=_run_idle, summary=_summary_idle,
         rules_keys=("idle.start_grace_years", "idle.recover_years", "idle.fee_method", "idle.fee_rate",
@@ -334,6 +342,7 @@ SPECS: tuple[AuditSpec, ...] = (
                    description_en="Plot ratio (a storey over 8 m counts twice), building coefficient, investment intensity, tax and output per mu, against the rule set's floors",
                             passthrough="parcels",
                    status_column="judgement", statuses=UNDERUSED_JUDGEMENT,
+                   case=CaseSpec(("parcel_id",), "宗地号", "parcel number", "site_m2", "DXYD", label=("holder",)),
                    section=hook("redline.overlay._report:underused")),),
         runner=_run_underused, summary=_summary_underused,
         rules_keys=("underused.far_min", "underused.building_coefficient_min", "underused.storey_double_height_m",
@@ -356,6 +365,8 @@ SPECS: tuple[AuditSpec, ...] = (
                             "约定日期前预警, 逾期未履约转为警示",
                    description_en="A warning before each agreed date, an escalation once an obligation is overdue",
                    status_column="level", statuses=LEVEL, figures=_ALERT_FIGURES,
+                   case=CaseSpec(("supply_id", "obligation"), "合同编号 | 履约事项", "contract | obligation", "", "YJ",
+                                 measure="days_overdue", label=("project_name", "holder", "obligation_zh")),
                    section=hook("redline.overlay._report:deadline_alerts")),),
         runner=_run_alerts, summary=_summary_alerts,
         rules_keys=("alerts.warn_days_before", "alerts.escalate_days_after"),

@@ -18,7 +18,7 @@ import pandas as pd
 from ..area import AreaMethod, piece_areas
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
-from ..spec import AuditSpec, InputSpec, OutputSpec
+from ..spec import AuditSpec, CaseSpec, InputSpec, OutputSpec
 from ..units import M2_PER_MU
 from ._columns import RECORDED_COLUMNS
 from ._common import finish, prepare
@@ -187,7 +187,9 @@ SPEC = AuditSpec(
     outputs=(OutputSpec("area_discrepancies", "面积不符", "Area discrepancies", True, RECORDED_COLUMNS,
                         "记载面积(批准面积、出让面积、图斑面积TBMJ)与图形面积之差超过容差的要素",
                         description_en="Features whose drawn area differs from the area recorded in their "
-                                       "attributes (批准面积, 出让面积, TBMJ) by more than the tolerance"),),
+                                       "attributes (批准面积, 出让面积, TBMJ) by more than the tolerance",
+                        case=CaseSpec(("layer", "feature_id", "recorded_field"), "图层 | 要素编号 | 记载面积字段",
+                                      "layer | feature | recorded field", "difference_m2", "MJBF")),),
     runner=_run, summary_with_log=_summary, needs_as_of=False,
     rules_keys=("geometry.recorded_area_tolerance_ratio", "geometry.recorded_area_tolerance_m2"),
     description_zh="批准面积、出让面积、三调图斑面积(TBMJ)与图形面积比较, 超过容差者逐宗列出(差值平方米、亩、百分比)。",
