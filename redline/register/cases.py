@@ -316,8 +316,12 @@ def _geometry_pairs(cases: pd.DataFrame, candidates: list[int], found: gpd.GeoDa
     ok_b = ~(shapely.is_missing(b) | shapely.is_empty(b))
     if not ok_a.any() or not ok_b.any():
         return []
-    tree = shapely.STRtree(np.where(ok_a, a, None))
-    ib, ia = tree.query(np.where(ok_b, b, None), predicate="intersects")
+    a = a.copy()
+    b = b.copy()
+    a[~ok_a] = None
+    b[~ok_b] = None
+    tree = shapely.STRtree(a)
+    ib, ia = tree.query(b, predicate="intersects")
     if not len(ia):
         return []
     same = cases["output"].to_numpy()[np.asarray(candidates)[ia]] == found["output"].to_numpy()[

@@ -99,7 +99,7 @@ def fingerprint(source: Any) -> str:
     for f in files:
         if f.is_file():
             with open(f, "rb") as fh:
-                for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                while chunk := fh.read(1 << 20):
                     h.update(chunk)
     return "sha256:" + h.hexdigest()
 
@@ -200,7 +200,8 @@ class Register:
 
     def cases(self, *, state: str | None = None, output: str | None = None) -> gpd.GeoDataFrame:
         """The cases (``state`` ``"open"`` or ``"resolved"``; ``output`` one audit output), with their geometry."""
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if state is not None:
             if state not in ("open", "resolved"):
                 raise RegisterError(f"state is 'open' or 'resolved', not {state!r}")
@@ -214,7 +215,8 @@ class Register:
         return gpd.GeoDataFrame(frame.drop(columns="fid"), geometry="geometry", crs=frame.crs)
 
     def events(self, *, round_id: int | None = None, case_id: str | None = None) -> gpd.GeoDataFrame:
-        where, params = [], []
+        where: list[str] = []
+        params: list[Any] = []
         if round_id is not None:
             where.append("round_id = ?")
             params.append(int(round_id))
@@ -240,7 +242,7 @@ class Register:
             disp = self._frame(tx, DISPOSITIONS, "WHERE case_id = ?", (case_id,))
             rounds = self._frame(tx, ROUNDS)
         record = found.drop(columns=["fid", "geometry"]).iloc[0].to_dict()
-        facts = next((json.loads(f) for f in events["facts"][::-1] if isinstance(f, str) and f), {})
+        facts: dict[str, Any] = next((json.loads(f) for f in events["facts"][::-1] if isinstance(f, str) and f), {})
         as_of = dict(zip(rounds["round_id"], rounds["as_of"], strict=True))
         record.update({"detail": facts, "geometry": found.geometry.iat[0],
                        "first_as_of": as_of.get(record["first_round"]), "as_of": as_of.get(record["last_round"]),
@@ -341,11 +343,13 @@ class Register:
         current = dict(zip(cases["case_id"], shapely.to_wkb(cases.geometry.to_numpy()), strict=True)) \
             if len(cases) else {}
         audit_of = {name: co.audit.id for name, co in case_outputs().items()}
-        new_rows, update_rows, event_rows = [], [], []
-        fwkb = shapely.to_wkb(np.asarray([_multi(g) for g in found.geometry], dtype=object)) if len(found) else []
+        new_rows: list[tuple] = []
+        update_rows: list[tuple | None] = []
+        event_rows: list[tuple] = []
+        fwkb: Any = shapely.to_wkb(np.asarray([_multi(g) for g in found.geometry], dtype=object)) if len(found) else []
         for e in events.itertuples(index=False):
             j = int(e.finding)
-            f = found.iloc[j] if j >= 0 else None
+            f: Any = found.iloc[j] if j >= 0 else None
             wkb = fwkb[j] if j >= 0 else None
             changed_geom = wkb if (wkb is not None and current.get(e.case_id) != wkb) else None
             area = _num(e.area_m2)
@@ -642,7 +646,7 @@ class Register:
         keep = (both["change"] != "unchanged") & ~((both["change"] == "persisting")
                                                    & (both["d_area_m2"].fillna(0).abs() < 0.01)
                                                    & (both["d_measure"].fillna(0) == 0)
-                                                   & (both[f"status_{a}"] == both[f"status_{b}"]))
+                                                   & (both[f"status_{a}"].fillna("") == both[f"status_{b}"].fillna("")))
         out = both[keep].reset_index()
         out.insert(1, "output", out["case_id"].map(outputs))
         out.insert(2, "label", out["case_id"].map(labels))
@@ -654,7 +658,7 @@ class Register:
 
         disp = self._frame(tx, DISPOSITIONS)
         disp = disp[(disp["problem"].isna() | (disp["problem"] == "")) & disp["new_date"].notna()]
-        notes = []
+        notes: list[str] = []
         if not len(disp):
             return notes
         seen = events[events["finding"] >= 0].set_index("case_id")["finding"]

@@ -139,7 +139,7 @@ def gpkg_blob(wkb: bytes | None, srs_id: int) -> bytes | None:
     if wkb is None:
         return None
     g = shapely.from_wkb(wkb)
-    if g.is_empty:
+    if g is None or g.is_empty:
         return b"GP\x00" + bytes([0x11]) + struct.pack("<i", srs_id) + wkb
     minx, miny, maxx, maxy = g.bounds
     return b"GP\x00" + bytes([0x03]) + struct.pack("<i4d", srs_id, minx, maxx, miny, maxy) + wkb
@@ -248,8 +248,8 @@ class GeoPackageStore(Store):
         try:
             db.execute("PRAGMA application_id = 1196444487")  # 'GPKG'
             db.execute("PRAGMA user_version = 10300")
+            db.executescript(_GPKG_CORE)
             db.execute("BEGIN")
-            db.executescript(_GPKG_CORE.replace("INSERT OR IGNORE", "INSERT OR IGNORE"))
             for table in TABLES:
                 cols = []
                 for c in table.columns:
