@@ -8,6 +8,9 @@ GeoPackage ``redline/data/example_county.gpkg`` is its output for the default se
     python -m redline.example --out redline/data/example_county.gpkg
 
 Findings are planted relative to :data:`EXAMPLE_AS_OF` (2026-06-30); the ``planted`` table lists them.
+The county audited again on 2026-09-30 and 2026-11-30 (rounds 2 and 3: cases resolved, new, recovered,
+renumbered, reappearing) is :func:`example_round` (:mod:`redline.example.rounds`), each round with the
+``changes`` it plants.
 
 Examples
 --------
@@ -30,6 +33,7 @@ from .generate import (
     generate,
     generate_layers,
 )
+from .rounds import ROUND_DATES, ExampleRound, example_round, write_round
 
 #: the layers of the example county, by the audit input each one feeds
 LAYER_KINDS = {
@@ -40,8 +44,8 @@ LAYER_KINDS = {
 }
 
 __all__ = ["CONSTRUCTION_CODES", "DEFAULT_SEED", "EXAMPLE_AS_OF", "FINDINGS", "LANDUSE_NAMES", "LAYER_KINDS",
-           "RASTER_CLASSES", "example_path", "generate", "generate_layers", "load_example", "synthetic",
-           "write_example_rasters"]
+           "RASTER_CLASSES", "ROUND_DATES", "ExampleRound", "example_path", "example_round", "generate",
+           "generate_layers", "load_example", "synthetic", "write_example_rasters", "write_round"]
 
 
 def example_path() -> Path:
