@@ -165,7 +165,7 @@ def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
         minx, maxx, miny, maxy = struct.unpack("<4d", blob[8:40])
         return minx, maxx, miny, maxy
     g = shapely.from_wkb(gpkg_wkb(blob))
-    if g.is_empty:
+    if g is None or g.is_empty:
         return None
     x0, y0, x1, y1 = g.bounds
     return x0, x1, y0, y1
