@@ -11,7 +11,7 @@ turns into one), so what a run may be asked for, and what is checked about it, i
     ...
     ValueError: unknown run option(s): area (did you mean 'area_method'?); the options are: as_of, rules, crs, \
 area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title, \
-report_templates, backend
+report_templates, backend, register
 
 Parameters of the audits (:class:`redline.spec.ParamSpec`) are given in ``params`` and converted by their
 declared type in :func:`convert_param`: one parser of class lists (``"1,2,4"``), one of dates, tables
@@ -64,6 +64,7 @@ class RunKeywords(TypedDict, total=False):
     report_title: str | None
     report_templates: str | os.PathLike[str] | None
     backend: Backend | None
+    register: str | os.PathLike[str] | None
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -102,6 +103,10 @@ class RunOptions:
     backend : redline.scale.Backend, optional
         Compute the overlays' pairs partition-wise on a Dask cluster (``redline audit --scheduler``); the same
         results. A live client, so never part of a job file. ``None``: on this machine.
+    register : path or URL, optional
+        A case register (:mod:`redline.register`: a ``.gpkg`` made by ``redline register init`` or a
+        ``postgresql://…?schema=`` URL): the run is recorded there as the next round, and the ledger gains
+        its sheets 本期新增 / 本期消化.
     """
 
     as_of: dt.date | None = None
@@ -122,6 +127,7 @@ class RunOptions:
     #: a folder of report templates replacing the shipped ones of the same name (see :func:`redline.report.build`)
     report_templates: str | os.PathLike[str] | None = None
     backend: Backend | None = None
+    register: str | os.PathLike[str] | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -140,6 +146,8 @@ class RunOptions:
 
             if not isinstance(self.backend, Backend):
                 raise ValueError(f"backend must be a redline.scale.Backend (a Dask client), not {self.backend!r}")
+        if self.register is not None and not isinstance(self.register, str | os.PathLike):
+            raise ValueError(f"register must be a .gpkg path or a postgresql:// URL, not {self.register!r}")
         if self.report_title is not None and not isinstance(self.report_title, str):
             raise ValueError(f"report_title must be text, not {self.report_title!r}")
         if self.audits is not None:

@@ -73,6 +73,8 @@ class RunResult:
     rules_read: dict[str, frozenset[str]] = field(default_factory=dict)
     #: the run's log: what the audits reported besides their frames (its ``facts`` per audit id)
     log: AuditLog = field(default_factory=AuditLog)
+    #: the round recorded in the case register (``register=``), if any: a :class:`redline.register.RoundReport`
+    round: Any = None
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -161,6 +163,11 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     check_area_method(area_method)
     as_of = to_date(as_of)
     ruleset = resolve_rules(rules)
+    register = None
+    if opts.register is not None:  # opened first: a register that is not there stops the run before the work
+        from .register import open_register
+
+        register = open_register(opts.register)
     specs = all_specs()
     if audits is not None:
         wanted = list(audits)
@@ -274,6 +281,11 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
                        + list(ctx.log.notes),
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
                        summary=summary, layers=prepared.layers, rules_read=rules_read, log=ctx.log)
+    if register is not None:
+        report("recording the round in the case register", 0.92)
+        result.round = register.record_round(result, sources=sources)
+        result.summary += result.round.lines()
+        result.notes += result.round.notes
     if out is not None:
         report("writing results", 0.95)
         write_results(result, out, inputs=[parse_source(s)[0] for s in sources.values()], lang=lang, ledger=ledger,
@@ -394,9 +406,15 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
         sheets.append(LedgerSheet("规则" if lang == "zh" else "rules", rules_frame, [
             LedgerColumn("key", "规则项"), LedgerColumn("value", "取值"), LedgerColumn("unit", "单位"),
             LedgerColumn("status", "性质"), LedgerColumn("source", "依据")]))
+        if result.round is not None:
+            from .register.views import ledger_sheets
+
+            sheets[-2:-2] = ledger_sheets(result.round, lang)
         info = {"审计日期 as of": result.as_of.isoformat(), "规则集 rule set": result.rules.label,
                 "工作坐标系 working CRS": str(result.working), "面积算法 area method": result.metadata()["area_method"],
                 "剔除要素 rejected features": str(len(result.rejected)), "redline": _version()}
+        if result.round is not None:
+            info["案件台账 case register"] = f"{result.round.where}, 第{result.round.round_id}轮 round {result.round.round_id}"
         info.update({f"说明 note {i + 1}": n for i, n in enumerate(result.notes)})
         write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id)
         phase("ledger")

@@ -50,6 +50,11 @@ class RoundReport:
     summary: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     alerts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: per round and output: open cases and the changes (:func:`redline.register.views.trend`)
+    trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: case id -> its name (project, holder, batch) for the ledger
+    labels: dict[str, str] = field(default_factory=dict)
+    where: str = ""
 
     def lines(self) -> list[str]:
         """The round in a few lines, for the command line."""
@@ -308,8 +313,11 @@ class Register:
             touch = getattr(s, "touch", None)
             if touch is not None:
                 touch(tx)
+            trend_frame = self._trend(tx)
+            labels = dict(s.query(tx, "SELECT case_id, label FROM {cases}"))
         skipped = sorted(set(case_outputs()) - set(made))
-        report = RoundReport(round_id, result.as_of, events, summary, notes)
+        report = RoundReport(round_id, result.as_of, events, summary, notes, trend=trend_frame, labels=labels,
+                             where=self.where)
         if skipped and len(cases):
             held = cases[cases["output"].isin(skipped) & (cases["state"] == "open")]
             if len(held):
@@ -317,6 +325,19 @@ class Register:
                                     " not audited in this round: carried as they were")
         report.alerts = self.alerts(result.as_of, rules=result.rules)
         return report
+
+    def trend(self) -> pd.DataFrame:
+        """Per round and output: the cases open at its end and its new, reappeared and resolved cases."""
+        with self.store.transaction() as tx:
+            return self._trend(tx)
+
+    def _trend(self, tx: Any) -> pd.DataFrame:
+        from .views import trend
+
+        rows = self.store.query(tx, "SELECT e.round_id, e.case_id, e.change, e.area_mu, c.output FROM {case_events} e "
+                                    "JOIN {cases} c ON c.case_id = e.case_id ORDER BY e.fid")
+        events = pd.DataFrame(rows, columns=["round_id", "case_id", "change", "area_mu", "output"])
+        return trend(events, self._frame(tx, ROUNDS))
 
     def _number(self, tx: Any, events: pd.DataFrame, cases: pd.DataFrame) -> None:
         """Give each new case its id: its output's prefix and the next number."""
