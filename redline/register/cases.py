@@ -185,7 +185,10 @@ def findings(outputs: Mapping[str, Any], specs: Iterable[AuditSpec] | None = Non
             found.append(part)
         rest = frame[~mask.to_numpy()]
         if len(rest):
-            reasons = [_reason_of(r, co.output) for r in rest.to_dict("records")]
+            # only the columns a reason reads (the status and the case's where columns), not the whole row
+            cols = [c for c in dict.fromkeys([co.output.status_column or "", *case.where]) if c in rest.columns]
+            values = zip(*(rest[c].to_numpy().tolist() for c in cols), strict=True) if cols else ((),) * len(rest)
+            reasons = [_reason_of(dict(zip(cols, v, strict=True)), co.output) for v in values]
             others.append(pd.DataFrame({"output": name, "case_key": keys[~mask.to_numpy()].to_numpy(),
                                         "reason": [r[0] for r in reasons], "reason_zh": [r[1] for r in reasons],
                                         "reason_en": [r[2] for r in reasons]}))
@@ -243,38 +246,53 @@ def classify(cases: pd.DataFrame, found: gpd.GeoDataFrame, present: pd.DataFrame
     cases = cases[cases["output"].isin(audited)] if len(cases) else cases
     by_key = {(o, k): i for i, (o, k) in enumerate(zip(cases["output"], cases["case_key"], strict=True))} \
         if len(cases) else {}
+    # the columns read row by row, as lists (a row's Series from .iloc costs more than the rest of the loop)
+    case_cols = {c: (cases[c].to_numpy().tolist() if len(cases) else [])
+                 for c in ("case_id", "output", "case_key", "state", "area_m2", "measure")}
+    found_cols = {c: found[c].to_numpy().tolist() for c in ("output", "case_key", "area_m2", "measure", "status",
+                                                             "status_zh")}
+
+    def case_row(i: int) -> dict[str, Any]:
+        return {c: v[i] for c, v in case_cols.items()}
+
+    def found_row(j: int) -> dict[str, Any]:
+        return {c: v[j] for c, v in found_cols.items()}
+
+    by_key = {(o, k): i for i, (o, k) in enumerate(zip(case_cols["output"], case_cols["case_key"], strict=True))}
     matched_cases: set[int] = set()
     unmatched: list[int] = []
-    for j, (o, k) in enumerate(zip(found["output"], found["case_key"], strict=True)):
+    for j, (o, k) in enumerate(zip(found_cols["output"], found_cols["case_key"], strict=True)):
         i = by_key.get((o, k))
         if i is None:
             unmatched.append(j)
         else:
             matched_cases.add(i)
-            events.append(_event(cases.iloc[i], found.iloc[j], j, "key", ""))
-    present_keys = set(zip(found["output"], found["case_key"], strict=True)) | set(
-        zip(present["output"], present["case_key"], strict=True))
+            events.append(_event(case_row(i), found_row(j), j, "key", ""))
+    present_keys = set(zip(found_cols["output"], found_cols["case_key"], strict=True)) | set(
+        zip(present["output"].to_numpy().tolist(), present["case_key"].to_numpy().tolist(), strict=True))
     # cases whose key this round does not hold at all may have been renumbered: match them by geometry
     candidates = [i for i in range(len(cases)) if i not in matched_cases
-                  and (cases["output"].iat[i], cases["case_key"].iat[i]) not in present_keys]
+                  and (case_cols["output"][i], case_cols["case_key"][i]) not in present_keys]
     pairs = _geometry_pairs(cases, candidates, found, unmatched, min_iou)
+    by_geometry: set[int] = set()
     for i, j, iou in pairs:
         matched_cases.add(i)
-        unmatched.remove(j)
-        old = cases.iloc[i]
-        events.append(_event(old, found.iloc[j], j, f"geometry IoU {iou:.3f}, was {old['case_key']}",
+        by_geometry.add(j)
+        old = case_row(i)
+        events.append(_event(old, found_row(j), j, f"geometry IoU {iou:.3f}, was {old['case_key']}",
                              str(old["case_key"])))
+    unmatched = [j for j in unmatched if j not in by_geometry]
     for j in unmatched:
-        f = found.iloc[j]
+        f = found_row(j)
         events.append({"case_id": "", "output": f["output"], "case_key": f["case_key"], "change": "new", "old_key": "",
                        "matched_by": "", "area_m2": f["area_m2"], "measure": f["measure"], "d_area_m2": np.nan,
                        "d_measure": np.nan, "status": f["status"], "status_zh": f["status_zh"], "reason": "",
                        "reason_zh": "", "finding": j})
-    reasons = {(o, k): (r, zh, en) for o, k, r, zh, en in zip(present["output"], present["case_key"],
-                                                              present["reason"], present["reason_zh"],
-                                                              present["reason_en"], strict=True)}
+    reasons = {(o, k): (r, zh, en) for o, k, r, zh, en in zip(
+        *(present[c].to_numpy().tolist() for c in ("output", "case_key", "reason", "reason_zh", "reason_en")),
+        strict=True)}
     for i in range(len(cases)):
-        c = cases.iloc[i]
+        c = case_row(i)
         if i in matched_cases or c["state"] != "open":
             continue
         if c["case_id"] in closed_by:
@@ -294,7 +312,7 @@ def classify(cases: pd.DataFrame, found: gpd.GeoDataFrame, present: pd.DataFrame
     return Classified(frame[EVENT_COLUMNS])
 
 
-def _event(case: pd.Series, f: pd.Series, j: int, matched_by: str, old_key: str) -> dict[str, Any]:
+def _event(case: Mapping[str, Any], f: Mapping[str, Any], j: int, matched_by: str, old_key: str) -> dict[str, Any]:
     change = "persisting" if case["state"] == "open" else "reappeared"
     d_area = f["area_m2"] - case["area_m2"] if change == "persisting" else np.nan
     d_measure = f["measure"] - case["measure"] if change == "persisting" else np.nan

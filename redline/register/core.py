@@ -367,10 +367,13 @@ class Register:
         new_rows: list[tuple] = []
         update_rows: list[tuple | None] = []
         event_rows: list[tuple] = []
-        fwkb: Any = shapely.to_wkb(np.asarray([_multi(g) for g in found.geometry], dtype=object)) if len(found) else []
+        fwkb: Any = (shapely.to_wkb(np.asarray([_multi(g) for g in found.geometry.to_numpy()], dtype=object))
+                     if len(found) else [])
+        # the finding's columns read per event, as lists (a row's Series from .iloc costs more than the rest)
+        fcols = {c: found[c].to_numpy().tolist() for c in ("label", "rule", "facts")}
         for e in events.itertuples(index=False):
             j = int(e.finding)
-            f: Any = found.iloc[j] if j >= 0 else None
+            f: Any = {c: v[j] for c, v in fcols.items()} if j >= 0 else None
             wkb = fwkb[j] if j >= 0 else None
             changed_geom = wkb if (wkb is not None and current.get(e.case_id) != wkb) else None
             area = _num(e.area_m2)
