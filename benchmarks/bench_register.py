@@ -45,29 +45,15 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_overlay import _reset_peak, _status_kb  # noqa: E402  (the benchmarks' one memory probe)
 
 AUDITS = ["approved_not_supplied", "supplied_not_used"]
 AS_OF = (dt.date(2026, 6, 30), dt.date(2026, 9, 30))
 #: share of the supplies changed in round 2, of the approvals and supplies renumbered
 CHANGED, RENUMBERED_APPROVALS, RENUMBERED_SUPPLIES = 0.05, 0.02, 0.01
 SCALES = {"quick": 0.005, "default": 0.1, "full": 1.0}
-
-
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")  # resets VmHWM to the current RSS (Linux >= 4.0)
-        return True
-    except OSError:
-        return False
 
 
 class Timer:

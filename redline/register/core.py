@@ -451,7 +451,7 @@ class Register:
                 raise RegisterError(self._unknown_case(tx, case_id))
             procedure = procedure_for(row[0][0])
             try:
-                step = procedure.step(status)
+                procedure.step(status)
             except ValueError as exc:
                 raise RegisterError(f"case {case_id}: {exc}") from None
             earlier = self._frame(tx, DISPOSITIONS, "WHERE case_id = ?", (case_id,))
@@ -468,7 +468,6 @@ class Register:
                        note or None, _who(who), _now()))
             self._refresh_disposal(tx, [case_id])
             rid = s.query(tx, "SELECT max(disposition_id) FROM {dispositions} WHERE case_id = ?", (case_id,))
-            del step
         return int(rid[0][0])
 
     def _refresh_disposal(self, tx: Any, case_ids: Iterable[str] | None = None) -> None:
