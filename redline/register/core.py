@@ -4,8 +4,8 @@ Every operation is one transaction of the store: a round recorded, a disposal en
 either happens whole or not at all (a process killed half-way leaves the register as it was; the tests kill
 :meth:`Register.record_round` at its phases ``register:round``, ``register:events`` and ``register:commit``
 with ``REDLINE_TEST_KILL_AT``, see :func:`redline.io.resultset.phase`). A round
-takes the register for itself (no two rounds at once); disposal entries on other cases go on meanwhile,
-and two entries on the same case both stay (entries are appended, never rewritten).
+takes the register for itself (no two rounds at once, and disposal entries wait for it), and two entries
+on the same case both stay (entries are appended, never rewritten).
 """
 
 from __future__ import annotations
