@@ -1,15 +1,14 @@
 """PostGIS as source and sink, against a real PostgreSQL + PostGIS server (scripts/postgis.sh).
 
-``./run test`` starts the server and sets ``REDLINE_TEST_PG``; under plain pytest the fixture starts it
-itself (and stops it again if it started it). In CI a server that cannot start is a failure, not a skip.
+``./run test`` starts the server and sets ``REDLINE_TEST_PG``; under plain pytest the ``pg_url`` fixture
+(tests/conftest.py) starts it itself (and stops it again if it started it). In CI a server that cannot start
+is a failure, not a skip.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
-import subprocess
 import uuid
 from pathlib import Path
 
@@ -25,42 +24,6 @@ from redline.io.postgis import read_postgis, redact, write_postgis
 
 pytestmark = pytest.mark.postgis
 psycopg = pytest.importorskip("psycopg")
-
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "scripts" / "postgis.sh"
-
-
-def _reachable(url: str) -> bool:
-    try:
-        with psycopg.connect(url, connect_timeout=3):
-            return True
-    except psycopg.Error:
-        return False
-
-
-@pytest.fixture(scope="session")
-def pg_url():
-    url = os.environ.get("REDLINE_TEST_PG")
-    started = False
-    if not url:
-        url = subprocess.run(["bash", str(SCRIPT), "url"], capture_output=True, text=True, check=True).stdout.strip()
-        if not _reachable(url):
-            proc = subprocess.run(["bash", str(SCRIPT), "start"], capture_output=True, text=True, timeout=300)
-            if proc.returncode != 0:
-                msg = f"cannot start PostGIS with scripts/postgis.sh start: {proc.stdout}{proc.stderr}"
-                if os.environ.get("CI"):
-                    pytest.fail(msg)
-                pytest.skip(msg)
-            started = True
-    if not _reachable(url):
-        msg = f"PostGIS test server not reachable at {redact(url)}"
-        if os.environ.get("CI"):
-            pytest.fail(msg)
-        pytest.skip(msg)
-    yield url
-    if started:
-        subprocess.run(["bash", str(SCRIPT), "stop"], capture_output=True, timeout=120)
-
 
 @pytest.fixture
 def schema(pg_url):

@@ -1,9 +1,11 @@
 """The case register: rounds, cases, their changes and their disposal, on a GeoPackage or PostGIS store.
 
 Every operation is one transaction of the store: a round recorded, a disposal entered, a round undone
-either happens whole or not at all (a process killed half-way leaves the register as it was). A round
-takes the register for itself (no two rounds at once); disposal entries on other cases go on meanwhile,
-and two entries on the same case both stay (entries are appended, never rewritten).
+either happens whole or not at all (a process killed half-way leaves the register as it was; the tests kill
+:meth:`Register.record_round` at its phases ``register:round``, ``register:events`` and ``register:commit``
+with ``REDLINE_TEST_KILL_AT``, see :func:`redline.io.resultset.phase`). A round
+takes the register for itself (no two rounds at once, and disposal entries wait for it), and two entries
+on the same case both stay (entries are appended, never rewritten).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import pandas as pd
 import shapely
 
 from ..errors import RedlineError
+from ..io.resultset import phase
 from ..units import M2_PER_MU
 from .cases import CHANGES, case_outputs, classify, findings
 from .layout import CASES, DISPOSITIONS, EVENTS, ROUNDS
@@ -307,7 +310,9 @@ class Register:
                        " <- ".join((*result.rules.chain, result.rules.label)), _version(),
                        ", ".join(sp.id for sp in result.specs), ", ".join(made), json.dumps(fps, ensure_ascii=False),
                        summary.to_json(orient="records", force_ascii=False), _now(), _who(made_by), note))
+            phase("register:round")
             self._write_events(tx, round_id, result.as_of, events, found, cases, made)
+            phase("register:events")
             notes += _still_found_after_closing(events, closed_by)
             notes += self._extension_notes(tx, events, found)
             touch = getattr(s, "touch", None)
@@ -315,6 +320,7 @@ class Register:
                 touch(tx)
             trend_frame = self._trend(tx)
             labels = dict(s.query(tx, "SELECT case_id, label FROM {cases}"))
+            phase("register:commit")
         skipped = sorted(set(case_outputs()) - set(made))
         report = RoundReport(round_id, result.as_of, events, summary, notes, trend=trend_frame, labels=labels,
                              where=self.where)

@@ -78,7 +78,7 @@ class Store:
         raise NotImplementedError
 
     def lock(self, tx: Any) -> None:
-        """Take the register for a round (one round at a time); disposal entries may go on meanwhile."""
+        """Take the register for a round or an undo (one at a time); disposal entries wait for it to finish."""
 
     def lock_case(self, tx: Any, case_id: str) -> None:
         """Hold one case while its disposal is recorded (so two entries on it both count)."""
@@ -461,7 +461,12 @@ class PostGISStore(Store):
         self.set_meta(tx, {"srid": str(epsg)})
 
     def lock(self, tx) -> None:
+        # One round (or undo) at a time; then every case row, so that a disposal entry under way (which holds
+        # its case's row, lock_case) is committed before the round reads the entries, and a later one waits
+        # for the round: otherwise the round's refresh of the cases' current disposal could write back the
+        # entries as they were before one that committed meanwhile.
         tx.execute(f"LOCK TABLE {self.t('rounds')} IN EXCLUSIVE MODE")
+        tx.execute(f"SELECT 1 FROM {self.t('cases')} ORDER BY fid FOR UPDATE")
 
     def lock_case(self, tx, case_id: str) -> None:
         tx.execute(f"SELECT 1 FROM {self.t('cases')} WHERE case_id = %s FOR UPDATE", (case_id,))
