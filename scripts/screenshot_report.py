@@ -3,6 +3,11 @@
 
     .venv/bin/python scripts/screenshot_report.py                 # runs `redline demo`, writes docs/images/report.png
     .venv/bin/python scripts/screenshot_report.py --from redline-demo --lang en --out docs/images/report_en.png
+    .venv/bin/python scripts/screenshot_report.py --register      # docs/images/report_register.png
+
+``--register`` records the example county's three rounds (redline.example.rounds) in a case register, with a
+调查通知书 entered on one idle case before round 3, and captures round 3's report section 案件跟踪 (a report
+rebuilt from a results folder has no round: the section comes from the run).
 
 The page is loaded through redline.report.browser (DevTools over a pipe), which also checks that
 the report requested nothing from the network and logged no error; the script fails otherwise.
@@ -27,7 +32,14 @@ def main(argv=None) -> int:
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=2400)
     ap.add_argument("--full-page", action="store_true", help="the whole page, not the first screen")
+    ap.add_argument("--register", action="store_true",
+                    help="the case-register section after the example's three rounds (default "
+                         "docs/images/report_register[_en].png)")
     args = ap.parse_args(argv)
+    if args.register:
+        if args.from_ is not None:
+            ap.error("--register runs its own rounds: it takes no --from")
+        return _register(args)
 
     from click.testing import CliRunner
 
@@ -53,6 +65,39 @@ def main(argv=None) -> int:
     out.write_bytes(load.screenshot)
     print(f"{out} ({args.width}x{args.height if not args.full_page else load.content_height}, "
           f"{len(load.figures)} headline figures, page {load.content_height} px)")
+    return 0
+
+
+def _register(args) -> int:
+    from redline.example import LAYER_KINDS
+    from redline.example.rounds import example_round
+    from redline.pipeline import run_audits
+    from redline.register import init_register
+    from redline.report import build
+    from redline.report.browser import load_page
+
+    out = args.out or ROOT / "docs" / "images" / ("report_register.png" if args.lang == "zh"
+                                                  else "report_register_en.png")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "台账.gpkg"
+        reg = init_register(path)
+        result = None
+        for n in (1, 2, 3):
+            plan = example_round(n)
+            if n == 3:  # a disposal step, so that the section shows a deadline
+                cases = reg.cases(state="open", output="idle_land")
+                case = cases.loc[cases["case_key"] == "411528-2023-001", "case_id"].iat[0]
+                reg.set_disposition(case, "investigation_notice", date="2026-10-01", doc_no="息自然资闲调〔2026〕1号")
+            result = run_audits({k: v for k, v in plan.layers.items() if k in LAYER_KINDS}, as_of=plan.as_of,
+                                register=path)
+        html = build(result, Path(tmp) / "report.html", lang=args.lang)
+        load = load_page(html, width=args.width, height=args.height, screenshot=True, element="#register")
+    if load.external_requests or load.console_errors:
+        print(f"the report requested {load.external_requests} / logged {load.console_errors}", file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(load.screenshot)
+    print(f"{out} (the section 案件跟踪 of round 3, {args.width} px wide)")
     return 0
 
 

@@ -190,3 +190,32 @@ def audited(*, empty: bool = False) -> RunResult:
     res.specs = [get_spec(a) for a in ("approved_not_supplied", "supply_rate", "supplied_not_used", "three_line_conflicts",
                                        "development_intensity")]
     return res
+
+
+# --- a run recorded in a case register: the example county's three rounds ------------------------
+
+REGISTER_AUDITS = ["approved_not_supplied", "supplied_not_used"]
+REGISTER_INPUTS = {"approvals", "supplies", "buildings"}
+#: a disposal step recorded before round 3: the 调查通知书 of an idle case that stays open
+NOTICE = {"key": "411528-2023-001", "date": "2026-10-01", "doc_no": "息自然资闲调〔2026〕1号"}
+
+
+def register_rounds(folder):
+    """The example county's rounds 1-3 recorded in a register in ``folder`` (two audits, a few seconds), with
+    :data:`NOTICE` recorded before round 3: (round 3's RunResult, its ExampleRound)."""
+    from redline.example.rounds import example_round
+    from redline.pipeline import run_audits
+    from redline.register import init_register
+
+    path = folder / "台账.gpkg"
+    reg = init_register(path)
+    result = plan = None
+    for n in (1, 2, 3):
+        plan = example_round(n)
+        if n == 3:
+            cases = reg.cases(state="open", output="idle_land")
+            case = cases.loc[cases["case_key"] == NOTICE["key"], "case_id"].iat[0]
+            reg.set_disposition(case, "investigation_notice", date=NOTICE["date"], doc_no=NOTICE["doc_no"])
+        result = run_audits({k: v for k, v in plan.layers.items() if k in REGISTER_INPUTS}, as_of=plan.as_of,
+                            audits=REGISTER_AUDITS, register=path)
+    return result, plan

@@ -141,3 +141,20 @@ def test_demo_report_in_chromium(demo):
     if rejected is not None and len(rejected):
         assert got["rejected.count"] == len(rejected)
     assert checked, f"no known finding in the demo's outputs: {sorted(outputs)}"
+
+
+def test_case_register_section_in_chromium(tmp_path):
+    # the example county's three rounds: round 3 resolves one idle case and finds one approval unsupplied again
+    result, _ = report_cases.register_rounds(tmp_path)
+    html = report.build(result, tmp_path / "r.html")
+    load = load_page(html, screenshot=True, element="#register")
+    assert_clean(load)
+    got = shown(load)
+    summary = result.round.summary.groupby("change")["count"].sum()
+    for change in ("new", "resolved", "reappeared", "persisting"):
+        assert got[f"register.{change}"] == summary[change]
+    assert (got["register.resolved"], got["register.reappeared"]) == (1, 1)
+    assert got["register.overdue"] == 1
+    assert load.screenshot[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(ValueError, match="no element"):
+        load_page(html, screenshot=True, element="#no-such-section")

@@ -44,7 +44,12 @@ Headline numbers carry ``data-figure="<output>.<figure>"``, ``data-value`` (unro
 - ``patch_register.count``, ``.<judgement>``, ``.<judgement>_mu``; ``change_patches.count`` / ``.area_mu``;
   ``transitions.changed_mu`` / ``.total_mu``;
 - any other output: ``<name>.count`` and, when it has an area column, ``<name>.area_mu``;
-- ``rejected.count``: features set aside.
+- ``rejected.count``: features set aside;
+- a run recorded in a case register (``run_audits(..., register=)``): ``register.new``, ``.resolved``,
+  ``.reappeared``, ``.persisting`` (cases, all outputs, from the round's summary), ``register.open`` /
+  ``.open_mu`` (open at the round's end), ``register.overdue`` (disposal deadlines passed), in the section
+  案件跟踪 / Case register placed first after the overview (:mod:`redline.report._register`). A report rebuilt
+  from a results folder has no round to show: the section is in the report the run itself writes.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ from ..io import atomic_path
 from ..io.ledger import LedgerColumn
 from ._data import ReportData, from_results, from_run
 from ._fonts import cjk_font
+from ._register import register_section
 from .sections import TEXT, Ctx, Figure, Section, build_section, overview_map, table
 
 REPORT_HTML = "redline_report.html"
@@ -182,6 +188,7 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
     with ctx.canvas.rc():
         sections = [build_section(ctx, name, frame) for name, frame in _ordered(data)]
         overview = overview_map(ctx, sections)
+        register = register_section(ctx, data.round) if data.round is not None else None
     for i, sec in enumerate(sections):
         sec.anchor = f"s-{i}"
     title = title or ctx.t("title")
@@ -189,7 +196,7 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
     head = [(ctx.t("as_of"), meta.get("as_of", "")), (ctx.t("rules"), meta.get("rules", "")),
             (ctx.t("crs"), _crs_name(meta)), (ctx.t("area"), meta.get("area_method", "")),
             (ctx.t("version"), meta.get("redline_version", ""))]
-    toc = [("overview", ctx.t("overview"))] + [(s.anchor, s.title) for s in sections] + [
+    toc = [("overview", ctx.t("overview"))] + ([(register.anchor, register.title)] if register else []) + [(s.anchor, s.title) for s in sections] + [
         ("rejected", ctx.t("rejected")), ("notes", ctx.t("notes")), ("rules", ctx.t("thresholds"))]
     rejected = None
     rej = data.rejected
@@ -215,7 +222,7 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
                  "table": table(ctx, frame, cols, max_rows=100000)}
     page = {
         "html_lang": "zh-CN" if lang == "zh" else "en", "lang": lang, "title": title, "meta": meta, "t": TEXT[lang],
-        "head": head, "toc": toc, "overview": overview, "summary": list(data.summary),
+        "head": head, "toc": toc, "overview": overview, "summary": list(data.summary), "register": register,
         "sections": [_shown(ctx, s) for s in sections], "rejected": rejected, "notes": notes, "rules": rules,
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }

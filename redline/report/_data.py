@@ -32,6 +32,9 @@ class ReportData:
     layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     summary: list[str] = field(default_factory=list)
     source: str = ""
+    #: the case-register round the run was recorded as (a :class:`redline.register.RoundReport`), if any; a
+    #: results folder read back does not hold it
+    round: Any = None
 
     def output_spec(self, name: str) -> tuple[Any, Any]:
         """The (audit spec, output spec) of an output: the run's, else the registered audit's of that name."""
@@ -67,7 +70,7 @@ def from_run(result) -> ReportData:
     rejected = result.rejected if result.rejected is not None else pd.DataFrame()
     return ReportData(outputs=dict(result.outputs), rejected=rejected, notes=list(result.notes), meta=meta,
                       rules=result.rules, specs=list(result.specs), layers=dict(result.layers or {}),
-                      summary=list(result.summary or []))
+                      summary=list(result.summary or []), round=getattr(result, "round", None))
 
 
 def from_results(path) -> ReportData:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import base64
 import io
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import shapely
 
 from ._fonts import cjk_font
 
-__all__ = ["Canvas", "bar_chart", "heatmap", "map_figure", "stacked_bars", "to_data_uri"]
+__all__ = ["Canvas", "bar_chart", "grouped_bars", "heatmap", "line_chart", "map_figure", "stacked_bars", "to_data_uri"]
 
 PALETTE = ("#d62728", "#ff7f0e", "#1f77b4", "#9467bd", "#2ca02c", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
            "#7f7f7f")
@@ -397,4 +397,69 @@ def heatmap(canvas: Canvas, matrix, *, title: str = "", unit: str = ""):
     del im
     if title:
         ax.set_title(title + (f" ({unit})" if unit else ""), fontsize=10)
+    return fig
+
+
+def line_chart(canvas: Canvas, labels: Sequence, series: Mapping[str, Sequence[float | None]], *, title: str = "",
+               ylabel: str = "", colors: dict[str, str] | None = None, width: float = 6.0, height: float = 3.4):
+    """One line per series over ``labels`` (e.g. rounds), markers on every point; None when there is no series."""
+    if not series or not len(labels):
+        return None
+    labels = [canvas.label(x) for x in labels]
+    fig = canvas.figure(width, height)
+    ax = fig.add_subplot()
+    pos = np.arange(len(labels))
+    values = []
+    for k, (name, vals) in enumerate(series.items()):
+        v = np.asarray([np.nan if x is None else float(x) for x in vals], dtype=float)
+        values.append(v)
+        ax.plot(pos, v, marker="o", linewidth=1.6, markersize=5, label=canvas.label(name),
+                color=(colors or {}).get(name, PALETTE[k % len(PALETTE)]))
+    ax.set_xticks(pos, labels)
+    if len(labels) == 1:
+        ax.set_xlim(-0.5, 0.5)
+    if all(np.allclose(np.nan_to_num(v), np.round(np.nan_to_num(v))) for v in values):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(3, len(series)), frameon=False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def grouped_bars(canvas: Canvas, labels: Sequence, series: Mapping[str, Sequence[float]], *, title: str = "",
+                 ylabel: str = "", colors: dict[str, str] | None = None, width: float = 6.0, height: float = 3.4):
+    """Vertical bars side by side: a group per label, a bar per series, its value written on it; None when all zero."""
+    if not series or not len(labels):
+        return None
+    data = {k: np.nan_to_num(np.asarray(v, dtype=float)) for k, v in series.items()}
+    if not any(np.any(v) for v in data.values()):
+        return None
+    labels = [canvas.label(x) for x in labels]
+    fig = canvas.figure(width, height)
+    ax = fig.add_subplot()
+    pos = np.arange(len(labels))
+    step = 0.8 / len(data)
+    for k, (name, vals) in enumerate(data.items()):
+        bars = ax.bar(pos - 0.4 + step * (k + 0.5), vals, width=step * 0.92, label=canvas.label(name),
+                      color=(colors or {}).get(name, PALETTE[k % len(PALETTE)]))
+        ax.bar_label(bars, labels=[f"{v:,.0f}" if v else "" for v in vals], fontsize=7, padding=1)
+    ax.set_xticks(pos, labels)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.12)
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(4, len(data)), frameon=False)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title:
+        ax.set_title(title, fontsize=10)
     return fig

@@ -162,7 +162,7 @@ class _Pipe:
 
 
 def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool = False, full_page: bool = False,
-              chromium: str | None = None, timeout: float = 90) -> PageLoad:
+              element: str | None = None, chromium: str | None = None, timeout: float = 90) -> PageLoad:
     """Load a local HTML file in headless Chromium and report what happened.
 
     Parameters
@@ -173,6 +173,9 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         The viewport in CSS pixels (the screenshot's size unless ``full_page``).
     screenshot : bool
         Capture a PNG of the viewport (``full_page``: of the whole page).
+    element : str, optional
+        With ``screenshot``: capture the first element matching this CSS selector (e.g. ``#register``), whole,
+        instead; an error when the page has none.
     chromium : str, optional
         The browser executable (default :func:`find_chromium`).
     """
@@ -230,7 +233,17 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         result.content_height = int(metrics.get("cssContentSize", metrics.get("contentSize", {})).get("height", 0))
         if screenshot:
             params: dict[str, Any] = {"format": "png"}
-            if full_page:
+            if element is not None:
+                js = ("(() => { const e = document.querySelector(" + json.dumps(element) + "); if (!e) return null; "
+                      "const r = e.getBoundingClientRect(); return [r.left + window.scrollX, r.top + window.scrollY, "
+                      "r.width, r.height]; })()")
+                box = pipe.send("Runtime.evaluate", {"expression": js, "returnByValue": True},
+                                session=session)["result"].get("value")
+                if not box:
+                    raise ValueError(f"the page {url} has no element {element!r} to capture")
+                params["captureBeyondViewport"] = True
+                params["clip"] = {"x": box[0], "y": box[1], "width": box[2], "height": box[3], "scale": 1}
+            elif full_page:
                 params["captureBeyondViewport"] = True
                 params["clip"] = {"x": 0, "y": 0, "width": width, "height": result.content_height, "scale": 1}
             result.screenshot = base64.b64decode(pipe.send("Page.captureScreenshot", params, session=session,
