@@ -7,6 +7,8 @@
 
 The QML style of every output that declares statuses (``OutputSpec.statuses``) is written from them:
 one category per status, its label and colour; the styles of the other outputs are kept as written.
+The register's open cases (``styles/register_cases.qml``) are styled from the disposal procedures
+(:mod:`redline.register.procedures`): one category per step, its label and ``Step.colour``.
 
 The zip is ``redline_qgis-<version>.zip`` holding the folder ``redline_qgis/`` (no .pyc or
 __pycache__), ready for "Plugins > Install from ZIP" or the QGIS plugin repository. The .qm is
@@ -122,12 +124,55 @@ def style_text(out) -> str:
             + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
 
 
+#: the register's open cases with no disposal step recorded yet (its ``disposal`` empty): their category value
+NO_DISPOSAL = ("none", "未处置 no disposal yet", "#ffff33")
+#: a step of a procedure registered after this style was written: drawn, never hidden
+OTHER_STEP = ("", "其他处置步骤 another step", "#969696")
+
+
+def disposal_categories(procedures) -> list[tuple[str, str, str]]:
+    """(value, label, colour) of the open-cases style: no disposal yet, then every step code of the
+    procedures in their order (a code two procedures share, such as ``closed``, is one class, coloured by
+    the first and labelled with each one's name), then every other value."""
+    merged: dict[str, tuple[list[str], str]] = {}
+    for procedure in procedures:
+        for step in procedure.steps:
+            labels, colour = merged.setdefault(step.code, ([], step.colour))
+            if step.label_zh not in labels:
+                labels.append(step.label_zh)
+    steps = [(code, " / ".join(labels) + f" {code}", colour) for code, (labels, colour) in merged.items()]
+    return [NO_DISPOSAL, *steps, OTHER_STEP]
+
+
+def register_style_text(procedures=None) -> str:
+    """The QML of the register's open cases (``cases`` where state = 'open'): one class per disposal step,
+    coloured by :attr:`redline.register.procedures.Step.colour`."""
+    if procedures is None:
+        from redline.register.procedures import PROCEDURES
+
+        procedures = PROCEDURES.values()
+    cats, syms = [], []
+    for n, (value, label, colour) in enumerate(disposal_categories(procedures)):
+        r, g, b = _rgb(colour)
+        dark = ",".join(str(int(c * 0.65)) for c in (r, g, b))
+        cats.append(f'      <category render="true" symbol="{n}" value="{escape(value)}" label="{escape(label)}"/>\n')
+        syms.append(_QML_SYMBOL.format(n=n, fill=f"{r},{g},{b},150", outline=f"{dark},255", width="0.5"))
+    attr = escape(f"coalesce(\"disposal\", '{NO_DISPOSAL[0]}')", {chr(34): "&quot;"})
+    return (_QML_HEAD.format(title="案件台账 未结案件 open cases of the register", column="disposal step (处置状态)",
+                             attr=attr).replace("the audit's spec", "the register's procedures")
+            + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
+            + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
+
+
 def style_texts() -> dict[Path, str]:
-    """{style file: QML} for every map layer (an output with geometry) that declares statuses."""
+    """{style file: QML} for every map layer (an output with geometry) that declares statuses, and the
+    register's open cases by disposal step."""
     from redline.registry import all_specs
 
-    return {STYLES / (o.style or f"{o.name}.qml"): style_text(o) for spec in all_specs() for o in spec.outputs
-            if o.statuses and o.status_column and o.geometry}
+    texts = {STYLES / (o.style or f"{o.name}.qml"): style_text(o) for spec in all_specs() for o in spec.outputs
+             if o.statuses and o.status_column and o.geometry}
+    texts[STYLES / "register_cases.qml"] = register_style_text()
+    return texts
 
 
 def stale() -> list[str]:

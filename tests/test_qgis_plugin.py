@@ -225,7 +225,14 @@ def test_provider_shows_every_audit_from_its_spec(locale):
     assert answer["status"][0] is True
     algs = {a["name"]: a for a in answer["algorithms"]}
     specs = _specs()
-    assert set(algs) == {s.id for s in specs} | {"dummy_area"}
+    assert set(algs) == {s.id for s in specs} | {"dummy_area", "record_round", "open_cases"}
+    # recording a round reads every input any audit reads, each optional, into a register named by file
+    record = algs["record_round"]["parameters"]
+    assert {i.name.upper() for s in specs for i in s.inputs} <= set(record)
+    assert all(record[i.name.upper()]["optional"] for s in specs for i in s.inputs)
+    assert record["REGISTER"]["type"] == "file" and not record["REGISTER"]["optional"]
+    assert algs["record_round"]["group_id"] == algs["open_cases"]["group_id"] == "register"
+    assert algs["record_round"]["display"] == ("记录审计轮次" if locale == "zh_CN" else "Record an audit round")
     zh = locale == "zh_CN"
     for spec in specs:
         alg = algs[spec.id]
@@ -292,7 +299,8 @@ def test_without_redline_the_algorithms_still_show_and_explain_the_install(tmp_p
     answer = harness("missing", tmp_path)
     assert answer["status"][0] is False and "redline's Python was not found" in answer["status"][1]
     catalogue = json.loads((PLUGIN / "catalogue.json").read_text(encoding="utf-8"))["algorithms"]
-    assert sorted(a["name"] for a in answer["algorithms"]) == sorted(a["id"] for a in catalogue)
+    assert sorted(a["name"] for a in answer["algorithms"]) == sorted([a["id"] for a in catalogue]
+                                                                     + ["record_round", "open_cases"])
     assert all(a["can_execute"][0] is False for a in answer["algorithms"])
     error = answer["error"]
     for needed in ("python3 REDLINE/scripts/install_for_qgis.py", "py -3 REDLINE\\scripts\\install_for_qgis.py",
@@ -704,3 +712,163 @@ def test_the_documented_install_leaves_qgis_own_algorithms_working(tmp_path):
     library = run_audits({"approvals": f"{gpkg}:approvals", "supplies": f"{gpkg}:supplies"},
                          audits=["approved_not_supplied"], as_of=EXAMPLE_AS_OF)
     assert_same_frame(library.outputs["approved_not_supplied"], gpd.read_file(out), "installed as documented")
+
+
+# -- the case register ----------------------------------------------------------------------------------
+
+def _disposal_steps() -> dict[str, str]:
+    """Every disposal step code of redline's procedures -> the colour of the first procedure that has it."""
+    from redline.register.procedures import PROCEDURES
+
+    steps: dict[str, str] = {}
+    for procedure in PROCEDURES.values():
+        for step in procedure.steps:
+            steps.setdefault(step.code, step.colour)
+    return steps
+
+
+def test_open_cases_style_has_a_class_per_disposal_step_in_its_colour():
+    """styles/register_cases.qml: no disposal yet, every step of the procedures coloured by Step.colour, and
+    a class for any other value (a procedure registered later is drawn, never hidden)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.parse(PLUGIN / "styles" / "register_cases.qml").getroot()
+    renderer = root.find("renderer-v2")
+    assert renderer.get("type") == "categorizedSymbol"
+    assert renderer.get("attr") == "coalesce(\"disposal\", 'none')"
+    categories = [(c.get("value"), c.get("label"), c.get("symbol")) for c in renderer.find("categories")]
+    steps = _disposal_steps()
+    assert [v for v, _, _ in categories] == ["none", *steps, ""]
+    assert categories[0][1].startswith("未处置")
+    fills = {s.get("name"): s.find("layer/Option/Option[@name='color']").get("value")
+             for s in renderer.find("symbols")}
+    for value, _label, symbol in categories[1:-1]:
+        h = steps[value].lstrip("#")
+        assert fills[symbol].split(",")[:3] == [str(int(h[i:i + 2], 16)) for i in (0, 2, 4)], value
+    # 销号 closes both the idle-land and the generic procedure: one class, named after both
+    closed = next(label for value, label, _ in categories if value == "closed")
+    assert closed.count("销号") == 2
+
+
+def _worker_run(job: dict, tmp_path: Path) -> dict:
+    from redline_qgis.environment import worker_command
+
+    path = tmp_path / f"job{len(list(tmp_path.glob('job*.json')))}.json"
+    path.write_text(json.dumps(job, ensure_ascii=False), encoding="utf-8")
+    proc = subprocess.run(worker_command(sys.executable, "run", str(path)), capture_output=True, text=True,
+                          encoding="utf-8", timeout=600)
+    answers = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    answers = [a for a in answers if "progress" not in a]
+    assert answers, proc.stderr[-3000:]
+    return answers[-1]
+
+
+def test_the_worker_records_rounds_making_the_register_first(tmp_path):
+    """A job with audit null and a register runs every audit its sources allow and records the next round;
+    the register is made by the first job (and the answer says so), not by the second."""
+    from redline.example import example_path
+    from redline.register import open_register
+
+    gpkg = str(example_path())
+    register = tmp_path / "台账.gpkg"
+    job = {"sources": {n: {"path": gpkg, "layer": n} for n in ("approvals", "supplies")}, "audit": None,
+           "as_of": "2026-06-30", "register": str(register)}
+    first = _worker_run({**job, "out": str(tmp_path / "r1")}, tmp_path)
+    assert first["ok"], first
+    assert first["round"]["round_id"] == 1 and first["round"]["created"] is True
+    assert "approved_not_supplied" in first["outputs"] and "idle_land" in first["outputs"]
+    second = _worker_run({**job, "out": str(tmp_path / "r2")}, tmp_path)
+    assert second["round"]["round_id"] == 2 and second["round"]["created"] is False
+    reg = open_register(register)
+    assert len(reg.rounds()) == 2
+    open_cases = reg.cases(state="open")
+    assert second["round"]["open"] == open_cases["output"].value_counts().to_dict()
+    assert second["round"]["lines"][0] == "register round 2 (as of 2026-06-30)"
+    assert "register round 2 (as of 2026-06-30)" in second["summary"]
+
+
+def _round_params(register: Path) -> dict:
+    """record_round's parameters on the example county: every layer of it an audit reads."""
+    import pyogrio
+
+    from redline.example import example_path
+    from redline.registry import all_specs
+
+    gpkg = example_path()
+    layers = {str(n) for n, _ in pyogrio.list_layers(gpkg)}
+    read = {i.name for s in all_specs() for i in s.inputs}
+    params = {name.upper(): f"{gpkg}|layername={name}" for name in sorted(layers & read)}
+    return {**params, "REGISTER": str(register), "AS_OF": "2026-06-30"}
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_record_a_round_then_add_a_disposal_step_in_qgis_and_see_it_styled(tmp_path):
+    """记录审计轮次 on the example county makes the register and records round 1; the open cases are loaded
+    styled by disposal step, the disposal table editable; two entries added in QGIS (one on an open
+    idle-land case, one on no case) are checked by 案件台账 未结案件, and the case is drawn in its step's class."""
+    from redline.register import open_register
+
+    register = tmp_path / "台账.gpkg"
+    params_path = tmp_path / "params.json"
+    params_path.write_text(json.dumps(_round_params(register), ensure_ascii=False), encoding="utf-8")
+    answer = harness("register", params_path)
+    assert answer["record"]["ROUND"] == 1
+    log = "\n".join(answer["record_log"])
+    assert "不存在, 已新建" in log and "register round 1 (as of 2026-06-30)" in log
+    reg = open_register(register)
+    assert len(reg.rounds()) == 1
+    open_cases = reg.cases(state="open")
+    assert len(open_cases) > 0
+    (cases,) = answer["record_layers"]["OPEN_CASES"]
+    assert cases["count"] == len(open_cases) and cases["subset"] == "\"state\" = 'open'"
+    assert cases["renderer"] == "categorizedSymbol"
+    assert [v for v, _ in cases["categories"]] == ["none", *_disposal_steps(), ""]
+    (table,) = answer["record_layers"]["DISPOSITIONS"]
+    assert table["count"] == 0 and not table["spatial"] and table["can_add"]
+    # the entries QGIS wrote into the register, as the check judged them
+    assert answer["committed"] is True
+    case_id = answer["entered_case"]
+    assert case_id.startswith("XZTD-")  # an idle-land case
+    entries = {c: p for c, _status, p in answer["entries"]}
+    assert set(entries) == {case_id, "NOPE-00001"}
+    assert entries[case_id] in (None, "NULL") and "no case 'NOPE-00001'" in entries["NOPE-00001"]
+    assert answer["open_cases"]["PROBLEMS"] == 1 and answer["open_cases"]["ROUNDS"] == 1
+    assert any("NOPE-00001" in line for line in answer["open_log"])
+    assert reg.case(case_id)["disposal"] == "investigation_notice"
+    drawn = answer["drawn"]
+    assert drawn[case_id] == ["investigation_notice", "investigation_notice"]
+    assert {c for c, (_, shown) in drawn.items() if shown != "none"} == {case_id}
+    # every loaded copy of the open cases is styled
+    assert all(layer["renderer"] == "categorizedSymbol" for layer in answer["open_layers"]["OPEN_CASES"])
+
+
+@pytest.mark.qgis
+@pytest.mark.skipif(_qgis_process() is None, reason="qgis_process is not installed (./run test installs qgis)")
+@requires_qgis
+def test_qgis_process_records_a_round_and_shows_the_open_cases(tmp_path):
+    from redline.register import open_register
+
+    zip_path = package_plugin.build(tmp_path / "dist")
+    plugins = tmp_path / "config" / "profiles" / "default" / "python" / "plugins"
+    plugins.mkdir(parents=True)
+    zipfile.ZipFile(zip_path).extractall(plugins)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "config"),
+           "REDLINE_PYTHON": sys.executable}
+    env.pop("PYTHONPATH", None)
+    qgis_process = _qgis_process_runner(env, tmp_path)
+    qgis_process("plugins", "enable", "redline_qgis")
+    listed = qgis_process("list")
+    assert "redline:record_round\t" in listed and "redline:open_cases\t" in listed
+    register = tmp_path / "register.gpkg"
+    params = _round_params(register)
+    answer = json.loads(qgis_process("--json", "run", "redline:record_round", "--",
+                                     *(f"{k}={v}" for k, v in params.items()), "LOAD=false"))
+    assert answer["results"]["ROUND"] == 1
+    assert "register round 1 (as of 2026-06-30)" in answer["results"]["SUMMARY_TEXT"]
+    reg = open_register(register)
+    assert len(reg.rounds()) == 1
+    shown = json.loads(qgis_process("--json", "run", "redline:open_cases", "--", f"REGISTER={register}",
+                                    "AS_OF=2026-07-01"))
+    assert shown["results"]["ROUNDS"] == 1 and shown["results"]["PROBLEMS"] == 0
+    assert shown["results"]["OPEN_CASES"] == f"{register}|layername=cases|subset=\"state\" = 'open'"

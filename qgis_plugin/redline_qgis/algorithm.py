@@ -29,11 +29,13 @@ from qgis.core import (
     QgsFields,
     QgsProcessing,
     QgsProcessingAlgorithm,
+    QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProcessingLayerPostProcessorInterface,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingOutputVectorLayer,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterCrs,
     QgsProcessingParameterDateTime,
@@ -367,6 +369,11 @@ class AuditAlgorithm(_Base):
         feedback.pushInfo(f"redline: {self.entry['id']} ({self.entry['label_zh']} {self.entry['label_en']}), "
                           f"run by {self.python}")
         tmp = tempfile.mkdtemp(prefix="redline_qgis_")
+        answer = self._run_job({"audit": self.entry["id"], **options}, parameters, context, feedback, tmp)
+        return self._write_outputs(answer, parameters, context, feedback)
+
+    def _run_job(self, job: dict, parameters, context, feedback, tmp: str) -> dict:
+        """Hand the inputs and ``job`` (the run options, the audit) to redline's Python; its answer, or an error."""
         sources, layers = {}, {}
         feedback.setProgressText(tr("Reading the input layers"))
         for inp in self.entry["inputs"]:
@@ -392,7 +399,7 @@ class AuditAlgorithm(_Base):
             sources[inp["name"]], layers[inp["name"]] = given
             if feedback.isCanceled():
                 raise QgsProcessingException(tr("cancelled"))
-        job = {"sources": sources, "audit": self.entry["id"], "out": tmp, **options}
+        job = {"sources": sources, "out": tmp, **job}
         job_path = os.path.join(tmp, "job.json")
         with open(job_path, "w", encoding="utf-8") as fh:
             json.dump(job, fh, ensure_ascii=False)
@@ -404,7 +411,7 @@ class AuditAlgorithm(_Base):
             if layer is not None and isinstance(sources.get(name), dict):
                 for line in encoding_advice(name, sources[name]["path"], layer.dataProvider().encoding(), described):
                     feedback.pushWarning(line)
-        return self._write_outputs(answer, parameters, context, feedback)
+        return answer
 
     def _vector_source(self, parameters, pname: str, name: str, context, tmp: str):
         """``(job source, QGIS layer or None)`` of a vector input, or None when it is not given.
@@ -486,6 +493,142 @@ class AuditAlgorithm(_Base):
         return results
 
 
+#: the QML of the register's open cases, one class per disposal step (written by scripts/package_plugin.py)
+CASES_STYLE = os.path.join(STYLES, "register_cases.qml")
+
+
+def register_layers(register: str) -> dict[str, str]:
+    """The register's layers as QGIS sources: its open cases (a filter on ``cases``) and its disposal table.
+
+    Both read the register itself, not a copy: a disposal step added to the table is written into it."""
+    return {"OPEN_CASES": f"{register}|layername=cases|subset=\"state\" = 'open'",
+            "DISPOSITIONS": f"{register}|layername=dispositions"}
+
+
+def _load_register_layers(register: str, context, feedback) -> dict:
+    """Load the open cases (styled by disposal step) and the disposal table when the algorithm completes."""
+    results = {}
+    for key, source in register_layers(register).items():
+        layer = QgsVectorLayer(source, key, "ogr")
+        if not layer.isValid():
+            raise QgsProcessingException(f"{register} has no readable {key.lower()} layer: is it a case register?")
+        results[key] = source
+        name = tr("Open cases") if key == "OPEN_CASES" else tr("Disposal entries")
+        feedback.pushInfo(f"{name}: {layer.featureCount()} rows ({source})")
+        details = QgsProcessingContext.LayerDetails(name, context.project(), key)
+        details.layerTypeHint = QgsProcessingUtils.LayerHint.Vector
+        if key == "OPEN_CASES":
+            processor = StyleAndName(CASES_STYLE)
+            _post_processors.append(processor)
+            details.setPostProcessor(processor)
+        context.addLayerToLoadOnCompletion(source, details)
+    return results
+
+
+def _as_of(algorithm, parameters, name: str, context) -> str:
+    when = algorithm.parameterAsDateTime(parameters, name, context)
+    return (when.date().toPyDate() if when.isValid() else dt.date.today()).isoformat()
+
+
+class RecordRoundAlgorithm(AuditAlgorithm):
+    """Every audit the inputs allow, recorded as the next round of a case register (``run_audits(register=)``).
+
+    Its inputs are every input an audit reads, all optional (their fields found by name); its shared
+    options are the audits'. The round's summary goes to the log; the open cases and the disposal table
+    are loaded when it completes."""
+
+    def createInstance(self):
+        return RecordRoundAlgorithm(self.entry, self.python, self.rule_sets, self.default_rules)
+
+    def _input_label(self, inp: dict) -> str:
+        return pick(inp.get("label_zh", ""), inp.get("label_en", ""), inp.get("key")) or inp["name"]
+
+    def _field_params(self):
+        return []  # fields are found by name: one mapping parameter per field of every layer would be unusable
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFile(
+            "REGISTER", tr("Case register (.gpkg; made when it does not exist)"), extension="gpkg"))
+        super().initAlgorithm(config)
+        self.addParameter(QgsProcessingParameterBoolean(
+            "LOAD", tr("Load the open cases and the disposal table"), defaultValue=True))
+        self.addOutput(QgsProcessingOutputNumber("ROUND", tr("Round")))
+        self.addOutput(QgsProcessingOutputVectorLayer("OPEN_CASES", tr("Open cases")))
+        self.addOutput(QgsProcessingOutputVectorLayer("DISPOSITIONS", tr("Disposal entries"),
+                                                      QgsProcessing.TypeVector))
+
+    def shortHelpString(self):
+        return _Base.shortHelpString(self)
+
+    def processAlgorithm(self, parameters, context, feedback):
+        register = self.parameterAsFile(parameters, "REGISTER", context)
+        if not register.lower().endswith(".gpkg"):
+            raise QgsProcessingException(f"the case register is a .gpkg file, not {register!r}")
+        register = os.path.abspath(register)
+        options = self._options(parameters, context)
+        feedback.pushInfo(f"redline: {self.entry['label_zh']} {self.entry['label_en']} into {register}, "
+                          f"run by {self.python}")
+        tmp = tempfile.mkdtemp(prefix="redline_qgis_")
+        answer = self._run_job({"audit": None, "register": register, **options}, parameters, context, feedback, tmp)
+        recorded = answer.get("round")
+        if not recorded:
+            raise QgsProcessingException(f"redline ran the audits but recorded no round in {register}")
+        if recorded.get("created"):
+            feedback.pushInfo(f"案件台账 {register} 不存在, 已新建 (the register did not exist: made it)")
+        results = self._write_outputs(answer, parameters, context, feedback)
+        feedback.pushInfo(f"第{recorded['round_id']}轮 round {recorded['round_id']} recorded in {recorded['where']} "
+                          f"(as of {recorded['as_of']}): open cases "
+                          + (", ".join(f"{k} {v}" for k, v in recorded.get("open", {}).items()) or "none")
+                          + (f"; {recorded['alerts']} disposal deadline alert(s)" if recorded.get("alerts") else ""))
+        results["ROUND"] = int(recorded["round_id"])
+        if self.parameterAsBoolean(parameters, "LOAD", context):
+            results.update(_load_register_layers(register, context, feedback))
+        return results
+
+
+class OpenCasesAlgorithm(_Base):
+    """The register's open cases styled by disposal step, and its disposal table to add steps to.
+
+    The entries are checked first (``Register.check`` in redline's Python): those added in QGIS since the
+    last check get their ``problem`` written, and each case's ``disposal`` is refreshed from the valid ones."""
+
+    def __init__(self, entry: dict, python: str):
+        super().__init__(entry)
+        self.python = python
+
+    def createInstance(self):
+        return OpenCasesAlgorithm(self.entry, self.python)
+
+    def initAlgorithm(self, config=None):
+        self.addParameter(QgsProcessingParameterFile("REGISTER", tr("Case register (.gpkg)"), extension="gpkg"))
+        self.addParameter(QgsProcessingParameterDateTime(
+            "AS_OF", tr("Check the disposal entries as of (empty: today)"),
+            type=QgsProcessingParameterDateTime.Date, optional=True))
+        self.addOutput(QgsProcessingOutputVectorLayer("OPEN_CASES", tr("Open cases")))
+        self.addOutput(QgsProcessingOutputVectorLayer("DISPOSITIONS", tr("Disposal entries"),
+                                                      QgsProcessing.TypeVector))
+        self.addOutput(QgsProcessingOutputNumber("PROBLEMS", tr("Disposal entries with a problem")))
+        self.addOutput(QgsProcessingOutputNumber("ROUNDS", tr("Rounds recorded")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        register = self.parameterAsFile(parameters, "REGISTER", context)
+        if not os.path.isfile(register):
+            raise QgsProcessingException(f"no case register at {register!r}: record a round into it first "
+                                         "(记录审计轮次 Record an audit round makes it)")
+        register = os.path.abspath(register)
+        answer = run_worker(self.python, None, feedback, ("check", register, _as_of(self, parameters, "AS_OF",
+                                                                                   context)))
+        if not answer.get("ok"):
+            raise QgsProcessingException(answer.get("error", "redline failed"))
+        problems = answer.get("problems") or []
+        for line in problems:
+            feedback.pushWarning(line)
+        feedback.pushInfo(f"{answer['where']}: {answer['rounds']} round(s), {len(problems)} disposal entry problem(s)")
+        results = _load_register_layers(register, context, feedback)
+        results.update({"PROBLEMS": len(problems), "ROUNDS": int(answer["rounds"])})
+        return results
+
+
 def _ogr_file(layer) -> tuple[str, str | None] | None:
     """``(path, layer name)`` of a vector layer QGIS reads from a plain file with OGR, else None."""
     if layer is None or not isinstance(layer, QgsVectorLayer) or layer.providerType() != "ogr":
@@ -555,11 +698,13 @@ def _copy_layer(algorithm, gpkg: str, name: str, parameters, pname: str, context
     return dest, rows
 
 
-def run_worker(python: str, job_path: str, feedback) -> dict:
-    """Run :mod:`.worker` on a job file in redline's Python; relay its progress; return its answer.
+def run_worker(python: str, job_path: str | None, feedback, args: tuple[str, ...] = ()) -> dict:
+    """Run :mod:`.worker` on a job file (or with ``args``: ``("check", REGISTER, AS_OF)``) in redline's Python;
+    relay its progress; return its answer.
 
     Cancelling in QGIS kills the child at once (the audit stops; nothing it half-wrote is used)."""
-    proc = subprocess.Popen(worker_command(python, "run", job_path), stdout=subprocess.PIPE,
+    command = args or ("run", str(job_path))
+    proc = subprocess.Popen(worker_command(python, *command), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8", env=worker_env())
     answer = None
     for line in proc.stdout:

@@ -12,6 +12,27 @@ GROUPS = {
     "farmland": ("耕地保护", "Farmland protection"),
     "boundaries": ("三区三线", "Growth boundaries and three zones"),
     "imagery": ("卫片执法", "Imagery change enforcement"),
+    "register": ("案件台账", "Case register"),
+}
+
+#: the case register's algorithms (not audits: they run every audit into a register, or show one)
+REGISTER_ALGORITHMS = {
+    "record_round": {
+        "label_zh": "记录审计轮次", "label_en": "Record an audit round",
+        "description_zh": "运行输入图层所能运行的全部审计, 并将结果记为案件台账的下一轮次 (新增、持续、消化、重新出现); "
+                          "台账 (.gpkg) 不存在时新建。完成后加载未结案件图层 (按处置状态着色) 和处置记录表。",
+        "description_en": "Runs every audit the input layers allow and records the run as the next round of the case "
+                          "register (new, persisting, resolved, reappeared cases); the register (.gpkg) is made when "
+                          "it does not exist. Loads the open cases, styled by disposal status, and the disposal table.",
+    },
+    "open_cases": {
+        "label_zh": "案件台账 未结案件", "label_en": "Open cases of the register",
+        "description_zh": "校验处置记录 (包括在 QGIS 中新增的记录, 问题写入 problem 字段), 然后加载未结案件图层 "
+                          "(按处置状态着色) 和可编辑的处置记录表: 在表中新增处置步骤, 下次运行本工具或记录下一轮次时校验。",
+        "description_en": "Checks the disposal entries (those added in QGIS too; problems go into their problem "
+                          "column), then loads the open cases, styled by disposal status, and the disposal table, "
+                          "editable: add a disposal step there and the next check or round reads it.",
+    },
 }
 
 #: the plugin's own interface strings (English source -> Chinese), written into the .ts file
@@ -35,6 +56,15 @@ STATIC_ZH = {
     "Rules": "规则",
     "cancelled": "已取消",
     "Reading the input layers": "读取输入图层",
+    "Case register (.gpkg; made when it does not exist)": "案件台账（.gpkg，不存在时新建）",
+    "Case register (.gpkg)": "案件台账（.gpkg）",
+    "Load the open cases and the disposal table": "加载未结案件图层和处置记录表",
+    "Round": "轮次",
+    "Open cases": "未结案件",
+    "Disposal entries": "处置记录",
+    "Disposal entries with a problem": "有问题的处置记录数",
+    "Rounds recorded": "已记录轮次数",
+    "Check the disposal entries as of (empty: today)": "处置记录校验日期（留空为今天）",
 }
 
 
@@ -111,6 +141,19 @@ def build_catalogue(specs, version: str, rule_sets=None, default_rules: str | No
             "default_rules": default_rules, "algorithms": [spec_entry(s) for s in specs]}
 
 
+def register_entries(audits: list[dict]) -> list[dict]:
+    """The catalogue entries of the register's algorithms, built from the audits' entries: recording a round
+    reads every input any audit reads, each optional, labelled as the first audit reading it labels it."""
+    inputs: dict[str, dict] = {}
+    for audit in audits:
+        for inp in audit["inputs"]:
+            if inp["name"] not in inputs:
+                inputs[inp["name"]] = {**inp, "required": False, "key": f"input:{audit['id']}.{inp['name']}"}
+    return [{"id": "record_round", "group": "register", **REGISTER_ALGORITHMS["record_round"],
+             "inputs": list(inputs.values())},
+            {"id": "open_cases", "group": "register", **REGISTER_ALGORITHMS["open_cases"], "inputs": []}]
+
+
 def translations(specs) -> dict[tuple[str, str], str]:
     """(English source text, disambiguation) -> Chinese, for every string the interface shows.
 
@@ -118,6 +161,9 @@ def translations(specs) -> dict[tuple[str, str], str]:
     same English text may label different things (an audit and its output)."""
     pairs = {(en, ""): zh for en, zh in STATIC_ZH.items()}
     pairs.update({(en, f"group:{gid}"): zh for gid, (zh, en) in GROUPS.items()})
+    for aid, a in REGISTER_ALGORITHMS.items():
+        pairs[(a["label_en"], f"audit:{aid}")] = a["label_zh"]
+        pairs[(a["description_en"], f"description:{aid}")] = a["description_zh"]
     for spec in specs:
         items = [(spec.label_en, spec.label_zh, f"audit:{spec.id}"),
                  (spec.description_en, spec.description_zh, f"description:{spec.id}")]

@@ -1,4 +1,5 @@
-"""The ``redline`` Processing provider: one algorithm per audit spec redline registers.
+"""The ``redline`` Processing provider: one algorithm per audit spec redline registers, and two for the case
+register (record a round of every audit into it; show its open cases and disposal table).
 
 The algorithms come from the catalogue redline's own Python writes (``worker.py catalogue``): QGIS's Python
 never imports redline. Without a usable redline the same algorithms are listed from the shipped
@@ -13,7 +14,8 @@ import os
 
 from qgis.core import QgsProcessingProvider, QgsSettings
 
-from .algorithm import AuditAlgorithm, MissingRedlineAlgorithm, icon
+from .algorithm import AuditAlgorithm, MissingRedlineAlgorithm, OpenCasesAlgorithm, RecordRoundAlgorithm, icon
+from .catalogue import register_entries
 from .i18n import install_translator, tr
 from .status import redline_status
 
@@ -53,9 +55,14 @@ class RedlineProvider(QgsProcessingProvider):
         self.status = (ok, why)
         if ok:
             python = catalogue["python"]
+            rule_sets, default = catalogue.get("rule_sets", ()), catalogue.get("default_rules", "cn-national")
             for entry in catalogue["algorithms"]:
-                self.addAlgorithm(AuditAlgorithm(entry, python, catalogue.get("rule_sets", ()),
-                                                 catalogue.get("default_rules", "cn-national")))
+                self.addAlgorithm(AuditAlgorithm(entry, python, rule_sets, default))
+            record, cases = register_entries(catalogue["algorithms"])
+            self.addAlgorithm(RecordRoundAlgorithm({**record, "params": [], "outputs": []}, python, rule_sets,
+                                                   default))
+            self.addAlgorithm(OpenCasesAlgorithm(cases, python))
             return
-        for entry in read_catalogue():
+        audits = read_catalogue()
+        for entry in [*audits, *register_entries(audits)]:
             self.addAlgorithm(MissingRedlineAlgorithm(entry, why))

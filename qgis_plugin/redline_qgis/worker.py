@@ -7,6 +7,10 @@ redline's interpreter (see ``environment.py``) and talks to it in JSON lines on 
 
     python worker.py catalogue        # every audit as a catalogue entry (what the plugin shows)
     python worker.py run JOB.json     # run one audit on the job's sources; progress lines, then the answer
+    python worker.py check REGISTER AS_OF   # check a case register's disposal entries (Register.check)
+
+A job whose ``audit`` is null runs every audit its sources allow; a job with ``register`` records the run
+as the next round of that case register (a ``.gpkg`` made first when it is not there, and the answer says so).
 
 ``REDLINE_EXTRA_SPECS=/path/module.py:NAME`` adds a spec that is not in redline's registry (the plugin's
 tests register a test-only audit this way).
@@ -84,14 +88,34 @@ JOB_KEYS = ("sources", "out", "audit")
 
 def job_options(job: dict):
     """The job's run options (:meth:`redline.options.RunOptions.from_mapping`: an unknown key is an error);
-    the plugin runs one audit and writes no ledger."""
+    the plugin runs one audit (``audit`` null: every audit the sources allow) and writes no ledger."""
     from redline.options import RunOptions
 
     missing = [k for k in JOB_KEYS if k not in job]
     if missing:
         raise ValueError(f"the job file lacks {', '.join(missing)}")
     given = {k: v for k, v in job.items() if k not in JOB_KEYS}
-    return RunOptions.from_mapping({"ledger": False, **given, "audits": [job["audit"]]})
+    audits = None if job["audit"] is None else [job["audit"]]
+    return RunOptions.from_mapping({"ledger": False, **given, "audits": audits})
+
+
+def _prepare_register(path) -> bool:
+    """Make the register at ``path`` when there is none (True: it was made now)."""
+    if path is None or os.path.exists(path) or str(path).startswith("postgresql:"):
+        return False
+    from redline.register import init_register
+
+    init_register(path)
+    return True
+
+
+def _round(report, created: bool, where: str) -> dict:
+    """The answer's account of the recorded round."""
+    trend = report.trend
+    last = trend[trend["round_id"] == report.round_id] if len(trend) else trend
+    return {"round_id": int(report.round_id), "as_of": str(report.as_of), "created": created, "where": where,
+            "lines": report.lines(), "notes": list(report.notes), "alerts": int(len(report.alerts)),
+            "open": {str(r.output): int(r.open) for r in last.itertuples()}}
 
 
 def run(job_path: str) -> int:
@@ -109,6 +133,7 @@ def run(job_path: str) -> int:
         pipeline.all_specs = lambda: [*registered(), *extra]
     try:
         options = job_options(job)
+        created = _prepare_register(options.register)
         encodings: dict = {}
         sources = {name: _read_source(name, src, encodings) for name, src in job["sources"].items()}
         result = pipeline.run_audits(sources, options, out=job["out"],
@@ -117,9 +142,34 @@ def run(job_path: str) -> int:
     except (RedlineError, ValueError, OSError) as exc:
         _emit({"ok": False, "error": str(exc)})
         return 3
-    _emit({"ok": True, "gpkg": result.paths["gpkg"], "outputs": sorted(result.outputs), "summary": result.summary,
-           "notes": result.notes, "metadata": result.metadata(), "rejected": len(result.rejected),
-           "encodings": {k: v for k, v in encodings.items() if v}})
+    answer = {"ok": True, "gpkg": result.paths["gpkg"], "outputs": sorted(result.outputs),
+              "summary": result.summary, "notes": result.notes, "metadata": result.metadata(),
+              "rejected": len(result.rejected), "encodings": {k: v for k, v in encodings.items() if v}}
+    if result.round is not None:
+        answer["round"] = _round(result.round, created, str(options.register))
+    _emit(answer)
+    return 0
+
+
+def check(register: str, as_of: str) -> int:
+    """Check the disposal entries of a register (those added in QGIS too): ``Register.check``."""
+    import datetime as dt
+
+    try:
+        from redline.errors import RedlineError
+        from redline.register import open_register
+    except Exception as exc:
+        _emit({"ok": False, "error": f"redline cannot be imported in {sys.executable}: {exc}"})
+        return 1
+    try:
+        reg = open_register(register)
+        problems = reg.check(dt.date.fromisoformat(as_of))
+        rounds = reg.rounds()
+    except (RedlineError, ValueError, OSError) as exc:
+        _emit({"ok": False, "error": str(exc)})
+        return 3
+    live = rounds[rounds["undone_at"].isna()] if "undone_at" in rounds else rounds
+    _emit({"ok": True, "problems": problems, "rounds": int(len(live)), "where": reg.where})
     return 0
 
 
@@ -128,6 +178,8 @@ def main(argv) -> int:
         return catalogue()
     if argv[:1] == ["run"] and len(argv) == 2:
         return run(argv[1])
+    if argv[:1] == ["check"] and len(argv) == 3:
+        return check(argv[1], argv[2])
     if len(argv) == 1 and argv[0].endswith(".json"):  # the earlier form: worker.py JOB.json
         return run(argv[0])
     sys.stderr.write(__doc__)

@@ -9,6 +9,7 @@ inside QGIS fails one test instead of killing pytest. Usage::
     python run_algorithms.py missing HOME           # as if redline were not installed (an empty home)
     python run_algorithms.py styles                 # load every shipped QML style
     python run_algorithms.py gbk SHP OUT_DIR        # the test audit on a GBK shapefile without .cpg
+    python run_algorithms.py register PARAMS.json   # record a round, add disposal entries in QGIS, show open cases
 
 The harness registers one extra, test-only audit spec (``dummy_area``) next to redline's own, through
 ``REDLINE_EXTRA_SPECS`` (read by redline's Python, the plugin's worker). redline's Python is this
@@ -208,6 +209,94 @@ def cmd_gbk(shp, out_dir):
     return {"before": seen, "after": after, "filtered_count": filtered.featureCount()}
 
 
+def _loaded(result, key) -> list[dict]:
+    """The project layers loaded from output ``key``: name, rows, filter, renderer and its categories."""
+    from qgis.core import QgsProject
+
+    out = []
+    for layer in QgsProject.instance().mapLayers().values():
+        if layer.source() != result[key]:
+            continue
+        renderer = layer.renderer() if layer.isSpatial() else None
+        categories = [(str(c.value()), c.label()) for c in renderer.categories()] if renderer is not None and \
+            renderer.type() == "categorizedSymbol" else []
+        out.append({"id": layer.id(), "name": layer.name(), "count": layer.featureCount(),
+                    "subset": layer.subsetString(), "spatial": layer.isSpatial(),
+                    "renderer": renderer.type() if renderer is not None else None,
+                    "attr": renderer.classAttribute() if categories else None, "categories": categories,
+                    "can_add": bool(layer.dataProvider().capabilities() & layer.dataProvider().AddFeatures)})
+    return out
+
+
+def cmd_register(params_path):
+    """Record a round into a new register (loading its layers as the dialog would), add two disposal entries
+    to the loaded table in QGIS (one on an open idle-land case, one on no case), then show the open cases."""
+    start_qgis()
+    register()
+    import processing
+    from qgis.core import (
+        QgsExpression,
+        QgsExpressionContext,
+        QgsExpressionContextUtils,
+        QgsFeature,
+        QgsProcessingFeedback,
+        QgsProject,
+    )
+    from qgis.PyQt.QtCore import QDate
+
+    class Log(QgsProcessingFeedback):
+        def __init__(self):
+            super().__init__()
+            self.lines = []
+
+        def pushInfo(self, info):
+            self.lines.append(info)
+
+        def pushWarning(self, warning):
+            self.lines.append(warning)
+
+    params = json.loads(Path(params_path).read_text(encoding="utf-8"))
+    log = Log()
+    answers = {"record": processing.runAndLoadResults("redline:record_round", params, feedback=log)}
+    answers["record_log"] = log.lines
+    answers["record_layers"] = {k: _loaded(answers["record"], k) for k in ("OPEN_CASES", "DISPOSITIONS")}
+    project = QgsProject.instance()
+    cases = project.mapLayer(answers["record_layers"]["OPEN_CASES"][0]["id"])
+    idle = sorted(f["case_id"] for f in cases.getFeatures() if f["output"] == "idle_land")
+    table = project.mapLayer(answers["record_layers"]["DISPOSITIONS"][0]["id"])
+    table.startEditing()
+    for case_id in (idle[0], "NOPE-00001"):
+        entry = QgsFeature(table.fields())
+        entry["case_id"] = case_id
+        entry["status"] = "investigation_notice"
+        entry["date"] = QDate(2026, 7, 1)
+        entry["doc_no"] = "息自然资闲调〔2026〕1号"
+        entry["who"] = "QGIS"
+        table.addFeature(entry)
+    answers["committed"] = table.commitChanges()
+    answers["entered_case"] = idle[0]
+    shown = processing.runAndLoadResults("redline:open_cases", {"REGISTER": params["REGISTER"],
+                                                                "AS_OF": "2026-07-02"}, feedback=(log := Log()))
+    answers["open_log"] = log.lines
+    answers["open_cases"] = shown
+    answers["open_layers"] = {k: _loaded(shown, k) for k in ("OPEN_CASES", "DISPOSITIONS")}
+    cases = project.mapLayer(answers["open_layers"]["OPEN_CASES"][-1]["id"])
+    renderer = cases.renderer()
+    # the category QGIS draws each case in: its class expression, looked up as the renderer looks it up
+    expression = QgsExpression(renderer.classAttribute())
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(cases))
+    expression.prepare(context)
+    drawn = {}
+    for f in cases.getFeatures():
+        context.setFeature(f)
+        index = renderer.categoryIndexForValue(expression.evaluate(context))
+        drawn[f["case_id"]] = [f["disposal"], str(renderer.categories()[index].value()) if index >= 0 else None]
+    answers["drawn"] = drawn
+    table = project.mapLayer(answers["open_layers"]["DISPOSITIONS"][-1]["id"])
+    answers["entries"] = [[f["case_id"], f["status"], f["problem"]] for f in table.getFeatures()]
+    return answers
+
+
 def cmd_missing(home):
     """As on a machine where redline was never installed: no REDLINE_PYTHON, an empty home folder."""
     os.environ.pop("REDLINE_PYTHON", None)
@@ -252,7 +341,8 @@ def main(argv):
     command, *rest = argv
     try:
         answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing,
-                  "styles": cmd_styles, "gbk": cmd_gbk}[command](*rest)
+                  "styles": cmd_styles, "gbk": cmd_gbk,
+                  "register": cmd_register}[command](*rest)
     except Exception:
         answer = {"crash": traceback.format_exc()}
     sys.stdout.write("\n@@JSON@@" + json.dumps(answer, ensure_ascii=False, default=str) + "\n")

@@ -97,6 +97,19 @@
         <translation>按行政区统计</translation>
     </message>
     <message>
+        <source>Case register</source>
+        <comment>group:register</comment>
+        <translation>案件台账</translation>
+    </message>
+    <message>
+        <source>Case register (.gpkg)</source>
+        <translation>案件台账（.gpkg）</translation>
+    </message>
+    <message>
+        <source>Case register (.gpkg; made when it does not exist)</source>
+        <translation>案件台账（.gpkg，不存在时新建）</translation>
+    </message>
+    <message>
         <source>Change patches</source>
         <comment>audit:change_patches</comment>
         <translation>变化图斑提取</translation>
@@ -130,6 +143,15 @@
         <source>Change-patch roll-up</source>
         <comment>output:judge_patches.patch_rollup</comment>
         <translation>卫片执法统计</translation>
+    </message>
+    <message>
+        <source>Check the disposal entries as of (empty: today)</source>
+        <translation>处置记录校验日期（留空为今天）</translation>
+    </message>
+    <message>
+        <source>Checks the disposal entries (those added in QGIS too; problems go into their problem column), then loads the open cases, styled by disposal status, and the disposal table, editable: add a disposal step there and the next check or round reads it.</source>
+        <comment>description:open_cases</comment>
+        <translation>校验处置记录 (包括在 QGIS 中新增的记录, 问题写入 problem 字段), 然后加载未结案件图层 (按处置状态着色) 和可编辑的处置记录表: 在表中新增处置步骤, 下次运行本工具或记录下一轮次时校验。</translation>
     </message>
     <message>
         <source>Class the patches became (minimum mapping area)</source>
@@ -205,6 +227,14 @@
         <source>Development intensity</source>
         <comment>output:development_intensity.development_intensity</comment>
         <translation>土地开发强度</translation>
+    </message>
+    <message>
+        <source>Disposal entries</source>
+        <translation>处置记录</translation>
+    </message>
+    <message>
+        <source>Disposal entries with a problem</source>
+        <translation>有问题的处置记录数</translation>
     </message>
     <message>
         <source>Each approval minus the union of the supplies touching it: approved, supplied and unsupplied area in 亩 and m², supply rate; slivers reported apart; supply outside approvals listed; supplies signed and approvals dated after the audit date left out (noted); supplies signed before their approval (先供后批) listed.</source>
@@ -391,9 +421,22 @@
         <translation>增减挂钩建新区</translation>
     </message>
     <message>
+        <source>Load the open cases and the disposal table</source>
+        <translation>加载未结案件图层和处置记录表</translation>
+    </message>
+    <message>
         <source>Minimum patch area (m²)</source>
         <comment>param:change_patches.min_area_m2</comment>
         <translation>最小上图面积(平方米)</translation>
+    </message>
+    <message>
+        <source>Open cases</source>
+        <translation>未结案件</translation>
+    </message>
+    <message>
+        <source>Open cases of the register</source>
+        <comment>audit:open_cases</comment>
+        <translation>案件台账 未结案件</translation>
     </message>
     <message>
         <source>Outputs</source>
@@ -444,6 +487,11 @@
         <translation>读取输入图层</translation>
     </message>
     <message>
+        <source>Record an audit round</source>
+        <comment>audit:record_round</comment>
+        <translation>记录审计轮次</translation>
+    </message>
+    <message>
         <source>Recorded vs drawn areas</source>
         <comment>audit:recorded_areas</comment>
         <translation>面积核对</translation>
@@ -455,6 +503,14 @@
     <message>
         <source>Rejected features</source>
         <translation>剔除要素</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>轮次</translation>
+    </message>
+    <message>
+        <source>Rounds recorded</source>
+        <translation>已记录轮次数</translation>
     </message>
     <message>
         <source>Rule set</source>
@@ -471,6 +527,11 @@
     <message>
         <source>Run summary</source>
         <translation>运行摘要</translation>
+    </message>
+    <message>
+        <source>Runs every audit the input layers allow and records the run as the next round of the case register (new, persisting, resolved, reappeared cases); the register (.gpkg) is made when it does not exist. Loads the open cases, styled by disposal status, and the disposal table.</source>
+        <comment>description:record_round</comment>
+        <translation>运行输入图层所能运行的全部审计, 并将结果记为案件台账的下一轮次 (新增、持续、消化、重新出现); 台账 (.gpkg) 不存在时新建。完成后加载未结案件图层 (按处置状态着色) 和处置记录表。</translation>
     </message>
     <message>
         <source>Second image date</source>
