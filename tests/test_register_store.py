@@ -331,3 +331,12 @@ def test_geopackage_read_by_gdal(runs, tmp_path):
     x, y = first.representative_point().coords[0]
     hit = pyogrio.read_dataframe(path, layer="cases", bbox=(x - 0.5, y - 0.5, x + 0.5, y + 0.5))
     assert mine["case_id"].iat[0] in set(hit["case_id"])
+
+
+@pytest.mark.parametrize("target", STORES, indirect=True)
+def test_a_register_opened_before_its_first_round_reads_the_crs_another_writer_set(runs, target):
+    early = Register.init(target)  # opened with no CRS yet: the first round sets it
+    _record(Register.open(target), runs, 1)
+    cases = early.cases()
+    assert len(cases) and cases.crs is not None
+    assert cases.crs == runs[1][0].working.crs

@@ -35,6 +35,8 @@ class Store:
     kind = ""
     where = ""
     srid: int | None = None
+    #: set by open(): the register's tables exist, so each transaction can re-read a CRS set since
+    _opened: bool = False
 
     def t(self, name: str) -> str:
         """The quoted name of table ``name``."""
@@ -206,6 +208,8 @@ class GeoPackageStore(Store):
         db = self._connect()
         try:
             db.execute("BEGIN IMMEDIATE")
+            if self.srid is None and self._opened:  # another writer may have recorded the first round since
+                self._read_srid(db)
             try:
                 yield db
             except BaseException:
@@ -303,7 +307,11 @@ class GeoPackageStore(Store):
         if not self.exists():
             raise RedlineIOError(f"no register at {self.path}: make one with `redline register init {self.path}`")
         with self._connect() as db:
-            row = db.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = 'cases'").fetchone()
+            self._read_srid(db)
+        self._opened = True
+
+    def _read_srid(self, db: sqlite3.Connection) -> None:
+        row = db.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = 'cases'").fetchone()
         self.srid = None if row is None or row[0] in (-1, 0) else int(row[0])
 
     def touch(self, tx) -> None:
@@ -365,6 +373,9 @@ class PostGISStore(Store):
         conn = self.target.connect()
         try:
             with conn.transaction():
+                if self.srid is None and self._opened:  # another writer may have recorded the first round since
+                    srid = self.meta(conn).get("srid")
+                    self.srid = int(srid) if srid else None
                 yield conn
         except Exception as exc:
             import psycopg
@@ -445,6 +456,7 @@ class PostGISStore(Store):
         with self.transaction() as tx:
             srid = self.meta(tx).get("srid")
         self.srid = int(srid) if srid else None
+        self._opened = True
 
     def set_crs(self, tx, crs) -> None:
         from pyproj import CRS
