@@ -87,7 +87,17 @@ class RunResult:
             "area_method": method_label(self.area_method),
             "audits": ", ".join(s.id for s in self.specs),
             "rejected_features": str(len(self.rejected)),
+            # the case-register round this run was recorded as: `redline report --from` reads it back from there
+            **({"register": _register_where(self.round.where), "register_round": str(self.round.round_id)}
+               if self.round is not None else {}),
         }
+
+
+def _register_where(where: str) -> str:
+    """Where a register is, so that another folder finds it: a GeoPackage's absolute path, a URL as it is."""
+    from .io.vector import is_database_url
+
+    return where if is_database_url(where) else str(Path(where).resolve())
 
 
 def _version() -> str:
@@ -168,6 +178,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
         from .register import open_register
 
         register = open_register(opts.register)
+        register.check_as_of(as_of)
     specs = all_specs()
     if audits is not None:
         wanted = list(audits)

@@ -24,7 +24,7 @@ from ..errors import EXIT_CODES, RulesError, ValidationError
 EXIT_OK, EXIT_BUG, EXIT_USAGE, EXIT_INVALID, EXIT_IO, EXIT_RULES, EXIT_INTERRUPTED = 0, 1, 2, 3, 4, 5, 130
 
 __all__ = ["EXIT_CODES_HELP", "area_option", "as_of_option", "assign_crs_options", "cli_fixes", "common_options",
-           "crs_option", "field_option", "handle_errors", "main_group", "out_option", "out_target_option",
+           "crs_option", "field_option", "handle_errors", "main_group", "out_option", "out_target_option", "register_option",
            "parse_assign_crs", "parse_fields", "parse_input_pairs", "progress_reporter", "rules_option",
            "strict_option", "verbosity_options"]
 
@@ -35,7 +35,7 @@ EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for cod
 
 class _Group(click.Group):
     def format_commands(self, ctx, formatter):  # keep the order a technician meets the jobs in
-        order = ["demo", "audit", "farmland", "intensity", "changes", "report", "check", "rules"]
+        order = ["demo", "audit", "farmland", "intensity", "changes", "report", "register", "check", "rules"]
         cmds = sorted(self.list_commands(ctx), key=lambda n: (order.index(n) if n in order else 99, n))
         rows = [(n, cmd.get_short_help_str(70)) for n in cmds if (cmd := self.get_command(ctx, n)) is not None]
         if rows:
@@ -86,6 +86,20 @@ out_target_option = click.option(
     help="Output folder (redline_results.gpkg and the ledger redline_ledger.xlsx), or a PostGIS URL "
          "postgresql://…?schema=NAME: every result layer becomes a table in that schema, written in one "
          "transaction (no ledger).")
+class RegisterTarget(click.ParamType):
+    """A case register: a ``.gpkg`` path or a ``postgresql://…?schema=`` URL, kept as text."""
+
+    name = "FILE.gpkg|URL"
+
+    def convert(self, value, param, ctx):
+        return str(value)
+
+
+#: ``--register`` of the commands that run audits: record the run as the next round of a case register
+register_option = click.option(
+    "--register", "register", type=RegisterTarget(), default=None, metavar="FILE.gpkg|postgresql://…",
+    help="Record this run as the next round of the case register (案件台账) there, made by "
+         "`redline register init`: every finding becomes a case followed from round to round.")
 as_of_option = click.option("--as-of", "as_of", metavar="YYYY-MM-DD", default=None,
                             help="The audit date (审计基准日); default today.")
 rules_option = click.option("--rules", "rules", default="cn-national", show_default=True, metavar="NAME|FILE",

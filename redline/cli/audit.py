@@ -20,6 +20,7 @@ from ._options import (
     parse_fields,
     parse_input_pairs,
     progress_reporter,
+    register_option,
 )
 from ._scale import scale_options
 from ._specs import FieldAlias, SpecCommand, current_command, runnable_audits
@@ -70,11 +71,12 @@ def parse_input_options(sources, field_pairs=(), encoding_pairs=(), assign_crs_p
 @input_options
 @click.option("--only", "only", multiple=True, metavar="AUDIT", help="Run only these audits (repeatable).")
 @out_target_option
+@register_option
 @common_options
 @handle_errors
 @scale_options
-def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of, rules, crs,
-            area_method, strict, lang, verbose, quiet, backend, **layers):
+def command(out, only, register, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of,
+            rules, crs, area_method, strict, lang, verbose, quiet, backend, **layers):
     """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
 
     Every audit whose inputs are given runs: 批而未供 and supply rates (approvals, supplies),
@@ -83,6 +85,8 @@ def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_cr
     Each input option says which audits read it.
 
     Example: redline audit --approvals 报批.shp --supplies 供地.gpkg --buildings jz.shp --out results
+
+    With --register 台账.gpkg the run is also recorded as the next round of that case register.
     """
     sources, _, _ = current_command().split(layers)
     if not sources:
@@ -90,7 +94,7 @@ def command(out, only, field_pairs, encoding_pairs, assign_crs_pairs, replace_cr
     per_input = parse_input_options(sources, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs)
     options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
                          strict=strict, params=_params(param_pairs), lang=lang, backend=backend,
-                         **per_input)
+                         register=register, **per_input)
     with progress_reporter(quiet, "audit") as progress, cli_fixes(sources):
         result = run_audits(sources, options, out=out, progress=progress)
     echo_run(result, quiet=quiet, verbose=verbose)
@@ -100,20 +104,21 @@ def group_command(name: str, audits: Sequence[str], doc: str, *, aliases: Sequen
     """A command that runs the audits ``audits`` (the first always, the others when their inputs are given),
     its input and parameter options made from their specs: ``redline farmland``, ``redline intensity``."""
 
-    def callback(field_pairs, assign_crs_pairs, replace_crs, out, as_of, rules, crs, area_method, strict, lang,
-                 verbose, quiet, **given):
+    def callback(field_pairs, assign_crs_pairs, replace_crs, out, register, as_of, rules, crs, area_method, strict,
+                 lang, verbose, quiet, **given):
         cmd = current_command()
         sources, params, alias_fields = cmd.split(given)
         per_input = parse_input_options(sources, (*field_pairs, *alias_fields), (), assign_crs_pairs, replace_crs)
         options = RunOptions(audits=tuple(runnable_audits(cmd, sources)), as_of=as_of, rules=rules, crs=crs,
-                             area_method=area_method, strict=strict, lang=lang, params=params, **per_input)
+                             area_method=area_method, strict=strict, lang=lang, params=params, register=register,
+                             **per_input)
         with progress_reporter(quiet, name) as progress, cli_fixes(sources):
             result = run_audits(sources, options, out=out, progress=progress)
         echo_run(result, quiet=quiet, verbose=verbose)
 
     callback.__doc__ = doc
     fn = handle_errors(callback)
-    for decorate in (common_options, out_target_option, assign_crs_options, field_option):
+    for decorate in (common_options, register_option, out_target_option, assign_crs_options, field_option):
         fn = decorate(fn)
     return click.command(name, cls=SpecCommand, epilog=EXIT_CODES_HELP, audits=audits, with_params=True,
                          aliases=aliases)(fn)

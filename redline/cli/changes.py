@@ -24,6 +24,7 @@ from ._options import (
     cli_fixes,
     field_option,
     handle_errors,
+    register_option,
     rules_option,
     verbosity_options,
 )
@@ -152,13 +153,14 @@ class ChangesCommand(click.Command):
 @assign_crs_options
 @click.option("-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path), required=True,
               help=f"Output folder: {RESULT_FILE} is written there.")
+@register_option
 @rules_option
 @area_option
 @verbosity_options
 @handle_errors
 def command(before, after, patches, after_date, from_classes, to_classes, min_area, to_category, before_date,
-            connectivity, align, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, out, rules, area_method,
-            verbose, quiet, **bases):
+            connectivity, align, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, out, register, rules,
+            area_method, verbose, quiet, **bases):
     """卫片执法: change patches (变化图斑) judged into the register (登记表) by their legal bases.
 
     The patches are either extracted from two classified rasters, BEFORE and AFTER (with --from-classes and
@@ -210,7 +212,7 @@ def command(before, after, patches, after_date, from_classes, to_classes, min_ar
     with cli_fixes(sources):
         result = run_audits(sources, RunOptions(audits=audits, rules=rules, area_method=area_method, ledger=False,
                                                 params={k: v for k, v in params.items() if v is not None},
-                                                **per_input))
+                                                register=register, **per_input))
     missing_layers = result.log.fact("judge_patches", "layers_missing", "none")
     metadata = {"layers_missing": missing_layers,
                 # the CRS the register's overlaps were measured in (the patches' own when no vector layer is given)
@@ -225,6 +227,9 @@ def command(before, after, patches, after_date, from_classes, to_classes, min_ar
                                layer_names=LAYER_NAMES, metadata=metadata)
     if not quiet:
         _echo_summary(result.outputs, result, issued=bool(patches), missing=missing_layers)
+        if result.round is not None:
+            for line in result.round.lines():
+                click.echo(line)
         click.echo(f"written: {written}")
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from ._options import common_options, handle_errors, out_option, progress_reporter
+from ._options import common_options, handle_errors, out_option, progress_reporter, register_option
 from ._summary import echo_run
 
 #: further demo steps, each ``fn(result, out_dir: Path, echo) -> None`` run after the audits. Append to it.
@@ -54,16 +54,27 @@ def _with_example_rasters(sources: dict, folder: Path) -> tuple[dict, dict]:
 
 @click.command("demo")
 @out_option
+@click.option("--round", "round_no", type=click.IntRange(1, 3), default=1, show_default=True,
+              help="Which audit round of the example county: 1 (2026-06-30), 2 (2026-09-30, some land supplied, "
+                   "some started, one new idle parcel) or 3 (2026-11-30, one parcel recovered, one approval "
+                   "renumbered). Rounds 2 and 3 are written into --out as example_round_N.gpkg.")
+@register_option
 @common_options
 @handle_errors
-def command(out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
+def command(out, round_no, register, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
     """Audit the bundled example county (息县, Xi County) and write results to --out.
 
     The example is a generated county on the real outline of 息县 with every finding planted in it:
     批而未供, 供而未用 / 闲置土地, 用而不足, deadline alerts, 三区三线 conflicts and development intensity.
     Its findings are planted for 2026-06-30, the default audit date here.
 
+    \b
     Example: redline demo --out redline-demo
+    Three rounds kept in a case register:
+      redline register init 台账.gpkg
+      redline demo --round 1 --register 台账.gpkg --out round1
+      redline demo --round 2 --register 台账.gpkg --out round2
+      redline demo --round 3 --register 台账.gpkg --out round3
     """
     from ..example import EXAMPLE_AS_OF, example_path
     from ..pipeline import run_audits
@@ -81,15 +92,22 @@ def command(out, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
                     "example county yet.", fg="yellow", err=True)
         click.echo(f"The example county itself is at {gpkg} (open it in QGIS).")
         return
+    out = Path(out)
+    day = as_of or EXAMPLE_AS_OF
+    if round_no > 1:
+        from ..example.rounds import ROUND_DATES, write_round
+
+        gpkg = write_round(round_no, out / f"example_round_{round_no}.gpkg", source=gpkg)
+        day = as_of or ROUND_DATES[round_no]
     sources = _readable_inputs(example_sources(gpkg))
     if not quiet:
-        click.echo(f"example county: {gpkg} (息县, as of {as_of or EXAMPLE_AS_OF})")
-    out = Path(out)
+        shown = f", round {round_no}" if round_no > 1 else ""
+        click.echo(f"example county: {gpkg} (息县{shown}, as of {day})")
     sources, params = _with_example_rasters(sources, out / "rasters")
     with progress_reporter(quiet, "demo") as progress:
-        result = run_audits(sources, out=out, as_of=as_of or EXAMPLE_AS_OF, rules=rules, crs=crs,
-                            area_method=area_method, strict=strict, lang=lang, progress=progress, params=params,
-                            with_report=True)
+        result = run_audits(sources, out=out, as_of=day, rules=rules, crs=crs, area_method=area_method,
+                            strict=strict, lang=lang, progress=progress, params=params, with_report=True,
+                            register=register)
     for step in EXTRA_STEPS:
         step(result, out, click.echo)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -39,8 +39,10 @@ __all__ = ["Register", "RegisterError", "RoundReport", "fingerprint"]
 DEFAULT_MIN_IOU = 0.9
 
 
-class RegisterError(RedlineError):
-    """A register operation refused: a case or round that does not exist, an undo out of order, a bad entry."""
+class RegisterError(RedlineError, ValueError):
+    """A register operation refused: a case or round that does not exist, an undo out of order, a bad entry.
+
+    A ValueError too, like every mistake in what was asked (the command line's exit code 2)."""
 
 
 @dataclass
@@ -67,7 +69,9 @@ class RoundReport:
             for change in CHANGES:
                 r = g[g["change"] == change]
                 if len(r) and int(r["count"].iat[0]):
-                    parts.append(f"{CHANGES[change][0]} {int(r['count'].iat[0])} ({r['area_mu'].iat[0]:,.1f} 亩)")
+                    mu = r["area_mu"].iat[0]
+                    area = "" if pd.isna(mu) else f" ({mu:,.1f} 亩)"
+                    parts.append(f"{CHANGES[change][0]} {int(r['count'].iat[0])}{area}")
             if parts:
                 out.append(f"  {output}: " + ", ".join(parts))
         return out
@@ -267,6 +271,20 @@ class Register:
         return f"no case {case_id!r} in the register {self.where}{hint}"
 
     # -- recording a round ------------------------------------------------------------------------------------
+    def check_as_of(self, as_of: dt.date) -> None:
+        """Refuse (:class:`RegisterError`) a round as of ``as_of`` before the last round's: checked by a run before
+        its work, and again when the round is recorded."""
+        with self.store.transaction() as tx:
+            self._refuse_earlier(self._frame(tx, ROUNDS), as_of)
+
+    def _refuse_earlier(self, rounds: pd.DataFrame, as_of: dt.date) -> None:
+        live = rounds[rounds["undone_at"].isna()]
+        if len(live) and live["as_of"].iat[-1] is not None and as_of < live["as_of"].iat[-1]:
+            raise RegisterError(
+                f"the register's last round ({int(live['round_id'].iat[-1])}) is as of {live['as_of'].iat[-1]}; "
+                f"a round as of {as_of} would record an earlier state after a later one: undo the later "
+                "round(s) first (`redline register undo`)")
+
     def record_round(self, result: Any, *, sources: Mapping[str, Any] | None = None, made_by: str | None = None,
                      note: str = "", min_iou: float = DEFAULT_MIN_IOU) -> RoundReport:
         """Record a run (a :class:`~redline.pipeline.RunResult`) as the next round, in one transaction.
@@ -284,12 +302,7 @@ class Register:
         with s.transaction() as tx:
             s.lock(tx)
             rounds = self._frame(tx, ROUNDS)
-            live = rounds[rounds["undone_at"].isna()]
-            if len(live) and live["as_of"].iat[-1] is not None and result.as_of < live["as_of"].iat[-1]:
-                raise RegisterError(
-                    f"the register's last round ({int(live['round_id'].iat[-1])}) is as of {live['as_of'].iat[-1]}; "
-                    f"a round as of {result.as_of} would record an earlier state after a later one: undo the later "
-                    "round(s) first (`redline register undo`)")
+            self._refuse_earlier(rounds, result.as_of)
             notes = self._check(tx, result.as_of)
             if s.srid is None and found.crs is not None and found.geometry.notna().any():
                 s.set_crs(tx, found.crs)
@@ -331,6 +344,69 @@ class Register:
                                     " not audited in this round: carried as they were")
         report.alerts = self.alerts(result.as_of, rules=result.rules)
         return report
+
+    def round_report(self, round_id: int | None = None, *, rules: Any = None) -> RoundReport:
+        """The :class:`RoundReport` of a recorded round (default the last one not undone), read back from the
+        register: what a report rebuilt from a results folder shows (``redline report --from DIR``).
+
+        Its events, summary and labels are the round's; its trend stops at the round; its disposal deadlines are
+        those of the entries dated on or before the round's audit date, under ``rules`` (default: the shipped rule
+        set the round was recorded with; a round made with a rule-set file needs it given)."""
+        from ..rules import resolve_rules
+        from .cases import EVENT_COLUMNS
+        from .procedures import deadlines, procedure_for
+
+        with self.store.transaction() as tx:
+            rounds = self._frame(tx, ROUNDS)
+            live = rounds[rounds["undone_at"].isna()]
+            if round_id is None:
+                if not len(live):
+                    raise RegisterError(f"the register {self.where} has no round")
+                round_id = int(live["round_id"].iat[-1])
+            row = rounds[rounds["round_id"] == int(round_id)]
+            if not len(row):
+                raise RegisterError(f"no round {round_id} in {self.where} (rounds: "
+                                    f"{', '.join(str(x) for x in rounds['round_id']) or 'none'})")
+            if row["undone_at"].notna().iat[0]:
+                raise RegisterError(f"round {round_id} of {self.where} was undone")
+            as_of = row["as_of"].iat[0]
+            events = pd.DataFrame(self._frame(tx, EVENTS, "WHERE round_id = ?", (int(round_id),)).drop(
+                columns=["geometry", "facts"]))
+            outputs = dict(self.store.query(tx, "SELECT case_id, output FROM {cases}"))
+            labels = dict(self.store.query(tx, "SELECT case_id, label FROM {cases}"))
+            trend_frame = self._trend(tx)
+            cases = self._frame(tx, CASES)
+            disp = self._frame(tx, DISPOSITIONS)
+        if rules is None:
+            label = str(row["rules"].iat[0] or "")
+            try:
+                rules = resolve_rules(label.split("@")[0] or None)
+            except Exception as exc:  # a local rule-set file not at hand
+                raise RegisterError(f"round {round_id} was recorded with the rules {label}, which cannot be loaded "
+                                    f"here ({exc}): give them (rules=...)") from None
+        else:
+            rules = resolve_rules(rules)
+        events["output"] = events["case_id"].map(outputs)
+        events["finding"] = -1
+        events = events[[c for c in EVENT_COLUMNS if c in events.columns]]
+        summary = pd.DataFrame(json.loads(row["summary"].iat[0] or "[]"),
+                               columns=["output", "change", "change_zh", "count", "area_mu"])
+        trend_frame = trend_frame[trend_frame["round_id"] <= int(round_id)]
+        disp = disp[(disp["problem"].isna() | (disp["problem"] == "")) & (disp["date"] <= as_of)]
+        found = set(events.loc[events["change"] != "resolved", "case_id"])
+        rows = []
+        by_case = {k: g for k, g in disp.groupby("case_id")}
+        for c in cases[cases["case_id"].isin(found)].itertuples(index=False):
+            g = by_case.get(c.case_id)
+            if g is None:
+                continue
+            steps = [_entry(r) for r in g.sort_values("disposition_id").to_dict("records")]
+            for d in deadlines(procedure_for(c.output), steps, rules, as_of):
+                rows.append({"case_id": c.case_id, "case_key": c.case_key, "label": c.label, **d})
+        alerts = pd.DataFrame(rows, columns=["case_id", "case_key", "label", "status", "due", "what_zh", "days_left",
+                                             "overdue", "rule"])
+        return RoundReport(int(round_id), as_of, events.reset_index(drop=True), summary, [], alerts=alerts,
+                           trend=trend_frame.reset_index(drop=True), labels=labels, where=self.where)
 
     def trend(self) -> pd.DataFrame:
         """Per round and output: the cases open at its end and its new, reappeared and resolved cases."""
@@ -675,7 +751,8 @@ class Register:
         keep = (both["change"] != "unchanged") & ~((both["change"] == "persisting")
                                                    & (both["d_area_m2"].fillna(0).abs() < 0.01)
                                                    & (both["d_measure"].fillna(0) == 0)
-                                                   & (both[f"status_{a}"].fillna("") == both[f"status_{b}"].fillna("")))
+                                                   & (both[f"status_{a}"].fillna("") == both[f"status_{b}"].fillna(""))
+                                                   & (both[f"case_key_{a}"] == both[f"case_key_{b}"]))
         out = both[keep].reset_index()
         out.insert(1, "output", out["case_id"].map(outputs))
         out.insert(2, "label", out["case_id"].map(labels))
@@ -725,10 +802,13 @@ def _summary(events: pd.DataFrame) -> pd.DataFrame:
     """Per output and change: the count and area (亩) of the cases."""
     rows = []
     for output, g in events.groupby("output", sort=False):
+        # an output without an area (deadline alerts) has none, not 0 亩
+        has_area = pd.to_numeric(g["area_mu"], errors="coerce").notna().any()
         for change in CHANGES:
             part = g[g["change"] == change]
+            area = float(pd.to_numeric(part["area_mu"], errors="coerce").sum()) if has_area else float("nan")
             rows.append({"output": output, "change": change, "change_zh": CHANGES[change][0], "count": len(part),
-                         "area_mu": float(pd.to_numeric(part["area_mu"], errors="coerce").sum())})
+                         "area_mu": area})
     return pd.DataFrame(rows, columns=["output", "change", "change_zh", "count", "area_mu"])
 
 
