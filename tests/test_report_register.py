@@ -174,3 +174,38 @@ def test_english(rounds, tmp_path):
     rows = {r["audit"]: r for r in _rows(page, "changes")}
     assert rows["Idle land"]["resolved (cases)"] == "1"
     assert _rows(page, "renumbered")[0]["old key"] == "豫政土〔2017〕116号"
+
+
+@pytest.fixture(scope="module")
+def rebuilt(rounds, tmp_path_factory):
+    """Round 3's results written to a folder, and the report rebuilt from that folder alone."""
+    from redline.pipeline import write_results
+
+    result, _ = rounds
+    folder = tmp_path_factory.mktemp("results")
+    write_results(result, folder, report=False)
+    return folder, _parse(report.build(folder, folder / "rebuilt.html"))
+
+
+def test_a_report_rebuilt_from_the_results_folder_has_the_same_section(page, rebuilt):
+    _, again = rebuilt
+    assert again.h2[:2] == ["概览", "案件跟踪"]
+    for which in ("changes", "new", "resolved", "renumbered", "deadlines"):
+        assert _rows(again, which) == _rows(page, which), which
+    assert again.figures == page.figures
+
+
+def test_a_rebuilt_report_without_its_register_says_so(rounds, rebuilt, tmp_path):
+    import shutil
+
+    folder, _ = rebuilt
+    moved = tmp_path / "results"
+    shutil.copytree(folder, moved)
+    register = rounds[0].round.where
+    shutil.move(register, tmp_path / "elsewhere.gpkg")
+    try:
+        html = report.build(moved, moved / "again.html").read_text(encoding="utf-8")
+    finally:
+        shutil.move(tmp_path / "elsewhere.gpkg", register)
+    assert 'id="register"' not in html
+    assert "the section 案件跟踪 is left out" in html

@@ -49,7 +49,8 @@ Headline numbers carry ``data-figure="<output>.<figure>"``, ``data-value`` (unro
   ``.reappeared``, ``.persisting`` (cases, all outputs, from the round's summary), ``register.open`` /
   ``.open_mu`` (open at the round's end), ``register.overdue`` (disposal deadlines passed), in the section
   案件跟踪 / Case register placed first after the overview (:mod:`redline.report._register`). A report rebuilt
-  from a results folder has no round to show: the section is in the report the run itself writes.
+  from a results folder reads the round back from the register the folder names
+  (:meth:`redline.register.Register.round_report`), or says why it cannot.
 """
 
 from __future__ import annotations

@@ -128,7 +128,25 @@ def from_results(path) -> ReportData:
     notes = [f"working CRS: {meta['working_crs']}"] if meta.get("working_crs") else []
     notes.append(f"read from {path}")
     return ReportData(outputs=frames, rejected=rejected, notes=notes, meta=meta, rules=rules, specs=specs,
-                      source=str(path))
+                      source=str(path), round=_round_of(meta, rules, notes))
+
+
+def _round_of(meta: dict[str, str], rules: Any, notes: list[str]) -> Any:
+    """The case-register round the results were recorded as, read back from the register (None, with a note
+    saying why, when the register is not at hand or no longer holds the round)."""
+    where, number = meta.get("register"), meta.get("register_round")
+    if not where or not number:
+        return None
+    from ..errors import RedlineError
+    from ..register import open_register
+
+    try:
+        return open_register(where).round_report(int(number), rules=rules)
+    except (RedlineError, OSError, ValueError) as exc:
+        notes.append(f"[register] the results were recorded as round {number} of the case register {where}, which "
+                     f"cannot be read here ({exc}): the section 案件跟踪 is left out")
+        log.warning("%s", notes[-1])
+        return None
 
 
 def as_of_text(meta: dict[str, str]) -> str:

@@ -119,7 +119,7 @@ def _changes_table(ctx: Ctx, summary: pd.DataFrame, this: pd.DataFrame) -> Table
         for c in CHANGES:
             r = g[g["change"] == c]
             row[f"{c}_n"] = int(r["count"].sum())
-            row[f"{c}_mu"] = float(r["area_mu"].sum())
+            row[f"{c}_mu"] = float(r["area_mu"].sum(min_count=1))  # none for an output without an area
         t = this[this["output"] == output] if len(this) else this
         row["open_n"] = int(t["open"].sum()) if len(t) else None
         row["open_mu"] = float(t["open_mu"].sum()) if len(t) else None
