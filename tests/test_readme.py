@@ -159,6 +159,7 @@ def test_readme_redline_commands(bureau_folder):
             assert result.returncode == 0, f"{cmd}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
             if "--out" in argv:
                 out = bureau_folder / argv[argv.index("--out") + 1]
-                assert out.is_dir() and any(out.iterdir()), f"{cmd} wrote nothing into {out}"
+                wrote = out.is_file() if out.suffix else out.is_dir() and any(out.iterdir())
+                assert wrote, f"{cmd} wrote nothing into {out}"
             ran += 1
     assert ran >= 2
