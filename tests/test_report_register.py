@@ -174,6 +174,9 @@ def test_english(rounds, tmp_path):
     rows = {r["audit"]: r for r in _rows(page, "changes")}
     assert rows["Idle land"]["resolved (cases)"] == "1"
     assert _rows(page, "renumbered")[0]["old key"] == "豫政土〔2017〕116号"
+    # 411528-2020-007 recovered: no longer in the inputs, said in English only
+    why = [r["why"] for r in _rows(page, "resolved")]
+    assert why == ["no longer in the inputs: record cancelled, recovered or withdrawn"]
 
 
 @pytest.fixture(scope="module")

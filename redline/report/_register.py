@@ -168,6 +168,12 @@ def _trend_charts(ctx: Ctx, sec: RegisterSection, trend: pd.DataFrame) -> None:
                                       "Cases new, reappeared and resolved in each round (all audits)"), False))
 
 
+def _english(text: str) -> str:
+    """The English of a bilingual reason ``已全部供应 (fully supplied)``; the text itself when it has none."""
+    head, sep, tail = text.partition(" (")
+    return tail[:-1] if sep and tail.endswith(")") else text
+
+
 def _events(ctx: Ctx, rnd: Any, changes: tuple[str, ...]) -> pd.DataFrame:
     e = rnd.events
     e = e[e["change"].isin(changes)].copy()
@@ -178,8 +184,9 @@ def _events(ctx: Ctx, rnd: Any, changes: tuple[str, ...]) -> pd.DataFrame:
     e["change_label"] = e["change"].map(lambda c: _change(ctx, c))
     labels = rnd.labels or {}
     e["label"] = e["case_id"].map(lambda c: labels.get(c, ""))
-    if ctx.lang == "en":  # the finding's status in English where a spec declares it
+    if ctx.lang == "en":  # the finding's status in English where a spec declares it; the reason's English part
         e["status_zh"] = [ctx.cat(s) if s else "" for s in e["status"].fillna("").astype(str)]
+        e["reason_zh"] = [_english(r) for r in e["reason_zh"].fillna("").astype(str)]
     return e
 
 
