@@ -11,7 +11,7 @@ turns into one), so what a run may be asked for, and what is checked about it, i
     ...
     ValueError: unknown run option(s): area (did you mean 'area_method'?); the options are: as_of, rules, crs, \
 area_method, strict, fields, encodings, assign_crs, replace_crs, params, lang, audits, ledger, with_report, report_title, \
-report_templates, backend, register
+report_templates, backend, register, jurisdiction, bureau
 
 Parameters of the audits (:class:`redline.spec.ParamSpec`) are given in ``params`` and converted by their
 declared type in :func:`convert_param`: one parser of class lists (``"1,2,4"``), one of dates, tables
@@ -65,6 +65,8 @@ class RunKeywords(TypedDict, total=False):
     report_templates: str | os.PathLike[str] | None
     backend: Backend | None
     register: str | os.PathLike[str] | None
+    jurisdiction: str | None
+    bureau: str | None
 
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -107,6 +109,9 @@ class RunOptions:
         A case register (:mod:`redline.register`: a ``.gpkg`` made by ``redline register init`` or a
         ``postgresql://…?schema=`` URL): the run is recorded there as the next round, and the ledger gains
         its sheets 本期新增 / 本期消化.
+    jurisdiction, bureau : str, optional
+        The area audited (e.g. ``息县``) and the authority that made the audit (e.g. ``息县自然资源局``): printed in
+        the title block of the ledger's sheets and the report, and kept in the run's metadata.
     """
 
     as_of: dt.date | None = None
@@ -128,6 +133,8 @@ class RunOptions:
     report_templates: str | os.PathLike[str] | None = None
     backend: Backend | None = None
     register: str | os.PathLike[str] | None = None
+    jurisdiction: str | None = None
+    bureau: str | None = None
 
     def __post_init__(self) -> None:
         def put(name: str, value: Any) -> None:
@@ -148,8 +155,12 @@ class RunOptions:
                 raise ValueError(f"backend must be a redline.scale.Backend (a Dask client), not {self.backend!r}")
         if self.register is not None and not isinstance(self.register, str | os.PathLike):
             raise ValueError(f"register must be a .gpkg path or a postgresql:// URL, not {self.register!r}")
-        if self.report_title is not None and not isinstance(self.report_title, str):
-            raise ValueError(f"report_title must be text, not {self.report_title!r}")
+        for name in ("report_title", "jurisdiction", "bureau"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise ValueError(f"{name} must be text, not {value!r}")
+            if isinstance(value, str):
+                put(name, value.strip() or None)
         if self.audits is not None:
             audits = (self.audits,) if isinstance(self.audits, str) else tuple(self.audits)
             bad = [a for a in audits if not isinstance(a, str) or not a]

@@ -75,6 +75,9 @@ class RunResult:
     log: AuditLog = field(default_factory=AuditLog)
     #: the round recorded in the case register (``register=``), if any: a :class:`redline.register.RoundReport`
     round: Any = None
+    #: the area audited and the authority that audited it (``jurisdiction=``, ``bureau=``), for title blocks
+    jurisdiction: str | None = None
+    bureau: str | None = None
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -87,6 +90,8 @@ class RunResult:
             "area_method": method_label(self.area_method),
             "audits": ", ".join(s.id for s in self.specs),
             "rejected_features": str(len(self.rejected)),
+            **({"jurisdiction": self.jurisdiction} if self.jurisdiction else {}),
+            **({"bureau": self.bureau} if self.bureau else {}),
             # the case-register round this run was recorded as: `redline report --from` reads it back from there
             **({"register": _register_where(self.round.where), "register_round": str(self.round.round_id)}
                if self.round is not None else {}),
@@ -291,7 +296,8 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
                        notes=run_warnings + read_notes + [f"working CRS: {prepared.working}"] + prepared.note_lines()
                        + list(ctx.log.notes),
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
-                       summary=summary, layers=prepared.layers, rules_read=rules_read, log=ctx.log)
+                       summary=summary, layers=prepared.layers, rules_read=rules_read, log=ctx.log,
+                       jurisdiction=opts.jurisdiction, bureau=opts.bureau)
     if register is not None:
         report("recording the round in the case register", 0.92)
         result.round = register.record_round(result, sources=sources)

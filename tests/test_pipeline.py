@@ -112,3 +112,32 @@ def test_a_parameter_no_audit_has_is_an_error_and_one_for_an_audit_not_run_a_not
     result = run_audits({"approvals": _gpkg("approvals"), "supplies": _gpkg("supplies")},
                         audits=["approved_not_supplied"], params={"to_classes": "3"})
     assert any("to_classes given for audits this run does not run: ignored" in n for n in result.notes)
+
+
+def test_jurisdiction_and_bureau_are_kept_with_the_run(tmp_path):
+    from redline.example import load_example
+    from redline.options import RunOptions
+
+    layers = load_example()
+    result = run_audits({"approvals": layers["approvals"], "supplies": layers["supplies"]},
+                        audits=["approved_not_supplied"], as_of="2026-06-30", jurisdiction=" 息县 ",
+                        bureau="息县自然资源局", out=tmp_path)
+    assert (result.jurisdiction, result.bureau) == ("息县", "息县自然资源局")
+    meta = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="redline_run")
+    got = dict(zip(meta["key"], meta["value"], strict=True))
+    assert (got["jurisdiction"], got["bureau"]) == ("息县", "息县自然资源局")
+    assert RunOptions(bureau="  ").bureau is None  # blank is none, not an empty title
+    with pytest.raises(ValueError, match="bureau must be text"):
+        RunOptions(bureau=3)
+
+
+def test_cli_jurisdiction_and_bureau(tmp_path):
+    from redline.example import example_path
+
+    gpkg = example_path()
+    result = CliRunner().invoke(main, ["audit", "--approvals", f"{gpkg}:approvals", "--supplies", f"{gpkg}:supplies",
+                                       "--only", "approved_not_supplied", "--as-of", "2026-06-30", "--jurisdiction",
+                                       "息县", "--bureau", "息县自然资源局", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    meta = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="redline_run")
+    assert dict(zip(meta["key"], meta["value"], strict=True))["bureau"] == "息县自然资源局"

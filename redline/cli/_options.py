@@ -114,9 +114,19 @@ lang_option = click.option("--lang", type=click.Choice(["zh", "en"]), default="z
                            help="Language of ledger headers and the report.")
 
 
+jurisdiction_option = click.option(
+    "--jurisdiction", "jurisdiction", default=None, metavar="NAME",
+    help="The area audited, e.g. 息县: in the title block of the ledger's sheets and the report.")
+bureau_option = click.option(
+    "--bureau", "bureau", default=None, metavar="NAME",
+    help="The authority making the audit, e.g. 息县自然资源局: in the title block of the ledger and the report.")
+
+
 def common_options(fn):
-    """--as-of --rules --crs --area --strict -v -q (the output folder is added per command)."""
-    for opt in reversed([as_of_option, rules_option, crs_option, area_option, strict_option, lang_option]):
+    """--as-of --rules --crs --area --strict --lang --jurisdiction --bureau -v -q (the output folder is added per
+    command)."""
+    for opt in reversed([as_of_option, rules_option, crs_option, area_option, strict_option, lang_option,
+                         jurisdiction_option, bureau_option]):
         fn = opt(fn)
     return verbosity_options(fn)
 

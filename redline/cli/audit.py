@@ -76,7 +76,7 @@ def parse_input_options(sources, field_pairs=(), encoding_pairs=(), assign_crs_p
 @handle_errors
 @scale_options
 def command(out, only, register, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of,
-            rules, crs, area_method, strict, lang, verbose, quiet, backend, **layers):
+            rules, crs, area_method, strict, lang, jurisdiction, bureau, verbose, quiet, backend, **layers):
     """Audit your own layers: approvals x supplies x buildings x parcels, farmland and boundaries.
 
     Every audit whose inputs are given runs: 批而未供 and supply rates (approvals, supplies),
@@ -94,7 +94,7 @@ def command(out, only, register, field_pairs, encoding_pairs, assign_crs_pairs, 
     per_input = parse_input_options(sources, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs)
     options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
                          strict=strict, params=_params(param_pairs), lang=lang, backend=backend,
-                         register=register, **per_input)
+                         register=register, jurisdiction=jurisdiction, bureau=bureau, **per_input)
     with progress_reporter(quiet, "audit") as progress, cli_fixes(sources):
         result = run_audits(sources, options, out=out, progress=progress)
     echo_run(result, quiet=quiet, verbose=verbose)
@@ -105,13 +105,13 @@ def group_command(name: str, audits: Sequence[str], doc: str, *, aliases: Sequen
     its input and parameter options made from their specs: ``redline farmland``, ``redline intensity``."""
 
     def callback(field_pairs, assign_crs_pairs, replace_crs, out, register, as_of, rules, crs, area_method, strict,
-                 lang, verbose, quiet, **given):
+                 lang, jurisdiction, bureau, verbose, quiet, **given):
         cmd = current_command()
         sources, params, alias_fields = cmd.split(given)
         per_input = parse_input_options(sources, (*field_pairs, *alias_fields), (), assign_crs_pairs, replace_crs)
         options = RunOptions(audits=tuple(runnable_audits(cmd, sources)), as_of=as_of, rules=rules, crs=crs,
                              area_method=area_method, strict=strict, lang=lang, params=params, register=register,
-                             **per_input)
+                             jurisdiction=jurisdiction, bureau=bureau, **per_input)
         with progress_reporter(quiet, name) as progress, cli_fixes(sources):
             result = run_audits(sources, options, out=out, progress=progress)
         echo_run(result, quiet=quiet, verbose=verbose)

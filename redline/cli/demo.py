@@ -17,6 +17,9 @@ import click
 from ._options import common_options, handle_errors, out_option, progress_reporter, register_option
 from ._summary import echo_run
 
+#: the example county's name in the title blocks of its ledger and report (a generated county on 息县's outline)
+EXAMPLE_JURISDICTION = "息县（示例）"
+
 #: further demo steps, each ``fn(result, out_dir: Path, echo) -> None`` run after the audits. Append to it.
 #: (The report redline_report.html is not one: it is written with the results, in one set.)
 EXTRA_STEPS: list[Callable] = []
@@ -61,7 +64,8 @@ def _with_example_rasters(sources: dict, folder: Path) -> tuple[dict, dict]:
 @register_option
 @common_options
 @handle_errors
-def command(out, round_no, register, as_of, rules, crs, area_method, strict, lang, verbose, quiet):
+def command(out, round_no, register, as_of, rules, crs, area_method, strict, lang, jurisdiction, bureau, verbose,
+            quiet):
     """Audit the bundled example county (息县, Xi County) and write results to --out.
 
     The example is a generated county on the real outline of 息县 with every finding planted in it:
@@ -107,7 +111,7 @@ def command(out, round_no, register, as_of, rules, crs, area_method, strict, lan
     with progress_reporter(quiet, "demo") as progress:
         result = run_audits(sources, out=out, as_of=day, rules=rules, crs=crs, area_method=area_method,
                             strict=strict, lang=lang, progress=progress, params=params, with_report=True,
-                            register=register)
+                            register=register, jurisdiction=jurisdiction or EXAMPLE_JURISDICTION, bureau=bureau)
     for step in EXTRA_STEPS:
         step(result, out, click.echo)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -27,7 +27,7 @@ from .audit import _params, input_options, parse_input_options
 @common_options
 @handle_errors
 def command(from_, out, only, title, templates, field_pairs, encoding_pairs, assign_crs_pairs, replace_crs, param_pairs, as_of,
-            rules, crs, area_method, strict, lang, verbose, quiet, **layers):
+            rules, crs, area_method, strict, lang, jurisdiction, bureau, verbose, quiet, **layers):
     """Write the audit report: headline figures, maps, charts and every finding with its rule.
 
     One HTML file that opens offline in any browser (nothing is fetched from the internet), in
@@ -44,7 +44,8 @@ def command(from_, out, only, title, templates, field_pairs, encoding_pairs, ass
         raise click.UsageError("give either --from (an earlier run) or input layers, not both")
     if from_ is not None:
         unused = [o for o, v in (("--field", field_pairs), ("--encoding", encoding_pairs), ("--param", param_pairs),
-                                 ("--assign-crs", assign_crs_pairs), ("--replace-crs", replace_crs), ("--only", only))
+                                 ("--assign-crs", assign_crs_pairs), ("--replace-crs", replace_crs), ("--only", only),
+                                 ("--jurisdiction", jurisdiction), ("--bureau", bureau))
                   if v]
         if unused:
             raise click.UsageError(f"{', '.join(unused)} apply to a new run, not to --from (an earlier run's results)")
@@ -62,7 +63,8 @@ def command(from_, out, only, title, templates, field_pairs, encoding_pairs, ass
 
         options = RunOptions(audits=tuple(only) or None, as_of=as_of, rules=rules, crs=crs, area_method=area_method,
                              strict=strict, params=_params(param_pairs), lang=lang, with_report=True,
-                             report_title=title, report_templates=templates, **per_input)
+                             report_title=title, report_templates=templates, jurisdiction=jurisdiction,
+                             bureau=bureau, **per_input)
         with progress_reporter(quiet, "report") as progress, cli_fixes(sources):
             result = run_audits(sources, options, out=out, progress=progress)
         echo_run(result, quiet=quiet, verbose=verbose)
