@@ -12,6 +12,7 @@ from affine import Affine
 from pyproj import Geod
 from rasterio.io import MemoryFile
 
+from redline.data import sample_path
 from redline.errors import CRSError, RedlineIOError, ValidationError
 from redline.imagery import change_patches, transitions
 from redline.result import AuditLog
@@ -19,8 +20,8 @@ from redline.rules import load_rules
 from redline.units import M2_PER_MU
 
 DATA = Path(__file__).parent / "data"
-MOLUSCE = DATA / "molusce"
-ESA = DATA / "esa_worldcover"
+MOLUSCE = sample_path("molusce")
+ESA = sample_path("esa_worldcover")
 GK = "EPSG:4547"
 TEN_M = Affine(10, 0, 500000, 0, -10, 3500000)  # 10 m pixels  # CGCS2000 3-degree Gauss-Kruger, central meridian 120E
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import pyogrio
 import pytest
@@ -11,8 +9,9 @@ from click.testing import CliRunner
 from shapely.geometry import box
 
 from redline.cli.changes import RESULT_FILE, command
+from redline.data import sample_path
 
-MOLUSCE = Path(__file__).parent / "data" / "molusce"
+MOLUSCE = sample_path("molusce")
 
 
 def test_changes_writes_patches_and_register(tmp_path):

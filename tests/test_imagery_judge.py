@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
+from redline.data import sample_path
 from redline.errors import CRSError, RulesError, SchemaError, ValidationError
 from redline.imagery import JUDGEMENTS, judge_patches
 from redline.imagery.judge import judge_register
@@ -332,14 +333,13 @@ def test_bureau_field_names_are_accepted():
 
 
 def test_redline_changes_validates_the_vector_layers(tmp_path):
-    from pathlib import Path
 
     import pyogrio
     from click.testing import CliRunner
 
     from redline.cli.changes import RESULT_FILE, command
 
-    molusce = Path(__file__).parent / "data" / "molusce"
+    molusce = sample_path("molusce")
     # a bow-tie approval (before: GEOS TopologyException, exit 1 with a traceback) and a farmland layer whose
     # second patch has no geometry
     x0, y0, x1, y1 = 360000, 6230000, 365000, 6236000
