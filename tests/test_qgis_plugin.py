@@ -259,6 +259,22 @@ def test_provider_shows_every_audit_from_its_spec(locale):
 
 @pytest.mark.qgis
 @requires_qgis
+@pytest.mark.parametrize("locale", ["zh-Hans", "zh_Hans_CN", "zh-CN", "zh_CN", "zh", "en_US"])
+def test_qgis_locale_setting_picks_the_shipped_translation(locale, tmp_path):
+    """QGIS keeps its language in ``locale/userLocale`` (``zh-Hans`` for 简体中文): every Chinese name loads
+    the shipped zh_CN .qm. The provider's long name is known to the .qm only (no spec fallback), so it
+    shows that the translation itself was loaded, not only the spec's own Chinese labels."""
+    answer = harness("locale", locale, tmp_path)
+    chinese = locale != "en_US"
+    assert answer["locale"] == locale
+    assert answer["translator"] is chinese
+    assert answer["display"] == ("批而未供" if chinese else "Approved but not supplied")
+    assert answer["group"] == ("批供用审计" if chinese else "Approval, supply and use")
+    assert answer["long_name"] == ("redline 土地利用监管审计" if chinese else "redline land-use supervision audits")
+
+
+@pytest.mark.qgis
+@requires_qgis
 def test_layers_travel_as_wkb_with_selection_field_mapping_and_rejects(tmp_path):
     """The test-only audit on memory layers: two squares of 10000 m² and 1000 m², checked on paper."""
     import geopandas as gpd

@@ -7,6 +7,7 @@ inside QGIS fails one test instead of killing pytest. Usage::
     python run_algorithms.py run JOB.json           # processing.run each job; JOB = [{"algorithm", "parameters"}]
     python run_algorithms.py dummy OUT_DIR          # the test-only audit on hand-drawn memory layers
     python run_algorithms.py missing HOME           # as if redline were not installed (an empty home)
+    python run_algorithms.py locale LOCALE HOME     # the provider's language when locale/userLocale is LOCALE
     python run_algorithms.py styles                 # load every shipped QML style
     python run_algorithms.py gbk SHP OUT_DIR        # the test audit on a GBK shapefile without .cpg
     python run_algorithms.py register PARAMS.json   # record a round, add disposal entries in QGIS, show open cases
@@ -32,7 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _APP = []  # the QgsApplication must outlive every call
 
 
-def start_qgis(locale: str | None = None):
+def start_qgis(locale: str | None = None, processing: bool = True):
     from qgis.core import QgsApplication, QgsSettings
 
     QgsApplication.setPrefixPath("/usr", True)
@@ -40,13 +41,13 @@ def start_qgis(locale: str | None = None):
     app.initQgis()
     _APP.append(app)
     settings = QgsSettings()
-    if locale:
-        settings.setValue("locale/overrideFlag", True)
+    if locale:  # what QGIS writes at start (zh-Hans when 简体中文 is chosen); the plugin reads only this
         settings.setValue("locale/userLocale", locale)
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
+    if processing:
+        sys.path.append("/usr/share/qgis/python/plugins")
+        from processing.core.Processing import Processing
 
-    Processing.initialize()
+        Processing.initialize()
     return app
 
 
@@ -297,6 +298,20 @@ def cmd_register(params_path):
     return answers
 
 
+def cmd_locale(locale, home):
+    """The provider in QGIS whose ``locale/userLocale`` is ``locale``: which translation it loaded, and what
+    it shows (from the shipped catalogue, as without redline: no worker is started)."""
+    os.environ.pop("REDLINE_PYTHON", None)
+    os.environ["HOME"] = os.environ["XDG_DATA_HOME"] = str(home)
+    start_qgis(locale, processing=False)
+    from redline_qgis import i18n
+
+    provider = register(extra=False, redline=False)
+    alg = provider.algorithm("approved_not_supplied")
+    return {"locale": i18n.locale_name(), "translator": i18n.install_translator(), "display": alg.displayName(),
+            "group": alg.group(), "long_name": provider.longName()}
+
+
 def cmd_missing(home):
     """As on a machine where redline was never installed: no REDLINE_PYTHON, an empty home folder."""
     os.environ.pop("REDLINE_PYTHON", None)
@@ -341,7 +356,7 @@ def main(argv):
     command, *rest = argv
     try:
         answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing,
-                  "styles": cmd_styles, "gbk": cmd_gbk,
+                  "styles": cmd_styles, "gbk": cmd_gbk, "locale": cmd_locale,
                   "register": cmd_register}[command](*rest)
     except Exception:
         answer = {"crash": traceback.format_exc()}
