@@ -154,16 +154,22 @@ def test_zip_has_the_plugin_and_nothing_else(tmp_path):
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
     for needed in ("__init__.py", "metadata.txt", "LICENSE", "provider.py", "algorithm.py", "worker.py",
                    "catalogue.json", "icon.svg", "i18n/redline_qgis_zh_CN.qm", "i18n/redline_qgis_zh_CN.ts",
-                   "styles/finding.qml", "styles/approved_not_supplied.qml", "styles/patch_register.qml"):
+                   "styles/finding.qml", "styles/approved_not_supplied.qml", "styles/patch_register.qml",
+                   "help/zh/index.html", "help/en/index.html", "help/zh/supplied_not_used.html",
+                   "help/en/record_round.html"):
         assert f"redline_qgis/{needed}" in names, needed
     with zipfile.ZipFile(target) as zf:
         text = zf.read("redline_qgis/metadata.txt").decode("utf-8")
     packed = configparser.ConfigParser(interpolation=None)
     packed.read_string(text)
     general = packed["general"]
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email", "repository",
-                "tracker", "hasProcessingProvider", "tags", "category", "icon"):
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
+                "hasProcessingProvider", "tags", "category", "icon"):
         assert general.get(key, "").strip(), key
+    # no address the plugin manager would show as a link: the project has no public site; the help ships inside
+    for key in ("homepage", "tracker", "repository"):
+        assert key not in general, key
+    assert "help/zh/" in general["about"] and "example.invalid/" not in text
     assert general["qgisMinimumVersion"] == "3.22"
     assert general["hasProcessingProvider"] == "yes"
     assert general["category"] == "Analysis"
@@ -171,6 +177,54 @@ def test_zip_has_the_plugin_and_nothing_else(tmp_path):
     import redline
 
     assert general["version"] == redline.__version__
+
+
+def test_help_pages_are_shipped_for_every_algorithm_and_quote_every_threshold():
+    """A page per algorithm and language, written from the spec: its inputs by QGIS parameter name, its
+    outputs with their columns, and each threshold it reads with the source the default rule set quotes."""
+    from html import escape
+
+    import plugin_help
+    from redline_qgis.catalogue import register_entries, spec_entry
+
+    from redline.rules import DEFAULT, load_rules
+
+    specs = _specs()
+    ids = [s.id for s in specs] + [e["id"] for e in register_entries([spec_entry(s) for s in specs])]
+    for lang in ("zh", "en"):
+        shipped = sorted(p.stem for p in (PLUGIN / "help" / lang).glob("*.html"))
+        assert shipped == sorted([*ids, "index"])
+        index = (PLUGIN / "help" / lang / "index.html").read_text(encoding="utf-8")
+        assert all(f'href="{i}.html"' in index for i in ids)
+    sources = {r["key"]: str(r["source"]) for r in load_rules(DEFAULT).to_records()}
+    for spec in specs:
+        zh = (PLUGIN / "help" / "zh" / f"{spec.id}.html").read_text(encoding="utf-8")
+        en = (PLUGIN / "help" / "en" / f"{spec.id}.html").read_text(encoding="utf-8")
+        assert f"<title>{escape(spec.label_zh)}</title>" in zh and f"<title>{escape(spec.label_en)}</title>" in en
+        assert f'<a href="../en/{spec.id}.html">' in zh and f'<a href="../zh/{spec.id}.html">' in en
+        for inp in spec.inputs:
+            assert f"<code>{inp.name.upper()}</code>" in zh
+        for out in spec.outputs:
+            for column in out.columns:
+                assert f"<td>{escape(column.label_zh)}</td>" in zh and f"<td>{escape(column.label_en)}</td>" in en
+        for key in spec.rules_keys:
+            assert key in sources, key
+            assert escape(sources[key]) in zh, key
+    assert plugin_help.help_pages(specs).keys() == {p for p in (PLUGIN / "help").rglob("*.html")}
+
+
+def test_short_descriptions_are_the_first_sentence_of_each_description():
+    from redline_qgis.catalogue import first_sentence
+
+    cut = 0
+    for spec in _specs():
+        text = spec.description_zh.strip()
+        short = first_sentence(text)
+        if short != text:  # cut at its first 。 or ; and closed by 。
+            cut += 1
+            assert text.startswith(short[:-1]) and short.endswith("。")
+            assert not any(mark in short[:-1] for mark in ("。", ";", "；")), short
+    assert cut, "no description was shortened"
 
 
 def _imports(path: Path) -> set[str]:

@@ -78,8 +78,18 @@
         <translation>面积算法</translation>
     </message>
     <message>
+        <source>Area method: ellipsoidal (CGCS2000) or planar</source>
+        <comment>shared:AREA_METHOD</comment>
+        <translation>面积算法：椭球面积（CGCS2000）或平面面积</translation>
+    </message>
+    <message>
         <source>As-of date (empty: today)</source>
         <translation>审计日期（留空为今天）</translation>
+    </message>
+    <message>
+        <source>As-of date (empty: today): the date deadlines are judged at</source>
+        <comment>shared:AS_OF</comment>
+        <translation>审计日期（留空为今天）：判断逾期、闲置等的基准日</translation>
     </message>
     <message>
         <source>Buildings</source>
@@ -154,6 +164,10 @@
         <translation>校验处置记录 (包括在 QGIS 中新增的记录, 问题写入 problem 字段), 然后加载未结案件图层 (按处置状态着色) 和可编辑的处置记录表: 在表中新增处置步骤, 下次运行本工具或记录下一轮次时校验。</translation>
     </message>
     <message>
+        <source>Choices: {values}</source>
+        <translation>可选值：{values}</translation>
+    </message>
+    <message>
         <source>Class the patches became (minimum mapping area)</source>
         <comment>param:change_patches.to_category</comment>
         <translation>变化后地类(最小上图面积)</translation>
@@ -217,6 +231,10 @@
         <source>Deadline alerts</source>
         <comment>output:deadline_alerts.deadline_alerts</comment>
         <translation>批后监管预警</translation>
+    </message>
+    <message>
+        <source>Default: {value}</source>
+        <translation>默认值：{value}</translation>
     </message>
     <message>
         <source>Development intensity</source>
@@ -505,6 +523,10 @@
         <translation>剔除要素</translation>
     </message>
     <message>
+        <source>Required fields: {fields} (found by name or alias, or chosen in the advanced parameters)</source>
+        <translation>必需字段：{fields}（按字段名或别名识别，也可在高级参数中指定）</translation>
+    </message>
+    <message>
         <source>Round</source>
         <translation>轮次</translation>
     </message>
@@ -519,6 +541,16 @@
     <message>
         <source>Rule set file (.toml, overrides the rule set)</source>
         <translation>规则集文件（.toml，优先于上面的规则集）</translation>
+    </message>
+    <message>
+        <source>Rule set file (.toml, overrides the rule set; advanced)</source>
+        <comment>shared:RULES_FILE</comment>
+        <translation>规则集文件（.toml，优先于上面的规则集；高级）</translation>
+    </message>
+    <message>
+        <source>Rule set: one of the rule sets shipped with redline</source>
+        <comment>shared:RULES</comment>
+        <translation>规则集：redline 自带的规则集之一</translation>
     </message>
     <message>
         <source>Rules</source>
@@ -546,6 +578,11 @@
     <message>
         <source>Strict: reject invalid geometries instead of repairing them</source>
         <translation>严格模式：剔除无效几何而不修复</translation>
+    </message>
+    <message>
+        <source>Strict: reject invalid geometries instead of repairing them (advanced)</source>
+        <comment>shared:STRICT</comment>
+        <translation>严格模式：剔除无效几何而不修复（高级）</translation>
     </message>
     <message>
         <source>Summary text</source>
@@ -622,6 +659,14 @@
         <translation>临时用地</translation>
     </message>
     <message>
+        <source>The Help button opens the full page: every field, output column and threshold, with the article it quotes</source>
+        <translation>点击“帮助”按钮查看完整说明：各字段、输出列和阈值及其所引条文</translation>
+    </message>
+    <message>
+        <source>The field of {layer} that holds {field}; empty: found by its name or an alias</source>
+        <translation>{layer}中存放{field}的字段；留空则按字段名或别名识别</translation>
+    </message>
+    <message>
         <source>Three control lines: conflicts</source>
         <comment>audit:three_line_conflicts</comment>
         <translation>三区三线冲突</translation>
@@ -674,6 +719,11 @@
     <message>
         <source>Working CRS (empty: the CGCS2000 3-degree zone of the data)</source>
         <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带）</translation>
+    </message>
+    <message>
+        <source>Working CRS (empty: the CGCS2000 3-degree zone of the data; advanced)</source>
+        <comment>shared:CRS</comment>
+        <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带；高级）</translation>
     </message>
     <message>
         <source>cancelled</source>
