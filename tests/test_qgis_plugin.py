@@ -329,6 +329,28 @@ def test_qgis_locale_setting_picks_the_shipped_translation(locale, tmp_path):
 
 @pytest.mark.qgis
 @requires_qgis
+def test_progress_by_stage_in_chinese_and_cancel_kills_the_worker_leaving_nothing(tmp_path):
+    """A run shows redline's stages in Chinese on a bar that only moves forward; a run cancelled while
+    redline is silent in a long stage (the test audit waits 120 s) stops at once: the worker process is
+    gone, the chosen output folder holds no result, and the scratch folder is removed."""
+    answer = harness("progress", tmp_path)
+    done = answer["done"]
+    expected = ["读取输入图层", "读取图层：", "检查图层：字段、几何、坐标系", "审计：测试面积", "写出结果",
+                "redline 运行完毕", "将结果载入 QGIS"]
+    assert len(done["texts"]) == len(expected)
+    assert all(text.startswith(prefix) for text, prefix in zip(done["texts"], expected, strict=True)), done["texts"]
+    assert done["values"] == sorted(done["values"]) and done["values"][-1] == 100.0
+    cancelled = answer["cancelled"]
+    assert cancelled["texts"][-2:] == ["审计：测试慢速", "测试慢速 slow test: waiting"]
+    assert cancelled["error"] == "已取消"
+    assert cancelled["seconds"] < 30  # the audit would have waited 120 s
+    assert cancelled["alive"] is False and cancelled["pid"] > 0
+    assert answer["left"] == ["cancelled", "done.gpkg"]  # nothing in the cancelled run's output folder
+    assert cancelled["scratch_left"] is None
+
+
+@pytest.mark.qgis
+@requires_qgis
 def test_layers_travel_as_wkb_with_selection_field_mapping_and_rejects(tmp_path):
     """The test-only audit on memory layers: two squares of 10000 m² and 1000 m², checked on paper."""
     import geopandas as gpd
@@ -820,7 +842,8 @@ def test_open_cases_style_has_a_class_per_disposal_step_in_its_colour():
     assert closed.count("销号") == 2
 
 
-def _worker_run(job: dict, tmp_path: Path) -> dict:
+def _worker_run(job: dict, tmp_path: Path, progress: list | None = None) -> dict:
+    """The worker's answer to ``job``; its progress messages are put into ``progress``."""
     from redline_qgis.environment import worker_command
 
     path = tmp_path / f"job{len(list(tmp_path.glob('job*.json')))}.json"
@@ -828,6 +851,8 @@ def _worker_run(job: dict, tmp_path: Path) -> dict:
     proc = subprocess.run(worker_command(sys.executable, "run", str(path)), capture_output=True, text=True,
                           encoding="utf-8", timeout=600)
     answers = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if progress is not None:
+        progress += [a for a in answers if "progress" in a]
     answers = [a for a in answers if "progress" not in a]
     assert answers, proc.stderr[-3000:]
     return answers[-1]
@@ -843,8 +868,15 @@ def test_the_worker_records_rounds_making_the_register_first(tmp_path):
     register = tmp_path / "台账.gpkg"
     job = {"sources": {n: {"path": gpkg, "layer": n} for n in ("approvals", "supplies")}, "audit": None,
            "as_of": "2026-06-30", "register": str(register)}
-    first = _worker_run({**job, "out": str(tmp_path / "r1")}, tmp_path)
+    progress: list = []
+    first = _worker_run({**job, "out": str(tmp_path / "r1")}, tmp_path, progress)
     assert first["ok"], first
+    # every message of the pipeline is a stage the plugin names in its own words, in the pipeline's order
+    stages = [p["stage"] for p in progress]
+    ran = [p["audit"] for p in progress if p["stage"] == "audit"]
+    assert stages == ["read", "read", "validate", *["audit"] * len(ran), "register", "write", "done"], progress
+    assert [p["input"] for p in progress[:2]] == ["approvals", "supplies"]
+    assert set(first["outputs"]) <= {o.name for s in _specs() if s.id in ran for o in s.outputs}
     assert first["round"]["round_id"] == 1 and first["round"]["created"] is True
     assert "approved_not_supplied" in first["outputs"] and "idle_land" in first["outputs"]
     second = _worker_run({**job, "out": str(tmp_path / "r2")}, tmp_path)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -451,11 +452,18 @@ class AuditAlgorithm(_Base):
             sources[inp["name"]], layers[inp["name"]] = given
             if feedback.isCanceled():
                 raise QgsProcessingException(tr("cancelled"))
+        feedback.pushDebugInfo(f"redline: scratch folder {tmp}")
         job = {"sources": sources, "out": tmp, **job}
         job_path = os.path.join(tmp, "job.json")
         with open(job_path, "w", encoding="utf-8") as fh:
             json.dump(job, fh, ensure_ascii=False)
-        answer = run_worker(self.python, job_path, feedback)
+        try:
+            answer = run_worker(self.python, job_path, feedback,
+                                labels={i["name"]: self._input_label(i) for i in self.entry["inputs"]})
+        except QgsProcessingException:
+            if feedback.isCanceled():  # the killed run's scratch folder (its job, a half-read copy) goes too
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
         if not answer.get("ok"):
             raise QgsProcessingException(answer.get("error", "redline failed"))
         for name, described in (answer.get("encodings") or {}).items():
@@ -494,7 +502,10 @@ class AuditAlgorithm(_Base):
     def _write_outputs(self, answer: dict, parameters, context, feedback) -> dict:
         gpkg = answer["gpkg"]
         results: dict = {}
-        for o in self.entry["outputs"]:
+        feedback.setProgressText(tr("Copying the results into QGIS"))
+        outputs = self.entry["outputs"]
+        for k, o in enumerate(outputs):
+            feedback.setProgress(WORKER_SHARE + (100.0 - WORKER_SHARE) * k / max(len(outputs), 1))
             pname = self._output_param(o)
             if o["name"] not in answer["outputs"]:
                 feedback.pushWarning(f"{o['name']}: the audit produced no such output")
@@ -542,6 +553,7 @@ class AuditAlgorithm(_Base):
             results["SUMMARY"] = dest
         results["SUMMARY_TEXT"] = "\n".join(lines)
         results["REJECTED_COUNT"] = count
+        feedback.setProgress(100.0)
         return results
 
 
@@ -750,32 +762,104 @@ def _copy_layer(algorithm, gpkg: str, name: str, parameters, pname: str, context
     return dest, rows
 
 
-def run_worker(python: str, job_path: str | None, feedback, args: tuple[str, ...] = ()) -> dict:
-    """Run :mod:`.worker` on a job file (or with ``args``: ``("check", REGISTER, AS_OF)``) in redline's Python;
-    relay its progress; return its answer.
+#: the share of the progress bar redline's own run takes; copying its results into QGIS takes the rest
+WORKER_SHARE = 90.0
 
-    Cancelling in QGIS kills the child at once (the audit stops; nothing it half-wrote is used)."""
-    command = args or ("run", str(job_path))
-    proc = subprocess.Popen(worker_command(python, *command), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=worker_env())
-    answer = None
-    for line in proc.stdout:
-        if feedback.isCanceled():
-            proc.kill()
-            raise QgsProcessingException(tr("cancelled"))
-        try:
-            message = json.loads(line)
-        except ValueError:
-            feedback.pushInfo(line.rstrip())
-            continue
-        if "progress" in message:
-            feedback.setProgressText(message.get("message", ""))
-            feedback.setProgress(100.0 * float(message["progress"]))
-        else:
-            answer = message
-    stderr = proc.stderr.read()
+
+def stage_text(message: dict, labels: dict | None = None) -> str:
+    """What a progress message of redline's worker (``worker.stage_of``) says, in the interface language;
+    an input layer by its label in the algorithm (``labels``: input name -> label) when it has one."""
+    stage = message.get("stage")
+    label = pick(message.get("label_zh", ""), message.get("label_en", ""))
+    if stage == "read":
+        return tr("Reading the layer {layer}").format(layer=(labels or {}).get(message.get("input"), label))
+    if stage == "validate":
+        return tr("Checking the layers: fields, geometries, coordinate system")
+    if stage == "audit":
+        return tr("Auditing: {audit}").format(audit=label)
+    if stage == "register":
+        return tr("Recording the round in the case register")
+    if stage == "write":
+        return tr("Writing the results")
+    if stage == "done":
+        return tr("redline finished")
+    return str(message.get("message", ""))  # an audit's own step (it names itself in both languages)
+
+
+def _kill(proc) -> None:
+    """Stop the worker and whatever it started: its process group on Linux and macOS, the process on Windows."""
+    if proc.poll() is not None:
+        return
+    if os.name == "posix":
+        import contextlib
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        proc.kill()
     proc.wait()
+
+
+def run_worker(python: str, job_path: str | None, feedback, args: tuple[str, ...] = (),
+               labels: dict | None = None) -> dict:
+    """Run :mod:`.worker` on a job file (or with ``args``: ``("check", REGISTER, AS_OF)``) in redline's Python;
+    show its stages (progress bar and text); return its answer.
+
+    Cancelling in QGIS stops the worker within a tenth of a second, even in the middle of a long stage
+    (it is killed with the processes it started), and raises: nothing is taken from a run that did not
+    finish, and redline writes its results as one set (swapped in only when all are written), so a killed
+    run leaves none behind."""
+    import queue
+    import threading
+
+    command = args or ("run", str(job_path))
+    proc = subprocess.Popen(worker_command(python, *command), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8", env=worker_env(), start_new_session=os.name == "posix")
+    feedback.pushDebugInfo(f"redline: process {proc.pid}")
+    lines: queue.Queue = queue.Queue()
+    errors: list[str] = []
+
+    def pump_stdout():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    def pump_stderr():  # read all along: a worker writing much to stderr would otherwise block on a full pipe
+        errors.extend(proc.stderr)
+
+    readers = [threading.Thread(target=pump_stdout, daemon=True), threading.Thread(target=pump_stderr, daemon=True)]
+    for reader in readers:
+        reader.start()
+    answer, shown = None, 0.0
+    try:
+        while True:
+            if feedback.isCanceled():
+                _kill(proc)
+                raise QgsProcessingException(tr("cancelled"))
+            try:
+                line = lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if line is None:  # the worker closed its output: it has finished
+                break
+            try:
+                message = json.loads(line)
+            except ValueError:
+                feedback.pushInfo(line.rstrip())
+                continue
+            if "progress" in message:
+                feedback.setProgressText(stage_text(message, labels))
+                shown = max(shown, WORKER_SHARE * float(message["progress"]))  # an audit's steps restart at 0
+                feedback.setProgress(shown)
+            else:
+                answer = message
+    except BaseException:  # cancelled, or QGIS failed relaying: never leave the worker running
+        _kill(proc)
+        raise
+    proc.wait()
+    readers[1].join(timeout=5)
     if answer is None:
         raise QgsProcessingException(f"redline's worker ({python}) stopped without an answer "
-                                     f"(exit {proc.returncode}):\n{stderr}\n\n{install_help()}")
+                                     f"(exit {proc.returncode}):\n{''.join(errors)}\n\n{install_help()}")
     return answer

@@ -71,6 +71,13 @@ STATIC_ZH = {
     "Choices: {values}": "可选值：{values}",
     "The field of {layer} that holds {field}; empty: found by its name or an alias":
         "{layer}中存放{field}的字段；留空则按字段名或别名识别",
+    "Reading the layer {layer}": "读取图层：{layer}",
+    "Checking the layers: fields, geometries, coordinate system": "检查图层：字段、几何、坐标系",
+    "Auditing: {audit}": "审计：{audit}",
+    "Recording the round in the case register": "记入案件台账",
+    "Writing the results": "写出结果",
+    "redline finished": "redline 运行完毕",
+    "Copying the results into QGIS": "将结果载入 QGIS",
     "The Help button opens the full page: every field, output column and threshold, with the article it quotes":
         "点击“帮助”按钮查看完整说明：各字段、输出列和阈值及其所引条文",
 }

@@ -92,6 +92,10 @@
         <translation>审计日期（留空为今天）：判断逾期、闲置等的基准日</translation>
     </message>
     <message>
+        <source>Auditing: {audit}</source>
+        <translation>审计：{audit}</translation>
+    </message>
+    <message>
         <source>Buildings</source>
         <comment>input:supplied_not_used.buildings</comment>
         <translation>建筑物</translation>
@@ -159,6 +163,10 @@
         <translation>处置记录校验日期（留空为今天）</translation>
     </message>
     <message>
+        <source>Checking the layers: fields, geometries, coordinate system</source>
+        <translation>检查图层：字段、几何、坐标系</translation>
+    </message>
+    <message>
         <source>Checks the disposal entries (those added in QGIS too; problems go into their problem column), then loads the open cases, styled by disposal status, and the disposal table, editable: add a disposal step there and the next check or round reads it.</source>
         <comment>description:open_cases</comment>
         <translation>校验处置记录 (包括在 QGIS 中新增的记录, 问题写入 problem 字段), 然后加载未结案件图层 (按处置状态着色) 和可编辑的处置记录表: 在表中新增处置步骤, 下次运行本工具或记录下一轮次时校验。</translation>
@@ -211,6 +219,10 @@
         <source>Construction land ÷ total area per unit, its warning level, and optionally land per unit GDP.</source>
         <comment>description:development_intensity</comment>
         <translation>按行政区计算建设用地占比 (土地开发强度) 与预警等级, 可选单位GDP建设用地占用</translation>
+    </message>
+    <message>
+        <source>Copying the results into QGIS</source>
+        <translation>将结果载入 QGIS</translation>
     </message>
     <message>
         <source>Cultivated land and PBF per unit against their targets and the 80 % PBF share.</source>
@@ -505,6 +517,10 @@
         <translation>读取输入图层</translation>
     </message>
     <message>
+        <source>Reading the layer {layer}</source>
+        <translation>读取图层：{layer}</translation>
+    </message>
+    <message>
         <source>Record an audit round</source>
         <comment>audit:record_round</comment>
         <translation>记录审计轮次</translation>
@@ -513,6 +529,10 @@
         <source>Recorded vs drawn areas</source>
         <comment>audit:recorded_areas</comment>
         <translation>面积核对</translation>
+    </message>
+    <message>
+        <source>Recording the round in the case register</source>
+        <translation>记入案件台账</translation>
     </message>
     <message>
         <source>Rejected feature count</source>
@@ -726,6 +746,10 @@
         <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带；高级）</translation>
     </message>
     <message>
+        <source>Writing the results</source>
+        <translation>写出结果</translation>
+    </message>
+    <message>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -736,6 +760,10 @@
     <message>
         <source>planar</source>
         <translation>平面面积</translation>
+    </message>
+    <message>
+        <source>redline finished</source>
+        <translation>redline 运行完毕</translation>
     </message>
     <message>
         <source>redline land-use supervision audits</source>
