@@ -351,6 +351,34 @@ def test_progress_by_stage_in_chinese_and_cancel_kills_the_worker_leaving_nothin
 
 @pytest.mark.qgis
 @requires_qgis
+def test_dialog_in_chinese_is_drawn_and_its_help_button_opens_the_shipped_page(tmp_path):
+    """scripts/screenshot_qgis_dialog.py (which makes docs/images/qgis_dialog_zh.png) draws the idle-land
+    algorithm's QGIS dialog in Chinese; pressing Help opens the shipped Chinese page of the algorithm."""
+    from PIL import Image
+    from redline_qgis.catalogue import STATIC_ZH
+
+    spec = next(s for s in _specs() if s.id == "supplied_not_used")
+    out = tmp_path / "dialog.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile")}
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_qgis_dialog.py"), "--out", str(out),
+                           "--json"], capture_output=True, text=True, timeout=300, env=env, cwd=str(ROOT))
+    assert "@@JSON@@" in proc.stdout, proc.stderr[-3000:]
+    shown = json.loads(proc.stdout.split("@@JSON@@", 1)[1])
+    assert shown["title"] == spec.label_zh
+    for inp in spec.inputs:  # QGIS's own words too: an optional parameter is marked [可选]
+        assert (inp.label_zh if inp.required else f"{inp.label_zh} [可选]") in shown["labels"], inp.name
+    assert f"{STATIC_ZH['As-of date (empty: today)']} [可选]" in shown["labels"]
+    assert "运行" in shown["buttons"] and shown["help_visible"] is True
+    page = PLUGIN / "help" / "zh" / "supplied_not_used.html"
+    assert shown["help_opened"] == [shown["help_url"]] == [page.as_uri()]
+    assert f"<title>{spec.label_zh}</title>" in page.read_text(encoding="utf-8")
+    with Image.open(out) as image:
+        assert image.size == tuple(shown["size"]) == (1100, 760)
+        assert len(image.convert("RGB").getcolors(1 << 20)) > 50  # drawn widgets and text, not a blank window
+
+
+@pytest.mark.qgis
+@requires_qgis
 def test_layers_travel_as_wkb_with_selection_field_mapping_and_rejects(tmp_path):
     """The test-only audit on memory layers: two squares of 10000 m² and 1000 m², checked on paper."""
     import geopandas as gpd

@@ -357,7 +357,7 @@ class AuditAlgorithm(_Base):
                 fields = "、".join(f"{f['label_zh']} <code>{f['name']}</code>" for f in i.get("required_fields", ()))
                 items.append(f"<li><b>{self._input_label(i)}</b> <code>{i['name'].upper()}</code>"
                              + (f": {fields}" if fields else "") + "</li>")
-            lines.append("<b>" + tr("Inputs") + "</b><ul>" + "".join(items) + "</ul>")
+            lines.append("<b>" + tr("Inputs") + "</b><ul style=\"margin-top:0\">" + "".join(items) + "</ul>")
         lines.append("<b>" + tr("Outputs") + "</b>: " + ", ".join(
             f"{self._output_label(o)} <code>{self._output_param(o)}</code>" for o in self.entry["outputs"]))
         if self.entry.get("rules_keys"):
@@ -365,7 +365,7 @@ class AuditAlgorithm(_Base):
         if self.helpUrl():
             lines.append(tr("The Help button opens the full page: every field, output column and threshold, "
                             "with the article it quotes"))
-        return "<br><br>".join(x for x in lines if x)
+        return "".join(x if x.startswith("<b>" + tr("Inputs")) else f"<p>{x}</p>" for x in lines if x)
 
     # -- running -------------------------------------------------------------------------------
     def _options(self, parameters, context) -> dict:
