@@ -2,13 +2,16 @@
 """Build the QGIS plugin zip, after refreshing what the plugin derives from redline's audit specs.
 
     python scripts/package_plugin.py --out dist/      # refresh catalogue + translations, build the zip
-    python scripts/package_plugin.py --update         # only refresh catalogue.json, i18n/*.ts/.qm and styles
-    python scripts/package_plugin.py --check          # exit 1 if catalogue.json, the .ts or a style is stale
+    python scripts/package_plugin.py --update         # only refresh catalogue.json, i18n/*.ts/.qm, styles, help
+    python scripts/package_plugin.py --check          # exit 1 if catalogue.json, the .ts, a style or help is stale
 
 The QML style of every output that declares statuses (``OutputSpec.statuses``) is written from them:
 one category per status, its label and colour; the styles of the other outputs are kept as written.
 The register's open cases (``styles/register_cases.qml``) are styled from the disposal procedures
 (:mod:`redline.register.procedures`): one category per step, its label and ``Step.colour``.
+
+The help pages ``help/{zh,en}/<algorithm>.html`` (each algorithm's Help button opens its page) are written
+from the specs by :mod:`plugin_help`.
 
 The zip is ``redline_qgis-<version>.zip`` holding the folder ``redline_qgis/`` (no .pyc or
 __pycache__), ready for "Plugins > Install from ZIP" or the QGIS plugin repository. The .qm is
@@ -39,6 +42,7 @@ SKIP_SUFFIXES = {".pyc", ".pyo", ".orig", ".rej", ".swp"}
 
 sys.path.insert(0, str(ROOT / "qgis_plugin"))
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 
 def _catalogue_module():
@@ -175,9 +179,20 @@ def style_texts() -> dict[Path, str]:
     return texts
 
 
+def generated_texts() -> dict[Path, str]:
+    """Every generated file but the catalogue and the translations: the styles and the help pages."""
+    from plugin_help import help_pages
+
+    return {**style_texts(), **help_pages()}
+
+
 def stale() -> list[str]:
-    out = [str(p.relative_to(ROOT)) for p, text in style_texts().items()
+    texts = generated_texts()
+    out = [str(p.relative_to(ROOT)) for p, text in texts.items()
            if not p.exists() or p.read_text(encoding="utf-8") != text]
+    help_dir = PLUGIN / "help"
+    out += [str(p.relative_to(ROOT)) + " (no longer generated)" for p in sorted(help_dir.rglob("*.html"))
+            if p not in texts]
     if not CATALOGUE.exists() or CATALOGUE.read_text(encoding="utf-8") != catalogue_text():
         out.append(str(CATALOGUE.relative_to(ROOT)))
     if not TS.exists() or TS.read_text(encoding="utf-8") != ts_text():
@@ -187,7 +202,12 @@ def stale() -> list[str]:
 
 def update() -> None:
     CATALOGUE.write_text(catalogue_text(), encoding="utf-8")
-    for path, text in style_texts().items():
+    texts = generated_texts()
+    for path in (PLUGIN / "help").rglob("*.html"):
+        if path not in texts:  # an algorithm that is gone: its page goes too
+            path.unlink()
+    for path, text in texts.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     TS.parent.mkdir(exist_ok=True)
     TS.write_text(ts_text(), encoding="utf-8")

@@ -228,6 +228,18 @@ def test_it_gets_a_qml_style_from_its_statuses(registered):
     assert 'name="color" value="200,16,46,150"' in qml  # #c8102e, a finding: filled strongly
 
 
+def test_it_gets_a_help_page_in_the_plugin(registered):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import plugin_help
+    finally:
+        sys.path.pop(0)
+    pages = {f"{p.parent.name}/{p.name}": text for p, text in plugin_help.help_pages().items()}
+    zh, en = pages["zh/parcel_use_codes.html"], pages["en/parcel_use_codes.html"]
+    assert "<title>宗地缺土地用途</title>" in zh and "<title>Parcels without a use code</title>" in en
+    assert "<td>用途核查结论</td>" in zh and '<a href="parcel_use_codes.html">' in pages["zh/index.html"]
+
+
 def test_it_appears_in_the_docs(registered):
     sys.path.insert(0, str(ROOT / "scripts"))
     try:

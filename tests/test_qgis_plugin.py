@@ -154,16 +154,22 @@ def test_zip_has_the_plugin_and_nothing_else(tmp_path):
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
     for needed in ("__init__.py", "metadata.txt", "LICENSE", "provider.py", "algorithm.py", "worker.py",
                    "catalogue.json", "icon.svg", "i18n/redline_qgis_zh_CN.qm", "i18n/redline_qgis_zh_CN.ts",
-                   "styles/finding.qml", "styles/approved_not_supplied.qml", "styles/patch_register.qml"):
+                   "styles/finding.qml", "styles/approved_not_supplied.qml", "styles/patch_register.qml",
+                   "help/zh/index.html", "help/en/index.html", "help/zh/supplied_not_used.html",
+                   "help/en/record_round.html"):
         assert f"redline_qgis/{needed}" in names, needed
     with zipfile.ZipFile(target) as zf:
         text = zf.read("redline_qgis/metadata.txt").decode("utf-8")
     packed = configparser.ConfigParser(interpolation=None)
     packed.read_string(text)
     general = packed["general"]
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email", "repository",
-                "tracker", "hasProcessingProvider", "tags", "category", "icon"):
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
+                "hasProcessingProvider", "tags", "category", "icon"):
         assert general.get(key, "").strip(), key
+    # no address the plugin manager would show as a link: the project has no public site; the help ships inside
+    for key in ("homepage", "tracker", "repository"):
+        assert key not in general, key
+    assert "help/zh/" in general["about"] and "example.invalid/" not in text
     assert general["qgisMinimumVersion"] == "3.22"
     assert general["hasProcessingProvider"] == "yes"
     assert general["category"] == "Analysis"
@@ -171,6 +177,54 @@ def test_zip_has_the_plugin_and_nothing_else(tmp_path):
     import redline
 
     assert general["version"] == redline.__version__
+
+
+def test_help_pages_are_shipped_for_every_algorithm_and_quote_every_threshold():
+    """A page per algorithm and language, written from the spec: its inputs by QGIS parameter name, its
+    outputs with their columns, and each threshold it reads with the source the default rule set quotes."""
+    from html import escape
+
+    import plugin_help
+    from redline_qgis.catalogue import register_entries, spec_entry
+
+    from redline.rules import DEFAULT, load_rules
+
+    specs = _specs()
+    ids = [s.id for s in specs] + [e["id"] for e in register_entries([spec_entry(s) for s in specs])]
+    for lang in ("zh", "en"):
+        shipped = sorted(p.stem for p in (PLUGIN / "help" / lang).glob("*.html"))
+        assert shipped == sorted([*ids, "index"])
+        index = (PLUGIN / "help" / lang / "index.html").read_text(encoding="utf-8")
+        assert all(f'href="{i}.html"' in index for i in ids)
+    sources = {r["key"]: str(r["source"]) for r in load_rules(DEFAULT).to_records()}
+    for spec in specs:
+        zh = (PLUGIN / "help" / "zh" / f"{spec.id}.html").read_text(encoding="utf-8")
+        en = (PLUGIN / "help" / "en" / f"{spec.id}.html").read_text(encoding="utf-8")
+        assert f"<title>{escape(spec.label_zh)}</title>" in zh and f"<title>{escape(spec.label_en)}</title>" in en
+        assert f'<a href="../en/{spec.id}.html">' in zh and f'<a href="../zh/{spec.id}.html">' in en
+        for inp in spec.inputs:
+            assert f"<code>{inp.name.upper()}</code>" in zh
+        for out in spec.outputs:
+            for column in out.columns:
+                assert f"<td>{escape(column.label_zh)}</td>" in zh and f"<td>{escape(column.label_en)}</td>" in en
+        for key in spec.rules_keys:
+            assert key in sources, key
+            assert escape(sources[key]) in zh, key
+    assert plugin_help.help_pages(specs).keys() == {p for p in (PLUGIN / "help").rglob("*.html")}
+
+
+def test_short_descriptions_are_the_first_sentence_of_each_description():
+    from redline_qgis.catalogue import first_sentence
+
+    cut = 0
+    for spec in _specs():
+        text = spec.description_zh.strip()
+        short = first_sentence(text)
+        if short != text:  # cut at its first 。 or ; and closed by 。
+            cut += 1
+            assert text.startswith(short[:-1]) and short.endswith("。")
+            assert not any(mark in short[:-1] for mark in ("。", ";", "；")), short
+    assert cut, "no description was shortened"
 
 
 def _imports(path: Path) -> set[str]:
@@ -255,6 +309,72 @@ def test_provider_shows_every_audit_from_its_spec(locale):
     assert algs["dummy_area"]["group"] == ("批供用审计" if zh else "Approval, supply and use")
     assert answer["long_name"].startswith("redline 土地利用监管审计" if zh else "redline land-use supervision")
 
+
+
+@pytest.mark.qgis
+@requires_qgis
+@pytest.mark.parametrize("locale", ["zh-Hans", "zh_Hans_CN", "zh-CN", "zh_CN", "zh", "en_US"])
+def test_qgis_locale_setting_picks_the_shipped_translation(locale, tmp_path):
+    """QGIS keeps its language in ``locale/userLocale`` (``zh-Hans`` for 简体中文): every Chinese name loads
+    the shipped zh_CN .qm. The provider's long name is known to the .qm only (no spec fallback), so it
+    shows that the translation itself was loaded, not only the spec's own Chinese labels."""
+    answer = harness("locale", locale, tmp_path)
+    chinese = locale != "en_US"
+    assert answer["locale"] == locale
+    assert answer["translator"] is chinese
+    assert answer["display"] == ("批而未供" if chinese else "Approved but not supplied")
+    assert answer["group"] == ("批供用审计" if chinese else "Approval, supply and use")
+    assert answer["long_name"] == ("redline 土地利用监管审计" if chinese else "redline land-use supervision audits")
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_progress_by_stage_in_chinese_and_cancel_kills_the_worker_leaving_nothing(tmp_path):
+    """A run shows redline's stages in Chinese on a bar that only moves forward; a run cancelled while
+    redline is silent in a long stage (the test audit waits 120 s) stops at once: the worker process is
+    gone, the chosen output folder holds no result, and the scratch folder is removed."""
+    answer = harness("progress", tmp_path)
+    done = answer["done"]
+    expected = ["读取输入图层", "读取图层：", "检查图层：字段、几何、坐标系", "审计：测试面积", "写出结果",
+                "redline 运行完毕", "将结果载入 QGIS"]
+    assert len(done["texts"]) == len(expected)
+    assert all(text.startswith(prefix) for text, prefix in zip(done["texts"], expected, strict=True)), done["texts"]
+    assert done["values"] == sorted(done["values"]) and done["values"][-1] == 100.0
+    cancelled = answer["cancelled"]
+    assert cancelled["texts"][-2:] == ["审计：测试慢速", "测试慢速 slow test: waiting"]
+    assert cancelled["error"] == "已取消"
+    assert cancelled["seconds"] < 30  # the audit would have waited 120 s
+    assert cancelled["alive"] is False and cancelled["pid"] > 0
+    assert answer["left"] == ["cancelled", "done.gpkg"]  # nothing in the cancelled run's output folder
+    assert cancelled["scratch_left"] is None
+
+
+@pytest.mark.qgis
+@requires_qgis
+def test_dialog_in_chinese_is_drawn_and_its_help_button_opens_the_shipped_page(tmp_path):
+    """scripts/screenshot_qgis_dialog.py (which makes docs/images/qgis_dialog_zh.png) draws the idle-land
+    algorithm's QGIS dialog in Chinese; pressing Help opens the shipped Chinese page of the algorithm."""
+    from PIL import Image
+    from redline_qgis.catalogue import STATIC_ZH
+
+    spec = next(s for s in _specs() if s.id == "supplied_not_used")
+    out = tmp_path / "dialog.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile")}
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "screenshot_qgis_dialog.py"), "--out", str(out),
+                           "--json"], capture_output=True, text=True, timeout=300, env=env, cwd=str(ROOT))
+    assert "@@JSON@@" in proc.stdout, proc.stderr[-3000:]
+    shown = json.loads(proc.stdout.split("@@JSON@@", 1)[1])
+    assert shown["title"] == spec.label_zh
+    for inp in spec.inputs:  # QGIS's own words too: an optional parameter is marked [可选]
+        assert (inp.label_zh if inp.required else f"{inp.label_zh} [可选]") in shown["labels"], inp.name
+    assert f"{STATIC_ZH['As-of date (empty: today)']} [可选]" in shown["labels"]
+    assert "运行" in shown["buttons"] and shown["help_visible"] is True
+    page = PLUGIN / "help" / "zh" / "supplied_not_used.html"
+    assert shown["help_opened"] == [shown["help_url"]] == [page.as_uri()]
+    assert f"<title>{spec.label_zh}</title>" in page.read_text(encoding="utf-8")
+    with Image.open(out) as image:
+        assert image.size == tuple(shown["size"]) == (1100, 760)
+        assert len(image.convert("RGB").getcolors(1 << 20)) > 50  # drawn widgets and text, not a blank window
 
 
 @pytest.mark.qgis
@@ -750,7 +870,8 @@ def test_open_cases_style_has_a_class_per_disposal_step_in_its_colour():
     assert closed.count("销号") == 2
 
 
-def _worker_run(job: dict, tmp_path: Path) -> dict:
+def _worker_run(job: dict, tmp_path: Path, progress: list | None = None) -> dict:
+    """The worker's answer to ``job``; its progress messages are put into ``progress``."""
     from redline_qgis.environment import worker_command
 
     path = tmp_path / f"job{len(list(tmp_path.glob('job*.json')))}.json"
@@ -758,6 +879,8 @@ def _worker_run(job: dict, tmp_path: Path) -> dict:
     proc = subprocess.run(worker_command(sys.executable, "run", str(path)), capture_output=True, text=True,
                           encoding="utf-8", timeout=600)
     answers = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
+    if progress is not None:
+        progress += [a for a in answers if "progress" in a]
     answers = [a for a in answers if "progress" not in a]
     assert answers, proc.stderr[-3000:]
     return answers[-1]
@@ -773,8 +896,15 @@ def test_the_worker_records_rounds_making_the_register_first(tmp_path):
     register = tmp_path / "台账.gpkg"
     job = {"sources": {n: {"path": gpkg, "layer": n} for n in ("approvals", "supplies")}, "audit": None,
            "as_of": "2026-06-30", "register": str(register)}
-    first = _worker_run({**job, "out": str(tmp_path / "r1")}, tmp_path)
+    progress: list = []
+    first = _worker_run({**job, "out": str(tmp_path / "r1")}, tmp_path, progress)
     assert first["ok"], first
+    # every message of the pipeline is a stage the plugin names in its own words, in the pipeline's order
+    stages = [p["stage"] for p in progress]
+    ran = [p["audit"] for p in progress if p["stage"] == "audit"]
+    assert stages == ["read", "read", "validate", *["audit"] * len(ran), "register", "write", "done"], progress
+    assert [p["input"] for p in progress[:2]] == ["approvals", "supplies"]
+    assert set(first["outputs"]) <= {o.name for s in _specs() if s.id in ran for o in s.outputs}
     assert first["round"]["round_id"] == 1 and first["round"]["created"] is True
     assert "approved_not_supplied" in first["outputs"] and "idle_land" in first["outputs"]
     second = _worker_run({**job, "out": str(tmp_path / "r2")}, tmp_path)

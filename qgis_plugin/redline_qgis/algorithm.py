@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -53,17 +54,18 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QUrl, QVariant
 from qgis.PyQt.QtGui import QIcon
 
-from .catalogue import GROUPS
+from .catalogue import GROUPS, SHARED_HELP, SHARED_PARAMS, first_sentence, output_param_name
 from .encoding import encoding_advice
 from .environment import worker_command, worker_env
-from .i18n import pick, tr
+from .i18n import is_chinese, pick, tr
 from .status import install_help
 
 HERE = os.path.dirname(__file__)
 STYLES = os.path.join(HERE, "styles")
+HELP = os.path.join(HERE, "help")
 AREA_METHODS = ("ellipsoidal", "planar")
 
 
@@ -78,6 +80,43 @@ def group_label(group: str) -> str:
 def icon() -> QIcon:
     return QIcon(os.path.join(HERE, "icon.svg"))
 
+
+
+def help_page(algorithm_id: str, chinese: bool | None = None) -> str:
+    """The shipped help page of an algorithm (``help/zh/<id>.html`` or ``help/en/<id>.html``)."""
+    chinese = is_chinese() if chinese is None else chinese
+    return os.path.join(HELP, "zh" if chinese else "en", f"{algorithm_id}.html")
+
+
+def input_help(inp: dict) -> str:
+    """A vector input's help: the fields it must have (their Chinese labels), then the spec's own help."""
+    parts = []
+    fields = inp.get("required_fields") or ()
+    if fields:
+        parts.append(tr("Required fields: {fields} (found by name or alias, or chosen in the advanced parameters)")
+                     .format(fields=", ".join(f"{f['label_zh']} {f['name']}" for f in fields)))
+    if inp.get("help"):
+        parts.append(inp["help"])
+    return "\n".join(parts)
+
+
+def param_help(p: dict) -> str:
+    """A parameter's help: its default and choices, then the spec's own help."""
+    parts = []
+    if p.get("default") not in (None, "", []):
+        parts.append(tr("Default: {value}").format(value=p["default"]))
+    if p.get("choices"):
+        parts.append(tr("Choices: {values}").format(values=", ".join(str(c) for c in p["choices"])))
+    if p.get("help"):
+        parts.append(p["help"])
+    return "\n".join(parts)
+
+
+def shared_help(param):
+    """``param`` (a shared option: AS_OF, RULES ...) with its help set, in the interface language."""
+    zh, en = SHARED_HELP[param.name()]
+    param.setHelp(pick(zh, en, f"shared:{param.name()}"))
+    return param
 
 
 def style_path(output: dict) -> str | None:
@@ -132,12 +171,21 @@ class _Base(QgsProcessingAlgorithm):
     def icon(self):
         return icon()
 
-    def shortHelpString(self):
+    def _description(self) -> str:
         text = pick(self.entry.get("description_zh", ""), self.entry.get("description_en", ""),
                     f"description:{self.entry['id']}")
-        if not text:
-            text = self.entry.get("description_zh") or self.entry.get("description_en") or ""
-        return text
+        return text or self.entry.get("description_zh") or self.entry.get("description_en") or ""
+
+    def shortDescription(self):
+        return first_sentence(self._description())
+
+    def shortHelpString(self):
+        return self._description()
+
+    def helpUrl(self):
+        """The shipped page of this algorithm, in the interface language (none for an audit without one)."""
+        path = help_page(self.entry["id"])
+        return QUrl.fromLocalFile(path).toString() if os.path.isfile(path) else ""
 
 
 class MissingRedlineAlgorithm(_Base):
@@ -179,7 +227,7 @@ class MissingRedlineAlgorithm(_Base):
 class AuditAlgorithm(_Base):
     """A redline audit as a Processing algorithm, generated from its catalogue entry (see the module text)."""
 
-    SHARED = ("AS_OF", "RULES", "RULES_FILE", "AREA_METHOD", "CRS", "STRICT")
+    SHARED = SHARED_PARAMS
 
     def __init__(self, entry: dict, python: str, rule_sets=("cn-national",), default_rules: str = "cn-national"):
         super().__init__(entry)
@@ -200,10 +248,7 @@ class AuditAlgorithm(_Base):
 
     # -- parameter names ---------------------------------------------------------------------
     def _output_param(self, output: dict) -> str:
-        taken = {i["name"].upper() for i in self.entry["inputs"]} | {p["name"].upper() for p in self.entry["params"]}
-        taken |= set(self.SHARED)
-        name = output["name"].upper()
-        return "OUTPUT_" + name if name in taken else name
+        return output_param_name(self.entry, output["name"])
 
     def _field_params(self):
         """(parameter name, input name, canonical field, label) for each vector input's required fields."""
@@ -228,35 +273,38 @@ class AuditAlgorithm(_Base):
             else:
                 types = [QgsProcessing.TypeVectorPolygon if inp.get("polygon") else QgsProcessing.TypeVectorAnyGeometry]
                 param = QgsProcessingParameterFeatureSource(name, label, types, optional=not inp["required"])
-            if inp.get("help"):
-                param.setHelp(inp["help"])
+            param.setHelp(input_help(inp))
             self.addParameter(param)
         for p in self.entry["params"]:
             self.addParameter(self._param(p))
         for name, inp_name, _field, label in self._field_params():
             param = QgsProcessingParameterField(name, label, parentLayerParameterName=inp_name.upper(), optional=True)
+            inp = next(i for i in self.entry["inputs"] if i["name"] == inp_name)
+            field_label = next((f["label_zh"] for f in inp.get("required_fields", ()) if f["name"] == _field), "")
+            param.setHelp(tr("The field of {layer} that holds {field}; empty: found by its name or an alias").format(
+                layer=self._input_label(inp), field=f"{field_label} {_field}".strip()))
             param.setFlags(param.flags() | advanced)
             self.addParameter(param)
         if self.entry.get("needs_as_of", True):
-            self.addParameter(QgsProcessingParameterDateTime(
-                "AS_OF", tr("As-of date (empty: today)"), type=QgsProcessingParameterDateTime.Date, optional=True))
+            self.addParameter(shared_help(QgsProcessingParameterDateTime(
+                "AS_OF", tr("As-of date (empty: today)"), type=QgsProcessingParameterDateTime.Date, optional=True)))
         default = self.rule_sets.index(self.default_rules) if self.default_rules in self.rule_sets else 0
-        self.addParameter(QgsProcessingParameterEnum("RULES", tr("Rule set"), options=self.rule_sets,
-                                                     defaultValue=default))
+        self.addParameter(shared_help(QgsProcessingParameterEnum("RULES", tr("Rule set"), options=self.rule_sets,
+                                                                 defaultValue=default)))
         rules_file = QgsProcessingParameterFile("RULES_FILE", tr("Rule set file (.toml, overrides the rule set)"),
                                                 extension="toml", optional=True)
         rules_file.setFlags(rules_file.flags() | advanced)
-        self.addParameter(rules_file)
-        self.addParameter(QgsProcessingParameterEnum(
-            "AREA_METHOD", tr("Area method"), options=[tr("ellipsoidal (CGCS2000)"), tr("planar")], defaultValue=0))
+        self.addParameter(shared_help(rules_file))
+        self.addParameter(shared_help(QgsProcessingParameterEnum(
+            "AREA_METHOD", tr("Area method"), options=[tr("ellipsoidal (CGCS2000)"), tr("planar")], defaultValue=0)))
         crs = QgsProcessingParameterCrs("CRS", tr("Working CRS (empty: the CGCS2000 3-degree zone of the data)"),
                                         optional=True)
         crs.setFlags(crs.flags() | advanced)
-        self.addParameter(crs)
+        self.addParameter(shared_help(crs))
         strict = QgsProcessingParameterBoolean(
             "STRICT", tr("Strict: reject invalid geometries instead of repairing them"), defaultValue=False)
         strict.setFlags(strict.flags() | advanced)
-        self.addParameter(strict)
+        self.addParameter(shared_help(strict))
         for k, o in enumerate(self.entry["outputs"]):
             # the first output is the finding itself; the others (e.g. supply outside approvals) are made by
             # default in the dialog but may be left out in qgis_process, batch mode and models
@@ -296,23 +344,28 @@ class AuditAlgorithm(_Base):
                                                 optional=True)
         else:
             param = QgsProcessingParameterString(name, label, defaultValue=default, optional=True)
-        if p.get("help"):
-            param.setHelp(p["help"])
+        param.setHelp(param_help(p))
         return param
 
     def shortHelpString(self):
+        """The description, each input with the fields it must have, the outputs, the thresholds read, and
+        where the full page is (all from the spec, in the interface language)."""
         lines = [super().shortHelpString()]
         if self.entry["inputs"]:
-            lines.append("<b>" + tr("Inputs") + "</b>: " + ", ".join(
-                f"{self._input_label(i)} ({i['kind']})" for i in self.entry["inputs"]))
+            items = []
+            for i in self.entry["inputs"]:
+                fields = "、".join(f"{f['label_zh']} <code>{f['name']}</code>" for f in i.get("required_fields", ()))
+                items.append(f"<li><b>{self._input_label(i)}</b> <code>{i['name'].upper()}</code>"
+                             + (f": {fields}" if fields else "") + "</li>")
+            lines.append("<b>" + tr("Inputs") + "</b><ul style=\"margin-top:0\">" + "".join(items) + "</ul>")
         lines.append("<b>" + tr("Outputs") + "</b>: " + ", ".join(
-            f"{self._output_label(o)} [{o['name']}]" for o in self.entry["outputs"]))
+            f"{self._output_label(o)} <code>{self._output_param(o)}</code>" for o in self.entry["outputs"]))
         if self.entry.get("rules_keys"):
             lines.append("<b>" + tr("Rules") + "</b>: " + ", ".join(self.entry["rules_keys"]))
-        return "<br><br>".join(x for x in lines if x)
-
-    def helpUrl(self):
-        return ""  # the help is the text above (no web page to point to: a dead link is worse than none)
+        if self.helpUrl():
+            lines.append(tr("The Help button opens the full page: every field, output column and threshold, "
+                            "with the article it quotes"))
+        return "".join(x if x.startswith("<b>" + tr("Inputs")) else f"<p>{x}</p>" for x in lines if x)
 
     # -- running -------------------------------------------------------------------------------
     def _options(self, parameters, context) -> dict:
@@ -399,11 +452,18 @@ class AuditAlgorithm(_Base):
             sources[inp["name"]], layers[inp["name"]] = given
             if feedback.isCanceled():
                 raise QgsProcessingException(tr("cancelled"))
+        feedback.pushDebugInfo(f"redline: scratch folder {tmp}")
         job = {"sources": sources, "out": tmp, **job}
         job_path = os.path.join(tmp, "job.json")
         with open(job_path, "w", encoding="utf-8") as fh:
             json.dump(job, fh, ensure_ascii=False)
-        answer = run_worker(self.python, job_path, feedback)
+        try:
+            answer = run_worker(self.python, job_path, feedback,
+                                labels={i["name"]: self._input_label(i) for i in self.entry["inputs"]})
+        except QgsProcessingException:
+            if feedback.isCanceled():  # the killed run's scratch folder (its job, a half-read copy) goes too
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise
         if not answer.get("ok"):
             raise QgsProcessingException(answer.get("error", "redline failed"))
         for name, described in (answer.get("encodings") or {}).items():
@@ -442,7 +502,10 @@ class AuditAlgorithm(_Base):
     def _write_outputs(self, answer: dict, parameters, context, feedback) -> dict:
         gpkg = answer["gpkg"]
         results: dict = {}
-        for o in self.entry["outputs"]:
+        feedback.setProgressText(tr("Copying the results into QGIS"))
+        outputs = self.entry["outputs"]
+        for k, o in enumerate(outputs):
+            feedback.setProgress(WORKER_SHARE + (100.0 - WORKER_SHARE) * k / max(len(outputs), 1))
             pname = self._output_param(o)
             if o["name"] not in answer["outputs"]:
                 feedback.pushWarning(f"{o['name']}: the audit produced no such output")
@@ -490,6 +553,7 @@ class AuditAlgorithm(_Base):
             results["SUMMARY"] = dest
         results["SUMMARY_TEXT"] = "\n".join(lines)
         results["REJECTED_COUNT"] = count
+        feedback.setProgress(100.0)
         return results
 
 
@@ -698,32 +762,104 @@ def _copy_layer(algorithm, gpkg: str, name: str, parameters, pname: str, context
     return dest, rows
 
 
-def run_worker(python: str, job_path: str | None, feedback, args: tuple[str, ...] = ()) -> dict:
-    """Run :mod:`.worker` on a job file (or with ``args``: ``("check", REGISTER, AS_OF)``) in redline's Python;
-    relay its progress; return its answer.
+#: the share of the progress bar redline's own run takes; copying its results into QGIS takes the rest
+WORKER_SHARE = 90.0
 
-    Cancelling in QGIS kills the child at once (the audit stops; nothing it half-wrote is used)."""
-    command = args or ("run", str(job_path))
-    proc = subprocess.Popen(worker_command(python, *command), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", env=worker_env())
-    answer = None
-    for line in proc.stdout:
-        if feedback.isCanceled():
-            proc.kill()
-            raise QgsProcessingException(tr("cancelled"))
-        try:
-            message = json.loads(line)
-        except ValueError:
-            feedback.pushInfo(line.rstrip())
-            continue
-        if "progress" in message:
-            feedback.setProgressText(message.get("message", ""))
-            feedback.setProgress(100.0 * float(message["progress"]))
-        else:
-            answer = message
-    stderr = proc.stderr.read()
+
+def stage_text(message: dict, labels: dict | None = None) -> str:
+    """What a progress message of redline's worker (``worker.stage_of``) says, in the interface language;
+    an input layer by its label in the algorithm (``labels``: input name -> label) when it has one."""
+    stage = message.get("stage")
+    label = pick(message.get("label_zh", ""), message.get("label_en", ""))
+    if stage == "read":
+        return tr("Reading the layer {layer}").format(layer=(labels or {}).get(message.get("input"), label))
+    if stage == "validate":
+        return tr("Checking the layers: fields, geometries, coordinate system")
+    if stage == "audit":
+        return tr("Auditing: {audit}").format(audit=label)
+    if stage == "register":
+        return tr("Recording the round in the case register")
+    if stage == "write":
+        return tr("Writing the results")
+    if stage == "done":
+        return tr("redline finished")
+    return str(message.get("message", ""))  # an audit's own step (it names itself in both languages)
+
+
+def _kill(proc) -> None:
+    """Stop the worker and whatever it started: its process group on Linux and macOS, the process on Windows."""
+    if proc.poll() is not None:
+        return
+    if os.name == "posix":
+        import contextlib
+        import signal
+
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        proc.kill()
     proc.wait()
+
+
+def run_worker(python: str, job_path: str | None, feedback, args: tuple[str, ...] = (),
+               labels: dict | None = None) -> dict:
+    """Run :mod:`.worker` on a job file (or with ``args``: ``("check", REGISTER, AS_OF)``) in redline's Python;
+    show its stages (progress bar and text); return its answer.
+
+    Cancelling in QGIS stops the worker within a tenth of a second, even in the middle of a long stage
+    (it is killed with the processes it started), and raises: nothing is taken from a run that did not
+    finish, and redline writes its results as one set (swapped in only when all are written), so a killed
+    run leaves none behind."""
+    import queue
+    import threading
+
+    command = args or ("run", str(job_path))
+    proc = subprocess.Popen(worker_command(python, *command), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, encoding="utf-8", env=worker_env(), start_new_session=os.name == "posix")
+    feedback.pushDebugInfo(f"redline: process {proc.pid}")
+    lines: queue.Queue = queue.Queue()
+    errors: list[str] = []
+
+    def pump_stdout():
+        for line in proc.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    def pump_stderr():  # read all along: a worker writing much to stderr would otherwise block on a full pipe
+        errors.extend(proc.stderr)
+
+    readers = [threading.Thread(target=pump_stdout, daemon=True), threading.Thread(target=pump_stderr, daemon=True)]
+    for reader in readers:
+        reader.start()
+    answer, shown = None, 0.0
+    try:
+        while True:
+            if feedback.isCanceled():
+                _kill(proc)
+                raise QgsProcessingException(tr("cancelled"))
+            try:
+                line = lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if line is None:  # the worker closed its output: it has finished
+                break
+            try:
+                message = json.loads(line)
+            except ValueError:
+                feedback.pushInfo(line.rstrip())
+                continue
+            if "progress" in message:
+                feedback.setProgressText(stage_text(message, labels))
+                shown = max(shown, WORKER_SHARE * float(message["progress"]))  # an audit's steps restart at 0
+                feedback.setProgress(shown)
+            else:
+                answer = message
+    except BaseException:  # cancelled, or QGIS failed relaying: never leave the worker running
+        _kill(proc)
+        raise
+    proc.wait()
+    readers[1].join(timeout=5)
     if answer is None:
         raise QgsProcessingException(f"redline's worker ({python}) stopped without an answer "
-                                     f"(exit {proc.returncode}):\n{stderr}\n\n{install_help()}")
+                                     f"(exit {proc.returncode}):\n{''.join(errors)}\n\n{install_help()}")
     return answer

@@ -65,7 +65,65 @@ STATIC_ZH = {
     "Disposal entries with a problem": "有问题的处置记录数",
     "Rounds recorded": "已记录轮次数",
     "Check the disposal entries as of (empty: today)": "处置记录校验日期（留空为今天）",
+    "Required fields: {fields} (found by name or alias, or chosen in the advanced parameters)":
+        "必需字段：{fields}（按字段名或别名识别，也可在高级参数中指定）",
+    "Default: {value}": "默认值：{value}",
+    "Choices: {values}": "可选值：{values}",
+    "The field of {layer} that holds {field}; empty: found by its name or an alias":
+        "{layer}中存放{field}的字段；留空则按字段名或别名识别",
+    "Reading the layer {layer}": "读取图层：{layer}",
+    "Checking the layers: fields, geometries, coordinate system": "检查图层：字段、几何、坐标系",
+    "Auditing: {audit}": "审计：{audit}",
+    "Recording the round in the case register": "记入案件台账",
+    "Writing the results": "写出结果",
+    "redline finished": "redline 运行完毕",
+    "Copying the results into QGIS": "将结果载入 QGIS",
+    "The Help button opens the full page: every field, output column and threshold, with the article it quotes":
+        "点击“帮助”按钮查看完整说明：各字段、输出列和阈值及其所引条文",
 }
+
+
+#: the parameters every audit algorithm has besides its inputs, params and outputs: name -> (Chinese, English)
+#: help, shown by the parameter's tooltip in QGIS and on the help pages
+SHARED_HELP = {
+    "AS_OF": ("审计日期（留空为今天）：判断逾期、闲置等的基准日", "As-of date (empty: today): the date deadlines are judged at"),
+    "RULES": ("规则集：redline 自带的规则集之一", "Rule set: one of the rule sets shipped with redline"),
+    "RULES_FILE": ("规则集文件（.toml，优先于上面的规则集；高级）", "Rule set file (.toml, overrides the rule set; advanced)"),
+    "AREA_METHOD": ("面积算法：椭球面积（CGCS2000）或平面面积", "Area method: ellipsoidal (CGCS2000) or planar"),
+    "CRS": ("工作坐标系（留空为数据所在的 CGCS2000 3 度带；高级）",
+            "Working CRS (empty: the CGCS2000 3-degree zone of the data; advanced)"),
+    "STRICT": ("严格模式：剔除无效几何而不修复（高级）", "Strict: reject invalid geometries instead of repairing them (advanced)"),
+}
+SHARED_PARAMS = tuple(SHARED_HELP)
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a description (up to its first 。, ; or full stop), for the toolbox's tooltip.
+
+    >>> first_sentence("报批红线减去供地的并集, 列出未供面积; 先供后批单列。")
+    '报批红线减去供地的并集, 列出未供面积。'
+    >>> first_sentence("Each approval minus the supplies. Slivers apart.")
+    'Each approval minus the supplies.'
+    """
+    text = (text or "").strip()
+    cuts = [k for k in (text.find("。"), text.find(";"), text.find("；"), text.find(". ")) if k > 0]
+    if not cuts:
+        return text
+    head = text[:min(cuts)].rstrip()
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in head)
+    return head + ("。" if chinese else ".")
+
+
+def output_param_name(entry: dict, output: str) -> str:
+    """The Processing parameter of output ``output`` of catalogue entry ``entry``: its name in upper case,
+    prefixed ``OUTPUT_`` when an input, a param or a shared option has that name already.
+
+    >>> output_param_name({"inputs": [{"name": "patches"}], "params": []}, "patches")
+    'OUTPUT_PATCHES'
+    """
+    taken = {i["name"].upper() for i in entry["inputs"]} | {p["name"].upper() for p in entry["params"]}
+    name = output.upper()
+    return "OUTPUT_" + name if name in taken | set(SHARED_PARAMS) else name
 
 
 def is_raster_input(spec, inp, vector_kinds=None) -> bool:
@@ -161,6 +219,7 @@ def translations(specs) -> dict[tuple[str, str], str]:
     same English text may label different things (an audit and its output)."""
     pairs = {(en, ""): zh for en, zh in STATIC_ZH.items()}
     pairs.update({(en, f"group:{gid}"): zh for gid, (zh, en) in GROUPS.items()})
+    pairs.update({(en, f"shared:{name}"): zh for name, (zh, en) in SHARED_HELP.items()})
     for aid, a in REGISTER_ALGORITHMS.items():
         pairs[(a["label_en"], f"audit:{aid}")] = a["label_zh"]
         pairs[(a["description_en"], f"description:{aid}")] = a["description_zh"]

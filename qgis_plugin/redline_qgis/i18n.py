@@ -22,10 +22,12 @@ _translator = None
 
 
 def locale_name() -> str:
-    """The interface locale QGIS uses: the user's override in the settings, else the system's."""
-    settings = QgsSettings()
-    override = str(settings.value("locale/overrideFlag", False)).lower() in ("true", "1")
-    name = str(settings.value("locale/userLocale", "") or "") if override else ""
+    """The interface locale QGIS uses: the setting ``locale/userLocale``, else the system's.
+
+    QGIS writes ``locale/userLocale`` at every start, also when the user has not overridden the system
+    language (then with the system's name, so that plugins follow QGIS's language: ``src/app/main.cpp``),
+    and ``zh-Hans`` when 简体中文 is chosen; ``qgis_process`` reads the same profile's settings."""
+    name = str(QgsSettings().value("locale/userLocale", "") or "")
     return name or QLocale.system().name()
 
 

@@ -118,6 +118,36 @@ def _round(report, created: bool, where: str) -> dict:
             "open": {str(r.output): int(r.open) for r in last.itertuples()}}
 
 
+#: the pipeline's own progress messages (redline.pipeline.run_audits) -> the stage the plugin shows
+PIPELINE_STAGES = {"validating layers": "validate", "recording the round in the case register": "register",
+                   "writing results": "write", "done": "done"}
+
+
+def stage_of(message: str, specs) -> dict:
+    """What a progress message of ``run_audits`` reports, for the plugin to say in its own language:
+    ``{"stage": "read", "input", "label_zh", "label_en"}``, ``{"stage": "audit", "audit", "label_zh",
+    "label_en"}``, ``validate``, ``register``, ``write``, ``done``; anything else an audit says while it
+    runs is ``{"stage": "step"}`` (shown as it is)."""
+    if message in PIPELINE_STAGES:
+        return {"stage": PIPELINE_STAGES[message]}
+    if message.startswith("reading "):
+        name = message[len("reading "):]
+        inp = next((i for s in specs for i in s.inputs if i.name == name), None)
+        return {"stage": "read", "input": name, "label_zh": inp.label_zh if inp else name,
+                "label_en": inp.label_en if inp else name}
+    for spec in specs:
+        if message == f"{spec.label_zh} {spec.label_en}":
+            return {"stage": "audit", "audit": spec.id, "label_zh": spec.label_zh, "label_en": spec.label_en}
+    return {"stage": "step"}
+
+
+def _progress(specs):
+    def report(message: str, fraction: float) -> None:
+        _emit({"progress": fraction, "message": message, **stage_of(message, specs)})
+
+    return report
+
+
 def run(job_path: str) -> int:
     with open(job_path, encoding="utf-8") as fh:
         job = json.load(fh)
@@ -136,9 +166,7 @@ def run(job_path: str) -> int:
         created = _prepare_register(options.register)
         encodings: dict = {}
         sources = {name: _read_source(name, src, encodings) for name, src in job["sources"].items()}
-        result = pipeline.run_audits(sources, options, out=job["out"],
-                                     progress=lambda message, fraction: _emit({"progress": fraction,
-                                                                               "message": message}))
+        result = pipeline.run_audits(sources, options, out=job["out"], progress=_progress(pipeline.all_specs()))
     except (RedlineError, ValueError, OSError) as exc:
         _emit({"ok": False, "error": str(exc)})
         return 3

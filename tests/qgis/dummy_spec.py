@@ -7,6 +7,8 @@ which real audits are registered.
 
 from __future__ import annotations
 
+import time
+
 import geopandas as gpd
 import pandas as pd
 
@@ -48,4 +50,21 @@ DUMMY_SPEC = AuditSpec(
     params=(ParamSpec("min_area_m2", "float", 400.0, "最小面积(平方米)", "Minimum area (m²)"),),
     description_zh="测试用", description_en="for tests",
     summary=lambda out: [f"测试 test: {len(out['dummy_areas'])} approvals"],
+)
+
+
+def _run_slow(layers, params, ctx):
+    """The test audit, after a long wait: for cancelling while redline works (a report, then silence)."""
+    ctx.report("测试慢速 slow test: waiting", 0.5)
+    time.sleep(float(params["seconds"]))
+    return {"slow_areas": _run(layers, {"min_area_m2": 0.0}, ctx)["dummy_areas"]}
+
+
+SLOW_SPEC = AuditSpec(
+    id="dummy_slow", label_zh="测试慢速", label_en="Slow test", group="overlay",
+    inputs=(InputSpec("approvals", "approvals", True, "批准用地", "Approvals"),),
+    outputs=(OutputSpec("slow_areas", "测试慢速明细", "Slow test areas", True, DUMMY_SPEC.outputs[0].columns),),
+    runner=_run_slow,
+    params=(ParamSpec("seconds", "float", 120.0, "等待秒数", "Seconds to wait"),),
+    description_zh="测试用: 等待后计算面积", description_en="for tests: waits, then the areas",
 )

@@ -7,6 +7,8 @@ inside QGIS fails one test instead of killing pytest. Usage::
     python run_algorithms.py run JOB.json           # processing.run each job; JOB = [{"algorithm", "parameters"}]
     python run_algorithms.py dummy OUT_DIR          # the test-only audit on hand-drawn memory layers
     python run_algorithms.py missing HOME           # as if redline were not installed (an empty home)
+    python run_algorithms.py locale LOCALE HOME     # the provider's language when locale/userLocale is LOCALE
+    python run_algorithms.py progress OUT_DIR       # the stages of a run in Chinese; a long run cancelled
     python run_algorithms.py styles                 # load every shipped QML style
     python run_algorithms.py gbk SHP OUT_DIR        # the test audit on a GBK shapefile without .cpg
     python run_algorithms.py register PARAMS.json   # record a round, add disposal entries in QGIS, show open cases
@@ -32,7 +34,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _APP = []  # the QgsApplication must outlive every call
 
 
-def start_qgis(locale: str | None = None):
+def start_qgis(locale: str | None = None, processing: bool = True):
     from qgis.core import QgsApplication, QgsSettings
 
     QgsApplication.setPrefixPath("/usr", True)
@@ -40,24 +42,24 @@ def start_qgis(locale: str | None = None):
     app.initQgis()
     _APP.append(app)
     settings = QgsSettings()
-    if locale:
-        settings.setValue("locale/overrideFlag", True)
+    if locale:  # what QGIS writes at start (zh-Hans when 简体中文 is chosen); the plugin reads only this
         settings.setValue("locale/userLocale", locale)
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
+    if processing:
+        sys.path.append("/usr/share/qgis/python/plugins")
+        from processing.core.Processing import Processing
 
-    Processing.initialize()
+        Processing.initialize()
     return app
 
 
-def register(extra=True, redline=True):
+def register(extra=True, redline=True, specs=("DUMMY_SPEC",)):
     from qgis.core import QgsApplication
     from redline_qgis.provider import RedlineProvider
 
     if redline:
         os.environ.setdefault("REDLINE_PYTHON", sys.executable)
     if extra:
-        os.environ["REDLINE_EXTRA_SPECS"] = f"{HERE / 'dummy_spec.py'}:DUMMY_SPEC"
+        os.environ["REDLINE_EXTRA_SPECS"] = ",".join(f"{HERE / 'dummy_spec.py'}:{name}" for name in specs)
     else:
         os.environ.pop("REDLINE_EXTRA_SPECS", None)
     provider = RedlineProvider()
@@ -297,6 +299,89 @@ def cmd_register(params_path):
     return answers
 
 
+def cmd_locale(locale, home):
+    """The provider in QGIS whose ``locale/userLocale`` is ``locale``: which translation it loaded, and what
+    it shows (from the shipped catalogue, as without redline: no worker is started)."""
+    os.environ.pop("REDLINE_PYTHON", None)
+    os.environ["HOME"] = os.environ["XDG_DATA_HOME"] = str(home)
+    start_qgis(locale, processing=False)
+    from redline_qgis import i18n
+
+    provider = register(extra=False, redline=False)
+    alg = provider.algorithm("approved_not_supplied")
+    return {"locale": i18n.locale_name(), "translator": i18n.install_translator(), "display": alg.displayName(),
+            "group": alg.group(), "long_name": provider.longName()}
+
+
+def cmd_progress(out_dir):
+    """In Chinese (zh-Hans): the stages a run shows, then a long run cancelled after its first report from
+    redline's worker. The worker's process id and scratch folder are read from the log."""
+    import threading
+    import time
+
+    start_qgis("zh-Hans")
+    register(specs=("DUMMY_SPEC", "SLOW_SPEC"))
+    import processing
+    from qgis.core import QgsProcessingException, QgsProcessingFeedback
+
+    class Watch(QgsProcessingFeedback):
+        def __init__(self, cancel_after=None):
+            super().__init__()
+            self.texts, self.values, self.log, self.cancel_after = [], [], [], cancel_after
+            self.progressChanged.connect(self.values.append)
+
+        def setProgressText(self, text):
+            self.texts.append(text)
+            super().setProgressText(text)
+            if self.cancel_after and text.startswith(self.cancel_after) and not self.isCanceled():
+                # cancel from another thread while the worker is silent, as the dialog's Cancel button does
+                threading.Timer(0.5, self.cancel).start()
+
+        def pushDebugInfo(self, info):
+            self.log.append(info)
+
+        def pushInfo(self, info):
+            self.log.append(info)
+
+    def logged(watch, prefix):
+        return next((line[len(prefix):] for line in watch.log if line.startswith(prefix)), None)
+
+    out = Path(out_dir)
+    layer = _memory_layer("审批", "EPSG:4547", [("批准文号", "str"), ("批准日期", "date")], [
+        (["批2020-01", None], "POLYGON((500000 3500000, 500100 3500000, 500100 3500100, 500000 3500100, "
+                              "500000 3500000))")])
+    done = Watch()
+    processing.run("redline:dummy_area", {"APPROVALS": layer, "AREA_METHOD": 1, "AS_OF": "2026-06-30",
+                                          "DUMMY_AREAS": str(out / "done.gpkg"),
+                                          "DUMMY_TOTALS": "TEMPORARY_OUTPUT"}, feedback=done)
+    (out / "cancelled").mkdir()
+    cancelled = Watch(cancel_after="审计：测试慢速")
+    started = time.monotonic()
+    try:
+        processing.run("redline:dummy_slow", {"APPROVALS": layer, "AREA_METHOD": 1, "AS_OF": "2026-06-30",
+                                              "SLOW_AREAS": str(out / "cancelled" / "slow.gpkg"),
+                                              "REJECTED": str(out / "cancelled" / "rejected.gpkg"),
+                                              "SUMMARY": str(out / "cancelled" / "summary.gpkg")},
+                       feedback=cancelled)
+        error = None
+    except QgsProcessingException as exc:
+        error = str(exc)
+    seconds = time.monotonic() - started
+    pid = int(logged(cancelled, "redline: process "))
+    try:
+        os.kill(pid, 0)
+        alive = True
+    except ProcessLookupError:
+        alive = False
+    scratch = logged(cancelled, "redline: scratch folder ")
+    return {"done": {"texts": done.texts, "values": done.values},
+            "left": sorted(str(p.relative_to(out)) for p in out.rglob("*")),
+            "cancelled": {"texts": cancelled.texts, "values": cancelled.values, "error": error,
+                          "seconds": seconds, "pid": pid, "alive": alive, "scratch": scratch,
+                          "scratch_left": sorted(str(p) for p in Path(scratch).rglob("*")) if Path(scratch).exists()
+                          else None}}
+
+
 def cmd_missing(home):
     """As on a machine where redline was never installed: no REDLINE_PYTHON, an empty home folder."""
     os.environ.pop("REDLINE_PYTHON", None)
@@ -341,7 +426,8 @@ def main(argv):
     command, *rest = argv
     try:
         answer = {"list": cmd_list, "run": cmd_run, "dummy": cmd_dummy, "missing": cmd_missing,
-                  "styles": cmd_styles, "gbk": cmd_gbk,
+                  "styles": cmd_styles, "gbk": cmd_gbk, "locale": cmd_locale,
+                  "progress": cmd_progress,
                   "register": cmd_register}[command](*rest)
     except Exception:
         answer = {"crash": traceback.format_exc()}

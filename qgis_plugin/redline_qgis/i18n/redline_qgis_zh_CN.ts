@@ -78,8 +78,22 @@
         <translation>面积算法</translation>
     </message>
     <message>
+        <source>Area method: ellipsoidal (CGCS2000) or planar</source>
+        <comment>shared:AREA_METHOD</comment>
+        <translation>面积算法：椭球面积（CGCS2000）或平面面积</translation>
+    </message>
+    <message>
         <source>As-of date (empty: today)</source>
         <translation>审计日期（留空为今天）</translation>
+    </message>
+    <message>
+        <source>As-of date (empty: today): the date deadlines are judged at</source>
+        <comment>shared:AS_OF</comment>
+        <translation>审计日期（留空为今天）：判断逾期、闲置等的基准日</translation>
+    </message>
+    <message>
+        <source>Auditing: {audit}</source>
+        <translation>审计：{audit}</translation>
     </message>
     <message>
         <source>Buildings</source>
@@ -149,9 +163,17 @@
         <translation>处置记录校验日期（留空为今天）</translation>
     </message>
     <message>
+        <source>Checking the layers: fields, geometries, coordinate system</source>
+        <translation>检查图层：字段、几何、坐标系</translation>
+    </message>
+    <message>
         <source>Checks the disposal entries (those added in QGIS too; problems go into their problem column), then loads the open cases, styled by disposal status, and the disposal table, editable: add a disposal step there and the next check or round reads it.</source>
         <comment>description:open_cases</comment>
         <translation>校验处置记录 (包括在 QGIS 中新增的记录, 问题写入 problem 字段), 然后加载未结案件图层 (按处置状态着色) 和可编辑的处置记录表: 在表中新增处置步骤, 下次运行本工具或记录下一轮次时校验。</translation>
+    </message>
+    <message>
+        <source>Choices: {values}</source>
+        <translation>可选值：{values}</translation>
     </message>
     <message>
         <source>Class the patches became (minimum mapping area)</source>
@@ -199,6 +221,10 @@
         <translation>按行政区计算建设用地占比 (土地开发强度) 与预警等级, 可选单位GDP建设用地占用</translation>
     </message>
     <message>
+        <source>Copying the results into QGIS</source>
+        <translation>将结果载入 QGIS</translation>
+    </message>
+    <message>
         <source>Cultivated land and PBF per unit against their targets and the 80 % PBF share.</source>
         <comment>description:farmland_retention</comment>
         <translation>按行政区统计耕地和永久基本农田面积, 对照耕地保有量、基本农田保护目标和 80% 比例</translation>
@@ -217,6 +243,10 @@
         <source>Deadline alerts</source>
         <comment>output:deadline_alerts.deadline_alerts</comment>
         <translation>批后监管预警</translation>
+    </message>
+    <message>
+        <source>Default: {value}</source>
+        <translation>默认值：{value}</translation>
     </message>
     <message>
         <source>Development intensity</source>
@@ -487,6 +517,10 @@
         <translation>读取输入图层</translation>
     </message>
     <message>
+        <source>Reading the layer {layer}</source>
+        <translation>读取图层：{layer}</translation>
+    </message>
+    <message>
         <source>Record an audit round</source>
         <comment>audit:record_round</comment>
         <translation>记录审计轮次</translation>
@@ -497,12 +531,20 @@
         <translation>面积核对</translation>
     </message>
     <message>
+        <source>Recording the round in the case register</source>
+        <translation>记入案件台账</translation>
+    </message>
+    <message>
         <source>Rejected feature count</source>
         <translation>剔除要素数</translation>
     </message>
     <message>
         <source>Rejected features</source>
         <translation>剔除要素</translation>
+    </message>
+    <message>
+        <source>Required fields: {fields} (found by name or alias, or chosen in the advanced parameters)</source>
+        <translation>必需字段：{fields}（按字段名或别名识别，也可在高级参数中指定）</translation>
     </message>
     <message>
         <source>Round</source>
@@ -519,6 +561,16 @@
     <message>
         <source>Rule set file (.toml, overrides the rule set)</source>
         <translation>规则集文件（.toml，优先于上面的规则集）</translation>
+    </message>
+    <message>
+        <source>Rule set file (.toml, overrides the rule set; advanced)</source>
+        <comment>shared:RULES_FILE</comment>
+        <translation>规则集文件（.toml，优先于上面的规则集；高级）</translation>
+    </message>
+    <message>
+        <source>Rule set: one of the rule sets shipped with redline</source>
+        <comment>shared:RULES</comment>
+        <translation>规则集：redline 自带的规则集之一</translation>
     </message>
     <message>
         <source>Rules</source>
@@ -546,6 +598,11 @@
     <message>
         <source>Strict: reject invalid geometries instead of repairing them</source>
         <translation>严格模式：剔除无效几何而不修复</translation>
+    </message>
+    <message>
+        <source>Strict: reject invalid geometries instead of repairing them (advanced)</source>
+        <comment>shared:STRICT</comment>
+        <translation>严格模式：剔除无效几何而不修复（高级）</translation>
     </message>
     <message>
         <source>Summary text</source>
@@ -622,6 +679,14 @@
         <translation>临时用地</translation>
     </message>
     <message>
+        <source>The Help button opens the full page: every field, output column and threshold, with the article it quotes</source>
+        <translation>点击“帮助”按钮查看完整说明：各字段、输出列和阈值及其所引条文</translation>
+    </message>
+    <message>
+        <source>The field of {layer} that holds {field}; empty: found by its name or an alias</source>
+        <translation>{layer}中存放{field}的字段；留空则按字段名或别名识别</translation>
+    </message>
+    <message>
         <source>Three control lines: conflicts</source>
         <comment>audit:three_line_conflicts</comment>
         <translation>三区三线冲突</translation>
@@ -676,6 +741,15 @@
         <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带）</translation>
     </message>
     <message>
+        <source>Working CRS (empty: the CGCS2000 3-degree zone of the data; advanced)</source>
+        <comment>shared:CRS</comment>
+        <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带；高级）</translation>
+    </message>
+    <message>
+        <source>Writing the results</source>
+        <translation>写出结果</translation>
+    </message>
+    <message>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -686,6 +760,10 @@
     <message>
         <source>planar</source>
         <translation>平面面积</translation>
+    </message>
+    <message>
+        <source>redline finished</source>
+        <translation>redline 运行完毕</translation>
     </message>
     <message>
         <source>redline land-use supervision audits</source>
