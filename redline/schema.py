@@ -318,15 +318,17 @@ _register(LayerSchema(
 _register(LayerSchema(
     kind="stats",
     label_zh="社会经济统计表",
-    id_field="admin_code",
+    id_field="admin_name",
     geometry="any",
     description="Statistics per administrative unit and year (a table, no geometry): GDP, resident population, "
                 "fixed-asset investment, tax. A header may carry its unit, e.g. 地区生产总值(亿元), 常住人口(人); it "
                 "is converted once to the field's unit.",
     fields=(
+        F("admin_name", "str", "地区", "地区", "乡镇", "乡镇名称", "行政区名称", "行政区", "单位", "名称", "XZQMC",
+          required=True, description="The unit's name, as the statistics name it; matched with the admin layer's "
+                                     "admin_name when a row has no admin_code."),
         F("admin_code", "str", "行政区代码", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode", "代码",
-          description="The unit's code; without it the unit is matched by admin_name."),
-        F("admin_name", "str", "地区", "地区", "乡镇", "乡镇名称", "行政区名称", "行政区", "单位", "名称", "XZQMC"),
+          description="The unit's code: when given, the unit is matched by it."),
         F("year", "int", "年份", "年份", "年度", "统计年度", "年", "ND", "NF", required=True),
         F("gdp_yi_yuan", "float", "地区生产总值(亿元)", "地区生产总值", "生产总值", "GDP", unit="亿元"),
         F("population_wan", "float", "常住人口(万人)", "常住人口", "人口", "总人口", "年末常住人口", unit="万人"),

@@ -47,7 +47,8 @@ def landuse(wa, wb, year):
 def stats(drop=()):
     rows = [("1", 2020, 10.0, 2.0), ("2", 2020, 4.0, 1.0), ("1", 2025, 15.0, 2.2), ("2", 2025, 5.0, 0.9)]
     rows = [r for r in rows if (r[0], r[1]) not in drop]
-    return pd.DataFrame({"行政区代码": [r[0] for r in rows], "年份": [r[1] for r in rows],
+    return pd.DataFrame({"乡镇": [{"1": "A镇", "2": "B乡"}[r[0]] for r in rows], "行政区代码": [r[0] for r in rows],
+                         "年份": [r[1] for r in rows],
                          "地区生产总值(亿元)": [r[2] for r in rows], "常住人口(万人)": [r[3] for r in rows]})
 
 
@@ -195,11 +196,24 @@ def test_unit_missing_in_stats_is_reported_not_zero():
 
 
 def test_stats_row_for_no_unit_is_reported():
-    s = pd.concat([stats(), pd.DataFrame({"行政区代码": ["9"], "年份": [2025], "地区生产总值(亿元)": [1],
+    s = pd.concat([stats(), pd.DataFrame({"乡镇": ["C镇"], "行政区代码": ["9"], "年份": [2025], "地区生产总值(亿元)": [1],
                                           "常住人口(万人)": [1]})])
     log = AuditLog()
     evaluate(log=log, stats=s)
     assert any("not in the admin layer" in n and "9" in n for n in log.notes)
+
+
+def test_stats_matched_by_name_without_codes():
+    s = stats().drop(columns="行政区代码")
+    log = AuditLog()
+    r = evaluate(log=log, stats=s)
+    assert r.loc["1", "ha_per_yi_yuan"] == pytest.approx(27 / 15)
+    assert any("matched by name" in n for n in log.notes)
+
+
+def test_stats_without_a_unit_name_column_is_refused():
+    with pytest.raises(SchemaError, match="admin_name"):
+        read_stats(stats().drop(columns="乡镇"))
 
 
 def test_stats_units_converted_once_and_bad_values_named():

@@ -67,6 +67,8 @@ from .intensity import (
     _clip_areas,
     _numbers,
     _overlap_notes,
+    _unknown_notes,
+    _unknown_table,
     classify_patches,
     header_unit,
     normalise_admin_codes,
@@ -104,9 +106,9 @@ def read_stats(stats, *, log: AuditLog | None = None) -> pd.DataFrame:
 
     Headers are recognised as for layers (地区/乡镇, 年份, 地区生产总值, 常住人口 ...); a unit in a header
     (``地区生产总值(万元)``, ``常住人口(人)``) is converted once into the field's unit (亿元, 万人, 万元) and
-    said in a note; a header without a unit is read in the field's unit, also said. A unit that is not
-    understood, a number that is not one or is negative, an empty year, a table naming its units neither by
-    code nor by name, a unit and year listed twice: one :class:`~redline.errors.SchemaError` naming them all.
+    said in a note; a header without a unit is read in the field's unit, also said. A missing 地区/乡镇 or 年份
+    column, a unit that is not understood, a number that is not one or is negative, an empty year, a unit and
+    year listed twice: one :class:`~redline.errors.SchemaError` naming them all.
 
     Returns ``admin_code`` (text, or missing), ``admin_name``, ``year`` (int) and the numeric fields present.
 
@@ -136,17 +138,11 @@ def read_stats(stats, *, log: AuditLog | None = None) -> pd.DataFrame:
     field_of = {src: canon for src, canon in info["field_map"].items()}
     field_of.update({c: c for c in named.columns if c in {f.name for f in schema.fields}})
     header = {canon: next(orig for orig, b in bases.items() if b == src) for src, canon in field_of.items()}
-    if "admin_code" not in header and "admin_name" not in header:
-        raise SchemaError(Problem(layer="stats", code="missing_field",
-                                  message="the statistics table names its units neither by code (行政区代码) nor by "
-                                          "name (地区, 乡镇); columns: " + ", ".join(map(str, raw.columns)),
-                                  fix="add a column 行政区代码 or 乡镇 (地区)"))
     codes = (normalise_admin_codes(raw[header["admin_code"]]) if "admin_code" in header
              else pd.Series(pd.NA, index=raw.index, dtype="string"))
-    names = (raw[header["admin_name"]].astype(object).map(
+    names = raw[header["admin_name"]].astype(object).map(
         lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-        else unicodedata.normalize("NFKC", str(v)).strip() or None) if "admin_name" in header
-        else pd.Series(None, index=raw.index, dtype=object))
+        else unicodedata.normalize("NFKC", str(v)).strip() or None)
     label = codes.astype(object).where(codes.notna(), names).fillna("?").astype(str).reset_index(drop=True)
     out = pd.DataFrame({"admin_code": codes.astype(object).to_numpy(), "admin_name": names.to_numpy()})
     years = _numbers(raw[header["year"]].reset_index(drop=True), "stats", "year (年份)", label, problems)
@@ -212,14 +208,12 @@ def _match_stats(st: pd.DataFrame, adm: pd.DataFrame, base_year: int, year: int,
     codes = adm["admin_code"].astype(str).to_numpy()
     names = adm["admin_name"].astype(object).to_numpy() if "admin_name" in adm else np.full(len(adm), None)
     by_code = st["admin_code"].notna()
-    if by_code.any():
-        unit = st["admin_code"].map({c: k for k, c in enumerate(codes)})
-        label = st["admin_code"]
-    else:
-        name_index = {str(n): k for k, n in enumerate(names) if n is not None}
-        unit = st["admin_name"].map(name_index)
-        label = st["admin_name"]
-        notes.append("[stats] the statistics table has no 行政区代码: units matched by name (admin_name)")
+    name_index = {str(n): k for k, n in enumerate(names) if n is not None}
+    unit = st["admin_code"].map({c: k for k, c in enumerate(codes)}).where(by_code, st["admin_name"].map(name_index))
+    label = st["admin_code"].where(by_code, st["admin_name"]).fillna("<no code or name>")
+    if (~by_code).any():
+        notes.append(f"[stats] {int((~by_code).sum())} row(s) of the statistics table without 行政区代码: matched by "
+                     "name (admin_name)")
     stray = sorted(set(label[unit.isna()].astype(str)))
     if stray:
         notes.append(f"[stats] {len(stray)} unit(s) of the statistics table are not in the admin layer and are not "
@@ -253,10 +247,13 @@ def _match_stats(st: pd.DataFrame, adm: pd.DataFrame, base_year: int, year: int,
     return out
 
 
-def _land_by_unit(lu, adm, table, crs, area_method, urban_codes, urban_rural_codes) -> dict[str, np.ndarray]:
-    """Construction, cultivated, urban (城镇) and urban-rural (城乡) construction land per unit (m²)."""
+def _land_by_unit(lu, adm, table, crs, area_method, urban_codes, urban_rural_codes, layer: str,
+                  notes: list[str]) -> dict[str, np.ndarray]:
+    """Construction, cultivated, urban (城镇) and urban-rural (城乡) construction land per unit (m²); codes the
+    table cannot classify are noted (counted as not construction land, as in 土地开发强度)."""
     cls = classify_patches(lu["land_use_code"], table)
     pairs = _clip_areas(lu, adm, crs, area_method)
+    notes.extend(n.replace("[landuse]", f"[{layer}]", 1) for n in _unknown_notes(_unknown_table(pairs, cls)))
     n = len(adm)
     cz = (lu["urban_attribute"].astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
                                                    else str(v).strip()).to_numpy()
@@ -461,8 +458,8 @@ def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method
     notes += _overlap_notes(lu0, "landuse_base", rules) + _overlap_notes(lu1, "landuse", rules)
     urban_codes = [str(c) for c in rules.value("regions.urban_codes")]
     ur_codes = [str(c) for c in rules.value("regions.urban_rural_codes")]
-    land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes)
-    land1 = _land_by_unit(lu1, adm, table, crs, area_method, urban_codes, ur_codes)
+    land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes, "landuse_base", notes)
+    land1 = _land_by_unit(lu1, adm, table, crs, area_method, urban_codes, ur_codes, "landuse", notes)
     if not land1["has_cz"][0]:
         notes.append("[landuse] no 城镇村属性码 (CZCSXM, urban_attribute) in the land-use layer: 城乡建设用地人口密度 and "
                      "城镇开发边界扩展倍数 are empty")
