@@ -165,6 +165,15 @@ def test_stock_share_from_land_source_field():
     assert evaluate(supplies=sup, approvals=apps).loc["1", "stock_supply_share"] == pytest.approx(1.0)
 
 
+def test_supply_of_unknown_land_source_is_in_neither_share():
+    apps, sup = _supply_case(["存量", "划拨"])
+    log = AuditLog()
+    r = evaluate(log=log, supplies=sup, approvals=apps)
+    # S2's 土地来源 "划拨" is neither 存量 nor 新增: the share is over S1 alone (5 ha of 5 ha), and S2 is named
+    assert r.loc["1", "stock_supply_share"] == pytest.approx(1.0)
+    assert any("neither 存量 nor 新增" in n and "S2 (划拨)" in n for n in log.notes)
+
+
 def test_index_and_rank_from_the_ideal_values():
     rules = load_rules(overrides={"regions.index_weights": {"ha_per_yi_yuan": 1.0, "gdp_elasticity": 1.0},
                                   "regions.index_ideals": {"ha_per_yi_yuan": 2.0, "gdp_elasticity": 0.5}})

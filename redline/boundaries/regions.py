@@ -251,13 +251,13 @@ def _land_by_unit(lu, adm, table, crs, area_method, urban_codes, urban_rural_cod
                   notes: list[str]) -> dict[str, np.ndarray]:
     """Construction, cultivated, urban (城镇) and urban-rural (城乡) construction land per unit (m²); codes the
     table cannot classify are noted (counted as not construction land, as in 土地开发强度)."""
-    cls = classify_patches(lu["land_use_code"], table)
+    labels, uniques = pd.factorize(lu["land_use_code"], use_na_sentinel=False)  # each code classified once
+    cls = classify_patches(pd.Series(uniques, dtype=object), table).iloc[labels].reset_index(drop=True)
     pairs = _clip_areas(lu, adm, crs, area_method)
     notes.extend(n.replace("[landuse]", f"[{layer}]", 1) for n in _unknown_notes(_unknown_table(pairs, cls)))
     n = len(adm)
-    cz = (lu["urban_attribute"].astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
-                                                   else str(v).strip()).to_numpy()
-          if "urban_attribute" in lu else np.full(len(lu), "", dtype=object))
+    cz = (lu["urban_attribute"].astype(object).where(lu["urban_attribute"].notna(), "").astype(str).str.strip()
+          .to_numpy() if "urban_attribute" in lu else np.full(len(lu), "", dtype=object))
     cons = cls["construction"].to_numpy()
 
     def total(mask):
@@ -301,10 +301,11 @@ def _stock_parts(sup, outside, outside_as_of, year, rules, crs, area_method, not
             shown = ", ".join(f"{i} ({v or 'empty'})" for i, v in zip(sup["supply_id"][unknown], src[unknown],
                                                                         strict=True))
             notes.append(f"[region_evaluation] {int(unknown.sum())} supplies' 土地来源 is neither 存量 nor 新增 "
-                         f"({rules.cite('regions.land_source_values')}): counted in neither share: {shown[:300]}")
+                         f"({rules.cite('regions.land_source_values')}): their land is supplied land but in neither side of the 存量 "
+                         f"share: {shown[:300]}")
         basis = f"存量 = 土地来源 in {rules.cite('regions.land_source_values')}"
         notes.append("[region_evaluation] 存量供地比例 from the supplies' 土地来源 (land_source)")
-        return np.where(unknown, np.nan, area), np.where(stock, area, np.where(new, 0.0, np.nan)), basis
+        return area, np.where(stock, area, np.where(new, 0.0, np.nan)), basis
     if outside is None:
         notes.append("[region_evaluation] 存量供地比例 not computed: the supplies have no 土地来源 (land_source) and no "
                      "approvals were given to find supply outside approvals")
@@ -326,27 +327,56 @@ def _stock_parts(sup, outside, outside_as_of, year, rules, crs, area_method, not
     return area, stock, f"存量 = supply outside every approval as of {outside_as_of} (no 土地来源)"
 
 
+def _same_year_supplied(app_geoms, a_year, sup_geoms, s_year, crs, area_method) -> np.ndarray:
+    """Per approval: its land covered by supplies signed in the approval's own year (m², overlaps once)."""
+    out = np.zeros(len(app_geoms))
+    if not len(app_geoms) or not len(sup_geoms):
+        return out
+    a, s = shapely.STRtree(sup_geoms).query(app_geoms, predicate="intersects")
+    keep = a_year[a] == s_year[s]
+    a, s = a[keep], s[keep]
+    if not len(a):
+        return out
+    pieces = shapely.intersection(app_geoms[a], sup_geoms[s])
+    order = np.argsort(a, kind="stable")
+    a, pieces = a[order], pieces[order]
+    first = np.r_[True, a[1:] != a[:-1]]
+    starts = np.flatnonzero(first)
+    ends = np.r_[starts[1:], len(a)]
+    merged = np.array([pieces[i] if j - i == 1 else shapely.union_all(pieces[i:j]) for i, j in zip(starts, ends,
+                                                                                                     strict=True)],
+                      dtype=object)
+    out[a[starts]] = piece_areas(merged, crs, area_method)
+    return out
+
+
 def _supply_tables(sup, apps, outside, outside_as_of, adm, base_year, year, rules, crs, area_method, notes):
     """Per unit: supplied and 存量 area over (base_year, year], same-year supplied and approved area; and the
     ``region_supply`` rows (unit, year, use)."""
     n = len(adm)
-    period = {k: np.zeros(n) for k in ("supplied", "stock", "approved", "same_year")}
-    rows: list[dict] = []
+    period = {k: np.zeros(n) for k in ("supplied", "stock", "stock_base", "approved", "same_year")}
     if sup is None or len(sup) == 0:
         notes.append("[region_evaluation] no supplies given: 存量供地比例, 当年报批当年供地率 and the supply structure "
                      "are empty")
         for v in period.values():
             v[:] = np.nan
-        return period, pd.DataFrame(rows), "no supplies"
+        return period, pd.DataFrame(), "no supplies"
     area, stock, basis = _stock_parts(sup, outside, outside_as_of, year, rules, crs, area_method, notes)
     s_year = pd.to_datetime(sup["supply_date"]).dt.year.to_numpy()
-    s_unit = _unit_of(shapely.point_on_surface(sup.geometry.values), adm.geometry.values)
+    s_unit = _unit_of(shapely.point_on_surface(np.asarray(sup.geometry.values)), np.asarray(adm.geometry.values))
     if (s_unit < 0).any():
         notes.append(f"[region_evaluation] {int((s_unit < 0).sum())} supplies lie in no unit of the admin layer: "
                      f"not counted ({', '.join(map(str, sup['supply_id'][s_unit < 0][:10]))})")
     use = (sup["land_use"].fillna("未注明用途").astype(str).to_numpy() if "land_use" in sup
            else np.full(len(sup), "未注明用途", dtype=object))
     in_period = (s_year > base_year) & (s_year <= year) & (s_unit >= 0)
+    known = ~np.isnan(stock)  # the share is over the supplies whose 存量 is known
+
+    def share(m):
+        """存量 area and the area it is a share of (NaN, NaN when no supply of ``m`` has a known 存量)."""
+        k = m & known
+        return (float(stock[k].sum()), float(area[k].sum())) if k.any() else (np.nan, np.nan)
+
     a_unit = np.empty(0, int)
     a_area = np.empty(0)
     a_year = np.empty(0, int)
@@ -354,23 +384,15 @@ def _supply_tables(sup, apps, outside, outside_as_of, adm, base_year, year, rule
         a_year = pd.to_datetime(apps["approval_date"]).dt.year.to_numpy()
         a_unit = _unit_of(shapely.point_on_surface(apps.geometry.values), adm.geometry.values)
         a_area = piece_areas(apps.geometry.values, crs, area_method)
-        a_same = np.zeros(len(apps))
-        for k in range(len(apps)):  # the land of each approval supplied in its own year
-            mates = np.flatnonzero(s_year == a_year[k])
-            if len(mates):
-                geom = apps.geometry.values[k]
-                hit = mates[shapely.intersects(sup.geometry.values[mates], geom)]
-                if len(hit):
-                    a_same[k] = piece_areas([shapely.intersection(geom, shapely.union_all(sup.geometry.values[hit]))],
-                                            crs, area_method)[0]
+        a_same = _same_year_supplied(np.asarray(apps.geometry.values), a_year, np.asarray(sup.geometry.values),
+                                     s_year, crs, area_method)
     else:
         notes.append("[region_evaluation] no approvals given: 当年报批当年供地率 is empty")
     keep_a = (a_year > base_year) & (a_year <= year) & (a_unit >= 0) if len(a_unit) else np.zeros(0, bool)
     for u in range(n):
         m = in_period & (s_unit == u)
         period["supplied"][u] = np.nansum(area[m]) if m.any() else 0.0
-        period["stock"][u] = np.nansum(stock[m]) if m.any() and not np.isnan(stock[m]).all() else (
-            np.nan if m.any() else 0.0)
+        period["stock"][u], period["stock_base"][u] = share(m)
         if len(a_unit):
             ma = keep_a & (a_unit == u)
             period["approved"][u] = a_area[ma].sum()
@@ -388,29 +410,43 @@ def _supply_tables(sup, apps, outside, outside_as_of, adm, base_year, year, rule
                      f"their 当年报批当年供地率 is empty, not 0: {', '.join(no_app[:12])}"
                      + (" ..." if len(no_app) > 12 else ""))
     unit_names = adm["admin_name"].astype(object).to_numpy() if "admin_name" in adm else np.full(n, None)
-    units = [(codes[u], unit_names[u], s_unit == u, (a_unit == u) if len(a_unit) else None) for u in range(n)]
-    units.append((TOTAL_ID, "全部乡镇", s_unit >= 0, (a_unit >= 0) if len(a_unit) else None))
-    for uid, uname, su, au in units:
-        for y in range(base_year + 1, year + 1):
-            m = su & (s_year == y)
-            total = float(np.nansum(area[m]))
-            st = float(np.nansum(stock[m])) if m.any() and not np.isnan(stock[m]).all() else np.nan
-            appr = float(a_area[au & (a_year == y)].sum()) if au is not None else np.nan
-            same_y = float(a_same[au & (a_year == y)].sum()) if au is not None else np.nan
-            rows.append({"unit_id": uid, "unit_name": uname, "year": str(y), "land_use": "合计", "supplied_m2": total,
-                         "supplied_mu": total / M2_PER_MU, "use_share": 1.0 if total > 0 else np.nan,
-                         "stock_m2": st if m.any() else np.nan, "stock_share": _div(st, total).item(),
-                         "approved_m2": appr, "same_year_supplied_m2": same_y,
-                         "same_year_supply_rate": _div(same_y, appr).item(), "stock_basis": basis})
-            for lu_name in sorted(set(use[m])):
-                mm = m & (use == lu_name)
-                part = float(np.nansum(area[mm]))
-                pst = float(np.nansum(stock[mm])) if not np.isnan(stock[mm]).all() else np.nan
-                rows.append({"unit_id": uid, "unit_name": uname, "year": str(y), "land_use": lu_name,
-                             "supplied_m2": part, "supplied_mu": part / M2_PER_MU, "use_share": _div(part, total).item(),
-                             "stock_m2": pst, "stock_share": _div(pst, part).item(), "approved_m2": np.nan,
-                             "same_year_supplied_m2": np.nan, "same_year_supply_rate": np.nan, "stock_basis": basis})
-    return period, pd.DataFrame(rows), basis
+    sel = in_period
+    d = pd.DataFrame({"u": s_unit[sel], "year": s_year[sel], "land_use": use[sel], "area": area[sel],
+                      "stock": np.where(known, stock, 0.0)[sel], "base": np.where(known, area, 0.0)[sel],
+                      "known": known[sel]})
+    d = pd.concat([d, d.assign(u=n)], ignore_index=True)  # u = n: all units together
+    idx = pd.MultiIndex.from_product([range(n + 1), range(base_year + 1, year + 1)], names=["u", "year"])
+    by_year = d.groupby(["u", "year"])
+    tot = by_year[["area", "stock", "base"]].sum().reindex(idx, fill_value=0.0)
+    tot["known"] = by_year["known"].any().reindex(idx, fill_value=False)
+    if len(a_unit):
+        a = pd.DataFrame({"u": a_unit[keep_a], "year": a_year[keep_a], "approved": a_area[keep_a],
+                          "same": a_same[keep_a]})
+        a = pd.concat([a, a.assign(u=n)], ignore_index=True).groupby(["u", "year"])[["approved", "same"]].sum()
+        tot = tot.join(a.reindex(idx, fill_value=0.0))
+    else:
+        tot["approved"] = tot["same"] = np.nan
+    tot["land_use"] = "合计"
+    tot["use_share"] = np.where(tot["area"] > 0, 1.0, np.nan)
+    by_use = d.groupby(["u", "year", "land_use"])
+    uses = by_use[["area", "stock", "base"]].sum()
+    uses["known"] = by_use["known"].any()
+    uses = uses.reset_index("land_use")
+    uses["use_share"] = _div(uses["area"], tot["area"].reindex(uses.index))
+    uses["approved"] = uses["same"] = np.nan
+    both = pd.concat([tot.reset_index().assign(order=0), uses.reset_index().assign(order=1)], ignore_index=True)
+    both = both.sort_values(["u", "year", "order", "land_use"], kind="stable").reset_index(drop=True)
+    u = both["u"].to_numpy(dtype=int)
+    stock_m2 = both["stock"].where(both["known"].astype(bool))
+    rows = pd.DataFrame({
+        "unit_id": np.where(u == n, TOTAL_ID, codes[np.minimum(u, n - 1)]),
+        "unit_name": np.where(u == n, "全部乡镇", unit_names[np.minimum(u, n - 1)]),
+        "year": both["year"].astype(int).astype(str), "land_use": both["land_use"],
+        "supplied_m2": both["area"], "supplied_mu": both["area"] / M2_PER_MU, "use_share": both["use_share"],
+        "stock_m2": stock_m2, "stock_share": _div(stock_m2, both["base"]), "approved_m2": both["approved"],
+        "same_year_supplied_m2": both["same"], "same_year_supply_rate": _div(both["same"], both["approved"]),
+        "stock_basis": basis})
+    return period, rows, basis
 
 
 def _scores(frame: pd.DataFrame, rules) -> tuple[np.ndarray, list[str], list[str]]:
@@ -447,15 +483,19 @@ def _scores(frame: pd.DataFrame, rules) -> tuple[np.ndarray, list[str], list[str
 
 
 def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method, sup=None, apps=None, eco=None,
-              gb=None, outside=None, outside_as_of=None) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """The ``region_evaluation`` and ``region_supply`` tables of validated layers (working CRS), and notes."""
+              gb=None, outside=None, outside_as_of=None, check_now=True
+              ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The ``region_evaluation`` and ``region_supply`` tables of validated layers (working CRS), and notes.
+
+    ``check_now=False``: the current land use was checked for overlapping patches already in this run (by
+    土地开发强度), so it is not checked again."""
     if not int(base_year) < int(year):
         raise SchemaError(Problem(layer="region_evaluation", code="bad_period",
                                   message=f"base_year {base_year} is not before year {year}",
                                   fix="give the base year (基期) before the current year (现状年)"))
     base_year, year = int(base_year), int(year)
     adm, notes = _admin_units(adm)
-    notes += _overlap_notes(lu0, "landuse_base", rules) + _overlap_notes(lu1, "landuse", rules)
+    notes += _overlap_notes(lu0, "landuse_base", rules) + (_overlap_notes(lu1, "landuse", rules) if check_now else [])
     urban_codes = [str(c) for c in rules.value("regions.urban_codes")]
     ur_codes = [str(c) for c in rules.value("regions.urban_rural_codes")]
     land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes, "landuse_base", notes)
@@ -515,8 +555,12 @@ def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method
     out["urban_rural_m2"] = ur1 if land1["has_cz"][0] else np.nan
     out["urban_rural_density"] = _div(pop1 * 1e4, out["urban_rural_m2"] / 1e6)
     out["supplied_m2"] = with_total(period["supplied"])
-    out["stock_m2"] = with_total(period["stock"])
-    out["stock_supply_share"] = _div(out["stock_m2"], out["supplied_m2"])
+    def over_known(values):  # a unit with no supply of known 存量 adds nothing to the total (it is not missing)
+        values = np.asarray(values, dtype=float)
+        return np.append(values, np.nansum(values) if not np.isnan(values).all() else np.nan)
+
+    out["stock_m2"] = over_known(period["stock"])
+    out["stock_supply_share"] = _div(out["stock_m2"], over_known(period["stock_base"]))
     out["same_year_supply_rate"] = _div(with_total(period["same_year"]), with_total(period["approved"]))
     eco_min = float(rules.value("regions.eco_redline_share_min"))
     if eco_m2 is not None:
@@ -668,7 +712,7 @@ def _run(layers: Mapping[str, Any], params: Mapping[str, Any], ctx) -> dict[str,
     if params.get("stats") is None:
         raise SchemaError(Problem(layer="stats", code="missing_table",
                                   message="the region evaluation needs the statistics table (stats)",
-                                  fix="give --stats 统计表.xlsx (乡镇, 年份, 地区生产总值(亿元), 常住人口(万人))"))
+                                  fix="give --param stats=统计表.xlsx (乡镇, 年份, 地区生产总值(亿元), 常住人口(万人))"))
     st_log = AuditLog()
     st = read_stats(params["stats"], log=st_log)
     notes: list[str] = list(st_log.notes)
@@ -677,7 +721,8 @@ def _run(layers: Mapping[str, Any], params: Mapping[str, Any], ctx) -> dict[str,
     out, supply, found = _evaluate(layers["admin"], layers["landuse_base"], layers["landuse"], st, base, now,
                                    ctx.rules, table, ctx.crs.crs, ctx.area_method, layers.get("supplies"),
                                    layers.get("approvals"), layers.get("eco_redline"), layers.get("growth_boundary"),
-                                   layers.get("supply_outside_approvals"), ctx.as_of)
+                                   layers.get("supply_outside_approvals"), ctx.as_of,
+                                   check_now="development_intensity" not in ctx.sources)
     ctx.notes.extend(notes + found)
     return {"region_evaluation": out, "region_supply": supply}
 
