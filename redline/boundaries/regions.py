@@ -248,12 +248,12 @@ def _match_stats(st: pd.DataFrame, adm: pd.DataFrame, base_year: int, year: int,
 
 
 def _land_by_unit(lu, adm, table, crs, area_method, urban_codes, urban_rural_codes, layer: str,
-                  notes: list[str]) -> dict[str, np.ndarray]:
+                  notes: list[str], backend=None) -> dict[str, np.ndarray]:
     """Construction, cultivated, urban (城镇) and urban-rural (城乡) construction land per unit (m²); codes the
     table cannot classify are noted (counted as not construction land, as in 土地开发强度)."""
     labels, uniques = pd.factorize(lu["land_use_code"], use_na_sentinel=False)  # each code classified once
     cls = classify_patches(pd.Series(uniques, dtype=object), table).iloc[labels].reset_index(drop=True)
-    pairs = _clip_areas(lu, adm, crs, area_method)
+    pairs = _clip_areas(lu, adm, crs, area_method, backend)
     notes.extend(n.replace("[landuse]", f"[{layer}]", 1) for n in _unknown_notes(_unknown_table(pairs, cls)))
     n = len(adm)
     cz = (lu["urban_attribute"].astype(object).where(lu["urban_attribute"].notna(), "").astype(str).str.strip()
@@ -483,7 +483,7 @@ def _scores(frame: pd.DataFrame, rules) -> tuple[np.ndarray, list[str], list[str
 
 
 def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method, sup=None, apps=None, eco=None,
-              gb=None, outside=None, outside_as_of=None, check_now=True
+              gb=None, outside=None, outside_as_of=None, check_now=True, backend=None
               ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The ``region_evaluation`` and ``region_supply`` tables of validated layers (working CRS), and notes.
 
@@ -498,8 +498,8 @@ def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method
     notes += _overlap_notes(lu0, "landuse_base", rules) + (_overlap_notes(lu1, "landuse", rules) if check_now else [])
     urban_codes = [str(c) for c in rules.value("regions.urban_codes")]
     ur_codes = [str(c) for c in rules.value("regions.urban_rural_codes")]
-    land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes, "landuse_base", notes)
-    land1 = _land_by_unit(lu1, adm, table, crs, area_method, urban_codes, ur_codes, "landuse", notes)
+    land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes, "landuse_base", notes, backend)
+    land1 = _land_by_unit(lu1, adm, table, crs, area_method, urban_codes, ur_codes, "landuse", notes, backend)
     if not land1["has_cz"][0]:
         notes.append("[landuse] no 城镇村属性码 (CZCSXM, urban_attribute) in the land-use layer: 城乡建设用地人口密度 and "
                      "城镇开发边界扩展倍数 are empty")
@@ -722,7 +722,7 @@ def _run(layers: Mapping[str, Any], params: Mapping[str, Any], ctx) -> dict[str,
                                    ctx.rules, table, ctx.crs.crs, ctx.area_method, layers.get("supplies"),
                                    layers.get("approvals"), layers.get("eco_redline"), layers.get("growth_boundary"),
                                    layers.get("supply_outside_approvals"), ctx.as_of,
-                                   check_now="development_intensity" not in ctx.sources)
+                                   check_now="development_intensity" not in ctx.sources, backend=ctx.backend)
     ctx.notes.extend(notes + found)
     return {"region_evaluation": out, "region_supply": supply}
 
