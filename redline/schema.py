@@ -170,6 +170,9 @@ _register(LayerSchema(
                       "idle clocks restart from it."),
         F("far_min", "float", "容积率下限", "容积率下限", "最小容积率", "RJLXX"),
         F("far_max", "float", "容积率上限", "容积率上限", "最大容积率", "RJLSX"),
+        F("land_source", "str", "土地来源", "土地来源", "供地来源", "用地来源", "TDLY",
+          description="Whether the land supplied was existing construction land (存量) or new (新增); the values "
+                      "are read by the rule regions.land_source_values (存量供地比例, TD/T 1018)."),
         *_ADMIN_FIELDS,
     ),
 ))
@@ -308,6 +311,30 @@ _register(LayerSchema(
         F("before_date", "date", "前时相日期", "前时相日期", "前时相", "QSXRQ", "QSX"),
         F("after_date", "date", "后时相日期", "后时相日期", "后时相", "HSXRQ", "HSX"),
         F("detected_date", "date", "监测日期", "监测日期", "JCRQ"),
+    ),
+))
+
+
+_register(LayerSchema(
+    kind="stats",
+    label_zh="社会经济统计表",
+    id_field="admin_name",
+    geometry="any",
+    description="Statistics per administrative unit and year (a table, no geometry): GDP, resident population, "
+                "fixed-asset investment, tax. A header may carry its unit, e.g. 地区生产总值(亿元), 常住人口(人); it "
+                "is converted once to the field's unit.",
+    fields=(
+        F("admin_name", "str", "地区", "地区", "乡镇", "乡镇名称", "行政区名称", "行政区", "单位", "名称", "XZQMC",
+          required=True, description="The unit's name, as the statistics name it; matched with the admin layer's "
+                                     "admin_name when a row has no admin_code."),
+        F("admin_code", "str", "行政区代码", "行政区代码", "行政区划代码", "XZQDM", "XZQHDM", "adcode", "代码",
+          description="The unit's code: when given, the unit is matched by it."),
+        F("year", "int", "年份", "年份", "年度", "统计年度", "年", "ND", "NF", required=True),
+        F("gdp_yi_yuan", "float", "地区生产总值(亿元)", "地区生产总值", "生产总值", "GDP", unit="亿元"),
+        F("population_wan", "float", "常住人口(万人)", "常住人口", "人口", "总人口", "年末常住人口", unit="万人"),
+        F("investment_wan", "float", "固定资产投资(万元)", "固定资产投资", "全社会固定资产投资", "固定资产投资额",
+          unit="万元"),
+        F("tax_wan", "float", "税收收入(万元)", "税收收入", "税收", "税收总额", unit="万元"),
     ),
 ))
 

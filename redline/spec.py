@@ -365,7 +365,8 @@ class AuditSpec:
     summary_with_log: Callable[[Mapping[str, Any], AuditLog], list[str]] | None = None
     #: outputs of other audits this one consumes (e.g. the 供地率 over the 批而未供 overlay): handed to the
     #: runner with its layers, the producer's log in ``ctx.sources``; the producer is run first when the run
-    #: did not make the output already (its inputs are among this audit's), and its output is not kept
+    #: did not make the output already (its inputs are among this audit's), and its output is not kept; when an
+    #: input the producer needs is not given (an optional input of this audit) the output is None
     uses: Sequence[str] = ()
 
     def input(self, name: str) -> InputSpec:
@@ -392,13 +393,19 @@ class AuditSpec:
 
         The audit writes into a log of its own, merged into ``ctx.log`` (each note once) and kept in
         ``ctx.sources`` under each of its outputs. An output in :attr:`uses` not in ``layers`` is made
-        first by the audit that declares it, from the same layers and parameters."""
+        first by the audit that declares it, from the same layers and parameters; when the layers lack an input
+        the producer needs (an optional input of this audit, e.g. approvals), it stays None and the audit does
+        without it."""
         given = dict(layers)
         for name in self.uses:
             if given.get(name) is None:
                 from .registry import producer_of
 
-                made = producer_of(name).run(given, params, dataclasses.replace(ctx, wanted=frozenset({name})))
+                producer = producer_of(name)
+                if any(given.get(i.name) is None for i in producer.needed(named=True)):
+                    given[name] = None
+                    continue
+                made = producer.run(given, params, dataclasses.replace(ctx, wanted=frozenset({name})))
                 given[name] = made[name]
         merged = {p.name: p.default for p in self.params}
         merged.update({k: v for k, v in (params or {}).items() if v is not None})

@@ -77,11 +77,12 @@ def bureau_folder(tmp_path_factory):
     layers = load_example()
     shp = {"报批红线.shp": "approvals", "建筑物.shp": "buildings", "宗地.shp": "parcels",
            "永久基本农田.shp": "farmland", "城镇开发边界.shp": "growth_boundary", "生态保护红线.shp": "eco_redline",
-           "DLTB.shp": "landuse", "乡镇.shp": "admin"}
+           "DLTB.shp": "landuse", "DLTB_2020.shp": "landuse_base", "乡镇.shp": "admin"}
     for name, layer in shp.items():
         layers[layer].to_file(d / name, encoding="GBK", engine="pyogrio")
         (d / name).with_suffix(".cpg").unlink(missing_ok=True)
     layers["supplies"].to_file(d / "供地.gpkg", layer="供地红线", engine="pyogrio")
+    layers["stats"].to_excel(d / "统计表.xlsx", index=False)
     before, after = write_example_rasters(d)
     for alias, src in (("2024.tif", before), ("init.tif", before), ("2026.tif", after), ("final.tif", after)):
         (d / alias).write_bytes(Path(src).read_bytes())

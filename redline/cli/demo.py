@@ -40,18 +40,35 @@ def _readable_inputs(sources: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in sources.items() if k in read}
 
 
+def example_params(path=None) -> dict:
+    """The example's statistics table (``stats``: townships in 2020 and 2025) and its two years, for the audits
+    that declare these parameters (区域节约集约评价)."""
+    import pyogrio
+
+    from ..example import example_path
+    from ..registry import all_specs
+
+    declared = {p.name for s in all_specs() for p in s.params}
+    if "stats" not in declared:
+        return {}
+    gpkg = Path(path) if path is not None else example_path()
+    return {"stats": pyogrio.read_dataframe(gpkg, layer="stats"), "base_year": 2020, "year": 2025}
+
+
 def _with_example_rasters(sources: dict, folder: Path) -> tuple[dict, dict]:
-    """Add the example's two-date land-cover rasters (written into ``folder``) for the imagery audits."""
+    """Add the example's two-date land-cover rasters (written into ``folder``) for the imagery audits, and the
+    example's parameters (:func:`example_params`)."""
     from ..example import RASTER_CLASSES, write_example_rasters
 
     read = _readable_inputs({"before": "", "after": ""})
     if not read:
-        return sources, {}
+        return sources, example_params()
     folder.mkdir(parents=True, exist_ok=True)
     before, after = write_example_rasters(folder)
     construction = [c for c, name in RASTER_CLASSES.items() if name.startswith("construction")]
     others = [c for c in RASTER_CLASSES if c not in construction]
-    params = {"from_classes": ",".join(map(str, others)), "to_classes": ",".join(map(str, construction))}
+    params = {"from_classes": ",".join(map(str, others)), "to_classes": ",".join(map(str, construction)),
+              **example_params()}
     return {**sources, "before": str(before), "after": str(after)}, params
 
 

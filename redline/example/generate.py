@@ -26,6 +26,10 @@ Layers (GeoPackage table names) and their fields
 ``farmland_added``  项目编号, 项目名称, 行政区代码, 年度, 验收日期, 质量等别       (补充耕地 accepted projects)
 ``facility_agri``   备案编号, 备案日期, 项目名称                               (设施农用地备案)
 ``temporary_use``   批准文号, 批准日期, 到期日期, 项目名称                      (临时用地)
+``landuse_base``    as ``landuse``, SJNF 2020: the base period of the TD/T 1018 evaluation (some construction
+                    land of ``landuse`` still cultivated 旱地 0103)
+``stats``           乡镇, 行政区代码, 年份, 地区生产总值(亿元), 常住人口(万人), 固定资产投资(万元), 税收收入(万元)
+                    (no geometry: every township in 2020 and 2025)
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
 
 Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
@@ -1437,6 +1441,47 @@ class _County:
         self.plant("balance_after_audit_date", "farmland_added", "BCGD-2026-01", "balance_after_audit_date",
                    "accepted 2026-09-01, after the audit date: left out of the balance")
 
+    # -- TD/T 1018 evaluation over two periods ---------------------------------------------------------------
+    def regions_cases(self):
+        """``landuse_base`` (2020) and ``stats`` (2020, 2025) for 区域建设用地节约集约利用评价.
+
+        Drawn with a generator of their own (seed 1018), after every other layer, so no other layer changes.
+        The base layer is ``landuse`` with 6-14 % of each township's construction patches (not roads 1003)
+        still 旱地 (0103); each township's GDP grows 25-60 % and its population changes by -3 % to +6 %
+        (never 0, so every elasticity is defined).
+        """
+        rng = np.random.default_rng(1018)
+        base = self.landuse_gdf.copy()
+        town = self.town_of(base.geometry.values)
+        cons = base["DLBM"].isin(CONSTRUCTION_CODES).to_numpy() & (base["DLBM"] != "1003").to_numpy()
+        revert = np.zeros(len(base), bool)
+        for t in range(len(self.town_names)):
+            rows = np.flatnonzero(cons & (town == t))
+            k = max(1, int(round(rng.uniform(0.06, 0.14) * len(rows))))
+            revert[rng.choice(rows, size=min(k, len(rows)), replace=False)] = True
+        base.loc[revert, "DLBM"] = "0103"
+        base.loc[revert, "DLMC"] = LANDUSE_NAMES["0103"]
+        base.loc[revert, "CZCSXM"] = ""
+        base["SJNF"] = np.full(len(base), 2020, dtype=np.int64)
+        self.landuse_base_gdf = base
+        n = len(self.town_names)
+        seat = np.asarray([name == "城关镇" for name in self.town_names])
+        gdp0 = np.round(np.where(seat, rng.uniform(60, 80, n), rng.uniform(8, 22, n)), 2)
+        pop0 = np.round(np.where(seat, rng.uniform(18, 22, n), rng.uniform(3.5, 7.5, n)), 2)
+        gdp1 = np.round(gdp0 * rng.uniform(1.25, 1.60, n), 2)
+        change = rng.uniform(-0.03, 0.06, n)
+        change = np.where(np.abs(change) < 0.005, 0.01, change)
+        pop1 = np.round(pop0 * (1 + change), 2)
+        inv0, inv1 = (np.round(g * rng.uniform(3000, 6000, n), 0) for g in (gdp0, gdp1))  # 万元
+        tax0, tax1 = (np.round(g * rng.uniform(300, 700, n), 0) for g in (gdp0, gdp1))    # 万元
+        records = []
+        for year, gdp, pop, inv, tax in ((2020, gdp0, pop0, inv0, tax0), (2025, gdp1, pop1, inv1, tax1)):
+            for k in range(n):
+                records.append({"乡镇": self.town_names[k], "行政区代码": str(self.town_codes[k]), "年份": year,
+                             "地区生产总值(亿元)": float(gdp[k]), "常住人口(万人)": float(pop[k]),
+                             "固定资产投资(万元)": float(inv[k]), "税收收入(万元)": float(tax[k])})
+        self.stats = pd.DataFrame(records)
+
     # -- assemble -------------------------------------------------------------------------------------------------
     def frames(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
         date_cols_a = ["批准日期"]
@@ -1478,7 +1523,9 @@ class _County:
         planted = pd.DataFrame(self.planted, columns=["case", "layer", "feature_id", "expected_finding", "note", "x", "y"])
         return {"county": county, "admin": self.admin, "landuse": self.landuse_gdf, "farmland": self.farmland_gdf,
                 "growth_boundary": self.gb, "eco_redline": self.eco, **out, **self.balance_frames,
-                "facility_agri": self.facility_agri, "temporary_use": self.temporary_use, "planted": planted}
+                "facility_agri": self.facility_agri, "temporary_use": self.temporary_use,
+                "landuse_base": self.landuse_base_gdf, "stats": self.stats,
+                "planted": planted}
 
 
 def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -1497,6 +1544,7 @@ def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str
     c.farmland()
     c.balance_cases()
     c.imagery_basis_cases()
+    c.regions_cases()
     frames = c.frames()
     frames["raster_window"] = gpd.GeoDataFrame(
         {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)

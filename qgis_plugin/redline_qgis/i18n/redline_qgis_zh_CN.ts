@@ -20,6 +20,11 @@
     </message>
     <message>
         <source>Administrative units</source>
+        <comment>input:region_evaluation.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
         <comment>input:supply_rate.admin</comment>
         <translation>行政区</translation>
     </message>
@@ -51,6 +56,11 @@
     <message>
         <source>Approvals</source>
         <comment>input:recorded_areas.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <comment>input:region_evaluation.approvals</comment>
         <translation>报批(征地)红线</translation>
     </message>
     <message>
@@ -94,6 +104,11 @@
     <message>
         <source>Auditing: {audit}</source>
         <translation>审计：{audit}</translation>
+    </message>
+    <message>
+        <source>Base year</source>
+        <comment>param:region_evaluation.base_year</comment>
+        <translation>基期年份</translation>
     </message>
     <message>
         <source>Buildings</source>
@@ -235,6 +250,11 @@
         <translation>按行政区和年度对比耕地占用与补充耕地的数量和质量等别, 标出未平衡者及尚需补充的面积</translation>
     </message>
     <message>
+        <source>Current year</source>
+        <comment>param:region_evaluation.year</comment>
+        <translation>现状年份</translation>
+    </message>
+    <message>
         <source>Deadline alerts</source>
         <comment>audit:deadline_alerts</comment>
         <translation>批后监管预警</translation>
@@ -280,6 +300,11 @@
         <source>Earlier image date</source>
         <comment>param:judge_patches.before_date</comment>
         <translation>前时相日期</translation>
+    </message>
+    <message>
+        <source>Eco red line</source>
+        <comment>input:region_evaluation.eco_redline</comment>
+        <translation>生态保护红线</translation>
     </message>
     <message>
         <source>Ecological red line</source>
@@ -431,6 +456,16 @@
         <translation>地类图斑</translation>
     </message>
     <message>
+        <source>Land-use patches</source>
+        <comment>input:region_evaluation.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches, base year</source>
+        <comment>input:region_evaluation.landuse_base</comment>
+        <translation>基期地类图斑</translation>
+    </message>
+    <message>
         <source>Land-use survey</source>
         <comment>input:judge_patches.landuse</comment>
         <translation>地类图斑(三调)</translation>
@@ -535,6 +570,16 @@
         <translation>记入案件台账</translation>
     </message>
     <message>
+        <source>Region evaluation</source>
+        <comment>output:region_evaluation.region_evaluation</comment>
+        <translation>区域节约集约评价</translation>
+    </message>
+    <message>
+        <source>Region evaluation (TD/T 1018)</source>
+        <comment>audit:region_evaluation</comment>
+        <translation>区域建设用地节约集约利用评价</translation>
+    </message>
+    <message>
         <source>Rejected feature count</source>
         <translation>剔除要素数</translation>
     </message>
@@ -591,6 +636,11 @@
         <translation>后时相日期</translation>
     </message>
     <message>
+        <source>Statistics table</source>
+        <comment>param:region_evaluation.stats</comment>
+        <translation>社会经济统计表</translation>
+    </message>
+    <message>
         <source>Status of every supply under MLR order 53: not due, start overdue, idle (fee), idle two years (recovery), stalled, in progress, completed, exempt; with the dates and ratios compared.</source>
         <comment>description:supplied_not_used</comment>
         <translation>按国土资源部令第53号判定每宗供地的闲置状态、闲置天数和土地闲置费。</translation>
@@ -635,6 +685,11 @@
     </message>
     <message>
         <source>Supplies</source>
+        <comment>input:region_evaluation.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
         <comment>input:supplied_not_used.supplies</comment>
         <translation>供地红线</translation>
     </message>
@@ -667,6 +722,11 @@
         <source>Supply rate by approval year and district, over the last year and five years, flagging jurisdictions under the 增存挂钩 threshold.</source>
         <comment>description:supply_rate</comment>
         <translation>供地率 = 已供面积 ÷ 报批面积, 按批准年度、行政区及近一年、近五年统计。</translation>
+    </message>
+    <message>
+        <source>Supply structure</source>
+        <comment>output:region_evaluation.region_supply</comment>
+        <translation>供地结构与存量供地</translation>
     </message>
     <message>
         <source>Targets table</source>
@@ -702,6 +762,11 @@
         <translation>后时相地类</translation>
     </message>
     <message>
+        <source>Townships and the county over a base and a current year (TD/T 1018-2008): land per GDP and its fall against the target, elasticities, stock supply share and more; a composite index ranks the townships.</source>
+        <comment>description:region_evaluation</comment>
+        <translation>按乡镇和全县评价基期到现状的建设用地节约集约利用 (TD/T 1018-2008): 单位GDP建设用地及其下降、弹性、存量供地比例等, 综合指数与乡镇排名</translation>
+    </message>
+    <message>
         <source>Transition matrix</source>
         <comment>audit:transitions</comment>
         <translation>土地利用转移矩阵</translation>
@@ -724,6 +789,11 @@
     <message>
         <source>Urban growth boundary</source>
         <comment>input:growth_boundary_use.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
+        <comment>input:region_evaluation.growth_boundary</comment>
         <translation>城镇开发边界</translation>
     </message>
     <message>
