@@ -299,7 +299,7 @@ def _summary(outputs: Mapping[str, Any]) -> list[str]:
     n = r["project_id"].nunique()
     if not len(bad):
         return [f"项目红线审查 project checks: {n} project(s), nothing found"]
-    parts = [f"{STATUS_ZH[s]} {len(g)} ({g['area_mu'].sum():,.2f} 亩)" for s, g in bad.groupby("status", sort=False)]
+    parts = [f"{STATUS_ZH[s]} {len(g)} ({g['area_mu'].sum():,.1f} 亩)" for s, g in bad.groupby("status", sort=False)]
     clean = int((r["status"] == "clean").sum())
     return [f"项目红线审查 project checks: {n} project(s), {bad['project_id'].nunique()} with findings: "
             + "; ".join(parts) + (f"; {clean} clean" if clean else "")]

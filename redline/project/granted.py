@@ -104,7 +104,7 @@ def _level(approvals: gpd.GeoDataFrame, farmland: gpd.GeoDataFrame, as_of, rules
         "approval_id": a["approval_id"].to_numpy()[keep],
         "approval_date": pd.to_datetime(a["approval_date"]).to_numpy()[keep],
         "approval_level": level[keep], "pbf_m2": m2[keep], "pbf_mu": m2[keep] / M2_PER_MU,
-        "status": status, "rule": rule})
+        "status": np.array(status, dtype=object), "rule": rule})
     out["status_zh"] = out["status"].map({s.code: s.label_zh for s in LEVEL_STATUS})
     out = out[[c.name for c in LEVEL_COLUMNS]]
     if (out["status"] == "wrong_level").any():
@@ -197,9 +197,11 @@ def _summary_level(outputs: Mapping[str, Any]) -> list[str]:
         return []
     bad = r[r["status"] == "wrong_level"]
     unknown = int((r["status"] == "level_unknown").sum())
-    return [f"占用永久基本农田审批层级 approvals on PBF: {int((r['status'] != 'sliver').sum())} approval(s) on PBF, "
-            f"{len(bad)} not approved by the State Council ({bad['pbf_mu'].sum():,.2f} 亩)"
-            + (f"; {unknown} without 批准机关" if unknown else "")]
+    on = int((r["status"] != "sliver").sum())
+    if not on:
+        return ["占用永久基本农田审批层级 approvals on PBF: none of the approvals lies on PBF"]
+    return [f"占用永久基本农田审批层级 approvals on PBF: {on} approval(s) on PBF, {len(bad)} not approved by the State "
+            f"Council ({bad['pbf_mu'].sum():,.1f} 亩)" + (f"; {unknown} without 批准机关" if unknown else "")]
 
 
 def _summary_outside(outputs: Mapping[str, Any]) -> list[str]:
@@ -208,7 +210,7 @@ def _summary_outside(outputs: Mapping[str, Any]) -> list[str]:
         return []
     out = r[r["status"] == "outside_boundary"]
     return [f"城镇开发边界外供地 supplies outside the growth boundary: {len(out)} supplies, "
-            f"{out['outside_mu'].sum():,.2f} 亩 outside (to review)"]
+            f"{out['outside_mu'].sum():,.1f} 亩 outside (to review)"]
 
 
 L = partial(Column, ledger=True)

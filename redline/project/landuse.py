@@ -242,8 +242,8 @@ def _summary(outputs: Mapping[str, Any]) -> list[str]:
         return []
     total = t[t["row_type"] == "total"]
     sub = t[t["row_type"].isin(["subtotal", "of_which", "not_surveyed"])]
-    parts = [f"{lab} {a:,.2f}" for lab, a in sub.groupby("label", sort=False)["area_mu"].sum().items()]
-    return [f"地类面积表 project land use: {len(total)} project(s), {total['area_mu'].sum():,.2f} 亩 ("
+    parts = [f"{lab} {a:,.1f}" for lab, a in sub.groupby("label", sort=False)["area_mu"].sum().items()]
+    return [f"地类面积表 project land use: {len(total)} project(s), {total['area_mu'].sum():,.1f} 亩 ("
             + "; ".join(parts) + " 亩)"]
 
 

@@ -198,8 +198,9 @@ def _summary(outputs: Mapping[str, Any]) -> list[str]:
         return [f"用地标准核查 land-use standard: {len(r)} project(s), none judged (no threshold applies)"]
     red = judged[judged["status"] == "reduce"]
     small = int((judged["status"] == "standard_factory").sum())
-    return [f"用地标准核查 land-use standard: {len(judged)} of {len(r)} project(s) judged; {len(red)} to reduce by "
-            f"{red['reduce_mu'].sum():,.2f} 亩" + (f"; {small} below the standalone minimum (标准厂房)" if small else "")]
+    line = f"用地标准核查 land-use standard: {len(judged)} of {len(r)} project(s) judged; "
+    line += f"{len(red)} to reduce by {red['reduce_mu'].sum():,.1f} 亩 (核减)" if len(red) else "none to reduce"
+    return [line + (f"; {small} below the standalone minimum (标准厂房)" if small else "")]
 
 
 L = partial(Column, ledger=True)

@@ -4,6 +4,16 @@
 <context>
     <name>redline</name>
     <message>
+        <source>A project red line against permanent basic farmland, cultivated land, the eco red line, the growth boundary (by zone) and the planned use.</source>
+        <comment>description:project_check</comment>
+        <translation>项目用地红线与永久基本农田、耕地、生态保护红线、城镇开发边界及国土空间规划用途叠加审查</translation>
+    </message>
+    <message>
+        <source>A project's area against the investment-intensity and FAR floors: the area to reduce and the rate; projects below the standalone minimum are told to use standard factory space.</source>
+        <comment>description:project_standard</comment>
+        <translation>项目用地面积对照投资强度和容积率控制指标, 计算核减面积和核减率; 投资不足者入驻标准厂房</translation>
+    </message>
+    <message>
         <source>Administrative units</source>
         <comment>input:development_intensity.admin</comment>
         <translation>行政区</translation>
@@ -50,6 +60,11 @@
     </message>
     <message>
         <source>Approvals</source>
+        <comment>input:pbf_approval_level.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
         <comment>input:recorded_areas.approvals</comment>
         <translation>报批(征地)红线</translation>
     </message>
@@ -57,6 +72,21 @@
         <source>Approvals</source>
         <comment>input:supply_rate.approvals</comment>
         <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals on PBF</source>
+        <comment>output:pbf_approval_level.pbf_approval_level</comment>
+        <translation>占用永久基本农田审批层级</translation>
+    </message>
+    <message>
+        <source>Approvals on PBF: approving authority</source>
+        <comment>audit:pbf_approval_level</comment>
+        <translation>占用永久基本农田审批层级</translation>
+    </message>
+    <message>
+        <source>Approvals overlapping permanent basic farmland, checked for State Council approval.</source>
+        <comment>description:pbf_approval_level</comment>
+        <translation>已批用地与永久基本农田叠加, 占用者核对批准机关是否为国务院</translation>
     </message>
     <message>
         <source>Approved but not supplied</source>
@@ -253,6 +283,11 @@
     </message>
     <message>
         <source>Ecological red line</source>
+        <comment>input:project_check.eco_redline</comment>
+        <translation>生态保护红线</translation>
+    </message>
+    <message>
+        <source>Ecological red line</source>
         <comment>input:three_line_conflicts.eco_redline</comment>
         <translation>生态保护红线</translation>
     </message>
@@ -386,6 +421,11 @@
         <translation>地类分类</translation>
     </message>
     <message>
+        <source>Land-use classification</source>
+        <comment>param:project_landuse.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
         <source>Land-use patches</source>
         <comment>input:development_intensity.landuse</comment>
         <translation>地类图斑</translation>
@@ -399,6 +439,26 @@
         <source>Land-use patches</source>
         <comment>input:growth_boundary_use.landuse</comment>
         <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:project_check.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:project_landuse.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use standard</source>
+        <comment>audit:project_standard</comment>
+        <translation>用地标准核查</translation>
+    </message>
+    <message>
+        <source>Land-use standard</source>
+        <comment>output:project_standard.project_standard</comment>
+        <translation>用地标准核查</translation>
     </message>
     <message>
         <source>Land-use survey</source>
@@ -459,6 +519,16 @@
     </message>
     <message>
         <source>Permanent basic farmland</source>
+        <comment>input:pbf_approval_level.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
+        <comment>input:project_check.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
+        <source>Permanent basic farmland</source>
         <comment>input:recorded_areas.farmland</comment>
         <translation>永久基本农田</translation>
     </message>
@@ -473,9 +543,49 @@
         <translation>像元连通方式</translation>
     </message>
     <message>
+        <source>Planned land use</source>
+        <comment>input:project_check.plan</comment>
+        <translation>国土空间规划用途</translation>
+    </message>
+    <message>
         <source>Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel against the floors for its industry and zone.</source>
         <comment>description:underused</comment>
         <translation>每宗地的容积率、建筑系数、投资强度、亩均税收与产值, 与按行业、园区的下限比较。</translation>
+    </message>
+    <message>
+        <source>Project land-use table</source>
+        <comment>audit:project_landuse</comment>
+        <translation>地类面积表</translation>
+    </message>
+    <message>
+        <source>Project land-use table</source>
+        <comment>output:project_landuse.project_landuse</comment>
+        <translation>地类面积表</translation>
+    </message>
+    <message>
+        <source>Project red lines</source>
+        <comment>input:project_check.projects</comment>
+        <translation>项目用地红线</translation>
+    </message>
+    <message>
+        <source>Project red lines</source>
+        <comment>input:project_landuse.projects</comment>
+        <translation>项目用地红线</translation>
+    </message>
+    <message>
+        <source>Project red lines</source>
+        <comment>input:project_standard.projects</comment>
+        <translation>项目用地红线</translation>
+    </message>
+    <message>
+        <source>Project red-line checks</source>
+        <comment>audit:project_check</comment>
+        <translation>项目红线审查</translation>
+    </message>
+    <message>
+        <source>Project red-line checks</source>
+        <comment>output:project_check.project_checks</comment>
+        <translation>项目红线审查</translation>
     </message>
     <message>
         <source>Raster alignment</source>
@@ -583,8 +693,28 @@
     </message>
     <message>
         <source>Supplies</source>
+        <comment>input:supply_outside_boundary.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
         <comment>input:supply_rate.supplies</comment>
         <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies against the growth boundary: the land supplied outside it.</source>
+        <comment>description:supply_outside_boundary</comment>
+        <translation>已供地与城镇开发边界叠加, 列出边界外供地</translation>
+    </message>
+    <message>
+        <source>Supplies outside the boundary</source>
+        <comment>output:supply_outside_boundary.supply_outside_boundary</comment>
+        <translation>城镇开发边界外供地</translation>
+    </message>
+    <message>
+        <source>Supplies outside the growth boundary</source>
+        <comment>audit:supply_outside_boundary</comment>
+        <translation>城镇开发边界外供地</translation>
     </message>
     <message>
         <source>Supply before approval</source>
@@ -620,6 +750,11 @@
         <source>Temporary use</source>
         <comment>input:judge_patches.temporary_use</comment>
         <translation>临时用地</translation>
+    </message>
+    <message>
+        <source>The land a project red line takes, by 三调 class and the three categories of Land Administration Law art. 4, as the 报批 land-use table.</source>
+        <comment>description:project_landuse</comment>
+        <translation>项目用地红线压盖三调地类图斑, 按《土地管理法》第四条三大类和地类编码统计面积, 生成报批地类面积表</translation>
     </message>
     <message>
         <source>Three control lines: conflicts</source>
@@ -659,6 +794,16 @@
     <message>
         <source>Urban growth boundary</source>
         <comment>input:growth_boundary_use.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
+        <comment>input:project_check.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
+        <comment>input:supply_outside_boundary.growth_boundary</comment>
         <translation>城镇开发边界</translation>
     </message>
     <message>
