@@ -12,6 +12,7 @@ AUDIT_MODULES = (
     "redline.farmland",
     "redline.boundaries",
     "redline.imagery",
+    "redline.project",
 )
 
 __all__ = ["AUDIT_MODULES", "all_specs", "get_spec", "in_dependency_order", "producer_of"]

@@ -284,6 +284,10 @@ _register(LayerSchema(
         F("location", "str", "坐落单位名称", "坐落单位名称", "ZLDWMC"),
         F("urban_attribute", "str", "城镇村属性码", "城镇村属性码", "CZCSXM"),
         F("survey_year", "int", "数据年份", "数据年份", "SJNF", nonnegative=True),
+        F("ownership_type", "str", "权属性质", "权属性质", "权属性质代码", "QSXZ",
+          description="国有 or 集体 (三调 codes 10/20 国有土地所有权/使用权, 30-34 集体土地所有权, 40 集体土地使用权)"),
+        F("slope_grade", "str", "坡度级别", "坡度级别", "耕地坡度级别", "PDJB",
+          description="耕地坡度级别 1-5 (≤2°, 2-6°, 6-15°, 15-25°, >25°)"),
     ),
 ))
 

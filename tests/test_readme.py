@@ -77,7 +77,7 @@ def bureau_folder(tmp_path_factory):
     layers = load_example()
     shp = {"报批红线.shp": "approvals", "建筑物.shp": "buildings", "宗地.shp": "parcels",
            "永久基本农田.shp": "farmland", "城镇开发边界.shp": "growth_boundary", "生态保护红线.shp": "eco_redline",
-           "DLTB.shp": "landuse", "DLTB_2020.shp": "landuse_base", "乡镇.shp": "admin"}
+           "DLTB.shp": "landuse", "DLTB_2020.shp": "landuse_base", "乡镇.shp": "admin", "项目红线.shp": "projects"}
     for name, layer in shp.items():
         layers[layer].to_file(d / name, encoding="GBK", engine="pyogrio")
         (d / name).with_suffix(".cpg").unlink(missing_ok=True)

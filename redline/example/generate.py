@@ -1481,6 +1481,53 @@ class _County:
                              "地区生产总值(亿元)": float(gdp[k]), "常住人口(万人)": float(pop[k]),
                              "固定资产投资(万元)": float(inv[k]), "税收收入(万元)": float(tax[k])})
         self.stats = pd.DataFrame(records)
+    #: the two project red lines (项目用地红线) of :meth:`project_cases`: 项目编号, 项目名称, 行业分类, 总投资 (万元),
+    #: 计划建筑面积 (m²), width x height (m); both 工业用地 (用地用海 1001) in the 产业集聚区
+    PROJECT_RECORDS = (
+        ("XM-2026-001", "息县产业集聚区精密装备制造项目", "C34", 9000.0, 40000.0, 240.0, 160.0),
+        ("XM-2026-002", "息县产业集聚区电子元件项目", "C39", 12000.0, 36000.0, 200.0, 150.0),
+    )
+
+    def project_cases(self):
+        """Two project red lines for 用地预审: XM-2026-001 straddles the 产业集聚区 boundary's edge, with 永久基本农田
+        and land outside the boundary under it; XM-2026-002 lies inside the boundary on land that is neither PBF nor
+        eco red line. Planted after every other layer, on a random stream of their own (the start point along the
+        boundary and inside it), away from every approval and supply, so no other layer changes."""
+        rng = np.random.default_rng(DEFAULT_SEED + 7301)
+        park = self.gb.geometry.iloc[1]
+        pbf = shapely.union_all(self.farmland_gdf.geometry.to_numpy())
+        eco = shapely.union_all(self.eco.geometry.to_numpy())
+        taken = shapely.union_all([r["geometry"] for r in self.approvals + self.supplies]).buffer(30)
+        ring = park.exterior
+        n = 400
+        start = float(rng.uniform(0, 1))
+        edge = None
+        w, h = self.PROJECT_RECORDS[0][5:7]
+        for k in range(n):
+            c = ring.interpolate(((start + k / n) % 1.0) * ring.length)
+            site = shapely.box(round(c.x) - w / 2, round(c.y) - h / 2, round(c.x) + w / 2, round(c.y) + h / 2)
+            if (site.intersection(pbf).area > 3000 and site.difference(park).area > 5000
+                    and site.intersection(park).area > 0.4 * site.area and not site.intersects(eco)
+                    and not site.intersects(taken) and self.outline.contains(site)):
+                edge = site
+                break
+        w, h = self.PROJECT_RECORDS[1][5:7]
+        inner = None
+        minx, miny, maxx, maxy = park.bounds
+        xs, ys = rng.uniform(minx, maxx, 2000), rng.uniform(miny, maxy, 2000)
+        for x, y in zip(xs, ys, strict=True):
+            site = shapely.box(round(x) - w / 2, round(y) - h / 2, round(x) + w / 2, round(y) + h / 2)
+            if (park.buffer(-50).contains(site) and not site.buffer(30).intersects(pbf) and not site.intersects(eco)
+                    and not site.intersects(taken)):
+                inner = site
+                break
+        if edge is None or inner is None:
+            raise RuntimeError("no place for the example's project red lines")
+        rows = [{"项目编号": pid, "项目名称": name, "拟用地类型": "1001", "园区": "息县产业集聚区", "行业分类": industry,
+                 "总投资": invest, "计划建筑面积": floor, "geometry": g}
+                for (pid, name, industry, invest, floor, _, _), g in zip(self.PROJECT_RECORDS, (edge, inner),
+                                                                         strict=True)]
+        self.projects_gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
     # -- assemble -------------------------------------------------------------------------------------------------
     def frames(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -1524,7 +1571,7 @@ class _County:
         return {"county": county, "admin": self.admin, "landuse": self.landuse_gdf, "farmland": self.farmland_gdf,
                 "growth_boundary": self.gb, "eco_redline": self.eco, **out, **self.balance_frames,
                 "facility_agri": self.facility_agri, "temporary_use": self.temporary_use,
-                "landuse_base": self.landuse_base_gdf, "stats": self.stats,
+                "landuse_base": self.landuse_base_gdf, "stats": self.stats, "projects": self.projects_gdf,
                 "planted": planted}
 
 
@@ -1545,6 +1592,7 @@ def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str
     c.balance_cases()
     c.imagery_basis_cases()
     c.regions_cases()
+    c.project_cases()
     frames = c.frames()
     frames["raster_window"] = gpd.GeoDataFrame(
         {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)

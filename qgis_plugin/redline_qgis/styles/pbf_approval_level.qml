@@ -1,0 +1,66 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
+<qgis version="3.22.0" styleCategories="Symbology">
+  <!-- redline: 占用永久基本农田审批层级 Approvals on PBF, one colour per status (written from the audit's spec by scripts/package_plugin.py) -->
+  <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
+    <categories>
+      <category render="true" symbol="0" value="wrong_level" label="占用永久基本农田未经国务院批准 wrong_level"/>
+      <category render="true" symbol="1" value="level_unknown" label="批准机关未填(未核) level_unknown"/>
+      <category render="true" symbol="2" value="state_council" label="国务院批准 state_council"/>
+      <category render="true" symbol="3" value="sliver" label="碎片(不计) sliver"/>
+    </categories>
+    <symbols>
+      <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="214,39,40,150"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="139,25,26,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="188,189,34,90"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="122,122,22,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="2" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="44,160,44,90"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="28,104,28,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="3" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="199,199,199,90"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="129,129,129,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+    </symbols>
+  </renderer-v2>
+</qgis>

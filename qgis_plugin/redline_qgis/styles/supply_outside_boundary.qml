@@ -1,0 +1,38 @@
+<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
+<qgis version="3.22.0" styleCategories="Symbology">
+  <!-- redline: 城镇开发边界外供地 Supplies outside the boundary, one colour per status (written from the audit's spec by scripts/package_plugin.py) -->
+  <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
+    <categories>
+      <category render="true" symbol="0" value="outside_boundary" label="城镇开发边界外供地(待核) outside_boundary"/>
+      <category render="true" symbol="1" value="sliver" label="碎片(不计) sliver"/>
+    </categories>
+    <symbols>
+      <symbol type="fill" name="0" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="255,127,14,150"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="165,82,9,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.6"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+      <symbol type="fill" name="1" alpha="1" clip_to_extent="1" force_rhr="0">
+        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
+          <Option type="Map">
+            <Option type="QString" name="color" value="199,199,199,90"/>
+            <Option type="QString" name="style" value="solid"/>
+            <Option type="QString" name="outline_color" value="129,129,129,255"/>
+            <Option type="QString" name="outline_style" value="solid"/>
+            <Option type="QString" name="outline_width" value="0.4"/>
+            <Option type="QString" name="outline_width_unit" value="MM"/>
+            <Option type="QString" name="joinstyle" value="round"/>
+          </Option>
+        </layer>
+      </symbol>
+    </symbols>
+  </renderer-v2>
+</qgis>
