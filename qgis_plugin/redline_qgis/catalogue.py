@@ -12,6 +12,7 @@ GROUPS = {
     "farmland": ("耕地保护", "Farmland protection"),
     "boundaries": ("三区三线", "Growth boundaries and three zones"),
     "imagery": ("卫片执法", "Imagery change enforcement"),
+    "project": ("项目用地审查", "Project red-line checks"),
     "register": ("案件台账", "Case register"),
 }
 

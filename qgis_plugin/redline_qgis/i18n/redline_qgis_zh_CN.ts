@@ -30,6 +30,11 @@
     </message>
     <message>
         <source>Administrative units</source>
+        <comment>input:region_evaluation.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
         <comment>input:supply_rate.admin</comment>
         <translation>行政区</translation>
     </message>
@@ -66,6 +71,11 @@
     <message>
         <source>Approvals</source>
         <comment>input:recorded_areas.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <comment>input:region_evaluation.approvals</comment>
         <translation>报批(征地)红线</translation>
     </message>
     <message>
@@ -108,8 +118,27 @@
         <translation>面积算法</translation>
     </message>
     <message>
+        <source>Area method: ellipsoidal (CGCS2000) or planar</source>
+        <comment>shared:AREA_METHOD</comment>
+        <translation>面积算法：椭球面积（CGCS2000）或平面面积</translation>
+    </message>
+    <message>
         <source>As-of date (empty: today)</source>
         <translation>审计日期（留空为今天）</translation>
+    </message>
+    <message>
+        <source>As-of date (empty: today): the date deadlines are judged at</source>
+        <comment>shared:AS_OF</comment>
+        <translation>审计日期（留空为今天）：判断逾期、闲置等的基准日</translation>
+    </message>
+    <message>
+        <source>Auditing: {audit}</source>
+        <translation>审计：{audit}</translation>
+    </message>
+    <message>
+        <source>Base year</source>
+        <comment>param:region_evaluation.base_year</comment>
+        <translation>基期年份</translation>
     </message>
     <message>
         <source>Buildings</source>
@@ -179,9 +208,17 @@
         <translation>处置记录校验日期（留空为今天）</translation>
     </message>
     <message>
+        <source>Checking the layers: fields, geometries, coordinate system</source>
+        <translation>检查图层：字段、几何、坐标系</translation>
+    </message>
+    <message>
         <source>Checks the disposal entries (those added in QGIS too; problems go into their problem column), then loads the open cases, styled by disposal status, and the disposal table, editable: add a disposal step there and the next check or round reads it.</source>
         <comment>description:open_cases</comment>
         <translation>校验处置记录 (包括在 QGIS 中新增的记录, 问题写入 problem 字段), 然后加载未结案件图层 (按处置状态着色) 和可编辑的处置记录表: 在表中新增处置步骤, 下次运行本工具或记录下一轮次时校验。</translation>
+    </message>
+    <message>
+        <source>Choices: {values}</source>
+        <translation>可选值：{values}</translation>
     </message>
     <message>
         <source>Class the patches became (minimum mapping area)</source>
@@ -229,6 +266,10 @@
         <translation>按行政区计算建设用地占比 (土地开发强度) 与预警等级, 可选单位GDP建设用地占用</translation>
     </message>
     <message>
+        <source>Copying the results into QGIS</source>
+        <translation>将结果载入 QGIS</translation>
+    </message>
+    <message>
         <source>Cultivated land and PBF per unit against their targets and the 80 % PBF share.</source>
         <comment>description:farmland_retention</comment>
         <translation>按行政区统计耕地和永久基本农田面积, 对照耕地保有量、基本农田保护目标和 80% 比例</translation>
@@ -239,6 +280,11 @@
         <translation>按行政区和年度对比耕地占用与补充耕地的数量和质量等别, 标出未平衡者及尚需补充的面积</translation>
     </message>
     <message>
+        <source>Current year</source>
+        <comment>param:region_evaluation.year</comment>
+        <translation>现状年份</translation>
+    </message>
+    <message>
         <source>Deadline alerts</source>
         <comment>audit:deadline_alerts</comment>
         <translation>批后监管预警</translation>
@@ -247,6 +293,10 @@
         <source>Deadline alerts</source>
         <comment>output:deadline_alerts.deadline_alerts</comment>
         <translation>批后监管预警</translation>
+    </message>
+    <message>
+        <source>Default: {value}</source>
+        <translation>默认值：{value}</translation>
     </message>
     <message>
         <source>Development intensity</source>
@@ -280,6 +330,11 @@
         <source>Earlier image date</source>
         <comment>param:judge_patches.before_date</comment>
         <translation>前时相日期</translation>
+    </message>
+    <message>
+        <source>Eco red line</source>
+        <comment>input:region_evaluation.eco_redline</comment>
+        <translation>生态保护红线</translation>
     </message>
     <message>
         <source>Ecological red line</source>
@@ -451,6 +506,16 @@
         <translation>地类图斑</translation>
     </message>
     <message>
+        <source>Land-use patches</source>
+        <comment>input:region_evaluation.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches, base year</source>
+        <comment>input:region_evaluation.landuse_base</comment>
+        <translation>基期地类图斑</translation>
+    </message>
+    <message>
         <source>Land-use standard</source>
         <comment>audit:project_standard</comment>
         <translation>用地标准核查</translation>
@@ -584,6 +649,11 @@
     </message>
     <message>
         <source>Project red-line checks</source>
+        <comment>group:project</comment>
+        <translation>项目用地审查</translation>
+    </message>
+    <message>
+        <source>Project red-line checks</source>
         <comment>output:project_check.project_checks</comment>
         <translation>项目红线审查</translation>
     </message>
@@ -597,6 +667,10 @@
         <translation>读取输入图层</translation>
     </message>
     <message>
+        <source>Reading the layer {layer}</source>
+        <translation>读取图层：{layer}</translation>
+    </message>
+    <message>
         <source>Record an audit round</source>
         <comment>audit:record_round</comment>
         <translation>记录审计轮次</translation>
@@ -607,12 +681,30 @@
         <translation>面积核对</translation>
     </message>
     <message>
+        <source>Recording the round in the case register</source>
+        <translation>记入案件台账</translation>
+    </message>
+    <message>
+        <source>Region evaluation</source>
+        <comment>output:region_evaluation.region_evaluation</comment>
+        <translation>区域节约集约评价</translation>
+    </message>
+    <message>
+        <source>Region evaluation (TD/T 1018)</source>
+        <comment>audit:region_evaluation</comment>
+        <translation>区域建设用地节约集约利用评价</translation>
+    </message>
+    <message>
         <source>Rejected feature count</source>
         <translation>剔除要素数</translation>
     </message>
     <message>
         <source>Rejected features</source>
         <translation>剔除要素</translation>
+    </message>
+    <message>
+        <source>Required fields: {fields} (found by name or alias, or chosen in the advanced parameters)</source>
+        <translation>必需字段：{fields}（按字段名或别名识别，也可在高级参数中指定）</translation>
     </message>
     <message>
         <source>Round</source>
@@ -629,6 +721,16 @@
     <message>
         <source>Rule set file (.toml, overrides the rule set)</source>
         <translation>规则集文件（.toml，优先于上面的规则集）</translation>
+    </message>
+    <message>
+        <source>Rule set file (.toml, overrides the rule set; advanced)</source>
+        <comment>shared:RULES_FILE</comment>
+        <translation>规则集文件（.toml，优先于上面的规则集；高级）</translation>
+    </message>
+    <message>
+        <source>Rule set: one of the rule sets shipped with redline</source>
+        <comment>shared:RULES</comment>
+        <translation>规则集：redline 自带的规则集之一</translation>
     </message>
     <message>
         <source>Rules</source>
@@ -649,6 +751,11 @@
         <translation>后时相日期</translation>
     </message>
     <message>
+        <source>Statistics table</source>
+        <comment>param:region_evaluation.stats</comment>
+        <translation>社会经济统计表</translation>
+    </message>
+    <message>
         <source>Status of every supply under MLR order 53: not due, start overdue, idle (fee), idle two years (recovery), stalled, in progress, completed, exempt; with the dates and ratios compared.</source>
         <comment>description:supplied_not_used</comment>
         <translation>按国土资源部令第53号判定每宗供地的闲置状态、闲置天数和土地闲置费。</translation>
@@ -656,6 +763,11 @@
     <message>
         <source>Strict: reject invalid geometries instead of repairing them</source>
         <translation>严格模式：剔除无效几何而不修复</translation>
+    </message>
+    <message>
+        <source>Strict: reject invalid geometries instead of repairing them (advanced)</source>
+        <comment>shared:STRICT</comment>
+        <translation>严格模式：剔除无效几何而不修复（高级）</translation>
     </message>
     <message>
         <source>Summary text</source>
@@ -684,6 +796,11 @@
     <message>
         <source>Supplies</source>
         <comment>input:recorded_areas.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
+        <source>Supplies</source>
+        <comment>input:region_evaluation.supplies</comment>
         <translation>供地红线</translation>
     </message>
     <message>
@@ -742,6 +859,11 @@
         <translation>供地率 = 已供面积 ÷ 报批面积, 按批准年度、行政区及近一年、近五年统计。</translation>
     </message>
     <message>
+        <source>Supply structure</source>
+        <comment>output:region_evaluation.region_supply</comment>
+        <translation>供地结构与存量供地</translation>
+    </message>
+    <message>
         <source>Targets table</source>
         <comment>param:farmland_retention.targets</comment>
         <translation>保护目标表</translation>
@@ -750,6 +872,14 @@
         <source>Temporary use</source>
         <comment>input:judge_patches.temporary_use</comment>
         <translation>临时用地</translation>
+    </message>
+    <message>
+        <source>The Help button opens the full page: every field, output column and threshold, with the article it quotes</source>
+        <translation>点击“帮助”按钮查看完整说明：各字段、输出列和阈值及其所引条文</translation>
+    </message>
+    <message>
+        <source>The field of {layer} that holds {field}; empty: found by its name or an alias</source>
+        <translation>{layer}中存放{field}的字段；留空则按字段名或别名识别</translation>
     </message>
     <message>
         <source>The land a project red line takes, by 三调 class and the three categories of Land Administration Law art. 4, as the 报批 land-use table.</source>
@@ -770,6 +900,11 @@
         <source>To classes</source>
         <comment>param:change_patches.to_classes</comment>
         <translation>后时相地类</translation>
+    </message>
+    <message>
+        <source>Townships and the county over a base and a current year (TD/T 1018-2008): land per GDP and its fall against the target, elasticities, stock supply share and more; a composite index ranks the townships.</source>
+        <comment>description:region_evaluation</comment>
+        <translation>按乡镇和全县评价基期到现状的建设用地节约集约利用 (TD/T 1018-2008): 单位GDP建设用地及其下降、弹性、存量供地比例等, 综合指数与乡镇排名</translation>
     </message>
     <message>
         <source>Transition matrix</source>
@@ -803,6 +938,11 @@
     </message>
     <message>
         <source>Urban growth boundary</source>
+        <comment>input:region_evaluation.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
         <comment>input:supply_outside_boundary.growth_boundary</comment>
         <translation>城镇开发边界</translation>
     </message>
@@ -821,6 +961,15 @@
         <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带）</translation>
     </message>
     <message>
+        <source>Working CRS (empty: the CGCS2000 3-degree zone of the data; advanced)</source>
+        <comment>shared:CRS</comment>
+        <translation>工作坐标系（留空为数据所在的 CGCS2000 3 度带；高级）</translation>
+    </message>
+    <message>
+        <source>Writing the results</source>
+        <translation>写出结果</translation>
+    </message>
+    <message>
         <source>cancelled</source>
         <translation>已取消</translation>
     </message>
@@ -831,6 +980,10 @@
     <message>
         <source>planar</source>
         <translation>平面面积</translation>
+    </message>
+    <message>
+        <source>redline finished</source>
+        <translation>redline 运行完毕</translation>
     </message>
     <message>
         <source>redline land-use supervision audits</source>
