@@ -17,13 +17,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 __all__ = ["FIXED_STYLES", "GENERIC", "NO_DISPOSAL", "OTHER_STEP", "FixedStyle", "disposal_categories",
-           "fixed_style_text", "register_style_text", "style_text"]
+           "display_expression", "fixed_style_text", "map_tip", "map_tip_columns", "output_style",
+           "register_style_text", "style_text"]
 
 _QUOTE = {'"': "&quot;"}
 
 _QML_HEAD = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: {title}, one colour per {column} (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: {title}, one colour per {column} (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0">
 """
 _QML_SYMBOL = """      <symbol type="fill" name="{n}" alpha="1" clip_to_extent="1" force_rhr="0">
@@ -105,7 +106,7 @@ def style_text(out) -> str:
     return (_QML_HEAD.format(title=escape(f"{out.label_zh} {out.label_en}"), column=out.status_column,
                              attr=escape(_category_attr(out), _QUOTE))
             + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
-            + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
+            + "    </symbols>\n  </renderer-v2>\n" + _feature_text(out) + "</qgis>\n")
 
 
 @dataclass(frozen=True)
@@ -140,14 +141,15 @@ FIXED_STYLES: dict[str, FixedStyle] = {
 }
 
 
-def fixed_style_text(style: FixedStyle) -> str:
-    """The single-symbol QML of a :class:`FixedStyle`."""
+def fixed_style_text(style: FixedStyle, out=None) -> str:
+    """The single-symbol QML of a :class:`FixedStyle`, with the map tip of output ``out`` when given."""
     head = _QML_HEAD.split("  <renderer-v2")[0].split("  <!--")[0]
     return (head + f"  <!-- redline: {style.note} -->\n"
             + '  <renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">\n'
             + "    <symbols>\n"
             + _symbol(0, style.fill, style.outline, style.width, style.outline_style, style.hatch)
-            + "    </symbols>\n  </renderer-v2>\n" + _QML_FIXED_TAIL + "</qgis>\n")
+            + "    </symbols>\n  </renderer-v2>\n" + _QML_FIXED_TAIL
+            + (_feature_text(out) if out is not None else "") + "</qgis>\n")
 
 
 #: the register's open cases with no disposal step recorded yet (its ``disposal`` empty): their category value
@@ -188,3 +190,152 @@ def register_style_text(procedures: Iterable[Any] | None = None) -> str:
                              attr=attr).replace("the audit's spec", "the register's procedures")
             + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
             + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
+
+
+# -- what a feature says when clicked or hovered: the map tip and the display expression ----------------
+
+#: column kinds shown in a map tip besides the status, reasons and rule: the dates and ratios compared
+_TIP_KINDS = ("date", "ratio", "days", "float")
+
+
+def _status_label_column(out):
+    """The column holding the status label (``<status_column>_zh``), else the status column itself."""
+    if not out.status_column:
+        return None
+    by_name = {c.name: c for c in out.columns}
+    return by_name.get(f"{out.status_column}_zh") or by_name.get(out.status_column)
+
+
+def map_tip_columns(out) -> list:
+    """The columns a feature's map tip shows, in the order of declaration: the status label, then every
+    ledger column that says why (role ``status`` or ``reason``) or what was compared (dates, ratios, days,
+    measured values), then the rule cited. Columns emitted only in some runs (``optional``) are left out,
+    so the tip never names a field the layer may not have.
+
+    >>> from redline.spec import Column, OutputSpec
+    >>> out = OutputSpec("t", "示例", "Example", columns=[
+    ...     Column("t_id", "text", "编号", role="id", ledger=True), Column("due", "date", "期限", ledger=True),
+    ...     Column("area_mu", "mu", "面积", ledger=True), Column("reason", "text", "原因", role="reason", ledger=True),
+    ...     Column("rule", "text", "依据", ledger=True), Column("extra", "date", "其他", optional=True)])
+    >>> [c.name for c in map_tip_columns(out)]
+    ['due', 'reason', 'rule']
+    """
+    status = _status_label_column(out)
+    chosen = [status] if status is not None else []
+    for c in out.columns:
+        if c is status or c.optional or not c.label_zh or c.role == "rule":
+            continue
+        if out.status_column and c.name in (out.status_column, f"{out.status_column}_zh"):
+            continue
+        if c.ledger and (c.role in ("status", "reason") or c.kind in _TIP_KINDS):
+            chosen.append(c)
+    chosen += [c for c in out.columns if c.role == "rule" and not c.optional]
+    return chosen
+
+
+def _literal(text: str) -> str:
+    """A QGIS expression string literal."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _field(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _shown(c) -> str:
+    """A QGIS expression giving column ``c``'s value as the map tip shows it (HTML-safe text)."""
+    f = _field(c.name)
+    if c.kind == "date":
+        return f"format_date({f}, 'yyyy-MM-dd')"
+    if c.kind == "ratio":
+        return f"format_number({f} * 100, 1) || '%'"
+    if c.kind in ("days", "int"):
+        return f"format_number({f}, 0)" + (" || ' 天'" if c.kind == "days" else "")
+    if c.kind in ("mu", "m2", "wan", "float"):
+        return f"format_number({f}, 2)" + (f" || ' {c.unit}'" if c.unit else "")
+    if c.kind == "bool":
+        return f"if({f}, '是', '否')"
+    return f"replace(replace(replace({f}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
+
+
+def _id_column(out):
+    return next((c for c in out.columns if c.role == "id" and not c.optional), None)
+
+
+def map_tip(out) -> str:
+    """The HTML map tip of an output's features (QGIS ``[% expression %]`` template), Chinese labels: the
+    output's name and the feature's id, then one row per :func:`map_tip_columns` column that has a value.
+
+    >>> from redline.spec import Column, OutputSpec
+    >>> tip = map_tip(OutputSpec("t", "示例", "Example", columns=[
+    ...     Column("t_id", "text", "编号", role="id", ledger=True), Column("due", "date", "期限", ledger=True)]))
+    >>> print(tip.splitlines()[0])
+    <b>示例</b> [% "t_id" %]
+    >>> print(tip.splitlines()[2])
+    [% CASE WHEN "due" IS NULL THEN '' ELSE '<tr><th align="left">期限</th><td>' || format_date("due", 'yyyy-MM-dd') || '</td></tr>' END %]
+    """
+    ident = _id_column(out)
+    lines = [f"<b>{escape(out.label_zh)}</b>" + (f" [% {_field(ident.name)} %]" if ident is not None else ""),
+             "<table>"]
+    for c in map_tip_columns(out):
+        head = f'<tr><th align="left">{escape(c.label_zh)}</th><td>'
+        if c.role == "rule":
+            head = f'<tr><th align="left">{escape(c.label_zh)}</th><td><small>'
+        tail = "</small></td></tr>" if c.role == "rule" else "</td></tr>"
+        lines.append(f"[% CASE WHEN {_field(c.name)} IS NULL THEN '' ELSE {_literal(head)} || {_shown(c)} || "
+                     f"{_literal(tail)} END %]")
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def display_expression(out) -> str:
+    """The expression naming a feature (QGIS's display expression, shown by Identify): its id and status
+    label, or the output's name and its id.
+
+    >>> from redline.spec import Column, OutputSpec
+    >>> print(display_expression(OutputSpec("t", "示例", "Example", columns=[Column("t_id", "text", "编号", role="id")])))
+    concat('示例 ', "t_id")
+    """
+    ident = _id_column(out)
+    status = _status_label_column(out)
+    if status is not None:
+        parts = ([_field(ident.name), "' '"] if ident is not None else []) + [_field(status.name)]
+    else:
+        parts = [_literal(out.label_zh + " ")] + ([_field(ident.name)] if ident is not None else [])
+    return "concat(" + ", ".join(parts) + ")"
+
+
+def _feature_text(out) -> str:
+    """The QML elements of the map tip and the display expression."""
+    return (f"  <mapTip>{escape(map_tip(out))}</mapTip>\n"
+            f"  <previewExpression>{escape(display_expression(out))}</previewExpression>\n")
+
+
+def _aliases_text(aliases: dict[str, str]) -> str:
+    rows = "".join(f'    <alias field="{escape(name, _QUOTE)}" name="{escape(alias, _QUOTE)}"/>\n'
+                   for name, alias in aliases.items())
+    return f"  <aliases>\n{rows}  </aliases>\n"
+
+
+def output_style(out, *, aliases: dict[str, str] | None = None) -> str | None:
+    """The QML of an output's layer: categorised by status (:func:`style_text`) or its fixed symbol
+    (:data:`FIXED_STYLES`, else :data:`GENERIC`), with its map tip and display expression; ``aliases``
+    ({column: alias}) adds the field aliases (the results GeoPackage's copy: GDAL before 3.7 does not read
+    them from ``gpkg_data_columns``, so QGIS 3.22 would not show them). None for a table (no geometry).
+
+    >>> from redline.spec import OutputSpec
+    >>> qml = output_style(OutputSpec("t", "示例", "Example"), aliases={"reason": "原因"})
+    >>> 'type="singleSymbol"' in qml, '<alias field="reason" name="原因"/>' in qml, "<mapTip>" in qml
+    (True, True, True)
+    >>> output_style(OutputSpec("t", "示例", "Example", geometry=False)) is None
+    True
+    """
+    if not out.geometry:
+        return None
+    if out.statuses and out.status_column:
+        text = style_text(out)
+    else:
+        text = fixed_style_text(FIXED_STYLES.get(out.name, GENERIC), out)
+    if aliases:
+        text = text[: -len("</qgis>\n")] + _aliases_text(aliases) + "</qgis>\n"
+    return text

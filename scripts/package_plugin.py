@@ -6,8 +6,10 @@
     python scripts/package_plugin.py --check          # exit 1 if catalogue.json, the .ts or a style is stale
 
 The QML styles are written by :mod:`redline.styles`, the generator the results GeoPackage's
-``layer_styles`` use too: an output that declares statuses (``OutputSpec.statuses``) gets one category
-per status, its label and colour; the others their fixed symbol (``redline.styles.FIXED_STYLES``).
+``layer_styles`` use too: every map output gets one (an output that declares statuses,
+``OutputSpec.statuses``, one category per status, its label and colour; the others their fixed symbol,
+``redline.styles.FIXED_STYLES``), with the map tip and display expression that say why a feature is a
+finding.
 The register's open cases (``styles/register_cases.qml``) are styled from the disposal procedures
 (:mod:`redline.register.procedures`): one category per step, its label and ``Step.colour``.
 
@@ -76,14 +78,13 @@ STYLES = PLUGIN / "styles"
 
 
 def style_texts() -> dict[Path, str]:
-    """{style file: QML} for every map layer (an output with geometry) that declares statuses, and the
-    register's open cases by disposal step."""
+    """{style file: QML} for every map layer (an output with geometry), the generic ``finding.qml`` and the
+    register's open cases by disposal step (:mod:`redline.styles`)."""
     from redline.registry import all_specs
-    from redline.styles import FIXED_STYLES, GENERIC, fixed_style_text, register_style_text, style_text
+    from redline.styles import GENERIC, fixed_style_text, output_style, register_style_text
 
-    texts = {STYLES / (o.style or f"{o.name}.qml"): style_text(o) for spec in all_specs() for o in spec.outputs
-             if o.statuses and o.status_column and o.geometry}
-    texts.update({STYLES / f"{name}.qml": fixed_style_text(style) for name, style in FIXED_STYLES.items()})
+    texts = {STYLES / (o.style or f"{o.name}.qml"): output_style(o) or "" for spec in all_specs()
+             for o in spec.outputs if o.geometry}
     texts[STYLES / "finding.qml"] = fixed_style_text(GENERIC)
     texts[STYLES / "register_cases.qml"] = register_style_text()
     return texts
