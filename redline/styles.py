@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 
 __all__ = ["FIXED_STYLES", "GENERIC", "NO_DISPOSAL", "OTHER_STEP", "FixedStyle", "disposal_categories",
            "display_expression", "fixed_style_text", "map_tip", "map_tip_columns", "output_style",
-           "register_style_text", "style_text"]
+           "register_style_text", "rejected_output", "result_styles", "style_text"]
 
 _QUOTE = {'"': "&quot;"}
 
@@ -138,6 +138,8 @@ FIXED_STYLES: dict[str, FixedStyle] = {
     "supply_outside_approvals": FixedStyle("供地超出批准范围: dark red dashed", "120,0,20,50", "120,0,20,255",
                                            "0.6", "dash"),
     "supply_rate": FixedStyle("供地率 supply rate: outline", "200,16,46,20", "120,20,40,255"),
+    "rejected": FixedStyle("剔除要素 rejected input features: grey dashed", "150,150,150,60", "90,90,90,255",
+                           "0.5", "dash"),
 }
 
 
@@ -339,3 +341,39 @@ def output_style(out, *, aliases: dict[str, str] | None = None) -> str | None:
     if aliases:
         text = text[: -len("</qgis>\n")] + _aliases_text(aliases) + "</qgis>\n"
     return text
+
+
+def rejected_output():
+    """The ``rejected`` layer (input features set aside, with the reason) as an output, for its style."""
+    from .spec import Column, OutputSpec
+
+    return OutputSpec("rejected", "剔除要素", "Rejected features", columns=[
+        Column("layer", "text", "图层", "Input layer", ledger=True),
+        Column("feature_id", "text", "要素编号", "Feature id", "id", ledger=True),
+        Column("code", "text", "问题代码", "Problem code", "status", ledger=True),
+        Column("reason", "text", "原因", "Reason", "reason", ledger=True)])
+
+
+def result_styles(result, *, aliases=None, layer_names=None) -> dict[str, str]:
+    """{layer: QML} of a run's map layers and its ``rejected`` features, for the results GeoPackage.
+
+    ``result`` a :class:`redline.pipeline.RunResult`; ``aliases`` ``{layer: {column: (alias, description)}}``
+    (already under the renamed layer names), of which each style gets the columns its layer has;
+    ``layer_names`` renames layers (output name -> layer name)."""
+    import geopandas as gpd
+
+    names = dict(layer_names or {})
+    aliases = aliases or {}
+    found = [(o, result.outputs.get(o.name)) for spec in result.specs for o in spec.outputs]
+    found.append((rejected_output(), getattr(result, "rejected", None)))
+    styles: dict[str, str] = {}
+    for out, frame in found:
+        if not isinstance(frame, gpd.GeoDataFrame):
+            continue
+        table = names.get(out.name, out.name)
+        have = {str(c) for c in frame.columns}
+        labels = {c: label for c, (label, _) in aliases.get(table, {}).items() if c in have}
+        text = output_style(out, aliases=labels)
+        if text is not None:
+            styles[table] = text
+    return styles
