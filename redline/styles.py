@@ -138,8 +138,6 @@ FIXED_STYLES: dict[str, FixedStyle] = {
     "supply_outside_approvals": FixedStyle("供地超出批准范围: dark red dashed", "120,0,20,50", "120,0,20,255",
                                            "0.6", "dash"),
     "supply_rate": FixedStyle("供地率 supply rate: outline", "200,16,46,20", "120,20,40,255"),
-    "rejected": FixedStyle("剔除要素 rejected input features: grey dashed", "150,150,150,60", "90,90,90,255",
-                           "0.5", "dash"),
 }
 
 
@@ -323,7 +321,8 @@ def output_style(out, *, aliases: dict[str, str] | None = None) -> str | None:
     """The QML of an output's layer: categorised by status (:func:`style_text`) or its fixed symbol
     (:data:`FIXED_STYLES`, else :data:`GENERIC`), with its map tip and display expression; ``aliases``
     ({column: alias}) adds the field aliases (the results GeoPackage's copy: GDAL before 3.7 does not read
-    them from ``gpkg_data_columns``, so QGIS 3.22 would not show them). None for a table (no geometry).
+    them from ``gpkg_data_columns``, so QGIS 3.22 would not show them). A table (no geometry) gets its
+    aliases and display expression only, and no style at all without aliases.
 
     >>> from redline.spec import OutputSpec
     >>> qml = output_style(OutputSpec("t", "示例", "Example"), aliases={"reason": "原因"})
@@ -331,9 +330,16 @@ def output_style(out, *, aliases: dict[str, str] | None = None) -> str | None:
     (True, True, True)
     >>> output_style(OutputSpec("t", "示例", "Example", geometry=False)) is None
     True
+    >>> "<renderer-v2" in output_style(OutputSpec("t", "示例", "Example", geometry=False), aliases={"a": "甲"})
+    False
     """
     if not out.geometry:
-        return None
+        if not aliases:
+            return None
+        return (_QML_HEAD.split("  <!--")[0].replace('"Symbology"', '"Fields|LayerConfiguration"')
+                + f"  <!-- redline: {escape(out.label_zh)} {escape(out.label_en)}, a table: its field aliases -->\n"
+                + f"  <previewExpression>{escape(display_expression(out))}</previewExpression>\n"
+                + _aliases_text(aliases) + "</qgis>\n")
     if out.statuses and out.status_column:
         text = style_text(out)
     else:
@@ -355,12 +361,16 @@ def rejected_output():
 
 
 def result_styles(result, *, aliases=None, layer_names=None) -> dict[str, str]:
-    """{layer: QML} of a run's map layers and its ``rejected`` features, for the results GeoPackage.
+    """{layer: QML} of a run's layers and its ``rejected`` features, for the results GeoPackage: a map
+    layer its full style (:func:`output_style`), a table (written without geometry) its aliases.
 
     ``result`` a :class:`redline.pipeline.RunResult`; ``aliases`` ``{layer: {column: (alias, description)}}``
     (already under the renamed layer names), of which each style gets the columns its layer has;
     ``layer_names`` renames layers (output name -> layer name)."""
+    import dataclasses
+
     import geopandas as gpd
+    import pandas as pd
 
     names = dict(layer_names or {})
     aliases = aliases or {}
@@ -368,8 +378,9 @@ def result_styles(result, *, aliases=None, layer_names=None) -> dict[str, str]:
     found.append((rejected_output(), getattr(result, "rejected", None)))
     styles: dict[str, str] = {}
     for out, frame in found:
-        if not isinstance(frame, gpd.GeoDataFrame):
+        if not isinstance(frame, pd.DataFrame):
             continue
+        out = dataclasses.replace(out, geometry=isinstance(frame, gpd.GeoDataFrame))
         table = names.get(out.name, out.name)
         have = {str(c) for c in frame.columns}
         labels = {c: label for c, (label, _) in aliases.get(table, {}).items() if c in have}
