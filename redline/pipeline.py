@@ -392,13 +392,16 @@ def write_geopackage(result: RunResult, dest: str | os.PathLike[str], *, inputs:
     result set: the set files of the folder (:mod:`redline.io.resultset`) are left as they are, so
     ``redline changes`` can write ``redline_changes.gpkg`` beside the results of ``redline audit``.
     ``layer_names`` renames layers (output name -> layer name); ``metadata`` adds rows to ``redline_run``.
+    Each map layer's QGIS style (:func:`redline.styles.result_styles`) is its default in ``layer_styles``.
     Returns where the file was written."""
     names = dict(layer_names or {})
     layers = {names.get(n, n): frame for n, frame in result.outputs.items()}
     layers["rejected"] = result.rejected
     aliases = {names.get(n, n): found for n, found in _aliases(result).items()}
+    from .styles import result_styles
+
     return write_layers(layers, dest, inputs=inputs, metadata={**result.metadata(), **(metadata or {})},
-                        aliases=aliases)
+                        aliases=aliases, styles=result_styles(result, aliases=aliases, layer_names=names))
 
 
 def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase,

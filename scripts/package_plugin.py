@@ -5,8 +5,11 @@
     python scripts/package_plugin.py --update         # only refresh catalogue.json, i18n/*.ts/.qm, styles, help
     python scripts/package_plugin.py --check          # exit 1 if catalogue.json, the .ts, a style or help is stale
 
-The QML style of every output that declares statuses (``OutputSpec.statuses``) is written from them:
-one category per status, its label and colour; the styles of the other outputs are kept as written.
+The QML styles are written by :mod:`redline.styles`, the generator the results GeoPackage's
+``layer_styles`` use too: every map output gets one (an output that declares statuses,
+``OutputSpec.statuses``, one category per status, its label and colour; the others their fixed symbol,
+``redline.styles.FIXED_STYLES``), with the map tip and display expression that say why a feature is a
+finding.
 The register's open cases (``styles/register_cases.qml``) are styled from the disposal procedures
 (:mod:`redline.register.procedures`): one category per step, its label and ``Step.colour``.
 
@@ -77,104 +80,16 @@ def ts_text() -> str:
 
 STYLES = PLUGIN / "styles"
 
-_QML_HEAD = """<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
-<qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: {title}, one colour per {column} (written from the audit's spec by scripts/package_plugin.py) -->
-  <renderer-v2 type="categorizedSymbol" attr="{attr}" symbollevels="0" enableorderby="0" forceraster="0">
-"""
-_QML_SYMBOL = """      <symbol type="fill" name="{n}" alpha="1" clip_to_extent="1" force_rhr="0">
-        <layer class="SimpleFill" enabled="1" locked="0" pass="0">
-          <Option type="Map">
-            <Option type="QString" name="color" value="{fill}"/>
-            <Option type="QString" name="style" value="solid"/>
-            <Option type="QString" name="outline_color" value="{outline}"/>
-            <Option type="QString" name="outline_style" value="solid"/>
-            <Option type="QString" name="outline_width" value="{width}"/>
-            <Option type="QString" name="outline_width_unit" value="MM"/>
-            <Option type="QString" name="joinstyle" value="round"/>
-          </Option>
-        </layer>
-      </symbol>
-"""
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    h = colour.lstrip("#")
-    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
-
-
-def _category_attr(out) -> str:
-    """What the categories are read from: the status column, or its first code (``status_separator``)."""
-    if not out.status_separator:
-        return out.status_column
-    sep = out.status_separator.strip()[:1] or out.status_separator[:1]
-    return f"regexp_substr(\"{out.status_column}\", '^[^{sep}]*')"
-
-
-def style_text(out) -> str:
-    """The categorised QML of an output with statuses: findings filled strongly, the rest lightly."""
-    cats, syms = [], []
-    for n, s in enumerate(out.statuses):
-        r, g, b = _rgb(s.colour)
-        strong = s.grave or s.counted
-        dark = ",".join(str(int(c * 0.65)) for c in (r, g, b))
-        cats.append(f'      <category render="true" symbol="{n}" value="{escape(s.code, {chr(34): "&quot;"})}" '
-                    f'label="{escape(s.label_zh + " " + s.code, {chr(34): "&quot;"})}"/>\n')
-        syms.append(_QML_SYMBOL.format(n=n, fill=f"{r},{g},{b},{150 if strong else 90}", outline=f"{dark},255",
-                                       width="0.6" if strong else "0.4"))
-    return (_QML_HEAD.format(title=escape(f"{out.label_zh} {out.label_en}"), column=out.status_column,
-                             attr=escape(_category_attr(out), {chr(34): "&quot;"}))
-            + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
-            + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
-
-
-#: the register's open cases with no disposal step recorded yet (its ``disposal`` empty): their category value
-NO_DISPOSAL = ("none", "未处置 no disposal yet", "#ffff33")
-#: a step of a procedure registered after this style was written: drawn, never hidden
-OTHER_STEP = ("", "其他处置步骤 another step", "#969696")
-
-
-def disposal_categories(procedures) -> list[tuple[str, str, str]]:
-    """(value, label, colour) of the open-cases style: no disposal yet, then every step code of the
-    procedures in their order (a code two procedures share, such as ``closed``, is one class, coloured by
-    the first and labelled with each one's name), then every other value."""
-    merged: dict[str, tuple[list[str], str]] = {}
-    for procedure in procedures:
-        for step in procedure.steps:
-            labels, colour = merged.setdefault(step.code, ([], step.colour))
-            if step.label_zh not in labels:
-                labels.append(step.label_zh)
-    steps = [(code, " / ".join(labels) + f" {code}", colour) for code, (labels, colour) in merged.items()]
-    return [NO_DISPOSAL, *steps, OTHER_STEP]
-
-
-def register_style_text(procedures=None) -> str:
-    """The QML of the register's open cases (``cases`` where state = 'open'): one class per disposal step,
-    coloured by :attr:`redline.register.procedures.Step.colour`."""
-    if procedures is None:
-        from redline.register.procedures import PROCEDURES
-
-        procedures = PROCEDURES.values()
-    cats, syms = [], []
-    for n, (value, label, colour) in enumerate(disposal_categories(procedures)):
-        r, g, b = _rgb(colour)
-        dark = ",".join(str(int(c * 0.65)) for c in (r, g, b))
-        cats.append(f'      <category render="true" symbol="{n}" value="{escape(value)}" label="{escape(label)}"/>\n')
-        syms.append(_QML_SYMBOL.format(n=n, fill=f"{r},{g},{b},150", outline=f"{dark},255", width="0.5"))
-    attr = escape(f"coalesce(\"disposal\", '{NO_DISPOSAL[0]}')", {chr(34): "&quot;"})
-    return (_QML_HEAD.format(title="案件台账 未结案件 open cases of the register", column="disposal step (处置状态)",
-                             attr=attr).replace("the audit's spec", "the register's procedures")
-            + "    <categories>\n" + "".join(cats) + "    </categories>\n    <symbols>\n" + "".join(syms)
-            + "    </symbols>\n  </renderer-v2>\n</qgis>\n")
-
 
 def style_texts() -> dict[Path, str]:
-    """{style file: QML} for every map layer (an output with geometry) that declares statuses, and the
-    register's open cases by disposal step."""
+    """{style file: QML} for every map layer (an output with geometry), the generic ``finding.qml`` and the
+    register's open cases by disposal step (:mod:`redline.styles`)."""
     from redline.registry import all_specs
+    from redline.styles import GENERIC, fixed_style_text, output_style, register_style_text
 
-    texts = {STYLES / (o.style or f"{o.name}.qml"): style_text(o) for spec in all_specs() for o in spec.outputs
-             if o.statuses and o.status_column and o.geometry}
+    texts = {STYLES / (o.style or f"{o.name}.qml"): output_style(o) or "" for spec in all_specs()
+             for o in spec.outputs if o.geometry}
+    texts[STYLES / "finding.qml"] = fixed_style_text(GENERIC)
     texts[STYLES / "register_cases.qml"] = register_style_text()
     return texts
 

@@ -114,7 +114,7 @@ def test_changes_judges_an_issued_patch_layer_split_by_its_bases(issued, tmp_pat
     assert result.exit_code == 0, result.output
     gpkg = tmp_path / "out" / RESULT_FILE
     assert set(dict(pyogrio.list_layers(gpkg))) == {"register", "patch_pieces", "patch_rollup", "rejected",
-                                                     "redline_run"}  # no change_patches: none were extracted
+                                                     "redline_run", "layer_styles"}  # no change_patches: none were extracted
     register = gpd.read_file(gpkg, layer="register").set_index("patch_id")
     assert register["judgement"].to_dict() == {"P1": "unapproved_on_farmland", "P2": "built_before_approval"}
     assert "A2 (2024-07-01) 晚于后时相 2024-06-30" in register.loc["P2", "late_basis_ids"]

@@ -4,8 +4,11 @@ A result set is written to a temporary file next to the destination and renamed 
 only when every layer is written, so a failed or interrupted run never leaves a half-written
 GeoPackage where the last good one was. Destinations that are also inputs are refused. Field aliases
 (the Chinese label of each column, from the audits' declared columns) are written to the GeoPackage's
-``gpkg_data_columns`` table (schema extension), which GDAL reads as field alternative names and QGIS
-shows as aliases.
+``gpkg_data_columns`` table (schema extension), which GDAL 3.7 and later reads as field alternative
+names and QGIS shows as aliases. Each layer's QGIS style (:mod:`redline.styles`: colours by status, field
+aliases, map tip) is stored in the ``layer_styles`` table QGIS itself reads and writes, as the layer's
+default, so the file opens styled. The files are GeoPackage 1.2 (:data:`GPKG_VERSION`), which QGIS 3.22
+with GDAL 3.6 reads without warning.
 PostGIS destinations (``postgresql://...``) go to :mod:`redline.io.postgis`, transactionally.
 """
 
@@ -24,7 +27,14 @@ import pandas as pd
 from ..errors import RedlineIOError
 from .vector import is_database_url
 
-__all__ = ["atomic_path", "prepare_for_ogr", "write_aliases", "write_layers"]
+__all__ = ["GPKG_VERSION", "atomic_path", "prepare_for_ogr", "write_aliases", "write_layers", "write_styles"]
+
+#: the GeoPackage version written (GDAL's ``VERSION`` creation option; the header's ``user_version`` 10200).
+#: GDAL 3.12 writes 1.4 by default, and GDAL before 3.7 (QGIS 3.22 on Debian 12 has GDAL 3.6) opens a 1.4
+#: file with "This version of GeoPackage user_version=0x000028A0 (10400, v1.4.0) ... may only be partially
+#: supported"; 1.2 has all this file uses (features, attribute tables, the schema extension) and every
+#: GDAL since 2.2 reads it without a word.
+GPKG_VERSION = "1.2"
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -149,9 +159,65 @@ def write_aliases(path: str | os.PathLike, aliases: Mapping[str, Mapping[str, tu
     return len(rows)
 
 
+#: the ``layer_styles`` table exactly as QGIS 3.22 creates it (through OGR) when it saves a style in a GeoPackage
+_LAYER_STYLES_SQL = """
+CREATE TABLE "layer_styles" ( "id" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, "f_table_catalog" TEXT(256),
+  "f_table_schema" TEXT(256), "f_table_name" TEXT(256), "f_geometry_column" TEXT(256), "styleName" TEXT(30),
+  "styleQML" TEXT, "styleSLD" TEXT, "useAsDefault" BOOLEAN, "description" TEXT, "owner" TEXT(30), "ui" TEXT(30),
+  "update_time" DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))
+"""
+#: GDAL's feature-count triggers of an attribute table, so a style QGIS adds later keeps the count right
+_LAYER_STYLES_TRIGGERS = """
+CREATE TRIGGER "trigger_insert_feature_count_layer_styles" AFTER INSERT ON "layer_styles" BEGIN UPDATE
+  gpkg_ogr_contents SET feature_count = feature_count + 1 WHERE lower(table_name) = lower('layer_styles'); END;
+CREATE TRIGGER "trigger_delete_feature_count_layer_styles" AFTER DELETE ON "layer_styles" BEGIN UPDATE
+  gpkg_ogr_contents SET feature_count = feature_count - 1 WHERE lower(table_name) = lower('layer_styles'); END;
+"""
+
+
+def write_styles(path: str | os.PathLike, styles: Mapping[str, str], *, description: str = "") -> int:
+    """Store QGIS styles in a GeoPackage: ``{layer: QML}``, each as the layer's default; returns how many.
+
+    Written to the ``layer_styles`` table QGIS reads when it opens a layer (and writes with *Save as
+    Default*), created as QGIS creates it and registered in ``gpkg_contents`` as an attribute table;
+    ``styleName`` is the layer's name, ``styleSLD`` left empty (QGIS reads the QML). A layer the file does
+    not have is an error, so is a file that already holds a style for one of the layers.
+    """
+    import sqlite3
+    from contextlib import closing
+
+    if not styles:
+        return 0
+    with closing(sqlite3.connect(os.fspath(path))) as db, db:
+        geometry = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+        tables = {t for (t,) in db.execute("SELECT table_name FROM gpkg_contents")}
+        missing = sorted(set(styles) - tables)
+        if missing:
+            raise RedlineIOError(f"{path}: no layer {', '.join(map(repr, missing))} to store a style for")
+        if "layer_styles" not in tables:
+            db.executescript(_LAYER_STYLES_SQL)
+            db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) "
+                       "VALUES ('layer_styles', 'attributes', 'layer_styles', '', "
+                       "strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+            has_counts = db.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_ogr_contents'").fetchone()
+            if has_counts:
+                db.execute("INSERT INTO gpkg_ogr_contents (table_name, feature_count) VALUES ('layer_styles', 0)")
+                db.executescript(_LAYER_STYLES_TRIGGERS)
+        taken = sorted({t for (t,) in db.execute('SELECT f_table_name FROM "layer_styles"')} & set(styles))
+        if taken:
+            raise RedlineIOError(f"{path}: layer_styles already holds a style for {', '.join(taken)}")
+        db.executemany(
+            'INSERT INTO "layer_styles" (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, '
+            "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+            "VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', NULL)",
+            [(table, geometry.get(table, ""), table, qml, description) for table, qml in styles.items()])
+    return len(styles)
+
+
 def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable = (),
                  metadata: Mapping[str, str] | None = None,
-                 aliases: Mapping[str, Mapping[str, tuple[str, str]]] | None = None) -> str:
+                 aliases: Mapping[str, Mapping[str, tuple[str, str]]] | None = None,
+                 styles: Mapping[str, str] | None = None) -> str:
     """Write several layers (and plain tables) into one GeoPackage, atomically.
 
     Parameters
@@ -167,6 +233,8 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
     aliases : mapping, optional
         ``{layer: {column: (alias, description)}}``: field aliases, see :func:`write_aliases`
         (GeoPackage only).
+    styles : mapping, optional
+        ``{layer: QML}``: each layer's default QGIS style, see :func:`write_styles` (GeoPackage only).
 
     Returns
     -------
@@ -190,7 +258,7 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
 
     try:
         with atomic_path(dest) as tmp:
-            for name, frame in tables.items():
+            for n, (name, frame) in enumerate(tables.items()):
                 frame = prepare_for_ogr(frame)
                 kwargs = {}
                 if isinstance(frame, gpd.GeoDataFrame):
@@ -208,9 +276,13 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
                         kwargs["geometry_type"] = kwargs.get("geometry_type", "MultiPolygon")
                 else:
                     frame = pd.DataFrame(frame)
+                if n == 0:  # a dataset creation option: only when the file is made
+                    kwargs["VERSION"] = GPKG_VERSION
                 pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG", promote_to_multi=False, **kwargs)
             if aliases:
                 write_aliases(tmp, aliases)
+            if styles:
+                write_styles(tmp, styles)
     except RedlineIOError:
         raise
     except Exception as exc:

@@ -92,7 +92,8 @@ def from_results(path) -> ReportData:
 
         verify_set(path.parent)
     try:
-        names = [str(n) for n, _ in pyogrio.list_layers(path)]
+        # layer_styles: the layers' QGIS styles (redline.styles), not results
+        names = [str(n) for n, _ in pyogrio.list_layers(path) if n != "layer_styles"]
     except Exception as exc:
         raise RedlineIOError(f"cannot read {path}: {exc}") from exc
     frames: dict[str, pd.DataFrame] = {}

@@ -41,4 +41,12 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
+  <mapTip>&lt;b&gt;批而未供&lt;/b&gt; [% "approval_id" %]
+&lt;table&gt;
+[% CASE WHEN "approval_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;批准日期&lt;/th&gt;&lt;td&gt;' || format_date("approval_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "unsupplied_kind" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;未供类型&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("unsupplied_kind", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "supply_rate" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;供地率&lt;/th&gt;&lt;td&gt;' || format_number("supply_rate" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat('批而未供 ', "approval_id")</previewExpression>
 </qgis>

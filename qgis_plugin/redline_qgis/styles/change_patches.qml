@@ -21,4 +21,12 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
+  <mapTip>&lt;b&gt;变化图斑&lt;/b&gt; [% "patch_id" %]
+&lt;table&gt;
+[% CASE WHEN "before_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;前时相日期&lt;/th&gt;&lt;td&gt;' || format_date("before_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "after_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;后时相日期&lt;/th&gt;&lt;td&gt;' || format_date("after_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "below_min_area" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;低于最小上图面积&lt;/th&gt;&lt;td&gt;' || if("below_min_area", '是', '否') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "min_area_rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("min_area_rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat('变化图斑 ', "patch_id")</previewExpression>
 </qgis>

@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 批后监管预警 Deadline alerts, one colour per level (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 批后监管预警 Deadline alerts, one colour per level (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="level" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="escalated" label="警示(逾期未履约) escalated"/>
@@ -77,4 +77,16 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;批后监管预警&lt;/b&gt; [% "supply_id" %]
+&lt;table&gt;
+[% CASE WHEN "level_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;预警级别&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("level_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "agreed_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;约定日期&lt;/th&gt;&lt;td&gt;' || format_date("agreed_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "actual_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;实际日期&lt;/th&gt;&lt;td&gt;' || format_date("actual_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "days_remaining" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;剩余天数&lt;/th&gt;&lt;td&gt;' || format_number("days_remaining", 0) || ' 天' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "days_overdue" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;逾期天数&lt;/th&gt;&lt;td&gt;' || format_number("days_overdue", 0) || ' 天' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "days_late" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;迟延天数&lt;/th&gt;&lt;td&gt;' || format_number("days_late", 0) || ' 天' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "reason" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;说明&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("reason", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("supply_id", ' ', "level_zh")</previewExpression>
 </qgis>

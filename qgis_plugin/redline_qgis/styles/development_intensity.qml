@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 土地开发强度 Development intensity, one colour per level (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 土地开发强度 Development intensity, one colour per level (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="level" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="warning" label="预警 warning"/>
@@ -49,4 +49,12 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;土地开发强度&lt;/b&gt; [% "admin_code" %]
+&lt;table&gt;
+[% CASE WHEN "level_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;预警等级&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("level_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "intensity" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;开发强度&lt;/th&gt;&lt;td&gt;' || format_number("intensity" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "coverage" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;地类图斑覆盖率&lt;/th&gt;&lt;td&gt;' || format_number("coverage" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("admin_code", ' ', "level_zh")</previewExpression>
 </qgis>

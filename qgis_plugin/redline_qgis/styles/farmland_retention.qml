@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 耕地保有量与基本农田 Farmland retention, one colour per status (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 耕地保有量与基本农田 Farmland retention, one colour per status (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="regexp_substr(&quot;status&quot;, '^[^;]*')" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="no_target" label="保护目标表中无此单位 no_target"/>
@@ -91,4 +91,12 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;耕地保有量与基本农田&lt;/b&gt; [% "admin_code" %]
+&lt;table&gt;
+[% CASE WHEN "status_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;结论&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("status_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "pbf_share" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;基本农田占耕地比例&lt;/th&gt;&lt;td&gt;' || format_number("pbf_share" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "pbf_share_min" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;比例下限&lt;/th&gt;&lt;td&gt;' || format_number("pbf_share_min" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("admin_code", ' ', "status_zh")</previewExpression>
 </qgis>

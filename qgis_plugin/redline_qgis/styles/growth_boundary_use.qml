@@ -21,4 +21,10 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
+  <mapTip>&lt;b&gt;城镇开发边界使用情况&lt;/b&gt; [% "boundary_id" %]
+&lt;table&gt;
+[% CASE WHEN "built_share" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;建设比例&lt;/th&gt;&lt;td&gt;' || format_number("built_share" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat('城镇开发边界使用情况 ', "boundary_id")</previewExpression>
 </qgis>

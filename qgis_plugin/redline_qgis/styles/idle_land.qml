@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 闲置土地 Idle land, one colour per status (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 闲置土地 Idle land, one colour per status (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="idle_recover" label="闲置满两年(可无偿收回) idle_recover"/>
@@ -175,4 +175,20 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;闲置土地&lt;/b&gt; [% "supply_id" %]
+&lt;table&gt;
+[% CASE WHEN "status_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;状态&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("status_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "supply_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;供地日期&lt;/th&gt;&lt;td&gt;' || format_date("supply_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "effective_start_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;起算动工开发日期&lt;/th&gt;&lt;td&gt;' || format_date("effective_start_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "developed_ratio" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;开发比例&lt;/th&gt;&lt;td&gt;' || format_number("developed_ratio" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "invested_ratio" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;投资比例&lt;/th&gt;&lt;td&gt;' || format_number("invested_ratio" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "idle_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;认定闲置日期&lt;/th&gt;&lt;td&gt;' || format_date("idle_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "idle_days" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;闲置天数&lt;/th&gt;&lt;td&gt;' || format_number("idle_days", 0) || ' 天' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "measure_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;处置措施(第十四条)&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("measure_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "recovery_candidate" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;可无偿收回&lt;/th&gt;&lt;td&gt;' || if("recovery_candidate", '是', '否') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "pending_since" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;待处置起始日期&lt;/th&gt;&lt;td&gt;' || format_date("pending_since", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "reason" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;认定理由&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("reason", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("supply_id", ' ', "status_zh")</previewExpression>
 </qgis>

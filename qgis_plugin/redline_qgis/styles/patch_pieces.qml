@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 卫片图斑登记表 Change-patch pieces, one colour per judgement (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 卫片图斑登记表 Change-patch pieces, one colour per judgement (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="judgement" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="unapproved_on_farmland" label="未批占用永久基本农田 unapproved_on_farmland"/>
@@ -119,4 +119,14 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;卫片图斑登记表&lt;/b&gt; [% "patch_id" %]
+&lt;table&gt;
+[% CASE WHEN "judgement_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;分割块研判结论&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("judgement_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "patch_judgement_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;图斑研判结论&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("patch_judgement_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "after_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;后时相日期&lt;/th&gt;&lt;td&gt;' || format_date("after_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "late_basis_ids" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;后时相之后取得或已到期的依据&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("late_basis_ids", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "reason" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;研判说明&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("reason", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("patch_id", ' ', "judgement_zh")</previewExpression>
 </qgis>

@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 案件台账 未结案件 open cases of the register, one colour per disposal step (处置状态) (written from the register's procedures by scripts/package_plugin.py) -->
+  <!-- redline: 案件台账 未结案件 open cases of the register, one colour per disposal step (处置状态) (written from the register's procedures by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="coalesce(&quot;disposal&quot;, 'none')" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="none" label="未处置 no disposal yet"/>

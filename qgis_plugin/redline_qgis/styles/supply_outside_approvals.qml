@@ -21,4 +21,11 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
+  <mapTip>&lt;b&gt;存量供地(报批范围外)&lt;/b&gt; [% "supply_id" %]
+&lt;table&gt;
+[% CASE WHEN "supply_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;供地日期&lt;/th&gt;&lt;td&gt;' || format_date("supply_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "outside_kind" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;范围外类型&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("outside_kind", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat('存量供地(报批范围外) ', "supply_id")</previewExpression>
 </qgis>

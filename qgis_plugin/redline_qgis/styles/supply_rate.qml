@@ -21,4 +21,12 @@
   <blendMode>0</blendMode>
   <featureBlendMode>0</featureBlendMode>
   <layerOpacity>1</layerOpacity>
+  <mapTip>&lt;b&gt;供地率&lt;/b&gt; [% "district" %]
+&lt;table&gt;
+[% CASE WHEN "supply_rate" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;供地率&lt;/th&gt;&lt;td&gt;' || format_number("supply_rate" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "min_rate" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;供地率下限&lt;/th&gt;&lt;td&gt;' || format_number("min_rate" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "below_min" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;低于下限(增存挂钩)&lt;/th&gt;&lt;td&gt;' || if("below_min", '是', '否') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat('供地率 ', "district")</previewExpression>
 </qgis>
