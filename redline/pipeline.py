@@ -469,7 +469,8 @@ def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet
     for spec in result.specs:
         for o in spec.outputs:
             if o.name in result.outputs and o.ledger_columns(lang):
-                sheets += _finding_sheets(o, result.outputs[o.name], lang)
+                frame = result.outputs[o.name]
+                sheets += _finding_sheets(o, _zh_rules(frame, o) if zh else frame, lang)
     sheets.append(LedgerSheet("剔除要素" if zh else "rejected", result.rejected, [
         LedgerColumn("layer", "图层" if zh else "layer"),
         LedgerColumn("feature_id", "要素编号" if zh else "feature id"),
@@ -499,10 +500,43 @@ def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet
     return sheets, info
 
 
+#: a threshold's status (:data:`redline.rules.STATUSES`) in the Chinese ledger
+RULE_STATUS_ZH = {"national": "国家规定", "configurable": "可配置", "local": "地方规定"}
+
+
+def zh_rule_text(text: Any) -> Any:
+    """A rule citation for the Chinese ledger: the status of each threshold cited in Chinese
+    (``(national: 《闲置土地处置办法》第十四条…)`` -> ``（国家规定：《闲置土地处置办法》第十四条…)``); the source text
+    is the rule set's own, Chinese first, and is kept as written.
+
+    >>> zh_rule_text("cn-national@2026.1 idle.fee_rate=0.2 (national: 《闲置土地处置办法》第十四条)")
+    'cn-national@2026.1 idle.fee_rate=0.2（国家规定：《闲置土地处置办法》第十四条)'
+    """
+    if not isinstance(text, str):
+        return text
+    for code, label in RULE_STATUS_ZH.items():
+        text = text.replace(f" ({code}: ", f"（{label}：").replace(f"({code}: ", f"（{label}：")
+    return text
+
+
+def _zh_rules(frame: pd.DataFrame, o: OutputSpec) -> pd.DataFrame:
+    """The output's rule columns (role ``rule``) with :func:`zh_rule_text`, for the Chinese ledger."""
+    rule_cols = [c.name for c in o.columns if c.role == "rule" and c.ledger and c.name in frame.columns]
+    if not rule_cols:
+        return frame
+    frame = frame.copy()
+    for name in rule_cols:
+        frame[name] = frame[name].map(zh_rule_text)
+    return frame
+
+
 def rules_sheet(rules, lang: str = "zh") -> LedgerSheet:
-    """The 规则 sheet: every threshold of the rule set, its value, unit, status and source."""
+    """The 规则 sheet: every threshold of the rule set, its value, unit, status (in Chinese for ``lang="zh"``)
+    and source."""
     zh = lang == "zh"
     frame = pd.DataFrame(rules.to_records(), columns=["key", "value", "unit", "status", "source"])
+    if zh:
+        frame["status"] = frame["status"].map(lambda s: RULE_STATUS_ZH.get(s, s))
     return LedgerSheet("规则" if zh else "rules", frame, [
         LedgerColumn("key", "规则项" if zh else "key"), LedgerColumn("value", "取值" if zh else "value"),
         LedgerColumn("unit", "单位" if zh else "unit"), LedgerColumn("status", "性质" if zh else "status"),

@@ -347,3 +347,57 @@ def test_status_cells_are_filled_with_their_status_colour_light(tmp_path):
     assert ws["C3"].fill.fgColor.rgb.endswith(_tint(colours["completed"]))
     assert ws["C4"].fill.fill_type is None  # a code no status declares: left plain
     assert ws["B2"].fill.fill_type is None  # only the status cell
+
+
+def test_chinese_ledger_says_the_rule_status_in_chinese(tmp_path):
+    res = report_cases.audited()
+    wb = load_workbook(write_results(res, tmp_path)["ledger"])
+    rules = wb["规则"]
+    h = header_row(rules)
+    heads = [c.value for c in rules[h]]
+    status = {rules.cell(r, heads.index("规则项") + 1).value: rules.cell(r, heads.index("性质") + 1).value
+              for r in range(h + 1, rules.max_row + 1)}
+    assert status["idle.fee_rate"] == "国家规定"  # national in the rule set
+    assert set(status.values()) <= {"国家规定", "可配置", "地方规定"}
+    about = [row[0].value for row in wb["说明"].iter_rows(min_row=2)]
+    assert "审计基准日" in about and "规则集" in about and not any(" as of" in str(k) for k in about)
+
+
+def _screenshot_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "screenshot_ledger.py"
+    spec = importlib.util.spec_from_file_location("screenshot_ledger", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                    reason="LibreOffice is not installed here (scripts/install-system-deps.sh installs it for CI)")
+def test_the_ledger_prints_on_a4_landscape_with_page_numbers(tmp_path):
+    """LibreOffice prints the ledger (as scripts/screenshot_ledger.py does for the README): every page A4
+    landscape, numbered 第 n 页，共 N 页; the 闲置土地 sheet's page holds its two findings (供1 闲置满两年, 供0
+    闲置) and not the supply merely late to start (供2), which is on 闲置土地（全部）."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    script = _screenshot_script()
+    res = report_cases.audited()
+    res.jurisdiction = "息县（示例）"
+    pdf = script.ledger_pdf(Path(write_results(res, tmp_path / "out")["ledger"]), tmp_path / "pdf")
+    pages = PdfReader(pdf).pages
+    assert len(pages) >= 6
+    for n, page in enumerate(pages, start=1):
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (842, 595), n  # A4 landscape, in points
+        assert f"第 {n} 页，共 {len(pages)} 页" in page.extract_text(), n
+    idle = script.sheet_pages(pdf, "闲置土地")
+    everything = script.sheet_pages(pdf, "闲置土地（全部）")
+    assert len(idle) == 1 and len(everything) == 1 and everything[0] == idle[0] + 1
+    text = pages[idle[0]].extract_text()
+    assert "供1" in text and "供0" in text and "供2" not in text
+    assert "行政区：息县（示例）" in text and "填报单位：未填写" in text
+    assert "供2" in pages[everything[0]].extract_text()

@@ -157,8 +157,10 @@ def _cell(value, kind: ColumnKind):
 
 _NUMERIC = {"mu", "m2", "wan", "float", "ratio", "int", "days"}
 #: the widest a column gets (characters); longer text wraps
-_MAX_WIDTH = 40
-_MIN_WIDTH = {"date": 12, "mu": 11, "m2": 13, "wan": 11, "ratio": 9, "float": 10, "int": 8, "days": 8, "text": 8}
+_MAX_WIDTH = 28
+_MIN_WIDTH = {"date": 11, "mu": 9, "m2": 10, "wan": 9, "ratio": 7, "float": 8, "int": 6, "days": 6, "text": 8}
+#: the widest a header makes its column: longer headers wrap (about four Chinese characters a line)
+_HEADER_WIDTH = 9
 
 
 def _width(text: str) -> float:
@@ -229,7 +231,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     ``heading`` (label, value pairs, e.g. from :func:`ledger_heading`) puts a title block above each
     sheet's headers: the sheet's title, then one line per pair (行政区：息县). Every sheet prints on A4
     landscape, fitted to the page width, with the title block and the headers repeated on each page and
-    ``footer`` (page numbers, Excel's ``&P``/``&N`` codes) at the foot; a text column wider than 40
+    ``footer`` (page numbers, Excel's ``&P``/``&N`` codes) at the foot; a text column wider than 28
     characters wraps. :func:`header_row` finds a sheet's header row again.
     ``info`` (rule set, working CRS, area method, as-of date...) goes on a first sheet 说明 (About),
     followed by a note for every cell whose text had to be changed. ``run_id`` is stamped in the
@@ -271,6 +273,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     about.column_dimensions["B"].width = 100
     about["A1"].font = about["B1"].font = Font(bold=True)
     about.freeze_panes = "A2"
+    _print_setup(about, 1, footer)
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
     thin = Side(style="thin", color="999999")
@@ -333,11 +336,11 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
                 sample = [str(_cell(v, c.kind))[:200] for v in values]
             body = max((_width(s) for s in sample), default=0)
             ws.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH[c.kind], body + 2,
-                                                                     min(_header_width(c.header) + 2, 16)))
+                                                                     min(_header_width(c.header) + 1, _HEADER_WIDTH)))
             if c.kind == "text" and body + 2 > _MAX_WIDTH:  # long text wraps in its column, on screen and paper
                 for i in range(first, last + 1):
                     ws.cell(row=i, column=j).alignment = wrap
-        ws.row_dimensions[head].height = 32
+        ws.row_dimensions[head].height = 48  # three lines of a wrapped header
         summed = [(j, c) for j, c in enumerate(cols, start=1 + offset) if c.summed]
         if summed and not index_header and summed[0][0] == 1:
             summed = summed[1:]  # column A holds the label
