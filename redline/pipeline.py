@@ -15,20 +15,21 @@ from pathlib import Path
 from typing import Any, Unpack
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from .area import AreaMethod, method_label
 from .audit_date import as_of_warnings, to_date
 from .crs import WorkingCRS
 from .io import LedgerSheet, read_layer_with_info, write_layers, write_ledger
-from .io.ledger import LedgerColumn
+from .io.ledger import NOT_GIVEN, LedgerColumn, ledger_heading
 from .io.vector import is_database_url
 from .options import RunKeywords, RunOptions, resolve_params, unread_params
 from .registry import all_specs, in_dependency_order
 from .result import AuditLog
 from .rules import RuleSet, resolve_rules
 from .schema import LayerSchema
-from .spec import AuditSpec, RunContext, output_aliases
+from .spec import AuditSpec, OutputSpec, RunContext, output_aliases
 from .validate import prepare_layers
 
 log = logging.getLogger("redline")
@@ -409,37 +410,137 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
     write_geopackage(result, rs.path(RESULTS_GPKG), inputs=inputs)
     phase("gpkg")
     if ledger:
-        sheets = []
-        for spec in result.specs:
-            for o in spec.outputs:
-                cols = o.ledger_columns(lang)
-                if o.name in result.outputs and cols:
-                    sheets.append(LedgerSheet(o.sheet_title(lang), result.outputs[o.name], cols, note=o.description,
-                                              status_column=o.status_column, status_colours=o.status_colours,
-                                              status_separator=o.status_separator))
-        sheets.append(LedgerSheet("剔除要素" if lang == "zh" else "rejected", result.rejected, [
-            LedgerColumn("layer", "图层" if lang == "zh" else "layer"),
-            LedgerColumn("feature_id", "要素编号" if lang == "zh" else "feature id"),
-            LedgerColumn("code", "问题代码" if lang == "zh" else "code"),
-            LedgerColumn("reason", "原因" if lang == "zh" else "reason")]))
-        rules_frame = pd.DataFrame(result.rules.to_records())
-        sheets.append(LedgerSheet("规则" if lang == "zh" else "rules", rules_frame, [
-            LedgerColumn("key", "规则项"), LedgerColumn("value", "取值"), LedgerColumn("unit", "单位"),
-            LedgerColumn("status", "性质"), LedgerColumn("source", "依据")]))
-        if result.round is not None:
-            from .register.views import ledger_sheets
-
-            sheets[-2:-2] = ledger_sheets(result.round, lang)
-        info = {"审计日期 as of": result.as_of.isoformat(), "规则集 rule set": result.rules.label,
-                "工作坐标系 working CRS": str(result.working), "面积算法 area method": result.metadata()["area_method"],
-                "剔除要素 rejected features": str(len(result.rejected)), "redline": _version()}
-        if result.round is not None:
-            info["案件台账 case register"] = f"{result.round.where}, 第{result.round.round_id}轮 round {result.round.round_id}"
-        info.update({f"说明 note {i + 1}": n for i, n in enumerate(result.notes)})
-        write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id)
+        sheets, info = ledger_sheets(result, lang)
+        write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id,
+                     heading=ledger_heading(result.metadata(), lang=lang))
         phase("ledger")
     if report:
         from .report import REPORT_HTML, build
 
         build(result, rs.path(REPORT_HTML), lang=lang, title=report_title, in_set=True, templates=report_templates)
         phase("report")
+
+
+def _finding_sheets(o: OutputSpec, frame: pd.DataFrame, lang: str) -> list[LedgerSheet]:
+    """An output's sheets: its findings alone, then (when some rows are not findings) every row on a sheet
+    of its own, ``<title>（全部）``.
+
+    The findings are the rows the case register counts (:func:`redline.register.cases.finding_mask`: a
+    counted status and the ``CaseSpec.where`` values), most serious status first (the order the spec declares
+    its statuses: 闲置满两年 before 闲置, 警示 before 已逾期 and 即将到期). An output that holds no cases is one
+    sheet, as it is."""
+    zh = lang == "zh"
+    cols = o.ledger_columns(lang)
+
+    def sheet(title: str, rows: pd.DataFrame, note: str) -> LedgerSheet:
+        return LedgerSheet(title, rows, cols, note=note, status_column=o.status_column,
+                           status_colours=o.status_colours, status_separator=o.status_separator)
+
+    description = o.description if zh else (o.description_en or o.description)
+    if o.case is None:
+        return [sheet(o.sheet_title(lang), frame, description)]
+    from .register.cases import finding_mask
+
+    mask = finding_mask(frame, o)
+    found = frame[mask]
+    if o.status_column and o.status_column in found.columns:
+        rank = {code: i for i, code in enumerate(o.status_codes)}
+        order = found[o.status_column].map(lambda v: rank.get(o.row_codes(v)[0], len(rank)))
+        found = found.iloc[np.argsort(order.to_numpy(), kind="stable")]
+    if len(found) == len(frame):
+        return [sheet(o.sheet_title(lang), found, description)]
+    title = o.sheet_title(lang)
+    everything = f"{title[:27]}（全部）" if zh else f"{title[:25]} (all)"
+    what = [s.label(lang) for s in o.statuses if s.code in o.counted]
+    if zh:
+        only = (f"本表仅列认定的{len(found)}条（共{len(frame)}条"
+                + (f"；认定：{'、'.join(what)}" if what else "") + f"），全部记录见「{everything}」表。")
+        all_note = f"全部{len(frame)}条记录，其中{len(found)}条认定见「{title}」表。"
+    else:
+        only = (f"Findings only: {len(found)} of {len(frame)} rows" + (f" ({', '.join(what)})" if what else "")
+                + f"; every row is on the sheet '{everything}'.")
+        all_note = f"All {len(frame)} rows; the {len(found)} findings are on the sheet '{title}'."
+    return [sheet(title, found, f"{description} {only}".strip()),
+            sheet(everything, frame, f"{description} {all_note}".strip())]
+
+
+def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet], dict[str, str]]:
+    """A run's ledger: the sheets (the findings of each output, the full registers, 剔除要素, 规则 and the
+    case register's round) and the 说明 sheet's items, in Chinese (``lang="zh"``) or English."""
+    zh = lang == "zh"
+    sheets: list[LedgerSheet] = []
+    for spec in result.specs:
+        for o in spec.outputs:
+            if o.name in result.outputs and o.ledger_columns(lang):
+                frame = result.outputs[o.name]
+                sheets += _finding_sheets(o, _zh_rules(frame, o) if zh else frame, lang)
+    sheets.append(LedgerSheet("剔除要素" if zh else "rejected", result.rejected, [
+        LedgerColumn("layer", "图层" if zh else "layer"),
+        LedgerColumn("feature_id", "要素编号" if zh else "feature id"),
+        LedgerColumn("code", "问题代码" if zh else "code"),
+        LedgerColumn("reason", "原因" if zh else "reason")]))
+    sheets.append(rules_sheet(result.rules, lang))
+    if result.round is not None:
+        from .register.views import ledger_sheets as round_sheets
+
+        sheets[-2:-2] = round_sheets(result.round, lang)
+    md = result.metadata()
+    if zh:
+        info = {"审计基准日": md["as_of"], "规则集": md["rules"], "行政区": md.get("jurisdiction") or NOT_GIVEN["zh"],
+                "填报单位": md.get("bureau") or NOT_GIVEN["zh"], "工作坐标系": str(result.working),
+                "面积算法": md["area_method"], "剔除要素": str(len(result.rejected)), "redline 版本": _version()}
+        if result.round is not None:
+            info["案件台账"] = f"{result.round.where}，第{result.round.round_id}轮"
+        info.update({f"说明 {i + 1}": n for i, n in enumerate(result.notes)})
+    else:
+        info = {"as of": md["as_of"], "rule set": md["rules"], "jurisdiction": md.get("jurisdiction") or NOT_GIVEN["en"],
+                "bureau": md.get("bureau") or NOT_GIVEN["en"], "working CRS": str(result.working),
+                "area method": md["area_method"], "rejected features": str(len(result.rejected)),
+                "redline": _version()}
+        if result.round is not None:
+            info["case register"] = f"{result.round.where}, round {result.round.round_id}"
+        info.update({f"note {i + 1}": n for i, n in enumerate(result.notes)})
+    return sheets, info
+
+
+#: a threshold's status (:data:`redline.rules.STATUSES`) in the Chinese ledger
+RULE_STATUS_ZH = {"national": "国家规定", "configurable": "可配置", "local": "地方规定"}
+
+
+def zh_rule_text(text: Any) -> Any:
+    """A rule citation for the Chinese ledger: the status of each threshold cited in Chinese
+    (``(national: 《闲置土地处置办法》第十四条…)`` -> ``（国家规定：《闲置土地处置办法》第十四条…)``); the source text
+    is the rule set's own, Chinese first, and is kept as written.
+
+    >>> zh_rule_text("cn-national@2026.1 idle.fee_rate=0.2 (national: 《闲置土地处置办法》第十四条)")
+    'cn-national@2026.1 idle.fee_rate=0.2（国家规定：《闲置土地处置办法》第十四条)'
+    """
+    if not isinstance(text, str):
+        return text
+    for code, label in RULE_STATUS_ZH.items():
+        text = text.replace(f" ({code}: ", f"（{label}：").replace(f"({code}: ", f"（{label}：")
+    return text
+
+
+def _zh_rules(frame: pd.DataFrame, o: OutputSpec) -> pd.DataFrame:
+    """The output's rule columns (role ``rule``) with :func:`zh_rule_text`, for the Chinese ledger."""
+    rule_cols = [c.name for c in o.columns if c.role == "rule" and c.ledger and c.name in frame.columns]
+    if not rule_cols:
+        return frame
+    frame = frame.copy()
+    for name in rule_cols:
+        frame[name] = frame[name].map(zh_rule_text)
+    return frame
+
+
+def rules_sheet(rules, lang: str = "zh") -> LedgerSheet:
+    """The 规则 sheet: every threshold of the rule set, its value, unit, status (in Chinese for ``lang="zh"``)
+    and source."""
+    zh = lang == "zh"
+    frame = pd.DataFrame(rules.to_records(), columns=["key", "value", "unit", "status", "source"])
+    if zh:
+        frame["status"] = frame["status"].map(lambda s: RULE_STATUS_ZH.get(s, s))
+    return LedgerSheet("规则" if zh else "rules", frame, [
+        LedgerColumn("key", "规则项" if zh else "key"), LedgerColumn("value", "取值" if zh else "value"),
+        LedgerColumn("unit", "单位" if zh else "unit"), LedgerColumn("status", "性质" if zh else "status"),
+        LedgerColumn("source", "依据" if zh else "source")])

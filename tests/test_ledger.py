@@ -11,7 +11,7 @@ import pytest
 import report_cases
 from openpyxl import load_workbook
 
-from redline.io.ledger import LedgerColumn, LedgerSheet, write_ledger
+from redline.io.ledger import LedgerColumn, LedgerSheet, header_row, write_ledger
 from redline.pipeline import write_results
 
 
@@ -21,14 +21,15 @@ def sheet_rows(ws):
 
 def totals(ws, header: str):
     """The totals row's stored number for a column (rows, value), checked against the data cells above it."""
-    heads = [c.value for c in ws[1]]
+    head = header_row(ws)
+    heads = [c.value for c in ws[head]]
     j = heads.index(header) + 1
-    total_row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    total_row = next(r for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
     stored = ws.cell(total_row, j).value
     assert isinstance(stored, int | float) and not isinstance(stored, bool), f"合计 of {header}: {stored!r}"
-    cells = [ws.cell(r, j).value for r in range(2, total_row)]
+    cells = [ws.cell(r, j).value for r in range(head + 1, total_row)]
     assert stored == pytest.approx(sum(v for v in cells if isinstance(v, int | float)), rel=1e-12)
-    return (2, total_row - 1, total_row), stored
+    return (head + 1, total_row - 1, total_row), stored
 
 
 def test_bureau_layout_formats_and_totals(tmp_path):
@@ -87,24 +88,100 @@ def test_awkward_values_and_titles(tmp_path):
 
 
 def test_run_ledger_totals_equal_the_audit(tmp_path):
-    """The hand-checked run in the audits' columns, laid out by the registered specs."""
+    """The hand-checked run in the audits' columns, laid out by the registered specs: each finding sheet
+    holds the findings and totals them; the full register is on its own sheet."""
     res = report_cases.audited()
     paths = write_results(res, tmp_path)
     wb = load_workbook(paths["ledger"])
-    assert {"说明", "批而未供", "闲置土地", "剔除要素", "规则"} <= set(wb.sheetnames)
-    _, mu = totals(wb["批而未供"], "未供面积(亩)")
-    assert mu == pytest.approx(res.outputs["approved_not_supplied"]["unsupplied_mu"].sum())
+    assert {"说明", "批而未供", "批而未供（全部）", "闲置土地", "闲置土地（全部）", "剔除要素", "规则"} <= set(wb.sheetnames)
+    ans = res.outputs["approved_not_supplied"]
+    _, mu = totals(wb["批而未供"], "未供面积(亩)")  # the one approval with land unsupplied (not none, not slivers)
+    assert mu == pytest.approx(ans.loc[ans["unsupplied_kind"] == "land", "unsupplied_mu"].sum())
+    (first, last, _), all_mu = totals(wb["批而未供（全部）"], "未供面积(亩)")
+    assert last - first + 1 == 3 and all_mu == pytest.approx(ans["unsupplied_mu"].sum())
     idle = res.outputs["idle_land"]
     ws = wb["闲置土地"]
+    head = header_row(ws)
+    heads = [c.value for c in ws[head]]
+    # the findings: 闲置满两年 (idle_recover, 20 000 m²) first, then 闲置 (idle, 10 000 m²); not the 4 others
+    codes = [ws.cell(r, heads.index("状态代码") + 1).value for r in range(head + 1, head + 3)]
+    assert codes == ["idle_recover", "idle"] and ws.cell(head + 3, 1).value == "合计"
+    _, m2 = totals(ws, "供地面积(平方米)")
+    assert m2 == pytest.approx(30_000.0)
     _, fee = totals(ws, "应征闲置费(万元)")  # the fee due is summed (art. 14: not for land recovered)
-    assert fee == pytest.approx(idle["fee_due"].sum())
-    _, area = totals(ws, "供地面积(亩)")
-    assert area == pytest.approx(idle["supply_mu"].sum())
-    heads = [c.value for c in ws[1]]
-    assert ws.cell(2, heads.index("约定开工日期") + 1).number_format == "yyyy-mm-dd"
-    # header, one row per supply, totals, then (a row apart) the output's description
-    assert ws.cell(1 + len(idle) + 1, 1).value == "合计"
-    assert ws.max_row == 1 + len(idle) + 1 + 2 and ws.cell(ws.max_row, 1).value
+    assert fee == pytest.approx(12.5)
+    assert ws.cell(head + 1, heads.index("约定开工日期") + 1).number_format == "yyyy-mm-dd"
+    everything = wb["闲置土地（全部）"]
+    (first, last, row), all_m2 = totals(everything, "供地面积(平方米)")
+    assert last - first + 1 == len(idle) == 6 and all_m2 == pytest.approx(idle["supply_m2"].sum())
+    # totals, then (a row apart) the output's description, which says where the other rows are
+    assert everything.max_row == row + 2 and "闲置土地" in everything.cell(everything.max_row, 1).value
+    assert "闲置土地（全部）" in ws.cell(ws.max_row, 1).value
+
+
+def test_supply_rate_sheet_adds_no_overlapping_rows(tmp_path):
+    """供地率 rows overlap (a year and the five-year window hold the same approvals; 全部 holds every district):
+    a 合计 over them counted an approval several times (15 633.6 亩 approved in the example county against
+    5 564.9), so the sheet has no totals row; the 全部 row of each period is that period's total."""
+    res = report_cases.audited()
+    ws = load_workbook(write_results(res, tmp_path)["ledger"])["供地率"]
+    head = header_row(ws)
+    rows = len(res.outputs["supply_rate"])
+    assert [ws.cell(r, 1).value for r in range(head + 1, head + rows + 1)] == list(range(1, rows + 1))
+    assert "合计" not in [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+
+
+def test_title_block_on_each_sheet_says_what_is_not_given(tmp_path):
+    res = report_cases.audited()
+    res.jurisdiction = "息县（示例）"  # no bureau given
+    wb = load_workbook(write_results(res, tmp_path)["ledger"])
+    today = dt.date.today().isoformat()
+    for title in ("批而未供", "闲置土地", "闲置土地（全部）", "供地率", "剔除要素", "规则"):
+        ws = wb[title]
+        head = header_row(ws)
+        assert head == 7 and ws.cell(head, 1).value == "序号", title
+        assert [ws.cell(r, 1).value for r in range(1, head)] == [
+            title, "行政区：息县（示例）", "填报单位：未填写", f"审计基准日：{res.as_of.isoformat()}",
+            f"规则集：{res.rules.label}", f"制表日期：{today}"], title
+        assert ws.print_title_rows == "$1:$7"  # the title block and the headers on every printed page
+        assert ws.freeze_panes == "B8"
+        assert f"A1:{ws.cell(head, ws.max_column).column_letter}1" in {str(m) for m in ws.merged_cells.ranges}
+    about = {row[0].value: row[1].value for row in wb["说明"].iter_rows(min_row=2)}
+    assert about["行政区"] == "息县（示例）" and about["填报单位"] == "未填写"
+
+
+def test_ledger_heading_refuses_an_unknown_language():
+    from redline.io.ledger import ledger_heading
+
+    with pytest.raises(ValueError, match="zh, en"):
+        ledger_heading({}, lang="fr")
+    assert ledger_heading({"bureau": "息县自然资源局"}, lang="en")[:2] == [("Jurisdiction", "not given"),
+                                                                      ("Bureau", "息县自然资源局")]
+
+
+def test_deadline_alerts_escalated_first_and_coloured(tmp_path):
+    """The 批后监管预警 sheet lists the alerts, 警示 (escalated) first, each status cell in its colour; the
+    obligations on time are on 批后监管预警（全部）."""
+    from redline.io.ledger import _tint
+    from redline.registry import get_spec
+
+    spec = get_spec("deadline_alerts")
+    out = next(o for o in spec.outputs if o.name == "deadline_alerts")
+    frame = pd.DataFrame({"supply_id": ["甲", "乙", "丙", "丁", "戊"],
+                          "level": ["upcoming", "ok", "escalated", "overdue", "escalated"]})
+    res = report_cases.audited()
+    res.outputs = {"deadline_alerts": frame}
+    res.specs = [spec]
+    wb = load_workbook(write_results(res, tmp_path)["ledger"])
+    ws = wb["批后监管预警"]
+    head = header_row(ws)
+    heads = [c.value for c in ws[head]]
+    ids, level = heads.index("合同编号") + 1, heads.index("级别代码") + 1
+    got = [(ws.cell(r, ids).value, ws.cell(r, level).value) for r in range(head + 1, ws.max_row + 1)
+           if ws.cell(r, ids).value]
+    assert got == [("丙", "escalated"), ("戊", "escalated"), ("丁", "overdue"), ("甲", "upcoming")]
+    assert ws.cell(head + 1, level).fill.fgColor.rgb.endswith(_tint(out.status("escalated").colour))
+    assert wb["批后监管预警（全部）"].max_row >= header_row(wb["批后监管预警（全部）"]) + 5
 
 
 def test_example_county_ledger_totals_equal_the_audit(tmp_path):
@@ -118,18 +195,24 @@ def test_example_county_ledger_totals_equal_the_audit(tmp_path):
     spec = next(s for s in res.specs if s.id == "approved_not_supplied")
     out = next(o for o in spec.outputs if o.name == "approved_not_supplied")
     frame = res.outputs["approved_not_supplied"]
-    ws = load_workbook(res.paths["ledger"])[out.sheet_title("zh")]
-    assert ws.freeze_panes == "B2" and ws.cell(len(frame) + 2, 1).value == "合计"
+    ws = load_workbook(res.paths["ledger"])[out.sheet_title("zh") + "（全部）"]  # every approval
+    head = header_row(ws)
+    assert ws.freeze_panes == f"B{head + 1}" and ws.cell(head + len(frame) + 1, 1).value == "合计"
     summed = [c for c in out.ledger_columns() if c.summed and c.name in frame.columns]
     assert any(c.name == "unsupplied_mu" for c in summed)
     for col in summed:
         (first, last, _), total = totals(ws, col.header)
-        assert (first, last) == (2, len(frame) + 1)
+        assert (first, last) == (head + 1, head + len(frame))
         assert total == pytest.approx(pd.to_numeric(frame[col.name]).sum(), rel=1e-9, abs=1e-6), col.name
     dates = [c for c in out.ledger_columns() if c.kind == "date" and c.name in frame.columns]
-    heads = [c.value for c in ws[1]]
+    heads = [c.value for c in ws[head]]
     for col in dates:
-        assert ws.cell(2, heads.index(col.header) + 1).number_format == "yyyy-mm-dd"
+        assert ws.cell(head + 1, heads.index(col.header) + 1).number_format == "yyyy-mm-dd"
+    found = load_workbook(res.paths["ledger"])[out.sheet_title("zh")]  # the approvals with land unsupplied
+    land = frame[frame["unsupplied_kind"] == "land"]
+    assert 0 < len(land) < len(frame)
+    (first, last, _), total = totals(found, "未供面积(亩)")
+    assert last - first + 1 == len(land) and total == pytest.approx(land["unsupplied_mu"].sum(), rel=1e-9)
 
 
 TRAPS = ['=HYPERLINK("http://example.invalid","点我")', "=1+1", "+86 10 1234", "-3", "@SUM(A1)"]
@@ -192,9 +275,10 @@ def test_a_run_with_a_control_character_in_its_data_writes_its_ledger(tmp_path):
     frame.loc[frame.index[0], "district"] = "城关\x07镇"
     paths = write_results(res, tmp_path)
     wb = load_workbook(paths["ledger"])
-    heads = [c.value for c in wb["批而未供"][1]]
+    ws = wb["批而未供"]
+    heads = [c.value for c in ws[header_row(ws)]]
     j = next(i for i, h in enumerate(heads, start=1) if h == "所在区县")
-    assert wb["批而未供"].cell(2, j).value == "城关镇"
+    assert ws.cell(header_row(ws) + 1, j).value == "城关镇"
     assert any("U+0007" in str(row[1].value) for row in wb["说明"].iter_rows(min_row=2))
 
 
@@ -263,3 +347,57 @@ def test_status_cells_are_filled_with_their_status_colour_light(tmp_path):
     assert ws["C3"].fill.fgColor.rgb.endswith(_tint(colours["completed"]))
     assert ws["C4"].fill.fill_type is None  # a code no status declares: left plain
     assert ws["B2"].fill.fill_type is None  # only the status cell
+
+
+def test_chinese_ledger_says_the_rule_status_in_chinese(tmp_path):
+    res = report_cases.audited()
+    wb = load_workbook(write_results(res, tmp_path)["ledger"])
+    rules = wb["规则"]
+    h = header_row(rules)
+    heads = [c.value for c in rules[h]]
+    status = {rules.cell(r, heads.index("规则项") + 1).value: rules.cell(r, heads.index("性质") + 1).value
+              for r in range(h + 1, rules.max_row + 1)}
+    assert status["idle.fee_rate"] == "国家规定"  # national in the rule set
+    assert set(status.values()) <= {"国家规定", "可配置", "地方规定"}
+    about = [row[0].value for row in wb["说明"].iter_rows(min_row=2)]
+    assert "审计基准日" in about and "规则集" in about and not any(" as of" in str(k) for k in about)
+
+
+def _screenshot_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "screenshot_ledger.py"
+    spec = importlib.util.spec_from_file_location("screenshot_ledger", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                    reason="LibreOffice is not installed here (scripts/install-system-deps.sh installs it for CI)")
+def test_the_ledger_prints_on_a4_landscape_with_page_numbers(tmp_path):
+    """LibreOffice prints the ledger (as scripts/screenshot_ledger.py does for the README): every page A4
+    landscape, numbered 第 n 页，共 N 页; the 闲置土地 sheet's page holds its two findings (供1 闲置满两年, 供0
+    闲置) and not the supply merely late to start (供2), which is on 闲置土地（全部）."""
+    from pathlib import Path
+
+    from pypdf import PdfReader
+
+    script = _screenshot_script()
+    res = report_cases.audited()
+    res.jurisdiction = "息县（示例）"
+    pdf = script.ledger_pdf(Path(write_results(res, tmp_path / "out")["ledger"]), tmp_path / "pdf")
+    pages = PdfReader(pdf).pages
+    assert len(pages) >= 6
+    for n, page in enumerate(pages, start=1):
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (842, 595), n  # A4 landscape, in points
+        assert f"第 {n} 页，共 {len(pages)} 页" in page.extract_text(), n
+    idle = script.sheet_pages(pdf, "闲置土地")
+    everything = script.sheet_pages(pdf, "闲置土地（全部）")
+    assert len(idle) == 1 and len(everything) == 1 and everything[0] == idle[0] + 1
+    text = pages[idle[0]].extract_text()
+    assert "供1" in text and "供0" in text and "供2" not in text
+    assert "行政区：息县（示例）" in text and "填报单位：未填写" in text
+    assert "供2" in pages[everything[0]].extract_text()

@@ -178,17 +178,18 @@ def test_it_is_in_the_plugin_catalogue_with_its_aliases(registered, module_file)
 
 
 def test_it_gets_a_ledger_sheet_under_its_chinese_headers(run):
-    from redline.io.ledger import _tint
+    from redline.io.ledger import _tint, header_row
 
     out, _ = run
     ws = load_workbook(out / "redline_ledger.xlsx")["缺土地用途宗地"]
-    assert [c.value for c in ws[1]] == ["序号", "宗地号", "宗地面积(亩)", "用途核查结论", "依据"]
-    rows = {ws.cell(r, 2).value: r for r in range(2, 5)}
+    h = header_row(ws)  # under the title block
+    assert [c.value for c in ws[h]] == ["序号", "宗地号", "宗地面积(亩)", "用途核查结论", "依据"]
+    rows = {ws.cell(r, 2).value: r for r in range(h + 1, h + 4)}
     assert ws.cell(rows["Z2"], 4).value == "缺土地用途"
     assert ws.cell(rows["Z2"], 4).fill.fgColor.rgb.endswith(_tint("#c8102e"))  # its status colour
     assert ws.cell(rows["Z1"], 4).fill.fgColor.rgb.endswith(_tint("#969696"))
-    assert ws.cell(5, 1).value == "合计" and ws.cell(5, 3).value == pytest.approx(
-        sum(ws.cell(r, 3).value for r in range(2, 5)))
+    assert ws.cell(h + 4, 1).value == "合计" and ws.cell(h + 4, 3).value == pytest.approx(
+        sum(ws.cell(r, 3).value for r in range(h + 1, h + 4)))
 
 
 def test_it_gets_a_report_section_with_its_figures_and_status_legend(run):

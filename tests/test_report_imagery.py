@@ -27,6 +27,7 @@ from test_report import figures, parse
 import redline.report as report
 from redline.crs import WorkingCRS
 from redline.imagery.judge import judge_register
+from redline.io.ledger import header_row
 from redline.pipeline import RunResult, write_results
 from redline.registry import get_spec
 from redline.report.sections import Ctx, build_section
@@ -148,30 +149,34 @@ def test_the_ledger_sheets(run, tmp_path):
     wb = load_workbook(write_results(run, tmp_path)["ledger"])
     assert {"卫片图斑研判表", "卫片图斑登记表", "卫片执法统计"} <= set(wb.sheetnames)
     pieces = wb["卫片图斑登记表"]
-    heads = [c.value for c in pieces[1]]
+    h = header_row(pieces)  # under the title block
+    heads = [c.value for c in pieces[h]]
     assert heads[:5] == ["序号", "图斑编号", "分割块号", "图斑研判结论", "分割块研判结论"]
     col = {h: i + 1 for i, h in enumerate(heads)}
     rows = [[pieces.cell(r, col[h]).value for h in ("图斑编号", "图斑研判结论", "分割块研判结论", "占用耕地", "面积(亩)")]
-            for r in range(2, 5)]
+            for r in range(h + 1, h + 4)]
     assert rows == [["P1", "违法占用耕地", "已批已供", "是", 7.5], ["P1", "违法占用耕地", "违法占用耕地", "是", 1.5],
                     ["P2", "未批占用永久基本农田", "未批占用永久基本农田", "否", 4.5]]
-    assert pieces.cell(5, 1).value == "合计" and pieces.cell(5, col["面积(亩)"]).value == pytest.approx(13.5)
-    assert pieces.cell(5, col["分割块号"]).value is None  # piece numbers are not summed
+    total = h + 4
+    assert pieces.cell(total, 1).value == "合计" and pieces.cell(total, col["面积(亩)"]).value == pytest.approx(13.5)
+    assert pieces.cell(total, col["分割块号"]).value is None  # piece numbers are not summed
     roll = wb["卫片执法统计"]
-    heads = [c.value for c in roll[1]]
+    h = header_row(roll)
+    heads = [c.value for c in roll[h]]
     ratio = heads.index("违法占用耕地比例") + 1
-    column_a = [roll.cell(r, 1).value for r in range(2, roll.max_row + 1)]
-    assert [roll.cell(r, 2).value for r in range(2, 5)] == ["001", "002", "合计"]
+    column_a = [roll.cell(r, 1).value for r in range(h + 1, roll.max_row + 1)]
+    assert [roll.cell(r, 2).value for r in range(h + 1, h + 4)] == ["001", "002", "合计"]
     assert "合计" not in column_a  # the roll-up's own 合计 row, no second totals row under it
-    assert roll.cell(2, ratio).value == pytest.approx(1 / 6) and roll.cell(2, ratio).number_format == "0.0%"
-    assert roll.cell(3, ratio).value is None  # 西镇: not measured, not 0 %
+    assert roll.cell(h + 1, ratio).value == pytest.approx(1 / 6) and roll.cell(h + 1, ratio).number_format == "0.0%"
+    assert roll.cell(h + 2, ratio).value is None  # 西镇: not measured, not 0 %
 
 
 def test_a_ledger_total_of_areas_not_measured_is_empty(tmp_path):
     wb = load_workbook(write_results(judged_run(landuse=False), tmp_path)["ledger"])
     ws = wb["卫片图斑研判表"]
-    heads = [c.value for c in ws[1]]
-    total = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
+    h = header_row(ws)
+    heads = [c.value for c in ws[h]]
+    total = next(r for r in range(h + 1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
     got = {h: ws.cell(total, heads.index(h) + 1).value for h in ("违法占用耕地(亩)", "占用耕地(亩)",
                                                                    "违法占用永久基本农田(亩)", "违法面积(亩)")}
     assert got == {"违法占用耕地(亩)": None, "占用耕地(亩)": None, "违法占用永久基本农田(亩)": pytest.approx(4.5),

@@ -155,10 +155,13 @@ def test_geopackage_has_the_declared_aliases(run):
 def test_ledger_headers_come_from_the_spec(run):
     from openpyxl import load_workbook
 
-    wb = load_workbook(run.paths["ledger"], read_only=True)
+    from redline.io.ledger import header_row
+
+    wb = load_workbook(run.paths["ledger"])
     for _, o in _outputs(run):
         frame = run.outputs[o.name]
         want = ["序号"] + [c.label_zh for c in o.columns if c.ledger and c.name in frame.columns]
-        got = [c.value for c in next(wb[o.sheet_title("zh")].iter_rows(min_row=1, max_row=1))]
+        ws = wb[o.sheet_title("zh")]
+        got = [c.value for c in ws[header_row(ws)]]
         assert got == want, o.name
         assert [c.header for c in o.ledger_columns("en")] == [c.name for c in o.columns if c.ledger]

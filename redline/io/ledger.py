@@ -40,7 +40,41 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: text starting with these is a formula to Excel when typed: stored as text, with Excel's quote prefix
 _FORMULA_START = ("=", "+", "-", "@")
 
-__all__ = ["EXCEL_MAX_TEXT", "LedgerColumn", "LedgerSheet", "write_ledger"]
+__all__ = ["EXCEL_MAX_TEXT", "NOT_GIVEN", "LedgerColumn", "LedgerSheet", "header_row", "ledger_heading", "write_ledger"]
+
+#: what a title-block line says when the run does not give its value (a line never vanishes)
+NOT_GIVEN = {"zh": "未填写", "en": "not given"}
+_HEADING_LABELS = {"zh": ("行政区", "填报单位", "审计基准日", "规则集", "制表日期"),
+                   "en": ("Jurisdiction", "Bureau", "Audit date", "Rule set", "Made on")}
+
+
+def ledger_heading(metadata: Mapping[str, str], *, lang: str = "zh",
+                   made_on: dt.date | None = None) -> list[tuple[str, str]]:
+    """The title block under each sheet's title, from a run's metadata (:meth:`RunResult.metadata`).
+
+    行政区 (``jurisdiction``), 填报单位 (``bureau``), 审计基准日 (``as_of``), 规则集 (``rules``) and 制表日期
+    (``made_on``, default today). A value the run does not give is written 未填写 (``not given``):
+    the line is kept, so a filed sheet shows that nobody named the bureau rather than hiding it.
+
+    >>> ledger_heading({"as_of": "2026-06-30", "rules": "cn-national@2026.1", "jurisdiction": "息县"},
+    ...                made_on=dt.date(2026, 7, 1))  # doctest: +NORMALIZE_WHITESPACE
+    [('行政区', '息县'), ('填报单位', '未填写'), ('审计基准日', '2026-06-30'), ('规则集', 'cn-national@2026.1'),
+     ('制表日期', '2026-07-01')]
+    """
+    if lang not in _HEADING_LABELS:
+        raise ValueError(f"lang must be one of {', '.join(_HEADING_LABELS)}, not {lang!r}")
+    made = (made_on or dt.date.today()).isoformat()
+    values = [metadata.get("jurisdiction"), metadata.get("bureau"), metadata.get("as_of"), metadata.get("rules"), made]
+    return [(label, str(v).strip() if v is not None and str(v).strip() else NOT_GIVEN[lang])
+            for label, v in zip(_HEADING_LABELS[lang], values, strict=True)]
+
+
+def header_row(ws: Any) -> int:
+    """The row of a ledger sheet's column headers: 1, or the last row repeated on each printed page (the
+    title block and the headers) when the sheet has a title block."""
+    titles = getattr(ws, "print_title_rows", None) or ""
+    m = re.fullmatch(r"\$?(\d+):\$?(\d+)", str(titles))
+    return int(m.group(2)) if m else 1
 
 
 @dataclass(frozen=True)
@@ -122,7 +156,11 @@ def _cell(value, kind: ColumnKind):
 
 
 _NUMERIC = {"mu", "m2", "wan", "float", "ratio", "int", "days"}
-_MIN_WIDTH = {"date": 12, "mu": 11, "m2": 13, "wan": 11, "ratio": 9, "float": 10, "int": 8, "days": 8, "text": 8}
+#: the widest a column gets (characters); longer text wraps
+_MAX_WIDTH = 28
+_MIN_WIDTH = {"date": 11, "mu": 9, "m2": 10, "wan": 9, "ratio": 7, "float": 8, "int": 6, "days": 6, "text": 8}
+#: the widest a header makes its column: longer headers wrap (about four Chinese characters a line)
+_HEADER_WIDTH = 9
 
 
 def _width(text: str) -> float:
@@ -178,7 +216,8 @@ def _append(ws, values, texts: _Texts) -> None:
 
 
 def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mapping[str, str] | None = None,
-                 total_label: str = "合计", index_header: str | None = "序号", run_id: str | None = None) -> str:
+                 total_label: str = "合计", index_header: str | None = "序号", run_id: str | None = None,
+                 heading: Sequence[tuple[str, str]] = (), footer: str = "第 &P 页，共 &N 页") -> str:
     """Write the ledger workbook (``.xlsx``) atomically and return its path.
 
     Each sheet is laid out as bureaus keep their 台账: a first column ``序号`` (row number; pass
@@ -188,6 +227,12 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     ``合计`` under the data: the sum of every summed column (mu, m2, wan, int by default, or as the
     column's ``total`` says) over the rows as written, left empty for a column with no number in it
     (an area not measured is not 0 亩). A sheet's ``note`` goes under the totals.
+
+    ``heading`` (label, value pairs, e.g. from :func:`ledger_heading`) puts a title block above each
+    sheet's headers: the sheet's title, then one line per pair (行政区：息县). Every sheet prints on A4
+    landscape, fitted to the page width, with the title block and the headers repeated on each page and
+    ``footer`` (page numbers, Excel's ``&P``/``&N`` codes) at the foot; a text column wider than 28
+    characters wraps. :func:`header_row` finds a sheet's header row again.
     ``info`` (rule set, working CRS, area method, as-of date...) goes on a first sheet 说明 (About),
     followed by a note for every cell whose text had to be changed. ``run_id`` is stamped in the
     document properties (*identifier*) and on the 说明 sheet.
@@ -228,6 +273,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     about.column_dimensions["B"].width = 100
     about["A1"].font = about["B1"].font = Font(bold=True)
     about.freeze_panes = "A2"
+    _print_setup(about, 1, footer)
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
     thin = Side(style="thin", color="999999")
@@ -242,11 +288,26 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             n += 1
         used_titles.add(title)
         ws = wb.create_sheet(title)
+        sep = "：" if re.search(r"[\u2e80-\u9fff]", "".join(label for label, _ in heading)) else ": "
         cols = sheet.resolved_columns()
         offset = 1 if index_header else 0
         headers = ([index_header] if index_header else []) + [c.header for c in cols]
+        width = max(len(headers), 1)
+        if heading:  # the title block: the sheet's title, then one line per item, over every column
+            _append(ws, [sheet.title], texts)
+            ws.cell(row=1, column=1).font = Font(bold=True, size=14)
+            ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+            ws.row_dimensions[1].height = 24
+            for label, value in heading:
+                _append(ws, [f"{label}：{value}" if sep == "：" else f"{label}: {value}"], texts)
+            for r in range(1, ws.max_row + 1):
+                if width > 1:
+                    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+                _as_text(ws.cell(row=r, column=1))
+        head = ws.max_row + 1 if heading else 1  # the row of the column headers
+        first = head + 1
         _append(ws, headers, texts)
-        for cell in ws[1]:
+        for cell in ws[head]:
             cell.font = Font(bold=True)
             cell.fill = head_fill
             cell.border = head_border
@@ -257,13 +318,14 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             _append(ws, ([number] if index_header else []) + [_cell(v, c.kind) for v, c in zip(row, cols, strict=True)],
                     texts)
         nrows = len(frame)
-        last = nrows + 1
+        last = head + nrows
         if index_header:
             ws.column_dimensions["A"].width = max(6, _width(index_header) + 2, _width(total_label) + 2)
+        wrap = Alignment(wrap_text=True, vertical="top")
         for j, c in enumerate(cols, start=1 + offset):
             letter = get_column_letter(j)
             fmt = _FORMATS[c.kind]
-            for i in range(2, last + 1):
+            for i in range(first, last + 1):
                 ws.cell(row=i, column=j).number_format = fmt
             values = frame[c.name].head(200).tolist()
             if c.kind in ("mu", "m2", "wan", "float", "ratio"):
@@ -273,9 +335,12 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             else:
                 sample = [str(_cell(v, c.kind))[:200] for v in values]
             body = max((_width(s) for s in sample), default=0)
-            ws.column_dimensions[letter].width = min(50, max(_MIN_WIDTH[c.kind], body + 2,
-                                                             min(_header_width(c.header) + 2, 24)))
-        ws.row_dimensions[1].height = 32
+            ws.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH[c.kind], body + 2,
+                                                                     min(_header_width(c.header) + 1, _HEADER_WIDTH)))
+            if c.kind == "text" and body + 2 > _MAX_WIDTH:  # long text wraps in its column, on screen and paper
+                for i in range(first, last + 1):
+                    ws.cell(row=i, column=j).alignment = wrap
+        ws.row_dimensions[head].height = 48  # three lines of a wrapped header
         summed = [(j, c) for j, c in enumerate(cols, start=1 + offset) if c.summed]
         if summed and not index_header and summed[0][0] == 1:
             summed = summed[1:]  # column A holds the label
@@ -288,24 +353,21 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
                 ws.cell(row=total_row, column=j).border = total_border
             label.font = Font(bold=True)
             for j, c in summed:
-                cells = (ws.cell(row=i, column=j).value for i in range(2, last + 1))
+                cells = (ws.cell(row=i, column=j).value for i in range(first, last + 1))
                 numbers = [v for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
                 if not numbers:  # every cell empty (not measured): the total is not 0 either
                     continue
                 cell = ws.cell(row=total_row, column=j, value=sum(numbers))
                 cell.number_format = _FORMATS[c.kind]
                 cell.font = Font(bold=True)
-        ws.freeze_panes = ws.cell(row=2, column=1 + offset) if index_header else "A2"
+        ws.freeze_panes = ws.cell(row=first, column=1 + offset) if index_header else f"A{first}"
         if headers:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{last}"
-        ws.print_title_rows = "1:1"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        _fill_statuses(ws, sheet, cols, offset, PatternFill)
+            ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{last}"
+        _print_setup(ws, head, footer)
+        _fill_statuses(ws, sheet, cols, offset, PatternFill, first)
         if sheet.note:
-            note = ws.cell(row=last + 3, column=1, value=texts(sheet.note, f"{title}!A{last + 3}"))
+            at = last + 3
+            note = ws.cell(row=at, column=1, value=texts(sheet.note, f"{title}!A{at}"))
             note.font = Font(italic=True, color="555555")
             _as_text(note)
     for i, line in enumerate(texts.notes, start=1):
@@ -328,7 +390,23 @@ def _tint(colour: str, strength: float = 0.35) -> str:
     return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
 
 
-def _fill_statuses(ws: Any, sheet: LedgerSheet, cols: Sequence[LedgerColumn], offset: int, fill: Any) -> None:
+def _print_setup(ws: Any, head: int, footer: str) -> None:
+    """A4 landscape, fitted to the page width, the title block and headers on every page, page numbers below."""
+    ws.print_title_rows = f"1:{head}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = footer
+    ws.evenFooter.center.text = footer
+
+
+def _fill_statuses(ws: Any, sheet: LedgerSheet, cols: Sequence[LedgerColumn], offset: int, fill: Any,
+                   first: int = 2) -> None:
     """Fill each status cell with its status colour, light, so a sheet's findings stand out."""
     if not sheet.status_column or not sheet.status_colours or sheet.status_column not in sheet.frame.columns:
         return
@@ -337,7 +415,7 @@ def _fill_statuses(ws: Any, sheet: LedgerSheet, cols: Sequence[LedgerColumn], of
     if not where:
         return
     fills = {code: fill("solid", fgColor=_tint(colour)) for code, colour in sheet.status_colours.items()}
-    for i, code in enumerate(sheet.frame[sheet.status_column].astype(str), start=2):
+    for i, code in enumerate(sheet.frame[sheet.status_column].astype(str), start=first):
         f = fills.get(code.split(sheet.status_separator)[0].strip() if sheet.status_separator else code)
         if f is not None:
             for j in where:

@@ -31,7 +31,7 @@ import shapely
 from ..spec import AuditSpec, CaseSpec, OutputSpec
 from ..units import M2_PER_MU
 
-__all__ = ["CHANGES", "CaseOutput", "Classified", "case_outputs", "classify", "findings", "key_of"]
+__all__ = ["CHANGES", "CaseOutput", "Classified", "case_outputs", "classify", "finding_mask", "findings", "key_of"]
 
 #: the change a round makes to a case: code -> (Chinese, English)
 CHANGES: dict[str, tuple[str, str]] = {
@@ -90,7 +90,8 @@ def key_of(frame: pd.DataFrame, case: CaseSpec) -> pd.Series:
     return key
 
 
-def _finding_mask(frame: pd.DataFrame, out: OutputSpec) -> pd.Series:
+def finding_mask(frame: pd.DataFrame, out: OutputSpec) -> pd.Series:
+    """The rows of an output that are findings (cases): a counted status and every ``CaseSpec.where`` value."""
     mask = pd.Series(True, index=frame.index)
     if out.status_column and out.counted and out.status_column in frame.columns:
         codes = frame[out.status_column].map(lambda v: out.row_codes(v)[0] if _text(v) else "")
@@ -162,7 +163,7 @@ def findings(outputs: Mapping[str, Any], specs: Iterable[AuditSpec] | None = Non
             continue
         case = co.case
         keys = key_of(frame, case)
-        mask = _finding_mask(frame, co.output)
+        mask = finding_mask(frame, co.output)
         rows = frame[mask.to_numpy()]
         k = keys[mask.to_numpy()]
         if len(rows):

@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 占用永久基本农田审批层级 Approvals on PBF, one colour per status (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 占用永久基本农田审批层级 Approvals on PBF, one colour per status (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="wrong_level" label="占用永久基本农田未经国务院批准 wrong_level"/>
@@ -63,4 +63,11 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;占用永久基本农田审批层级&lt;/b&gt; [% "approval_id" %]
+&lt;table&gt;
+[% CASE WHEN "status_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;结论&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("status_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "approval_date" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;批准日期&lt;/th&gt;&lt;td&gt;' || format_date("approval_date", 'yyyy-MM-dd') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("approval_id", ' ', "status_zh")</previewExpression>
 </qgis>

@@ -1,6 +1,6 @@
 <!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYMBOLOGY'>
 <qgis version="3.22.0" styleCategories="Symbology">
-  <!-- redline: 项目红线审查 Project red-line checks, one colour per status (written from the audit's spec by scripts/package_plugin.py) -->
+  <!-- redline: 项目红线审查 Project red-line checks, one colour per status (written from the audit's spec by redline.styles) -->
   <renderer-v2 type="categorizedSymbol" attr="status" symbollevels="0" enableorderby="0" forceraster="0">
     <categories>
       <category render="true" symbol="0" value="needs_state_council" label="占用永久基本农田(须国务院批准) needs_state_council"/>
@@ -189,4 +189,13 @@
       </symbol>
     </symbols>
   </renderer-v2>
+  <mapTip>&lt;b&gt;项目红线审查&lt;/b&gt; [% "project_id" %]
+&lt;table&gt;
+[% CASE WHEN "status_zh" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;结论&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("status_zh", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "kind" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;审查项&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("kind", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "share" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;占项目面积比例&lt;/th&gt;&lt;td&gt;' || format_number("share" * 100, 1) || '%' || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "detail" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;说明&lt;/th&gt;&lt;td&gt;' || replace(replace(replace("detail", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/td&gt;&lt;/tr&gt;' END %]
+[% CASE WHEN "rule" IS NULL THEN '' ELSE '&lt;tr&gt;&lt;th align="left"&gt;依据&lt;/th&gt;&lt;td&gt;&lt;small&gt;' || replace(replace(replace("rule", '&amp;', '&amp;amp;'), '&lt;', '&amp;lt;'), '&gt;', '&amp;gt;') || '&lt;/small&gt;&lt;/td&gt;&lt;/tr&gt;' END %]
+&lt;/table&gt;</mapTip>
+  <previewExpression>concat("project_id", ' ', "status_zh")</previewExpression>
 </qgis>
