@@ -149,11 +149,11 @@ def build(result: Any, path: str | os.PathLike[str] | None = None, *, lang: str 
 
 
 def print_report(html: str | os.PathLike[str], dest: str | os.PathLike[str] | None = None, *, in_set: bool = False,
-                 run_id: str | None = None) -> Path:
+                 run_id: str | None = None, pages: str = "") -> Path:
     """Print a written report to PDF (default: ``redline_report.pdf`` beside it), A4, in headless Chromium.
 
     Raises :class:`~redline.errors.RedlineError` when no Chromium is installed or the page cannot be printed.
-    A PDF written into a run's result-set folder joins the set.
+    A PDF written into a run's result-set folder joins the set. ``pages`` (e.g. ``"1"``): only those pages.
     """
     from ..errors import RedlineError
     from .browser import NO_CHROMIUM, find_chromium, print_pdf
@@ -172,7 +172,7 @@ def print_report(html: str | os.PathLike[str], dest: str | os.PathLike[str] | No
         with tempfile.TemporaryDirectory(prefix="redline-print-") as folder, atomic_path(out) as tmp:
             copy = Path(folder) / html.name
             copy.write_text(page, encoding="utf-8")
-            print_pdf(copy, tmp)
+            print_pdf(copy, tmp, pages=pages)
             data = tmp.read_bytes()
     except (OSError, RuntimeError, TimeoutError) as exc:
         raise RedlineError(f"no PDF written: Chromium could not print {html}: {exc}") from exc

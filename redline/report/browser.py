@@ -168,7 +168,7 @@ class _Pipe:
 
 def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool = False, full_page: bool = False,
               element: str | None = None, chromium: str | None = None, timeout: float = 90,
-              pdf: bool = False) -> PageLoad:
+              pdf: bool = False, pages: str = "") -> PageLoad:
     """Load a local HTML file in headless Chromium and report what happened.
 
     Parameters
@@ -187,6 +187,8 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
     pdf : bool
         Also print the page to PDF (``PageLoad.pdf``) as the browser prints it: its ``@media print`` rules and
         the ``@page`` size they ask for (A4 for the report), backgrounds kept.
+    pages : str
+        With ``pdf``: the pages to print, e.g. ``"1"`` or ``"1-3"`` (default all).
     """
     exe = chromium or find_chromium()
     if exe is None:
@@ -258,8 +260,8 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
                                                            timeout=timeout)["data"])
         if pdf:
             printed = pipe.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True,
-                                                    "displayHeaderFooter": False}, session=session,
-                                timeout=max(timeout, 180))
+                                                    "displayHeaderFooter": False, "pageRanges": pages},
+                                session=session, timeout=timeout)
             result.pdf = base64.b64decode(printed["data"])
         with contextlib.suppress(RuntimeError, TimeoutError):
             pipe.send("Browser.close", timeout=10)
@@ -290,13 +292,16 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
     return result
 
 
-def print_pdf(path, dest, *, chromium: str | None = None, timeout: float = 180) -> Path:
+def print_pdf(path, dest, *, chromium: str | None = None, timeout: float = 900, pages: str = "") -> Path:
     """Print a local HTML file to the PDF ``dest`` in headless Chromium (its print stylesheet, its ``@page`` size).
+
+    A long report takes minutes to lay out on a busy machine, hence the generous ``timeout`` (seconds);
+    ``pages`` (e.g. ``"1"``) prints only those.
 
     Raises :class:`FileNotFoundError` (:data:`NO_CHROMIUM`) when no Chromium is installed, and
     :class:`RuntimeError` when the page logged errors or asked for anything outside itself.
     """
-    load = load_page(path, pdf=True, chromium=chromium, timeout=timeout)
+    load = load_page(path, pdf=True, chromium=chromium, timeout=timeout, pages=pages)
     if load.external_requests or load.console_errors:
         raise RuntimeError(f"{path} requested {load.external_requests} / logged {load.console_errors}: not printed")
     assert load.pdf is not None
