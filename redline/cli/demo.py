@@ -127,8 +127,14 @@ def command(out, round_no, register, as_of, rules, crs, area_method, strict, lan
     sources, params = _with_example_rasters(sources, out / "rasters")
     with progress_reporter(quiet, "demo") as progress:
         result = run_audits(sources, out=out, as_of=day, rules=rules, crs=crs, area_method=area_method,
-                            strict=strict, lang=lang, progress=progress, params=params, with_report=True,
+                            strict=strict, lang=lang, progress=progress, params=params, with_report=False,
                             register=register, jurisdiction=jurisdiction or EXAMPLE_JURISDICTION, bureau=bureau)
+        # the report, with the names of the example rasters' land-cover classes (the rasters hold values only)
+        from ..example import RASTER_CLASSES
+        from ..report import REPORT_HTML, build
+
+        progress("report", 0.98)
+        build(result, out / REPORT_HTML, lang=lang or "zh", class_names=dict(RASTER_CLASSES) if params else None)
     for step in EXTRA_STEPS:
         step(result, out, click.echo)
     echo_run(result, quiet=quiet, verbose=verbose)

@@ -249,7 +249,9 @@ def transitions(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     values = num(frame, value)
     assert values is not None
     m = values.groupby([frame["before"], frame["after"]]).sum().unstack(fill_value=0)
-    unit = "亩" if value == "area_mu" else ctx.c("像元", "pixels")
+    m.index = [ctx.land_class(c, chart=True) for c in m.index]
+    m.columns = [ctx.land_class(c, chart=True) for c in m.columns]
+    unit = ctx.c("亩", "mu") if value == "area_mu" else ctx.c("像元", "pixels")
     uri = ctx.image(F.heatmap(ctx.canvas, m, title=ctx.c("地类转移矩阵", "Transition matrix"), unit=unit))
     if uri:
         sec.images.append((uri, ctx.w("行：前一时相地类；列：后一时相地类", "Rows: first date; columns: second date")))

@@ -52,7 +52,10 @@ def approved_not_supplied(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     approved = num(frame, "approved_m2")
     supplied = num(frame, "supplied_m2")
     if approved is not None and supplied is not None and total(approved) > 0:
-        sec.figures.append(Figure(f"{name}.supply_rate", ctx.w("总体供地率", "overall supply rate"),
+        # not the supply rate of 增存挂钩 (supply_rate.rate_long, over the recent years): every approval's, all years
+        sec.figures.append(Figure(f"{name}.supply_rate", ctx.w("各批次累计供地率（全部年度，非考核口径）",
+                                                               "supply rate of all approvals, all years (not the "
+                                                               "assessed rate)"),
                                   total(supplied) / total(approved), "%"))
     if unsup is not None and spatial(frame):
         uri = ctx.map([(geoms(frame, real), "#d62728", ctx.c("批而未供部分", "unsupplied part")),
@@ -136,8 +139,9 @@ def supply_rate(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     long_total = frame[kind.eq("long") & every]
     if len(long_total):
         period = str(long_total["period"].iloc[0])
-        sec.figures.append(Figure(f"{sec.name}.rate_long", ctx.w(f"全域供地率（{period}）",
-                                                                 f"overall rate ({_period_en(period)})"),
+        sec.figures.append(Figure(f"{sec.name}.rate_long", ctx.w(f"全域供地率（{period}，增存挂钩考核口径）",
+                                                                 f"supply rate, all units ({_period_en(period)}; "
+                                                                 "the assessed rate)"),
                                   float(rate[long_total.index[0]]), "%", grave=bool(below[long_total.index[0]])))
     units_below = below & ~every
     sec.figures.append(Figure(f"{sec.name}.below", ctx.w(f"个行政区低于 {line_value:.0%}", f"units under {line_value:.0%}"),
@@ -237,6 +241,8 @@ def underused(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
 def deadline_alerts(ctx: Ctx, sec: Section, frame: pd.DataFrame) -> None:
     """批后监管: the alerts needing action by obligation (交地, 缴款, 开工, 竣工) and level."""
     out = ctx.output(sec)
+    # the alerts sit on supplies the idle-land section also maps: outlined on the overview, not filled over them
+    sec.overview_style = "outline"
     sec.figures.append(Figure(f"{sec.name}.obligations", ctx.w("项履约义务（全部）", "obligations in all"), len(frame)))
     if out is None or not {"obligation", out.status_column} <= set(frame.columns):
         return

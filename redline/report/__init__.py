@@ -65,19 +65,23 @@ from ..io.ledger import LedgerColumn
 from ._data import ReportData, from_results, from_run
 from ._fonts import cjk_font
 from ._register import register_section
-from .sections import TEXT, Ctx, Figure, Section, build_section, overview_map, table
+from ._summary import summary_sentences
+from .sections import CLASS_COLUMNS, TEXT, Ctx, Figure, Section, build_section, class_key, overview_map, table
 
 REPORT_HTML = "redline_report.html"
+#: the printed report (``build(..., pdf=True)``, ``redline report --pdf``)
+REPORT_PDF = "redline_report.pdf"
 #: the shipped templates; a folder given as ``templates=`` overrides them file by file
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE = "report.html.j2"
 
-__all__ = ["PAGE", "REPORT_HTML", "TEMPLATES", "Ctx", "Figure", "ReportData", "Section", "build", "cjk_font",
-           "demo_step", "from_results", "from_run", "render"]
+__all__ = ["PAGE", "REPORT_HTML", "REPORT_PDF", "TEMPLATES", "Ctx", "Figure", "ReportData", "Section", "build",
+           "cjk_font", "demo_step", "from_results", "from_run", "print_report", "render", "summary_sentences"]
 
 
 def build(result: Any, path: str | os.PathLike[str] | None = None, *, lang: str = "zh", title: str | None = None,
-          in_set: bool = False, templates: str | os.PathLike[str] | None = None) -> Path:
+          in_set: bool = False, templates: str | os.PathLike[str] | None = None, jurisdiction: str | None = None,
+          bureau: str | None = None, class_names: dict[Any, Any] | None = None, pdf: bool = False) -> Path:
     """Write the audit report for a run as one self-contained HTML file (审计报告).
 
     Parameters
@@ -97,6 +101,17 @@ def build(result: Any, path: str | os.PathLike[str] | None = None, *, lang: str 
     templates : path, optional
         A folder of templates replacing the shipped ones of the same name (``report.html.j2``,
         ``macros.html.j2``, ``report.css.j2``): a bureau's own layout, words or colours.
+    jurisdiction, bureau : str, optional
+        The area audited and the authority auditing it, for the title (e.g. 息县) and the signature block;
+        given, they replace what the run recorded (``result.metadata()["jurisdiction"]`` / ``["bureau"]``).
+    class_names : dict, optional
+        Names of the land-cover classes of the classified rasters (value -> ``"建设用地"``, ``"construction
+        建设用地"`` or ``(zh, en)``), shown in the transition matrix and the change-patch tables in place of the
+        values; without them the values are shown and a note says so.
+    pdf : bool
+        Also print the report to ``redline_report.pdf`` beside it (A4, by its print stylesheet), in headless
+        Chromium (:func:`redline.report.browser.print_pdf`); :class:`~redline.errors.RedlineError` when no
+        Chromium is installed (the HTML report is written first, and kept).
 
     Returns
     -------
@@ -114,6 +129,11 @@ def build(result: Any, path: str | os.PathLike[str] | None = None, *, lang: str 
         data = from_results(result)
     else:
         data = from_run(result)
+    for key, value in (("jurisdiction", jurisdiction), ("bureau", bureau)):
+        if value is not None:
+            data.meta[key] = value
+    if class_names is not None:
+        data.class_names = dict(class_names)
     dest = _destination(result, data, path)
     page = render(data, lang=lang, title=title, templates=templates)
     if in_set or not _write_into_set(dest, page, data.meta.get("run_id") or None):
@@ -121,7 +141,55 @@ def build(result: Any, path: str | os.PathLike[str] | None = None, *, lang: str 
             tmp.write_text(page, encoding="utf-8")
     if not in_set and hasattr(result, "paths") and isinstance(result.paths, dict):
         result.paths["report"] = str(dest)
+    if pdf:
+        printed = print_report(dest, in_set=in_set, run_id=data.meta.get("run_id") or None)
+        if hasattr(result, "paths") and isinstance(result.paths, dict):
+            result.paths["report_pdf"] = str(printed)
     return dest
+
+
+def print_report(html: str | os.PathLike[str], dest: str | os.PathLike[str] | None = None, *, in_set: bool = False,
+                 run_id: str | None = None, pages: str = "") -> Path:
+    """Print a written report to PDF (default: ``redline_report.pdf`` beside it), A4, in headless Chromium.
+
+    Raises :class:`~redline.errors.RedlineError` when no Chromium is installed or the page cannot be printed.
+    A PDF written into a run's result-set folder joins the set. ``pages`` (e.g. ``"1"``): only those pages.
+    """
+    from ..errors import RedlineError
+    from .browser import NO_CHROMIUM, find_chromium, print_pdf
+
+    html = Path(os.fspath(html))
+    out = Path(os.fspath(dest)) if dest is not None else html.with_suffix(".pdf")
+    if find_chromium() is None:
+        raise RedlineError(f"no PDF written: {NO_CHROMIUM}. The HTML report is at {html}: open it in a browser "
+                           "and print it (A4), or install Chromium and run `redline report --from DIR --pdf`")
+    import re
+    import tempfile
+
+    # the printed copy: every table shown, the closed ones (<details>) opened
+    page = re.sub(r"<details(?![^>]*\bopen\b)", "<details open", html.read_text(encoding="utf-8"))
+    try:
+        with tempfile.TemporaryDirectory(prefix="redline-print-") as folder, atomic_path(out) as tmp:
+            copy = Path(folder) / html.name
+            copy.write_text(page, encoding="utf-8")
+            print_pdf(copy, tmp, pages=pages)
+            data = tmp.read_bytes()
+    except (OSError, RuntimeError, TimeoutError) as exc:
+        raise RedlineError(f"no PDF written: Chromium could not print {html}: {exc}") from exc
+    if not in_set and out.name == REPORT_PDF:
+        _write_bytes_into_set(out, data, run_id)
+    return out
+
+
+def _write_bytes_into_set(dest: Path, data: bytes, run_id: str | None) -> None:
+    """Record a file already written into the result set in its folder (if any, and of the same run)."""
+    from ..io.resultset import MANIFEST, ResultSet, read_run_id
+
+    manifest = dest.parent / MANIFEST
+    if not manifest.exists() or read_run_id(manifest) != run_id:
+        return
+    with ResultSet(dest.parent, run_id=run_id, keep=True) as rs:
+        rs.path(REPORT_PDF).write_bytes(data)
 
 
 def _write_into_set(dest: Path, page: str, run_id: str | None) -> bool:
@@ -192,9 +260,15 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
         register = register_section(ctx, data.round) if data.round is not None else None
     for i, sec in enumerate(sections):
         sec.anchor = f"s-{i}"
-    title = title or ctx.t("title")
+    summary = summary_sentences(ctx, sections, register)
     meta = data.meta
-    head = [(ctx.t("as_of"), meta.get("as_of", "")), (ctx.t("rules"), meta.get("rules", "")),
+    place, bureau = meta.get("jurisdiction", ""), meta.get("bureau", "")
+    if title is None:
+        title = (f"{place}{ctx.t('title')}" if lang == "zh" else f"{ctx.t('title')}: {place}") if place else \
+            ctx.t("title")
+    subtitle = f"{ctx.t('bureau')}：{bureau}" if bureau and lang == "zh" else \
+        f"{ctx.t('bureau')}: {bureau}" if bureau else ""
+    head = ([(ctx.t("jurisdiction"), place)] if place else []) + [(ctx.t("as_of"), meta.get("as_of", "")), (ctx.t("rules"), meta.get("rules", "")),
             (ctx.t("crs"), _crs_name(meta)), (ctx.t("area"), meta.get("area_method", "")),
             (ctx.t("version"), meta.get("redline_version", ""))]
     toc = [("overview", ctx.t("overview"))] + ([(register.anchor, register.title)] if register else []) + [(s.anchor, s.title) for s in sections] + [
@@ -211,8 +285,13 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
                                                               meta.get("working_crs"))]
     if ctx.canvas.codes:
         notes.append(ctx.t("codes") + "; ".join(f"{c} = {label}" for label, c in ctx.canvas.codes.items()))
-    if ctx.lang == "zh" and not ctx.canvas.can_draw_cjk:
+    if not ctx.canvas.can_draw_cjk and (ctx.lang == "zh" or ctx.canvas.codes or ctx.canvas.replaced):
         notes.append(ctx.t("no_cjk"))
+    if not ctx.lines and not data.layers and data.source:
+        notes.append(ctx.t("no_lines"))
+    unnamed = _unnamed_classes(ctx)
+    if unnamed:
+        notes.append(ctx.t("no_class_names").format(codes=", ".join(unnamed)))
     rules = None
     if data.rules is not None:
         import pandas as pd
@@ -223,11 +302,23 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
                  "table": table(ctx, frame, cols, max_rows=100000)}
     page = {
         "html_lang": "zh-CN" if lang == "zh" else "en", "lang": lang, "title": title, "meta": meta, "t": TEXT[lang],
-        "head": head, "toc": toc, "overview": overview, "summary": list(data.summary), "register": register,
+        "head": head, "toc": toc, "overview": overview, "summary": summary, "register": register,
+        "subtitle": subtitle,
         "sections": [_shown(ctx, s) for s in sections], "rejected": rejected, "notes": notes, "rules": rules,
         "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
     }
     return str(_environment(templates).get_template(PAGE).render(page))
+
+
+def _unnamed_classes(ctx: Ctx) -> list[str]:
+    """The land-cover class values the report shows that have no name (``class_names``)."""
+    found: set[str] = set()
+    for name, cols in CLASS_COLUMNS.items():
+        frame = ctx.data.outputs.get(name)
+        if frame is not None and len(frame):
+            found |= {class_key(v) for col in cols if col in frame.columns for v in frame[col].dropna().unique()}
+    values = {v for v in found if v.lstrip("-").replace(".", "", 1).isdigit()}  # raster values, not names
+    return sorted(values - set(ctx.class_names), key=lambda v: (len(v), v))
 
 
 def _shown(ctx: Ctx, sec: Section) -> Section:

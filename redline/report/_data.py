@@ -35,6 +35,9 @@ class ReportData:
     #: the case-register round the run was recorded as (a :class:`redline.register.RoundReport`), if any; a
     #: results folder read back does not hold it
     round: Any = None
+    #: names of the land-cover classes of the classified rasters (class value -> "建设用地" / "construction 建设用地"
+    #: / (zh, en)), for the transition matrix and the change patches; unnamed classes show their value
+    class_names: dict[Any, Any] = field(default_factory=dict)
 
     def output_spec(self, name: str) -> tuple[Any, Any]:
         """The (audit spec, output spec) of an output: the run's, else the registered audit's of that name."""

@@ -11,13 +11,14 @@ import base64
 import io
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import shapely
 
 from ._fonts import cjk_font
 
-__all__ = ["Canvas", "bar_chart", "grouped_bars", "heatmap", "line_chart", "map_figure", "stacked_bars", "to_data_uri"]
+__all__ = ["Canvas", "LINE_STYLES", "bar_chart", "drawable", "grouped_bars", "heatmap", "line_chart", "map_figure", "stacked_bars", "to_data_uri"]
 
 PALETTE = ("#d62728", "#ff7f0e", "#1f77b4", "#9467bd", "#2ca02c", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
            "#7f7f7f")
@@ -31,6 +32,8 @@ class Canvas:
         self.lang = lang if (lang == "en" or self.font) else "en"
         self.codes: dict[str, str] = {}
         self._latin: dict[str, str] = {}
+        #: chart texts holding Chinese that were replaced because no font draws them (:func:`drawable`)
+        self.replaced = 0
 
     @property
     def can_draw_cjk(self) -> bool:
@@ -70,7 +73,34 @@ class Canvas:
                                       "axes.unicode_minus": False, "svg.fonttype": "path"})
 
 
+def _has_cjk(text: str) -> bool:
+    return any(ord(ch) >= 0x2E80 for ch in text)
+
+
+def drawable(fig, canvas: Canvas) -> int:
+    """Make every text of ``fig`` one the font can draw; return how many texts were changed.
+
+    With a CJK font nothing changes. Without one, a text holding Chinese (a title, an axis label, a
+    tick, a legend entry, a unit such as 亩 that a caller passed through) is replaced by its Latin part
+    or a short code (:meth:`Canvas.label`), so matplotlib never draws a missing-glyph box (tofu).
+    """
+    if canvas.can_draw_cjk:
+        return 0
+    from matplotlib.text import Text
+
+    changed = 0
+    for artist in fig.findobj(Text):
+        text = artist.get_text()
+        if text and _has_cjk(text):
+            artist.set_text(canvas.label(text.replace("亩", "mu")))
+            changed += 1
+    if changed:
+        canvas.replaced += changed
+    return changed
+
+
 def to_data_uri(fig, canvas: Canvas) -> str:
+    drawable(fig, canvas)
     buf = io.BytesIO()
     with canvas.rc():
         fig.savefig(buf, format="png", dpi=110, facecolor="white")
@@ -175,9 +205,24 @@ def _cluster_bounds(arrays) -> np.ndarray | None:
     return _bounds([geoms[inside]]) if inside.any() else _bounds([geoms])
 
 
+#: how the three control lines (三线) are drawn under the findings: input kind -> (face, edge, line style, width,
+#: Chinese label, English label). Permanent basic farmland is a light fill (it covers much of a county), the
+#: ecological red line and the urban growth boundary are outlines, so findings inside them stay visible.
+LINE_STYLES: dict[str, tuple[str, str, Literal["solid", "dashed"], float, str, str]] = {
+    "farmland": ("#dcecc4", "#b5d38c", "solid", 0.3, "永久基本农田", "permanent basic farmland"),
+    "eco_redline": ("none", "#1a7f37", "solid", 1.3, "生态保护红线", "ecological red line"),
+    "growth_boundary": ("none", "#7b3294", "dashed", 1.3, "城镇开发边界", "urban growth boundary"),
+}
+
+
 def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outline=None, metric: bool = True,
-               title: str = "", width: float = 7.5, height: float = 6.0, zoom: str = "auto"):
-    """A map: ``layers`` = [(geometries, colour, legend label), ...] over grey admin units.
+               title: str = "", width: float = 7.5, height: float = 6.0, zoom: str = "auto",
+               lines: Mapping[str, Any] | None = None):
+    """A map: ``layers`` = [(geometries, colour, legend label[, "outline"]), ...] over grey admin units.
+
+    A layer marked ``"outline"`` is drawn as a thick outline above the filled layers, so the land it shares
+    with them (deadline alerts on an idle supply) stays visible. ``lines``: the control lines (三线), input
+    kind (:data:`LINE_STYLES`) -> geometries, drawn over the units and under the findings, each in the legend.
 
     ``zoom``: ``"auto"`` shows the findings' own extent when they cover a small part of the units
     (the units stay in grey behind); ``"inset"`` draws the whole jurisdiction and, beside it, the
@@ -187,19 +232,25 @@ def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outl
     from matplotlib.collections import PathCollection
     from matplotlib.patches import Patch, Rectangle
 
-    drawn = []
-    for g, c, lab in layers:
+    drawn, styles = [], []
+    for g, c, lab, *style in layers:
         if g is None or not len(g):
             continue
         arr = np.asarray(g, dtype=object)
         arr = arr[~shapely.is_missing(arr) & ~shapely.is_empty(arr)]
         if len(arr):
             drawn.append((arr, c, lab))
+            styles.append(style[0] if style else "fill")
     if not drawn:
         return None
+    # filled layers first, outlined ones over them
+    order = sorted(range(len(drawn)), key=lambda i: styles[i] == "outline")
+    drawn, styles = [drawn[i] for i in order], [styles[i] for i in order]
     data_bounds = _bounds([a for a, _, _ in drawn])
     has_bg = background is not None and len(background)
     all_bounds = _bounds([a for a, _, _ in drawn] + ([np.asarray(background, dtype=object)] if has_bg else []))
+    line_paths = [(kind, p) for kind, p in ((kind, _paths(g)[0]) for kind, g in (lines or {}).items()
+                                            if kind in LINE_STYLES and g is not None) if p]
     if data_bounds is None or all_bounds is None:
         return None
     span = max(all_bounds[2] - all_bounds[0], all_bounds[3] - all_bounds[1])
@@ -225,11 +276,21 @@ def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outl
         if outline is not None and not outline.is_empty:
             ax.add_collection(PathCollection(_paths([outline])[0], facecolor="none", edgecolor="#555555",
                                              linewidth=1.2, zorder=2))
+        for kind, paths in line_paths:
+            face, edge, dash, lw, zh, en = LINE_STYLES[kind]
+            ax.add_collection(PathCollection(paths, facecolor=face, edgecolor=edge, linestyle=dash, linewidth=lw,
+                                             zorder=2.5 if face != "none" else 2.7))
+            if k == 0:
+                handles.append(Patch(facecolor=face, edgecolor=edge, linestyle=dash, linewidth=lw,
+                                     label=canvas.text(zh, en)))
         for z, (arr, colour, label) in enumerate(drawn):
             paths, points = _paths(arr)
+            hollow = styles[z] == "outline"
             if paths:
-                ax.add_collection(PathCollection(paths, facecolor=colour, edgecolor=colour, alpha=0.8,
-                                                 linewidth=0.8 if k == 0 and (inset or not small) else 0.5,
+                ax.add_collection(PathCollection(paths, facecolor="none" if hollow else colour, edgecolor=colour,
+                                                 alpha=1.0 if hollow else 0.8,
+                                                 linewidth=(1.6 if hollow else 0.8) if k == 0 and (inset or not small)
+                                                 else (1.2 if hollow else 0.5),
                                                  zorder=3 + z))
             if points:
                 xy = np.asarray(points)
@@ -250,7 +311,8 @@ def map_figure(canvas: Canvas, layers: Sequence[tuple], *, background=None, outl
                 ax.scatter(xy[:, 0], xy[:, 1], s=60, facecolor="none", edgecolor=colour, linewidth=1.4,
                            zorder=25 + z)
             if k == 0:
-                handles.append(Patch(facecolor=colour, edgecolor=colour, alpha=0.8, label=label))
+                handles.append(Patch(facecolor="none" if hollow else colour, edgecolor=colour,
+                                     linewidth=1.6 if hollow else 0.8, alpha=1.0 if hollow else 0.8, label=label))
         whole = k == 0 if inset else (zoom == "none" or not small)
         whole_aspect = (all_bounds[2] - all_bounds[0]) / max(all_bounds[3] - all_bounds[1], 1.0)
         _limits(ax, all_bounds if whole else data_bounds, min_size=0.05 * span if not whole else 0.0,

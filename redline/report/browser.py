@@ -25,7 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["PageLoad", "find_chromium", "load_page"]
+__all__ = ["NO_CHROMIUM", "PageLoad", "find_chromium", "load_page", "print_pdf"]
+
+#: what to do when no browser is found
+NO_CHROMIUM = ("Chromium not found: install it (Debian/Ubuntu: apt-get install chromium; or Google Chrome) or set "
+               "REDLINE_CHROMIUM to the executable")
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 
@@ -58,6 +62,7 @@ class PageLoad:
     title: str = ""
     screenshot: bytes | None = None
     content_height: int = 0
+    pdf: bytes | None = None  # the page printed (``load_page(..., pdf=True)``), by its print stylesheet
 
     @property
     def external_requests(self) -> list[str]:
@@ -162,7 +167,8 @@ class _Pipe:
 
 
 def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool = False, full_page: bool = False,
-              element: str | None = None, chromium: str | None = None, timeout: float = 90) -> PageLoad:
+              element: str | None = None, chromium: str | None = None, timeout: float = 90,
+              pdf: bool = False, pages: str = "") -> PageLoad:
     """Load a local HTML file in headless Chromium and report what happened.
 
     Parameters
@@ -178,11 +184,15 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
         instead; an error when the page has none.
     chromium : str, optional
         The browser executable (default :func:`find_chromium`).
+    pdf : bool
+        Also print the page to PDF (``PageLoad.pdf``) as the browser prints it: its ``@media print`` rules and
+        the ``@page`` size they ask for (A4 for the report), backgrounds kept.
+    pages : str
+        With ``pdf``: the pages to print, e.g. ``"1"`` or ``"1-3"`` (default all).
     """
     exe = chromium or find_chromium()
     if exe is None:
-        raise FileNotFoundError("Chromium not found: install it (Debian: apt-get install chromium) or set "
-                                "REDLINE_CHROMIUM to the executable")
+        raise FileNotFoundError(NO_CHROMIUM)
     url = Path(os.fspath(path)).resolve().as_uri()
     profile = tempfile.mkdtemp(prefix="redline-chromium-")
     # fd 3: commands to Chromium, fd 4: its answers
@@ -248,6 +258,11 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
                 params["clip"] = {"x": 0, "y": 0, "width": width, "height": result.content_height, "scale": 1}
             result.screenshot = base64.b64decode(pipe.send("Page.captureScreenshot", params, session=session,
                                                            timeout=timeout)["data"])
+        if pdf:
+            printed = pipe.send("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True,
+                                                    "displayHeaderFooter": False, "pageRanges": pages},
+                                session=session, timeout=timeout)
+            result.pdf = base64.b64decode(printed["data"])
         with contextlib.suppress(RuntimeError, TimeoutError):
             pipe.send("Browser.close", timeout=10)
     finally:
@@ -275,3 +290,21 @@ def load_page(path, *, width: int = 1280, height: int = 2400, screenshot: bool =
             entry = event["entry"]
             result.console_errors.append(f"{entry.get('source')}: {entry.get('text')} {entry.get('url', '')}".strip())
     return result
+
+
+def print_pdf(path, dest, *, chromium: str | None = None, timeout: float = 900, pages: str = "") -> Path:
+    """Print a local HTML file to the PDF ``dest`` in headless Chromium (its print stylesheet, its ``@page`` size).
+
+    A long report takes minutes to lay out on a busy machine, hence the generous ``timeout`` (seconds);
+    ``pages`` (e.g. ``"1"``) prints only those.
+
+    Raises :class:`FileNotFoundError` (:data:`NO_CHROMIUM`) when no Chromium is installed, and
+    :class:`RuntimeError` when the page logged errors or asked for anything outside itself.
+    """
+    load = load_page(path, pdf=True, chromium=chromium, timeout=timeout, pages=pages)
+    if load.external_requests or load.console_errors:
+        raise RuntimeError(f"{path} requested {load.external_requests} / logged {load.console_errors}: not printed")
+    assert load.pdf is not None
+    out = Path(os.fspath(dest))
+    out.write_bytes(load.pdf)
+    return out

@@ -26,8 +26,8 @@ from ..units import M2_PER_MU
 from . import _figures as F
 from ._data import ReportData
 
-__all__ = ["MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "flag", "generic_map", "geoms",
-           "holds", "mu", "num", "overview_map", "row_status", "slivers", "spatial", "status_legend", "table", "total"]
+__all__ = ["CLASS_COLUMNS", "MAX_ROWS", "TEXT", "Ctx", "Figure", "Section", "Table", "build_section", "class_key", "control_lines", "flag", "generic_map", "geoms",
+           "holds", "mu", "num", "overview_map", "row_status", "slivers", "spatial", "split_label", "status_legend", "table", "total"]
 
 TEXT = {
     "zh": {
@@ -37,11 +37,16 @@ TEXT = {
         "rejected": "剔除要素", "rejected_none": "没有要素被剔除。", "notes": "说明", "thresholds": "规则阈值及依据",
         "key": "规则项", "value": "取值", "unit": "单位", "status": "性质", "source": "依据", "empty": "本项审计无发现。",
         "truncated": "仅显示前 {n} 行（共 {total} 行）；全部见台账 redline_ledger.xlsx 与 redline_results.gpkg。",
-        "codes": "图中编号：", "no_cjk": "（本机未安装中文字体，图中文字以英文或编号显示。）",
+        "codes": "图中编号：", "no_cjk": "本机未安装中文字体，图中文字以英文或编号显示（安装 fonts-noto-cjk 后重新生成即为中文）。",
         "contents": "目录", "figures_note": "统计口径", "generated": "生成于", "layer": "图层", "feature_id": "要素编号",
         "code": "问题代码", "reason": "原因", "summary": "审计摘要",
         "rejected_said": "{n} 个要素未参与审计（几何、编号、坐标系等问题），逐一列出：",
         "area_label": "面积", "rows_label": "条记录",
+        "jurisdiction": "被审计区域", "bureau": "审计单位", "sign_bureau": "审计单位（盖章）：",
+        "sign_person": "负责人（签字）：", "sign_date": "日期：",
+        "no_lines": "地图未绘制三条控制线（永久基本农田、生态保护红线、城镇开发边界）：成果 GeoPackage 不含输入图层，"
+                    "由运行本身生成报告（redline audit … --report）时绘制。",
+        "no_class_names": "地类以分类影像的取值显示（{codes}）：未给出地类名称（redline report --class-names 1=耕地,3=建设用地）。",
     },
     "en": {
         "title": "Land-use supervision audit report", "as_of": "As of", "rules": "Rule set", "crs": "Working CRS",
@@ -56,6 +61,13 @@ TEXT = {
         "layer": "layer", "feature_id": "feature id", "code": "code", "reason": "reason", "summary": "Summary",
         "rejected_said": "{n} features were set aside (geometry, ids, CRS ...), each listed:",
         "area_label": "area", "rows_label": "rows",
+        "jurisdiction": "Jurisdiction", "bureau": "Audited by", "sign_bureau": "Audited by (seal): ",
+        "sign_person": "Responsible officer (signature): ", "sign_date": "Date: ",
+        "no_lines": "The maps do not draw the control lines (permanent basic farmland, ecological red line, urban "
+                    "growth boundary): a results GeoPackage holds no input layers; a report written by the run "
+                    "itself draws them.",
+        "no_class_names": "Land-cover classes are shown by their raster values ({codes}): no class names were "
+                          "given (redline report --class-names 1=cultivated,3=construction).",
     },
 }
 
@@ -103,6 +115,9 @@ class Section:
     #: which rows the overview map draws: True (the counted statuses, else the rows that are not slivers),
     #: False (none: a table per unit, not findings), or a boolean mask of the frame
     overview: Any = True
+    #: how the overview map draws its rows: "fill", or "outline" (rows on land another output fills, e.g. deadline
+    #: alerts on the supplies idle land also shows, drawn as outlines over it so that neither hides the other)
+    overview_style: str = "fill"
     anchor: str = ""  # its id on the page
     #: the statuses the rows hold, as the page's legend shows them: (code, colour, label, rows)
     legend: list[tuple[str, str, str, int]] = field(default_factory=list)
@@ -129,6 +144,10 @@ class Ctx:
                     self.statuses.setdefault(s.code, s)
         self.labels: dict[str, tuple[str, str]] = {}
         self.wide: set[str] = set()  # figures that take a whole row
+        #: the control lines (三线) the run had as inputs, drawn on every map: input kind -> geometries
+        self.lines = control_lines(data)
+        #: names of the land-cover classes of classified rasters: class value (as text) -> (Chinese, English)
+        self.class_names = {class_key(k): split_label(v) for k, v in (data.class_names or {}).items()}
 
     def t(self, key: str) -> str:
         return TEXT[self.lang][key]
@@ -159,6 +178,16 @@ class Ctx:
             return self.canvas.label(self.c(zh, en))
         return self.w(zh, en)
 
+    def land_class(self, code: Any, *, chart: bool = False) -> str:
+        """A land-cover class value by its name (``class_names``), e.g. ``3`` -> 建设用地; the value when unnamed."""
+        text = class_key(code)
+        if text not in self.class_names:
+            return text
+        zh, en = self.class_names[text]
+        if chart:
+            return self.canvas.label(self.c(zh, en))
+        return self.w(zh, en)
+
     def colour(self, code: Any, default: str = DEFAULT_COLOUR) -> str:
         s = self.statuses.get(str(code))
         return s.colour if s is not None else default
@@ -179,9 +208,10 @@ class Ctx:
             return None
         return F.to_data_uri(fig, self.canvas)
 
-    def map(self, layers: Sequence[tuple[Any, str, str]], title: str = "", zoom: str = "auto") -> str | None:
+    def map(self, layers: Sequence[tuple], title: str = "", zoom: str = "auto") -> str | None:
+        """A map of ``layers`` ((geometries, colour, label[, "outline"]) ...) over the units and the control lines."""
         fig = F.map_figure(self.canvas, layers, background=self.background, metric=self.metric, title=title,
-                           zoom=zoom)
+                           zoom=zoom, lines=self.lines)
         uri = self.image(fig)
         if fig is not None and len(fig.axes) > 1 and uri is not None:
             self.wide.add(uri)
@@ -199,6 +229,51 @@ def _metric(data: ReportData) -> bool:
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
             return bool(frame.crs.is_projected)
     return True
+
+
+#: the outputs whose columns hold land-cover class values of the classified rasters
+CLASS_COLUMNS = {"transitions": ("before", "after"), "change_patches": ("from_class", "to_class"),
+                 "patch_register": ("from_class", "to_class")}
+
+
+def class_key(code: Any) -> str:
+    """A class value as text, the same whether read as 3, 3.0 or "3".
+
+    >>> class_key(3), class_key(3.0), class_key("3"), class_key(" 12 ")
+    ('3', '3', '3', '12')
+    """
+    text = str(code).strip()
+    return text[:-2] if text.endswith(".0") and text[:-2].lstrip("-").isdigit() else text
+
+
+def control_lines(data: ReportData) -> dict[str, np.ndarray]:
+    """The control lines (三线: 永久基本农田 ``farmland``, 生态保护红线 ``eco_redline``, 城镇开发边界
+    ``growth_boundary``) among the run's prepared input layers, in the order they are drawn."""
+    found = {}
+    for kind in F.LINE_STYLES:
+        layer = data.layers.get(kind)
+        if isinstance(layer, gpd.GeoDataFrame) and len(layer):
+            g = _present(layer)
+            if len(g):
+                found[kind] = g
+    return found
+
+
+def split_label(text: Any) -> tuple[str, str]:
+    """A bilingual label ``"construction 建设用地"`` -> (``"建设用地"``, ``"construction"``); one language: both.
+
+    >>> split_label("forest/grass 林草地"), split_label("耕地"), split_label(("水域", "water"))
+    (('林草地', 'forest/grass'), ('耕地', '耕地'), ('水域', 'water'))
+    """
+    if isinstance(text, tuple | list) and len(text) == 2:
+        return str(text[0]), str(text[1])
+    s = str(text).strip()
+    words = s.split()
+    zh_words = [w for w in words if any(ord(ch) >= 0x2E80 for ch in w)]
+    en_words = [w for w in words if w not in zh_words]
+    zh = " ".join(zh_words) or s
+    en = " ".join(en_words) or s
+    return zh, en
 
 
 def _background(data: ReportData) -> np.ndarray | None:
@@ -489,8 +564,21 @@ def build_section(ctx: Ctx, name: str, frame: pd.DataFrame) -> Section:
                 sec.legend = status_legend(ctx, out, frame)
     else:
         sec.figures.append(Figure(f"{name}.count", ctx.t("findings"), 0))
-    sec.table = table(ctx, frame, out.ledger_columns() if out is not None else None) if len(frame) else None
+    shown = _named_classes(ctx, name, frame)
+    sec.table = table(ctx, shown, out.ledger_columns() if out is not None else None) if len(frame) else None
     return sec
+
+
+def _named_classes(ctx: Ctx, name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame as its table shows it: land-cover class values with their names (``3 建设用地``)."""
+    cols = [c for c in CLASS_COLUMNS.get(name, ()) if c in frame.columns]
+    if not ctx.class_names or not cols:
+        return frame
+    shown = frame.copy()
+    for col in cols:
+        shown[col] = [v if v is None or (isinstance(v, float) and math.isnan(v)) or class_key(v) not in ctx.class_names
+                      else f"{class_key(v)} {ctx.land_class(v)}" for v in frame[col]]
+    return shown
 
 
 def overview_map(ctx: Ctx, sections: Sequence[Section]) -> str | None:
@@ -509,6 +597,6 @@ def overview_map(ctx: Ctx, sections: Sequence[Section]) -> str | None:
         g = geoms(frame, mask)
         if g is None:
             continue
-        layers.append((g, F.PALETTE[k % len(F.PALETTE)], ctx.chart_title(sec)))
+        layers.append((g, F.PALETTE[k % len(F.PALETTE)], ctx.chart_title(sec), sec.overview_style))
         k += 1
     return ctx.map(layers, title=ctx.c("审计发现分布", "Findings"), zoom="inset") if layers else None
