@@ -23,10 +23,12 @@ from ..spec import AuditSpec, CaseSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
 from .conflicts import KIND, KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
+from .linkage import SPEC as LINKAGE_SPEC
+from .linkage import linkage
 from .retention import STATUS as RETENTION_STATUS
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
 
-__all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "retention"]
+__all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "linkage", "retention"]
 
 
 def _run_conflicts(layers, params, ctx):
@@ -158,4 +160,4 @@ RETENTION_SPEC = AuditSpec(
     summary=_summary_retention,
 )
 
-SPECS = (CONFLICTS_SPEC, RETENTION_SPEC, BALANCE_SPEC)
+SPECS = (CONFLICTS_SPEC, RETENTION_SPEC, BALANCE_SPEC, LINKAGE_SPEC)
