@@ -281,6 +281,8 @@ _register(LayerSchema(
         F("location", "str", "坐落单位名称", "坐落单位名称", "ZLDWMC"),
         F("urban_attribute", "str", "城镇村属性码", "城镇村属性码", "CZCSXM"),
         F("survey_year", "int", "数据年份", "数据年份", "SJNF", nonnegative=True),
+        F("quality_grade", "int", "耕地等别", "耕地等别", "质量等别", "耕地质量等别", "ZLDB", "GDDB",
+          description="The cultivated patch's quality grade (1 best ... 15 worst), for 进出平衡 by grade."),
     ),
 ))
 
