@@ -117,7 +117,7 @@ def topsoil_prepared(approvals: gpd.GeoDataFrame, lu: gpd.GeoDataFrame, strips: 
         d = float((dg["_depth"] * dg["_area"]).sum() / dg["_area"].sum()) if len(dg) and dg["_area"].sum() > 0 else np.nan
         v = float(g["_volume"].sum()) if len(g) and g["_volume"].notna().all() else np.nan
         need = c * depth_min
-        sites = sorted({x for x in g["_site"] if x})
+        sites = sorted({x for x in g["_site"] if isinstance(x, str) and x})
         codes: list[str] = []
         if not len(g):
             codes.append("no_record")
