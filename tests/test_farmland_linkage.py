@@ -141,3 +141,30 @@ def test_plots_layer_and_the_pipeline_outputs():
     assert plots.loc["C1", "status"] == "reclaimed" and plots.loc["C1", "reclaimed_share"] == pytest.approx(1)
     assert plots.loc["J1", "status"] == "built" and plots.loc["J1", "side_zh"] == "建新区"
     assert res.summary[0].startswith("增减挂钩 linkage: 1 projects")
+
+
+def test_redline_farmland_runs_the_supplement_audits_without_the_three_line_layers(tmp_path):
+    # the 占补平衡 and 增减挂钩 layers alone: no 三区三线 layer asked for, no parameter warning
+    from click.testing import CliRunner
+
+    from redline.cli import main
+
+    side = (100 * 10000 / 15) ** 0.5  # 100 亩 taken, 80 亩 added: 20 亩 short
+    gpd.GeoDataFrame({"批准文号": ["T1"], "行政区代码": ["1"], "年度": ["2025"]},
+                     geometry=[sq(500000, side)], crs=CRS).to_file(tmp_path / "t.gpkg")
+    gpd.GeoDataFrame({"项目编号": ["A1"], "行政区代码": ["1"], "年度": ["2025"]},
+                     geometry=[sq(501000, side, height=0.8 * side)], crs=CRS).to_file(tmp_path / "a.gpkg")
+    dem([("C1", "P", sq(502000, 100))], 节余指标=6000.0).to_file(tmp_path / "cj.gpkg")
+    new([("J1", "P", "否", sq(503000, 40, height=100))]).to_file(tmp_path / "jx.gpkg")
+    lu([("0103", sq(502000, 100))]).to_file(tmp_path / "later.gpkg")
+    res = CliRunner().invoke(main, ["farmland", "--farmland-taken", str(tmp_path / "t.gpkg"), "--farmland-added",
+                                    str(tmp_path / "a.gpkg"), "--linkage-demolished", str(tmp_path / "cj.gpkg"),
+                                    "--linkage-built", str(tmp_path / "jx.gpkg"), "--landuse-later",
+                                    str(tmp_path / "later.gpkg"), "--area", "planar", "--as-of", "2026-06-30",
+                                    "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert "占补平衡 farmland balance: 1 unit-years, taken 100.0 亩, added 80.0 亩" in res.output
+    assert "增减挂钩 linkage: 1 projects" in res.output
+    assert "parameter(s)" not in res.output
+    out = gpd.read_file(tmp_path / "o" / "redline_results.gpkg", layer="linkage")
+    assert out.loc[0, "surplus_m2"] == pytest.approx(6000) and bool(out.loc[0, "reconciles"])
