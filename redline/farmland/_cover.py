@@ -65,6 +65,8 @@ def project_values(frame: pd.DataFrame, field: str, label: str, audit: str, note
     if field not in frame.columns:
         return pd.Series(dtype=object)
     given = frame[["project_id", field]].dropna()
+    if not len(given):
+        return pd.Series(dtype=object)
     values = given.groupby("project_id")[field].agg(lambda s: list(pd.unique(s)))
     several = values[values.map(len) > 1]
     if len(several):

@@ -80,6 +80,8 @@ def exchange_prepared(lu: gpd.GeoDataFrame, later: gpd.GeoDataFrame, admin: gpd.
     left, right = shapely.STRtree(lg).query(eg, predicate="intersects")
     pieces = shapely.intersection(eg[left], lg[right])
     area = piece_areas(pieces, crs, method)
+    real = area > 0  # patches that only touch share an edge, no land
+    left, right, pieces, area = left[real], right[real], pieces[real], area[real]
     e_code = lu["land_use_code"].astype(str).to_numpy()[left]
     l_code = later["land_use_code"].astype(str).to_numpy()[right]
     e_cult, l_cult = cultivated(lu, classification)[left], cultivated(later, classification)[right]
