@@ -1549,7 +1549,7 @@ class _County:
         apps = pd.DataFrame(self.approvals)
         cult = lu.geometry[np.isin(codes, ["0101", "0102", "0103"])].to_numpy()
         tree = shapely.STRtree(cult)
-        strips = []
+        strips: list[dict] = []
         for k in rng.permutation(len(apps)):
             a = apps.iloc[k]
             if not isinstance(a["批准日期"], dt.date) or a["批准日期"] > EXAMPLE_AS_OF:
