@@ -1464,9 +1464,18 @@ class _County:
         later: list[dict] = []
 
         def pick(code, lo, hi, where=None):
-            ok = np.flatnonzero((codes == code) & (area >= lo) & (area <= hi) & free
-                                & (True if where is None else where))
-            k = int(rng.choice(ok))
+            """A free patch of ``code`` sized ``lo``..``hi`` m² (where ``where``); without one (another seed or
+            scale), the free patch of that code nearest the size, in ``where`` if any is."""
+            base = (codes == code) & free
+            for mask in (base & (area >= lo) & (area <= hi) & (True if where is None else where),
+                         base & (True if where is None else where), base):
+                ok = np.flatnonzero(mask)
+                if len(ok):
+                    break
+            else:
+                raise ValueError(f"the example county has no free land-use patch of code {code}")
+            inside = ok[(area[ok] >= lo) & (area[ok] <= hi)]
+            k = int(rng.choice(inside)) if len(inside) else int(ok[np.argmin(np.abs(area[ok] - (lo + hi) / 2))])
             free[k] = False
             return k
 
@@ -1535,14 +1544,15 @@ class _County:
                    "建设规模 from 息县's 新增耕地率 12.73 %")
 
         # 进出平衡: in one township two 水田 patches became orchard and forest, one forest patch became 旱地
-        t6 = town == 6
-        out1, out2 = pick("0101", 40000, 120000, t6), pick("0101", 40000, 120000, t6)
+        out1 = pick("0101", 40000, 120000, town == 6)
+        t6 = town == town[out1]
+        out2 = pick("0101", 40000, 120000, t6)
         in1 = pick("0301", 20000, float(area[out1] + area[out2]) * 0.8, t6)
         later_patch(out1, "0201")
         later_patch(out2, "0301")
         later_patch(in1, "0103")
-        self.plant("exchange_short", "farmland_exchange", self.town_codes[6], "exchange_short",
-                   f"{self.town_names[6]}: 耕地 {lu['BSM'].iloc[out1]} -> 0201 and {lu['BSM'].iloc[out2]} -> 0301, "
+        self.plant("exchange_short", "farmland_exchange", self.town_codes[town[out1]], "exchange_short",
+                   f"{self.town_names[town[out1]]}: 耕地 {lu['BSM'].iloc[out1]} -> 0201 and {lu['BSM'].iloc[out2]} -> 0301, "
                    f"only {lu['BSM'].iloc[in1]} (0301) -> 0103 back")
 
         # 耕作层剥离: two approvals on 耕地: one stripped 30 cm with a receiving site, one 20 cm without
