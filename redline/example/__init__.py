@@ -41,8 +41,8 @@ LAYER_KINDS = {
     "farmland": "farmland", "growth_boundary": "growth_boundary", "eco_redline": "eco_redline",
     "landuse": "landuse", "admin": "admin", "farmland_taken": "farmland_taken", "farmland_added": "farmland_added",
     "facility_agri": "facility_agri", "temporary_use": "temporary_use",
-    "linkage_demolished": "linkage_demolished", "linkage_built": "linkage_built", "landuse_later": "landuse_later",
-    "consolidation": "consolidation", "topsoil": "topsoil",
+    "linkage_demolished": "linkage_demolished", "linkage_built": "linkage_built", "landuse_later": "landuse",
+    "consolidation": "consolidation", "topsoil": "topsoil_stripping",
 }
 
 __all__ = ["CONSTRUCTION_CODES", "DEFAULT_SEED", "EXAMPLE_AS_OF", "FINDINGS", "LANDUSE_NAMES", "LAYER_KINDS",
