@@ -288,6 +288,8 @@ _register(LayerSchema(
           description="国有 or 集体 (三调 codes 10/20 国有土地所有权/使用权, 30-34 集体土地所有权, 40 集体土地使用权)"),
         F("slope_grade", "str", "坡度级别", "坡度级别", "耕地坡度级别", "PDJB",
           description="耕地坡度级别 1-5 (≤2°, 2-6°, 6-15°, 15-25°, >25°)"),
+        F("quality_grade", "int", "耕地等别", "耕地等别", "质量等别", "耕地质量等别", "ZLDB", "GDDB",
+          description="The cultivated patch's quality grade (1 best ... 15 worst), for 进出平衡 by grade."),
     ),
 ))
 

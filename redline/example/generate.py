@@ -30,6 +30,11 @@ Layers (GeoPackage table names) and their fields
                     land of ``landuse`` still cultivated 旱地 0103)
 ``stats``           乡镇, 行政区代码, 年份, 地区生产总值(亿元), 常住人口(万人), 固定资产投资(万元), 税收收入(万元)
                     (no geometry: every township in 2020 and 2025)
+``linkage_demolished`` 地块编号, 项目编号, 项目名称, 拆旧面积, 建新面积, 节余指标, 周转指标归还期限, 归还日期 (增减挂钩拆旧区)
+``linkage_built``   地块编号, 项目编号, 是否安置区, 批准日期                     (增减挂钩建新区)
+``landuse_later``   BSM, DLBM, DLMC, SJNF (2025 年度变更, only where the 补-side cases changed the land)
+``consolidation``   项目编号, 项目名称, 立项日期, 建设规模, 新增耕地面积, 项目总投资, 验收日期 (土地整治项目区)
+``topsoil``         剥离编号, 批准文号, 剥离厚度 (m), 存放或利用地点, 剥离日期         (耕作层剥离)
 ``planted``         case, layer, feature_id, expected_finding, note, x, y   (no geometry: one row per planted case)
 
 Dates are written as ``YYYY-MM-DD`` text (as many bureau exports have them); amounts are in 万元, areas in m².
@@ -78,6 +83,8 @@ FINDINGS = {
                 "below_min_area"),
     "audit_date": ("approval_after_audit_date", "supply_after_audit_date", "supply_before_approval"),
     "balance": ("balance_balanced", "balance_short_quantity", "balance_short_quality", "balance_after_audit_date"),
+    "supplement": ("linkage_consistent", "linkage_surplus_over_records", "consolidation_verified", "exchange_short",
+                   "topsoil_ok", "topsoil_depth_short"),
 }
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1528,6 +1535,145 @@ class _County:
                 for (pid, name, industry, invest, floor, _, _), g in zip(self.PROJECT_RECORDS, (edge, inner),
                                                                          strict=True)]
         self.projects_gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
+    # -- the 补 side: 增减挂钩, 土地整治, 耕作层剥离, 进出平衡 -------------------------------------------------------
+    #: 息县's summary scaled 1:100 (建新区 395.42, 拆旧区 853.72, 节余指标 490.77 公顷), recorded on project
+    #: GG-2023-02: 853.72 - 395.42 = 458.30, so the recorded 490.77 is 32.47 公顷 (here 3 247 m²) too high
+    XIXIAN_LINKAGE_M2 = (85372.0, 39542.0, 49077.0)
+    #: 息县's 土地整治: 新增耕地 2847.31 公顷 over 22374.70 公顷 (the ratio the example project records)
+    XIXIAN_CONSOLIDATION_RATIO = 2847.31 / 22374.70
+
+    def supplement_cases(self):
+        """增减挂钩, 土地整治, 耕作层剥离 and 进出平衡 records, and the later land use (2025 年度变更) they are checked
+        on; own random generator, so no earlier layer changes."""
+        rng = np.random.default_rng(20261202)
+        lu = self.landuse_gdf
+        codes = lu["DLBM"].to_numpy()
+        area = _ellipsoidal_area(lu.geometry)
+        town = self.town_of(lu.geometry.to_numpy())
+        window = _square(self.raster_centre, RASTER_HALF + 500.0)
+        free = ~shapely.intersects(lu.geometry.to_numpy(), window)
+        later: list[dict] = []
+
+        def pick(code, lo, hi, where=None):
+            """A free patch of ``code`` sized ``lo``..``hi`` m² (where ``where``); without one (another seed or
+            scale), the free patch of that code nearest the size, in ``where`` if any is."""
+            base = (codes == code) & free
+            for mask in (base & (area >= lo) & (area <= hi) & (True if where is None else where),
+                         base & (True if where is None else where), base):
+                ok = np.flatnonzero(mask)
+                if len(ok):
+                    break
+            else:
+                raise ValueError(f"the example county has no free land-use patch of code {code}")
+            inside = ok[(area[ok] >= lo) & (area[ok] <= hi)]
+            k = int(rng.choice(inside)) if len(inside) else int(ok[np.argmin(np.abs(area[ok] - (lo + hi) / 2))])
+            free[k] = False
+            return k
+
+        def later_patch(k_or_geom, code):
+            g = lu.geometry.iloc[k_or_geom] if isinstance(k_or_geom, (int, np.integer)) else k_or_geom
+            later.append({"BSM": f"BG2025{len(later) + 1:05d}", "DLBM": code, "DLMC": LANDUSE_NAMES[code],
+                          "SJNF": 2025, "geometry": g})
+
+        # 增减挂钩: 拆旧区 are 2023 农村宅基地 (0702) patches, reclaimed as 旱地 by 2025; 建新区 squares by a town
+        dem_rows, built_rows = [], []
+        ok_k = pick("0702", 30000, 60000)
+        xx_k = pick("0702", 70000, 110000)
+        for pid, k in (("GG-2024-01", ok_k), ("GG-2023-02", xx_k)):
+            dem_rows.append({"地块编号": f"{pid}-C1", "项目编号": pid, "项目名称": "息县城乡建设用地增减挂钩项目",
+                             "geometry": lu.geometry.iloc[k]})
+            later_patch(k, "0103")
+        ok_area = float(area[ok_k])
+        towns = self.admin.geometry.to_numpy()
+        c3, c4 = towns[3].representative_point(), towns[4].representative_point()
+        half_ok = (0.4 * ok_area) ** 0.5 / 2  # 建新 = 40 % of 拆旧: half 安置区, half other
+        built_rows.append({"地块编号": "GG-2024-01-J1", "项目编号": "GG-2024-01", "是否安置区": "是",
+                           "批准日期": "2024-04-10", "geometry": box(c3.x - half_ok, c3.y - half_ok, c3.x, c3.y + half_ok)})
+        built_rows.append({"地块编号": "GG-2024-01-J2", "项目编号": "GG-2024-01", "是否安置区": "否",
+                           "批准日期": "2024-04-10", "geometry": box(c3.x, c3.y - half_ok, c3.x + half_ok, c3.y + half_ok)})
+        dem_area_m2, built_m2, surplus_m2 = self.XIXIAN_LINKAGE_M2
+        built_rows.append({"地块编号": "GG-2023-02-J1", "项目编号": "GG-2023-02", "是否安置区": "否",
+                           "批准日期": "2023-05-20", "geometry": _square(c4, built_m2 ** 0.5 / 2)})
+        ok_built = float(_ellipsoidal_area([b["geometry"] for b in built_rows[:2]]).sum())
+        recorded = {"GG-2024-01": (round(ok_area, -2), round(ok_built, -2), round(ok_area - ok_built, -2),
+                                   "2027-04-10"),
+                    "GG-2023-02": (dem_area_m2, built_m2, surplus_m2, "2025-12-31")}
+        for r in dem_rows:
+            dm, bm, sm, due = recorded[r["项目编号"]]
+            r.update({"拆旧面积": dm, "建新面积": bm, "节余指标": sm, "周转指标归还期限": due, "归还日期": None})
+        self.plant("linkage_consistent", "linkage", "GG-2024-01", "linkage_consistent",
+                   "拆旧 one 0702 patch, all 旱地 in 2025; 建新 40 % of it (half 安置区); recorded figures as drawn")
+        self.plant("linkage_xixian_figures", "linkage", "GG-2023-02", "linkage_surplus_over_records",
+                   "息县's 建新 395.42, 拆旧 853.72, 节余 490.77 公顷 scaled 1:100: the recorded 节余 is 3 247 m² more "
+                   "than recorded 拆旧 - 建新; 周转指标 due 2025-12-31, not returned: overdue")
+
+        # 土地整治: the envelope of a 坑塘 patch, 150 m around; ponds, ditches, ridges and field roads inside it
+        # made 水田 by 2025
+        pond = pick("1104", 20000, 150000)
+        project = shapely.envelope(lu.geometry.iloc[pond]).buffer(150.0, join_style="mitre")
+        inside = np.flatnonzero(shapely.intersects(lu.geometry.to_numpy(), project))
+        new_m2 = 0.0
+        for k in inside:
+            piece = _polygonal(shapely.intersection(lu.geometry.iloc[k], project))
+            if shapely.is_empty(piece) or shapely.area(piece) <= 0:
+                continue
+            code = codes[k]
+            if code in ("1104", "1107", "1203", "1006", "1202"):
+                code = "0101"
+                new_m2 += float(_ellipsoidal_area([piece])[0])
+            later_patch(piece, code)
+            free[k] = False
+        free[:] &= ~shapely.intersects(lu.geometry.to_numpy(), project)
+        recorded_new = round(new_m2, -2)
+        self.consolidation = gpd.GeoDataFrame({
+            "项目编号": ["TDZZ-2024-01"], "项目名称": ["息县高标准农田建设项目"], "立项日期": ["2024-03-01"],
+            "建设规模": [round(recorded_new / self.XIXIAN_CONSOLIDATION_RATIO, -2)], "新增耕地面积": [recorded_new],
+            "项目总投资": [round(float(rng.uniform(800, 1200)), 1)], "验收日期": ["2025-11-20"]},
+            geometry=[project], crs=CRS)
+        self.plant("consolidation_verified", "consolidation_projects", "TDZZ-2024-01", "consolidation_verified",
+                   f"ponds, ditches, ridges and field roads turned 水田: {new_m2:,.0f} m² measured, recorded to 0.01 公顷; "
+                   "建设规模 from 息县's 新增耕地率 12.73 %")
+
+        # 进出平衡: in one township two 水田 patches became orchard and forest, one forest patch became 旱地
+        out1 = pick("0101", 40000, 120000, town == 6)
+        t6 = town == town[out1]
+        out2 = pick("0101", 40000, 120000, t6)
+        in1 = pick("0301", 20000, float(area[out1] + area[out2]) * 0.8, t6)
+        later_patch(out1, "0201")
+        later_patch(out2, "0301")
+        later_patch(in1, "0103")
+        self.plant("exchange_short", "farmland_exchange", self.town_codes[town[out1]], "exchange_short",
+                   f"{self.town_names[town[out1]]}: 耕地 {lu['BSM'].iloc[out1]} -> 0201 and {lu['BSM'].iloc[out2]} -> 0301, "
+                   f"only {lu['BSM'].iloc[in1]} (0301) -> 0103 back")
+
+        # 耕作层剥离: two approvals on 耕地: one stripped 30 cm with a receiving site, one 20 cm without
+        apps = pd.DataFrame(self.approvals)
+        cult = lu.geometry[np.isin(codes, ["0101", "0102", "0103"])].to_numpy()
+        tree = shapely.STRtree(cult)
+        strips: list[dict] = []
+        for k in rng.permutation(len(apps)):
+            a = apps.iloc[k]
+            if not isinstance(a["批准日期"], dt.date) or a["批准日期"] > EXAMPLE_AS_OF:
+                continue
+            on = shapely.union_all(shapely.intersection(a["geometry"], cult[tree.query(a["geometry"],
+                                                                                        predicate="intersects")]))
+            on = _polygonal(on)
+            if shapely.is_empty(on) or shapely.area(on) < 5000:
+                continue
+            depth, site = ((0.30, "息县高标准农田建设项目区") if not strips else (0.20, None))
+            strips.append({"剥离编号": f"BL-{len(strips) + 1:03d}", "批准文号": a["批准文号"], "剥离厚度": depth,
+                           "存放或利用地点": site, "剥离日期": _d(a["批准日期"] + dt.timedelta(days=60)),
+                           "geometry": on})
+            if len(strips) == 2:
+                break
+        self.topsoil = gpd.GeoDataFrame(strips, geometry="geometry", crs=CRS)
+        self.plant("topsoil_ok", "topsoil_stripping", strips[0]["批准文号"], "topsoil_ok",
+                   "the approval's 耕地 stripped 30 cm, receiving site recorded")
+        self.plant("topsoil_short", "topsoil_stripping", strips[1]["批准文号"], "topsoil_depth_short",
+                   "stripped 20 cm (< 30 cm), no receiving site")
+        self.linkage_frames = {"linkage_demolished": gpd.GeoDataFrame(dem_rows, geometry="geometry", crs=CRS),
+                               "linkage_built": gpd.GeoDataFrame(built_rows, geometry="geometry", crs=CRS)}
+        self.landuse_later = gpd.GeoDataFrame(later, geometry="geometry", crs=CRS)
 
     # -- assemble -------------------------------------------------------------------------------------------------
     def frames(self) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -1572,7 +1718,8 @@ class _County:
                 "growth_boundary": self.gb, "eco_redline": self.eco, **out, **self.balance_frames,
                 "facility_agri": self.facility_agri, "temporary_use": self.temporary_use,
                 "landuse_base": self.landuse_base_gdf, "stats": self.stats, "projects": self.projects_gdf,
-                "planted": planted}
+                **self.linkage_frames, "landuse_later": self.landuse_later, "consolidation": self.consolidation,
+                "topsoil": self.topsoil, "planted": planted}
 
 
 def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
@@ -1593,6 +1740,7 @@ def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str
     c.imagery_basis_cases()
     c.regions_cases()
     c.project_cases()
+    c.supplement_cases()
     frames = c.frames()
     frames["raster_window"] = gpd.GeoDataFrame(
         {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)

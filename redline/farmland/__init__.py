@@ -1,4 +1,5 @@
-"""Farmland audits: 三区三线冲突 (three-control-line conflicts), 耕地保有量 (retention), 占补平衡 (balance).
+"""Farmland audits: 三区三线冲突 (three-control-line conflicts), 耕地保有量 (retention), 占补平衡 (balance) and the
+补 side: 增减挂钩, 土地整治, 耕作层剥离, 进出平衡.
 
 Public API (pure functions of GeoDataFrames, keyword-only options):
 
@@ -11,6 +12,15 @@ Public API (pure functions of GeoDataFrames, keyword-only options):
 - :func:`balance` -> ``farmland_balance`` and :func:`balance_by_grade` -> ``farmland_balance_grades``:
   占补平衡 by quantity and quality grade; the audit ``farmland_balance`` (:mod:`redline.farmland.balance`)
   runs it on the layers ``farmland_taken`` (耕地占用) and ``farmland_added`` (补充耕地).
+- :func:`linkage` -> ``linkage`` and ``linkage_plots``: 增减挂钩 projects, 拆旧区 against 建新区, reclaimed
+  farmland on a later land use, 节余指标 reconciled with the record, 周转指标 deadline
+  (:mod:`redline.farmland.linkage`).
+- :func:`consolidation` -> ``consolidation_projects``: 土地整治 new farmland over scale, cost per new 亩,
+  verified on the land use before and after (:mod:`redline.farmland.consolidation`).
+- :func:`topsoil_stripping` -> ``topsoil_stripping``: 耕作层剥离 of the cultivated land approvals take
+  (:mod:`redline.farmland.topsoil`).
+- :func:`exchange` -> ``farmland_exchange`` and ``farmland_exchange_patches``: 耕地进出平衡 between two
+  land-use layers (:mod:`redline.farmland.exchange`).
 
 The columns of each output are declared once, in :mod:`redline.farmland._columns`, and listed in
 ``docs/outputs.md``.
@@ -23,10 +33,18 @@ from ..spec import AuditSpec, CaseSpec, InputSpec, OutputSpec, ParamSpec, hook
 from ._columns import BY_UNIT_COLUMNS, CONFLICT_COLUMNS, RETENTION_COLUMNS
 from .balance import SPEC as BALANCE_SPEC
 from .conflicts import KIND, KINDS, _by_unit, _conflicts_prepared, conflicts, conflicts_by_unit
+from .consolidation import SPEC as CONSOLIDATION_SPEC
+from .consolidation import consolidation
+from .exchange import SPEC as EXCHANGE_SPEC
+from .exchange import exchange
+from .linkage import SPEC as LINKAGE_SPEC
+from .linkage import linkage
 from .retention import STATUS as RETENTION_STATUS
 from .retention import _retention_prepared, balance, balance_by_grade, read_targets, retention
+from .topsoil import SPEC as TOPSOIL_SPEC
+from .topsoil import topsoil_stripping
 
-__all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "retention"]
+__all__ = ["KINDS", "SPECS", "balance", "balance_by_grade", "conflicts", "conflicts_by_unit", "consolidation", "exchange", "linkage", "retention", "topsoil_stripping"]
 
 
 def _run_conflicts(layers, params, ctx):
@@ -158,4 +176,4 @@ RETENTION_SPEC = AuditSpec(
     summary=_summary_retention,
 )
 
-SPECS = (CONFLICTS_SPEC, RETENTION_SPEC, BALANCE_SPEC)
+SPECS = (CONFLICTS_SPEC, RETENTION_SPEC, BALANCE_SPEC, LINKAGE_SPEC, CONSOLIDATION_SPEC, TOPSOIL_SPEC, EXCHANGE_SPEC)

@@ -94,7 +94,13 @@ register_schema(LayerSchema(
     description="Approved land consolidation project areas (土地整治/高标准农田建设项目区).",
     fields=(F("project_id", "str", "项目编号", "项目编号", "XMBH", "BSM", required=True),
             _granted("立项日期", "批复日期", "LXRQ", "PZRQ"),
-            F("project_name", "str", "项目名称", "项目名称", "XMMC"))))
+            F("project_name", "str", "项目名称", "项目名称", "XMMC"),
+            F("scale_m2", "float", "建设规模(平方米)", "建设规模", "项目规模", "整治规模", "JSGM", unit="m2",
+              description="The project's recorded scale (建设规模), for the 新增耕地率 (consolidation audit)."),
+            F("new_farmland_m2", "float", "新增耕地面积(平方米)", "新增耕地面积", "新增耕地", "XZGDMJ", unit="m2",
+              description="The cultivated land the project records as added, verified on the later land use."),
+            F("cost_wan", "float", "项目总投资(万元)", "项目总投资", "总投资", "投资", "ZTZ", unit="万元"),
+            F("accepted_date", "date", "验收日期", "验收日期", "验收时间", "YSRQ"))))
 
 #: the bases, mildest first: a piece covered by several takes the first that allows its land
 BASES: tuple[Basis, ...] = (

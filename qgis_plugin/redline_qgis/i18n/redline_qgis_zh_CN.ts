@@ -20,6 +20,11 @@
     </message>
     <message>
         <source>Administrative units</source>
+        <comment>input:farmland_exchange.admin</comment>
+        <translation>行政区</translation>
+    </message>
+    <message>
+        <source>Administrative units</source>
         <comment>input:farmland_retention.admin</comment>
         <translation>行政区</translation>
     </message>
@@ -82,6 +87,11 @@
         <source>Approvals</source>
         <comment>input:supply_rate.approvals</comment>
         <translation>报批(征地)红线</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <comment>input:topsoil_stripping.approvals</comment>
+        <translation>报批红线</translation>
     </message>
     <message>
         <source>Approvals on PBF</source>
@@ -261,6 +271,21 @@
         <translation>分块提取变化图斑, 跨块图斑合并为一个, 内存与影像大小无关。</translation>
     </message>
     <message>
+        <source>Consolidation projects</source>
+        <comment>input:consolidation_projects.consolidation</comment>
+        <translation>土地整治项目区</translation>
+    </message>
+    <message>
+        <source>Consolidation projects: new farmland over scale, cost per new 亩, the recorded new farmland verified on the land use before and after.</source>
+        <comment>description:consolidation_projects</comment>
+        <translation>土地整治项目新增耕地率、亩均投资, 以整治前后地类核实记录的新增耕地</translation>
+    </message>
+    <message>
+        <source>Consolidation: new farmland</source>
+        <comment>output:consolidation_projects.consolidation_projects</comment>
+        <translation>土地整治新增耕地</translation>
+    </message>
+    <message>
         <source>Construction land ÷ total area per unit, its warning level, and optionally land per unit GDP.</source>
         <comment>description:development_intensity</comment>
         <translation>按行政区计算建设用地占比 (土地开发强度) 与预警等级, 可选单位GDP建设用地占用</translation>
@@ -322,6 +347,11 @@
         <translation>报批红线减去与之相交供地的并集, 按批次列出报批、已供、未供面积(亩、平方米)和供地率; 审计基准日之后签订的供地、批准的报批不计; 先供后批单列。</translation>
     </message>
     <message>
+        <source>Each linkage project's demolished plots against its new plots: areas, reclaimed farmland, the surplus quota reconciled with the record, the revolving quota deadline.</source>
+        <comment>description:linkage</comment>
+        <translation>增减挂钩项目拆旧区与建新区对比: 面积、复垦耕地、节余指标与记录核对、周转指标归还期限</translation>
+    </message>
+    <message>
         <source>Each patch split by its legal bases (supply, approval, advance use, linkage, homestead, facility agriculture, temporary use, consolidation) granted before the later image; the illegal part measured on cultivated land and permanent basic farmland; rolled up per township and county to the ratio accountability uses.</source>
         <comment>description:judge_patches</comment>
         <translation>逐图斑按合法依据(供地、农转用、先行用地、增减挂钩、宅基地、设施农用地、临时用地、土地整治)分割研判, 依据须在后时相之前取得; 量算违法占用耕地和永久基本农田, 按乡镇和县统计违法占用耕地比例。</translation>
@@ -375,6 +405,21 @@
         <source>Farmland balance</source>
         <comment>output:farmland_balance.farmland_balance</comment>
         <translation>占补平衡</translation>
+    </message>
+    <message>
+        <source>Farmland in and out</source>
+        <comment>audit:farmland_exchange</comment>
+        <translation>耕地进出平衡</translation>
+    </message>
+    <message>
+        <source>Farmland in and out</source>
+        <comment>output:farmland_exchange.farmland_exchange</comment>
+        <translation>耕地进出平衡</translation>
+    </message>
+    <message>
+        <source>Farmland in and out: pieces</source>
+        <comment>output:farmland_exchange.farmland_exchange_patches</comment>
+        <translation>耕地进出图斑</translation>
     </message>
     <message>
         <source>Farmland protection</source>
@@ -461,8 +506,23 @@
         <translation>土地整治项目区</translation>
     </message>
     <message>
+        <source>Land consolidation: new farmland</source>
+        <comment>audit:consolidation_projects</comment>
+        <translation>土地整治新增耕地</translation>
+    </message>
+    <message>
+        <source>Land-use classification</source>
+        <comment>param:consolidation_projects.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
         <source>Land-use classification</source>
         <comment>param:development_intensity.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
+        <source>Land-use classification</source>
+        <comment>param:farmland_exchange.classification</comment>
         <translation>地类分类</translation>
     </message>
     <message>
@@ -477,12 +537,32 @@
     </message>
     <message>
         <source>Land-use classification</source>
+        <comment>param:linkage.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
+        <source>Land-use classification</source>
         <comment>param:project_landuse.classification</comment>
         <translation>地类分类</translation>
     </message>
     <message>
+        <source>Land-use classification</source>
+        <comment>param:topsoil_stripping.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:consolidation_projects.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
         <source>Land-use patches</source>
         <comment>input:development_intensity.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:farmland_exchange.landuse</comment>
         <translation>地类图斑</translation>
     </message>
     <message>
@@ -493,6 +573,11 @@
     <message>
         <source>Land-use patches</source>
         <comment>input:growth_boundary_use.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:linkage.landuse</comment>
         <translation>地类图斑</translation>
     </message>
     <message>
@@ -508,6 +593,11 @@
     <message>
         <source>Land-use patches</source>
         <comment>input:region_evaluation.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:topsoil_stripping.landuse</comment>
         <translation>地类图斑</translation>
     </message>
     <message>
@@ -541,9 +631,39 @@
         <translation>后时相日期</translation>
     </message>
     <message>
+        <source>Later land-use patches</source>
+        <comment>input:consolidation_projects.landuse_later</comment>
+        <translation>后期地类图斑</translation>
+    </message>
+    <message>
+        <source>Later land-use patches</source>
+        <comment>input:farmland_exchange.landuse_later</comment>
+        <translation>后期地类图斑</translation>
+    </message>
+    <message>
+        <source>Later land-use patches</source>
+        <comment>input:linkage.landuse_later</comment>
+        <translation>后期地类图斑</translation>
+    </message>
+    <message>
+        <source>Linkage demolished plots</source>
+        <comment>input:linkage.linkage_demolished</comment>
+        <translation>增减挂钩拆旧区</translation>
+    </message>
+    <message>
         <source>Linkage new area</source>
         <comment>input:judge_patches.linkage_new</comment>
         <translation>增减挂钩建新区</translation>
+    </message>
+    <message>
+        <source>Linkage new plots</source>
+        <comment>input:linkage.linkage_built</comment>
+        <translation>增减挂钩建新区</translation>
+    </message>
+    <message>
+        <source>Linkage plots</source>
+        <comment>output:linkage.linkage_plots</comment>
+        <translation>增减挂钩地块</translation>
     </message>
     <message>
         <source>Load the open cases and the disposal table</source>
@@ -902,6 +1022,26 @@
         <translation>后时相地类</translation>
     </message>
     <message>
+        <source>Topsoil stripping</source>
+        <comment>audit:topsoil_stripping</comment>
+        <translation>耕作层剥离</translation>
+    </message>
+    <message>
+        <source>Topsoil stripping</source>
+        <comment>input:topsoil_stripping.topsoil</comment>
+        <translation>耕作层剥离</translation>
+    </message>
+    <message>
+        <source>Topsoil stripping</source>
+        <comment>output:topsoil_stripping.topsoil_stripping</comment>
+        <translation>耕作层剥离</translation>
+    </message>
+    <message>
+        <source>Topsoil stripping of the cultivated land approvals take: volume due (cultivated area × the required depth) against the volume, depth and receiving site recorded.</source>
+        <comment>description:topsoil_stripping</comment>
+        <translation>批准占用耕地的耕作层剥离: 应剥离量(占用耕地×规定厚度)与记录的剥离量、厚度、存放地点对照</translation>
+    </message>
+    <message>
         <source>Townships and the county over a base and a current year (TD/T 1018-2008): land per GDP and its fall against the target, elasticities, stock supply share and more; a composite index ranks the townships.</source>
         <comment>description:region_evaluation</comment>
         <translation>按乡镇和全县评价基期到现状的建设用地节约集约利用 (TD/T 1018-2008): 单位GDP建设用地及其下降、弹性、存量供地比例等, 综合指数与乡镇排名</translation>
@@ -920,6 +1060,11 @@
         <source>Transitions</source>
         <comment>output:transitions.transitions</comment>
         <translation>转移矩阵</translation>
+    </message>
+    <message>
+        <source>Two land-use layers compared: cultivated land out to orchard, forest or grassland against land in, by quantity and grade.</source>
+        <comment>description:farmland_exchange</comment>
+        <translation>两期地类图斑对比: 耕地转为园林草地与园林草地转为耕地的数量和等别是否平衡</translation>
     </message>
     <message>
         <source>Under-used land</source>
@@ -950,6 +1095,16 @@
         <source>Urban growth boundary</source>
         <comment>input:three_line_conflicts.growth_boundary</comment>
         <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban-rural land linkage</source>
+        <comment>audit:linkage</comment>
+        <translation>增减挂钩</translation>
+    </message>
+    <message>
+        <source>Urban-rural land linkage</source>
+        <comment>output:linkage.linkage</comment>
+        <translation>增减挂钩</translation>
     </message>
     <message>
         <source>Used but under-used</source>
