@@ -392,13 +392,17 @@ class AuditSpec:
 
         The audit writes into a log of its own, merged into ``ctx.log`` (each note once) and kept in
         ``ctx.sources`` under each of its outputs. An output in :attr:`uses` not in ``layers`` is made
-        first by the audit that declares it, from the same layers and parameters."""
+        first by the audit that declares it, from the same layers and parameters; when those layers do not
+        allow that audit, the output is left out and the runner finds it missing."""
         given = dict(layers)
         for name in self.uses:
             if given.get(name) is None:
                 from .registry import producer_of
 
-                made = producer_of(name).run(given, params, dataclasses.replace(ctx, wanted=frozenset({name})))
+                producer = producer_of(name)
+                if not producer.can_run({k for k, v in given.items() if v is not None}):
+                    continue  # its inputs are not given (an audit whose inputs are optional): the runner says so
+                made = producer.run(given, params, dataclasses.replace(ctx, wanted=frozenset({name})))
                 given[name] = made[name]
         merged = {p.name: p.default for p in self.params}
         merged.update({k: v for k, v in (params or {}).items() if v is not None})

@@ -5,6 +5,8 @@ Public API (pure functions of GeoDataFrames, keyword-only options):
 - :func:`development_intensity` -> table ``development_intensity``: construction land ÷ total area per
   administrative unit, the warning level, optional construction land per unit GDP;
 - :func:`growth_boundary_use` -> ``growth_boundary_use``: built and unbuilt area of each growth boundary;
+- :func:`zone_indicators` -> ``zone_indicators``: the TD/T 1029-2019 indicators of each development zone
+  (开发区土地集约利用评价, :mod:`redline.boundaries.zones`);
 - :func:`code_table` / :class:`CodeTable`: the shipped, cited code tables (三调 TD/T 1055-2019 and
   用地用海分类 2023) saying which codes are construction land (建设用地) and cultivated land (耕地).
 
@@ -27,9 +29,11 @@ from .intensity import (
     growth_boundary_use,
     read_gdp,
 )
+from .zones import SPEC as ZONES_SPEC
+from .zones import zone_indicators
 
 __all__ = ["CLASSIFICATIONS", "SPECS", "CodeTable", "code_table", "development_intensity", "growth_boundary_use",
-           "normalise_codes"]
+           "normalise_codes", "zone_indicators"]
 
 _CLASSIFICATION_PARAM = ParamSpec("classification", "choice", "tdt1055-2019", "地类分类", "Land-use classification",
                                   help="三调工作分类 (TD/T 1055-2019) or 用地用海分类 (2023)",
@@ -132,4 +136,4 @@ GROWTH_USE_SPEC = AuditSpec(
     summary=_summary_growth_use,
 )
 
-SPECS = (INTENSITY_SPEC, GROWTH_USE_SPEC)
+SPECS = (INTENSITY_SPEC, GROWTH_USE_SPEC, ZONES_SPEC)
