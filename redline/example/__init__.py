@@ -40,7 +40,7 @@ LAYER_KINDS = {
     "approvals": "approvals", "supplies": "supplies", "buildings": "buildings", "parcels": "parcels",
     "farmland": "farmland", "growth_boundary": "growth_boundary", "eco_redline": "eco_redline",
     "landuse": "landuse", "admin": "admin", "farmland_taken": "farmland_taken", "farmland_added": "farmland_added",
-    "facility_agri": "facility_agri", "temporary_use": "temporary_use",
+    "facility_agri": "facility_agri", "temporary_use": "temporary_use", "zones": "zones",
 }
 
 __all__ = ["CONSTRUCTION_CODES", "DEFAULT_SEED", "EXAMPLE_AS_OF", "FINDINGS", "LANDUSE_NAMES", "LAYER_KINDS",
@@ -58,8 +58,8 @@ def load_example(layer: str | None = None, *, path=None):
 
     Layers: ``county``, ``admin``, ``landuse``, ``farmland``, ``growth_boundary``, ``eco_redline``,
     ``approvals``, ``supplies``, ``buildings``, ``parcels``, ``farmland_taken``, ``farmland_added``,
-    ``facility_agri`` (设施农用地备案), ``temporary_use`` (临时用地), ``raster_window``; tables ``planted`` and
-    ``example_info``. Field names are the Chinese names a bureau's data carries.
+    ``facility_agri`` (设施农用地备案), ``temporary_use`` (临时用地), ``zones`` (开发区), ``raster_window``;
+    tables ``planted`` and ``example_info``. Field names are the Chinese names a bureau's data carries.
     """
     import pyogrio
 

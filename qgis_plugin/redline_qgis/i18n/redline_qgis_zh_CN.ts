@@ -59,6 +59,11 @@
         <translation>报批(征地)红线</translation>
     </message>
     <message>
+        <source>Approvals</source>
+        <comment>input:zone_indicators.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
         <source>Approved but not supplied</source>
         <comment>audit:approved_not_supplied</comment>
         <translation>批而未供</translation>
@@ -89,6 +94,11 @@
     <message>
         <source>Buildings</source>
         <comment>input:underused.buildings</comment>
+        <translation>建筑物</translation>
+    </message>
+    <message>
+        <source>Buildings</source>
+        <comment>input:zone_indicators.buildings</comment>
         <translation>建筑物</translation>
     </message>
     <message>
@@ -229,6 +239,21 @@
         <translation>土地开发强度</translation>
     </message>
     <message>
+        <source>Development zone indicators</source>
+        <comment>audit:zone_indicators</comment>
+        <translation>开发区土地集约利用评价</translation>
+    </message>
+    <message>
+        <source>Development zone indicators</source>
+        <comment>output:zone_indicators.zone_indicators</comment>
+        <translation>开发区土地集约利用评价</translation>
+    </message>
+    <message>
+        <source>Development zones</source>
+        <comment>input:zone_indicators.zones</comment>
+        <translation>开发区</translation>
+    </message>
+    <message>
         <source>Disposal entries</source>
         <translation>处置记录</translation>
     </message>
@@ -254,6 +279,11 @@
     <message>
         <source>Ecological red line</source>
         <comment>input:three_line_conflicts.eco_redline</comment>
+        <translation>生态保护红线</translation>
+    </message>
+    <message>
+        <source>Ecological red line</source>
+        <comment>input:zone_indicators.eco_redline</comment>
         <translation>生态保护红线</translation>
     </message>
     <message>
@@ -386,6 +416,11 @@
         <translation>地类分类</translation>
     </message>
     <message>
+        <source>Land-use classification</source>
+        <comment>param:zone_indicators.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
         <source>Land-use patches</source>
         <comment>input:development_intensity.landuse</comment>
         <translation>地类图斑</translation>
@@ -398,6 +433,11 @@
     <message>
         <source>Land-use patches</source>
         <comment>input:growth_boundary_use.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:zone_indicators.landuse</comment>
         <translation>地类图斑</translation>
     </message>
     <message>
@@ -448,6 +488,11 @@
         <translation>宗地</translation>
     </message>
     <message>
+        <source>Parcels</source>
+        <comment>input:zone_indicators.parcels</comment>
+        <translation>宗地</translation>
+    </message>
+    <message>
         <source>Permanent basic farmland</source>
         <comment>input:farmland_retention.farmland</comment>
         <translation>永久基本农田</translation>
@@ -468,9 +513,24 @@
         <translation>永久基本农田</translation>
     </message>
     <message>
+        <source>Permanent basic farmland</source>
+        <comment>input:zone_indicators.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
         <source>Pixel connectivity</source>
         <comment>param:change_patches.connectivity</comment>
         <translation>像元连通方式</translation>
+    </message>
+    <message>
+        <source>Plan classification</source>
+        <comment>param:zone_indicators.plan_classification</comment>
+        <translation>规划地类分类</translation>
+    </message>
+    <message>
+        <source>Planned land use</source>
+        <comment>input:zone_indicators.plan</comment>
+        <translation>规划用地</translation>
     </message>
     <message>
         <source>Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel against the floors for its industry and zone.</source>
@@ -587,6 +647,11 @@
         <translation>供地红线</translation>
     </message>
     <message>
+        <source>Supplies</source>
+        <comment>input:zone_indicators.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
         <source>Supply before approval</source>
         <comment>output:approved_not_supplied.supply_before_approval</comment>
         <translation>先供后批</translation>
@@ -620,6 +685,11 @@
         <source>Temporary use</source>
         <comment>input:judge_patches.temporary_use</comment>
         <translation>临时用地</translation>
+    </message>
+    <message>
+        <source>The TD/T 1029-2019 land-use intensity indicators of each development zone, and its land inside the growth boundary, on permanent basic farmland and on the ecological red line.</source>
+        <comment>description:zone_indicators</comment>
+        <translation>按开发区计算 TD/T 1029-2019 土地集约利用评价指标, 及开发区在城镇开发边界、永久基本农田和生态保护红线上的面积</translation>
     </message>
     <message>
         <source>Three control lines: conflicts</source>
@@ -664,6 +734,11 @@
     <message>
         <source>Urban growth boundary</source>
         <comment>input:three_line_conflicts.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
+        <comment>input:zone_indicators.growth_boundary</comment>
         <translation>城镇开发边界</translation>
     </message>
     <message>
