@@ -6,6 +6,8 @@ Public API (pure functions of GeoDataFrames, keyword-only options):
   administrative unit, the warning level, optional construction land per unit GDP;
 - :func:`growth_boundary_use` -> ``growth_boundary_use``: built and unbuilt area of each growth boundary;
 - :func:`region_evaluation` -> ``region_evaluation``: townships and the county over two periods (TD/T 1018);
+- :func:`zone_indicators` -> ``zone_indicators``: the TD/T 1029-2019 indicators of each development zone
+  (开发区土地集约利用评价, :mod:`redline.boundaries.zones`);
 - :func:`code_table` / :class:`CodeTable`: the shipped, cited code tables (三调 TD/T 1055-2019 and
   用地用海分类 2023) saying which codes are construction land (建设用地) and cultivated land (耕地).
 
@@ -30,9 +32,11 @@ from .intensity import (
 )
 from .regions import SPEC as REGIONS_SPEC
 from .regions import region_evaluation
+from .zones import SPEC as ZONES_SPEC
+from .zones import zone_indicators
 
 __all__ = ["CLASSIFICATIONS", "SPECS", "CodeTable", "code_table", "development_intensity", "growth_boundary_use",
-           "normalise_codes", "region_evaluation"]
+           "normalise_codes", "region_evaluation", "zone_indicators"]
 
 _CLASSIFICATION_PARAM = ParamSpec("classification", "choice", "tdt1055-2019", "地类分类", "Land-use classification",
                                   help="三调工作分类 (TD/T 1055-2019) or 用地用海分类 (2023)",
@@ -135,4 +139,4 @@ GROWTH_USE_SPEC = AuditSpec(
     summary=_summary_growth_use,
 )
 
-SPECS = (INTENSITY_SPEC, GROWTH_USE_SPEC, REGIONS_SPEC)
+SPECS = (INTENSITY_SPEC, GROWTH_USE_SPEC, ZONES_SPEC, REGIONS_SPEC)

@@ -44,6 +44,7 @@ LAYER_KINDS = {
     "projects": "projects",
     "linkage_demolished": "linkage_demolished", "linkage_built": "linkage_built", "landuse_later": "landuse",
     "consolidation": "consolidation", "topsoil": "topsoil_stripping",
+    "zones": "zones",
 }
 
 __all__ = ["CONSTRUCTION_CODES", "DEFAULT_SEED", "EXAMPLE_AS_OF", "FINDINGS", "LANDUSE_NAMES", "LAYER_KINDS",
@@ -63,7 +64,7 @@ def load_example(layer: str | None = None, *, path=None):
     ``approvals``, ``supplies``, ``buildings``, ``parcels``, ``farmland_taken``, ``farmland_added``,
     ``facility_agri`` (设施农用地备案), ``temporary_use`` (临时用地), ``landuse_base`` (2020), ``projects``
     (项目用地红线), ``linkage_demolished``, ``linkage_built``, ``landuse_later``, ``consolidation``, ``topsoil``,
-    ``raster_window``; tables ``stats`` (乡镇 statistics, 2020 and 2025), ``planted`` and
+    ``zones`` (开发区), ``raster_window``; tables ``stats`` (乡镇 statistics, 2020 and 2025), ``planted`` and
     ``example_info``. Field names are the Chinese names a bureau's data carries.
     """
     import pyogrio

@@ -1744,8 +1744,28 @@ def generate_layers(*, seed: int = DEFAULT_SEED, scale: float = 1.0) -> dict[str
     frames = c.frames()
     frames["raster_window"] = gpd.GeoDataFrame(
         {"名称": ["卫片执法示例窗口"]}, geometry=[_square(c.raster_centre, RASTER_HALF)], crs=CRS)
+    frames["zones"] = _zones(frames["supplies"])
     frames["planted"] = frames.pop("planted")
     return frames
+
+
+#: the example's development zones (开发区土地集约利用评价): (开发区代码, 名称, 级别, 规划建设用地面积 公顷, box as
+#: offsets in metres from the lower-left corner of the supplies marked 园区 = 息县产业集聚区)
+ZONES = (
+    ("411528-KFQ-01", "息县产业集聚区", "省级", 380.0, (-30.0, -25.0, 2770.0, 1475.0)),
+    ("411528-KFQ-02", "息县城北工业园", "县级", 160.0, (-7030.0, 2175.0, -5230.0, 3575.0)),
+)
+
+
+def _zones(supplies: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Two development zones over existing approvals, supplies, parcels and buildings (no random numbers drawn,
+    so every other layer stays as it was). 息县产业集聚区 covers the planted cluster of its supplies: its idle
+    industrial land is over 40 % of its industrial supply of the last three years (the 栖霞 test of
+    ``qixia-example`` suspends it); 息县城北工业园 lies on the county seat's northern supplies, with little idle land."""
+    x0, y0, _, _ = supplies[supplies["园区"] == "息县产业集聚区"].total_bounds
+    rows = [{"开发区代码": zid, "开发区名称": name, "级别": level, "规划建设用地面积": ha,
+             "geometry": shapely.box(x0 + a, y0 + b, x0 + c, y0 + d)} for zid, name, level, ha, (a, b, c, d) in ZONES]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=CRS)
 
 
 #: half the side of the two-date raster window (m), centred on the seat's northern growth-boundary edge

@@ -33,11 +33,13 @@ PLAN_SCHEMA = register_schema(LayerSchema(
     kind="plan",
     label_zh="国土空间规划用途",
     id_field="plan_id",
-    description="Planned land use of the 国土空间规划 (规划地类图斑), coded by the 用地用海分类 (2023).",
+    description="Planned land use of the 国土空间规划 (规划地类图斑), coded by the 用地用海分类 (2023): the project "
+                "checks compare a project's use with it; the zone indicators take a zone's planned construction "
+                "land from it.",
     fields=(
         F("plan_id", "str", "图斑编号", "标识码", "图斑编号", "规划图斑编号", "BSM", "TBBH", required=True),
-        F("plan_use_code", "str", "规划用途代码", "规划用途代码", "用地用海代码", "规划地类编码", "YDYHFLDM", "GHDLBM", "GHYT",
-          required=True),
+        F("plan_use_code", "str", "规划用途代码", "规划用途代码", "用地用海代码", "规划地类编码", "用地用海分类代码", "YDYHFLDM",
+          "GHDLBM", "GHYT", required=True),
         F("plan_use_name", "str", "规划用途名称", "规划用途名称", "用地用海名称", "YDYHFLMC", "GHDLMC"),
     ),
 ))

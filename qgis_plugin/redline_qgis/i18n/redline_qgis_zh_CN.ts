@@ -94,6 +94,11 @@
         <translation>报批红线</translation>
     </message>
     <message>
+        <source>Approvals</source>
+        <comment>input:zone_indicators.approvals</comment>
+        <translation>报批(征地)红线</translation>
+    </message>
+    <message>
         <source>Approvals on PBF</source>
         <comment>output:pbf_approval_level.pbf_approval_level</comment>
         <translation>占用永久基本农田审批层级</translation>
@@ -158,6 +163,11 @@
     <message>
         <source>Buildings</source>
         <comment>input:underused.buildings</comment>
+        <translation>建筑物</translation>
+    </message>
+    <message>
+        <source>Buildings</source>
+        <comment>input:zone_indicators.buildings</comment>
         <translation>建筑物</translation>
     </message>
     <message>
@@ -334,6 +344,21 @@
         <translation>土地开发强度</translation>
     </message>
     <message>
+        <source>Development zone indicators</source>
+        <comment>audit:zone_indicators</comment>
+        <translation>开发区土地集约利用评价</translation>
+    </message>
+    <message>
+        <source>Development zone indicators</source>
+        <comment>output:zone_indicators.zone_indicators</comment>
+        <translation>开发区土地集约利用评价</translation>
+    </message>
+    <message>
+        <source>Development zones</source>
+        <comment>input:zone_indicators.zones</comment>
+        <translation>开发区</translation>
+    </message>
+    <message>
         <source>Disposal entries</source>
         <translation>处置记录</translation>
     </message>
@@ -374,6 +399,11 @@
     <message>
         <source>Ecological red line</source>
         <comment>input:three_line_conflicts.eco_redline</comment>
+        <translation>生态保护红线</translation>
+    </message>
+    <message>
+        <source>Ecological red line</source>
+        <comment>input:zone_indicators.eco_redline</comment>
         <translation>生态保护红线</translation>
     </message>
     <message>
@@ -551,6 +581,11 @@
         <translation>地类分类</translation>
     </message>
     <message>
+        <source>Land-use classification</source>
+        <comment>param:zone_indicators.classification</comment>
+        <translation>地类分类</translation>
+    </message>
+    <message>
         <source>Land-use patches</source>
         <comment>input:consolidation_projects.landuse</comment>
         <translation>地类图斑</translation>
@@ -598,6 +633,11 @@
     <message>
         <source>Land-use patches</source>
         <comment>input:topsoil_stripping.landuse</comment>
+        <translation>地类图斑</translation>
+    </message>
+    <message>
+        <source>Land-use patches</source>
+        <comment>input:zone_indicators.landuse</comment>
         <translation>地类图斑</translation>
     </message>
     <message>
@@ -693,6 +733,11 @@
         <translation>宗地</translation>
     </message>
     <message>
+        <source>Parcels</source>
+        <comment>input:zone_indicators.parcels</comment>
+        <translation>宗地</translation>
+    </message>
+    <message>
         <source>Permanent basic farmland</source>
         <comment>input:farmland_retention.farmland</comment>
         <translation>永久基本农田</translation>
@@ -723,14 +768,29 @@
         <translation>永久基本农田</translation>
     </message>
     <message>
+        <source>Permanent basic farmland</source>
+        <comment>input:zone_indicators.farmland</comment>
+        <translation>永久基本农田</translation>
+    </message>
+    <message>
         <source>Pixel connectivity</source>
         <comment>param:change_patches.connectivity</comment>
         <translation>像元连通方式</translation>
     </message>
     <message>
+        <source>Plan classification</source>
+        <comment>param:zone_indicators.plan_classification</comment>
+        <translation>规划地类分类</translation>
+    </message>
+    <message>
         <source>Planned land use</source>
         <comment>input:project_check.plan</comment>
         <translation>国土空间规划用途</translation>
+    </message>
+    <message>
+        <source>Planned land use</source>
+        <comment>input:zone_indicators.plan</comment>
+        <translation>规划用地</translation>
     </message>
     <message>
         <source>Plot ratio, building coefficient, investment intensity, tax and output per 亩 of each parcel against the floors for its industry and zone.</source>
@@ -939,6 +999,11 @@
         <translation>供地红线</translation>
     </message>
     <message>
+        <source>Supplies</source>
+        <comment>input:zone_indicators.supplies</comment>
+        <translation>供地红线</translation>
+    </message>
+    <message>
         <source>Supplies against the growth boundary: the land supplied outside it.</source>
         <comment>description:supply_outside_boundary</comment>
         <translation>已供地与城镇开发边界叠加, 列出边界外供地</translation>
@@ -996,6 +1061,11 @@
     <message>
         <source>The Help button opens the full page: every field, output column and threshold, with the article it quotes</source>
         <translation>点击“帮助”按钮查看完整说明：各字段、输出列和阈值及其所引条文</translation>
+    </message>
+    <message>
+        <source>The TD/T 1029-2019 land-use intensity indicators of each development zone, and its land inside the growth boundary, on permanent basic farmland and on the ecological red line.</source>
+        <comment>description:zone_indicators</comment>
+        <translation>按开发区计算 TD/T 1029-2019 土地集约利用评价指标, 及开发区在城镇开发边界、永久基本农田和生态保护红线上的面积</translation>
     </message>
     <message>
         <source>The field of {layer} that holds {field}; empty: found by its name or an alias</source>
@@ -1094,6 +1164,11 @@
     <message>
         <source>Urban growth boundary</source>
         <comment>input:three_line_conflicts.growth_boundary</comment>
+        <translation>城镇开发边界</translation>
+    </message>
+    <message>
+        <source>Urban growth boundary</source>
+        <comment>input:zone_indicators.growth_boundary</comment>
         <translation>城镇开发边界</translation>
     </message>
     <message>
