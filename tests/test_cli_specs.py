@@ -168,3 +168,23 @@ def test_parameter_types_convert_once():
         convert_param(ParamSpec("gdp", "table"), "/nowhere/gdp.csv")
     with pytest.raises(ValueError, match="classification is one of"):
         convert_param(ParamSpec("classification", "choice", choices=("a", "b")), "c")
+
+
+def test_redline_evaluate_runs_the_zone_indicators(tmp_path):
+    """`redline evaluate` with the example's zones and the layers they read: one row per zone."""
+    import pyogrio
+    from click.testing import CliRunner
+
+    from redline.cli import main
+    from redline.example import example_path
+
+    gpkg = example_path()
+    args = ["evaluate", *[x for n in ("zones", "approvals", "supplies", "buildings") for x in
+                          (f"--{n}", f"{gpkg}:{n}")], "--as-of", "2026-06-30", "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    layers = {n for n, _ in pyogrio.list_layers(tmp_path / "redline_results.gpkg")}
+    assert "zone_indicators" in layers and "region_evaluation" not in layers
+    zones = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="zone_indicators")
+    assert sorted(zones["zone_id"]) == ["411528-KFQ-01", "411528-KFQ-02"]
+    assert (main.get_command(None, "evaluate").help or "").startswith("节约集约评价")

@@ -35,7 +35,7 @@ EXIT_CODES_HELP = "\b\nExit codes:\n" + "\n".join(f"  {code:>3}  {text}" for cod
 
 class _Group(click.Group):
     def format_commands(self, ctx, formatter):  # keep the order a technician meets the jobs in
-        order = ["demo", "audit", "farmland", "intensity", "changes", "report", "register", "check", "rules"]
+        order = ["demo", "audit", "farmland", "intensity", "evaluate", "project", "changes", "report", "register", "check", "rules"]
         cmds = sorted(self.list_commands(ctx), key=lambda n: (order.index(n) if n in order else 99, n))
         rows = [(n, cmd.get_short_help_str(70)) for n in cmds if (cmd := self.get_command(ctx, n)) is not None]
         if rows:
