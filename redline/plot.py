@@ -117,6 +117,12 @@ def findings_map(frame: gpd.GeoDataFrame, output: str, *, background: Any = None
                            zoom=zoom, lines=drawn_lines)
         if fig is not None:
             F.drawable(fig, canvas)
+            # the font set on every text, so the figure draws the same outside this context (Jupyter, save)
+            from matplotlib.text import Text
+
+            families = [canvas.font, "DejaVu Sans"] if canvas.font else ["DejaVu Sans"]
+            for text in fig.findobj(Text):
+                text.set_fontfamily(families)
     return fig
 
 

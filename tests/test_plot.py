@@ -58,3 +58,11 @@ def test_run_map_uses_the_runs_units_and_control_lines():
 
     assert plt.get_fignums() == []  # no pyplot state left behind
     assert matplotlib.get_backend()  # and the backend untouched
+
+
+def test_a_chinese_map_saves_without_missing_glyphs(idle, tmp_path):
+    """Saved (or shown by Jupyter) outside redline's font settings, the Chinese text still has its font: a glyph
+    DejaVu Sans lacks would be a warning, which the suite makes an error."""
+    _, frame = idle
+    fig = findings_map(frame, "idle_land", findings_only=True)
+    assert save(fig, tmp_path / "闲置土地.png").stat().st_size > 10_000
