@@ -320,3 +320,23 @@ def test_run_without_approvals_leaves_stock_share_empty_and_says_why():
     out = r.outputs["region_evaluation"].set_index("unit_id")
     assert np.isnan(out.loc["1", "stock_supply_share"]) and np.isnan(out.loc["1", "same_year_supply_rate"])
     assert any("存量供地比例 not computed" in n for n in r.notes)
+
+
+def test_suzhou_stock_supply_share_and_suqian_same_year_rate_from_the_seed():
+    """苏州 存量供地比例 54.06 %, 宿迁 当年报批当年供地率 53.6 % (the seeds' figures, DOMAIN §3).
+
+    Township A supplies, all signed in 2024, by 土地来源: S1 存量 5 406 m² (54.06 × 100 m), S2 新增 4 594 m²
+    (45.94 × 100 m): 存量 5 406 ÷ 10 000 = 54.06 % (S1 and S2 alone). Approval P1 of 2024 (10 000 m²,
+    100 × 100 m) is covered in 2024 by S2 for 45.94 × 100 = 4 594 m² and by S3 (新增, 7.66 × 100 = 766 m², signed
+    2024) — 5 360 of 10 000 m² = 53.6 % supplied in the year it was approved.
+    """
+    apps = gpd.GeoDataFrame({"批准文号": ["P1"], "批准日期": ["2024-03-01"]}, geometry=[b(0, 0, 100, 100)], crs=CRS)
+    sup = gpd.GeoDataFrame({"合同编号": ["S1", "S2", "S3"], "签订日期": ["2024-05-01", "2024-06-01", "2024-07-01"],
+                            "土地用途": ["工业用地"] * 3, "土地来源": ["存量", "新增", "新增"]},
+                           geometry=[b(300, 0, 354.06, 100), b(0, 0, 45.94, 100), b(45.94, 0, 53.6, 100)], crs=CRS)
+    r = evaluate(supplies=sup, approvals=apps)
+    # S3 (766 m², 新增) joins the 2021-2025 supply too: 存量 5 406 of 5 406 + 4 594 + 766 m²
+    assert r.loc["1", "stock_supply_share"] == pytest.approx(5406 / (5406 + 4594 + 766))
+    assert r.loc["1", "same_year_supply_rate"] == pytest.approx(0.536)
+    only_two = sup.iloc[:2]
+    assert round(evaluate(supplies=only_two, approvals=apps).loc["1", "stock_supply_share"], 4) == 0.5406

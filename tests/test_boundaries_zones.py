@@ -237,3 +237,16 @@ def test_example_county(tmp_path):
     for _, zone in ex["zones"].iterrows():
         plain = sup.geometry.union_all().intersection(zone.geometry).area
         assert z.loc[zone["开发区名称"], "supplied_m2"] == pytest.approx(plain, rel=1e-9)
+
+
+def test_jiangsu_highest_and_lowest_investment_intensity_from_the_seed():
+    """江苏 开发区 "投入强度最高每亩达2453万元，最低每亩仅126万元" (the seed, DOMAIN §3): two zones each holding one
+    industrial parcel of exactly 10 亩 (100 m × 200/3 m = 6 666.67 m²) with 24 530 and 1 260 万元 of fixed-asset
+    investment: 2 453 and 126 万元/亩."""
+    parcels = gpd.GeoDataFrame({"宗地号": ["P1", "P2"], "土地用途": ["工业用地", "工业用地"],
+                                "固定资产投资": [24530.0, 1260.0]},
+                               geometry=[b(0, 0, 100, 200 / 3), b(1000, 0, 1100, 200 / 3)], crs=CRS)
+    r = zone_indicators(zones(b(0, 0, 200, 200), b(1000, 0, 1200, 200)), parcels=parcels,
+                        area_method="planar").set_index("zone_id")
+    assert round(r.loc["Z1", "investment_wan_per_mu"], 2) == 2453
+    assert round(r.loc["Z2", "investment_wan_per_mu"], 2) == 126
