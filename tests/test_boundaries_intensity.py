@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from redline.area import measure_area
@@ -339,3 +341,18 @@ def test_self_overlaps_finds_exactly_the_duplicated_cells():
         assert pairs["area"].tolist() == pytest.approx([37.5 * 21.0] * len(dup))
 
     check()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(1, 3), st.integers(1, 3)),
+                min_size=2, max_size=12))
+def test_self_overlaps_equals_every_pair_tested_by_hand(cells):
+    """Rectangles on an integer grid (many only touch, along an edge or at a corner): the pairs self_overlaps finds
+    are exactly those whose intersection has area, with that area."""
+    from redline.boundaries._fast import self_overlaps
+
+    geoms = [box(x, y, x + w, y + h) for x, y, w, h in cells]
+    want = {(i, j): geoms[i].intersection(geoms[j]).area for i in range(len(geoms)) for j in range(i + 1, len(geoms))
+            if geoms[i].intersection(geoms[j]).area > 0}
+    got = self_overlaps(geoms)
+    assert {(int(a), int(b)): area for a, b, area in got.itertuples(index=False)} == pytest.approx(want)
