@@ -228,8 +228,16 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     specs = in_dependency_order(specs)
     available = set(raw) | set(rasters)
     runnable = []
+    left_out: list[str] = []
     for s in specs:
         if s.can_run(available, named=audits is not None):
+            lacking = [p for p in s.params if p.required and (params or {}).get(p.name) is None]
+            if audits is None and lacking:  # chosen by its inputs, but it cannot run without these: say so
+                left_out.append(f"[{s.id}] {s.label_zh} not run: its inputs are given but it needs "
+                                + ", ".join(f"{p.name} ({p.label_zh or p.label_en})" for p in lacking)
+                                + " -- fix: give " + " ".join(f"--param {p.name}=…" for p in lacking)
+                                + ", or run it on its own with them (in QGIS: its own algorithm)")
+                continue
             runnable.append(s)
             available |= {o.name for o in s.outputs}
     if audits is not None:
@@ -238,6 +246,8 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
             need = {i.name for s in missing for i in s.needed(named=True)} - set(raw) or {
                 "one of " + "/".join(i.name for i in s.inputs) for s in missing}  # all inputs optional
             raise ValueError(f"audit(s) {', '.join(s.id for s in missing)} need input(s): {', '.join(sorted(need))}")
+    if not runnable and left_out:
+        raise ValueError("; ".join(left_out))
     if not runnable:
         raise ValueError("the inputs given allow no audit: give at least approvals and supplies, supplies, "
                          "parcels and buildings, farmland and a growth boundary, or land use and admin units")
@@ -251,7 +261,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
         from .validate import Prepared
 
         prepared = Prepared({}, WorkingCRS(None, "rasters only: areas in the rasters' own grid"))
-    run_warnings = as_of_warnings(as_of, {n: (g, kinds[n]) for n, g in prepared.layers.items()})
+    run_warnings = left_out + as_of_warnings(as_of, {n: (g, kinds[n]) for n, g in prepared.layers.items()})
     for what, given in (("fields", fields), ("encodings", encodings), ("assign_crs", assign_crs)):
         stray = sorted(set(given or {}) - {n for n, src in sources.items() if src is not None})
         if stray:  # a per-input option for no input of this run would change nothing: say so

@@ -88,6 +88,9 @@ class ParamSpec:
     help: str = ""
     choices: Sequence[str] = ()
     parent_input: str = ""  # for type "field": the input layer whose field this names
+    #: the audit cannot run without it: a run that picks its audits by the inputs given leaves the audit out, with a
+    #: note, when it is not given (an audit asked for by name fails with the audit's own message)
+    required: bool = False
 
 
 def hook(path: str) -> SectionHook:

@@ -141,3 +141,19 @@ def test_cli_jurisdiction_and_bureau(tmp_path):
     assert result.exit_code == 0, result.output
     meta = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="redline_run")
     assert dict(zip(meta["key"], meta["value"], strict=True))["bureau"] == "息县自然资源局"
+
+
+def test_an_audit_chosen_by_its_inputs_but_lacking_a_required_parameter_is_left_out_with_a_note():
+    """Land use of two years and townships allow the region evaluation, which cannot run without its statistics
+    table: a run choosing its audits by the inputs leaves it out and says so; asked for by name, it fails."""
+    from redline.errors import SchemaError
+    from redline.example import load_example
+
+    layers = load_example()
+    sources = {k: layers[k] for k in ("admin", "landuse", "landuse_base")}
+    result = run_audits(sources, as_of="2026-06-30")
+    assert "region_evaluation" not in {s.id for s in result.specs}
+    assert "development_intensity" in {s.id for s in result.specs}
+    assert any(n.startswith("[region_evaluation]") and "--param stats=" in n for n in result.notes)
+    with pytest.raises(SchemaError, match="statistics table"):
+        run_audits(sources, audits=["region_evaluation"], as_of="2026-06-30")

@@ -447,6 +447,15 @@ def _example_jobs(out: Path):
         given = [i.name for i in spec.inputs if i.name in layers]
         params = {name.upper(): f"{gpkg}|layername={name}" for name in given}
         params.update({"AS_OF": "2026-06-30", "AREA_METHOD": 0})
+        library_params = {}
+        if "stats" in {p.name for p in spec.params}:  # the example's statistics table, as a bureau's CSV
+            from redline.cli.demo import example_params
+
+            table = out / "统计表.csv"
+            example = example_params()
+            example["stats"].to_csv(table, index=False, encoding="utf-8-sig")
+            library_params = {"stats": str(table), "base_year": example["base_year"], "year": example["year"]}
+            params.update({"STATS": str(table), "BASE_YEAR": example["base_year"], "YEAR": example["year"]})
         paths = {}
         for o in spec.outputs:
             key = o.name.upper()
@@ -458,7 +467,7 @@ def _example_jobs(out: Path):
         params["REJECTED"] = str(out / spec.id / "rejected.gpkg")
         params["SUMMARY"] = "TEMPORARY_OUTPUT"
         jobs.append({"algorithm": f"redline:{spec.id}", "parameters": params})
-        plans.append((spec, {n: f"{gpkg}:{n}" for n in given}, paths))
+        plans.append((spec, {n: f"{gpkg}:{n}" for n in given}, paths, library_params))
     return jobs, plans
 
 
@@ -521,10 +530,10 @@ def test_every_algorithm_gives_the_library_numbers_on_the_example_county(tmp_pat
     job_file.write_text(json.dumps(jobs, ensure_ascii=False), encoding="utf-8")
     answers = {a["algorithm"]: a for a in harness("run", job_file)}
     rows = 0
-    for spec, sources, paths in plans:
+    for spec, sources, paths, params in plans:
         answer = answers[f"redline:{spec.id}"]
         assert answer["ok"], f"{spec.id}: {answer.get('error')}"
-        library = run_audits(sources, audits=[spec.id], as_of=EXAMPLE_AS_OF)
+        library = run_audits(sources, audits=[spec.id], as_of=EXAMPLE_AS_OF, params=params)
         for o in spec.outputs:
             got = (gpd.read_file(paths[o.name]) if o.geometry
                    else pyogrio.read_dataframe(paths[o.name], read_geometry=False))

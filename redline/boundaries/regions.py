@@ -853,7 +853,7 @@ SPEC = AuditSpec(
     params=(
         ParamSpec("stats", "table", None, "社会经济统计表", "Statistics table",
                   help="CSV/XLSX per unit and year: 乡镇 or 行政区代码, 年份, 地区生产总值(亿元), 常住人口(万人), "
-                       "固定资产投资(万元), 税收收入(万元)"),
+                       "固定资产投资(万元), 税收收入(万元)", required=True),
         ParamSpec("base_year", "int", None, "基期年份", "Base year",
                   help="empty: the earliest year of the statistics (noted)"),
         ParamSpec("year", "int", None, "现状年份", "Current year",
@@ -889,7 +889,9 @@ SPEC = AuditSpec(
     description_en="Townships and the county over a base and a current year (TD/T 1018-2008): land per GDP and its "
                    "fall against the target, elasticities, stock supply share and more; a composite index ranks the "
                    "townships.",
-    needs_as_of=False,
+    # the 存量 share reads the supply outside approvals as of the audit date (supplies and approvals dated after it
+    # are not yet either)
+    needs_as_of=True,
     summary=_summary,
     uses=("supply_outside_approvals",),
 )
