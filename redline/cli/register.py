@@ -23,7 +23,7 @@ from typing import Any
 
 import click
 
-from ._options import EXIT_CODES_HELP, EXIT_USAGE, handle_errors, verbosity_options
+from ._options import EXIT_CODES_HELP, EXIT_USAGE, RegisterTarget, handle_errors, verbosity_options
 
 ENVVAR = "REDLINE_REGISTER"
 
@@ -101,17 +101,8 @@ def _cli_wording(text: str) -> str:
     return text.replace("write_templates", "`redline register templates DIR`")
 
 
-class RegisterPath(click.ParamType):
-    """A register: a ``.gpkg`` path or a ``postgresql://…?schema=`` URL (kept as text)."""
-
-    name = "FILE.gpkg|postgresql://…"
-
-    def convert(self, value, param, ctx):
-        return str(value)
-
-
 register_option = click.option(
-    "-r", "--register", "register", type=RegisterPath(), envvar=ENVVAR, required=True, show_envvar=True,
+    "-r", "--register", "register", type=RegisterTarget(), envvar=ENVVAR, required=True, show_envvar=True,
     metavar="FILE.gpkg|URL",
     help="The register: a .gpkg made by `redline register init`, or a postgresql://…?schema=NAME URL.")
 
@@ -148,7 +139,7 @@ def command() -> None:
 
 
 @command.command("init", epilog=EXIT_CODES_HELP)
-@click.argument("register", type=RegisterPath())
+@click.argument("register", type=RegisterTarget())
 @click.option("--crs", default=None, metavar="EPSG:NNNN",
               help="The register's CRS. Default: the working CRS of its first round.")
 @verbosity_options

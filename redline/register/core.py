@@ -354,7 +354,6 @@ class Register:
         set the round was recorded with; a round made with a rule-set file needs it given)."""
         from ..rules import resolve_rules
         from .cases import EVENT_COLUMNS
-        from .procedures import deadlines, procedure_for
 
         with self.store.transaction() as tx:
             rounds = self._frame(tx, ROUNDS)
@@ -392,19 +391,8 @@ class Register:
         summary = pd.DataFrame(json.loads(row["summary"].iat[0] or "[]"),
                                columns=["output", "change", "change_zh", "count", "area_mu"])
         trend_frame = trend_frame[trend_frame["round_id"] <= int(round_id)]
-        disp = disp[(disp["problem"].isna() | (disp["problem"] == "")) & (disp["date"] <= as_of)]
         found = set(events.loc[events["change"] != "resolved", "case_id"])
-        rows = []
-        by_case = {k: g for k, g in disp.groupby("case_id")}
-        for c in cases[cases["case_id"].isin(found)].itertuples(index=False):
-            g = by_case.get(c.case_id)
-            if g is None:
-                continue
-            steps = [_entry(r) for r in g.sort_values("disposition_id").to_dict("records")]
-            for d in deadlines(procedure_for(c.output), steps, rules, as_of):
-                rows.append({"case_id": c.case_id, "case_key": c.case_key, "label": c.label, **d})
-        alerts = pd.DataFrame(rows, columns=["case_id", "case_key", "label", "status", "due", "what_zh", "days_left",
-                                             "overdue", "rule"])
+        alerts = _deadlines(cases[cases["case_id"].isin(found)], disp[disp["date"] <= as_of], rules, as_of)
         return RoundReport(int(round_id), as_of, events.reset_index(drop=True), summary, [], alerts=alerts,
                            trend=trend_frame.reset_index(drop=True), labels=labels, where=self.where)
 
@@ -633,24 +621,12 @@ class Register:
         """What the recorded procedural steps make due, as of ``as_of``: one row per deadline of an open case
         (``case_id``, ``case_key``, ``label``, ``step``, ``due``, ``what_zh``, ``days_left``, ``overdue``, ``rule``)."""
         from ..rules import resolve_rules
-        from .procedures import deadlines, procedure_for
 
         rules = resolve_rules(rules)
         with self.store.transaction() as tx:
             cases = self._frame(tx, CASES, "WHERE state = 'open' AND disposal IS NOT NULL")
             disp = self._frame(tx, DISPOSITIONS)
-        disp = disp[disp["problem"].isna() | (disp["problem"] == "")]
-        rows = []
-        by_case = {k: g for k, g in disp.groupby("case_id")}
-        for c in cases.itertuples(index=False):
-            g = by_case.get(c.case_id)
-            if g is None:
-                continue
-            steps = [_entry(r) for r in g.sort_values("disposition_id").to_dict("records")]
-            for d in deadlines(procedure_for(c.output), steps, rules, as_of):
-                rows.append({"case_id": c.case_id, "case_key": c.case_key, "label": c.label, **d})
-        return pd.DataFrame(rows, columns=["case_id", "case_key", "label", "status", "due", "what_zh", "days_left",
-                                           "overdue", "rule"])
+        return _deadlines(cases, disp, rules, as_of)
 
     # -- undo and diff ----------------------------------------------------------------------------------------
     def undo(self, round_id: int | None = None, *, who: str | None = None) -> int:
@@ -785,6 +761,24 @@ class Register:
                              f"{r.new_date}, the supplies layer's 补充协议约定动工开发日期 (extended_start_date) is "
                              f"{given or 'empty'}: the audit read the layer; enter the agreed date there")
         return notes
+
+
+def _deadlines(cases: pd.DataFrame, disp: pd.DataFrame, rules: Any, as_of: dt.date) -> pd.DataFrame:
+    """What the valid disposal entries ``disp`` of ``cases`` make due as of ``as_of``: one row per deadline."""
+    from .procedures import deadlines, procedure_for
+
+    disp = disp[disp["problem"].isna() | (disp["problem"] == "")]
+    by_case = {k: g for k, g in disp.groupby("case_id")}
+    rows = []
+    for c in cases.itertuples(index=False):
+        g = by_case.get(c.case_id)
+        if g is None:
+            continue
+        steps = [_entry(r) for r in g.sort_values("disposition_id").to_dict("records")]
+        for d in deadlines(procedure_for(c.output), steps, rules, as_of):
+            rows.append({"case_id": c.case_id, "case_key": c.case_key, "label": c.label, **d})
+    return pd.DataFrame(rows, columns=["case_id", "case_key", "label", "status", "due", "what_zh", "days_left",
+                                       "overdue", "rule"])
 
 
 def _entry(r: Mapping[str, Any]) -> dict[str, Any]:
