@@ -58,6 +58,52 @@ def run(z=None, rules=None, **kw):
                            as_of=AS_OF, rules=rules, area_method="planar", **args)
 
 
+
+def test_development_rate_is_read_against_buildable_land():
+    """土地开发率 = ready ÷ 可开发建设土地: the zone less its rivers and lakes. With x 90..100 a river (1101, 1 000 m²)
+    instead of 旱地, the 8 000 m² ready are 8/9 of the 9 000 m² that can be built on; 坑塘 (1104) is not deducted."""
+    lu = gpd.GeoDataFrame({"BSM": ["1", "2", "3", "4", "5"], "DLBM": ["0601", "05H1", "0103", "1104", "1101"]},
+                          geometry=[b(0, 0, 50, 100), b(50, 0, 70, 100), b(70, 0, 80, 100), b(80, 0, 90, 100),
+                                    b(90, 0, 100, 100)], crs=CRS)
+    r = run(landuse=lu).iloc[0]
+    assert r["unbuildable_m2"] == pytest.approx(1000) and r["buildable_m2"] == pytest.approx(9000)
+    assert r["development_rate"] == pytest.approx(8000 / 9000)
+    assert "可开发建设土地" in r["rule"] and "1101" in r["rule"]
+
+
+def test_development_rate_without_land_use_says_nothing_was_deducted():
+    """Without a land-use layer the rivers cannot be known: the rate is read against the whole zone, and a note
+    says so (never a silent choice)."""
+    from redline.result import AuditLog
+
+    log = AuditLog()
+    args = layers()
+    del args["landuse"]
+    r = zone_indicators(zones(b(0, 0, 100, 100)), as_of=AS_OF, area_method="planar", log=log, **args).iloc[0]
+    assert r["development_rate"] == pytest.approx(0.8)
+    assert np.isnan(r["unbuildable_m2"]) and r["buildable_m2"] == pytest.approx(10_000)
+    assert any("不可建设土地" in t and "not deducted" in t for t in log.notes)
+
+
+def test_national_2019_development_and_supply_rates_reproduced():
+    """The ministry's 2019 figures for the national development zones (as reported): 可开发建设土地 48.38 万公顷 after
+    deducting rivers, lakes and mountains, 43.28 ready for supply: 土地开发率 89.46 %; 40.12 supplied: 土地供应率
+    92.68 % (the published 万公顷 are rounded to 0.01, so the rate is met within that rounding: 40.12 ÷ 43.28 is
+    92.70 %). A strip 100 m tall, 1 万公顷 drawn as 100 m of length: zone 0..5000 with a river on 4838..5000."""
+    z = zones(b(0, 0, 5000, 100))
+    lu = gpd.GeoDataFrame({"BSM": ["1", "2"], "DLBM": ["0601", "1101"]},
+                          geometry=[b(0, 0, 4838, 100), b(4838, 0, 5000, 100)], crs=CRS)
+    approvals = gpd.GeoDataFrame({"批准文号": ["A1"], "批准日期": ["2019-03-01"]}, geometry=[b(0, 0, 4328, 100)], crs=CRS)
+    supplies = gpd.GeoDataFrame({"合同编号": ["S1"], "签订日期": ["2019-05-01"], "土地用途": ["工业用地"]},
+                                geometry=[b(0, 0, 4012, 100)], crs=CRS)
+    r = zone_indicators(z, approvals=approvals, supplies=supplies, landuse=lu, as_of=AS_OF,
+                        area_method="planar").iloc[0]
+    assert r["buildable_m2"] == pytest.approx(483_800)
+    assert round(r["development_rate"] * 100, 2) == 89.46
+    rounding = 0.005 / 43.28 + 0.005 * 40.12 / 43.28**2  # the published figures' own rounding, as a rate
+    assert abs(r["supply_rate"] - 0.9268) <= rounding + 0.00005
+
+
 def test_development_supply_and_unsupplied_rates():
     """ready = A1 ∪ S1 ∪ S2 = x 0..80 = 8 000 m²: 土地开发率 0.8; supplied x 0..70 = 7 000: 供应率 7/8;
     批而未供 = A1 − supplies = x 70..80 = 1 000 m² of 8 000: 0.125."""

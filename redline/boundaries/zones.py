@@ -18,7 +18,8 @@ Output table ``zone_indicators``, one row per zone, the zone's polygon:
 
 ========================  =====================================================================================
 ``development_rate``      土地开发率 = 已达到供地条件的土地 (the zone's land approved for construction or supplied:
-                          approvals ∪ supplies) ÷ zone area
+                          approvals ∪ supplies) ÷ 可开发建设土地 (zone area less the land-use patches of
+                          ``zones.unbuildable_codes``: rivers, lakes ...)
 ``supply_rate``           土地供应率 = supplied ÷ land ready for supply (approvals ∪ supplies)
 ``built_rate``            土地建成率 = supplied land that 三调 classes as construction land ÷ supplied
 ``industrial_share``      工业用地率 = 工矿仓储 land (``zones.industrial_storage_codes``) ÷ construction land
@@ -230,14 +231,28 @@ def _indicators(zones: gpd.GeoDataFrame, *, approvals=None, supplies=None, idle_
         empty("supply_rate, built_rate, idle_rate, years_of_supply_left", "no supplies given")
     if app_u is None:
         empty("unsupplied_rate", "no approvals given")
-    development_rate = ratio("development_rate", ready, area, "the zone has no area")
+    # 土地开发率's denominator is the zone's 可开发建设土地: its area less the land that cannot be built on (rivers,
+    # lakes ...: zones.unbuildable_codes of the land-use layer); without a land-use layer nothing can be deducted
+    unbuildable = nan.copy()
+    if landuse is not None:
+        table = code_table(classification)
+        no_build = set(rules.value("zones.unbuildable_codes", table.name) or ())
+        is_nb = normalise_codes(landuse["land_use_code"]).isin(no_build).fillna(False).to_numpy(bool)
+        unbuildable = geo.area(geo.union(landuse.geometry.to_numpy()[is_nb]))
+        buildable = area - unbuildable
+        cite.append(f"可开发建设土地 = 开发区面积 − 不可建设土地 ({rules.cite('zones.unbuildable_codes', table.name)})")
+    else:
+        buildable = area.copy()
+        notes.append("[zone_indicators] no land-use layer (三调 地类图斑) given: 不可建设土地 (rivers, lakes: "
+                     "zones.unbuildable_codes) not deducted, so 土地开发率 is read against each zone's whole area")
+    development_rate = ratio("development_rate", ready, buildable, "the zone has no land that can be built on")
     supply_rate = ratio("supply_rate", supplied, ready, "no land of the zone is approved or supplied")
     if app_u is not None and sup_u is not None:
         unsupplied = geo.area(shapely.difference(app_u, sup_u))
     else:
         unsupplied = nan.copy()
     unsupplied_rate = ratio("unsupplied_rate", unsupplied, approved, "no approved land in the zone")
-    cite.append("土地开发率 = (报批 ∪ 供地) ÷ 开发区面积; 土地供应率 = 供地 ÷ (报批 ∪ 供地); 批而未供率 = (报批 − 供地) ÷ 报批")
+    cite.append("土地开发率 = (报批 ∪ 供地) ÷ 可开发建设土地; 土地供应率 = 供地 ÷ (报批 ∪ 供地); 批而未供率 = (报批 − 供地) ÷ 报批")
 
     # -- 三调: construction land, 工矿仓储, built ----------------------------------------------------------------------
     cons_u: np.ndarray | None = None
@@ -430,6 +445,7 @@ def _indicators(zones: gpd.GeoDataFrame, *, approvals=None, supplies=None, idle_
         "level": zones["level"].to_numpy() if "level" in zones else None,
         "area_m2": area, "area_mu": area / M2_PER_MU,
         "approved_m2": approved, "supplied_m2": supplied, "supplied_mu": supplied / M2_PER_MU,
+        "unbuildable_m2": unbuildable, "buildable_m2": buildable,
         "ready_m2": ready, "development_rate": development_rate, "supply_rate": supply_rate,
         "unsupplied_m2": unsupplied, "unsupplied_mu": unsupplied / M2_PER_MU, "unsupplied_rate": unsupplied_rate,
         "construction_m2": construction, "built_m2": built, "built_rate": built_rate,
@@ -588,6 +604,8 @@ COLUMNS = (
     X("approved_m2", "m2", "已批准(平方米)", "Approved land"),
     X("supplied_m2", "m2", "已供应(平方米)", "Supplied land"),
     X("supplied_mu", "mu", "已供应(亩)", "Supplied land"),
+    X("unbuildable_m2", "m2", "不可建设土地(平方米)", "Land that cannot be built on (rivers, lakes ...)"),
+    X("buildable_m2", "m2", "可开发建设土地(平方米)", "Land that can be built on (zone less unbuildable land)"),
     X("ready_m2", "m2", "已达到供地条件(平方米)", "Land ready for supply (approved or supplied)"),
     X("unsupplied_m2", "m2", "批而未供(平方米)", "Approved not supplied"),
     X("construction_m2", "m2", "建设用地(平方米)", "Construction land"),
@@ -651,8 +669,8 @@ SPEC = AuditSpec(
     ),
     runner=_run,
     uses=("idle_land",),
-    rules_keys=("zones.industrial_storage_codes", "zones.industrial_far_target", "zones.supply_window_years",
-                "zones.suspension_window_years", "zones.suspend_idle_industrial_share", "zones.overlap_tolerance_m2",
+    rules_keys=("zones.industrial_storage_codes", "zones.unbuildable_codes", "zones.industrial_far_target",
+                "zones.supply_window_years", "zones.suspension_window_years", "zones.suspend_idle_industrial_share", "zones.overlap_tolerance_m2",
                 "underused.storey_double_height_m", "underused.industrial_land_uses",
                 "underused.land_use_classification_default", "underused.land_use_synonyms"),
     description_zh="按开发区计算 TD/T 1029-2019 土地集约利用评价指标, 及开发区在城镇开发边界、永久基本农田和生态保护红线上的面积",
