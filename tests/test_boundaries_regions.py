@@ -102,6 +102,36 @@ def test_growth_consumption_and_elasticities():
     assert r.loc["2", "pop_elasticity"] == pytest.approx(0.5 / (0.9 / 1.0 - 1))
 
 
+
+def test_population_elasticity_reads_urban_rural_land_only():
+    """人口与城乡建设用地增长弹性 counts 城乡建设用地 (城镇村属性码 201-204), not a highway's construction land: A gains a
+    road strip x 900..1000 (1003 公路用地, no 城镇村属性码, 10 ha) between the years. All construction land then grows
+    (27 + 10) / 20 − 1 = 0.85 (the GDP elasticity's numerator), 城乡建设用地 still 27 / 20 − 1 = 0.35; population grows
+    0.1: elasticity 3.5. 单位人口增长消耗新增城乡建设用地: 70 000 m² for 2 000 more people = 35 m² per person; B lost
+    people: empty, not a negative consumption."""
+    now = landuse(270, 150, 2025)
+    a2 = now.index[now["BSM"] == "2025A2"][0]
+    now.loc[a2, "geometry"] = b(270, 0, 900, 1000)
+    road = gpd.GeoDataFrame({"BSM": ["2025A3"], "DLBM": ["1003"], "CZCSXM": [""]}, geometry=[b(900, 0, 1000, 1000)],
+                            crs=CRS)
+    r = evaluate(landuse_now=pd.concat([now, road], ignore_index=True))
+    assert r.loc["1", "construction_growth"] == pytest.approx(0.85)
+    assert r.loc["1", "gdp_elasticity"] == pytest.approx(0.85 / 0.5)
+    assert r.loc["1", "urban_rural_growth"] == pytest.approx(0.35)
+    assert r.loc["1", "pop_elasticity"] == pytest.approx(0.35 / 0.1)
+    assert r.loc["1", "new_urban_rural_m2_per_person_growth"] == pytest.approx(70_000 / 2_000)
+    assert np.isnan(r.loc["2", "new_urban_rural_m2_per_person_growth"])
+    assert "城乡建设用地增长率 ÷ 人口增长率" in r.loc["1", "rule"]
+
+
+def test_elasticity_without_urban_attribute_is_empty_and_said():
+    base = landuse(200, 100, 2020).drop(columns="CZCSXM")
+    log = AuditLog()
+    r = evaluate(landuse_base=base, log=log)
+    assert np.isnan(r.loc["1", "pop_elasticity"]) and np.isfinite(r.loc["1", "gdp_elasticity"])
+    assert any("landuse_base" in t and "人口与城乡建设用地增长弹性" in t for t in log.notes)
+
+
 def test_no_gdp_growth_leaves_consumption_empty_not_zero():
     s = stats()
     s.loc[(s["行政区代码"] == "2") & (s["年份"] == 2025), "地区生产总值(亿元)"] = 4

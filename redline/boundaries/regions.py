@@ -13,8 +13,11 @@ Indicators, per township and for all townships together (``unit_id`` ``全部``)
   (and ``..._stretch``); 建设用地地均GDP ``gdp_wan_per_ha`` = GDP (万元) ÷ C (公顷), its inverse;
 - 单位GDP增长消耗新增建设用地 ``new_land_ha_per_yi_yuan_growth`` = (C1 − C0) 公顷 ÷ (GDP1 − GDP0) 亿元
   (empty when GDP did not grow);
-- elasticities: ``pop_elasticity`` = (C1/C0 − 1) ÷ (P1/P0 − 1), ``gdp_elasticity`` = (C1/C0 − 1) ÷ (GDP1/GDP0 − 1),
+- elasticities: 人口与城乡建设用地增长弹性 ``pop_elasticity`` = (U1/U0 − 1) ÷ (P1/P0 − 1) with U the 城乡建设用地
+  (``regions.urban_rural_codes``), 地区生产总值与建设用地增长弹性 ``gdp_elasticity`` = (C1/C0 − 1) ÷ (GDP1/GDP0 − 1),
   growth over the whole period (empty when the denominator's growth is 0);
+- 单位人口增长消耗新增城乡建设用地 ``new_urban_rural_m2_per_person_growth`` = (U1 − U0) m² ÷ (P1 − P0) 人 (empty
+  when the population did not grow);
 - 城乡建设用地人口密度 ``urban_rural_density`` = population (人) ÷ 城乡建设用地 (km², construction land whose
   城镇村属性码 is in ``regions.urban_rural_codes``), now;
 - 存量供地比例 ``stock_supply_share`` = 存量 supplied ÷ all supplied, supplies signed in (base_year, year]:
@@ -503,6 +506,11 @@ def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method
     if not land1["has_cz"][0]:
         notes.append("[landuse] no 城镇村属性码 (CZCSXM, urban_attribute) in the land-use layer: 城乡建设用地人口密度 and "
                      "城镇开发边界扩展倍数 are empty")
+    if not (land0["has_cz"][0] and land1["has_cz"][0]):
+        notes.append("[region_evaluation] 城镇村属性码 (CZCSXM) missing in "
+                     + " and ".join(n for n, lnd in (("landuse_base", land0), ("landuse", land1)) if not lnd["has_cz"][0])
+                     + ": 城乡建设用地 of both years unknown, so 人口与城乡建设用地增长弹性 and 单位人口增长消耗新增城乡建设用地 "
+                     "are empty")
     stats = _match_stats(st, adm, base_year, year, notes)
     s0, s1 = stats[base_year], stats[year]
     period, supply, basis = _supply_tables(sup, apps, outside, outside_as_of, adm, base_year, year, rules, crs,
@@ -550,7 +558,16 @@ def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method
     out["construction_growth"] = _div(c1, c0) - 1
     out["population_growth"] = _div(pop1, pop0) - 1
     out["gdp_growth"] = _div(gdp1, gdp0) - 1
-    out["pop_elasticity"] = _div(out["construction_growth"], out["population_growth"])
+    # 人口与城乡建设用地增长弹性系数: the growth of 城乡建设用地 (not all construction land) over population growth
+    has_cz = bool(land0["has_cz"][0] and land1["has_cz"][0])
+    ur0 = with_total(land0["urban_rural"])
+    out["urban_rural_m2_base"] = ur0 if has_cz else np.nan
+    out["urban_rural_growth"] = _div(ur1, ur0) - 1 if has_cz else np.nan
+    out["pop_elasticity"] = _div(out["urban_rural_growth"], out["population_growth"])
+    # 单位人口增长消耗新增城乡建设用地量 (m² per added person), empty where the population did not grow
+    added = (pop1 - pop0) * 1e4
+    out["new_urban_rural_m2_per_person_growth"] = (np.where(added > 0, _div(ur1 - ur0, added), np.nan)
+                                                   if has_cz else np.nan)
     out["gdp_elasticity"] = _div(out["construction_growth"], out["gdp_growth"])
     out["urban_rural_m2"] = ur1 if land1["has_cz"][0] else np.nan
     out["urban_rural_density"] = _div(pop1 * 1e4, out["urban_rural_m2"] / 1e6)
@@ -599,7 +616,9 @@ def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method
     out["status"] = np.where(out["flags"] != "", "flagged", "ok")
     out["status_zh"] = [STATUS_ZH[s] + (f"({'、'.join(FLAG_ZH[f] for f in fl)})" if fl else "")
                         for s, fl in zip(out["status"], flags, strict=True)]
-    cites = [f"TD/T 1018-2008 区域评价 (not checked against the official text): base {base_year}, now {year}",
+    cites = [f"TD/T 1018-2008 区域评价 (not checked against the official text): base {base_year}, now {year}; "
+             "利用强度, 增长耗地 (单位GDP增长消耗新增建设用地, 单位人口增长消耗新增城乡建设用地), 用地弹性 (人口与城乡建设用地增长"
+             "弹性 = 城乡建设用地增长率 ÷ 人口增长率, 地区生产总值与建设用地增长弹性 = 建设用地增长率 ÷ GDP增长率)",
              rules.cite("regions.land_per_gdp_change_target"), rules.cite("regions.land_per_gdp_change_stretch"),
              rules.cite("regions.urban_rural_codes"), rules.cite("regions.cultivated_per_capita_warning_mu"),
              f"存量: {basis}", "index over " + ", ".join(used) + ": " + rules.cite("regions.index_weights") + "; "
@@ -777,7 +796,11 @@ COLUMNS = (
        unit="万元/公顷"),
     _L("new_land_ha_per_yi_yuan_growth", "float", "单位GDP增长消耗新增建设用地(公顷/亿元)",
        "New construction land per GDP growth", total=False, unit="公顷/亿元"),
-    _L("pop_elasticity", "float", "人口与用地增长弹性", "Population elasticity of construction land", total=False),
+    _L("new_urban_rural_m2_per_person_growth", "float", "单位人口增长消耗新增城乡建设用地(平方米/人)",
+       "New urban-rural land per added person", total=False, unit="m²/人",
+       description="empty where the population did not grow"),
+    _L("pop_elasticity", "float", "人口与城乡建设用地增长弹性", "Population elasticity of urban-rural land",
+       total=False, description="城乡建设用地 growth ÷ population growth"),
     _L("gdp_elasticity", "float", "经济与用地增长弹性", "GDP elasticity of construction land", total=False),
     _L("urban_rural_density", "float", "城乡建设用地人口密度(人/平方公里)", "Population per urban-rural land",
        total=False, unit="人/km²"),
@@ -807,7 +830,9 @@ COLUMNS = (
     _X("construction_growth", "ratio", "建设用地增长率", "Construction land growth", total=False),
     _X("population_growth", "ratio", "人口增长率", "Population growth", total=False),
     _X("gdp_growth", "ratio", "GDP增长率", "GDP growth", total=False),
+    _X("urban_rural_m2_base", "m2", "基期城乡建设用地(平方米)", "Urban-rural construction land, base year"),
     _X("urban_rural_m2", "m2", "城乡建设用地(平方米)", "Urban-rural construction land"),
+    _X("urban_rural_growth", "ratio", "城乡建设用地增长率", "Urban-rural land growth", total=False),
     _X("supplied_m2", "m2", "评价期供地面积(平方米)", "Supplied in the period"),
     _X("stock_m2", "m2", "评价期存量供地面积(平方米)", "Stock land supplied in the period"),
     _X("growth_boundary_m2", "m2", "城镇开发边界面积(平方米)", "Growth boundary area", optional=True,
