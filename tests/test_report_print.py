@@ -216,3 +216,28 @@ def test_pdf_is_a4_with_the_headline_figures_and_no_column_cut(tmp_path):
     assert widest.count("<th>") > 9
     last = re.findall(r"<th>(.*?)</th>", widest)[-1]
     assert re.sub(r"\s+", "", last) in text
+
+
+@pytest.mark.chromium
+@pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed")
+def test_printing_a_results_folder_adds_the_pdf_to_its_set(tmp_path):
+    """`redline report --from DIR --pdf` on a run's folder: the PDF joins the run's set (the manifest lists it, it
+    carries the run's id), the folder still reads as one run; the next run into the folder takes the old PDF out
+    of the set instead of leaving a print of other results beside it."""
+    from redline.cli import main
+    from redline.io.resultset import MANIFEST, read_run_id, verify_set
+
+    res = report_cases.audited()
+    write_results(res, tmp_path)
+    run_id = verify_set(tmp_path)
+    out = CliRunner().invoke(main, ["report", "--from", str(tmp_path), "--pdf"])
+    assert out.exit_code == 0, out.output
+    assert "pdf:" in out.output
+    pdf = tmp_path / "redline_report.pdf"
+    assert read_run_id(pdf) == run_id and verify_set(tmp_path) == run_id
+    import json
+
+    assert "redline_report.pdf" in json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))["files"]
+    write_results(report_cases.audited(), tmp_path)
+    assert not pdf.exists()
+    assert verify_set(tmp_path) not in (None, run_id)

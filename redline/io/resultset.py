@@ -46,13 +46,16 @@ log = logging.getLogger("redline")
 MANIFEST = "redline_manifest.json"
 #: the files a result set may hold, in the order they are swapped in (the manifest comes last)
 SET_FILES = ("redline_results.gpkg", "redline_ledger.xlsx", "redline_report.html")
+#: files a set holds only when asked for (the report printed to PDF), swapped in after the others
+EXTRA_FILES = ("redline_report.pdf",)
+_ALL_FILES = SET_FILES + EXTRA_FILES
 #: test hook: the name of a write phase at which the process kills itself with SIGKILL (used only by tests)
 KILL_ENV = "REDLINE_TEST_KILL_AT"
 #: the phases a set write passes, in order (``replaced:<file>`` after each file is moved in)
 PHASES = ("begin", "gpkg", "ledger.partial", "ledger", "report", "ready", "backup",
           *(f"replaced:{n}" for n in SET_FILES), "committed")
 
-__all__ = ["MANIFEST", "PHASES", "SET_FILES", "ResultSet", "new_run_id", "read_run_id", "recover", "verify_set"]
+__all__ = ["EXTRA_FILES", "MANIFEST", "PHASES", "SET_FILES", "ResultSet", "new_run_id", "read_run_id", "recover", "verify_set"]
 
 
 def new_run_id() -> str:
@@ -96,6 +99,14 @@ def read_run_id(path: str | os.PathLike) -> str | None:
                 core = ElementTree.fromstring(z.read("docProps/core.xml"))
             found = core.find("{http://purl.org/dc/elements/1.1/}identifier")
             return found.text if found is not None and found.text else None
+        if suffix == ".pdf":
+            import pypdf
+
+            try:
+                info = pypdf.PdfReader(path).metadata
+            except pypdf.errors.PyPdfError as exc:
+                raise ValueError(f"not a readable PDF ({exc})") from exc
+            return str(info["/RedlineRun"]) if info is not None and "/RedlineRun" in info else None
         if suffix in (".html", ".htm"):
             with open(path, encoding="utf-8", errors="replace") as fh:
                 head = fh.read(8192)
@@ -240,7 +251,7 @@ class ResultSet:
             raise RedlineIOError(f"cannot create the output folder {self.out}: {exc}") from exc
         from .write import check_not_input
 
-        for name in SET_FILES:
+        for name in _ALL_FILES:
             check_not_input(self.out / name, self.inputs)
         self._lock = _Lock(self.out)
         if not self._lock.acquire():
@@ -266,9 +277,9 @@ class ResultSet:
         return self
 
     def path(self, name: str) -> Path:
-        """Where to write set file ``name`` (one of :data:`SET_FILES`) before the swap."""
-        if name not in SET_FILES:
-            raise ValueError(f"{name!r} is not a result-set file; one of {', '.join(SET_FILES)}")
+        """Where to write set file ``name`` (one of :data:`SET_FILES` or :data:`EXTRA_FILES`) before the swap."""
+        if name not in _ALL_FILES:
+            raise ValueError(f"{name!r} is not a result-set file; one of {', '.join(_ALL_FILES)}")
         return self._staging() / name
 
     def _staging(self) -> Path:
@@ -296,7 +307,7 @@ class ResultSet:
 
     def _commit(self) -> None:
         tmp = self._staging()
-        new = [n for n in SET_FILES if (tmp / n).exists()]
+        new = [n for n in _ALL_FILES if (tmp / n).exists()]
         if not new:
             raise RedlineIOError("nothing to write")
         for name in new:
@@ -310,8 +321,8 @@ class ResultSet:
                 listed = list(json.loads(old_manifest.read_text(encoding="utf-8")).get("files", []))
             except (OSError, ValueError):
                 listed = []
-        old = [n for n in SET_FILES if (self.out / n).exists() or (self.out / n).is_symlink()]
-        files = sorted(set(new) | (set(old) & set(listed) if self.keep else set()), key=SET_FILES.index)
+        old = [n for n in _ALL_FILES if (self.out / n).exists() or (self.out / n).is_symlink()]
+        files = sorted(set(new) | (set(old) & set(listed) if self.keep else set()), key=_ALL_FILES.index)
         remove = [] if self.keep else [n for n in old if n not in new]
         manifest = {"run_id": self.run_id, "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                     "files": files}
@@ -381,7 +392,7 @@ def verify_set(out: str | os.PathLike) -> str | None:
             lock.release()
     manifest = out / MANIFEST
     expected = read_run_id(manifest) if manifest.exists() else None
-    ids = {n: read_run_id(out / n) for n in SET_FILES if (out / n).is_file()}
+    ids = {n: read_run_id(out / n) for n in _ALL_FILES if (out / n).is_file()}
     if expected is None and not any(ids.values()):
         return None
     runs = {v for v in ids.values()} | ({expected} if expected else set())

@@ -173,12 +173,24 @@ def print_report(html: str | os.PathLike[str], dest: str | os.PathLike[str] | No
             copy = Path(folder) / html.name
             copy.write_text(page, encoding="utf-8")
             print_pdf(copy, tmp, pages=pages)
+            if run_id:
+                _stamp_pdf(tmp, run_id)
             data = tmp.read_bytes()
     except (OSError, RuntimeError, TimeoutError) as exc:
         raise RedlineError(f"no PDF written: Chromium could not print {html}: {exc}") from exc
     if not in_set and out.name == REPORT_PDF:
         _write_bytes_into_set(out, data, run_id)
     return out
+
+
+def _stamp_pdf(path: Path, run_id: str) -> None:
+    """Write the run's id into the PDF's document information (``/RedlineRun``), as every set file carries it."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=str(path))
+    writer.add_metadata({"/RedlineRun": run_id})
+    with open(path, "wb") as fh:
+        writer.write(fh)
 
 
 def _write_bytes_into_set(dest: Path, data: bytes, run_id: str | None) -> None:
