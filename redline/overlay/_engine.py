@@ -73,6 +73,8 @@ __all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallbac
 THREADS = 2
 #: below this many items a step runs in the calling thread
 MIN_CHUNK = 2048
+#: below this much work (vertices of the operands) a step threaded by work runs in the calling thread
+MIN_WORK = 20_000
 #: left polygons with more vertices than this are subdivided
 MAX_VERTICES = 256
 
@@ -87,9 +89,31 @@ def _slices(n: int, threads: int) -> list[slice]:
     return [slice(a, b) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
 
 
-def chunked(fn: Callable[[slice], np.ndarray], n: int, threads: int = THREADS) -> np.ndarray:
-    """Run ``fn`` on slices of ``range(n)`` over ``threads`` threads and concatenate the arrays."""
-    parts = _slices(n, threads)
+def _work_slices(work: np.ndarray, threads: int) -> list[slice]:
+    """Contiguous slices of ``range(len(work))`` carrying about equal shares of ``work`` (one per item, e.g. its
+    vertices); one slice when the whole is under ``2 × MIN_WORK``."""
+    n = len(work)
+    if threads <= 1 or n < 2:
+        return [slice(0, n)]
+    cum = np.cumsum(np.asarray(work, dtype=float))
+    total = float(cum[-1])
+    if total < 2 * MIN_WORK:
+        return [slice(0, n)]
+    k = int(min(threads * 4, n, total // MIN_WORK))
+    cuts = np.searchsorted(cum, total * np.arange(1, k) / k, side="right")
+    edges = np.unique(np.concatenate([[0], cuts, [n]]))
+    return [slice(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True) if b > a]
+
+
+def chunked(fn: Callable[[slice], np.ndarray], n: int, threads: int = THREADS, *,
+            work: np.ndarray | None = None) -> np.ndarray:
+    """Run ``fn`` on slices of ``range(n)`` over ``threads`` threads and concatenate the arrays.
+
+    Without ``work`` the slices hold equal counts (and there is one slice under ``2 × MIN_CHUNK`` items); with
+    ``work`` (one number per item, e.g. its vertices) they hold equal shares of it, so a few hundred large
+    polygons are threaded as well as many thousand small ones.
+    """
+    parts = _slices(n, threads) if work is None else _work_slices(work, threads)
     if len(parts) == 1:
         return fn(parts[0])
     with ThreadPoolExecutor(max_workers=threads) as ex:
@@ -198,6 +222,11 @@ def fallback_note(audit: str, layer: str, ids, levels: np.ndarray) -> list[str]:
             f"(QGIS: Check validity) and redraw them if the result matters"]
 
 
+def _vertices(*arrays: np.ndarray) -> np.ndarray:
+    """The work of an item-wise overlay of ``arrays``: the vertices of its operands (None counts as none)."""
+    return np.sum([shapely.get_num_coordinates(x) for x in arrays], axis=0)
+
+
 def _as_array(geoms) -> np.ndarray:
     if hasattr(geoms, "values") and not isinstance(geoms, np.ndarray):
         geoms = geoms.values
@@ -232,7 +261,7 @@ Predicate = Literal["intersects", "covers", "covered_by"]  # the STRtree predica
 
 
 def _query(tree: shapely.STRtree, geoms: np.ndarray, predicate: Predicate, threads: int) -> tuple[np.ndarray, np.ndarray]:
-    parts = _slices(len(geoms), threads)
+    parts = _work_slices(shapely.get_num_coordinates(geoms) + 64, threads)  # + the walk of the tree per query
     if len(parts) == 1:
         q, t = tree.query(geoms, predicate=predicate)
         return q.astype(np.int64), t.astype(np.int64)
@@ -269,13 +298,41 @@ def pair_index(left, right, *, tree: shapely.STRtree | None = None, threads: int
     covers = np.zeros(len(li), dtype=bool)
     within = np.zeros(len(li), dtype=bool)
     if relations and len(li):
-        key = li * nr + ri
-        checks: tuple[tuple[Predicate, np.ndarray], ...] = (("covers", covers), ("covered_by", within))
-        for predicate, flag in checks:
-            ql, qr = _query(tree, left, predicate, threads)
-            if len(ql):
-                flag |= np.isin(key, ql * nr + qr)
+        # one tree query, then the two cover relations pair by pair, only where the boxes allow them
+        lb, rb = shapely.bounds(left)[li], shapely.bounds(right)[ri]
+        box_covers = (lb[:, 0] <= rb[:, 0]) & (lb[:, 1] <= rb[:, 1]) & (lb[:, 2] >= rb[:, 2]) & (lb[:, 3] >= rb[:, 3])
+        box_within = (lb[:, 0] >= rb[:, 0]) & (lb[:, 1] >= rb[:, 1]) & (lb[:, 2] <= rb[:, 2]) & (lb[:, 3] <= rb[:, 3])
+        covers[box_covers] = _related(shapely.covers, left, li[box_covers], right, ri[box_covers], threads)
+        within[box_within] = _related(shapely.covered_by, left, li[box_within], right, ri[box_within], threads)
     return PairIndex(li, ri, covers, within, nl, nr)
+
+
+def _related(predicate: Callable, a: np.ndarray, ai: np.ndarray, b: np.ndarray, bi: np.ndarray,
+             threads: int) -> np.ndarray:
+    """``predicate(a[ai], b[bi])`` with each ``a`` geometry prepared once (as a tree query prepares it); preparations
+    made here are released afterwards. Threaded by work, and all pairs of one ``a`` geometry stay in one thread (a
+    prepared geometry builds its indexes on first use, which two threads must not do at once)."""
+    out = np.zeros(len(ai), dtype=bool)
+    if len(ai) == 0:
+        return out
+    order = np.argsort(ai, kind="stable")
+    ai, bi = ai[order], bi[order]
+    own, first = np.unique(ai, return_index=True)
+    fresh = own[~shapely.is_prepared(a[own])]
+    shapely.prepare(a[fresh])
+    try:
+        x, y = a[ai], b[bi]
+        bounds = np.append(first, len(ai))
+        work = np.add.reduceat(shapely.get_num_coordinates(y) + 16, first) + shapely.get_num_coordinates(a[own])
+
+        def run(sl: slice) -> np.ndarray:
+            pairs = slice(int(bounds[sl.start]), int(bounds[sl.stop]))
+            return predicate(x[pairs], y[pairs])
+
+        out[order] = chunked(run, len(own), threads, work=work)
+    finally:
+        shapely.destroy_prepared(a[fresh])
+    return out
 
 
 @overload
@@ -317,7 +374,7 @@ def pair_areas(left, right, *, pairs: PairIndex | None = None, threads: int = TH
         a, b = left[li[rest]], right[ri[rest]]
         lv = np.zeros(len(rest), dtype=np.int8)
         out[rest] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a[sl], b[sl], flags=lv[sl])),
-                            len(rest), threads)
+                            len(rest), threads, work=_vertices(a, b))
         levels[rest] = lv
     if return_fallback:
         return pairs, np.nan_to_num(out, nan=0.0), levels
@@ -370,37 +427,59 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
         idx = np.repeat(starts[members], k) + pos
         grid[rows, pos] = s[idx]
         lv = np.zeros(len(members), dtype=np.int8)
+        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
 
         def union_rows(sl: slice, grid: np.ndarray = grid, lv: np.ndarray = lv) -> np.ndarray:
             return robust(_union_rows, grid[sl], flags=lv[sl])
 
-        out[members] = chunked(union_rows, len(members), threads)
+        out[members] = chunked(union_rows, len(members), threads, work=work)
         if flags is not None:
             flags[members] = np.maximum(flags[members], lv)
     return out
 
 
-def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS) -> np.ndarray:
+def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
+                       return_overlaps: bool = False):
     """Planar area of the union of each group's geometries (0 for an empty group).
 
-    A group whose members' bounding boxes do not meet (footprints apart from one another, as most building
-    layers are drawn) has the sum of their areas as its union's area: only the other groups are united
-    (:func:`grouped_union`). The box test is one bulk tree query, so overlapping data pays almost nothing
-    for it.
+    Only members that really overlap another member of their group (their interiors meet: DE-9IM
+    ``T********``, tested on the pairs whose bounding boxes meet) are united (:func:`grouped_union`); every
+    other member adds its own area. Footprints that stand apart or share only walls (terraced rows) are
+    therefore summed, not united: the same area, since members whose interiors do not meet overlap in no
+    area. With ``return_overlaps=True`` also returns the indices of the members that overlap another one, so
+    that a caller can name them (overlapping building footprints are a finding about the layer).
     """
     geoms = _as_array(geoms)
     groups = np.asarray(groups, dtype=np.int64)
     if len(geoms) == 0:
-        return np.zeros(n_groups)
-    total = np.bincount(groups, weights=shapely.area(geoms), minlength=n_groups)
+        total = np.zeros(n_groups)
+        return (total, np.zeros(0, dtype=np.int64)) if return_overlaps else total
+    area = shapely.area(geoms)
     a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
-    meet = (a != b) & (groups[a] == groups[b])
-    crowded = np.unique(groups[a[meet]])
-    if len(crowded):
-        sel = np.isin(groups, crowded)
-        unions = grouped_union(geoms[sel], groups[sel], n_groups, threads=threads)
-        total[crowded] = shapely.area(unions[crowded])
-    return total
+    meet = (a < b) & (groups[a] == groups[b])
+    a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+    real = np.zeros(len(a), dtype=bool)
+    if len(a):
+        x, y = geoms[a], geoms[b]
+
+        def interiors_meet(sl: slice) -> np.ndarray:
+            try:
+                return shapely.relate_pattern(x[sl], y[sl], "T********")
+            except shapely.errors.GEOSException:  # cannot tell: unite them, as a union always gives the answer
+                return np.ones(sl.stop - sl.start, dtype=bool)
+
+        work = shapely.get_num_coordinates(x) + shapely.get_num_coordinates(y)
+        real = chunked(interiors_meet, len(a), threads, work=work).astype(bool)
+    overlapping = np.unique(np.concatenate([a[real], b[real]]))
+    alone = np.ones(len(geoms), dtype=bool)
+    alone[overlapping] = False
+    total = np.bincount(groups[alone], weights=area[alone], minlength=n_groups).astype(float)
+    if len(overlapping):
+        sub = groups[overlapping]
+        unions = grouped_union(geoms[overlapping], sub, n_groups, threads=threads)
+        crowded = np.unique(sub)
+        total[crowded] += shapely.area(unions[crowded])
+    return (total, overlapping) if return_overlaps else total
 
 
 def subdivide(geoms, max_vertices: int = MAX_VERTICES, *, flags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -521,14 +600,15 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
         if geometry:
             lv = np.zeros(len(active), dtype=np.int8)
             remnant[active] = chunked(lambda sl: robust(shapely.difference, a[sl], u[sl], flags=lv[sl]), len(active),
-                                      threads)
+                                      threads, work=_vertices(a, u))
             fallback[active] = np.maximum(fallback[active], lv)
         covered[inside] = shapely.area(unions[inside])
         if len(straddle):
             a2, u2 = left[straddle], unions[straddle]
             lv = np.zeros(len(straddle), dtype=np.int8)
             covered[straddle] = chunked(lambda sl: shapely.area(robust(shapely.intersection, a2[sl], u2[sl],
-                                                                       flags=lv[sl])), len(straddle), threads)
+                                                                       flags=lv[sl])), len(straddle), threads,
+                                          work=_vertices(a2, u2))
             fallback[straddle] = np.maximum(fallback[straddle], lv)
         for i in np.flatnonzero(fallback):  # redo each such feature whole, on one footing, so its areas balance
             own = right[ri[li == i]]

@@ -102,7 +102,8 @@ def _dates(frame, column) -> np.ndarray:
 def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None,
                    change_patches: gpd.GeoDataFrame | None = None, *, crs=None, method: AreaMethod = "planar",
                    threads: int = _engine.THREADS, since=None, part: str = "all",
-                   backend: Backend | None = None) -> np.ndarray:
+                   backend: Backend | None = None, overlaps: list | None = None,
+                   reuse: dict | None = None) -> np.ndarray:
     """Developed land (m²) inside each supply: building footprints, and construction patches when given.
 
     The footprints (and patches) inside each supply are united before measuring, so overlapping
@@ -116,6 +117,12 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     ``built_date`` or a patch's ``detected_date`` before its supply's date is old construction
     (``part="old"``), on or after it new (``"new"``, with the undated ones and supplies without a date),
     without a date ``"undated"``; ``"all"`` (default) measures every footprint.
+
+    ``overlaps``, when given a list, receives the positions (in ``buildings`` then ``change_patches``, as
+    concatenated) of the footprints that overlap another one inside a supply: only those are united, the others
+    are summed, which gives the same area as uniting them all. ``reuse``, a dict kept between calls on the same
+    layers (one per part, as :func:`supplied_not_used` makes), keeps the pairs and the clipped footprints, which
+    do not depend on the part.
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
@@ -127,11 +134,15 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     if n == 0:
         return total
     layers = [x for x in (buildings, change_patches) if x is not None and len(x)]
-    parts = [np.asarray(x.geometry.values, dtype=object) for x in layers]
-    if parts:
-        right = np.concatenate(parts)
-        tree = shapely.STRtree(right)
-        pairs = _engine.pair_index(sg, right, tree=tree, threads=threads, backend=backend)
+    if layers:
+        key = (supplies, *layers)
+        hit = reuse.get("developed") if reuse is not None else None
+        if hit is None or len(hit[0]) != len(key) or not all(a is b for a, b in zip(hit[0], key, strict=True)):
+            hit = (key, _footprint_pairs(sg, layers, threads, backend))
+            if reuse is not None:
+                reuse["developed"] = hit
+        right, pairs, inside_pair, cut = hit[1]
+        keep = np.ones(len(pairs.left), dtype=bool)
         if part != "all":
             built = np.concatenate([_dates(x, "built_date" if x is buildings else "detected_date") for x in layers])
             signed = (np.full(n, np.datetime64("NaT"), dtype="datetime64[D]") if since is None else
@@ -140,36 +151,62 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
             undated = np.isnat(rd)
             old = ~undated & ~np.isnat(sd) & (rd < sd)
             keep = {"new": ~old, "old": old, "undated": undated}[part]
-            pairs = _engine.PairIndex(pairs.left[keep], pairs.right[keep], pairs.left_covers[keep],
-                                      pairs.left_within[keep], pairs.n_left, pairs.n_right)
         whole = np.zeros(n, dtype=bool)
-        whole[pairs.left[pairs.left_within]] = True
-        live = ~whole[pairs.left]
-        inside = live & pairs.left_covers
-        cross = live & ~pairs.left_covers
-        if cross.any():
-            # Footprints drawn on a supply's edge cross it, or touch the neighbour, by floating-point noise
-            # only: within EDGE_EPS_M of the supply they are inside (used whole), clear of the supply shrunk
-            # by it they are outside (dropped). Either way the area moves by at most perimeter x EDGE_EPS_M.
-            key = pairs.left * len(right) + pairs.right
-            grown = shapely.buffer(sg, _engine.EDGE_EPS_M, join_style="mitre")
-            shrunk = shapely.buffer(sg, -_engine.EDGE_EPS_M, join_style="mitre")
-            gl, gr = _engine._query(tree, grown, "covers", threads)
-            sl, sr = _engine._query(tree, shrunk, "intersects", threads)
-            near_in = cross & np.isin(key, gl * len(right) + gr)
-            near_out = cross & ~near_in & ~np.isin(key, sl * len(right) + sr)
-            inside |= near_in
-            cross &= ~(near_in | near_out)
-        cross = np.flatnonzero(cross)
-        a, b = sg[pairs.left[cross]], right[pairs.right[cross]]
-        cut = _engine.chunked(lambda sl: _engine.robust(shapely.intersection, a[sl], b[sl]), len(cross), threads)
-        real = shapely.area(cut) > 1e-9
-        pieces = np.concatenate([right[pairs.right[inside]], cut[real]])
-        groups = np.concatenate([pairs.left[inside], pairs.left[cross][real]])
-        total = _engine.grouped_union_area(pieces, groups, n, threads=threads)
+        whole[pairs.left[keep & pairs.left_within]] = True
+        live = keep & ~whole[pairs.left]
+        inside = np.flatnonzero(live & inside_pair)
+        cross = np.flatnonzero(live & (cut != None))  # noqa: E711 (elementwise: pairs clipped to a real piece)
+        pieces = np.concatenate([right[pairs.right[inside]], cut[cross]])
+        groups = np.concatenate([pairs.left[inside], pairs.left[cross]])
+        source = np.concatenate([pairs.right[inside], pairs.right[cross]])
+        total, hit_idx = _engine.grouped_union_area(pieces, groups, n, threads=threads, return_overlaps=True)
+        if overlaps is not None:
+            overlaps.extend(np.unique(source[hit_idx]).tolist())
         total[whole] = shapely.area(sg[whole])
     planar = _engine.shapely.area(sg)
     return np.minimum(total, planar) * factor
+
+
+def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backend | None):
+    """The footprint pairs of :func:`developed_area`, whatever the part: ``(right, pairs, inside, cut)``.
+
+    ``inside[k]``: pair k's footprint is used whole (the supply covers it, or it lies within ``EDGE_EPS_M`` of
+    the supply); ``cut[k]``: the piece of a footprint crossing the supply's edge inside it (None for the other
+    pairs, and for pieces under 1e-9 m²). Each is a property of the pair alone, so the parts share them.
+    """
+    shapely = _engine.shapely
+    right = np.concatenate([np.asarray(x.geometry.values, dtype=object) for x in layers])
+    tree = shapely.STRtree(right)
+    pairs = _engine.pair_index(sg, right, tree=tree, threads=threads, backend=backend)
+    inside = pairs.left_covers.copy()
+    cross = ~pairs.left_covers & ~pairs.left_within
+    if cross.any():
+        # Footprints drawn on a supply's edge cross it, or touch the neighbour, by floating-point noise
+        # only: within EDGE_EPS_M of the supply they are inside (used whole), clear of the supply shrunk
+        # by it they are outside (dropped). Either way the area moves by at most perimeter x EDGE_EPS_M.
+        # Only the supplies some footprint crosses are buffered, and only the crossing pairs are tested.
+        c = np.flatnonzero(cross)
+        cl, cr = pairs.left[c], pairs.right[c]
+        edged = np.unique(cl)
+        grown = np.full(len(sg), None, dtype=object)
+        shrunk = np.full(len(sg), None, dtype=object)
+        grown[edged] = shapely.buffer(sg[edged], _engine.EDGE_EPS_M, join_style="mitre")
+        shrunk[edged] = shapely.buffer(sg[edged], -_engine.EDGE_EPS_M, join_style="mitre")
+        near_in = _engine._related(shapely.covers, grown, cl, right, cr, threads)
+        near_out = ~near_in
+        if near_out.any():
+            o = np.flatnonzero(near_out)
+            near_out[o] = ~_engine._related(shapely.intersects, shrunk, cl[o], right, cr[o], threads)
+        inside[c[near_in]] = True
+        cross[c[near_in | near_out]] = False
+    cut = np.full(len(pairs.left), None, dtype=object)
+    k = np.flatnonzero(cross)
+    a, b = sg[pairs.left[k]], right[pairs.right[k]]
+    pieces = _engine.chunked(lambda sl: _engine.robust(shapely.intersection, a[sl], b[sl]), len(k), threads,
+                             work=shapely.get_num_coordinates(a) + shapely.get_num_coordinates(b))
+    real = shapely.area(pieces) > 1e-9
+    cut[k[real]] = pieces[real]
+    return right, pairs, inside, cut
 
 
 def _pct(v) -> str:
@@ -343,17 +380,29 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     signed = dcol("supply_date")
 
     # developed land: the 已开发面积 field first, then change patches (land under development), footprints last
+    overlapping: list = []  # positions in B of footprints overlapping another one in a supply (a data finding)
+    reused: dict = {}  # per pair of layers: their pairs and clipped footprints, shared by the parts
+
     def measure(b, p, part):
         if b is None and p is None:
             return np.zeros(n)
         return developed_area(S, b, p, crs=prep.working.crs, method=area_method, threads=threads, since=signed,
-                              part=part, backend=backend)
+                              part=part, backend=backend, overlaps=overlapping if p is None else None,
+                              reuse=reused.setdefault((b is not None, p is not None), {}))
 
     dev_new = measure(B, P, "new")
     dev_b = measure(B, None, "new") if P is not None else dev_new
     dev_p = measure(None, P, "new") if B is not None else dev_new
     old_m2 = measure(B, P, "old")
     undated_m2 = measure(B, None, "undated") if undated_rule == "count" else np.zeros(n)
+    if overlapping and B is not None:
+        ids = pd.unique(B["building_id"].to_numpy(dtype=object)[np.unique(overlapping)]) \
+            if "building_id" in B.columns else np.unique(overlapping)
+        shown = ", ".join(map(str, ids[:10])) + (f" and {len(ids) - 10} more" if len(ids) > 10 else "")
+        notes.append(f"{tag} {len(ids)} building footprint(s) overlap another footprint inside a supply (their "
+                     f"interiors meet; footprints are normally drawn apart or sharing walls): {shown}. The "
+                     f"overlapping footprints were united, so the land under both counts once; check the buildings "
+                     f"layer for duplicated or overlapping footprints")
     field = pd.to_numeric(col("developed_area_m2"), errors="coerce").to_numpy(dtype=float)
     has_field = np.isfinite(field)
     if P is not None:
