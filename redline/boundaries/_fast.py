@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._halving import subdivide as cut
 from ..scale import Backend, _routes, resolve_backend
 
 __all__ = ["overlay_pairs", "polygonal", "self_overlaps", "subdivide"]
@@ -43,12 +44,18 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def _exact_cut(geoms: np.ndarray, boxes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    return polygonal(shapely.intersection(geoms, boxes))
+
+
 def subdivide(geoms, max_vertices: int = 256, max_depth: int = 24) -> tuple[np.ndarray, np.ndarray]:
     """Cut polygons into pieces of at most ``max_vertices`` vertices.
 
     Each polygon (multipolygons part by part) whose vertex count exceeds the limit is split in two
-    along the longer side of its bounding box, recursively. The pieces tile the input: their union
-    is the polygon and they overlap only along their shared edges.
+    across the longer side of its bounding box, recursively (:func:`redline._halving.halve`: rectangle
+    clipping, checked, with the exact intersection where a check fails). The pieces tile the input:
+    their union is the polygon, their areas sum to its area, and they overlap only along their
+    shared edges.
 
     Returns
     -------
@@ -58,44 +65,9 @@ def subdivide(geoms, max_vertices: int = 256, max_depth: int = 24) -> tuple[np.n
     """
     geoms = np.asarray(geoms, dtype=object)
     parts, parent = shapely.get_parts(geoms, return_index=True)
-    done_g: list[np.ndarray] = []
-    done_p: list[np.ndarray] = []
-    todo_g, todo_p = parts, parent
-    for _ in range(max_depth):
-        if len(todo_g) == 0:
-            break
-        nv = shapely.get_num_coordinates(todo_g)
-        small = nv <= max_vertices
-        done_g.append(todo_g[small])
-        done_p.append(todo_p[small])
-        big_g, big_p = todo_g[~small], todo_p[~small]
-        if len(big_g) == 0:
-            todo_g = big_g
-            break
-        b = shapely.bounds(big_g)
-        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
-        midx = (b[:, 0] + b[:, 2]) / 2
-        midy = (b[:, 1] + b[:, 3]) / 2
-        x1 = np.where(wide, midx, b[:, 2])
-        y1 = np.where(wide, b[:, 3], midy)
-        x0 = np.where(wide, midx, b[:, 0])
-        y0 = np.where(wide, b[:, 1], midy)
-        # the halves are a little larger than the bounds so no edge of the polygon lies on a box edge
-        pad = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * 1e-3 + 1.0
-        box_a = shapely.box(b[:, 0] - pad, b[:, 1] - pad, x1, y1)
-        box_b = shapely.box(x0, y0, b[:, 2] + pad, b[:, 3] + pad)
-        halves = np.concatenate([shapely.intersection(big_g, box_a), shapely.intersection(big_g, box_b)])
-        hp = np.concatenate([big_p, big_p])
-        halves = polygonal(halves)
-        sub, idx = shapely.get_parts(halves, return_index=True)
-        keep = shapely.area(sub) > 0
-        todo_g, todo_p = sub[keep], hp[idx[keep]]
-    if len(todo_g):
-        done_g.append(todo_g)
-        done_p.append(todo_p)
-    pieces = np.concatenate(done_g) if done_g else np.empty(0, dtype=object)
-    parents = np.concatenate(done_p) if done_p else np.empty(0, dtype=np.int64)
-    return pieces, parents.astype(np.int64)
+    # the boxes reach a little beyond the bounds so no edge of the polygon lies on a box edge
+    pieces, at = cut(parts, max_vertices, max_depth=max_depth, pad_fraction=1e-3, intersect=_exact_cut)
+    return pieces, parent[at].astype(np.int64)
 
 
 def _clip(small: np.ndarray, pieces: np.ndarray, si: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
