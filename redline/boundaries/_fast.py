@@ -4,12 +4,16 @@ Farmland patches (hundreds of thousands) against growth boundaries and red lines
 polygons of thousands of vertices each), land-use patches against administrative units: the
 case PERFORMANCE.md measures. What makes it fast:
 
-1. the huge polygons are cut into pieces of at most ``max_vertices`` vertices
-   (:func:`subdivide`, recursive halving of the bounding box, like PostGIS ``ST_Subdivide``);
-2. one STRtree on the many small polygons, queried in bulk by the prepared pieces;
-3. a small polygon lying in a piece's interior (``contains_properly``) is its own overlap:
-   no intersection is computed;
-4. the exact intersections run on two threads (shapely releases the GIL);
+1. one STRtree on the many small polygons, queried by the boxes of the few big ones;
+2. a small polygon the whole big one covers is its own overlap: no intersection is computed. The big
+   polygon is prepared once per thread; ``contains_properly`` answers for a small polygon clear of its
+   boundary, the DE-9IM pattern of "covers" for one with an edge on it (a land-use patch on its
+   township's edge, where ``contains_properly`` fails);
+3. only the rest meets the big polygons cut into pieces of at most ``max_vertices`` vertices
+   (:func:`subdivide`, recursive halving of the bounding box, like PostGIS ``ST_Subdivide``), and a
+   small polygon in a piece's interior is again its own overlap;
+4. the exact tests and intersections run on two threads (shapely releases the GIL), the pairs shared
+   by their estimated work (vertices), not by their count;
 5. results are a pairs table ``(small, big)``; pieces of one pair that subdivision split are
    merged back (their areas summed, their geometries unioned).
 """
@@ -22,6 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._halving import subdivide as cut
 from ..scale import Backend, _routes, resolve_backend
 
 __all__ = ["overlay_pairs", "polygonal", "self_overlaps", "subdivide"]
@@ -43,12 +48,18 @@ def polygonal(geoms: np.ndarray) -> np.ndarray:
     return out
 
 
+def _exact_cut(geoms: np.ndarray, boxes: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    return polygonal(shapely.intersection(geoms, boxes))
+
+
 def subdivide(geoms, max_vertices: int = 256, max_depth: int = 24) -> tuple[np.ndarray, np.ndarray]:
     """Cut polygons into pieces of at most ``max_vertices`` vertices.
 
     Each polygon (multipolygons part by part) whose vertex count exceeds the limit is split in two
-    along the longer side of its bounding box, recursively. The pieces tile the input: their union
-    is the polygon and they overlap only along their shared edges.
+    across the longer side of its bounding box, recursively (:func:`redline._halving.halve`: rectangle
+    clipping, checked, with the exact intersection where a check fails). The pieces tile the input:
+    their union is the polygon, their areas sum to its area, and they overlap only along their
+    shared edges.
 
     Returns
     -------
@@ -58,50 +69,72 @@ def subdivide(geoms, max_vertices: int = 256, max_depth: int = 24) -> tuple[np.n
     """
     geoms = np.asarray(geoms, dtype=object)
     parts, parent = shapely.get_parts(geoms, return_index=True)
-    done_g: list[np.ndarray] = []
-    done_p: list[np.ndarray] = []
-    todo_g, todo_p = parts, parent
-    for _ in range(max_depth):
-        if len(todo_g) == 0:
-            break
-        nv = shapely.get_num_coordinates(todo_g)
-        small = nv <= max_vertices
-        done_g.append(todo_g[small])
-        done_p.append(todo_p[small])
-        big_g, big_p = todo_g[~small], todo_p[~small]
-        if len(big_g) == 0:
-            todo_g = big_g
-            break
-        b = shapely.bounds(big_g)
-        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
-        midx = (b[:, 0] + b[:, 2]) / 2
-        midy = (b[:, 1] + b[:, 3]) / 2
-        x1 = np.where(wide, midx, b[:, 2])
-        y1 = np.where(wide, b[:, 3], midy)
-        x0 = np.where(wide, midx, b[:, 0])
-        y0 = np.where(wide, b[:, 1], midy)
-        # the halves are a little larger than the bounds so no edge of the polygon lies on a box edge
-        pad = np.maximum(b[:, 2] - b[:, 0], b[:, 3] - b[:, 1]) * 1e-3 + 1.0
-        box_a = shapely.box(b[:, 0] - pad, b[:, 1] - pad, x1, y1)
-        box_b = shapely.box(x0, y0, b[:, 2] + pad, b[:, 3] + pad)
-        halves = np.concatenate([shapely.intersection(big_g, box_a), shapely.intersection(big_g, box_b)])
-        hp = np.concatenate([big_p, big_p])
-        halves = polygonal(halves)
-        sub, idx = shapely.get_parts(halves, return_index=True)
-        keep = shapely.area(sub) > 0
-        todo_g, todo_p = sub[keep], hp[idx[keep]]
-    if len(todo_g):
-        done_g.append(todo_g)
-        done_p.append(todo_p)
-    pieces = np.concatenate(done_g) if done_g else np.empty(0, dtype=object)
-    parents = np.concatenate(done_p) if done_p else np.empty(0, dtype=np.int64)
-    return pieces, parents.astype(np.int64)
+    # the boxes reach a little beyond the bounds so no edge of the polygon lies on a box edge
+    pieces, at = cut(parts, max_vertices, max_depth=max_depth, pad_fraction=1e-3, intersect=_exact_cut)
+    return pieces, parent[at].astype(np.int64)
+
+
+def _copies(geoms: np.ndarray) -> np.ndarray:
+    """Prepared copies of geometries, so a thread uses its own (a prepared geometry's lazily built index is not
+    safe to build from two threads at once)."""
+    out = shapely.from_wkb(shapely.to_wkb(geoms))
+    shapely.prepare(out)
+    return out
+
+
+def _spans(work: np.ndarray, parts: int) -> list[tuple[int, int]]:
+    """``parts`` consecutive spans of about equal total ``work`` (an estimate per item)."""
+    n = len(work)
+    if n == 0:
+        return []
+    cum = np.cumsum(work, dtype=float)
+    cuts = np.searchsorted(cum, cum[-1] * np.arange(1, parts) / parts, side="right")
+    edges = np.unique(np.r_[0, np.clip(cuts, 0, n), n])
+    return list(zip(edges[:-1].tolist(), edges[1:].tolist(), strict=True))
+
+
+def _run(fn, spans: list[tuple[int, int]], threads: int) -> list:
+    if threads > 1 and len(spans) > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(fn, spans))
+    return [fn(s) for s in spans]
+
+
+def _covered(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray, threads: int,
+             chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each candidate pair (boxes meeting): does the whole big polygon cover the small one, and do they
+    intersect at all? Each span of pairs is tested against its own prepared copies of the big polygons.
+
+    ``contains_properly`` answers for a small polygon clear of the big one's boundary; one with an edge on that
+    boundary (a land-use patch on its township's edge) is tested by the DE-9IM pattern of "covers" for
+    polygons (``T*****FF*``: interiors meet, nothing of the small one outside), faster than ``covers`` there.
+    """
+    work = shapely.get_num_coordinates(small[si]).astype(float)
+    spans = _spans(work, max(threads, -(-len(si) // max(1, chunk))))
+
+    def test(span):
+        lo, hi = span
+        used, local = np.unique(bi[lo:hi], return_inverse=True)
+        b, s = _copies(big[used])[local], small[si[lo:hi]]
+        covered = shapely.contains_properly(b, s)
+        meets = covered.copy()
+        meets[~covered] = shapely.intersects(b[~covered], s[~covered])
+        edge = meets & ~covered
+        covered[edge] = shapely.relate_pattern(b[edge], s[edge], "T*****FF*")
+        return covered, meets
+
+    if not spans:
+        return np.zeros(0, bool), np.zeros(0, bool)
+    results = _run(test, spans, threads)
+    return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
 
 
 def _clip(small: np.ndarray, pieces: np.ndarray, si: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Overlap geometry of each (small, piece) pair; a small polygon inside a piece is its own overlap."""
+    """Overlap geometry of each (small, piece) pair; a small polygon inside a piece is its own overlap. Each call
+    prepares its own copies of the pieces it meets."""
     s = small[si]
-    p = pieces[pi]
+    used, local = np.unique(pi, return_inverse=True)
+    p = _copies(pieces[used])[local]
     inside = shapely.contains_properly(p, s)
     out = np.empty(len(si), dtype=object)
     out[inside] = s[inside]
@@ -114,19 +147,6 @@ def _clip(small: np.ndarray, pieces: np.ndarray, si: np.ndarray, pi: np.ndarray)
 def _chunks(n: int, threads: int, size: int) -> list[tuple[int, int]]:
     step = max(1, min(size, -(-n // max(1, threads))))
     return [(lo, min(n, lo + step)) for lo in range(0, n, step)]
-
-
-def _piece_spans(pi: np.ndarray, threads: int, size: int) -> list[tuple[int, int]]:
-    """Chunks of the sorted pairs, cut only where the piece changes."""
-    n = len(pi)
-    step = max(1, min(size, -(-n // max(1, threads))))
-    cuts = [0]
-    while cuts[-1] < n:
-        nxt = min(n, cuts[-1] + step)
-        if nxt < n:
-            nxt = int(np.searchsorted(pi, pi[nxt - 1], side="right"))
-        cuts.append(nxt)
-    return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
 def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merge: bool = True,
@@ -143,7 +163,8 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
         Worker threads for the exact intersections.
     merge : bool
         True: one row per (small, big) pair, the pieces of a pair merged (geometries unioned).
-        False: one row per (small, piece) pair — enough when only areas are summed.
+        False: one row per (small, piece) pair (one per (small, big) where the big polygon covers the
+        small one) — enough when only areas are summed.
 
     Returns
     -------
@@ -164,32 +185,42 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
                           "inside": np.empty(0, bool)})
     if len(small) == 0 or len(big) == 0:
         return empty
+    tree = shapely.STRtree(small)
+    # 1. the whole big polygon, prepared, covers most small ones (land use nested in its township, farmland deep
+    #    inside a growth boundary): such a small polygon is its own overlap, whatever pieces it would straddle
+    cb, cs = tree.query(big)
+    covered, meets = _covered(small, big, cs, cb, threads, chunk)
+    whole_s, whole_b = cs[covered], cb[covered]
+    # 2. only the rest meets the pieces of the subdivided big polygons
+    part_s, part_b = cs[meets & ~covered], cb[meets & ~covered]
     if max_vertices and max_vertices > 0:
         pieces, parent = subdivide(big, max_vertices)
     else:
         pieces, parent = big.copy(), np.arange(len(big))
-    shapely.prepare(pieces)
-    tree = shapely.STRtree(small)
-    pi, si = tree.query(pieces, predicate="intersects")
-    if len(pi) == 0:
-        return empty
-    order = np.argsort(pi, kind="stable")
-    pi, si = pi[order], si[order]
-    # each piece is prepared (its lazily built index is not safe to build from two threads at once), so a
-    # chunk boundary never splits one piece's pairs between two threads
-    spans = _piece_spans(pi, threads, chunk)
-    if threads > 1 and len(spans) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            results = list(pool.map(lambda s: _clip(small, pieces, si[s[0]:s[1]], pi[s[0]:s[1]]), spans))
+    si, pi = np.empty(0, np.int64), np.empty(0, np.int64)
+    if len(part_s):
+        rest = np.unique(part_s)
+        rs, pi = shapely.STRtree(pieces).query(small[rest])
+        si = rest[rs]
+        wanted = np.isin(si * len(big) + parent[pi], part_s * len(big) + part_b)
+        si, pi = si[wanted], pi[wanted]
+    if len(pi):
+        # threads share the exact intersections by their estimated work (vertices of both sides), not by count
+        work = (shapely.get_num_coordinates(small[si]) + shapely.get_num_coordinates(pieces[pi])).astype(float)
+        spans = _spans(work, max(threads, -(-len(si) // max(1, chunk))))
+        results = _run(lambda s: _clip(small, pieces, si[s[0]:s[1]], pi[s[0]:s[1]]), spans, threads)
+        geoms = np.concatenate([r[0] for r in results])
+        inside = np.concatenate([r[1] for r in results])
     else:
-        results = [_clip(small, pieces, si[a:b], pi[a:b]) for a, b in spans]
-    geoms = np.concatenate([r[0] for r in results])
-    inside = np.concatenate([r[1] for r in results])
-    bi = parent[pi]
+        geoms, inside = np.empty(0, dtype=object), np.empty(0, bool)
+    geoms = np.r_[small[whole_s], geoms]
     keep = ~shapely.is_empty(geoms) & (shapely.area(geoms) > 0)
-    frame = pd.DataFrame({"small": si[keep].astype(np.int64), "big": bi[keep].astype(np.int64),
-                          "geometry": geoms[keep], "pieces": 1, "inside": inside[keep]})
-    if not merge or len(frame) == 0:
+    frame = pd.DataFrame({"small": np.r_[whole_s, si][keep].astype(np.int64),
+                          "big": np.r_[whole_b, parent[pi]][keep].astype(np.int64), "geometry": geoms[keep],
+                          "pieces": 1, "inside": np.r_[np.ones(len(whole_s), bool), inside][keep]})
+    if len(frame) == 0:
+        return empty
+    if not merge:
         return frame.sort_values(["big", "small"], kind="stable").reset_index(drop=True)
     key = frame["small"].to_numpy() * len(big) + frame["big"].to_numpy()
     order = np.argsort(key, kind="stable")

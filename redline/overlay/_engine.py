@@ -62,6 +62,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._halving import subdivide as cut
 from ..area import AreaMethod, area_factor, check_area_method
 from ..result import AuditLog, NoteList, deliver
 from ..scale import Backend, _routes, resolve_backend
@@ -483,7 +484,8 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
 
 
 def subdivide(geoms, max_vertices: int = MAX_VERTICES, *, flags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Cut polygons with more than ``max_vertices`` vertices into pieces (recursive halving of the bounds).
+    """Cut polygons with more than ``max_vertices`` vertices into pieces (recursive halving of the bounds by
+    :func:`redline._halving.halve`: rectangle clipping, checked, with the exact intersection where a check fails).
 
     Returns ``(pieces, parent)``; the pieces of a polygon are a partition of it (their areas sum
     to its area; their union is the polygon), so per-piece results can be summed or re-united.
@@ -491,36 +493,17 @@ def subdivide(geoms, max_vertices: int = MAX_VERTICES, *, flags: np.ndarray | No
     goes into ``flags`` (one int per input geometry) when given.
     """
     geoms = _as_array(geoms)
-    parent = np.arange(len(geoms))
-    done_g, done_p = [], []
-    todo_g, todo_p = geoms, parent
-    for _ in range(24):
-        if len(todo_g) == 0:
-            break
-        big = shapely.get_num_coordinates(todo_g) > max_vertices
-        done_g.append(todo_g[~big])
-        done_p.append(todo_p[~big])
-        if not big.any():
-            todo_g, todo_p = todo_g[:0], todo_p[:0]
-            break
-        g, p = todo_g[big], todo_p[big]
-        b = shapely.bounds(g)
-        wide = (b[:, 2] - b[:, 0]) >= (b[:, 3] - b[:, 1])
-        mx, my = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
-        box1 = shapely.box(b[:, 0], b[:, 1], np.where(wide, mx, b[:, 2]), np.where(wide, b[:, 3], my))
-        box2 = shapely.box(np.where(wide, mx, b[:, 0]), np.where(wide, b[:, 1], my), b[:, 2], b[:, 3])
-        lv = np.zeros(len(g), dtype=np.int8)
-        halves = np.concatenate([robust(shapely.intersection, g, box1, flags=lv),
-                                 robust(shapely.intersection, g, box2, flags=lv)])
-        if flags is not None and lv.any():
-            np.maximum.at(flags, p, lv)
-        hp = np.concatenate([p, p])
-        parts, pi = shapely.get_parts(halves, return_index=True)
-        keep = (shapely.get_type_id(parts) == 3) & (shapely.area(parts) > 0)
-        todo_g, todo_p = parts[keep], hp[pi[keep]]
-    done_g.append(todo_g)
-    done_p.append(todo_p)
-    pieces, parents = np.concatenate(done_g), np.concatenate(done_p)
+    lv = np.zeros(len(geoms), dtype=np.int8)
+
+    def exact(geoms, boxes, positions):
+        sub = np.zeros(len(geoms), dtype=np.int8)
+        out = robust(shapely.intersection, geoms, boxes, flags=sub)
+        np.maximum.at(lv, positions, sub)
+        return out
+
+    pieces, parents = cut(geoms, max_vertices, intersect=exact)
+    if flags is not None and lv.any():
+        np.maximum(flags, lv, out=flags)
     order = np.argsort(parents, kind="stable")
     return pieces[order], parents[order]
 
