@@ -155,3 +155,48 @@ def test_worker_processes_give_the_same_patches(tmp_path):
     assert shapely.equals_exact(processes.geometry.to_numpy(), threads.geometry.to_numpy(), tolerance=0).all()
     with pytest.raises(ValueError, match="executor"):
         change_patches(*paths, executor="dask", **kw)
+
+
+def _pieces(mask, connectivity, pack):
+    from redline.imagery._label import label_runs, runs
+    from redline.imagery.patches import _polygonize
+
+    row, c0, c1 = runs(mask)
+    run_label, n = label_runs(row, c0, c1, mask.shape[1], connectivity)
+    length = c1 - c0
+    rr = np.repeat(row, length)
+    cc = np.repeat(c0 - np.cumsum(length) + length, length) + np.arange(rr.size)
+    lv = np.repeat(run_label.astype(np.int64) - 1, length)
+    labels, pieces = _polygonize(rr, cc, lv, n, mask.shape, 7, 11, pack=pack)
+    return sorted(zip(labels.tolist(), shapely.to_wkt(shapely.normalize(pieces)).tolist(), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), shape=st.tuples(st.integers(1, 60), st.integers(1, 60)),
+       rects=st.integers(0, 12), noise=st.floats(0, 0.05), connectivity=st.sampled_from([4, 8]))
+def test_packed_polygonising_traces_the_pieces_of_the_block(seed, shape, rects, noise, connectivity):
+    """Tracing each component on a canvas of packed bounding boxes gives GDAL's pieces in the block,
+    vertex for vertex, each with its label."""
+    rng = np.random.default_rng(seed)
+    mask = rng.random(shape) < noise
+    for _ in range(rects):
+        y, x = rng.integers(0, shape[0]), rng.integers(0, shape[1])
+        mask[y:y + rng.integers(1, 9), x:x + rng.integers(1, 9)] = True
+        mask[y + 1:y + 3, x + 1:x + 3] = False  # holes and rings
+    assert _pieces(mask, connectivity, True) == _pieces(mask, connectivity, False)
+
+
+def test_sparse_changes_are_traced_on_a_canvas_smaller_than_the_block():
+    from redline.imagery.patches import _pack
+
+    mask = np.zeros((200, 300), bool)
+    mask[10:14, 20:25] = mask[150:152, 280:300] = mask[100, 0] = True
+    mask[50:60, 50:60] = True
+    mask[53:56, 53:56] = False
+    rr, cc = np.nonzero(mask)
+    from redline.imagery._label import label
+
+    lab, n = label(mask, 8)
+    canvas, _, _ = _pack(rr, cc, lab[rr, cc].astype(np.int64) - 1, n, mask.shape)
+    assert canvas.size < mask.size / 10 and np.count_nonzero(canvas) == np.count_nonzero(mask)
+    assert _pieces(mask, 8, True) == _pieces(mask, 8, False)
