@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -15,6 +16,7 @@ import pandas as pd
 import rasterio.features
 import shapely
 from affine import Affine
+from rasterio.windows import Window
 
 from ..audit_date import to_date
 from ..errors import Problem, RulesError, ValidationError
@@ -29,6 +31,7 @@ from ._raster import (
     ImagingDate,
     RasterPair,
     as_class_list,
+    block_failed,
     class_index,
     default_workers,
     map_blocks,
@@ -72,6 +75,7 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
                    rules: RuleSet | str | None = None, align: Align = "nearest",
                    block_size: int | tuple[int, int] = DEFAULT_BLOCK, workers: int | None = None,
                    executor: Literal["auto", "threads", "processes"] = "auto",
+                   progress: Callable[[int, int], None] | None = None,
                    log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """Change patches (变化图斑): connected pixels that went from ``from_classes`` to ``to_classes``.
 
@@ -114,7 +118,11 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     executor : {"auto", "threads", "processes"}
         How blocks run in parallel. Polygonising (GDAL via rasterio) holds Python's GIL, so for large
         rasters given as files ``"auto"`` uses worker processes (spawned, each opening the rasters
-        itself); otherwise threads. The result is the same.
+        itself); otherwise threads. The result is the same. A block that fails raises
+        :class:`~redline.imagery._raster.BlockError` naming the block's rows and columns, and the blocks
+        not yet started are cancelled.
+    progress : callable, optional
+        ``progress(done, total)``, called in the calling thread as each block's result arrives.
 
     Returns
     -------
@@ -158,6 +166,7 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     >>> import numpy as np
     >>> from rasterio.io import MemoryFile
     >>> from affine import Affine
+from rasterio.windows import Window
     >>> profile = dict(driver="GTiff", width=5, height=5, count=1, dtype="uint8", nodata=0,
     ...                crs="EPSG:4547", transform=Affine(10, 0, 500000, 0, -10, 3500000))
     >>> before = np.full((5, 5), 2, "uint8")
@@ -199,11 +208,13 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
         spec = _Spec(tuple(src_classes), tuple(dst_classes), connectivity,
                      None if pa.constant_m2 is not None else pa.per_row_m2, width)
         use_processes = _use_processes(executor, pair, workers, len(flat))
+        func: Callable[[Window], _Block | tuple[_Block, _Wkb]]
         if use_processes:
             func = partial(_block_in_process, (pair.before.path, pair.after.path, align), spec)
         else:
             func = partial(_block, pair, spec)
-        blocks = list(map_blocks(func, flat, workers=workers, processes=use_processes))
+        blocks = [_from_process(blk) for blk in map_blocks(func, flat, workers=workers, processes=use_processes,
+                                                            progress=progress)]
         crs, transform, aligned = pair.crs, pair.transform, pair.aligned
 
     frame = _assemble(blocks, len(grid), len(grid[0]), connectivity, pa.constant_m2, src_classes, dst_classes)
@@ -364,12 +375,43 @@ def _block(pair: RasterPair, spec: _Spec, window) -> _Block:
 _PAIRS: dict = {}
 
 
-def _block_in_process(sources: tuple, spec: _Spec, window) -> _Block:
-    """:func:`_block` in a worker process, which opens the pair once and keeps it."""
-    pair = _PAIRS.get(sources)
-    if pair is None:
-        pair = _PAIRS[sources] = RasterPair(sources[0], sources[1], align=sources[2])
-    return _block(pair, spec, window)
+def _block_in_process(sources: tuple, spec: _Spec, window) -> tuple[_Block, _Wkb]:
+    """:func:`_block` in a worker process, which opens the pair once and keeps it. The pieces travel
+    back as WKB (one buffer and the lengths); an error comes back as a :class:`BlockError` naming the
+    block, whatever its type."""
+    try:
+        pair = _PAIRS.get(sources)
+        if pair is None:
+            pair = _PAIRS[sources] = RasterPair(sources[0], sources[1], align=sources[2])
+        blk = _block(pair, spec, window)
+    except Exception as exc:
+        raise block_failed(window, exc, f" (worker process {os.getpid()})") from None
+    wkb = shapely.to_wkb(blk.pieces)
+    blk.pieces = np.zeros(0, object)
+    return blk, _Wkb(b"".join(wkb.tolist()), np.fromiter(map(len, wkb), np.int64, len(wkb)))
+
+
+@dataclass(frozen=True)
+class _Wkb:
+    """Polygons as concatenated WKB, for the way back from a worker process."""
+
+    data: bytes
+    sizes: np.ndarray
+
+    def geometries(self) -> np.ndarray:
+        ends = np.cumsum(self.sizes)
+        view = memoryview(self.data)
+        return shapely.from_wkb([view[e - k:e].tobytes() for e, k in zip(ends.tolist(), self.sizes.tolist(),
+                                                                          strict=True)])
+
+
+def _from_process(result: _Block | tuple[_Block, _Wkb]) -> _Block:
+    if isinstance(result, _Block):
+        return result
+    blk, wkb = result
+    if len(wkb.sizes):
+        blk.pieces = wkb.geometries()
+    return blk
 
 
 #: rasters smaller than this (pixels) are never worth starting worker processes for
