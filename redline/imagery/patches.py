@@ -116,9 +116,12 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     workers : int, optional
         Parallel workers (default: the number of CPUs, at most 8).
     executor : {"auto", "threads", "processes"}
-        How blocks run in parallel. Polygonising (GDAL via rasterio) holds Python's GIL, so for large
-        rasters given as files ``"auto"`` uses worker processes (spawned, each opening the rasters
-        itself); otherwise threads. The result is the same. A block that fails raises
+        How blocks run in parallel: threads (``"auto"``), or worker processes (spawned, each opening the
+        rasters itself; both rasters must be files). GDAL's polygonising holds Python's GIL, but each
+        block's components are traced on a canvas packing their bounding boxes, so it is a small share of
+        a block's time and threads keep both cores busy with the least memory; processes pay for starting
+        Python and sending the pieces back (WKB). They may pay off where changes are dense and the canvas
+        is no smaller than the block. The result is the same. A block that fails raises
         :class:`~redline.imagery._raster.BlockError` naming the block's rows and columns, and the blocks
         not yet started are cancelled.
     progress : callable, optional
@@ -153,7 +156,8 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     Notes
     -----
     Block-wise: each block's changed pixels are labelled, counted and polygonised (GDAL, 4-connected
-    pieces in pixel coordinates); labels meeting across a block seam (edge, or corner with
+    pieces in pixel coordinates, traced on a canvas that packs the components' bounding boxes, since
+    GDAL's cost is the area it scans; the same polygons as traced in the block); labels meeting across a block seam (edge, or corner with
     8-connectivity) are joined with a union-find; each patch's pieces are unioned and only then
     mapped to the CRS, so a patch crossing a seam is one patch, identical to the whole-raster result.
 
@@ -166,7 +170,6 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     >>> import numpy as np
     >>> from rasterio.io import MemoryFile
     >>> from affine import Affine
-from rasterio.windows import Window
     >>> profile = dict(driver="GTiff", width=5, height=5, count=1, dtype="uint8", nodata=0,
     ...                crs="EPSG:4547", transform=Affine(10, 0, 500000, 0, -10, 3500000))
     >>> before = np.full((5, 5), 2, "uint8")
@@ -207,7 +210,7 @@ from rasterio.windows import Window
         flat = [w for row in grid for w in row]
         spec = _Spec(tuple(src_classes), tuple(dst_classes), connectivity,
                      None if pa.constant_m2 is not None else pa.per_row_m2, width)
-        use_processes = _use_processes(executor, pair, workers, len(flat))
+        use_processes = _use_processes(executor, pair)
         func: Callable[[Window], _Block | tuple[_Block, _Wkb]]
         if use_processes:
             func = partial(_block_in_process, (pair.before.path, pair.after.path, align), spec)
@@ -414,22 +417,14 @@ def _from_process(result: _Block | tuple[_Block, _Wkb]) -> _Block:
     return blk
 
 
-#: rasters smaller than this (pixels) are never worth starting worker processes for
-_PROCESS_MIN_PIXELS = 100_000_000
-
-
-def _use_processes(executor: str, pair: RasterPair, workers: int, nblocks: int) -> bool:
+def _use_processes(executor: str, pair: RasterPair) -> bool:
     if executor not in ("auto", "threads", "processes"):
         raise ValueError(f"executor must be one of auto, threads, processes, not {executor!r}")
-    reopenable = all(side.path is not None and not side.path.startswith("/vsimem/")
-                     for side in (pair.before, pair.after))
-    if executor == "processes":
-        if not reopenable:
-            raise ValueError("executor='processes' needs both rasters as files (paths), not in-memory datasets")
-        return True
-    if executor == "threads" or workers < 2 or nblocks < 2 or not reopenable:
+    if executor != "processes":
         return False
-    return pair.width * pair.height >= _PROCESS_MIN_PIXELS
+    if not all(side.path is not None and not side.path.startswith("/vsimem/") for side in (pair.before, pair.after)):
+        raise ValueError("executor='processes' needs both rasters as files (paths), not in-memory datasets")
+    return True
 
 
 def _pack(rr: np.ndarray, cc: np.ndarray, lv: np.ndarray, n: int, shape: tuple[int, int]):
