@@ -18,18 +18,31 @@ Usage::
     .venv/bin/python benchmarks/bench_imagery.py                 # 8 000 x 8 000 (the quick case, ./run bench)
     .venv/bin/python benchmarks/bench_imagery.py --full          # 36 000 x 36 000 (1.3 billion pixels each)
     .venv/bin/python benchmarks/bench_imagery.py --size 20000
+    .venv/bin/python benchmarks/bench_imagery.py --full --patches --repeat 2 --keep   # patches against the floors
 
-Measured on a 2-core machine (load average 1-2, one run each; compare ratios within a run)::
+``--patches`` runs only the change-patch steps and what they are measured against: ``floor:read_mask``
+(reading both dates and masking the changed pixels, on ``--workers`` threads), ``floor:polygonise`` (the same
+and GDAL tracing each block's mask, on ``--workers`` processes) and ``plain_rasterio`` (a rasterio-only script:
+``features.shapes`` of each window's mask into shapely polygons, one process, patches cut at window seams).
+``--repeat`` runs the steps in rounds, alternately reversed, and prints each patch step's wall time over the
+floors' round by round (paired runs; compare ratios, not seconds, on a shared machine).
 
-    step                       wall s  CPU s  peak RSS (MB)  result
-    8 000², transitions           0.7    1.2            391  62.5 M px counted, 1.5 M nodata
-    8 000², patches (threads)     2.4    3.4            401  9 925 patches, 623 828 px
-    8 000², patches (processes)   2.9    5.3            923  same
-    36 000², transitions          9.9   18.1            446  1 264 M px counted, 32 M nodata
-    36 000², patches (threads)   45.1   58.0            595  202 952 patches, 12.6 M px
-    36 000², patches (processes) 29.2   55.4          1 015  same
+Measured on a 2-core machine shared with other work (load average 8-10, so CPU / wall stayed near 0.35: the
+ratios hold, the seconds do not), 36 000², ``--patches --repeat 2``, median of the two rounds (each round's
+ratio in brackets)::
 
-Peak RSS sums every process of the step (a Python process with redline imported is ~190 MB).
+    step                       wall s  CPU s  peak RSS (MB)  ÷ floor:read_mask  ÷ floor:polygonise  ÷ plain_rasterio
+    floor:read_mask              59.6   17.4            259
+    floor:polygonise            160.5   50.8            426
+    plain_rasterio              164.3   58.2            307
+    patches (threads)            55.7   22.2            701  1.10 (0.94, 1.10)  0.37 (0.35, 0.37)   0.34 (0.33, 0.34)
+    patches (processes)          66.2   25.5            796  1.34 (1.11, 1.34)  0.45 (0.41, 0.45)   0.40 (0.40, 0.40)
+
+202 952 patches, 12.6 M px. At 20 000², threads took 1.09-1.15x the read-and-mask floor, processes 1.30-1.69x.
+GDAL's polygonising costs the area it scans (0.25 s for an empty 2048² block), so tracing each block's
+components on a canvas packing their bounding boxes is what leaves the patches near the reading floor.
+
+Peak RSS sums every process of the step (a Python process with redline imported is ~150-190 MB).
 Memory stays far under 2 GB at 20x the pixels; what grows is the patches held, not the raster.
 """
 

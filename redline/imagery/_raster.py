@@ -435,9 +435,9 @@ def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, work
 
     GDAL reads and most numpy work release the GIL, so threads share the work with the least
     memory; work that holds the GIL (polygonising) goes to spawned processes, which need a picklable
-    ``func`` and a picklable result. A block that fails raises :class:`BlockError` naming its window;
-    (errors redline raises on purpose pass as they are); the blocks not yet started are cancelled, so
-    a failure never waits for the rest of the raster.
+    ``func`` and a picklable result. A block that fails raises :class:`BlockError` naming its window
+    (errors redline raises on purpose pass as they are), and the blocks not yet started are cancelled,
+    so a failure never waits for the rest of the raster.
     """
     windows = list(windows)
     total = len(windows)
