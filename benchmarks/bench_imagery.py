@@ -18,18 +18,31 @@ Usage::
     .venv/bin/python benchmarks/bench_imagery.py                 # 8 000 x 8 000 (the quick case, ./run bench)
     .venv/bin/python benchmarks/bench_imagery.py --full          # 36 000 x 36 000 (1.3 billion pixels each)
     .venv/bin/python benchmarks/bench_imagery.py --size 20000
+    .venv/bin/python benchmarks/bench_imagery.py --full --patches --repeat 2 --keep   # patches against the floors
 
-Measured on a 2-core machine (load average 1-2, one run each; compare ratios within a run)::
+``--patches`` runs only the change-patch steps and what they are measured against: ``floor:read_mask``
+(reading both dates and masking the changed pixels, on ``--workers`` threads), ``floor:polygonise`` (the same
+and GDAL tracing each block's mask, on ``--workers`` processes) and ``plain_rasterio`` (a rasterio-only script:
+``features.shapes`` of each window's mask into shapely polygons, one process, patches cut at window seams).
+``--repeat`` runs the steps in rounds, alternately reversed, and prints each patch step's wall time over the
+floors' round by round (paired runs; compare ratios, not seconds, on a shared machine).
 
-    step                       wall s  CPU s  peak RSS (MB)  result
-    8 000², transitions           0.7    1.2            391  62.5 M px counted, 1.5 M nodata
-    8 000², patches (threads)     2.4    3.4            401  9 925 patches, 623 828 px
-    8 000², patches (processes)   2.9    5.3            923  same
-    36 000², transitions          9.9   18.1            446  1 264 M px counted, 32 M nodata
-    36 000², patches (threads)   45.1   58.0            595  202 952 patches, 12.6 M px
-    36 000², patches (processes) 29.2   55.4          1 015  same
+Measured on a 2-core machine shared with other work (load average 8-10, so CPU / wall stayed near 0.35: the
+ratios hold, the seconds do not), 36 000², ``--patches --repeat 2``, median of the two rounds (each round's
+ratio in brackets)::
 
-Peak RSS sums every process of the step (a Python process with redline imported is ~190 MB).
+    step                       wall s  CPU s  peak RSS (MB)  ÷ floor:read_mask  ÷ floor:polygonise  ÷ plain_rasterio
+    floor:read_mask              59.6   17.4            259
+    floor:polygonise            160.5   50.8            426
+    plain_rasterio              164.3   58.2            307
+    patches (threads)            55.7   22.2            701  1.10 (0.94, 1.10)  0.37 (0.35, 0.37)   0.34 (0.33, 0.34)
+    patches (processes)          66.2   25.5            796  1.34 (1.11, 1.34)  0.45 (0.41, 0.45)   0.40 (0.40, 0.40)
+
+202 952 patches, 12.6 M px. At 20 000², threads took 1.09-1.15x the read-and-mask floor, processes 1.30-1.69x.
+GDAL's polygonising costs the area it scans (0.25 s for an empty 2048² block), so tracing each block's
+components on a canvas packing their bounding boxes is what leaves the patches near the reading floor.
+
+Peak RSS sums every process of the step (a Python process with redline imported is ~150-190 MB).
 Memory stays far under 2 GB at 20x the pixels; what grows is the patches held, not the raster.
 """
 
@@ -49,6 +62,10 @@ from pathlib import Path
 import numpy as np
 
 FROM_CLASSES, TO_CLASSES = [1, 2], [3]
+#: the patch steps and what they are measured against (run together by --patches)
+PATCH_STEPS = ("floor:read_mask", "floor:polygonise", "plain_rasterio", "change_patches:threads",
+               "change_patches:processes")
+STEPS = ("transitions", *PATCH_STEPS, "judge_register", "plain_geopandas")
 #: the memory bound every step must stay under, its whole process tree (the machine: 2 cores, 24 GB)
 MAX_RSS_MB = 2048
 #: unexplained-on-PBF area, redline against plain geopandas (relative), and each patch's pieces against it
@@ -231,6 +248,73 @@ def _run_judge(which: str, folder: Path) -> dict:
             "import_rss_mb": start_rss, "detail": detail, "unexplained_pbf_m2": value, "layers": sizes, **extra}
 
 
+# --- what the patches are measured against: the floor and a plain-rasterio script ----------------------------------
+
+def _floor_block(before: str, after: str, window: tuple, polygonise: bool) -> int:
+    """One block of the floor: read both dates, mask the changed pixels as :func:`change_patches` does
+    (first class in FROM_CLASSES, second in TO_CLASSES, different, neither nodata), and, with ``polygonise``,
+    let GDAL trace the mask (``rasterio.features.shapes``, each polygon consumed, nothing built). Returns the
+    number of changed pixels (or of polygons)."""
+    import rasterio
+    import rasterio.features
+    from rasterio.windows import Window
+
+    win = Window(*window)
+    with rasterio.Env(GDAL_CACHEMAX=64), rasterio.open(before) as bds, rasterio.open(after) as ads:
+        b, a = bds.read(1, window=win), ads.read(1, window=win)
+        changed = np.isin(b, FROM_CLASSES) & np.isin(a, TO_CLASSES) & (b != a) & (b != 0) & (a != 0)
+        if not polygonise:
+            return int(np.count_nonzero(changed))
+        return sum(1 for _ in rasterio.features.shapes(changed.view(np.uint8), mask=changed, connectivity=8))
+
+
+def _windows(path: str, block_size: int) -> list[tuple]:
+    import rasterio
+
+    with rasterio.open(path) as ds:
+        h, w = ds.height, ds.width
+    return [(c, r, min(block_size, w - c), min(block_size, h - r))
+            for r in range(0, h, block_size) for c in range(0, w, block_size)]
+
+
+def floor(before: str, after: str, block_size: int, workers: int, polygonise: bool) -> str:
+    """The floor on ``workers`` threads (reading and masking) or spawned processes (and GDAL's tracing of
+    the mask), block by block. No labels, counts, seams or geometries: what any method must at least do."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from functools import partial
+
+    job = partial(_floor_block, before, after, polygonise=polygonise)
+    # reading and masking release the GIL: threads; GDAL's tracing holds it: processes
+    pool = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if polygonise
+            else ThreadPoolExecutor(workers))
+    with pool:
+        n = sum(pool.map(job, _windows(before, block_size)))
+    return f"{n:,} polygons traced" if polygonise else f"{n:,} px changed"
+
+
+def plain_rasterio(before: str, after: str, block_size: int) -> str:
+    """The script a user writes with rasterio alone: window by window, mask the changed pixels and build a
+    shapely polygon of each of ``rasterio.features.shapes(..., mask=changed, connectivity=8)``, in one
+    process. Patches crossing a window seam stay cut there, and nothing is counted per class."""
+    import rasterio
+    import rasterio.features
+    import shapely.geometry
+    from rasterio.windows import Window
+
+    polygons = []
+    with rasterio.Env(GDAL_CACHEMAX=64), rasterio.open(before) as bds, rasterio.open(after) as ads:
+        for window in _windows(before, block_size):
+            win = Window(*window)
+            b, a = bds.read(1, window=win), ads.read(1, window=win)
+            changed = np.isin(b, FROM_CLASSES) & np.isin(a, TO_CLASSES) & (b != a) & (b != 0) & (a != 0)
+            transform = bds.window_transform(win)
+            polygons += [shapely.geometry.shape(g) for g, _ in
+                         rasterio.features.shapes(changed.view(np.uint8), mask=changed, connectivity=8,
+                                                  transform=transform)]
+    return f"{len(polygons):,} polygons (cut at window seams)"
+
+
 def _peak_rss_mb() -> float:
     try:
         with open("/proc/self/status") as fh:
@@ -250,7 +334,11 @@ def _run_one(which: str, before: str, after: str, block_size: int, workers: int)
     start_rss = _peak_rss_mb()
     c0 = time.process_time() + _children_cpu()
     t0 = time.perf_counter()
-    if which == "transitions":
+    if which in ("floor:read_mask", "floor:polygonise"):
+        detail = floor(before, after, block_size, workers, which.endswith("polygonise"))
+    elif which == "plain_rasterio":
+        detail = plain_rasterio(before, after, block_size)
+    elif which == "transitions":
         t = transitions(before, after, block_size=block_size, workers=workers)
         detail = f"{int(t.pixels.to_numpy().sum()):,} px counted, {t.nodata_pixels:,} nodata"
     else:
@@ -315,6 +403,50 @@ def _mpx(row: dict, px: int) -> str:
     return "—" if row["which"] in ("judge_register", "plain_geopandas") else f"{px / 1e6 / row['wall_s']:,.0f}"
 
 
+def _judged(judged: dict, plain: dict) -> list[str]:
+    """Print how the judged register compares with plain geopandas; the failures."""
+    agree = abs(judged["unexplained_pbf_m2"] - plain["unexplained_pbf_m2"]) / max(plain["unexplained_pbf_m2"], 1.0)
+    print(f"\n`judge_register` (the split enabled, planar areas) and `plain_geopandas` (`gpd.overlay` of the "
+          f"patches less the approvals in force, then with PBF) judge the patches of `change_patches:threads` "
+          f"against {judged['layers']} (generated, not timed; the step's process held them and the patches "
+          f"at {judged['import_rss_mb']:,.0f} MB before the call). Unexplained on PBF: redline "
+          f"{judged['unexplained_pbf_m2']:,.1f} m², plain geopandas {plain['unexplained_pbf_m2']:,.1f} m² "
+          f"(relative difference {agree:.1e}); plain geopandas / redline wall time "
+          f"{plain['wall_s'] / judged['wall_s']:.2f}× (it answers only that one figure; redline the whole "
+          f"register, its pieces and the roll-up).")
+    failures = []
+    if agree > AGREE_MAX:
+        failures.append(f"unexplained on PBF differs from plain geopandas by {agree:.1e} > {AGREE_MAX:g}")
+    if judged["invariant"] > INVARIANT_MAX:
+        failures.append(f"pieces differ from their patch's area by {judged['invariant']:.1e} > {INVARIANT_MAX:g}")
+    if judged["slivers"]:
+        failures.append(f"{judged['slivers']} slivers on grid-aligned data: the comparison does not hold")
+    return failures
+
+
+def _print_ratios(runs: dict[str, list[dict]]) -> None:
+    """Each change-patch step's wall time over the floors' and plain rasterio's, run by run (paired: the
+    runs of one round ran one after the other), then the median ratio."""
+    bases = [b for b in ("floor:polygonise", "floor:read_mask", "plain_rasterio") if b in runs]
+    steps = [s for s in ("change_patches:threads", "change_patches:processes") if s in runs]
+    if not bases or not steps:
+        return
+    print("\n| ratio (wall) | " + " | ".join(f"÷ `{b}`" for b in bases) + " |")
+    print("|---|" + "---:|" * len(bases))
+    for s in steps:
+        cells = []
+        for b in bases:
+            ratios = sorted(x["wall_s"] / y["wall_s"] for x, y in zip(runs[s], runs[b], strict=True))
+            each = ", ".join(f"{r:.2f}" for r in ratios)
+            cells.append(f"{ratios[len(ratios) // 2]:.2f}" + (f" ({each})" if len(ratios) > 1 else ""))
+        print(f"| `{s}` | " + " | ".join(cells) + " |")
+    print("\n`floor:read_mask`: reading both dates and masking the changed pixels, on `--workers` threads; "
+          "`floor:polygonise`: the same and GDAL tracing each block's mask (polygons consumed, none built) on "
+          "`--workers` processes: what "
+          "any method does at least. `plain_rasterio`: window by window, `rasterio.features.shapes` of the mask "
+          "into shapely polygons in one process, patches cut at the window seams. Ratios under 1: faster.")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=int, default=8000, help="raster edge in pixels (default 8000)")
@@ -325,6 +457,15 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated rasters")
     ap.add_argument("--max-rss-mb", type=float, default=MAX_RSS_MB,
                     help=f"fail when a step's process tree peaks above this (default {MAX_RSS_MB:,} MB)")
+    ap.add_argument("--steps", default=",".join(STEPS),
+                    help=f"comma-separated steps to run (default all: {','.join(STEPS)}); --patches for "
+                         f"{','.join(PATCH_STEPS)}")
+    ap.add_argument("--patches", action="store_true", help="only the change-patch steps and what they are "
+                                                           "measured against (the floors, plain rasterio)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of the steps, alternately in order and reversed (paired runs; default 1)")
+    ap.add_argument("--rasters", type=Path, default=None,
+                    help="a folder holding before.tif and after.tif generated earlier (with --keep) at --size")
     ap.add_argument("--_run", nargs=3, metavar=("WHICH", "BEFORE", "AFTER"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.full:
@@ -334,25 +475,38 @@ def main(argv=None) -> int:
         print(json.dumps(_run_one(*args._run, args.block_size, args.workers)))
         return 0
 
+    steps = list(PATCH_STEPS if args.patches else [x.strip() for x in args.steps.split(",") if x.strip()])
+    unknown = [x for x in steps if x not in STEPS]
+    if unknown:
+        ap.error(f"unknown steps {unknown}: choose from {', '.join(STEPS)}")
+    if {"judge_register", "plain_geopandas"} & set(steps) and "change_patches:threads" not in steps:
+        steps.insert(0, "change_patches:threads")  # the judging steps start from its patches
     # mkdtemp, not TemporaryDirectory: the latter's finalizer removes the folder at exit even with --keep
-    folder = Path(tempfile.mkdtemp(prefix="redline-bench-", dir=args.dir))
+    folder = args.rasters or Path(tempfile.mkdtemp(prefix="redline-bench-", dir=args.dir))
     try:
         t0 = time.perf_counter()
-        before, after = generate(folder, args.size)
+        if args.rasters:
+            before, after = folder / "before.tif", folder / "after.tif"
+        else:
+            before, after = generate(folder, args.size)
         gen = time.perf_counter() - t0
         mb = (before.stat().st_size + after.stat().st_size) / 2**20
         (folder / "size.json").write_text(json.dumps({"size": args.size}))
-        rows = []
-        for which in ("transitions", "change_patches:threads", "change_patches:processes", "judge_register",
-                      "plain_geopandas"):
-            cmd = [sys.executable, __file__, "--_run", which, str(before), str(after),
-                   "--block-size", str(args.block_size), "--workers", str(args.workers)]
-            rows.append(_measure(cmd))
+        runs: dict[str, list[dict]] = {which: [] for which in steps}
+        for k in range(args.repeat):
+            # alternate the order, so no step always runs first (or right after the heaviest)
+            for which in (steps if k % 2 == 0 or "judge_register" in steps else steps[::-1]):
+                cmd = [sys.executable, __file__, "--_run", which, str(before), str(after),
+                       "--block-size", str(args.block_size), "--workers", str(args.workers)]
+                runs[which].append(_measure(cmd))
+        rows = [sorted(r, key=lambda x: x["wall_s"])[len(r) // 2] for r in runs.values()]  # the median run
         px = args.size * args.size
         print(f"\nredline.imagery benchmark: {args.size:,} x {args.size:,} pair ({px / 1e6:,.0f} Mpx each, uint8, "
               f"tiled DEFLATE, {mb:,.1f} MB on disk; generated in {gen:,.0f} s), block {args.block_size}, "
               f"{args.workers} workers, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end "
               f"(other work on the machine slows every row alike)\n")
+        if args.repeat > 1:
+            print(f"each row: the median of {args.repeat} runs\n")
         print("| step | wall (s) | CPU (s) | CPU / wall | peak RSS, all processes (MB) | Mpx/s | result |")
         print("|---|---:|---:|---:|---:|---:|---|")
         for r in rows:
@@ -362,23 +516,10 @@ def main(argv=None) -> int:
               f"CPU / wall near 2 means both cores busy; peak RSS: the largest sum of resident memory "
               f"over the step's process tree, sampled every 50 ms (a Python process with redline imported is "
               f"{rows[0]['import_rss_mb']:,.0f} MB before any work)")
-        judged, plain = rows[-2], rows[-1]
-        agree = abs(judged["unexplained_pbf_m2"] - plain["unexplained_pbf_m2"]) / max(plain["unexplained_pbf_m2"], 1.0)
-        print(f"\n`judge_register` (the split enabled, planar areas) and `plain_geopandas` (`gpd.overlay` of the "
-              f"patches less the approvals in force, then with PBF) judge the patches of `change_patches:threads` "
-              f"against {judged['layers']} (generated, not timed; the step's process held them and the patches "
-              f"at {judged['import_rss_mb']:,.0f} MB before the call). Unexplained on PBF: redline "
-              f"{judged['unexplained_pbf_m2']:,.1f} m², plain geopandas {plain['unexplained_pbf_m2']:,.1f} m² "
-              f"(relative difference {agree:.1e}); plain geopandas / redline wall time "
-              f"{plain['wall_s'] / judged['wall_s']:.2f}× (it answers only that one figure; redline the whole "
-              f"register, its pieces and the roll-up).")
+        _print_ratios(runs)
         failures = []
-        if agree > AGREE_MAX:
-            failures.append(f"unexplained on PBF differs from plain geopandas by {agree:.1e} > {AGREE_MAX:g}")
-        if judged["invariant"] > INVARIANT_MAX:
-            failures.append(f"pieces differ from their patch's area by {judged['invariant']:.1e} > {INVARIANT_MAX:g}")
-        if judged["slivers"]:
-            failures.append(f"{judged['slivers']} slivers on grid-aligned data: the comparison does not hold")
+        if "judge_register" in runs and "plain_geopandas" in runs:
+            failures += _judged(runs["judge_register"][-1], runs["plain_geopandas"][-1])
         failures += [f"`{r['which']}` peaked at {r['tree_peak_mb']:,.0f} MB > {args.max_rss_mb:,.0f} MB"
                      for r in rows if r["tree_peak_mb"] > args.max_rss_mb]
         for f in failures:
@@ -386,7 +527,7 @@ def main(argv=None) -> int:
         if failures:
             return 1
     finally:
-        if args.keep:
+        if args.keep or args.rasters:
             print(f"rasters kept in {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)

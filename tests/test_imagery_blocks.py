@@ -155,3 +155,128 @@ def test_worker_processes_give_the_same_patches(tmp_path):
     assert shapely.equals_exact(processes.geometry.to_numpy(), threads.geometry.to_numpy(), tolerance=0).all()
     with pytest.raises(ValueError, match="executor"):
         change_patches(*paths, executor="dask", **kw)
+
+
+def _pieces(mask, connectivity, pack):
+    from redline.imagery._label import label_runs, runs
+    from redline.imagery.patches import _polygonize
+
+    row, c0, c1 = runs(mask)
+    run_label, n = label_runs(row, c0, c1, mask.shape[1], connectivity)
+    length = c1 - c0
+    rr = np.repeat(row, length)
+    cc = np.repeat(c0 - np.cumsum(length) + length, length) + np.arange(rr.size)
+    lv = np.repeat(run_label.astype(np.int64) - 1, length)
+    labels, pieces = _polygonize(rr, cc, lv, n, mask.shape, 7, 11, pack=pack)
+    return sorted(zip(labels.tolist(), shapely.to_wkt(shapely.normalize(pieces)).tolist(), strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), shape=st.tuples(st.integers(1, 60), st.integers(1, 60)),
+       rects=st.integers(0, 12), noise=st.floats(0, 0.05), connectivity=st.sampled_from([4, 8]))
+def test_packed_polygonising_traces_the_pieces_of_the_block(seed, shape, rects, noise, connectivity):
+    """Tracing each component on a canvas of packed bounding boxes gives GDAL's pieces in the block,
+    vertex for vertex, each with its label."""
+    rng = np.random.default_rng(seed)
+    mask = rng.random(shape) < noise
+    for _ in range(rects):
+        y, x = rng.integers(0, shape[0]), rng.integers(0, shape[1])
+        mask[y:y + rng.integers(1, 9), x:x + rng.integers(1, 9)] = True
+        mask[y + 1:y + 3, x + 1:x + 3] = False  # holes and rings
+    assert _pieces(mask, connectivity, True) == _pieces(mask, connectivity, False)
+
+
+def test_sparse_changes_are_traced_on_a_canvas_smaller_than_the_block():
+    from redline.imagery.patches import _pack
+
+    mask = np.zeros((200, 300), bool)
+    mask[10:14, 20:25] = mask[150:152, 280:300] = mask[100, 0] = True
+    mask[50:60, 50:60] = True
+    mask[53:56, 53:56] = False
+    rr, cc = np.nonzero(mask)
+    from redline.imagery._label import label
+
+    lab, n = label(mask, 8)
+    canvas, _, _ = _pack(rr, cc, lab[rr, cc].astype(np.int64) - 1, n, mask.shape)
+    assert canvas.size < mask.size / 10 and np.count_nonzero(canvas) == np.count_nonzero(mask)
+    assert _pieces(mask, 8, True) == _pieces(mask, 8, False)
+
+
+def _write_pair(tmp_path, before, after, **profile):
+    paths = []
+    for name, arr in (("before", before), ("after", after)):
+        path = tmp_path / f"{name}.tif"
+        with rasterio.open(path, "w", driver="GTiff", width=arr.shape[1], height=arr.shape[0], count=1,
+                           dtype="uint8", nodata=0, crs=GK, transform=TEN_M, **profile) as dst:
+            dst.write(arr, 1)
+        paths.append(path)
+    return paths
+
+
+def test_worker_processes_and_one_process_give_the_same_patches_across_seams(tmp_path):
+    rng = np.random.default_rng(11)
+    before = rng.choice(np.array([1, 2, 4], "uint8"), size=(90, 70))
+    after = before.copy()
+    for _ in range(40):  # rectangles, many straddling the 32-pixel seams, and noise
+        y, x = rng.integers(0, 90), rng.integers(0, 70)
+        after[y:y + rng.integers(1, 15), x:x + rng.integers(1, 15)] = 3
+    after[rng.random(after.shape) < 0.02] = 3
+    paths = _write_pair(tmp_path, before, after)
+    kw = dict(from_classes=[1, 2], to_classes=3, block_size=32)
+    whole = change_patches(*paths, from_classes=[1, 2], to_classes=3, block_size=1000, workers=1)
+    one = change_patches(*paths, workers=1, **kw)
+    processes = change_patches(*paths, executor="processes", workers=2, **kw)
+    # patches crossing a seam: their pixel outline spans two blocks
+    x0, y0, x1, y1 = shapely.bounds(whole.geometry.to_numpy()).T
+    col0, col1 = np.floor((x0 - 500000) / 10 / 32), np.floor(((x1 - 500000) / 10 - 1) / 32)
+    row0, row1 = np.floor((3500000 - y1) / 10 / 32), np.floor(((3500000 - y0) / 10 - 1) / 32)
+    assert ((col0 != col1) | (row0 != row1)).sum() >= 5
+    for part in (one, processes):
+        assert part.drop(columns="geometry").equals(whole.drop(columns="geometry"))
+        assert shapely.equals_exact(part.geometry.to_numpy(), whole.geometry.to_numpy(), tolerance=0).all()
+
+
+def test_a_block_failing_in_a_worker_process_is_an_error_naming_it(tmp_path):
+    import threading
+
+    from redline.imagery._raster import BlockError
+
+    rng = np.random.default_rng(5)
+    before = rng.choice(np.array([1, 2], "uint8"), size=(64, 64))
+    after = np.where(rng.random((64, 64)) < 0.3, np.uint8(3), before)
+    paths = _write_pair(tmp_path, before, after, tiled=True, blockxsize=16, blockysize=16, compress="deflate")
+    with rasterio.open(paths[1]) as ds:  # the tile of columns 16-31, rows 32-47 of the second date
+        offset = int(ds.get_tag_item("BLOCK_OFFSET_1_2", "TIFF", bidx=1))
+        size = int(ds.get_tag_item("BLOCK_SIZE_1_2", "TIFF", bidx=1))
+    with open(paths[1], "r+b") as fh:
+        fh.seek(offset)
+        fh.write(bytes(size))  # no longer DEFLATE data
+    outcome: list = []
+
+    def run():
+        try:
+            change_patches(*paths, from_classes=[1, 2], to_classes=3, block_size=16, workers=2,
+                           executor="processes")
+        except Exception as exc:  # the test inspects it below
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive(), "a failing block must not leave the call waiting"
+    assert len(outcome) == 1 and isinstance(outcome[0], BlockError), outcome
+    assert "rows 32-47, columns 16-31" in str(outcome[0]) and "worker process" in str(outcome[0])
+    with pytest.raises(BlockError, match="rows 32-47, columns 16-31"):  # the same in one process
+        change_patches(*paths, from_classes=[1, 2], to_classes=3, block_size=16, workers=1)
+
+
+def test_progress_counts_every_block(tmp_path):
+    before = np.full((30, 40), 1, "uint8")
+    after = before.copy()
+    after[5:25, 5:35] = 3
+    paths = _write_pair(tmp_path, before, after)
+    for executor, workers in (("threads", 1), ("threads", 2), ("processes", 2)):
+        seen: list = []
+        change_patches(*paths, from_classes=1, to_classes=3, block_size=10, workers=workers, executor=executor,
+                       progress=lambda done, total, seen=seen: seen.append((done, total)))
+        assert seen == [(k, 12) for k in range(1, 13)], executor

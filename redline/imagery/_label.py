@@ -2,7 +2,8 @@
 
 No SciPy: a block is labelled by runs. Each row's maximal runs of ``True`` pixels are the
 nodes; runs in neighbouring rows that touch (sharing a column for 4-connectivity, or also a
-corner for 8-connectivity) are the edges; a vectorised union-find (hook each root to the
+corner for 8-connectivity) are the edges, found by binary search among the runs (only the
+finding of the runs reads every pixel); a vectorised union-find (hook each root to the
 smallest neighbouring root, then pointer-jump) joins them. The number of rounds grows with
 the logarithm of a component's size, and the memory with the number of runs, not of pixels.
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["label", "union_find"]
+__all__ = ["label", "label_runs", "runs", "union_find"]
 
 
 def union_find(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -45,13 +46,44 @@ def union_find(n: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return parent
 
 
-def _run_pairs(ma: np.ndarray, mb: np.ndarray, ra: np.ndarray, rb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of run ids (``ra`` above, ``rb`` below) where both masks hold, one pair per overlap."""
-    both = ma & mb
-    first = both.copy()
-    # a pair continues along the row while both runs continue: keep only its first column
-    first[:, 1:] &= ~(both[:, :-1] & (ra[:, 1:] == ra[:, :-1]) & (rb[:, 1:] == rb[:, :-1]))
-    return ra[first], rb[first]
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The maximal runs of ``True`` along the rows of a 2-D bool array, in raster-scan order:
+    each run's row, first column and end column (exclusive), int64.
+
+    >>> [a.tolist() for a in runs(np.array([[1, 1, 0, 1], [0, 0, 0, 0], [1, 0, 1, 1]], bool))]
+    [[0, 0, 2, 2], [0, 3, 0, 2], [2, 4, 1, 4]]
+    """
+    mask = np.asarray(mask, dtype=bool)
+    h, w = mask.shape
+    padded = np.zeros((h, w + 1), np.int8)  # a column of False ends every row's last run
+    padded[:, :w] = mask
+    flat = padded.ravel()
+    step = np.diff(flat)
+    starts = np.flatnonzero(step == 1) + 1
+    if h and w and flat[0]:
+        starts = np.r_[0, starts]
+    ends = np.flatnonzero(step == -1) + 1
+    row = starts // (w + 1)
+    return row, starts - row * (w + 1), ends - row * (w + 1)
+
+
+def _touching(row: np.ndarray, c0: np.ndarray, c1: np.ndarray, w: int, reach: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of runs ``(a, b)``, ``b`` in the row below ``a``, that touch: sharing a column
+    (``reach`` 0, 4-connectivity) or also a corner (``reach`` 1, 8-connectivity).
+
+    Runs of one row are disjoint and sorted, so the runs below that ``a`` touches are one slice of
+    the scan order, found by two binary searches on keys ``row * W + column``."""
+    W = w + 4  # wider than any column +- reach: keys never reach into another row
+    start_key = row * W + c0
+    end_key = row * W + c1  # exclusive
+    below = (row + 1) * W
+    # b touches a when b.c0 < a.c1 + reach and b.c1 > a.c0 - reach
+    lo = np.searchsorted(end_key, below + c0 - reach, side="right")
+    hi = np.searchsorted(start_key, below + c1 + reach, side="left")
+    count = np.maximum(hi - lo, 0)
+    a = np.repeat(np.arange(row.size, dtype=np.int64), count)
+    within = np.arange(a.size, dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
+    return a, np.repeat(lo, count) + within
 
 
 def label(mask: np.ndarray, connectivity: int = 8) -> tuple[np.ndarray, int]:
@@ -80,23 +112,20 @@ def label(mask: np.ndarray, connectivity: int = 8) -> tuple[np.ndarray, int]:
     mask = np.asarray(mask, dtype=bool)
     h, w = mask.shape
     out = np.zeros((h, w), dtype=np.int32)
-    if not mask.any():
-        return out, 0
-    start = mask.copy()
-    start[:, 1:] &= ~mask[:, :-1]
-    nruns = int(np.count_nonzero(start))
-    run = np.cumsum(start, axis=None, dtype=np.int32).reshape(h, w)  # 1-based run id, valid where mask
-    run -= 1
-    ma, mb, ra, rb = mask[:-1], mask[1:], run[:-1], run[1:]
-    pairs = [_run_pairs(ma, mb, ra, rb)]
-    if connectivity == 8 and w > 1:
-        pairs.append(_run_pairs(ma[:, :-1], mb[:, 1:], ra[:, :-1], rb[:, 1:]))  # down-right
-        pairs.append(_run_pairs(ma[:, 1:], mb[:, :-1], ra[:, 1:], rb[:, :-1]))  # down-left
-    u = np.concatenate([p[0] for p in pairs])
-    v = np.concatenate([p[1] for p in pairs])
-    root = union_find(nruns, u, v)
+    row, c0, c1 = runs(mask)
+    run_label, n = label_runs(row, c0, c1, w, connectivity)
+    if n:
+        out[mask] = np.repeat(run_label, c1 - c0)  # a mask's pixels in scan order are its runs' pixels
+    return out, n
+
+
+def label_runs(row: np.ndarray, c0: np.ndarray, c1: np.ndarray, w: int,
+               connectivity: int = 8) -> tuple[np.ndarray, int]:
+    """The component (1..n, in scan order of each component's first pixel) of each run of :func:`runs`."""
+    if row.size == 0:
+        return np.zeros(0, np.int32), 0
+    u, v = _touching(row, c0, c1, w, 1 if connectivity == 8 else 0)
+    root = union_find(row.size, u, v)
     # roots are each component's smallest run id, i.e. its first run in scan order
     uniq, compact = np.unique(root, return_inverse=True)
-    labels = (compact.astype(np.int32) + 1)
-    out[mask] = labels[run[mask]]
-    return out, int(uniq.size)
+    return compact.astype(np.int32) + 1, int(uniq.size)

@@ -13,6 +13,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from rasterio.vrt import WarpedVRT
 from rasterio.windows import Window
 
 from ..crs import is_metric_projected
-from ..errors import CRSError, Problem, RedlineIOError, ValidationError
+from ..errors import CRSError, Problem, RedlineError, RedlineIOError, ValidationError
 
 Align = Literal["nearest", "refuse"]
 ALIGN_CHOICES = ("nearest", "refuse")
@@ -411,21 +412,48 @@ def _init_worker_process() -> None:
     os.environ["GDAL_CACHEMAX"] = str(GDAL_CACHE_MB)
 
 
+class BlockError(RedlineError, RuntimeError):
+    """A block of the rasters could not be read or processed; the message names its window."""
+
+
+def describe_window(window: Window) -> str:
+    """``"rows 2048-4095, columns 0-2047"``: a block's pixels, for messages (0-based, inclusive)."""
+    r, c = int(window.row_off), int(window.col_off)
+    return f"rows {r}-{r + int(window.height) - 1}, columns {c}-{c + int(window.width) - 1}"
+
+
+def block_failed(window: Window, exc: BaseException, where: str = "") -> BlockError:
+    """The error of a block, naming its window (and the worker process it ran in)."""
+    return BlockError(f"the block at {describe_window(window)}{where} failed: {type(exc).__name__}: {exc} "
+                      "-- fix: check that both rasters read completely (gdalinfo -checksum)")
+
+
 def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, workers: int,
-               processes: bool = False) -> Iterator[Any]:
+               processes: bool = False, progress: Callable[[int, int], None] | None = None) -> Iterator[Any]:
     """``func`` over windows on ``workers`` threads (or processes), results in order, at most
-    ``2 * workers`` in flight.
+    ``2 * workers`` in flight; ``progress(done, total)`` after each block.
 
     GDAL reads and most numpy work release the GIL, so threads share the work with the least
     memory; work that holds the GIL (polygonising) goes to spawned processes, which need a picklable
-    ``func``.
+    ``func`` and a picklable result. A block that fails raises :class:`BlockError` naming its window
+    (errors redline raises on purpose pass as they are), and the blocks not yet started are cancelled,
+    so a failure never waits for the rest of the raster.
     """
     windows = list(windows)
-    workers = min(workers, len(windows))
+    total = len(windows)
+    workers = min(workers, total)
     with rasterio.Env(GDAL_CACHEMAX=GDAL_CACHE_MB):
         if workers <= 1:
-            for w in windows:
-                yield func(w)
+            for k, w in enumerate(windows, 1):
+                try:
+                    out = func(w)
+                except RedlineError:
+                    raise
+                except Exception as exc:
+                    raise block_failed(w, exc) from exc
+                if progress is not None:
+                    progress(k, total)
+                yield out
             return
         pool: Executor
         if processes:
@@ -433,14 +461,34 @@ def map_blocks(func: Callable[[Window], Any], windows: Iterable[Window], *, work
                                        initializer=_init_worker_process)
         else:
             pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="redline-imagery")
-        with pool:
-            pending: deque = deque()
+        pending: deque = deque()
+        done = 0
+
+        def result():
+            nonlocal done
+            w, future = pending.popleft()
+            try:
+                out = future.result()
+            except RedlineError:
+                raise
+            except BrokenProcessPool as exc:
+                raise block_failed(w, exc, " (its worker process stopped: out of memory, or killed)") from exc
+            except Exception as exc:
+                raise block_failed(w, exc) from exc
+            done += 1
+            if progress is not None:
+                progress(done, total)
+            return out
+
+        try:
             for w in windows:
-                pending.append(pool.submit(func, w))
+                pending.append((w, pool.submit(func, w)))
                 if len(pending) >= 2 * workers:
-                    yield pending.popleft().result()
+                    yield result()
             while pending:
-                yield pending.popleft().result()
+                yield result()
+        finally:  # an error, or the caller stopped early: cancel what has not started
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def class_index(values: np.ndarray, classes: Sequence) -> np.ndarray:

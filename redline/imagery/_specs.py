@@ -10,6 +10,7 @@ patches gives them as the ``change_patches`` input instead.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from ..options import parse_classes  # the one parser of class lists
@@ -65,8 +66,15 @@ def _run_patches(layers: Mapping, params: Mapping, ctx: RunContext) -> dict:
                              to_category=params.get("to_category") or "construction",
                              min_area_m2=params.get("min_area_m2"), before_date=params.get("before_date"),
                              after_date=params.get("after_date"), connectivity=int(params.get("connectivity") or 8),
-                             align=params.get("align") or "nearest", rules=ctx.rules, log=ctx.log)
+                             align=params.get("align") or "nearest", rules=ctx.rules, log=ctx.log,
+                             progress=partial(_report_blocks, ctx))
     return {"change_patches": patches}
+
+
+def _report_blocks(ctx: RunContext, done: int, total: int) -> None:
+    """The blocks of the rasters done so far, about every twentieth of them (a large pair has hundreds)."""
+    if done == total or done % max(1, total // 20) == 0:
+        ctx.report(f"变化图斑 change patches: {done}/{total} blocks of the rasters", 0.0)
 
 
 def _summary_patches(outputs: Mapping) -> list[str]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Literal
@@ -15,13 +16,14 @@ import pandas as pd
 import rasterio.features
 import shapely
 from affine import Affine
+from rasterio.windows import Window
 
 from ..audit_date import to_date
 from ..errors import Problem, RulesError, ValidationError
 from ..result import AuditLog, NoteList, deliver
 from ..rules import RuleSet, resolve_rules
 from ..units import M2_PER_MU
-from ._label import label, union_find
+from ._label import label_runs, runs, union_find
 from ._raster import (
     DATE_TAGS,
     DEFAULT_BLOCK,
@@ -29,6 +31,7 @@ from ._raster import (
     ImagingDate,
     RasterPair,
     as_class_list,
+    block_failed,
     class_index,
     default_workers,
     map_blocks,
@@ -72,6 +75,7 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
                    rules: RuleSet | str | None = None, align: Align = "nearest",
                    block_size: int | tuple[int, int] = DEFAULT_BLOCK, workers: int | None = None,
                    executor: Literal["auto", "threads", "processes"] = "auto",
+                   progress: Callable[[int, int], None] | None = None,
                    log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """Change patches (变化图斑): connected pixels that went from ``from_classes`` to ``to_classes``.
 
@@ -112,9 +116,16 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     workers : int, optional
         Parallel workers (default: the number of CPUs, at most 8).
     executor : {"auto", "threads", "processes"}
-        How blocks run in parallel. Polygonising (GDAL via rasterio) holds Python's GIL, so for large
-        rasters given as files ``"auto"`` uses worker processes (spawned, each opening the rasters
-        itself); otherwise threads. The result is the same.
+        How blocks run in parallel: threads (``"auto"``), or worker processes (spawned, each opening the
+        rasters itself; both rasters must be files). GDAL's polygonising holds Python's GIL, but each
+        block's components are traced on a canvas packing their bounding boxes, so it is a small share of
+        a block's time and threads keep both cores busy with the least memory; processes pay for starting
+        Python and sending the pieces back (WKB). They may pay off where changes are dense and the canvas
+        is no smaller than the block. The result is the same. A block that fails raises
+        :class:`~redline.imagery._raster.BlockError` naming the block's rows and columns, and the blocks
+        not yet started are cancelled.
+    progress : callable, optional
+        ``progress(done, total)``, called in the calling thread as each block's result arrives.
 
     Returns
     -------
@@ -145,7 +156,8 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
     Notes
     -----
     Block-wise: each block's changed pixels are labelled, counted and polygonised (GDAL, 4-connected
-    pieces in pixel coordinates); labels meeting across a block seam (edge, or corner with
+    pieces in pixel coordinates, traced on a canvas that packs the components' bounding boxes, since
+    GDAL's cost is the area it scans; the same polygons as traced in the block); labels meeting across a block seam (edge, or corner with
     8-connectivity) are joined with a union-find; each patch's pieces are unioned and only then
     mapped to the CRS, so a patch crossing a seam is one patch, identical to the whole-raster result.
 
@@ -198,12 +210,14 @@ def change_patches(before, after, *, from_classes, to_classes, to_category: ToCa
         flat = [w for row in grid for w in row]
         spec = _Spec(tuple(src_classes), tuple(dst_classes), connectivity,
                      None if pa.constant_m2 is not None else pa.per_row_m2, width)
-        use_processes = _use_processes(executor, pair, workers, len(flat))
+        use_processes = _use_processes(executor, pair)
+        func: Callable[[Window], _Block | tuple[_Block, _Wkb]]
         if use_processes:
             func = partial(_block_in_process, (pair.before.path, pair.after.path, align), spec)
         else:
             func = partial(_block, pair, spec)
-        blocks = list(map_blocks(func, flat, workers=workers, processes=use_processes))
+        blocks = [_from_process(blk) for blk in map_blocks(func, flat, workers=workers, processes=use_processes,
+                                                            progress=progress)]
         crs, transform, aligned = pair.crs, pair.transform, pair.aligned
 
     frame = _assemble(blocks, len(grid), len(grid[0]), connectivity, pa.constant_m2, src_classes, dst_classes)
@@ -297,76 +311,178 @@ class _Spec:
     width: int
 
 
+def _in(values: np.ndarray, classes: Sequence) -> np.ndarray:
+    """Whether each pixel's value is one of ``classes`` (one comparison per class, in place)."""
+    out = values == classes[0]
+    for c in classes[1:]:
+        out |= values == c
+    return out
+
+
+def _changed(b: np.ndarray, a: np.ndarray, vb: np.ndarray, va: np.ndarray, spec: _Spec) -> np.ndarray:
+    """The block's changed pixels: a class of ``src_classes`` first, of ``dst_classes`` then, different
+    classes, neither date nodata."""
+    changed = _in(b, spec.src_classes)
+    changed &= _in(a, spec.dst_classes)
+    changed &= b != a
+    changed &= vb
+    changed &= va
+    return changed
+
+
 def _block(pair: RasterPair, spec: _Spec, window) -> _Block:
     """Label, count and polygonise one block's changed pixels."""
     b, a, vb, va = pair.read(window)
-    fi = class_index(b, spec.src_classes)
-    ti = class_index(a, spec.dst_classes)
-    changed = (fi >= 0) & (ti >= 0) & vb & va & (b != a)
-    del b, a, vb, va
-    lab, n = label(changed, spec.connectivity)
+    changed = _changed(b, a, vb, va, spec)
+    del vb, va
+    h, w = changed.shape
+    row, c0, c1 = runs(changed)
+    run_label, n = label_runs(row, c0, c1, w, spec.connectivity)
     nf, nt = len(spec.src_classes), len(spec.dst_classes)
     if n == 0:
         z = np.zeros(0, np.int64)
+        line = np.zeros(w, np.int32)
+        column = np.zeros(h, np.int32)
         return _Block(0, z, None, np.zeros((0, nf), np.int64), np.zeros((0, nt), np.int64), z,
-                      lab[0].copy(), lab[-1].copy(), lab[:, 0].copy(), lab[:, -1].copy(),
-                      np.zeros(0, np.int32), np.zeros(0, object))
-    rr, cc = np.nonzero(changed)
-    lv = lab[rr, cc].astype(np.int64) - 1
+                      line, line.copy(), column, column.copy(), np.zeros(0, np.int32), np.zeros(0, object))
+    # the changed pixels in scan order, run by run
+    length = c1 - c0
+    rr = np.repeat(row, length)
+    cc = np.repeat(c0 - np.cumsum(length) + length, length) + np.arange(rr.size)
+    lv = np.repeat(run_label.astype(np.int64) - 1, length)
+    fi = class_index(b[rr, cc], spec.src_classes)
+    ti = class_index(a[rr, cc], spec.dst_classes)
+    del b, a, changed
     pixels = np.bincount(lv, minlength=n)
     area = None
     if spec.per_row_m2 is not None:
         area = np.bincount(lv, weights=spec.per_row_m2[rr + window.row_off], minlength=n)
-    from_counts = np.bincount(lv * nf + fi[rr, cc], minlength=n * nf).reshape(n, nf)
-    to_counts = np.bincount(lv * nt + ti[rr, cc], minlength=n * nt).reshape(n, nt)
-    # nonzero() is in scan order and labels are numbered by first appearance
-    _, firsts = np.unique(lv, return_index=True)
-    first = (rr[firsts].astype(np.int64) + window.row_off) * spec.width + cc[firsts] + window.col_off
+    from_counts = np.bincount(lv * nf + fi, minlength=n * nf).reshape(n, nf)
+    to_counts = np.bincount(lv * nt + ti, minlength=n * nt).reshape(n, nt)
+    # components are numbered by their first run in scan order
+    _, firsts = np.unique(run_label, return_index=True)
+    first = (row[firsts] + window.row_off) * spec.width + c0[firsts] + window.col_off
+    def edge(on: np.ndarray, along: np.ndarray, size: int) -> np.ndarray:  # labels along an edge, 0: unchanged
+        line = np.zeros(size, np.int32)
+        line[along[on]] = lv[on] + 1
+        return line
+
     # rasterio.features.shapes holds the GIL and toggles the process-wide warning filters: one
     # thread at a time (worker processes polygonise in parallel)
     with _POLYGONIZE_LOCK:
-        labels, pieces = _polygonize(lab, changed, window.col_off, window.row_off)
-    return _Block(n, pixels, area, from_counts, to_counts, first, lab[0].copy(), lab[-1].copy(),
-                  lab[:, 0].copy(), lab[:, -1].copy(), labels, pieces)
+        labels, pieces = _polygonize(rr, cc, lv, n, (h, w), window.col_off, window.row_off)
+    return _Block(n, pixels, area, from_counts, to_counts, first, edge(rr == 0, cc, w), edge(rr == h - 1, cc, w),
+                  edge(cc == 0, rr, h), edge(cc == w - 1, rr, h), labels, pieces)
 
 
 _PAIRS: dict = {}
 
 
-def _block_in_process(sources: tuple, spec: _Spec, window) -> _Block:
-    """:func:`_block` in a worker process, which opens the pair once and keeps it."""
-    pair = _PAIRS.get(sources)
-    if pair is None:
-        pair = _PAIRS[sources] = RasterPair(sources[0], sources[1], align=sources[2])
-    return _block(pair, spec, window)
+def _block_in_process(sources: tuple, spec: _Spec, window) -> tuple[_Block, _Wkb]:
+    """:func:`_block` in a worker process, which opens the pair once and keeps it. The pieces travel
+    back as WKB (one buffer and the lengths); an error comes back as a :class:`BlockError` naming the
+    block, whatever its type."""
+    try:
+        pair = _PAIRS.get(sources)
+        if pair is None:
+            pair = _PAIRS[sources] = RasterPair(sources[0], sources[1], align=sources[2])
+        blk = _block(pair, spec, window)
+    except Exception as exc:
+        raise block_failed(window, exc, f" (worker process {os.getpid()})") from None
+    wkb = shapely.to_wkb(blk.pieces)
+    blk.pieces = np.zeros(0, object)
+    return blk, _Wkb(b"".join(wkb.tolist()), np.fromiter(map(len, wkb), np.int64, len(wkb)))
 
 
-#: rasters smaller than this (pixels) are never worth starting worker processes for
-_PROCESS_MIN_PIXELS = 100_000_000
+@dataclass(frozen=True)
+class _Wkb:
+    """Polygons as concatenated WKB, for the way back from a worker process."""
+
+    data: bytes
+    sizes: np.ndarray
+
+    def geometries(self) -> np.ndarray:
+        ends = np.cumsum(self.sizes)
+        view = memoryview(self.data)
+        return shapely.from_wkb([view[e - k:e].tobytes() for e, k in zip(ends.tolist(), self.sizes.tolist(),
+                                                                          strict=True)])
 
 
-def _use_processes(executor: str, pair: RasterPair, workers: int, nblocks: int) -> bool:
+def _from_process(result: _Block | tuple[_Block, _Wkb]) -> _Block:
+    if isinstance(result, _Block):
+        return result
+    blk, wkb = result
+    if len(wkb.sizes):
+        blk.pieces = wkb.geometries()
+    return blk
+
+
+def _use_processes(executor: str, pair: RasterPair) -> bool:
     if executor not in ("auto", "threads", "processes"):
         raise ValueError(f"executor must be one of auto, threads, processes, not {executor!r}")
-    reopenable = all(side.path is not None and not side.path.startswith("/vsimem/")
-                     for side in (pair.before, pair.after))
-    if executor == "processes":
-        if not reopenable:
-            raise ValueError("executor='processes' needs both rasters as files (paths), not in-memory datasets")
-        return True
-    if executor == "threads" or workers < 2 or nblocks < 2 or not reopenable:
+    if executor != "processes":
         return False
-    return pair.width * pair.height >= _PROCESS_MIN_PIXELS
+    if not all(side.path is not None and not side.path.startswith("/vsimem/") for side in (pair.before, pair.after)):
+        raise ValueError("executor='processes' needs both rasters as files (paths), not in-memory datasets")
+    return True
 
 
-def _polygonize(lab: np.ndarray, mask: np.ndarray, col_off: int, row_off: int) -> tuple[np.ndarray, np.ndarray]:
-    """GDAL's 4-connected polygons of each label, built into shapely polygons in one vectorised call."""
+def _pack(rr: np.ndarray, cc: np.ndarray, lv: np.ndarray, n: int, shape: tuple[int, int]):
+    """Each component's bounding box placed on a small canvas, shelf by shelf (tallest first): the canvas
+    holds each component's pixels (its label, 1..n) and nothing else, so GDAL traces on it the polygons it
+    would trace in the block, at a known shift per label. None when the canvas would not be smaller than
+    the block (components with large, sparse bounding boxes)."""
+    top = np.full(n, np.iinfo(np.int64).max, np.int64)
+    left = top.copy()
+    bottom = np.full(n, -1, np.int64)
+    right = bottom.copy()
+    np.minimum.at(top, lv, rr)
+    np.maximum.at(bottom, lv, rr)
+    np.minimum.at(left, lv, cc)
+    np.maximum.at(right, lv, cc)
+    height, width = bottom - top + 1, right - left + 1
+    if int((height * width).sum()) * 2 >= shape[0] * shape[1]:
+        return None
+    order = np.argsort(-height, kind="stable")
+    widest = int(width.max())
+    shelf_width = max(widest, int(np.sqrt((height * width).sum())) + 1)
+    end = np.cumsum(width[order])
+    start = end - width[order]
+    shelf = (end - 1) // shelf_width  # the shelf an item's last column falls on
+    x = np.empty(n, np.int64)
+    x[order] = start - shelf * shelf_width + widest  # an item may begin up to `widest` before its shelf
+    shelf_height = np.zeros(int(shelf[-1]) + 1, np.int64)
+    np.maximum.at(shelf_height, shelf, height[order])
+    shelf_top = np.cumsum(shelf_height) - shelf_height
+    y = np.empty(n, np.int64)
+    y[order] = shelf_top[shelf]
+    canvas = np.zeros((int(shelf_height.sum()), shelf_width + widest), np.int32)
+    canvas[rr - top[lv] + y[lv], cc - left[lv] + x[lv]] = (lv + 1).astype(np.int32)
+    return canvas, left - x, top - y
+
+
+def _polygonize(rr: np.ndarray, cc: np.ndarray, lv: np.ndarray, n: int, shape: tuple[int, int],
+                col_off: int, row_off: int, pack: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """GDAL's 4-connected polygons of each label, built into shapely polygons in one vectorised call.
+
+    The changed pixels (rows ``rr``, columns ``cc``, labels ``lv`` 0..n-1) are traced on a canvas packing
+    the components' bounding boxes (GDAL's cost is the area it scans, not the pixels it outlines), each
+    polygon then shifted back to its block position; the block itself when packing would not save area."""
+    if n == 0:
+        return np.zeros(0, np.int32), np.zeros(0, object)
+    packed = _pack(rr, cc, lv, n, shape) if pack else None
+    if packed is None:
+        image = np.zeros(shape, np.int32)
+        image[rr, cc] = (lv + 1).astype(np.int32)
+        shift_col = shift_row = np.zeros(n, np.int64)
+    else:
+        image, shift_col, shift_row = packed
     labels: list[int] = []
     coords: list = []
     ring_sizes: list[int] = []
     rings_per_polygon: list[int] = []
-    for geom, value in rasterio.features.shapes(lab, mask=mask, connectivity=4,
-                                                transform=Affine(1, 0, col_off + 1, 0, -1, -row_off - 1)):
+    for geom, value in rasterio.features.shapes(image, mask=image > 0, connectivity=4,
+                                                transform=Affine(1, 0, 1, 0, -1, -1)):
         labels.append(int(value))
         rings = geom["coordinates"]
         rings_per_polygon.append(len(rings))
@@ -375,11 +491,17 @@ def _polygonize(lab: np.ndarray, mask: np.ndarray, col_off: int, row_off: int) -
             ring_sizes.append(len(ring))
     if not labels:
         return np.zeros(0, np.int32), np.zeros(0, object)
+    label_array = np.asarray(labels, np.int32)
     ring_offsets = np.concatenate([[0], np.cumsum(ring_sizes)])
     polygon_offsets = np.concatenate([[0], np.cumsum(rings_per_polygon)])
-    polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, np.asarray(coords, dtype=float),
-                                         (ring_offsets, polygon_offsets))
-    return np.asarray(labels, np.int32), polygons
+    xy = np.asarray(coords, dtype=float)
+    # pixel corner (col, row) of the block -> (col_off + col + 1, -(row_off + row) - 1), each label shifted back
+    per_point = np.repeat(label_array.astype(np.int64) - 1,
+                          np.diff(ring_offsets[polygon_offsets]))
+    xy[:, 0] += shift_col[per_point] + col_off
+    xy[:, 1] -= shift_row[per_point] + row_off
+    polygons = shapely.from_ragged_array(shapely.GeometryType.POLYGON, xy, (ring_offsets, polygon_offsets))
+    return label_array, polygons
 
 
 def _seam_edges(a: np.ndarray, b: np.ndarray, oa: int, ob: int, connectivity: int) -> list[tuple]:
