@@ -24,7 +24,7 @@ What makes the data realistic (and harder than :func:`redline.example.synthetic`
 - **growth_boundary** (城镇开发边界) is one multipolygon per city: a main part of 20 000 vertices with two
   holes and a satellite part, about 23 000 vertices in all.
 
-The layers are cached as GeoParquet under ``benchmarks/out/realistic/`` (one folder per size and seed):
+The layers are cached as GeoParquet under ``benchmarks/out/realistic/`` (one folder per size, seed and version of this file):
 the second call reads them (seconds) instead of generating them again. Use it from other code as::
 
     from benchmarks.realistic import realistic        # from the repository root
@@ -36,6 +36,7 @@ the caches and prints the counts.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sys
 from pathlib import Path
@@ -48,7 +49,6 @@ import shapely
 __all__ = ["LAYERS", "realistic", "generate", "CACHE"]
 
 CACHE = Path(__file__).resolve().parent / "out" / "realistic"
-VERSION = 1  # bump when the generator changes: the cache folder carries it
 CRS = "EPSG:4549"
 ORIGIN = (420_000.0, 3_450_000.0)
 CITY = 12_000.0          # side of one city's tile (m)
@@ -380,7 +380,10 @@ def generate(size: int, seed: int = 0) -> dict[str, gpd.GeoDataFrame]:
 
 
 def cache_dir(size: int, seed: int = 0) -> Path:
-    return CACHE / f"v{VERSION}-size{int(size)}-seed{int(seed)}"
+    """The cache folder of one size and seed; its name carries a digest of this file, so a changed generator
+    never reads an old cache."""
+    digest = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:10]
+    return CACHE / f"size{int(size)}-seed{int(seed)}-{digest}"
 
 
 def realistic(size: int, seed: int = 0, *, cache: bool = True) -> dict[str, gpd.GeoDataFrame]:
