@@ -2,7 +2,8 @@
 
 ``realistic(size, seed=0)`` returns a dict of GeoDataFrames (EPSG:4549, metres) with the field names
 redline's layers expect, so redline's audit functions run on them unchanged. ``size`` is 1, 4 or 16 (any
-positive integer works: one "city" of 12 km × 12 km per unit of size). At ``size=16``: about 16 000 approvals,
+positive integer works: one "city" of 12 km × 12 km per unit of size; a fraction below 1 gives one city with
+that share of the features, for smoke tests). At ``size=16``: about 16 000 approvals,
 41 000 supplies, 890 000 building footprints, 400 000 land-use patches, 200 000 permanent-basic-farmland
 (PBF) patches and 16 growth boundaries of about 23 000 vertices each.
 
@@ -88,14 +89,14 @@ def _star(rng, cx: float, cy: float, radius: float, nv: int, amplitude: float, j
     return np.column_stack([cx + radius * r * np.cos(t), cy + radius * r * np.sin(t)])
 
 
-def _growth_boundary(rng, cx: float, cy: float) -> shapely.MultiPolygon:
-    main = _star(rng, cx, cy, GB_RADIUS, GB_VERTICES, 0.10, 0.00005)
+def _growth_boundary(rng, cx: float, cy: float, f: float = 1.0) -> shapely.MultiPolygon:
+    main = _star(rng, cx, cy, GB_RADIUS, max(200, round(GB_VERTICES * f)), 0.10, 0.00005)
     holes = []
     for ang in rng.uniform(0, 2 * np.pi, 1) + np.array([0.0, np.pi]):  # two villages kept out, opposite sides
         hx, hy = cx + 0.45 * GB_RADIUS * np.cos(ang), cy + 0.45 * GB_RADIUS * np.sin(ang)
-        holes.append(_star(rng, hx, hy, 260.0, 1_200, 0.15, 0.0005)[::-1])
+        holes.append(_star(rng, hx, hy, 260.0, max(40, round(1_200 * f)), 0.15, 0.0005)[::-1])
     ang = rng.uniform(0, 2 * np.pi)
-    sat = _star(rng, cx + 1.55 * GB_RADIUS * np.cos(ang), cy + 1.55 * GB_RADIUS * np.sin(ang), 420.0, 800, 0.15,
+    sat = _star(rng, cx + 1.55 * GB_RADIUS * np.cos(ang), cy + 1.55 * GB_RADIUS * np.sin(ang), 420.0, max(40, round(800 * f)), 0.15,
                 0.0005)
     geom = shapely.MultiPolygon([shapely.Polygon(main, holes), shapely.Polygon(sat)])
     if not geom.is_valid:
@@ -140,7 +141,7 @@ def _hole_ring(i, xs, depth) -> list[tuple[float, float]]:
     return [(u0, v0), (u0, v1), (u1, v1), (u1, v0)]
 
 
-def _approval_blocks(rng, centres: np.ndarray):
+def _approval_blocks(rng, centres: np.ndarray, f: float = 1.0):
     """Approvals, supplies and footprints of every city, in local (u, v) strip coordinates, then placed."""
     g = np.arange(-APPROVAL_RADIUS, APPROVAL_RADIUS + 1, SLOT)
     sx, sy = np.meshgrid(g, g)
@@ -150,7 +151,7 @@ def _approval_blocks(rng, centres: np.ndarray):
     sup_geoms, sup_app, sup_developed = [], [], []
     quads, quad_sup = [], []
     for c, (ccx, ccy) in enumerate(centres):
-        chosen = slots[np.sort(rng.choice(len(slots), APPROVALS_PER_CITY, replace=False))]
+        chosen = slots[np.sort(rng.choice(len(slots), max(1, round(APPROVALS_PER_CITY * f)), replace=False))]
         for ox, oy in chosen:
             a = len(app_geoms)
             cx, cy = ccx + ox + rng.uniform(-8, 8), ccy + oy + rng.uniform(-8, 8)
@@ -235,10 +236,10 @@ def _approval_blocks(rng, centres: np.ndarray):
 # ------------------------------------------------------------------ land use and townships
 
 
-def _landuse(rng, tile: tuple[int, int], centre: np.ndarray):
+def _landuse(rng, tile: tuple[int, int], centre: np.ndarray, f: float = 1.0):
     """An 8-vertex jittered lattice over one city tile: a true coverage (shared edges bit-identical, across
     tiles too: the tile's border vertices come from one province-wide lattice and are not moved)."""
-    n = LATTICE
+    n = max(8, round(LATTICE * math.sqrt(f)))
     cell = CITY / n
     gx, gy = np.meshgrid(ORIGIN[0] + (tile[0] * n + np.arange(n + 1)) * cell,
                          ORIGIN[1] + (tile[1] * n + np.arange(n + 1)) * cell)
@@ -278,20 +279,21 @@ def _landuse(rng, tile: tuple[int, int], centre: np.ndarray):
 # ------------------------------------------------------------------ the whole case
 
 
-def generate(size: int, seed: int = 0) -> dict[str, gpd.GeoDataFrame]:
+def generate(size: float, seed: int = 0) -> dict[str, gpd.GeoDataFrame]:
     """Generate the layers (no cache); see the module docstring."""
-    if size < 1 or int(size) != size:
-        raise ValueError(f"size must be a positive integer (1, 4, 16), got {size}")
-    size = int(size)
-    rng = np.random.default_rng([seed, size])
+    if not size > 0 or (size > 1 and int(size) != size):
+        raise ValueError(f"size must be a positive integer (1, 4, 16) or a fraction below 1, got {size}")
+    f = min(float(size), 1.0)  # a fraction shrinks the one city's counts (smoke tests)
+    size = max(1, int(size))
+    rng = np.random.default_rng([seed, size, round(f * 1000)])
     side = math.ceil(math.sqrt(size))
     k = np.arange(size)
     origins = np.column_stack([ORIGIN[0] + (k % side) * CITY, ORIGIN[1] + (k // side) * CITY])
     centres = origins + CITY / 2
     county = np.char.add("3205", np.char.zfill((k + 1).astype(str), 2)).astype(object)
 
-    gb = np.array([_growth_boundary(rng, cx, cy) for cx, cy in centres], dtype=object)
-    app_geom, app_city, sup_geom, sup_app, _dev, quads, quad_sup = _approval_blocks(rng, centres)
+    gb = np.array([_growth_boundary(rng, cx, cy, f) for cx, cy in centres], dtype=object)
+    app_geom, app_city, sup_geom, sup_app, _dev, quads, quad_sup = _approval_blocks(rng, centres, f)
 
     n_app, n_sup, n_bld = len(app_geom), len(sup_geom), len(quads)
     app_date = _EPOCH + rng.integers(0, (np.datetime64("2026-05-31") - _EPOCH).astype(int), n_app).astype(
@@ -335,7 +337,7 @@ def generate(size: int, seed: int = 0) -> dict[str, gpd.GeoDataFrame]:
 
     lu_parts, code_parts, town_parts, city_parts = [], [], [], []
     for c in range(size):
-        geoms, code, town = _landuse(rng, (c % side, c // side), centres[c])
+        geoms, code, town = _landuse(rng, (c % side, c // side), centres[c], f)
         lu_parts.append(geoms)
         code_parts.append(code)
         town_parts.append(town + c * TOWNSHIPS)
@@ -361,7 +363,7 @@ def generate(size: int, seed: int = 0) -> dict[str, gpd.GeoDataFrame]:
     # PBF: cultivated patches (most of them) and a few built ones (farmland already occupied)
     cultivated = np.flatnonzero(np.isin(lu_code, CULTIVATED))
     built = np.flatnonzero(np.isin(lu_code, CONSTRUCTION))
-    n_pbf = min(PBF_PER_CITY * size, len(cultivated) + len(built) // 10)
+    n_pbf = min(round(PBF_PER_CITY * size * f), len(cultivated) + len(built) // 10)
     n_built = min(len(built) // 10, n_pbf // 40)
     pick = np.sort(np.concatenate([rng.choice(cultivated, n_pbf - n_built, replace=False),
                                    rng.choice(built, n_built, replace=False)]))
@@ -379,14 +381,14 @@ def generate(size: int, seed: int = 0) -> dict[str, gpd.GeoDataFrame]:
             "townships": townships, "farmland": farmland, "growth_boundary": growth}
 
 
-def cache_dir(size: int, seed: int = 0) -> Path:
+def cache_dir(size: float, seed: int = 0) -> Path:
     """The cache folder of one size and seed; its name carries a digest of this file, so a changed generator
     never reads an old cache."""
     digest = hashlib.sha1(Path(__file__).read_bytes()).hexdigest()[:10]
-    return CACHE / f"size{int(size)}-seed{int(seed)}-{digest}"
+    return CACHE / f"size{size:g}-seed{int(seed)}-{digest}"
 
 
-def realistic(size: int, seed: int = 0, *, cache: bool = True) -> dict[str, gpd.GeoDataFrame]:
+def realistic(size: float, seed: int = 0, *, cache: bool = True) -> dict[str, gpd.GeoDataFrame]:
     """The layers at ``size`` (1, 4, 16), from the GeoParquet cache when it is there (else generated and cached)."""
     folder = cache_dir(size, seed)
     if cache and all((folder / f"{name}.parquet").exists() for name in LAYERS):
@@ -413,4 +415,4 @@ def describe(layers: dict[str, gpd.GeoDataFrame]) -> pd.DataFrame:
 if __name__ == "__main__":
     for arg in sys.argv[1:] or ["1"]:
         print(f"size {arg}:")
-        print(describe(realistic(int(arg))).to_string(index=False))
+        print(describe(realistic(float(arg) if float(arg) < 1 else int(arg))).to_string(index=False))
