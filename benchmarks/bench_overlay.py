@@ -5,13 +5,16 @@
                                                                  # 200 000 supplies, 1 000 000 buildings
     .venv/bin/python benchmarks/bench_overlay.py --scales 0.1,0.2 --methods redline
 
+For bureau-shaped data (shared edges, terraced footprints, SQL engines) see ``bench_realistic.py``.
+
 Inputs come from :func:`redline.example.synthetic` (seeded, canonical fields, EPSG:4549). Each method
 runs in its own subprocess, so its peak memory is its own: ``peak MB`` is the rise of the process's
 high-water mark (VmHWM, reset after the inputs are built) over the memory the inputs occupy
 (``input MB``). Two tasks are timed:
 
 - **批而未供** approved not supplied: :func:`redline.overlay.approved_not_supplied` (which also computes
-  the supply outside approvals) against dissolve + ``geopandas.overlay(how="difference")``;
+  the supply outside approvals) against ``geopandas.overlay(approvals, supplies, how="difference")`` (each
+  approval differenced with its own intersecting supplies);
 - **developed area** of each supply (供而未用): :func:`redline.overlay.supplied_not_used` (which also
   judges every status) against ``sjoin`` + intersection + ``groupby``.
 
