@@ -359,6 +359,11 @@ def test_chinese_ledger_says_the_rule_status_in_chinese(tmp_path):
               for r in range(h + 1, rules.max_row + 1)}
     assert status["idle.fee_rate"] == "国家规定"  # national in the rule set
     assert set(status.values()) <= {"国家规定", "可配置", "地方规定"}
+    cells = {rules.cell(r, heads.index("规则项") + 1).value: r for r in range(h + 1, rules.max_row + 1)}
+    recover = res.rules.threshold("idle.recover_years")  # its source explains in English
+    assert rules.cell(cells["idle.recover_years"], heads.index("依据") + 1).value == recover.source_zh != recover.source
+    assert rules.cell(cells["idle.recover_years"], heads.index("单位") + 1).value == "年"  # "year"
+    assert rules.cell(cells["idle.fee_rate"], heads.index("单位") + 1).value == "占土地价款的比例"  # "ratio of land price"
     about = [row[0].value for row in wb["说明"].iter_rows(min_row=2)]
     assert "审计基准日" in about and "规则集" in about and not any(" as of" in str(k) for k in about)
 
