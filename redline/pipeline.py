@@ -31,6 +31,7 @@ from .rules import STATUS_ZH, RuleSet, resolve_rules
 from .schema import LayerSchema
 from .spec import AuditSpec, OutputSpec, RunContext, output_aliases
 from .validate import prepare_layers
+from .zh_text import to_zh
 
 log = logging.getLogger("redline")
 
@@ -422,7 +423,7 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
     if ledger:
         sheets, info = ledger_sheets(result, lang)
         write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id,
-                     heading=ledger_heading(result.metadata(), lang=lang))
+                     heading=ledger_heading(result.metadata(), lang=lang), lang=lang)
         phase("ledger")
     if report:
         from .report import REPORT_HTML, build
@@ -497,11 +498,11 @@ def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet
     md = result.metadata()
     if zh:
         info = {"审计基准日": md["as_of"], "规则集": md["rules"], "行政区": md.get("jurisdiction") or NOT_GIVEN["zh"],
-                "填报单位": md.get("bureau") or NOT_GIVEN["zh"], "工作坐标系": str(result.working),
-                "面积算法": md["area_method"], "剔除要素": str(len(result.rejected)), "redline 版本": _version()}
+                "填报单位": md.get("bureau") or NOT_GIVEN["zh"], "工作坐标系": to_zh(str(result.working)),
+                "面积算法": to_zh(md["area_method"]), "剔除要素": str(len(result.rejected)), "redline 版本": _version()}
         if result.round is not None:
             info["案件台账"] = f"{result.round.where}，第{result.round.round_id}轮"
-        info.update({f"说明 {i + 1}": n for i, n in enumerate(result.notes)})
+        info.update({f"说明 {i + 1}": to_zh(n, result.rules) for i, n in enumerate(result.notes)})
     else:
         info = {"as of": md["as_of"], "rule set": md["rules"], "jurisdiction": md.get("jurisdiction") or NOT_GIVEN["en"],
                 "bureau": md.get("bureau") or NOT_GIVEN["en"], "working CRS": str(result.working),
@@ -520,7 +521,7 @@ RULE_STATUS_ZH = STATUS_ZH
 def zh_rule_text(text: Any, rules: RuleSet | None = None) -> Any:
     """A rule citation for the Chinese ledger. With the run's ``rules``, every citation of one of its thresholds
     is given its Chinese unit, status and source (:meth:`RuleSet.citations_zh`: ``source_zh``, or the source
-    marked （无中文说明）); a status left over (a citation of another rule set) is said in Chinese
+    marked （无中文说明）) and the method text its Chinese form (:func:`redline.zh_text.to_zh`); a status left over (a citation of another rule set) is said in Chinese
     (``(national: 《闲置土地处置办法》第十四条…)`` -> ``（国家规定：《闲置土地处置办法》第十四条…)``).
 
     >>> zh_rule_text("cn-national@2026.1 idle.fee_rate=0.2 (national: 《闲置土地处置办法》第十四条)")
@@ -529,7 +530,7 @@ def zh_rule_text(text: Any, rules: RuleSet | None = None) -> Any:
     if not isinstance(text, str):
         return text
     if rules is not None:
-        text = rules.citations_zh(text)
+        text = to_zh(text, rules)
     for code, label in RULE_STATUS_ZH.items():
         text = text.replace(f" ({code}: ", f"（{label}：").replace(f"({code}: ", f"（{label}：")
     return text
@@ -559,11 +560,11 @@ def rules_sheet(rules, lang: str = "zh") -> LedgerSheet:
     """The 规则 sheet: every threshold of the rule set, its value, unit, status (in Chinese for ``lang="zh"``)
     and source."""
     zh = lang == "zh"
-    frame = pd.DataFrame(rules.to_records(), columns=["key", "value", "unit", "status", "source", "unit_zh",
-                                                      "source_zh"])
+    frame = pd.DataFrame(rules.to_records(), columns=["key", "value", "unit", "status", "source", "value_zh",
+                                                      "unit_zh", "source_zh"])
     if zh:
         frame["status"] = frame["status"].map(lambda s: RULE_STATUS_ZH.get(s, s))
-        frame["unit"], frame["source"] = frame["unit_zh"], frame["source_zh"]
+        frame["value"], frame["unit"], frame["source"] = frame["value_zh"], frame["unit_zh"], frame["source_zh"]
     return LedgerSheet("规则" if zh else "rules", frame, [
         LedgerColumn("key", "规则项" if zh else "key"), LedgerColumn("value", "取值" if zh else "value"),
         LedgerColumn("unit", "单位" if zh else "unit"), LedgerColumn("status", "性质" if zh else "status"),

@@ -173,6 +173,11 @@ class RuleSet:
             if tail not in text:
                 continue
             zh = f"（{STATUS_ZH.get(t.status, t.status)}：{t.source_text('zh')}）"
+            values = [("", t.value)] + ([(f"[{k}]", x) for k, x in t.value.items()] if isinstance(t.value, Mapping)
+                                        else [])
+            for where, v in values:
+                if _fmt(v, zh=True) != _fmt(v):
+                    text = text.replace(f"{t.key}{where}={_fmt(v)}", f"{t.key}{where}={_fmt(v, zh=True)}")
             if t.unit and t.unit not in ("ratio", "bool", "text", "keywords"):
                 text = text.replace(f" {t.unit}{tail}", f" {t.unit_text('zh')}{zh}")
             text = text.replace(tail, zh)
@@ -228,18 +233,29 @@ class RuleSet:
     def to_records(self) -> list[dict]:
         """Every threshold as a row, for the ledger's rule sheet and the report."""
         return [{"key": t.key, "value": _fmt(t.value), "unit": t.unit, "status": t.status, "source": t.source,
-                 "unit_zh": t.unit_text("zh"), "source_zh": t.source_text("zh")}
+                 "value_zh": _fmt(t.value, zh=True), "unit_zh": t.unit_text("zh"), "source_zh": t.source_text("zh")}
                 for t in sorted(self.thresholds.values(), key=lambda t: t.key)]
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, zh: bool = False) -> str:
+    """A value as the rule sheet and citations write it; ``zh``: true/false and the category codes a table maps
+    to (:data:`VALUES_ZH`) in Chinese, for the Chinese ledger."""
+    if isinstance(v, bool) and zh:
+        return "是" if v else "否"
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, Mapping):
-        return "{" + ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) + "}"
+        return "{" + ", ".join(f"{k}: {_fmt(x, zh)}" for k, x in v.items()) + "}"
     if isinstance(v, list):
         return "/".join(map(str, v))
+    if zh and isinstance(v, str):
+        return VALUES_ZH.get(v, v)
     return str(v)
+
+
+#: the category codes of the shipped tables' values in Chinese (the rule file keeps the code)
+VALUES_ZH = {"industrial": "工业用地", "not_industrial": "非工业用地", "ambiguous": "存疑",
+             "allowed": "允许", "review": "复核", "not_allowed": "不允许"}
 
 
 #: the keys a threshold table may hold
