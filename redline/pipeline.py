@@ -27,10 +27,11 @@ from .io.vector import is_database_url
 from .options import RunKeywords, RunOptions, resolve_params, unread_params
 from .registry import all_specs, in_dependency_order
 from .result import AuditLog
-from .rules import RuleSet, resolve_rules
+from .rules import STATUS_ZH, RuleSet, resolve_rules
 from .schema import LayerSchema
 from .spec import AuditSpec, OutputSpec, RunContext, output_aliases
 from .validate import prepare_layers
+from .zh_text import to_zh
 
 log = logging.getLogger("redline")
 
@@ -422,7 +423,7 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
     if ledger:
         sheets, info = ledger_sheets(result, lang)
         write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id,
-                     heading=ledger_heading(result.metadata(), lang=lang))
+                     heading=ledger_heading(result.metadata(), lang=lang), lang=lang)
         phase("ledger")
     if report:
         from .report import REPORT_HTML, build
@@ -483,7 +484,7 @@ def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet
         for o in spec.outputs:
             if o.name in result.outputs and o.ledger_columns(lang):
                 frame = result.outputs[o.name]
-                sheets += _finding_sheets(o, _zh_rules(frame, o) if zh else frame, lang)
+                sheets += _finding_sheets(o, _zh_rules(frame, o, result.rules) if zh else frame, lang)
     sheets.append(LedgerSheet("剔除要素" if zh else "rejected", result.rejected, [
         LedgerColumn("layer", "图层" if zh else "layer"),
         LedgerColumn("feature_id", "要素编号" if zh else "feature id"),
@@ -497,11 +498,11 @@ def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet
     md = result.metadata()
     if zh:
         info = {"审计基准日": md["as_of"], "规则集": md["rules"], "行政区": md.get("jurisdiction") or NOT_GIVEN["zh"],
-                "填报单位": md.get("bureau") or NOT_GIVEN["zh"], "工作坐标系": str(result.working),
-                "面积算法": md["area_method"], "剔除要素": str(len(result.rejected)), "redline 版本": _version()}
+                "填报单位": md.get("bureau") or NOT_GIVEN["zh"], "工作坐标系": to_zh(str(result.working)),
+                "面积算法": to_zh(md["area_method"]), "剔除要素": str(len(result.rejected)), "redline 版本": _version()}
         if result.round is not None:
             info["案件台账"] = f"{result.round.where}，第{result.round.round_id}轮"
-        info.update({f"说明 {i + 1}": n for i, n in enumerate(result.notes)})
+        info.update({f"说明 {i + 1}": to_zh(n, result.rules) for i, n in enumerate(result.notes)})
     else:
         info = {"as of": md["as_of"], "rule set": md["rules"], "jurisdiction": md.get("jurisdiction") or NOT_GIVEN["en"],
                 "bureau": md.get("bureau") or NOT_GIVEN["en"], "working CRS": str(result.working),
@@ -514,32 +515,44 @@ def ledger_sheets(result: RunResult, lang: str = "zh") -> tuple[list[LedgerSheet
 
 
 #: a threshold's status (:data:`redline.rules.STATUSES`) in the Chinese ledger
-RULE_STATUS_ZH = {"national": "国家规定", "configurable": "可配置", "local": "地方规定"}
+RULE_STATUS_ZH = STATUS_ZH
 
 
-def zh_rule_text(text: Any) -> Any:
-    """A rule citation for the Chinese ledger: the status of each threshold cited in Chinese
-    (``(national: 《闲置土地处置办法》第十四条…)`` -> ``（国家规定：《闲置土地处置办法》第十四条…)``); the source text
-    is the rule set's own, Chinese first, and is kept as written.
+def zh_rule_text(text: Any, rules: RuleSet | None = None) -> Any:
+    """A rule citation for the Chinese ledger. With the run's ``rules``, every citation of one of its thresholds
+    is given its Chinese unit, status and source (:meth:`RuleSet.citations_zh`: ``source_zh``, or the source
+    marked （无中文说明）) and the method text its Chinese form (:func:`redline.zh_text.to_zh`); a status left over (a citation of another rule set) is said in Chinese
+    (``(national: 《闲置土地处置办法》第十四条…)`` -> ``（国家规定：《闲置土地处置办法》第十四条…)``).
 
     >>> zh_rule_text("cn-national@2026.1 idle.fee_rate=0.2 (national: 《闲置土地处置办法》第十四条)")
     'cn-national@2026.1 idle.fee_rate=0.2（国家规定：《闲置土地处置办法》第十四条)'
     """
     if not isinstance(text, str):
         return text
+    if rules is not None:
+        text = to_zh(text, rules)
     for code, label in RULE_STATUS_ZH.items():
         text = text.replace(f" ({code}: ", f"（{label}：").replace(f"({code}: ", f"（{label}：")
     return text
 
 
-def _zh_rules(frame: pd.DataFrame, o: OutputSpec) -> pd.DataFrame:
+def _zh_rules(frame: pd.DataFrame, o: OutputSpec, rules: RuleSet | None = None) -> pd.DataFrame:
     """The output's rule columns (role ``rule``) with :func:`zh_rule_text`, for the Chinese ledger."""
     rule_cols = [c.name for c in o.columns if c.role == "rule" and c.ledger and c.name in frame.columns]
     if not rule_cols:
         return frame
     frame = frame.copy()
+    done: dict[str, str] = {}  # a column repeats a few citations over many rows
+
+    def zh(v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        if v not in done:
+            done[v] = zh_rule_text(v, rules)
+        return done[v]
+
     for name in rule_cols:
-        frame[name] = frame[name].map(zh_rule_text)
+        frame[name] = frame[name].map(zh)
     return frame
 
 
@@ -547,9 +560,11 @@ def rules_sheet(rules, lang: str = "zh") -> LedgerSheet:
     """The 规则 sheet: every threshold of the rule set, its value, unit, status (in Chinese for ``lang="zh"``)
     and source."""
     zh = lang == "zh"
-    frame = pd.DataFrame(rules.to_records(), columns=["key", "value", "unit", "status", "source"])
+    frame = pd.DataFrame(rules.to_records(), columns=["key", "value", "unit", "status", "source", "value_zh",
+                                                      "unit_zh", "source_zh"])
     if zh:
         frame["status"] = frame["status"].map(lambda s: RULE_STATUS_ZH.get(s, s))
+        frame["value"], frame["unit"], frame["source"] = frame["value_zh"], frame["unit_zh"], frame["source_zh"]
     return LedgerSheet("规则" if zh else "rules", frame, [
         LedgerColumn("key", "规则项" if zh else "key"), LedgerColumn("value", "取值" if zh else "value"),
         LedgerColumn("unit", "单位" if zh else "unit"), LedgerColumn("status", "性质" if zh else "status"),

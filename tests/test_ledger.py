@@ -359,6 +359,11 @@ def test_chinese_ledger_says_the_rule_status_in_chinese(tmp_path):
               for r in range(h + 1, rules.max_row + 1)}
     assert status["idle.fee_rate"] == "国家规定"  # national in the rule set
     assert set(status.values()) <= {"国家规定", "可配置", "地方规定"}
+    cells = {rules.cell(r, heads.index("规则项") + 1).value: r for r in range(h + 1, rules.max_row + 1)}
+    recover = res.rules.threshold("idle.recover_years")  # its source explains in English
+    assert rules.cell(cells["idle.recover_years"], heads.index("依据") + 1).value == recover.source_zh != recover.source
+    assert rules.cell(cells["idle.recover_years"], heads.index("单位") + 1).value == "年"  # "year"
+    assert rules.cell(cells["idle.fee_rate"], heads.index("单位") + 1).value == "占土地价款的比例"  # "ratio of land price"
     about = [row[0].value for row in wb["说明"].iter_rows(min_row=2)]
     assert "审计基准日" in about and "规则集" in about and not any(" as of" in str(k) for k in about)
 
@@ -401,3 +406,57 @@ def test_the_ledger_prints_on_a4_landscape_with_page_numbers(tmp_path):
     assert "供1" in text and "供0" in text and "供2" not in text
     assert "行政区：息县（示例）" in text and "填报单位：未填写" in text
     assert "供2" in pages[everything[0]].extract_text()
+
+
+@pytest.fixture(scope="module")
+def example_county_ledgers(tmp_path_factory):
+    """Every audit on the example county (as ``redline demo`` runs them), its ledger written in Chinese and
+    in English."""
+    from redline.cli.demo import _readable_inputs, _with_example_rasters, example_sources
+    from redline.example import EXAMPLE_AS_OF
+    from redline.pipeline import run_audits
+
+    tmp = tmp_path_factory.mktemp("county")
+    sources, params = _with_example_rasters(_readable_inputs(example_sources()), tmp / "rasters")
+    res = run_audits(sources, as_of=EXAMPLE_AS_OF, params=params, jurisdiction="息县（示例）")
+    return {lang: load_workbook(write_results(res, tmp / lang, lang=lang)["ledger"]) for lang in ("zh", "en")}
+
+
+def _rule_sheet_texts(wb, heads=("依据",)):
+    """(sheet!cell, text) of the 说明 and 规则 sheets and of every finding sheet's columns ``heads``."""
+    for ws in wb.worksheets:
+        head = 1 if ws.title in ("说明", "about") else header_row(ws)
+        labels = [c.value for c in ws[head]]
+        cols = (range(1, ws.max_column + 1) if ws.title in ("说明", "规则", "about", "rules") else
+                [j for j, label in enumerate(labels, start=1) if label in heads])
+        for j in cols:
+            for r in range(head, ws.max_row + 1):
+                value = ws.cell(r, j).value
+                if isinstance(value, str):
+                    yield f"{ws.title}!{ws.cell(r, j).coordinate}", value
+
+
+def test_the_chinese_ledger_cites_its_rules_and_notes_in_chinese(example_county_ledgers):
+    """On the example county, the Chinese ledger's 说明 and 规则 sheets and each finding's 依据 hold no English
+    prose (ids, codes, standard names and file names aside), and nothing is marked untranslated; the English
+    ledger keeps its English."""
+    from english_text import english_runs
+
+    zh = example_county_ledgers["zh"]
+    left = [(where, english_runs(text)) for where, text in _rule_sheet_texts(zh) if english_runs(text)]
+    assert not left, left[:10]
+    marked = [where for where, text in _rule_sheet_texts(zh) if "无中文说明" in text]
+    assert not marked, marked[:10]
+    about = {row[0].value: row[1].value for row in zh["说明"].iter_rows()}
+    assert about["项目"] == "内容" and about["工作坐标系"].startswith("EPSG:")
+    assert sum(1 for k in about if str(k).startswith("说明 ")) >= 20  # the run's notes, each in Chinese
+    # a rule cited in a finding shows its Chinese source: 闲置土地's 依据 cites 第十四条 in Chinese
+    idle = zh["闲置土地"]
+    heads = [c.value for c in idle[header_row(idle)]]
+    cited = idle.cell(header_row(idle) + 1, heads.index("依据") + 1).value
+    assert "《闲置土地处置办法》" in cited and "（国家规定：" in cited, cited
+
+    en = example_county_ledgers["en"]
+    english = [text for _, text in _rule_sheet_texts(en, heads=("rule",)) if english_runs(text)]
+    assert len(english) > 50  # the English ledger's notes and sources stay English
+    assert not any("无中文说明" in text for _, text in _rule_sheet_texts(en, heads=("rule",)))

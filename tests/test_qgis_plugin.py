@@ -163,13 +163,17 @@ def test_zip_has_the_plugin_and_nothing_else(tmp_path):
     packed = configparser.ConfigParser(interpolation=None)
     packed.read_string(text)
     general = packed["general"]
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author",
                 "hasProcessingProvider", "tags", "category", "icon"):
         assert general.get(key, "").strip(), key
-    # no address the plugin manager would show as a link: the project has no public site; the help ships inside
-    for key in ("homepage", "tracker", "repository"):
+    # no address the plugin manager would show as a link, and no made-up mailbox: the project has no public
+    # site or mailbox (QGIS loads a plugin without an email); the help ships inside
+    for key in ("homepage", "tracker", "repository", "email"):
         assert key not in general, key
-    assert "help/zh/" in general["about"] and "example.invalid/" not in text
+    assert "help/zh/" in general["about"] and "example.invalid" not in text
+    setup = configparser.ConfigParser(interpolation=None)
+    setup.read(PLUGIN.parent.parent / "setup.cfg", encoding="utf-8")
+    assert "example.invalid" not in setup["metadata"].get("url", "")
     assert general["qgisMinimumVersion"] == "3.22"
     assert general["hasProcessingProvider"] == "yes"
     assert general["category"] == "Analysis"

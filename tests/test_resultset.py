@@ -67,7 +67,7 @@ def test_every_file_of_a_set_carries_the_run_id(old_set):
     from openpyxl import load_workbook
 
     about = load_workbook(old_set / LEDGER_NAME)["说明"]
-    assert ["运行编号 run id", manifest["run_id"]] in [[c.value for c in row] for row in about.iter_rows()]
+    assert ["运行编号", manifest["run_id"]] in [[c.value for c in row] for row in about.iter_rows()]
 
 
 def _cli_env(**extra) -> dict[str, str]:

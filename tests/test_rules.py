@@ -177,3 +177,32 @@ def test_one_number_for_a_per_zone_table_applies_to_every_zone(tmp_path):
     rules = load_rules(path)
     assert rules.value("underused.investment_intensity_min_wan_per_mu", "any zone") == 250.0
     assert rules.value("underused.investment_intensity_min_wan_per_mu") == 250.0
+
+
+def test_every_shipped_threshold_has_its_source_in_chinese():
+    """Each shipped rule's source has a Chinese rendering for the Chinese ledger and report, with no English
+    prose in it (codes, ids, standard and file names aside)."""
+    from english_text import english_runs
+
+    for name in available_rule_sets():
+        for t in load_rules(name).thresholds.values():
+            assert t.source_zh.strip(), (name, t.key)
+            assert not english_runs(t.source_zh), (name, t.key, english_runs(t.source_zh))
+
+
+def test_a_rule_set_without_chinese_sources_is_marked_not_silent(tmp_path):
+    """A bureau's own rule set need not give source_zh: the Chinese text is its source, marked （无中文说明）."""
+    path = tmp_path / "own.toml"
+    path.write_text('[ruleset]\nname = "own"\nversion = "1"\nextends = "cn-national"\n\n'
+                    '[idle.fee_rate]\nvalue = 0.3\nsource = "our bureau\'s decision"\nstatus = "local"\n\n'
+                    '[alerts.warn_days_before]\nvalue = 20\nsource = "本局规定"\nsource_zh = "本局规定（2026年）"\n',
+                    encoding="utf-8")
+    rules = load_rules(path)
+    assert rules.threshold("idle.fee_rate").source_text("zh") == "our bureau's decision（无中文说明）"
+    assert rules.threshold("idle.fee_rate").source_text("en") == "our bureau's decision"
+    assert rules.threshold("alerts.warn_days_before").source_text("zh") == "本局规定（2026年）"
+    cited = rules.citations_zh(rules.cite("idle.fee_rate"))
+    assert cited.endswith("（地方规定：our bureau's decision（无中文说明））"), cited
+    # an override on the command line keeps the Chinese source, saying what it replaced
+    over = load_rules(overrides={"idle.fee_rate": 0.25}).threshold("idle.fee_rate").source_text("zh")
+    assert over.startswith("用户覆盖（原值 0.2）：《闲置土地处置办法》第十四条"), over

@@ -46,6 +46,10 @@ __all__ = ["EXCEL_MAX_TEXT", "NOT_GIVEN", "LedgerColumn", "LedgerSheet", "header
 NOT_GIVEN = {"zh": "未填写", "en": "not given"}
 _HEADING_LABELS = {"zh": ("行政区", "填报单位", "审计基准日", "规则集", "制表日期"),
                    "en": ("Jurisdiction", "Bureau", "Audit date", "Rule set", "Made on")}
+#: the 说明 sheet's own labels: its two headers, the run id and a cell note (None: both languages)
+_ABOUT_LABELS = {None: ("项目 item", "内容 value", "运行编号 run id", "单元格说明 cell note"),
+                 "zh": ("项目", "内容", "运行编号", "单元格说明"),
+                 "en": ("item", "value", "run id", "cell note")}
 
 
 def ledger_heading(metadata: Mapping[str, str], *, lang: str = "zh",
@@ -176,8 +180,9 @@ def _header_width(text: str) -> float:
 class _Texts:
     """Makes text safe for a cell (control characters out, Excel's length limit) and notes what it changed."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str | None = None) -> None:
         self.notes: list[str] = []
+        self.lang = lang
 
     def __call__(self, value, where: str):
         if not isinstance(value, str):
@@ -186,12 +191,24 @@ class _Texts:
             found = sorted(set(_ILLEGAL.findall(value)))
             n = len(_ILLEGAL.findall(value))
             value = _ILLEGAL.sub("", value)
-            self.notes.append(f"{where}: 删除 {n} 个控制字符 removed {n} control character(s) "
-                              f"({', '.join(f'U+{ord(c):04X}' for c in found)}), which a workbook cannot hold")
+            codes = ", ".join(f"U+{ord(c):04X}" for c in found)
+            self.notes.append(
+                f"{where}: 删除 {n} 个工作簿不能容纳的控制字符（{codes}）" if self.lang == "zh" else
+                f"{where}: removed {n} control character(s) ({codes}), which a workbook cannot hold"
+                if self.lang == "en" else
+                f"{where}: 删除 {n} 个控制字符 removed {n} control character(s) ({codes}), which a workbook cannot hold")
         if len(value) > EXCEL_MAX_TEXT:
-            mark = f"…[已截断 cut: {len(value):,} 字符 characters, Excel 上限 limit {EXCEL_MAX_TEXT:,}; 见 see 说明]"
-            self.notes.append(f"{where}: 文字过长已截断 text of {len(value):,} characters cut to Excel's "
-                              f"{EXCEL_MAX_TEXT:,} (the full text is in the GeoPackage)")
+            mark = (f"…[已截断：{len(value):,} 字符，Excel 上限 {EXCEL_MAX_TEXT:,}；见说明]" if self.lang == "zh" else
+                    f"…[cut: {len(value):,} characters, Excel's limit {EXCEL_MAX_TEXT:,}; see 说明]"
+                    if self.lang == "en" else
+                    f"…[已截断 cut: {len(value):,} 字符 characters, Excel 上限 limit {EXCEL_MAX_TEXT:,}; 见 see 说明]")
+            self.notes.append(
+                f"{where}: 文字过长，{len(value):,} 字符截断为 Excel 上限 {EXCEL_MAX_TEXT:,}（全文见 GeoPackage）"
+                if self.lang == "zh" else
+                f"{where}: text of {len(value):,} characters cut to Excel's {EXCEL_MAX_TEXT:,} "
+                f"(the full text is in the GeoPackage)" if self.lang == "en" else
+                f"{where}: 文字过长已截断 text of {len(value):,} characters cut to Excel's "
+                f"{EXCEL_MAX_TEXT:,} (the full text is in the GeoPackage)")
             value = value[:EXCEL_MAX_TEXT - len(mark)] + mark
         return value
 
@@ -217,7 +234,8 @@ def _append(ws, values, texts: _Texts) -> None:
 
 def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mapping[str, str] | None = None,
                  total_label: str = "合计", index_header: str | None = "序号", run_id: str | None = None,
-                 heading: Sequence[tuple[str, str]] = (), footer: str = "第 &P 页，共 &N 页") -> str:
+                 heading: Sequence[tuple[str, str]] = (), footer: str = "第 &P 页，共 &N 页",
+                 lang: str | None = None) -> str:
     """Write the ledger workbook (``.xlsx``) atomically and return its path.
 
     Each sheet is laid out as bureaus keep their 台账: a first column ``序号`` (row number; pass
@@ -235,7 +253,8 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     characters wraps. :func:`header_row` finds a sheet's header row again.
     ``info`` (rule set, working CRS, area method, as-of date...) goes on a first sheet 说明 (About),
     followed by a note for every cell whose text had to be changed. ``run_id`` is stamped in the
-    document properties (*identifier*) and on the 说明 sheet.
+    document properties (*identifier*) and on the 说明 sheet. ``lang`` (``"zh"`` or ``"en"``) writes the
+    说明 sheet's own labels and the cell notes in that language alone; by default in both.
 
     Totals are stored as numbers, not formulas, so every viewer shows them (a viewer that does not
     recalculate shows an empty cell for a formula written by a program); a technician who edits or
@@ -258,15 +277,18 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
 
     path = Path(os.fspath(path))
     check_not_input(path, inputs)
-    texts = _Texts()
+    if lang not in _ABOUT_LABELS:
+        raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
+    item, content, run_label, note_label = _ABOUT_LABELS[lang]
+    texts = _Texts(lang)
     wb = Workbook()
     if run_id:
         wb.properties.identifier = run_id
     about = wb.worksheets[0]  # a new workbook has one sheet, the active one
     about.title = "说明"
-    _append(about, ["项目 item", "内容 value"], texts)
+    _append(about, [item, content], texts)
     if run_id:
-        _append(about, ["运行编号 run id", run_id], texts)
+        _append(about, [run_label, run_id], texts)
     for k, v in (info or {}).items():
         _append(about, [str(k), str(v)], texts)
     about.column_dimensions["A"].width = 28
@@ -371,7 +393,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             note.font = Font(italic=True, color="555555")
             _as_text(note)
     for i, line in enumerate(texts.notes, start=1):
-        _append(about, [f"单元格说明 cell note {i}", line], _Texts())
+        _append(about, [f"{note_label} {i}", line], _Texts(lang))
     for row in about.iter_rows(min_row=2, min_col=2, max_col=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -8,13 +8,18 @@ Each threshold is a table::
     value = 0.20
     unit = "ratio of land price"
     source = "《闲置土地处置办法》第十四条 ..."
+    source_zh = "《闲置土地处置办法》第十四条 ..."   # the source in Chinese, for the Chinese ledger and report
     status = "national"        # or "configurable" / "local"
+
+``source_zh`` is optional: a bureau's own file may leave it out, and the Chinese ledger then shows
+``source`` marked （无中文说明） (no Chinese text), never silently.
 
 A file that ``extends`` another may set only the thresholds of that base (a typo such as
 ``[alert]``, ``warn_day_before`` or ``valeu`` would otherwise change nothing while every finding
 carries the file's name): an unknown section, key or table key is a :class:`~redline.errors.RulesError`
 naming the file, the line and the nearest valid key. A file that extends nothing defines its own
-keys, but each threshold table needs a ``value`` and takes only ``value``, ``unit``, ``source``, ``status``.
+keys, but each threshold table needs a ``value`` and takes only ``value``, ``unit``, ``source``, ``source_zh``,
+``status``.
 
 Audits never hold bare constants: they ask ``rules.value("idle.fee_rate")`` and
 record ``rules.cite("idle.fee_rate")`` in each finding, so a technician can defend it.
@@ -52,13 +57,29 @@ _RECORDING_LOCK = threading.Lock()
 
 @dataclass(frozen=True)
 class Threshold:
-    """One threshold: its key, value, unit, the text it comes from, and its status."""
+    """One threshold: its key, value, unit, the text it comes from (and that text in Chinese), and its status."""
 
     key: str
     value: Any
     unit: str = ""
     source: str = ""
     status: str = "configurable"
+    source_zh: str = ""
+
+    def source_text(self, lang: str = "en") -> str:
+        """The source in ``lang``: for ``"zh"`` the Chinese text, or the source marked （无中文说明） where the
+        rule set gives none (a bureau's own file need not), so the mark is seen rather than English passed off.
+
+        >>> Threshold("x.y", 1, source="local practice").source_text("zh")
+        'local practice（无中文说明）'
+        """
+        if lang != "zh":
+            return self.source
+        return self.source_zh or (f"{self.source}{NO_ZH}" if self.source else NO_ZH)
+
+    def unit_text(self, lang: str = "en") -> str:
+        """The unit in ``lang`` (:data:`UNITS_ZH` for ``"zh"``; a unit it does not know is shown as written)."""
+        return UNITS_ZH.get(self.unit, self.unit) if lang == "zh" else self.unit
 
     def for_key(self, sub: str | None) -> Any:
         """For a table-valued threshold (per industry, per zone), the value for ``sub`` or the default."""
@@ -137,6 +158,31 @@ class RuleSet:
         unit = f" {t.unit}" if t.unit and t.unit not in ("ratio", "bool", "text", "keywords") else ""
         return f"{self.label} {key}{where}={_fmt(v)}{unit} ({t.status}: {t.source})"
 
+    def citations_zh(self, text: Any) -> Any:
+        """``text`` with every citation of this rule set's thresholds (:meth:`cite`) in Chinese: the unit, the
+        status and the source (``source_zh``, or the source marked （无中文说明）); other text is kept.
+
+        >>> rules = load_rules()
+        >>> rules.citations_zh(rules.cite("idle.fee_rate"))
+        'cn-national@2026.1 idle.fee_rate=0.2 占土地价款的比例（国家规定：《闲置土地处置办法》第十四条(一): 未动工开发满一年的, … 按照土地出让或者划拨价款的百分之二十征缴土地闲置费）'
+        """
+        if not isinstance(text, str) or "(" not in text:
+            return text
+        for t in sorted(self.thresholds.values(), key=lambda t: -len(t.source)):
+            tail = f" ({t.status}: {t.source})"
+            if tail not in text:
+                continue
+            zh = f"（{STATUS_ZH.get(t.status, t.status)}：{t.source_text('zh')}）"
+            values = [("", t.value)] + ([(f"[{k}]", x) for k, x in t.value.items()] if isinstance(t.value, Mapping)
+                                        else [])
+            for where, v in values:
+                if _fmt(v, zh=True) != _fmt(v):
+                    text = text.replace(f"{t.key}{where}={_fmt(v)}", f"{t.key}{where}={_fmt(v, zh=True)}")
+            if t.unit and t.unit not in ("ratio", "bool", "text", "keywords"):
+                text = text.replace(f" {t.unit}{tail}", f" {t.unit_text('zh')}{zh}")
+            text = text.replace(tail, zh)
+        return text
+
     def check_entries(self, key: str, allowed, *, complete: bool = False) -> None:
         """Refuse a table-valued threshold whose entries are not among ``allowed`` (and ``default``).
 
@@ -180,30 +226,59 @@ class RuleSet:
                     fix=(f"did you mean {near!r}? " if near else "")
                         + f"`redline rules {self.name}` lists every threshold"))
             new[key] = replace(new[key], value=val, status="configurable",
-                               source=f"user override (was {_fmt(new[key].value)}): {new[key].source}")
+                               source=f"user override (was {_fmt(new[key].value)}): {new[key].source}",
+                               source_zh=f"用户覆盖（原值 {_fmt(new[key].value)}）：{new[key].source_text('zh')}")
         return replace(self, thresholds=new, version=self.version + "+local", chain=(*self.chain, "overrides"))
 
     def to_records(self) -> list[dict]:
         """Every threshold as a row, for the ledger's rule sheet and the report."""
-        return [{"key": t.key, "value": _fmt(t.value), "unit": t.unit, "status": t.status, "source": t.source}
+        return [{"key": t.key, "value": _fmt(t.value), "unit": t.unit, "status": t.status, "source": t.source,
+                 "value_zh": _fmt(t.value, zh=True), "unit_zh": t.unit_text("zh"), "source_zh": t.source_text("zh")}
                 for t in sorted(self.thresholds.values(), key=lambda t: t.key)]
 
 
-def _fmt(v: Any) -> str:
+def _fmt(v: Any, zh: bool = False) -> str:
+    """A value as the rule sheet and citations write it; ``zh``: true/false and the category codes a table maps
+    to (:data:`VALUES_ZH`) in Chinese, for the Chinese ledger."""
+    if isinstance(v, bool) and zh:
+        return "是" if v else "否"
     if isinstance(v, float):
         return f"{v:.4g}"
     if isinstance(v, Mapping):
-        return "{" + ", ".join(f"{k}: {_fmt(x)}" for k, x in v.items()) + "}"
+        return "{" + ", ".join(f"{k}: {_fmt(x, zh)}" for k, x in v.items()) + "}"
     if isinstance(v, list):
         return "/".join(map(str, v))
+    if zh and isinstance(v, str):
+        return VALUES_ZH.get(v, v)
     return str(v)
 
 
+#: the category codes of the shipped tables' values in Chinese (the rule file keeps the code)
+VALUES_ZH = {"industrial": "工业用地", "not_industrial": "非工业用地", "ambiguous": "存疑",
+             "allowed": "允许", "review": "复核", "not_allowed": "不允许"}
+
+
 #: the keys a threshold table may hold
-TABLE_KEYS = ("value", "unit", "source", "status")
+TABLE_KEYS = ("value", "unit", "source", "status", "source_zh")
+#: what the Chinese ledger and report add to a source that has no ``source_zh``
+NO_ZH = "（无中文说明）"
+#: the units of the shipped rule sets in Chinese (a unit not listed is shown as written)
+UNITS_ZH = {
+    "bool": "是/否", "codes": "代码", "codes by clause": "按条款列代码", "day": "天", "year": "年", "years": "年",
+    "grade (等别; 1 best, 15 worst)": "等别（1 最好，15 最差）", "ideal value": "理想值", "keywords": "关键词",
+    "m": "米", "m2": "m²", "mu": "亩", "names": "名称", "ratio": "比例", "text": "文字", "weight": "权重",
+    "ratio of area due": "占应开发面积的比例", "ratio of cultivated land": "占耕地的比例",
+    "ratio of farmland taken": "占所占耕地的比例", "ratio of land price": "占土地价款的比例",
+    "ratio of new construction on cultivated land": "占新增建设用地占用耕地的比例",
+    "ratio of the demolished area": "占拆旧面积的比例", "ratio of the farmland the new area takes": "占建新区占用耕地的比例",
+    "ratio of the plot": "占地块的比例", "ratio of total investment": "占总投资的比例",
+    "zone -> allowed / review / not_allowed": "分区 -> allowed（允许）/ review（复核）/ not_allowed（不允许）",
+}
 #: the keys of a rule set's ``[ruleset]`` table
 RULESET_KEYS = ("name", "version", "title", "extends")
 STATUSES = ("national", "configurable", "local")
+#: a threshold's status in Chinese
+STATUS_ZH = {"national": "国家规定", "configurable": "可配置", "local": "地方规定"}
 
 
 def _nearest(word: str, choices) -> str | None:
@@ -285,7 +360,8 @@ def _flatten(doc: Mapping, prefix: str, out: dict[str, Threshold], origin: str, 
                     fix=" ".join(x for x in (_did_you_mean(status, STATUSES),
                                              "national = checked against the cited text; configurable = practice; "
                                              "local = a local bureau's figure") if x)))
-            out[path] = Threshold(path, val["value"], str(val.get("unit", "")), str(val.get("source", origin)), status)
+            out[path] = Threshold(path, val["value"], str(val.get("unit", "")), str(val.get("source", origin)), status,
+                                  str(val.get("source_zh", "")))
         elif isinstance(val, Mapping):
             _flatten(val, path, out, origin, problems, where)
         elif prefix:  # a bare value overriding a known threshold, e.g. `fee_rate = 0.3` under [idle]
@@ -435,7 +511,8 @@ def load_rules(name: str | Path = DEFAULT, *, overrides: Mapping[str, Any] | Non
     for key, t in own.items():
         if base is not None and key in base.thresholds and not _has_meta(docs, key):
             old = base.thresholds[key]  # bare value override keeps the base unit, and cites both
-            t = replace(old, value=t.value, source=f"{t.source} (overrides {old.source})", status="configurable")
+            t = replace(old, value=t.value, source=f"{t.source} (overrides {old.source})", status="configurable",
+                        source_zh=f"{t.source}（覆盖 {old.source_text('zh')}）")
         thresholds[key] = t
     if "name" not in meta:
         raise RulesError(Problem(layer=str(path), code="no_name", message="the rule set has no [ruleset] name",
