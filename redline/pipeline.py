@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,9 @@ class RunResult:
     #: the area audited and the authority that audited it (``jurisdiction=``, ``bureau=``), for title blocks
     jurisdiction: str | None = None
     bureau: str | None = None
+    #: seconds spent in each phase of the run, in order: read, validate, ``audit <id>`` for each audit,
+    #: register, gpkg, ledger, report (logged at INFO level as each ends: ``redline audit -v`` prints them)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def metadata(self) -> dict[str, str]:
         return {
@@ -97,7 +101,17 @@ class RunResult:
             # the case-register round this run was recorded as: `redline report --from` reads it back from there
             **({"register": _register_where(self.round.where), "register_round": str(self.round.round_id)}
                if self.round is not None else {}),
+            # the phases timed so far (the GeoPackage is written before its own and the ledger's time is known)
+            **({"timings": "; ".join(f"{k} {v:.2f} s" for k, v in self.timings.items())} if self.timings else {}),
         }
+
+
+def _timed(timings: dict[str, float], name: str, start: float) -> float:
+    """Record phase ``name`` as ended now (it began at ``start``), log it, and return now."""
+    now = time.perf_counter()
+    timings[name] = timings.get(name, 0.0) + now - start
+    log.info("timing %s: %.2f s", name, now - start)
+    return now
 
 
 def _register_where(where: str) -> str:
@@ -204,6 +218,8 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
     raw: dict[str, gpd.GeoDataFrame] = {}
     rasters: dict[str, Any] = {}
     read_notes: list[str] = []
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
     for name, src in sources.items():
         if src is None:
             continue
@@ -224,6 +240,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
         if info.crs_assigned:
             read_notes.append(f"[{name}] CRS assigned by the user: {info.crs_assigned}")
         raw[name] = gdf
+    clock = _timed(timings, "read", clock)
     # A spec's outputs can be a later spec's inputs (change patches -> judged register) or be used by it
     # (the 批而未供 overlay -> 供地率): such a spec runs after the one making them, and is handed them.
     specs = in_dependency_order(specs)
@@ -254,6 +271,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
                          "parcels and buildings, farmland and a growth boundary, or land use and admin units")
     params = resolve_params(runnable, params)  # typed by the specs: tables read, class lists parsed
     report("validating layers", 0.05)
+    clock = time.perf_counter()
     if raw:
         prepared = prepare_layers({n: (g, _validated_as(n, kinds[n], runnable), (fields or {}).get(n))
                                    for n, g in raw.items()}, crs=crs, strict=strict)
@@ -262,6 +280,7 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
         from .validate import Prepared
 
         prepared = Prepared({}, WorkingCRS(None, "rasters only: areas in the rasters' own grid"))
+    clock = _timed(timings, "validate", clock)
     run_warnings = left_out + as_of_warnings(as_of, {n: (g, kinds[n]) for n, g in prepared.layers.items()})
     for what, given in (("fields", fields), ("encodings", encodings), ("assign_crs", assign_crs)):
         stray = sorted(set(given or {}) - {n for n, src in sources.items() if src is not None})
@@ -292,8 +311,10 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
             else:
                 layers[i.name] = None
         layers.update({name: outputs[name] for name in spec.uses if name in outputs})
+        clock = time.perf_counter()
         with ruleset.recording() as read:
             produced = spec.run(layers, params, ctx)
+        _timed(timings, f"audit {spec.id}", clock)
         rules_read[spec.id] = frozenset(read)
         outputs.update(produced)
         if spec.summary_with_log is not None:
@@ -309,10 +330,12 @@ def run_audits(sources: Mapping[str, Any], options: RunOptions | None = None, *,
                        + list(ctx.log.notes),
                        working=prepared.working, rules=ruleset, as_of=as_of, area_method=area_method, specs=runnable,
                        summary=summary, layers=prepared.layers, rules_read=rules_read, log=ctx.log,
-                       jurisdiction=opts.jurisdiction, bureau=opts.bureau)
+                       jurisdiction=opts.jurisdiction, bureau=opts.bureau, timings=timings)
     if register is not None:
         report("recording the round in the case register", 0.92)
+        clock = time.perf_counter()
         result.round = register.record_round(result, sources=sources)
+        _timed(timings, "register", clock)
         result.summary += result.round.lines()
         result.notes += result.round.notes
     if out is not None:
@@ -418,17 +441,21 @@ def write_geopackage(result: RunResult, dest: str | os.PathLike[str], *, inputs:
 
 def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inputs, phase,
                report_templates=None) -> None:
+    clock = time.perf_counter()
     write_geopackage(result, rs.path(RESULTS_GPKG), inputs=inputs)
+    clock = _timed(result.timings, "gpkg", clock)
     phase("gpkg")
     if ledger:
         sheets, info = ledger_sheets(result, lang)
         write_ledger(sheets, rs.path(LEDGER_XLSX), inputs=inputs, info=info, run_id=result.run_id,
                      heading=ledger_heading(result.metadata(), lang=lang), lang=lang)
+        clock = _timed(result.timings, "ledger", clock)
         phase("ledger")
     if report:
         from .report import REPORT_HTML, build
 
         build(result, rs.path(REPORT_HTML), lang=lang, title=report_title, in_set=True, templates=report_templates)
+        _timed(result.timings, "report", clock)
         phase("report")
 
 

@@ -157,3 +157,20 @@ def test_an_audit_chosen_by_its_inputs_but_lacking_a_required_parameter_is_left_
     assert any(n.startswith("[region_evaluation]") and "--param stats=" in n for n in result.notes)
     with pytest.raises(SchemaError, match="statistics table"):
         run_audits(sources, audits=["region_evaluation"], as_of="2026-06-30")
+
+
+def test_each_phase_of_a_run_is_timed_and_recorded(tmp_path):
+    result = run_audits({"approvals": _gpkg("approvals"), "supplies": _gpkg("supplies")},
+                        audits=["approved_not_supplied"], out=tmp_path)
+    assert list(result.timings) == ["read", "validate", "audit approved_not_supplied", "gpkg", "ledger"]
+    assert all(seconds >= 0 for seconds in result.timings.values())
+    # the GeoPackage records the phases timed before it was written
+    run = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="redline_run")
+    recorded = run.loc[run["key"] == "timings", "value"].item()
+    assert [part.rsplit(" ", 2)[0] for part in recorded.split("; ")] == ["read", "validate",
+                                                                       "audit approved_not_supplied"]
+    # `redline audit -v` prints them on stderr
+    out = CliRunner().invoke(main, ["audit", "-v", "--approvals", _gpkg("approvals"), "--supplies",
+                                    _gpkg("supplies"), "--out", str(tmp_path / "cli")])
+    assert out.exit_code == 0, out.output
+    assert "timing audit approved_not_supplied:" in out.stderr and "timing ledger:" in out.stderr

@@ -11,6 +11,7 @@ recalculate show them too.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
@@ -178,15 +179,23 @@ def _header_width(text: str) -> float:
 
 
 class _Texts:
-    """Makes text safe for a cell (control characters out, Excel's length limit) and notes what it changed."""
+    """Makes text safe for a cell (control characters out, Excel's length limit) and notes what it changed.
+
+    ``where`` names the cell for the note: a string, or ``(sheet, column number, row)`` spelt out only when a
+    note is made (a province's ledger has millions of cells and almost none needs one)."""
 
     def __init__(self, lang: str | None = None) -> None:
         self.notes: list[str] = []
         self.lang = lang
 
-    def __call__(self, value, where: str):
-        if not isinstance(value, str):
+    def __call__(self, value, where):
+        if not isinstance(value, str) or (len(value) <= EXCEL_MAX_TEXT and not _ILLEGAL.search(value)):
             return value
+        if not isinstance(where, str):
+            from openpyxl.utils import get_column_letter
+
+            title, column, row = where
+            where = f"{title}!{get_column_letter(column)}{row}"
         if _ILLEGAL.search(value):
             found = sorted(set(_ILLEGAL.findall(value)))
             n = len(_ILLEGAL.findall(value))
@@ -213,6 +222,44 @@ class _Texts:
         return value
 
 
+class _Styles:
+    """Cell styles made once and shared by every cell that has them.
+
+    The workbook is written row by row (openpyxl's write-only mode: a row goes to disk when appended, so a
+    province's ledger is written in constant memory); a style set attribute by attribute on each cell costs a
+    lookup per attribute, so each distinct style is made once on a template cell and its style record reused.
+    """
+
+    def __init__(self, ws: Any) -> None:
+        self.ws = ws
+        self._made: dict[tuple, Any] = {}
+
+    def __call__(self, **attrs):
+        key = tuple(sorted(attrs.items(), key=lambda kv: kv[0]))  # openpyxl's style objects compare by value
+        style = self._made.get(key)
+        if style is None:
+            from openpyxl.cell import WriteOnlyCell
+
+            cell: Any = WriteOnlyCell(self.ws)
+            for k, v in attrs.items():
+                setattr(cell, k, v)
+            style = self._made[key] = (cell._style, attrs)
+        return style
+
+    def cell(self, value, style=None):
+        """A cell holding ``value`` with ``style`` (from :meth:`__call__`); text kept text (see :func:`_as_text`)."""
+        from openpyxl.cell import WriteOnlyCell
+
+        cell: Any = WriteOnlyCell(self.ws, value)
+        if style is not None:
+            cell._style = style[0]
+        if isinstance(value, str) and value.startswith(_FORMULA_START):
+            if style is not None:
+                cell._style = copy.copy(style[0])
+            _as_text(cell)
+        return cell
+
+
 def _as_text(cell) -> None:
     """Keep a text cell text: Excel (and openpyxl) would take ``=…`` for a formula, and ``+ - @`` when edited."""
     if isinstance(cell.value, str) and cell.value.startswith(_FORMULA_START):
@@ -220,16 +267,66 @@ def _as_text(cell) -> None:
         cell.quotePrefix = True
 
 
-def _append(ws, values, texts: _Texts) -> None:
-    """``ws.append`` of sanitised values, text kept text."""
-    from openpyxl.utils import get_column_letter
+def _given_cells(values, row_idx: int):
+    for col_idx, cell in enumerate(values, 1):
+        if cell is not None:
+            cell.column = col_idx
+            cell.row = row_idx
+            yield cell
 
-    row = ws._current_row + 1  # where ws.append puts it
-    values = [texts(v, f"{ws.title}!{get_column_letter(j)}{row}") for j, v in enumerate(values, start=1)]
-    ws.append(values)
-    for j, v in enumerate(values, start=1):  # the cleaned text: "\x1f=1" is "=1" once cleaned
-        if isinstance(v, str) and v.startswith(_FORMULA_START):
-            _as_text(ws.cell(row=row, column=j))
+
+def _append_cells_as_given(ws: Any) -> None:
+    """Every row this module appends is made of cells: skip openpyxl's trying each as a value first (a
+    ``ValueError`` caught per cell). Where openpyxl has no such step, its own path takes the cells as well."""
+    if hasattr(ws, "_values_to_row"):
+        setattr(ws, "_values_to_row", _given_cells)  # noqa: B010 (an instance's, not the class's)
+
+
+class _RowCells:
+    """One reusable cell per column for the data rows of a write-only sheet.
+
+    openpyxl writes an appended row at once, so a row's cells can be the same objects as the last row's: a
+    province's ledger makes a few cells instead of millions. Only values of the plain types the ledger
+    writes are bound here (text, numbers, dates); text Excel would take for a formula or an error code and
+    anything else get a cell of their own, bound by openpyxl as usual."""
+
+    def __init__(self, ws: Any, width: int) -> None:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ERROR_CODES
+
+        self._ws = ws
+        self._errors = frozenset(ERROR_CODES)
+        self._cells: list[Any] = [WriteOnlyCell(ws) for _ in range(width)]
+
+    def put(self, at: int, value: Any, style: Any) -> Any:
+        t = type(value)
+        if t is str:
+            if value.startswith(_FORMULA_START) or value in self._errors:
+                return self._own(value, style)
+            kind = "s"
+        elif t is int or t is float:
+            kind = "n"
+        elif t is dt.date or t is dt.datetime:
+            kind = "d"
+        elif value is None:
+            kind = "n"
+        else:
+            return self._own(value, style)
+        cell = self._cells[at]
+        cell._value = value
+        cell.data_type = kind
+        if style is not None:
+            cell._style = style
+        return cell
+
+    def _own(self, value: Any, style: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+
+        cell: Any = WriteOnlyCell(self._ws, value)
+        if style is not None:
+            cell._style = copy.copy(style)
+        _as_text(cell)
+        return cell
 
 
 def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mapping[str, str] | None = None,
@@ -281,21 +378,32 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         raise ValueError(f"lang must be 'zh', 'en' or None, not {lang!r}")
     item, content, run_label, note_label = _ABOUT_LABELS[lang]
     texts = _Texts(lang)
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     if run_id:
         wb.properties.identifier = run_id
-    about = wb.worksheets[0]  # a new workbook has one sheet, the active one
-    about.title = "说明"
-    _append(about, [item, content], texts)
-    if run_id:
-        _append(about, [run_label, run_id], texts)
-    for k, v in (info or {}).items():
-        _append(about, [str(k), str(v)], texts)
+    about = wb.create_sheet("说明")
+    _append_cells_as_given(about)
+    about_styles = _Styles(about)
+    bold = about_styles(font=Font(bold=True))
+    wrapped = about_styles(alignment=Alignment(wrap_text=True, vertical="top"))
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 100
-    about["A1"].font = about["B1"].font = Font(bold=True)
     about.freeze_panes = "A2"
     _print_setup(about, 1, footer)
+    about_row = 1
+
+    def about_line(key: str, value: str, notes: _Texts) -> None:
+        nonlocal about_row
+        style = bold if about_row == 1 else None
+        about.append([about_styles.cell(notes(key, ("说明", 1, about_row)), style),
+                      about_styles.cell(notes(value, ("说明", 2, about_row)), bold if about_row == 1 else wrapped)])
+        about_row += 1
+
+    about_line(item, content, texts)
+    if run_id:
+        about_line(run_label, run_id, texts)
+    for k, v in (info or {}).items():
+        about_line(str(k), str(v), texts)
     head_fill = PatternFill("solid", fgColor="DDE6F0")
     total_fill = PatternFill("solid", fgColor="F2F2F2")
     thin = Side(style="thin", color="999999")
@@ -310,45 +418,24 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             n += 1
         used_titles.add(title)
         ws = wb.create_sheet(title)
+        _append_cells_as_given(ws)
+        styles = _Styles(ws)
         sep = "：" if re.search(r"[\u2e80-\u9fff]", "".join(label for label, _ in heading)) else ": "
         cols = sheet.resolved_columns()
         offset = 1 if index_header else 0
         headers = ([index_header] if index_header else []) + [c.header for c in cols]
         width = max(len(headers), 1)
-        if heading:  # the title block: the sheet's title, then one line per item, over every column
-            _append(ws, [sheet.title], texts)
-            ws.cell(row=1, column=1).font = Font(bold=True, size=14)
-            ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
-            ws.row_dimensions[1].height = 24
-            for label, value in heading:
-                _append(ws, [f"{label}：{value}" if sep == "：" else f"{label}: {value}"], texts)
-            for r in range(1, ws.max_row + 1):
-                if width > 1:
-                    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-                _as_text(ws.cell(row=r, column=1))
-        head = ws.max_row + 1 if heading else 1  # the row of the column headers
-        first = head + 1
-        _append(ws, headers, texts)
-        for cell in ws[head]:
-            cell.font = Font(bold=True)
-            cell.fill = head_fill
-            cell.border = head_border
-            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         frame = sheet.frame
-        data = frame[[c.name for c in cols]] if cols else pd.DataFrame(index=frame.index)
-        for number, row in enumerate(data.itertuples(index=False, name=None), start=1):
-            _append(ws, ([number] if index_header else []) + [_cell(v, c.kind) for v, c in zip(row, cols, strict=True)],
-                    texts)
         nrows = len(frame)
+        head = 1 + len(heading) + 1 if heading else 1  # the row of the column headers
+        first = head + 1
         last = head + nrows
+        # what goes before the first row: column widths, frozen panes, row heights (write-only mode)
         if index_header:
             ws.column_dimensions["A"].width = max(6, _width(index_header) + 2, _width(total_label) + 2)
         wrap = Alignment(wrap_text=True, vertical="top")
+        body_styles = []
         for j, c in enumerate(cols, start=1 + offset):
-            letter = get_column_letter(j)
-            fmt = _FORMATS[c.kind]
-            for i in range(first, last + 1):
-                ws.cell(row=i, column=j).number_format = fmt
             values = frame[c.name].head(200).tolist()
             if c.kind in ("mu", "m2", "wan", "float", "ratio"):
                 sample = [f"{v:,.2f}" if isinstance(v, int | float) and np.isfinite(v) else str(v) for v in values]
@@ -357,46 +444,86 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             else:
                 sample = [str(_cell(v, c.kind))[:200] for v in values]
             body = max((_width(s) for s in sample), default=0)
-            ws.column_dimensions[letter].width = min(_MAX_WIDTH, max(_MIN_WIDTH[c.kind], body + 2,
-                                                                     min(_header_width(c.header) + 1, _HEADER_WIDTH)))
+            ws.column_dimensions[get_column_letter(j)].width = min(
+                _MAX_WIDTH, max(_MIN_WIDTH[c.kind], body + 2, min(_header_width(c.header) + 1, _HEADER_WIDTH)))
+            attrs: dict[str, Any] = {"number_format": _FORMATS[c.kind]}
             if c.kind == "text" and body + 2 > _MAX_WIDTH:  # long text wraps in its column, on screen and paper
-                for i in range(first, last + 1):
-                    ws.cell(row=i, column=j).alignment = wrap
+                attrs["alignment"] = wrap
+            body_styles.append(attrs)
+        ws.freeze_panes = f"{get_column_letter(1 + offset)}{first}" if index_header else f"A{first}"
         ws.row_dimensions[head].height = 48  # three lines of a wrapped header
+        if heading:
+            ws.row_dimensions[1].height = 24
+        _print_setup(ws, head, footer)  # the sheet's properties (fit to page) are written with its first row
+        # the title block: the sheet's title, then one line per item, over every column
+        if heading:
+            ws.append([styles.cell(texts(sheet.title, (title, 1, 1)), styles(
+                font=Font(bold=True, size=14), alignment=Alignment(horizontal="center", vertical="center")))])
+            for r, (label, value) in enumerate(heading, start=2):
+                line = f"{label}：{value}" if sep == "：" else f"{label}: {value}"
+                ws.append([styles.cell(texts(line, (title, 1, r)))])
+            if width > 1:
+                for r in range(1, head):
+                    ws.merged_cells.add(f"A{r}:{get_column_letter(width)}{r}")
+        header_style = styles(font=Font(bold=True), fill=head_fill, border=head_border,
+                              alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"))
+        ws.append([styles.cell(texts(h, (title, j, head)), header_style) for j, h in enumerate(headers, start=1)])
+        # each column's style, and with each status colour where the column shows the status
+        plain = [styles(**attrs)[0] for attrs in body_styles]
+        row_fill: list[Any] = []
+        by_fill: dict[int, list[Any]] = {}
+        if sheet.status_column and sheet.status_colours and sheet.status_column in frame.columns:
+            names = [c.name for c in cols]
+            status_at = [k for k, n in enumerate(names) if n in (sheet.status_column, f"{sheet.status_column}_zh")]
+            fills = {code: PatternFill("solid", fgColor=_tint(colour)) for code, colour in sheet.status_colours.items()}
+            for f in fills.values():
+                by_fill[id(f)] = [styles(**body_styles[k], fill=f)[0] if k in status_at else plain[k]
+                                  for k in range(len(cols))]
+            codes = frame[sheet.status_column].astype(str).tolist()
+            if sheet.status_separator:
+                codes = [code.split(sheet.status_separator)[0].strip() for code in codes]
+            row_fill = [fills.get(code) for code in codes] if status_at else []
         summed = [(j, c) for j, c in enumerate(cols, start=1 + offset) if c.summed]
         if summed and not index_header and summed[0][0] == 1:
             summed = summed[1:]  # column A holds the label
+        sums: dict[int, Any] = {j: None for j, _ in summed}
+        data = frame[[c.name for c in cols]] if cols else pd.DataFrame(index=frame.index)
+        kinds = [c.kind for c in cols]
+        reuse = _RowCells(ws, len(headers))
+        for number, row in enumerate(data.itertuples(index=False, name=None), start=1):
+            at_row = head + number
+            row_f = row_fill[number - 1] if row_fill else None
+            row_styles = plain if row_f is None else by_fill[id(row_f)]
+            cells = [reuse.put(0, number, None)] if index_header else []
+            for ki, (v, kind) in enumerate(zip(row, kinds, strict=True)):
+                col = ki + 1 + offset
+                value = texts(_cell(v, kind), (title, col, at_row))
+                if col in sums and isinstance(value, int | float) and not isinstance(value, bool):
+                    sums[col] = (0 if sums[col] is None else sums[col]) + value  # as sum() adds
+                cells.append(reuse.put(col - 1, value, row_styles[ki]))
+            ws.append(cells)
         if nrows and summed:
             total_row = last + 1
-            label = ws.cell(row=total_row, column=1, value=texts(total_label, f"{title}!A{total_row}"))
-            _as_text(label)
-            for j in range(1, len(headers) + 1):
-                ws.cell(row=total_row, column=j).fill = total_fill
-                ws.cell(row=total_row, column=j).border = total_border
-            label.font = Font(bold=True)
+            base = styles(fill=total_fill, border=total_border)
+            cells = [styles.cell(None, base) for _ in range(len(headers))]
+            cells[0] = styles.cell(texts(total_label, f"{title}!A{total_row}"),
+                                   styles(fill=total_fill, border=total_border, font=Font(bold=True)))
             for j, c in summed:
-                cells = (ws.cell(row=i, column=j).value for i in range(first, last + 1))
-                numbers = [v for v in cells if isinstance(v, int | float) and not isinstance(v, bool)]
-                if not numbers:  # every cell empty (not measured): the total is not 0 either
+                if sums[j] is None:  # every cell empty (not measured): the total is not 0 either
                     continue
-                cell = ws.cell(row=total_row, column=j, value=sum(numbers))
-                cell.number_format = _FORMATS[c.kind]
-                cell.font = Font(bold=True)
-        ws.freeze_panes = ws.cell(row=first, column=1 + offset) if index_header else f"A{first}"
+                cells[j - 1] = styles.cell(sums[j], styles(fill=total_fill, border=total_border, font=Font(bold=True),
+                                                           number_format=_FORMATS[c.kind]))
+            ws.append(cells)
         if headers:
             ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{last}"
-        _print_setup(ws, head, footer)
-        _fill_statuses(ws, sheet, cols, offset, PatternFill, first)
         if sheet.note:
             at = last + 3
-            note = ws.cell(row=at, column=1, value=texts(sheet.note, f"{title}!A{at}"))
-            note.font = Font(italic=True, color="555555")
-            _as_text(note)
+            for _ in range(at - (last + 1 if nrows and summed else last) - 1):
+                ws.append([])
+            ws.append([styles.cell(texts(sheet.note, f"{title}!A{at}"), styles(font=Font(italic=True, color="555555")))])
+    notes = _Texts(lang)
     for i, line in enumerate(texts.notes, start=1):
-        _append(about, [f"{note_label} {i}", line], _Texts(lang))
-    for row in about.iter_rows(min_row=2, min_col=2, max_col=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        about_line(f"{note_label} {i}", line, notes)
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
         wb.save(_PhaseFile(fh) if os.environ.get(KILL_ENV) == "ledger.partial" else fh)
     return str(path)
@@ -415,7 +542,7 @@ def _tint(colour: str, strength: float = 0.35) -> str:
 def _print_setup(ws: Any, head: int, footer: str) -> None:
     """A4 landscape, fitted to the page width, the title block and headers on every page, page numbers below."""
     ws.print_title_rows = f"1:{head}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
@@ -425,23 +552,6 @@ def _print_setup(ws: Any, head: int, footer: str) -> None:
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.oddFooter.center.text = footer
     ws.evenFooter.center.text = footer
-
-
-def _fill_statuses(ws: Any, sheet: LedgerSheet, cols: Sequence[LedgerColumn], offset: int, fill: Any,
-                   first: int = 2) -> None:
-    """Fill each status cell with its status colour, light, so a sheet's findings stand out."""
-    if not sheet.status_column or not sheet.status_colours or sheet.status_column not in sheet.frame.columns:
-        return
-    names = [c.name for c in cols]
-    where = [j for j, n in enumerate(names, start=1 + offset) if n in (sheet.status_column, f"{sheet.status_column}_zh")]
-    if not where:
-        return
-    fills = {code: fill("solid", fgColor=_tint(colour)) for code, colour in sheet.status_colours.items()}
-    for i, code in enumerate(sheet.frame[sheet.status_column].astype(str), start=first):
-        f = fills.get(code.split(sheet.status_separator)[0].strip() if sheet.status_separator else code)
-        if f is not None:
-            for j in where:
-                ws.cell(row=i, column=j).fill = f
 
 
 class _PhaseFile:
