@@ -460,3 +460,38 @@ def test_the_chinese_ledger_cites_its_rules_and_notes_in_chinese(example_county_
     english = [text for _, text in _rule_sheet_texts(en, heads=("rule",)) if english_runs(text)]
     assert len(english) > 50  # the English ledger's notes and sources stay English
     assert not any("无中文说明" in text for _, text in _rule_sheet_texts(en, heads=("rule",)))
+
+
+def test_a_wide_sheet_prints_across_pages_with_its_id_repeated_and_a_narrow_one_on_one(tmp_path):
+    """36 columns of 12-14 characters (the 闲置土地 sheet's shape) fitted to one A4 width print at about a third of
+    their size: they go across two pages, the index and id columns repeated on each; 8 columns stay on one."""
+    wide = pd.DataFrame({"id": [f"S-{i:03d}" for i in range(5)],
+                         **{f"c{k:02d}": [float(i * k) for i in range(5)] for k in range(35)}})
+    narrow = wide.iloc[:, :8]
+    path = write_ledger([LedgerSheet("宽表", wide), LedgerSheet("窄表", narrow)], tmp_path / "l.xlsx")
+    wb = load_workbook(path)
+    ws, ns = wb["宽表"], wb["窄表"]
+    widths = [ws.column_dimensions[c].width for c in ws.column_dimensions]
+    assert sum(widths) > 250 and ws.page_setup.fitToWidth == 2 and ws.print_title_cols == "$A:$B"
+    assert ns.page_setup.fitToWidth == 1 and not ns.print_title_cols
+
+
+@pytest.mark.skipif(SOFFICE is None and not os.environ.get("CI"),
+                    reason="LibreOffice is not installed here (scripts/install-system-deps.sh installs it for CI)")
+def test_libreoffice_prints_a_wide_sheet_across_pages_each_with_the_ids(tmp_path):
+    import subprocess
+
+    import pypdf
+
+    assert SOFFICE, "LibreOffice (soffice) is needed: scripts/install-system-deps.sh installs libreoffice-calc-nogui"
+    wide = pd.DataFrame({"id": [f"S-{i:03d}" for i in range(5)],
+                         **{f"c{k:02d}": [float(i * k) for i in range(5)] for k in range(35)}})
+    path = write_ledger([LedgerSheet("宽表", wide)], tmp_path / "l.xlsx")
+    subprocess.run([SOFFICE, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(path)], check=True, timeout=300, capture_output=True)
+    pdf = pypdf.PdfReader(str(tmp_path / "l.pdf"))
+    sheet_pages = [p.extract_text() for p in pdf.pages if "c00" in p.extract_text() or "c34" in p.extract_text()]
+    assert len(sheet_pages) == 2, [t[:80] for t in sheet_pages]
+    assert "c34" not in sheet_pages[0] and "c34" in sheet_pages[1]
+    for text in sheet_pages:  # each page carries the ids of its rows
+        assert "S-004" in text

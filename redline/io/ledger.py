@@ -431,8 +431,10 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         first = head + 1
         last = head + nrows
         # what goes before the first row: column widths, frozen panes, row heights (write-only mode)
+        widths: list[float] = []
         if index_header:
             ws.column_dimensions["A"].width = max(6, _width(index_header) + 2, _width(total_label) + 2)
+            widths.append(ws.column_dimensions["A"].width)
         wrap = Alignment(wrap_text=True, vertical="top")
         body_styles = []
         for j, c in enumerate(cols, start=1 + offset):
@@ -446,6 +448,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             body = max((_width(s) for s in sample), default=0)
             ws.column_dimensions[get_column_letter(j)].width = min(
                 _MAX_WIDTH, max(_MIN_WIDTH[c.kind], body + 2, min(_header_width(c.header) + 1, _HEADER_WIDTH)))
+            widths.append(ws.column_dimensions[get_column_letter(j)].width)
             attrs: dict[str, Any] = {"number_format": _FORMATS[c.kind]}
             if c.kind == "text" and body + 2 > _MAX_WIDTH:  # long text wraps in its column, on screen and paper
                 attrs["alignment"] = wrap
@@ -454,11 +457,16 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         ws.row_dimensions[head].height = 48  # three lines of a wrapped header
         if heading:
             ws.row_dimensions[1].height = 24
-        _print_setup(ws, head, footer)  # the sheet's properties (fit to page) are written with its first row
+        # a wide sheet fitted to one page width prints too small to read: it goes over as many pages across as
+        # keep the type readable, the index and the first column (the finding's id) repeated on each
+        across = paper_pages_across(widths)
+        _print_setup(ws, head, footer, across=across,
+                     repeat_cols=("A:B" if index_header and len(widths) > 1 else "A:A") if across > 1 else None)
         # the title block: the sheet's title, then one line per item, over every column
         if heading:
             ws.append([styles.cell(texts(sheet.title, (title, 1, 1)), styles(
-                font=Font(bold=True, size=14), alignment=Alignment(horizontal="center", vertical="center")))])
+                font=Font(bold=True, size=14),  # centred over one page; over several, on the first
+                alignment=Alignment(horizontal="center" if across == 1 else "left", vertical="center")))])
             for r, (label, value) in enumerate(heading, start=2):
                 line = f"{label}：{value}" if sep == "：" else f"{label}: {value}"
                 ws.append([styles.cell(texts(line, (title, 1, r)))])
@@ -539,12 +547,29 @@ def _tint(colour: str, strength: float = 0.35) -> str:
     return "".join(f"{round(255 - (255 - c) * strength):02X}" for c in rgb)
 
 
-def _print_setup(ws: Any, head: int, footer: str) -> None:
-    """A4 landscape, fitted to the page width, the title block and headers on every page, page numbers below."""
+#: the columns' total width (in Excel's character units) printed across one A4 landscape page: at about 250
+#: characters the type is scaled to some 60 %, the smallest a reviewer reads without a lens
+PAPER_WIDTH_CHARS = 250
+
+
+def paper_pages_across(widths: Sequence[float]) -> int:
+    """How many A4 landscape pages a sheet of these column widths prints across (1 for most sheets).
+
+    >>> paper_pages_across([10] * 12), paper_pages_across([14] * 36)
+    (1, 3)
+    """
+    return max(1, -(-int(sum(widths)) // PAPER_WIDTH_CHARS))
+
+
+def _print_setup(ws: Any, head: int, footer: str, *, across: int = 1, repeat_cols: str | None = None) -> None:
+    """A4 landscape, fitted to ``across`` page widths (columns ``repeat_cols`` repeated on each), the title block
+    and headers on every page, page numbers below."""
     ws.print_title_rows = f"1:{head}"
+    if repeat_cols:
+        ws.print_title_cols = repeat_cols
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = across
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
