@@ -292,3 +292,16 @@ def test_a_bureau_replaces_the_templates_by_name(tmp_path):
     out = CliRunner().invoke(main, ["report", "--from", str(tmp_path / "run"), "--templates", str(folder)])
     assert out.exit_code == 0, out.output
     assert "#123456" in (tmp_path / "run" / "redline_report.html").read_text(encoding="utf-8")
+
+
+def test_the_chinese_report_gives_the_rule_set_in_chinese(built, tmp_path):
+    """The thresholds' table of the Chinese report quotes each rule's Chinese source and status (the English
+    report keeps the English source)."""
+    from redline.rules import load_rules
+
+    rule = load_rules("cn-national").threshold("supply_rate.window_long_years")
+    page = built.read_text(encoding="utf-8")
+    assert rule.source_text("zh")[:40] in page and "国家规定" in page
+    assert rule.source[:40] not in page
+    en = report.build(report_cases.audited(), tmp_path / "en.html", lang="en").read_text(encoding="utf-8")
+    assert rule.source[:40] in en

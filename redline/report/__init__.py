@@ -309,6 +309,11 @@ def render(data: ReportData, *, lang: str = "zh", title: str | None = None,
         import pandas as pd
 
         frame = pd.DataFrame(data.rules.to_records())
+        if lang == "zh":  # the Chinese report says each threshold's value, unit, status and source in Chinese
+            from ..rules import STATUS_ZH
+
+            frame = frame.assign(value=frame["value_zh"], unit=frame["unit_zh"], source=frame["source_zh"],
+                                 status=frame["status"].map(lambda v: STATUS_ZH.get(v, v)))
         cols = [LedgerColumn(c, ctx.t(c)) for c in ("key", "value", "unit", "status", "source")]
         rules = {"label": data.rules.label, "chain": " <- ".join((*data.rules.chain, data.rules.label)),
                  "table": table(ctx, frame, cols, max_rows=100000)}
