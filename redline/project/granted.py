@@ -70,10 +70,26 @@ def _dated(frame: gpd.GeoDataFrame, field: str, as_of, what: str, id_field: str,
 
 
 def _overlaps(left: gpd.GeoDataFrame, right: gpd.GeoDataFrame, crs, area_method: AreaMethod, inside: bool):
-    """Per row of ``left``: the part inside (or outside) the union of ``right``, its area and the right ids under it."""
+    """Per row of ``left``: the part inside (or outside) the union of ``right``, and its area.
+
+    Each left feature meets only the union of the right pieces it intersects (the right layer's big polygons, growth
+    boundaries and PBF blocks, cut into pieces of at most 256 vertices that tile them), not one union of the whole
+    layer: the same part, without intersecting every approval with a province's farmland at once."""
+    from ..boundaries._fast import subdivide
+    from ..overlay._engine import chunked, grouped_union, robust
+
     lg = np.asarray(left.geometry.values, dtype=object)
-    u = shapely.union_all(np.asarray(right.geometry.values, dtype=object)) if len(right) else shapely.Polygon()
-    part = shapely.intersection(lg, u) if inside else shapely.difference(lg, u)
+    rg = np.asarray(right.geometry.values, dtype=object)
+    part = np.full(len(lg), shapely.Polygon(), dtype=object) if inside else lg.copy()
+    if len(rg) and len(lg):
+        pieces, _ = subdivide(rg)
+        li, pi = shapely.STRtree(pieces).query(lg, predicate="intersects")
+        local = grouped_union(pieces[pi], li, len(lg))
+        met = np.flatnonzero(np.array([g is not None for g in local], dtype=bool))
+        op = shapely.intersection if inside else shapely.difference
+        a, b = lg[met], local[met]
+        part[met] = chunked(lambda sl: robust(op, a[sl], b[sl]), len(met),
+                            work=shapely.get_num_coordinates(a) + shapely.get_num_coordinates(b))
     return part, piece_areas(part, crs, area_method)
 
 
