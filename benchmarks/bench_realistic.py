@@ -224,30 +224,27 @@ def _load(folder: Path, names):
 
 
 def run_redline(folder: Path, job: str) -> tuple[float, dict]:
+    # imported before the clock starts, as the engines' connections and extensions are opened before theirs
+    from redline.boundaries import development_intensity
+    from redline.farmland import conflicts
+    from redline.overlay import approved_not_supplied, supplied_not_used
+
     left, lid, right = JOB_LAYERS[job]
     d = _load(folder, (left, right))
     t0 = time.perf_counter()
     if job == "unsupplied":
-        from redline.overlay import approved_not_supplied
-
         r = approved_not_supplied(d["approvals"], d["supplies"], as_of=AS_OF, area_method="planar", crs=CRS)
         values = r["unsupplied_m2"] + r["sliver_m2"]
     elif job == "developed":
-        from redline.overlay import supplied_not_used
-
         r = supplied_not_used(d["supplies"], d["buildings"], as_of=AS_OF, area_method="planar", crs=CRS)
         values = r["developed_m2"]
     elif job == "conflicts":
-        from redline.farmland import conflicts
-
         c = conflicts(d["farmland"], d["growth_boundary"], area_method="planar", crs=CRS)
         c = c[c["kind"] == "farmland_growth"]
         per = c.groupby("farmland_id")["area_m2"].sum()
         r = d["farmland"][["farmland_id"]]
         values = per.reindex(r["farmland_id"]).fillna(0.0)
     else:
-        from redline.boundaries import development_intensity
-
         r = development_intensity(d["landuse"], d["townships"], code_field="DLBM", area_method="planar", crs=CRS)
         values = r["construction_m2"]
     took = time.perf_counter() - t0
