@@ -68,7 +68,7 @@ from ..area import AreaMethod, area_factor, check_area_method
 from ..result import AuditLog, NoteList, deliver
 from ..scale import Backend, _routes, resolve_backend
 
-__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
+__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_coverage_union", "grouped_union", "grouped_union_area",
            "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
 
 #: threads used by the vectorised steps (the target machines have 2 cores)
@@ -484,6 +484,69 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
     return (total, overlapping) if return_overlaps else total
 
 
+def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
+                           flags: np.ndarray | None = None) -> np.ndarray:
+    """:func:`grouped_union`, with the groups whose members form a polygonal coverage (no two overlap, shared
+    edges drawn with the same vertices, as supplies tiling an approval are) united by ``shapely.coverage_union_all``,
+    which only removes the shared edges and is about three times cheaper than an overlay union.
+
+    A group is taken from the coverage union only when its members are valid polygons, GEOS accepts them as a
+    coverage and the result is a valid polygon whose area is the sum of its members' (an overlap or a nested
+    member gives an invalid one; an edge shared with different vertices is refused): every other group is
+    united by :func:`grouped_union`, so the result is the union of each group in every case.
+    """
+    geoms = _as_array(geoms)
+    groups = np.asarray(groups, dtype=np.int64)
+    out = np.full(n_groups, None, dtype=object)
+    if len(geoms) == 0:
+        return out
+    order = np.argsort(groups, kind="stable")
+    g, s = groups[order], geoms[order]
+    counts = np.bincount(g, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    single = np.flatnonzero(counts == 1)
+    out[single] = s[starts[single]]
+    multi = np.flatnonzero(counts > 1)
+    if len(multi) == 0:
+        return out
+    polygonal = np.isin(shapely.get_type_id(s), (3, 6)) & shapely.is_valid(s)  # else the overlay and its fallbacks
+    total = np.bincount(g, weights=shapely.area(s), minlength=n_groups)
+    ok = np.zeros(n_groups, dtype=bool)
+    cls = np.ceil(np.log2(counts[multi])).astype(int)
+    for c in np.unique(cls):
+        members = multi[cls == c]
+        width = int(counts[members].max())
+        grid = np.full((len(members), width), None, dtype=object)
+        k = counts[members]
+        rows = np.repeat(np.arange(len(members)), k)
+        pos = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
+        idx = np.repeat(starts[members], k) + pos
+        grid[rows, pos] = s[idx]
+        fit = np.bincount(rows, weights=~polygonal[idx], minlength=len(members)) == 0
+        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
+
+        def cover_rows(sl: slice, grid: np.ndarray = grid, fit: np.ndarray = fit) -> np.ndarray:
+            res = np.full(sl.stop - sl.start, None, dtype=object)
+            try:
+                res[fit[sl]] = shapely.coverage_union_all(grid[sl][fit[sl]], axis=1)
+            except shapely.errors.GEOSException:  # not a coverage somewhere in the slice: row by row
+                for r in np.flatnonzero(fit[sl]):
+                    with contextlib.suppress(shapely.errors.GEOSException):
+                        res[r] = shapely.coverage_union_all(grid[sl][r])
+            return res
+
+        out[members] = chunked(cover_rows, len(members), threads, work=work)
+        got = members[np.array([x is not None for x in out[members]], dtype=bool)]
+        if len(got):
+            area = shapely.area(out[got])
+            ok[got] = shapely.is_valid(out[got]) & (np.abs(area - total[got]) <= 1e-9 * np.maximum(total[got], 1.0))
+    redo = multi[~ok[multi]]
+    if len(redo):
+        sel = np.isin(g, redo)
+        out[redo] = grouped_union(s[sel], g[sel], n_groups, threads=threads, flags=flags)[redo]
+    return out
+
+
 def subdivide(geoms, max_vertices: int = MAX_VERTICES, *, flags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cut polygons with more than ``max_vertices`` vertices into pieces (recursive halving of the bounds by
     :func:`redline._halving.halve`: rectangle clipping, checked, with the exact intersection where a check fails).
@@ -595,7 +658,7 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
     active = np.flatnonzero(~fully & (partners > 0))
     fallback = np.zeros(n, dtype=np.int8)
     if len(active):
-        unions = grouped_union(right[ri], li, n, threads=threads, flags=fallback)
+        unions = grouped_coverage_union(right[ri], li, n, threads=threads, flags=fallback)
         union_area = np.zeros(n)
         union_area[active] = shapely.area(unions[active])
         # the left feature lies inside its partners' union: nothing is left of it, all of it is covered (tested
