@@ -484,6 +484,12 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
     return (total, overlapping) if return_overlaps else total
 
 
+def _valid(geoms: np.ndarray, threads: int) -> np.ndarray:
+    """``shapely.is_valid``, threaded by work."""
+    return chunked(lambda sl: shapely.is_valid(geoms[sl]), len(geoms), threads,
+                   work=shapely.get_num_coordinates(geoms)).astype(bool)
+
+
 def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
                            flags: np.ndarray | None = None) -> np.ndarray:
     """:func:`grouped_union`, with the groups whose members form a polygonal coverage (no two overlap, shared
@@ -509,7 +515,10 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     multi = np.flatnonzero(counts > 1)
     if len(multi) == 0:
         return out
-    polygonal = np.isin(shapely.get_type_id(s), (3, 6)) & shapely.is_valid(s)  # else the overlay and its fallbacks
+    # members the coverage union may take: valid polygons (any other goes to the overlay and its fallbacks)
+    polygonal = np.zeros(len(s), dtype=bool)
+    many = np.flatnonzero(counts[g] > 1)
+    polygonal[many] = np.isin(shapely.get_type_id(s[many]), (3, 6)) & _valid(s[many], threads)
     total = np.bincount(g, weights=shapely.area(s), minlength=n_groups)
     ok = np.zeros(n_groups, dtype=bool)
     cls = np.ceil(np.log2(counts[multi])).astype(int)
@@ -539,7 +548,7 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
         got = members[np.array([x is not None for x in out[members]], dtype=bool)]
         if len(got):
             area = shapely.area(out[got])
-            ok[got] = shapely.is_valid(out[got]) & (np.abs(area - total[got]) <= 1e-9 * np.maximum(total[got], 1.0))
+            ok[got] = _valid(out[got], threads) & (np.abs(area - total[got]) <= 1e-9 * np.maximum(total[got], 1.0))
     redo = multi[~ok[multi]]
     if len(redo):
         sel = np.isin(g, redo)
