@@ -16,7 +16,11 @@ How it is fast (measured in ``/benchmarks/bench_overlay.py``):
 - pairs where one side covers the other skip the exact overlay (the area is the smaller one's);
 - each left feature is differenced with the union of *its own* partners only, never with one
   dissolve of the whole right layer; the unions are computed group-wise and vectorised
-  (groups padded into a 2-D array and reduced with ``shapely.union_all(axis=1)``);
+  (groups padded into a 2-D array and reduced with ``shapely.union_all(axis=1)``, or with
+  ``shapely.coverage_union_all(axis=1)`` where the partners form a clean coverage);
+- the remnants test each left feature once against its partners' union, not pair by pair: a
+  feature inside the union is wholly covered (no difference computed), a union inside the feature
+  gives the covered area by its own area (no intersection computed);
 - left polygons with more than ``max_vertices`` vertices are cut into pieces (a grid split, like
   PostGIS ``ST_Subdivide``) whose results are summed (areas) or re-united (geometry);
 - vectorised shapely calls release the GIL, so work is chunked over ``threads`` threads (2).
