@@ -563,7 +563,9 @@ def _parse_one_date(v, *, fill: Literal["first", "last"] = "first"):
 def _date_notes(name: str, spec, col: pd.Series, parsed: pd.Series, how: pd.Series, ids: pd.Series,
                 fill: str) -> list[Problem]:
     """Visible notes for the dates completed from a month or a year, and those read as Excel serials."""
-    notes = []
+    notes: list[Problem] = []
+    if not how.astype(bool).any():  # every date read as written (cells typed as dates, among others)
+        return notes
     for kind, what in (("month", "a month only"), ("year", "a year only")):
         mask = (how == kind).to_numpy() & parsed.notna().to_numpy()
         if mask.any():
@@ -657,7 +659,9 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
         if spec.type == "date":
             fill = PARTIAL_DATE_FILL.get(spec.name, "first")
             parsed, how = _parse_dates(col, fill=fill)
-            failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
+            failed = parsed.isna() & col.notna()  # and not blank: only those values are written out to look at
+            if failed.any():
+                failed[failed] = col[failed].astype(str).str.strip() != ""
             date_notes += _date_notes(name, spec, col, parsed, how, id_values, fill)
         elif spec.type in ("float", "int"):
             if pd.api.types.is_numeric_dtype(col):

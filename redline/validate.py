@@ -117,6 +117,17 @@ def drop_empty_rings(geoms) -> tuple[np.ndarray, np.ndarray]:
     changed = np.zeros(len(geoms), dtype=bool)
     if len(geoms) == 0:
         return geoms, changed
+    # a non-empty polygon without holes has one ring, its non-empty shell: only the others are looked into
+    look = np.flatnonzero(~((shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
+                            & ~shapely.is_empty(geoms)))
+    if len(look) < len(geoms):
+        fixed, hit = drop_empty_rings(geoms[look]) if len(look) else (geoms[look], changed[look])
+        if not hit.any():
+            return geoms, changed
+        out = geoms.copy()
+        out[look] = fixed
+        changed[look] = hit
+        return out, changed
     parts, owner = shapely.get_parts(geoms, return_index=True)
     if len(parts) == 0:
         return geoms, changed

@@ -16,7 +16,11 @@ How it is fast (measured in ``/benchmarks/bench_overlay.py``):
 - pairs where one side covers the other skip the exact overlay (the area is the smaller one's);
 - each left feature is differenced with the union of *its own* partners only, never with one
   dissolve of the whole right layer; the unions are computed group-wise and vectorised
-  (groups padded into a 2-D array and reduced with ``shapely.union_all(axis=1)``);
+  (groups padded into a 2-D array and reduced with ``shapely.union_all(axis=1)``, or with
+  ``shapely.coverage_union_all(axis=1)`` where the partners form a clean coverage);
+- the remnants test each left feature once against its partners' union, not pair by pair: a
+  feature inside the union is wholly covered (no difference computed), a union inside the feature
+  gives the covered area by its own area (no intersection computed);
 - left polygons with more than ``max_vertices`` vertices are cut into pieces (a grid split, like
   PostGIS ``ST_Subdivide``) whose results are summed (areas) or re-united (geometry);
 - vectorised shapely calls release the GIL, so work is chunked over ``threads`` threads (2).
@@ -53,6 +57,7 @@ each left feature's areal scale factor for all of its pieces (:func:`redline.are
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -67,7 +72,7 @@ from ..area import AreaMethod, area_factor, check_area_method
 from ..result import AuditLog, NoteList, deliver
 from ..scale import Backend, _routes, resolve_backend
 
-__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
+__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_coverage_union", "grouped_union", "grouped_union_area",
            "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
 
 #: threads used by the vectorised steps (the target machines have 2 cores)
@@ -483,6 +488,78 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
     return (total, overlapping) if return_overlaps else total
 
 
+def _valid(geoms: np.ndarray, threads: int) -> np.ndarray:
+    """``shapely.is_valid``, threaded by work."""
+    return chunked(lambda sl: shapely.is_valid(geoms[sl]), len(geoms), threads,
+                   work=shapely.get_num_coordinates(geoms)).astype(bool)
+
+
+def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
+                           flags: np.ndarray | None = None) -> np.ndarray:
+    """:func:`grouped_union`, with the groups whose members form a polygonal coverage (no two overlap, shared
+    edges drawn with the same vertices, as supplies tiling an approval are) united by ``shapely.coverage_union_all``,
+    which only removes the shared edges and is about three times cheaper than an overlay union.
+
+    A group is taken from the coverage union only when its members are valid polygons, GEOS accepts them as a
+    coverage and the result is a valid polygon whose area is the sum of its members' (an overlap or a nested
+    member gives an invalid one; an edge shared with different vertices is refused): every other group is
+    united by :func:`grouped_union`, so the result is the union of each group in every case.
+    """
+    geoms = _as_array(geoms)
+    groups = np.asarray(groups, dtype=np.int64)
+    out = np.full(n_groups, None, dtype=object)
+    if len(geoms) == 0:
+        return out
+    order = np.argsort(groups, kind="stable")
+    g, s = groups[order], geoms[order]
+    counts = np.bincount(g, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    single = np.flatnonzero(counts == 1)
+    out[single] = s[starts[single]]
+    multi = np.flatnonzero(counts > 1)
+    if len(multi) == 0:
+        return out
+    # members the coverage union may take: valid polygons (any other goes to the overlay and its fallbacks)
+    polygonal = np.zeros(len(s), dtype=bool)
+    many = np.flatnonzero(counts[g] > 1)
+    polygonal[many] = np.isin(shapely.get_type_id(s[many]), (3, 6)) & _valid(s[many], threads)
+    total = np.bincount(g, weights=shapely.area(s), minlength=n_groups)
+    ok = np.zeros(n_groups, dtype=bool)
+    cls = np.ceil(np.log2(counts[multi])).astype(int)
+    for c in np.unique(cls):
+        members = multi[cls == c]
+        width = int(counts[members].max())
+        grid = np.full((len(members), width), None, dtype=object)
+        k = counts[members]
+        rows = np.repeat(np.arange(len(members)), k)
+        pos = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
+        idx = np.repeat(starts[members], k) + pos
+        grid[rows, pos] = s[idx]
+        fit = np.bincount(rows, weights=~polygonal[idx], minlength=len(members)) == 0
+        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
+
+        def cover_rows(sl: slice, grid: np.ndarray = grid, fit: np.ndarray = fit) -> np.ndarray:
+            res = np.full(sl.stop - sl.start, None, dtype=object)
+            try:
+                res[fit[sl]] = shapely.coverage_union_all(grid[sl][fit[sl]], axis=1)
+            except shapely.errors.GEOSException:  # not a coverage somewhere in the slice: row by row
+                for r in np.flatnonzero(fit[sl]):
+                    with contextlib.suppress(shapely.errors.GEOSException):
+                        res[r] = shapely.coverage_union_all(grid[sl][r])
+            return res
+
+        out[members] = chunked(cover_rows, len(members), threads, work=work)
+        got = members[np.array([x is not None for x in out[members]], dtype=bool)]
+        if len(got):
+            area = shapely.area(out[got])
+            ok[got] = _valid(out[got], threads) & (np.abs(area - total[got]) <= 1e-9 * np.maximum(total[got], 1.0))
+    redo = multi[~ok[multi]]
+    if len(redo):
+        sel = np.isin(g, redo)
+        out[redo] = grouped_union(s[sel], g[sel], n_groups, threads=threads, flags=flags)[redo]
+    return out
+
+
 def subdivide(geoms, max_vertices: int = MAX_VERTICES, *, flags: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Cut polygons with more than ``max_vertices`` vertices into pieces (recursive halving of the bounds by
     :func:`redline._halving.halve`: rectangle clipping, checked, with the exact intersection where a check fails).
@@ -535,14 +612,35 @@ class Remnants:
             self.fallback = np.zeros(len(self.area), dtype=np.int8)
 
 
+def _holds(predicate: Callable, a: np.ndarray, b: np.ndarray, threads: int) -> np.ndarray:
+    """``predicate(a, b)`` item by item, threaded by work; an item GEOS cannot decide (an operand invalid in
+    this CRS) is taken as not holding, so it goes the way of the exact overlay and its fallbacks."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=bool)
+
+    def run(sl: slice) -> np.ndarray:
+        try:
+            return predicate(a[sl], b[sl])
+        except shapely.errors.GEOSException:
+            out = np.zeros(sl.stop - sl.start, dtype=bool)
+            for k, (x, y) in enumerate(zip(a[sl], b[sl], strict=True)):
+                with contextlib.suppress(shapely.errors.GEOSException):
+                    out[k] = bool(predicate(x, y))
+            return out
+
+    return chunked(run, len(a), threads, work=_vertices(a, b)).astype(bool)
+
+
 def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: PairIndex | None = None,
              threads: int = THREADS, max_vertices: int = MAX_VERTICES, geometry: bool = True,
              backend: Backend | None = None) -> Remnants:
     """Each left geometry minus the union of the right geometries it intersects.
 
-    The covered area is computed independently of the remnant (area of the partners' union when
-    the left geometry covers them all, else the area of left ∩ union), so ``area = covered +
-    remnant area`` is a check, not an identity. With ``geometry=False`` only the areas are
+    The covered area is computed independently of the remnant, so ``area = covered + remnant area`` is a
+    check, not an identity: the left feature's own area when it lies inside its partners' union (then
+    nothing is left of it and no difference is computed), the area of the union when the union lies inside
+    the left feature, else the area of left ∩ union. Both relations are tested once per left feature
+    against the union (or read from ``pairs`` when its cover flags say so), not pair by pair. With ``geometry=False`` only the areas are
     computed (``remnant`` is left as the input geometries). With a scale ``backend`` each spatial
     partition of ``left`` is computed apart (:mod:`redline.scale`), with the same results.
     """
@@ -558,7 +656,7 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
         z = np.zeros(0)
         pi = pairs or PairIndex(z.astype(np.int64), z.astype(np.int64), z.astype(bool), z.astype(bool), 0, len(right))
         return Remnants(z, z, np.zeros(0, dtype=object), z.astype(np.int64), factor, pi)
-    pairs = pairs if pairs is not None else pair_index(left, right, threads=threads)
+    pairs = pairs if pairs is not None else pair_index(left, right, threads=threads, relations=False)
     partners = np.bincount(pairs.left, minlength=n)
     big = (shapely.get_num_coordinates(left) > max_vertices) & (partners > 0)
     if big.any() and geometry:
@@ -568,24 +666,34 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
     remnant = left.copy()
     fully = np.zeros(n, dtype=bool)
     fully[pairs.left[pairs.left_within]] = True
-    remnant[fully] = EMPTY
-    covered[fully] = planar_area[fully]
     live = ~fully[pairs.left]
     li, ri = pairs.left[live], pairs.right[live]
     active = np.flatnonzero(~fully & (partners > 0))
     fallback = np.zeros(n, dtype=np.int8)
     if len(active):
-        unions = grouped_union(right[ri], li, n, threads=threads, flags=fallback)
+        unions = grouped_coverage_union(right[ri], li, n, threads=threads, flags=fallback)
+        union_area = np.zeros(n)
+        union_area[active] = shapely.area(unions[active])
+        # the left feature lies inside its partners' union: nothing is left of it, all of it is covered (tested
+        # where the union's area allows it; an approval tiled by its supplies is the common case)
+        maybe = active[union_area[active] >= planar_area[active] * (1 - 1e-9)]
+        fully[maybe] = _holds(shapely.covered_by, left[maybe], unions[maybe], threads)
+        active = active[~fully[active]]
+        # the union lies inside the left feature: the covered area is the union's own, no intersection needed
+        # (known from the pairs when each partner is covered, else tested once for the union)
         not_covered_pairs = np.bincount(li, weights=(~pairs.left_covers[live]).astype(float), minlength=n)
-        inside = active[not_covered_pairs[active] == 0]
-        straddle = active[not_covered_pairs[active] > 0]
+        inside = np.zeros(n, dtype=bool)
+        inside[active] = not_covered_pairs[active] == 0
+        test = active[~inside[active]]
+        inside[test] = _holds(shapely.covers, left[test], unions[test], threads)
+        straddle = active[~inside[active]]
         a, u = left[active], unions[active]
         if geometry:
             lv = np.zeros(len(active), dtype=np.int8)
             remnant[active] = chunked(lambda sl: robust(shapely.difference, a[sl], u[sl], flags=lv[sl]), len(active),
                                       threads, work=_vertices(a, u))
             fallback[active] = np.maximum(fallback[active], lv)
-        covered[inside] = shapely.area(unions[inside])
+        covered[inside] = union_area[inside]
         if len(straddle):
             a2, u2 = left[straddle], unions[straddle]
             lv = np.zeros(len(straddle), dtype=np.int8)
@@ -593,11 +701,13 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
                                                                        flags=lv[sl])), len(straddle), threads,
                                           work=_vertices(a2, u2))
             fallback[straddle] = np.maximum(fallback[straddle], lv)
-        for i in np.flatnonzero(fallback):  # redo each such feature whole, on one footing, so its areas balance
-            own = right[ri[li == i]]
-            planar_area[i], covered[i], rem, fallback[i] = _balanced(left[i], own, int(fallback[i]))
-            if geometry:
-                remnant[i] = rem
+    remnant[fully] = EMPTY
+    covered[fully] = planar_area[fully]
+    for i in np.flatnonzero(fallback):  # redo each such feature whole, on one footing, so its areas balance
+        own = right[ri[li == i]]
+        planar_area[i], covered[i], rem, fallback[i] = _balanced(left[i], own, int(fallback[i]))
+        if geometry:
+            remnant[i] = rem
     return Remnants(planar_area * factor, np.nan_to_num(covered) * factor, remnant, partners, factor, pairs, fallback)
 
 

@@ -97,8 +97,9 @@ class SupplyOverlay:
             sg = (np.asarray(supplies.geometry.values, dtype=object) if supplies is not None
                   else np.zeros(0, dtype=object))
             self.computed += 1
-            self._shared = (key, {"ag": ag, "sg": sg, "pairs": _engine.pair_index(ag, sg, threads=threads,
-                                                                                     backend=backend)})
+            # no cover flags: the remnants test each feature against its partners' union, which is cheaper
+            pairs = _engine.pair_index(ag, sg, threads=threads, relations=False, backend=backend)
+            self._shared = (key, {"ag": ag, "sg": sg, "pairs": pairs})
         return self._shared[1]
 
     def remnants(self, approvals: gpd.GeoDataFrame, supplies: gpd.GeoDataFrame | None, crs: Any,
