@@ -125,9 +125,9 @@ def _check_overlaps(frame: gpd.GeoDataFrame, id_field: str, layer: str, toleranc
 
     Pairs overlapping by more than ``tolerance_m2`` raise :class:`~redline.errors.GeometryError` naming the
     pairs (largest first), the overlap area and the fix; smaller overlaps (digitising noise) are summed in a
-    note when they reach 0.01 m² in all. Returns the notes.
+    note when they reach 0.01 m² in all. Returns the notes. ``frame`` is a validated layer (valid polygons).
     """
-    pairs = self_overlaps(frame.geometry.values)
+    pairs = self_overlaps(frame.geometry.values, valid=True)
     if len(pairs) == 0:
         return []
     ids = frame[id_field].astype(str).to_numpy()
