@@ -153,7 +153,11 @@ def _check_overlaps(frame: gpd.GeoDataFrame, id_field: str, layer: str, toleranc
 
 
 def _check_not_czcs(codes: pd.Series) -> None:
-    raw = set(codes.dropna().astype(str).str.strip())
+    distinct = pd.unique(codes.dropna())
+    if all(isinstance(v, str) for v in distinct):  # equal texts are one text: strip each once
+        raw = {v.strip() for v in distinct}
+    else:
+        raw = set(codes.dropna().astype(str).str.strip())
     if raw and raw <= CZCS:
         raise SchemaError(Problem(
             layer="landuse", code="wrong_field",
