@@ -101,7 +101,7 @@ class CodeTable:
                 i = self._index[c[:-1]]
             rows[k] = -1 if i is None else i
         p = rows[at]
-        code = np.append(code_distinct, None).astype(object)[at]
+        code = np.r_[code_distinct, np.array([None], dtype=object)].astype(object)[at]
         known = p >= 0
         cons_all = self.frame["construction"].to_numpy()
         cult_all = self.frame["cultivated"].to_numpy()
