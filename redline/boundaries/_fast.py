@@ -101,13 +101,15 @@ def _run(fn, spans: list[tuple[int, int]], threads: int) -> list:
 
 
 def _covered(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray, threads: int,
-             chunk: int) -> tuple[np.ndarray, np.ndarray]:
+             chunk: int, interiors: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each candidate pair (boxes meeting): does the whole big polygon cover the small one, and do they
-    intersect at all? Each span of pairs is tested against its own prepared copies of the big polygons.
+    intersect at all (``interiors=True``: do their interiors meet)? Each span of pairs is tested against its own
+    prepared copies of the big polygons.
 
     ``contains_properly`` answers for a small polygon clear of the big one's boundary; one with an edge on that
     boundary (a land-use patch on its township's edge) is tested by the DE-9IM pattern of "covers" for
-    polygons (``T*****FF*``: interiors meet, nothing of the small one outside), faster than ``covers`` there.
+    polygons (``T*****FF*``: interiors meet, nothing of the small one outside), faster than ``covers`` there;
+    with ``interiors`` the whole matrix is computed once (as fast) and answers both.
     """
     work = shapely.get_num_coordinates(small[si]).astype(float)
     spans = _spans(work, max(threads, -(-len(si) // max(1, chunk))))
@@ -120,7 +122,12 @@ def _covered(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray,
         meets = covered.copy()
         meets[~covered] = shapely.intersects(b[~covered], s[~covered])
         edge = meets & ~covered
-        covered[edge] = shapely.relate_pattern(b[edge], s[edge], "T*****FF*")
+        if interiors:
+            m = np.asarray(shapely.relate(b[edge], s[edge]), dtype="U9").view("U1").reshape(-1, 9)
+            covered[edge] = (m[:, 0] != "F") & (m[:, 6] == "F") & (m[:, 7] == "F")
+            meets[edge] = m[:, 0] != "F"
+        else:
+            covered[edge] = shapely.relate_pattern(b[edge], s[edge], "T*****FF*")
         return covered, meets
 
     if not spans:
@@ -150,7 +157,7 @@ def _chunks(n: int, threads: int, size: int) -> list[tuple[int, int]]:
 
 
 def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merge: bool = True,
-                  chunk: int = 20_000, backend: Backend | None = None) -> pd.DataFrame:
+                  chunk: int = 20_000, backend: Backend | None = None, touching: bool = True) -> pd.DataFrame:
     """Every overlap between many small polygons and a few big ones.
 
     Parameters
@@ -165,6 +172,11 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
         True: one row per (small, big) pair, the pieces of a pair merged (geometries unioned).
         False: one row per (small, piece) pair (one per (small, big) where the big polygon covers the
         small one) — enough when only areas are summed.
+    touching : bool
+        False: a pair whose interiors do not meet (a land-use patch on the far side of its township's edge) is
+        left out by the DE-9IM test instead of being intersected; such a pair's overlap has no area, but the
+        intersection of two polygons along a shared edge can leave round-off pieces of ~1e-10 m², which this
+        drops. True (default): every pair whose polygons meet is intersected, round-off pieces included.
 
     Returns
     -------
@@ -177,7 +189,7 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     backend = resolve_backend(backend)
     if backend is not None:
         return _routes.overlay_pairs(backend, small, big, max_vertices=max_vertices, threads=threads, merge=merge,
-                                     chunk=chunk)
+                                     chunk=chunk, touching=touching)
     small = np.asarray(small, dtype=object)
     big = np.asarray(big, dtype=object)
     empty = pd.DataFrame({"small": np.empty(0, np.int64), "big": np.empty(0, np.int64),
@@ -189,7 +201,7 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     # 1. the whole big polygon, prepared, covers most small ones (land use nested in its township, farmland deep
     #    inside a growth boundary): such a small polygon is its own overlap, whatever pieces it would straddle
     cb, cs = tree.query(big)
-    covered, meets = _covered(small, big, cs, cb, threads, chunk)
+    covered, meets = _covered(small, big, cs, cb, threads, chunk, interiors=not touching)
     whole_s, whole_b = cs[covered], cb[covered]
     # 2. only the rest meets the pieces of the subdivided big polygons
     part_s, part_b = cs[meets & ~covered], cb[meets & ~covered]

@@ -198,7 +198,9 @@ def _unknown_lists(pairs, cls, n) -> list[str]:
 
 
 def _clip_areas(small, big, crs, area_method: AreaMethod, backend: Backend | None = None) -> pd.DataFrame:
-    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend)
+    """The area of each (small, big) overlap piece: patches only touching a unit from outside are not intersected
+    (areas are summed, so a round-off piece along a shared edge is no part of any answer)."""
+    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend, touching=False)
     pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method) if len(pairs) else np.empty(0)
     return pairs.drop(columns="geometry")
 
