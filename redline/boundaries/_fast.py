@@ -29,7 +29,7 @@ import shapely
 from .._halving import subdivide as cut
 from ..scale import Backend, _routes, resolve_backend
 
-__all__ = ["overlay_pairs", "polygonal", "self_overlaps", "subdivide"]
+__all__ = ["edge_suspects", "overlay_pairs", "polygonal", "self_overlaps", "subdivide"]
 
 POLYGON, MULTIPOLYGON, COLLECTION = 3, 6, 7
 
@@ -101,13 +101,15 @@ def _run(fn, spans: list[tuple[int, int]], threads: int) -> list:
 
 
 def _covered(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray, threads: int,
-             chunk: int) -> tuple[np.ndarray, np.ndarray]:
+             chunk: int, interiors: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each candidate pair (boxes meeting): does the whole big polygon cover the small one, and do they
-    intersect at all? Each span of pairs is tested against its own prepared copies of the big polygons.
+    intersect at all (``interiors=True``: do their interiors meet)? Each span of pairs is tested against its own
+    prepared copies of the big polygons.
 
     ``contains_properly`` answers for a small polygon clear of the big one's boundary; one with an edge on that
     boundary (a land-use patch on its township's edge) is tested by the DE-9IM pattern of "covers" for
-    polygons (``T*****FF*``: interiors meet, nothing of the small one outside), faster than ``covers`` there.
+    polygons (``T*****FF*``: interiors meet, nothing of the small one outside), faster than ``covers`` there;
+    with ``interiors`` the whole matrix is computed once (as fast) and answers both.
     """
     work = shapely.get_num_coordinates(small[si]).astype(float)
     spans = _spans(work, max(threads, -(-len(si) // max(1, chunk))))
@@ -120,7 +122,12 @@ def _covered(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray,
         meets = covered.copy()
         meets[~covered] = shapely.intersects(b[~covered], s[~covered])
         edge = meets & ~covered
-        covered[edge] = shapely.relate_pattern(b[edge], s[edge], "T*****FF*")
+        if interiors:
+            m = np.asarray(shapely.relate(b[edge], s[edge]), dtype="U9").view("U1").reshape(-1, 9)
+            covered[edge] = (m[:, 0] != "F") & (m[:, 6] == "F") & (m[:, 7] == "F")
+            meets[edge] = m[:, 0] != "F"
+        else:
+            covered[edge] = shapely.relate_pattern(b[edge], s[edge], "T*****FF*")
         return covered, meets
 
     if not spans:
@@ -150,7 +157,7 @@ def _chunks(n: int, threads: int, size: int) -> list[tuple[int, int]]:
 
 
 def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merge: bool = True,
-                  chunk: int = 20_000, backend: Backend | None = None) -> pd.DataFrame:
+                  chunk: int = 20_000, backend: Backend | None = None, touching: bool = True) -> pd.DataFrame:
     """Every overlap between many small polygons and a few big ones.
 
     Parameters
@@ -165,6 +172,11 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
         True: one row per (small, big) pair, the pieces of a pair merged (geometries unioned).
         False: one row per (small, piece) pair (one per (small, big) where the big polygon covers the
         small one) — enough when only areas are summed.
+    touching : bool
+        False: a pair whose interiors do not meet (a land-use patch on the far side of its township's edge) is
+        left out by the DE-9IM test instead of being intersected; such a pair's overlap has no area, but the
+        intersection of two polygons along a shared edge can leave round-off pieces of ~1e-10 m², which this
+        drops. True (default): every pair whose polygons meet is intersected, round-off pieces included.
 
     Returns
     -------
@@ -177,7 +189,7 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     backend = resolve_backend(backend)
     if backend is not None:
         return _routes.overlay_pairs(backend, small, big, max_vertices=max_vertices, threads=threads, merge=merge,
-                                     chunk=chunk)
+                                     chunk=chunk, touching=touching)
     small = np.asarray(small, dtype=object)
     big = np.asarray(big, dtype=object)
     empty = pd.DataFrame({"small": np.empty(0, np.int64), "big": np.empty(0, np.int64),
@@ -189,7 +201,7 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     # 1. the whole big polygon, prepared, covers most small ones (land use nested in its township, farmland deep
     #    inside a growth boundary): such a small polygon is its own overlap, whatever pieces it would straddle
     cb, cs = tree.query(big)
-    covered, meets = _covered(small, big, cs, cb, threads, chunk)
+    covered, meets = _covered(small, big, cs, cb, threads, chunk, interiors=not touching)
     whole_s, whole_b = cs[covered], cb[covered]
     # 2. only the rest meets the pieces of the subdivided big polygons
     part_s, part_b = cs[meets & ~covered], cb[meets & ~covered]
@@ -253,18 +265,25 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     return frame.sort_values(["big", "small"], kind="stable").reset_index(drop=True)
 
 
-def self_overlaps(geoms, *, threads: int = 2, chunk: int = 50_000) -> pd.DataFrame:
+def self_overlaps(geoms, *, threads: int = 2, chunk: int = 50_000, valid: bool = False) -> pd.DataFrame:
     """Every pair of polygons of one layer whose interiors overlap, with the overlap's planar area.
 
     Patches of a tessellation (三调 地类图斑) only touch: their shared edges are no overlap. The pairs are
     found with one STRtree query on bounding boxes, kept when their boxes share area (boxes that only touch
     cannot hold overlapping interiors), then the DE-9IM test "interiors intersect" (``T********``) on two
-    threads; only the few pairs that pass have their intersection computed.
+    threads; only the few pairs that pass have their intersection computed. In a tessellation whose neighbours share
+    their vertices, the DE-9IM test runs first only on pairs with a member :func:`edge_suspects` names (patches on
+    the layer's outer edge, beside a gap, or with an edge not matched vertex for vertex): when none of them
+    overlaps, no pair does (see there), and the other pairs are tested only when one does. The pairs found are
+    the same either way.
 
     Parameters
     ----------
     geoms : array-like of shapely geometries
         Polygons in one metric CRS.
+    valid : bool
+        True when the polygons are known to be valid (a layer :func:`redline.validate.prepare_layers` checked):
+        their validity is not tested again.
 
     Returns
     -------
@@ -282,29 +301,18 @@ def self_overlaps(geoms, *, threads: int = 2, chunk: int = 50_000) -> pd.DataFra
     if len(geoms) < 2:
         return empty
     tree = shapely.STRtree(geoms)
-    a, b = tree.query(geoms)
-    keep = a < b
-    a, b = a[keep], b[keep]
-    # A polygon's interior lies inside its bounding box's interior: two whose boxes meet only along an edge or at
-    # a corner (the neighbours of a gridded or rectangular tessellation) cannot overlap, so only pairs whose boxes
-    # share area go on to the DE-9IM test.
     box = shapely.bounds(geoms)
-    wide = np.minimum(box[a, 2], box[b, 2]) > np.maximum(box[a, 0], box[b, 0])
-    tall = np.minimum(box[a, 3], box[b, 3]) > np.maximum(box[a, 1], box[b, 1])
-    a, b = a[wide & tall], b[wide & tall]
-    if len(a) == 0:
-        return empty
-    spans = _chunks(len(a), threads, chunk)
-
-    def test(span):
-        lo, hi = span
-        return shapely.relate_pattern(geoms[a[lo:hi]], geoms[b[lo:hi]], "T********")
-
-    if threads > 1 and len(spans) > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            hit = np.concatenate(list(pool.map(test, spans)))
-    else:
-        hit = np.concatenate([test(s) for s in spans])
+    # Only pairs with a member whose boundary is not matched edge for edge can hold the first overlap found
+    # (:func:`edge_suspects`); if none of them overlaps, no pair does. Once one does, every pair is tested.
+    suspect = np.flatnonzero(edge_suspects(geoms, valid=valid))
+    i, j = tree.query(geoms[suspect])
+    a, b = _sharing_area(box, np.minimum(suspect[i], j), np.maximum(suspect[i], j))
+    key = np.unique(a * len(geoms) + b)
+    a, b = key // len(geoms), key % len(geoms)
+    hit = _relate_interiors(geoms, a, b, threads, chunk)
+    if hit.any():
+        a, b = _sharing_area(box, *tree.query(geoms))
+        hit = _relate_interiors(geoms, a, b, threads, chunk)
     a, b = a[hit], b[hit]
     if len(a) == 0:
         return empty
@@ -312,3 +320,118 @@ def self_overlaps(geoms, *, threads: int = 2, chunk: int = 50_000) -> pd.DataFra
     out = pd.DataFrame({"a": a.astype(np.int64), "b": b.astype(np.int64), "area": np.nan_to_num(area)})
     out = out[out["area"] > 0]
     return out.sort_values(["area", "a", "b"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+
+
+def _sharing_area(box: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``a < b`` whose bounding boxes share area.
+
+    A polygon's interior lies inside its bounding box's interior: two whose boxes meet only along an edge or at a
+    corner (the neighbours of a gridded or rectangular tessellation) cannot overlap, so only pairs whose boxes
+    share area go on to the DE-9IM test."""
+    keep = a < b
+    a, b = a[keep], b[keep]
+    wide = np.minimum(box[a, 2], box[b, 2]) > np.maximum(box[a, 0], box[b, 0])
+    tall = np.minimum(box[a, 3], box[b, 3]) > np.maximum(box[a, 1], box[b, 1])
+    return a[wide & tall], b[wide & tall]
+
+
+def _relate_interiors(geoms: np.ndarray, a: np.ndarray, b: np.ndarray, threads: int, chunk: int) -> np.ndarray:
+    """DE-9IM "interiors intersect" (``T********``) for each pair ``(a[i], b[i])``, on ``threads`` threads."""
+    if len(a) == 0:
+        return np.zeros(0, bool)
+    spans = _chunks(len(a), threads, chunk)
+
+    def test(span):
+        lo, hi = span
+        return shapely.relate_pattern(geoms[a[lo:hi]], geoms[b[lo:hi]], "T********")
+
+    return np.concatenate(_run(test, spans, threads))
+
+
+def edge_suspects(geoms, *, valid: bool = False) -> np.ndarray:
+    """Polygons that may overlap another: those with a boundary segment not cancelled by a reversed twin.
+
+    Every ring is taken with the polygon's interior on its left (exteriors counter-clockwise, holes clockwise).
+    A segment (two consecutive vertices, exact coordinates) shared by two neighbouring patches of a tessellation
+    appears twice, once in each direction; it is *cancelled* when, over the whole layer, it runs as often one way
+    as the other. A polygon with a segment that is not cancelled (on the layer's outer edge, beside a gap, on an
+    edge its neighbour splits at a vertex of its own, or duplicated in the same direction) is a suspect; so is
+    any geometry that is not a valid, non-empty polygon or multipolygon, and any polygon with a ring too thin
+    for its orientation to be read from its coordinates. ``valid=True``: the caller knows the polygons are valid
+    (a prepared layer), and validity is not tested again.
+
+    Why the suspects suffice: count at each point of the plane the polygons covering it. Crossing a cancelled
+    segment leaves the count unchanged (one polygon ends where another begins), so the count changes only across
+    segments that are not cancelled. If two polygons overlap, the region counted twice or more has an edge, and
+    across a point of that edge the count falls: some segment there is not cancelled, and the polygon owning it
+    with its interior on the high side is a suspect that overlaps another polygon just there. So when no pair
+    with a suspect member overlaps, no pair overlaps at all. (Not every overlapping pair has a suspect: two
+    stacked copies of one tessellation overlap everywhere, and only their outer patches are suspects.)
+
+    Returns
+    -------
+    ndarray of bool, one per geometry.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> grid = [box(x, y, x + 1, y + 1) for y in range(3) for x in range(3)]
+    >>> edge_suspects(grid).astype(int).tolist()  # only the middle cell has a neighbour on every edge
+    [1, 1, 1, 1, 0, 1, 1, 1, 1]
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    suspect = np.ones(n, bool)
+    ok = np.isin(shapely.get_type_id(geoms), (POLYGON, MULTIPOLYGON))
+    ok[ok] = ~shapely.is_empty(geoms[ok])
+    if not valid:
+        ok[ok] = shapely.is_valid(geoms[ok])
+    idx = np.flatnonzero(ok)
+    if len(idx) == 0:
+        return suspect
+    kind, xy, offsets = shapely.to_ragged_array(geoms[idx], include_z=False)
+    if int(kind) == POLYGON:
+        ring_off, part_off = offsets
+        geom_of_part = np.arange(len(part_off) - 1)
+    else:
+        ring_off, part_off, geom_off = offsets
+        geom_of_part = np.repeat(np.arange(len(geom_off) - 1), np.diff(geom_off))
+    ring_off, part_off = np.asarray(ring_off, np.int64), np.asarray(part_off, np.int64)
+    n_rings = len(ring_off) - 1
+    ring_len = np.diff(ring_off)
+    part_of_ring = np.repeat(np.arange(len(part_off) - 1), np.diff(part_off))
+    hole = np.ones(n_rings, bool)
+    firsts = part_off[:-1][np.diff(part_off) > 0]
+    hole[firsts] = False
+    # segments: each coordinate and the next one of its ring
+    ring_of = np.repeat(np.arange(n_rings), ring_len)
+    start = np.ones(len(xy), bool)
+    start[ring_off[1:][ring_len > 0] - 1] = False  # a ring's closing vertex starts no segment
+    i = np.flatnonzero(start)
+    seg_ring = ring_of[i]
+    # orientation of each ring (shoelace about its first vertex, so large coordinates lose no precision)
+    origin = xy[ring_off[:-1][seg_ring]]
+    p, q = xy[i] - origin, xy[i + 1] - origin
+    cross = p[:, 0] * q[:, 1] - q[:, 0] * p[:, 1]
+    twice = np.bincount(seg_ring, weights=cross, minlength=n_rings)
+    scale = np.bincount(seg_ring, weights=np.abs(cross), minlength=n_rings)
+    unclear = ~(np.abs(twice) > 1e-9 * scale)
+    forward = (twice > 0) != hole  # the ring already runs with the interior on its left
+    # vertices by exact coordinates; each segment's undirected key and its direction
+    vid, uniq = pd.factorize(np.ascontiguousarray(xy, dtype=np.float64).view(np.complex128).ravel())
+    u, v = vid[i].astype(np.int64), vid[i + 1].astype(np.int64)
+    real = u != v
+    u, v, seg_ring = u[real], v[real], seg_ring[real]
+    direction = np.where(u < v, 1, -1) * np.where(forward[seg_ring], 1, -1)
+    key = np.minimum(u, v) * len(uniq) + np.maximum(u, v)
+    k, keys = pd.factorize(key)
+    net = np.bincount(k, weights=direction, minlength=len(keys))
+    bad_ring = np.zeros(n_rings, bool)
+    bad_ring[seg_ring[net[k] != 0]] = True
+    bad_ring |= unclear
+    bad_part = np.zeros(len(part_off) - 1, bool)
+    bad_part[part_of_ring[bad_ring]] = True
+    bad = np.zeros(len(idx), bool)
+    bad[geom_of_part[bad_part]] = True
+    suspect[idx] = bad
+    return suspect

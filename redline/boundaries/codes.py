@@ -88,16 +88,20 @@ class CodeTable:
 
         A K-suffixed (可调整) or A-suffixed code not in the table falls back to its base code.
         """
-        norm = normalise_codes(codes).reset_index(drop=True)
-        uniq = pd.unique(norm.dropna())
-        rows = {}
-        for c in uniq:
+        # a layer holds few distinct codes: each is normalised and looked up once
+        at, distinct = pd.factorize(pd.Series(codes, copy=False).reset_index(drop=True), use_na_sentinel=True)
+        norm_distinct = normalise_codes(pd.Series(np.asarray(distinct, dtype=object), dtype=object))
+        code_distinct = norm_distinct.astype(object).where(norm_distinct.notna(), None).to_numpy()
+        rows = np.full(len(code_distinct) + 1, -1, dtype=np.int64)  # the last: an empty cell
+        for k, c in enumerate(code_distinct):
+            if not isinstance(c, str):
+                continue
             i = self._index.get(c)
             if i is None and len(c) > 4 and c[-1] in "KA" and c[:-1] in self._index:
                 i = self._index[c[:-1]]
-            rows[c] = -1 if i is None else i
-        p = np.array([rows[c] if isinstance(c, str) else -1 for c in norm.astype(object).where(norm.notna(), None)],
-                     dtype=np.int64)
+            rows[k] = -1 if i is None else i
+        p = rows[at]
+        code = np.r_[code_distinct, np.array([None], dtype=object)].astype(object)[at]
         known = p >= 0
         cons_all = self.frame["construction"].to_numpy()
         cult_all = self.frame["cultivated"].to_numpy()
@@ -105,7 +109,7 @@ class CodeTable:
         cons = np.where(known, cons_all[np.clip(p, 0, None)], pd.NA)
         cult = np.where(known, cult_all[np.clip(p, 0, None)], False)
         out = pd.DataFrame({
-            "code": norm.astype(object).where(norm.notna(), None),
+            "code": pd.Series(code, dtype=object),
             "known": known,
             "construction": pd.array(cons, dtype="boolean"),
             "cultivated": cult.astype(bool),

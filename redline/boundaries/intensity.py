@@ -125,9 +125,9 @@ def _check_overlaps(frame: gpd.GeoDataFrame, id_field: str, layer: str, toleranc
 
     Pairs overlapping by more than ``tolerance_m2`` raise :class:`~redline.errors.GeometryError` naming the
     pairs (largest first), the overlap area and the fix; smaller overlaps (digitising noise) are summed in a
-    note when they reach 0.01 m² in all. Returns the notes.
+    note when they reach 0.01 m² in all. Returns the notes. ``frame`` is a validated layer (valid polygons).
     """
-    pairs = self_overlaps(frame.geometry.values)
+    pairs = self_overlaps(frame.geometry.values, valid=True)
     if len(pairs) == 0:
         return []
     ids = frame[id_field].astype(str).to_numpy()
@@ -153,7 +153,11 @@ def _check_overlaps(frame: gpd.GeoDataFrame, id_field: str, layer: str, toleranc
 
 
 def _check_not_czcs(codes: pd.Series) -> None:
-    raw = set(codes.dropna().astype(str).str.strip())
+    distinct = pd.unique(codes.dropna())
+    if all(isinstance(v, str) for v in distinct):  # equal texts are one text: strip each once
+        raw = {v.strip() for v in distinct}
+    else:
+        raw = set(codes.dropna().astype(str).str.strip())
     if raw and raw <= CZCS:
         raise SchemaError(Problem(
             layer="landuse", code="wrong_field",
@@ -194,7 +198,9 @@ def _unknown_lists(pairs, cls, n) -> list[str]:
 
 
 def _clip_areas(small, big, crs, area_method: AreaMethod, backend: Backend | None = None) -> pd.DataFrame:
-    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend)
+    """The area of each (small, big) overlap piece: patches only touching a unit from outside are not intersected
+    (areas are summed, so a round-off piece along a shared edge is no part of any answer)."""
+    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend, touching=False)
     pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method) if len(pairs) else np.empty(0)
     return pairs.drop(columns="geometry")
 
