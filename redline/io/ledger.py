@@ -478,13 +478,15 @@ class _Rows:
                     out.append(f'<c r="{ref}" s="{sid}" t="n"><v>{int(d)}</v></c>')
             return out, None
         if kind == "text" and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
-            strs = values.astype(object).where(values.notna(), None)
-            bad = (strs.str.len() > EXCEL_MAX_TEXT) | strs.str.contains(_ILLEGAL, na=False)
-            items = strs.tolist()
-            for i in np.flatnonzero(bad.to_numpy(dtype=bool)):
-                items[i] = self.clean(items[i], colnum, int(rows[i]))
-            # each distinct text made into XML once (a ledger column repeats its statuses, rules and reasons)
-            codes, uniques = pd.factorize(pd.Series(items, dtype=object))
+            # each distinct text checked and made into XML once (a column repeats its statuses, rules and reasons)
+            codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+            distinct = uniques.tolist()
+            unsafe = [k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
+            if unsafe:  # cleaned cell by cell: each cell's note names the cell
+                items = [None if c < 0 else distinct[c] for c in codes.tolist()]
+                for i in np.flatnonzero(np.isin(codes, unsafe)):
+                    items[i] = self.clean(items[i], colnum, int(rows[i]))
+                codes, uniques = pd.factorize(pd.Series(items, dtype=object))
             made = [self._text_cell(u) for u in uniques.tolist()]
             out = []
             for ref, sid, code in zip(refs, sids.tolist(), codes.tolist(), strict=True):
