@@ -495,3 +495,52 @@ def test_libreoffice_prints_a_wide_sheet_across_pages_each_with_the_ids(tmp_path
     assert "c34" not in sheet_pages[0] and "c34" in sheet_pages[1]
     for text in sheet_pages:  # each page carries the ids of its rows
         assert "S-004" in text
+
+
+def test_every_kind_of_value_reads_back_as_written_over_several_chunks(tmp_path, monkeypatch):
+    """The rows are made a column and a chunk at a time: each value reads back as the cell it stands for
+    (numbers as numbers, missing and infinite as empty, dates as dates, yes/no in Chinese, lists joined,
+    text as text), the totals add every number in row order across chunks, and the notes keep row order."""
+    import math
+
+    import numpy as np
+
+    from redline.io import ledger
+
+    monkeypatch.setattr(ledger, "_CHUNK", 3)  # seven rows: three chunks
+    frame = pd.DataFrame({
+        "n": [1, 2, 3, 4, 5, 6, 7],
+        "f": [0.1, np.nan, 0.2, np.inf, -0.3, 1e17, 0.7],
+        "d": pd.to_datetime(["2020-01-02", None, "1900-01-15", "2026-06-30 13:45", "1999-12-31", None, "2026-02-28"], format="mixed"),
+        "t": ["甲", None, "=1+1", "a\x07b", "", " 前后有空格 ", "#N/A"],
+        "b": [True, False, True, False, True, False, True],
+        "o": [[1, 2], "x", 3, 4.5, None, ("a", "b"), dt.date(2020, 5, 6)],
+        "s": pd.array(["十", None, "+1", "y", "z", "w", "v"], dtype="string"),
+        "m": ["1.5", "2", None, "x", 3, 4.25, np.nan],
+    })
+    cols = [LedgerColumn("n", "n", "int"), LedgerColumn("f", "f", "mu"), LedgerColumn("d", "d", "date"),
+            LedgerColumn("t", "t"), LedgerColumn("b", "b"), LedgerColumn("o", "o"), LedgerColumn("s", "s"),
+            LedgerColumn("m", "m", "m2")]
+    path = write_ledger([LedgerSheet("表", frame, cols)], tmp_path / "l.xlsx")
+    ws = load_workbook(path)["表"]
+    got = [[ws.cell(r, c).value for c in range(1, 10)] for r in range(2, 9)]
+    assert [row[0] for row in got] == [1, 2, 3, 4, 5, 6, 7]  # 序号
+    assert [row[1] for row in got] == [1, 2, 3, 4, 5, 6, 7]
+    assert [row[2] for row in got] == [0.1, None, 0.2, None, -0.3, 1e17, 0.7]
+    assert [row[3] for row in got] == [dt.datetime(2020, 1, 2), None, dt.datetime(1900, 1, 15),
+                                       dt.datetime(2026, 6, 30), dt.datetime(1999, 12, 31), None,
+                                       dt.datetime(2026, 2, 28)]
+    assert [row[4] for row in got] == ["甲", None, "=1+1", "ab", None, " 前后有空格 ", "#N/A"]
+    assert (ws.cell(4, 5).data_type, ws.cell(4, 5).quotePrefix) == ("s", True)
+    assert [row[5] for row in got] == ["是", "否", "是", "否", "是", "否", "是"]
+    assert [row[6] for row in got] == ["1、2", "x", 3, 4.5, None, "a、b", "2020-05-06"]
+    assert [row[7] for row in got] == ["十", None, "+1", "y", "z", "w", "v"]
+    assert ws.cell(4, 8).quotePrefix
+    assert [row[8] for row in got] == [1.5, 2.0, None, "x", 3, 4.25, None]
+    totals = [ws.cell(9, c).value for c in range(1, 10)]
+    assert totals[0] == "合计"
+    assert totals[1] == 28  # ints added as ints
+    assert totals[2] == 0.1 + 0.2 + -0.3 + 1e17 + 0.7  # in row order, as sum() adds
+    assert totals[8] == math.fsum([1.5, 2.0, 3, 4.25]) and totals[3] is None
+    notes = [row[1].value for row in load_workbook(path)["说明"].iter_rows(min_row=2) if "U+0007" in str(row[1].value)]
+    assert len(notes) == 1 and "表!E5" in notes[0]

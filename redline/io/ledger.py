@@ -282,51 +282,282 @@ def _append_cells_as_given(ws: Any) -> None:
         setattr(ws, "_values_to_row", _given_cells)  # noqa: B010 (an instance's, not the class's)
 
 
-class _RowCells:
-    """One reusable cell per column for the data rows of a write-only sheet.
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+#: Excel's serial day 0 (the 1900 date system, as openpyxl writes it)
+_EPOCH = pd.Timestamp("1899-12-30")
+#: rows turned into XML at a time: a province's sheet is written in constant memory
+_CHUNK = 20_000
 
-    openpyxl writes an appended row at once, so a row's cells can be the same objects as the last row's: a
-    province's ledger makes a few cells instead of millions. Only values of the plain types the ledger
-    writes are bound here (text, numbers, dates); text Excel would take for a formula or an error code and
-    anything else get a cell of their own, bound by openpyxl as usual."""
 
-    def __init__(self, ws: Any, width: int) -> None:
-        from openpyxl.cell import WriteOnlyCell
+def _xml_text(text: str) -> str:
+    """``text`` as the body of an inline string: escaped, spaces kept where they lead or trail (as openpyxl)."""
+    body = text.translate(_XML_ESCAPES)
+    stripped = text.strip()
+    if stripped and stripped != text:
+        return f'<is><t xml:space="preserve">{body}</t></is>'
+    return f"<is><t>{body}</t></is>"
+
+
+def _number(value) -> str:
+    return "%.16g" % value  # noqa: UP031 (openpyxl's own form of a number, kept so a cell reads back the same)
+
+
+class _Rows:
+    """The data rows, totals and note of one sheet, written as SpreadsheetML by this module.
+
+    openpyxl writes a cell in some 20 µs (a cell object, a style lookup, an XML element); a province's ledger
+    holds millions. The title block and the headers go through openpyxl; the rows under them are made here a
+    column at a time (numbers formatted, text escaped and checked in bulk) into a temporary file, and placed
+    into the sheet's part of the package when the workbook is saved (:func:`_splice`). The cells are the ones
+    openpyxl writes (inline strings, numbers, dates as serial days with the column's style; text that Excel
+    would take for a formula keeps a quote-prefix style), so the ledger reads back the same.
+    """
+
+    def __init__(self, wb: Any, ws: Any, title: str, texts: _Texts) -> None:
         from openpyxl.cell.cell import ERROR_CODES
 
-        self._ws = ws
+        self.wb, self.ws, self.title, self.texts = wb, ws, title, texts
         self._errors = frozenset(ERROR_CODES)
-        self._cells: list[Any] = [WriteOnlyCell(ws) for _ in range(width)]
+        self._quoted: dict[int, int] = {}
+        self._pending: list[tuple[tuple[int, int], list[str]]] = []
+        self.head_notes: list[str] = []
+        self.plan: dict[str, Any] = {}
+        self.frozen = False  # once the workbook's styles are saved, no style can be added
 
-    def put(self, at: int, value: Any, style: Any) -> Any:
+    def style_id(self, style) -> int:
+        """The workbook's index of a style record (as openpyxl's ``cell.style_id``)."""
+        return self.wb._cell_styles.add(style)
+
+    def quoted(self, sid: int) -> int:
+        """The style ``sid`` with Excel's quote prefix: text shown as typed, not taken for a formula."""
+        q = self._quoted.get(sid)
+        if q is None:
+            if self.frozen:
+                raise RuntimeError(f"ledger: style {sid} has no quote-prefix twin saved in the workbook")
+            style = copy.copy(self.wb._cell_styles[sid])
+            style.quotePrefix = 1
+            q = self._quoted[sid] = self.style_id(style)
+        return q
+
+    def emit(self, write) -> None:
+        """The sheet's rows under its headers, its totals and its note, as XML text handed to ``write``."""
+        p = self.plan
+        frame, cols, offset, head, last, nrows = p["frame"], p["cols"], p["offset"], p["head"], p["last"], p["nrows"]
+        sums, summed, row_keys = p["sums"], p["summed"], p["row_keys"]
+        self.texts.notes.extend(self.head_notes)
+        from openpyxl.utils import get_column_letter
+
+        letters = [get_column_letter(j) for j in range(1, len(p["headers"]) + 1)]
+        for lo in range(0, nrows, _CHUNK):
+            hi = min(nrows, lo + _CHUNK)
+            numbers = np.arange(lo + 1, hi + 1)
+            at_rows = head + numbers
+            columns: list[list[str]] = []
+            if p["index_header"]:
+                columns.append([f'<c r="A{r}" t="n"><v>{n}</v></c>'
+                                for r, n in zip(at_rows.tolist(), numbers.tolist(), strict=True)])
+            for ki, c in enumerate(cols):
+                col = ki + 1 + offset
+                sids = np.full(hi - lo, p["plain_ids"][ki], dtype=np.int64)
+                if row_keys is not None:
+                    keys = row_keys[lo:hi]
+                    for key, ids in p["fill_ids"].items():
+                        sids[keys == key] = ids[ki]
+                values = frame[c.name]
+                if isinstance(values, pd.DataFrame):  # a name the frame holds twice: its first column
+                    values = values.iloc[:, 0]
+                cells, total = self.column(values.iloc[lo:hi], c.kind, letters[col - 1], col, at_rows, sids,
+                                           col in sums, sums.get(col))
+                if col in sums:
+                    sums[col] = total
+                columns.append(cells)
+            self.flush_notes()
+            if columns:
+                write("".join(f'<row r="{r}">' + "".join(cells) + "</row>"
+                              for r, cells in zip(at_rows.tolist(), zip(*columns, strict=True), strict=True)))
+            else:
+                write("".join(f'<row r="{r}"></row>' for r in at_rows.tolist()))
+        if nrows and summed:
+            total_row = last + 1
+            base, label, by_col = p["total_ids"]
+            cells = [self.cell(f"{letters[j]}{total_row}", None, base) for j in range(len(p["headers"]))]
+            cells[0] = self.cell(f"A{total_row}", self.texts(p["total_label"], f"{self.title}!A{total_row}"), label)
+            for j, _c in summed:
+                if sums[j] is None:  # every cell empty (not measured): the total is not 0 either
+                    continue
+                cells[j - 1] = self.cell(f"{letters[j - 1]}{total_row}", sums[j], by_col[j])
+            write(f'<row r="{total_row}">' + "".join(cells) + "</row>")
+        if p["note"]:
+            at = last + 3
+            below = last + 1 if nrows and summed else last
+            write("".join(f'<row r="{r}"></row>' for r in range(below + 1, at)))
+            write(f'<row r="{at}">' + self.cell(f"A{at}", self.texts(p["note"], f"{self.title}!A{at}"), p["note_id"])
+                  + "</row>")
+
+    def clean(self, value, colnum: int, row: int):
+        """``value`` made safe for a cell; its note (if any) kept to be listed in row order (see flush_notes)."""
+        before = len(self.texts.notes)
+        value = self.texts(value, (self.title, colnum, row))
+        if len(self.texts.notes) > before:
+            self._pending.append(((row, colnum), self.texts.notes[before:]))
+            del self.texts.notes[before:]
+        return value
+
+    def flush_notes(self) -> None:
+        """The notes of the chunk just made, in the order of their cells (row by row), as openpyxl made them."""
+        for _, lines in sorted(self._pending, key=lambda p: p[0]):
+            self.texts.notes.extend(lines)
+        self._pending = []
+
+    def _text_cell(self, value: str) -> tuple[bool, str]:
+        """A text cell after its ``s`` attribute: (whether it takes the quote-prefix style, the rest)."""
+        if value in self._errors:
+            return False, f' t="e"><v>{value.translate(_XML_ESCAPES)}</v>'
+        if value == "":
+            return value.startswith(_FORMULA_START), ' t="inlineStr">'
+        return value.startswith(_FORMULA_START), f' t="inlineStr">{_xml_text(value)}'
+
+    def cell(self, ref: str, value, sid: int | None) -> str:
+        """One cell's XML for a value of any type (the path openpyxl takes for values it binds itself)."""
+        s = "" if sid is None else f' s="{sid}"'
+        if value is None:
+            return f'<c r="{ref}"{s} t="n"></c>' if sid is not None else ""
         t = type(value)
         if t is str:
-            if value.startswith(_FORMULA_START) or value in self._errors:
-                return self._own(value, style)
-            kind = "s"
-        elif t is int or t is float:
-            kind = "n"
-        elif t is dt.date or t is dt.datetime:
-            kind = "d"
-        elif value is None:
-            kind = "n"
-        else:
-            return self._own(value, style)
-        cell = self._cells[at]
-        cell._value = value
-        cell.data_type = kind
-        if style is not None:
-            cell._style = style
-        return cell
-
-    def _own(self, value: Any, style: Any) -> Any:
+            if value in self._errors:
+                return f'<c r="{ref}"{s} t="e"><v>{value.translate(_XML_ESCAPES)}</v></c>'
+            if value.startswith(_FORMULA_START):
+                s = f' s="{self.quoted(0 if sid is None else sid)}"'
+            if value == "":
+                return f'<c r="{ref}"{s} t="inlineStr"></c>'
+            return f'<c r="{ref}"{s} t="inlineStr">{_xml_text(value)}</c>'
+        if t is int or t is float:
+            return f'<c r="{ref}"{s} t="n"><v>{_number(value)}</v></c>'
         from openpyxl.cell import WriteOnlyCell
+        from openpyxl.utils.datetime import to_excel
 
-        cell: Any = WriteOnlyCell(self._ws, value)
-        if style is not None:
-            cell._style = copy.copy(style)
-        _as_text(cell)
-        return cell
+        probe: Any = WriteOnlyCell(self.ws, value)  # Decimal, dates, times: bound as openpyxl binds them
+        if probe.data_type == "d":
+            return f'<c r="{ref}"{s} t="n"><v>{_number(to_excel(value))}</v></c>'
+        if probe.data_type == "s":
+            return self.cell(ref, str(value), sid)
+        return f'<c r="{ref}"{s} t="{probe.data_type}"><v>{_number(value)}</v></c>'
+
+    def column(self, values: pd.Series, kind: ColumnKind, letter: str, colnum: int, rows: np.ndarray,
+               sids: np.ndarray, summed: bool, total: Any = None) -> tuple[list[str], Any]:
+        """The cells of one column over a chunk of rows, and ``total`` with its numbers added one by one in row
+        order, as ``sum()`` adds (None: no number yet)."""
+        refs = [f"{letter}{r}" for r in rows.tolist()]
+        arr = values.to_numpy()
+        dtype = values.dtype
+        if kind != "date" and (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)) \
+                and not pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.api.types.CategoricalDtype):
+            num = values.to_numpy(dtype=float, na_value=np.nan)
+            ok = np.isfinite(num)
+            if pd.api.types.is_integer_dtype(dtype) and ok.all():
+                items = values.to_numpy().tolist()  # ints stay ints (as openpyxl writes them)
+            else:
+                items = num.tolist()
+            if summed and ok.any():
+                total = sum((v for v, k in zip(items, ok.tolist(), strict=True) if k), 0 if total is None else total)
+            text = [_number(v) if k else "" for v, k in zip(items, ok.tolist(), strict=True)]
+            return [f'<c r="{ref}" s="{sid}" t="n"><v>{v}</v></c>' if v else f'<c r="{ref}" s="{sid}" t="n"></c>'
+                    for ref, sid, v in zip(refs, sids.tolist(), text, strict=True)], total
+        if kind == "date" and pd.api.types.is_datetime64_any_dtype(dtype):
+            ts = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
+            days = (ts.dt.normalize() - _EPOCH).dt.days
+            early = days.notna() & (days <= 60)  # before 1900-03-01: openpyxl's rule for Excel's phantom leap day
+            out = []
+            for ref, sid, d, v, e in zip(refs, sids.tolist(), days.tolist(), arr.tolist() if early.any() else
+                                         [None] * len(refs), early.tolist(), strict=True):
+                if d != d or d is None:  # NaT
+                    out.append(f'<c r="{ref}" s="{sid}" t="n"></c>')
+                elif e:
+                    out.append(self.cell(ref, _cell(v, kind), sid))
+                else:
+                    out.append(f'<c r="{ref}" s="{sid}" t="n"><v>{int(d)}</v></c>')
+            return out, None
+        if kind == "text" and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+            # each distinct text checked and made into XML once (a column repeats its statuses, rules and reasons)
+            codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+            distinct = uniques.tolist()
+            unsafe = [k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
+            if unsafe:  # cleaned cell by cell: each cell's note names the cell
+                items = [None if c < 0 else distinct[c] for c in codes.tolist()]
+                for i in np.flatnonzero(np.isin(codes, unsafe)):
+                    items[i] = self.clean(items[i], colnum, int(rows[i]))
+                codes, uniques = pd.factorize(pd.Series(items, dtype=object))
+            made = [self._text_cell(u) for u in uniques.tolist()]
+            out = []
+            for ref, sid, code in zip(refs, sids.tolist(), codes.tolist(), strict=True):
+                if code < 0:
+                    out.append(f'<c r="{ref}" s="{sid}" t="n"></c>')
+                else:
+                    quote, body = made[code]
+                    out.append(f'<c r="{ref}" s="{self.quoted(sid) if quote else sid}"{body}</c>')
+            return out, total
+        out = []
+        for ref, sid, v, r in zip(refs, sids.tolist(), arr.tolist(), rows.tolist(), strict=True):
+            value = self.clean(_cell(v, kind), colnum, r)
+            if kind == "text" and isinstance(value, dt.date):  # a date in a text column: shown as a date, not 43957
+                if isinstance(value, dt.datetime) and value.time() != dt.time():
+                    value = value.isoformat(sep=" ")
+                else:
+                    value = dt.date(value.year, value.month, value.day).isoformat()
+            if summed and isinstance(value, int | float) and not isinstance(value, bool):
+                total = (0 if total is None else total) + value  # as sum() adds
+            out.append(self.cell(ref, value, sid))
+        return out, total
+
+
+def _splice(saved: bytes, emit: Mapping[str, Any], out) -> None:
+    """The package openpyxl saved, with each worksheet part named in ``emit`` completed by the rows its
+    function writes (in the order given). A second thread compresses while the rows are made."""
+    import io
+    import queue
+    import threading
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(saved)) as src, \
+            zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+        infos = {i.filename: i for i in src.infolist()}
+        for info in src.infolist():
+            if info.filename not in emit:
+                dst.writestr(info, src.read(info.filename), compress_type=zipfile.ZIP_DEFLATED)
+        for name, produce in emit.items():
+            info = infos[name]
+            text = src.read(name).replace(b"<sheetData/>", b"<sheetData></sheetData>")
+            cut = text.index(b"</sheetData>")
+            target = zipfile.ZipInfo(name, date_time=info.date_time)
+            target.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(target, "w", force_zip64=True) as fh:
+                blocks: queue.Queue = queue.Queue(maxsize=4)
+                failed: list[BaseException] = []
+
+                def drain(fh=fh, blocks=blocks, failed=failed) -> None:
+                    while (block := blocks.get()) is not None:
+                        if not failed:
+                            try:
+                                fh.write(block)
+                            except BaseException as exc:  # re-raised by the thread making the rows
+                                failed.append(exc)
+
+                def write(xml: str, blocks=blocks, failed=failed) -> None:
+                    if failed:  # the file cannot be written: stop making rows
+                        raise failed[0]
+                    blocks.put(xml.encode("utf-8"))
+
+                worker = threading.Thread(target=drain, name="ledger-deflate", daemon=True)
+                worker.start()
+                try:
+                    blocks.put(text[:cut])
+                    produce(write)
+                    blocks.put(text[cut:])
+                finally:
+                    blocks.put(None)
+                    worker.join()
+                if failed:
+                    raise failed[0]
 
 
 def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mapping[str, str] | None = None,
@@ -410,6 +641,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     head_border = Border(bottom=thin)
     total_border = Border(top=thin)
     used_titles: set[str] = {"说明"}
+    parts: dict[Any, _Rows] = {}
     for sheet in sheets:
         title = _safe_title(sheet.title)
         n = 2
@@ -417,6 +649,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
             title = f"{_safe_title(sheet.title)[:28]}_{n}"
             n += 1
         used_titles.add(title)
+        notes_before = len(texts.notes)
         ws = wb.create_sheet(title)
         _append_cells_as_given(ws)
         styles = _Styles(ws)
@@ -495,45 +728,52 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         if summed and not index_header and summed[0][0] == 1:
             summed = summed[1:]  # column A holds the label
         sums: dict[int, Any] = {j: None for j, _ in summed}
-        data = frame[[c.name for c in cols]] if cols else pd.DataFrame(index=frame.index)
-        kinds = [c.kind for c in cols]
-        reuse = _RowCells(ws, len(headers))
-        for number, row in enumerate(data.itertuples(index=False, name=None), start=1):
-            at_row = head + number
-            row_f = row_fill[number - 1] if row_fill else None
-            row_styles = plain if row_f is None else by_fill[id(row_f)]
-            cells = [reuse.put(0, number, None)] if index_header else []
-            for ki, (v, kind) in enumerate(zip(row, kinds, strict=True)):
-                col = ki + 1 + offset
-                value = texts(_cell(v, kind), (title, col, at_row))
-                if col in sums and isinstance(value, int | float) and not isinstance(value, bool):
-                    sums[col] = (0 if sums[col] is None else sums[col]) + value  # as sum() adds
-                cells.append(reuse.put(col - 1, value, row_styles[ki]))
-            ws.append(cells)
-        if nrows and summed:
-            total_row = last + 1
-            base = styles(fill=total_fill, border=total_border)
-            cells = [styles.cell(None, base) for _ in range(len(headers))]
-            cells[0] = styles.cell(texts(total_label, f"{title}!A{total_row}"),
-                                   styles(fill=total_fill, border=total_border, font=Font(bold=True)))
-            for j, c in summed:
-                if sums[j] is None:  # every cell empty (not measured): the total is not 0 either
-                    continue
-                cells[j - 1] = styles.cell(sums[j], styles(fill=total_fill, border=total_border, font=Font(bold=True),
-                                                           number_format=_FORMATS[c.kind]))
-            ws.append(cells)
+        rows_out = _Rows(wb, ws, title, texts)
+        parts[ws] = rows_out
+        rows_out.head_notes = texts.notes[notes_before:]  # listed with the sheet's other notes, in its turn
+        del texts.notes[notes_before:]
+        plain_ids = [rows_out.style_id(st) for st in plain]
+        fill_ids = {key: [rows_out.style_id(st) for st in styles_] for key, styles_ in by_fill.items()}
+        total_ids = (rows_out.style_id(styles(fill=total_fill, border=total_border)[0]),
+                     rows_out.style_id(styles(fill=total_fill, border=total_border, font=Font(bold=True))[0]),
+                     {j: rows_out.style_id(styles(fill=total_fill, border=total_border, font=Font(bold=True),
+                                                  number_format=_FORMATS[c.kind])[0]) for j, c in summed})
+        note_id = rows_out.style_id(styles(font=Font(italic=True, color="555555"))[0])
+        # every style the rows can take, with its quote-prefix twin, goes into the workbook before it is saved
+        for sid in {0, *plain_ids, *(i for ids in fill_ids.values() for i in ids), total_ids[0], total_ids[1],
+                    *total_ids[2].values(), note_id}:
+            rows_out.quoted(sid)
+        rows_out.plan = dict(
+            frame=frame, cols=cols, offset=offset, index_header=index_header, head=head, last=last, nrows=nrows,
+            headers=headers, plain_ids=plain_ids, fill_ids=fill_ids, summed=summed, sums=sums, total_ids=total_ids,
+            note_id=note_id, total_label=total_label, note=sheet.note,
+            row_keys=np.array([id(f) if f is not None else 0 for f in row_fill], dtype=np.int64) if row_fill else None)
         if headers:
             ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{last}"
-        if sheet.note:
-            at = last + 3
-            for _ in range(at - (last + 1 if nrows and summed else last) - 1):
-                ws.append([])
-            ws.append([styles.cell(texts(sheet.note, f"{title}!A{at}"), styles(font=Font(italic=True, color="555555")))])
-    notes = _Texts(lang)
-    for i, line in enumerate(texts.notes, start=1):
-        about_line(f"{note_label} {i}", line, notes)
+    about_rows = _Rows(wb, about, "说明", _Texts(lang))
+    wrapped_id = about_rows.style_id(wrapped[0])
+    for sid in (0, wrapped_id):
+        about_rows.quoted(sid)
+    import io
+
+    shell = io.BytesIO()
+    wb.save(shell)  # the workbook without its data rows (small); the rows go into its sheets as they are made
+    part_of = {ws: f"xl/worksheets/sheet{k}.xml" for k, ws in enumerate(wb.worksheets, start=1)}
+    about_rows.frozen = True
+    for rows in parts.values():
+        rows.frozen = True
+
+    def about_notes(write) -> None:  # the 说明 sheet's notes, once every sheet's cells are made
+        notes = _Texts(lang)
+        for i, line in enumerate(texts.notes, start=about_row):
+            k = i - about_row + 1
+            write(f'<row r="{i}">' + about_rows.cell(f"A{i}", notes(f"{note_label} {k}", ("说明", 1, i)), None)
+                  + about_rows.cell(f"B{i}", notes(line, ("说明", 2, i)), wrapped_id) + "</row>")
+
+    emit = {part_of[ws]: rows.emit for ws, rows in parts.items()}
+    emit[part_of[about]] = about_notes  # last: it lists the notes made while writing the others
     with atomic_path(path) as tmp, open(tmp, "wb") as fh:
-        wb.save(_PhaseFile(fh) if os.environ.get(KILL_ENV) == "ledger.partial" else fh)
+        _splice(shell.getvalue(), emit, _PhaseFile(fh) if os.environ.get(KILL_ENV) == "ledger.partial" else fh)
     return str(path)
 
 
