@@ -141,7 +141,7 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
             hit = (key, _footprint_pairs(sg, layers, threads, backend))
             if reuse is not None:
                 reuse["developed"] = hit
-        right, pairs, inside_pair, cut = hit[1]
+        right, pairs, inside_pair, cut, (meet_a, meet_b) = hit[1]
         keep = np.ones(len(pairs.left), dtype=bool)
         if part != "all":
             built = np.concatenate([_dates(x, "built_date" if x is buildings else "detected_date") for x in layers])
@@ -159,7 +159,14 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
         pieces = np.concatenate([right[pairs.right[inside]], cut[cross]])
         groups = np.concatenate([pairs.left[inside], pairs.left[cross]])
         source = np.concatenate([pairs.right[inside], pairs.right[cross]])
-        total, hit_idx = _engine.grouped_union_area(pieces, groups, n, threads=threads, return_overlaps=True)
+        # the overlapping pairs found once on every piece, renumbered to this part's pieces
+        local = np.full(len(pairs.left), -1, dtype=np.int64)
+        local[inside] = np.arange(len(inside))
+        local[cross] = len(inside) + np.arange(len(cross))
+        la, lb = local[meet_a], local[meet_b]
+        both = (la >= 0) & (lb >= 0)
+        total, hit_idx = _engine.grouped_union_area(pieces, groups, n, threads=threads, return_overlaps=True,
+                                                    pairs=(la[both], lb[both]))
         if overlaps is not None:
             overlaps.extend(np.unique(source[hit_idx]).tolist())
         total[whole] = shapely.area(sg[whole])
@@ -168,11 +175,13 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
 
 
 def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backend | None):
-    """The footprint pairs of :func:`developed_area`, whatever the part: ``(right, pairs, inside, cut)``.
+    """The footprint pairs of :func:`developed_area`, whatever the part: ``(right, pairs, inside, cut, meet)``.
 
     ``inside[k]``: pair k's footprint is used whole (the supply covers it, or it lies within ``EDGE_EPS_M`` of
     the supply); ``cut[k]``: the piece of a footprint crossing the supply's edge inside it (None for the other
-    pairs, and for pieces under 1e-9 m²). Each is a property of the pair alone, so the parts share them.
+    pairs, and for pieces under 1e-9 m²); ``meet``: the pairs ``(k, l)`` of pieces of one supply whose interiors
+    meet (:func:`redline.overlay._engine.overlapping_pairs`). Each is a property of the pairs alone, so the parts
+    share them.
     """
     shapely = _engine.shapely
     right = np.concatenate([np.asarray(x.geometry.values, dtype=object) for x in layers])
@@ -206,7 +215,10 @@ def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backen
                              work=shapely.get_num_coordinates(a) + shapely.get_num_coordinates(b))
     real = shapely.area(pieces) > 1e-9
     cut[k[real]] = pieces[real]
-    return right, pairs, inside, cut
+    used = np.flatnonzero(inside | (cut != None))  # noqa: E711 (elementwise)
+    piece = np.where(inside[used], right[pairs.right[used]], cut[used])
+    ma, mb = _engine.overlapping_pairs(piece, pairs.left[used], threads=threads)
+    return right, pairs, inside, cut, (used[ma], used[mb])
 
 
 def _pct(v) -> str:
