@@ -189,7 +189,8 @@ def nudged(xy, ulps):
 @settings(max_examples=150, deadline=None)
 @given(theta=st.sampled_from([0.0, 0.3, 1.0, np.pi / 2]), polys=lattice_polygons, holes=st.booleans())
 def test_interiors_apart_never_parts_what_geos_sees_meeting(theta, polys, holes):
-    """The exact half-plane test sets a pair aside only where GEOS finds that the interiors do not meet."""
+    """The exact half-plane test sets a pair aside only where GEOS finds that the interiors do not meet, and
+    takes two polygons as meeting only where GEOS finds that they do."""
     at = frame(theta, 0.0, 0.0)
     geoms = []
     for pts, jitter in polys:
@@ -208,6 +209,7 @@ def test_interiors_apart_never_parts_what_geos_sees_meeting(theta, polys, holes)
     apart = _engine.interiors_apart(x[a], x[b])
     meet = shapely.relate_pattern(x[a], x[b], "T********")
     assert not (apart & meet).any()
+    assert not (_engine.interiors_meet(x[a], x[b]) & ~meet).any()
     ga, gb = _engine.overlapping_pairs(x, np.zeros(len(x), dtype=np.int64), threads=1)
     want = {(i, j) for i, j, m in zip(a.tolist(), b.tolist(), meet.tolist(), strict=True) if m}
     assert set(zip(ga.tolist(), gb.tolist(), strict=True)) == want
@@ -229,6 +231,7 @@ def test_terraced_rows_are_told_apart_without_geos(theta, k, w, d):
     assert apart[neighbours].all()
     shifted = quad(at, 0.5 * w, 1.5 * w, 0.0, d)
     assert not _engine.interiors_apart(np.array([shifted]), x[:1])[0]
+    assert _engine.interiors_meet(np.array([shifted]), x[:1])[0]
 
 
 @settings(max_examples=300, deadline=None)
@@ -244,5 +247,33 @@ def test_interiors_apart_on_a_vertex_a_few_ulps_from_an_edge(theta, t, ux, uy, l
     x, y = np.array([house, roof]), np.array([roof, house])
     apart = _engine.interiors_apart(x, y)
     meet = shapely.relate_pattern(x, y, "T********")
-    assert not (apart & meet).any()
-    assert apart[0] == apart[1]
+    sure = _engine.interiors_meet(x, y)
+    assert not (apart & meet).any() and not (sure & ~meet).any()
+    assert apart[0] == apart[1] and sure[0] == sure[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(theta=st.floats(0.0, 3.1), blocks=blocks, dates=st.lists(st.sampled_from([None, "2019-01-01", "2023-01-01"]),
+                                                                min_size=40, max_size=40))
+def test_developed_area_parts_sharing_their_unions_equal_each_part_alone(theta, blocks, dates):
+    """The parts (new, old, undated) measured in turn, keeping the pairs and unions of one for the next, give
+    what each part measured on its own gives."""
+    sup, fps = [], []
+    at = frame(theta, 0.0, 0.0)
+    for b, (k, w, back, copies, cross) in enumerate(blocks):
+        u0, u1, depth = b * 60.0, b * 60.0 + 60.0, 40.0
+        sup.append(quad(at, u0, u1, 0.0, depth))
+        u = [u0 + i * w for i in range(k + 1)]
+        fps += [quad(at, u[i], u[i + 1], 0.0, 8.0) for i in range(k)]
+        if back:
+            fps += [quad(at, u[i], u[i + 1], depth - 8.0, depth) for i in range(k)]
+        fps += [quad(at, u0 + f * w, u0 + f * w + w, 0.0, 8.0) for f in copies]
+        fps.append(quad(at, u1 - 4.0 + cross, u1 + 2.0 + cross, 15.0, 22.0))
+    supplies = gpd.GeoDataFrame({"supply_id": [f"S{i}" for i in range(len(sup))]}, geometry=sup, crs=CRS)
+    buildings = gpd.GeoDataFrame({"built_date": (dates * 2)[:len(fps)]}, geometry=fps, crs=CRS)
+    since = ["2021-01-01"] * len(sup)
+    shared: dict = {}
+    for part in ("new", "old", "undated", "all", "new"):
+        got = developed_area(supplies, buildings, since=since, part=part, reuse=shared)
+        alone = developed_area(supplies, buildings, since=since, part=part)
+        np.testing.assert_array_equal(got, alone)

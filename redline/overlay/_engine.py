@@ -68,7 +68,7 @@ from ..result import AuditLog, NoteList, deliver
 from ..scale import Backend, _routes, resolve_backend
 
 __all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_union", "grouped_union_area",
-           "interiors_apart", "overlapping_pairs", "overlay_areas", "pair_areas", "pair_index", "remnants", "robust",
+           "interiors_apart", "interiors_meet", "overlapping_pairs", "overlay_areas", "pair_areas", "pair_index", "remnants", "robust",
            "robust_one", "split_slivers", "subdivide"]
 
 #: threads used by the vectorised steps (the target machines have 2 cores)
@@ -450,19 +450,22 @@ APART_MAX_VERTICES = 16
 _APART_BLOCK = 65536
 
 
-def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tuple[np.ndarray, ...]:
     """For m pairs, the lines through consecutive coordinates of a polygon (``xx``, ``xy``: (k, m)) and points
-    (``wx``, ``wy``: (v, m)): whether every point is certainly on the left of (or on) each line, and whether
-    every point is certainly on its right (or on it); two (k - 1, m) arrays. A point is certainly on a side when
-    the orientation determinant, computed in doubles, exceeds its error bound; certainly on the line when it is
-    bit for bit one of the line's two coordinates (the determinant is then 0 - 0, or ex·ey - ey·ex, exactly)."""
+    (``wx``, ``wy``: (v, m)): whether every point is certainly on the left of (or on) each line, whether every
+    point is certainly on its right (or on it), whether some point is certainly strictly on its left, and
+    whether some point is certainly strictly on its right; four (k - 1, m) arrays. A point is certainly on a
+    side when the orientation determinant, computed in doubles, exceeds its error bound; certainly on the line
+    when it is bit for bit one of the line's two coordinates (the determinant is then 0 - 0, or ex·ey - ey·ex,
+    exactly)."""
     k, m = xx.shape
     pos_all = np.ones((k - 1, m), dtype=bool)
     neg_all = np.ones((k - 1, m), dtype=bool)
+    pos_any = np.zeros((k - 1, m), dtype=bool)
+    neg_any = np.zeros((k - 1, m), dtype=bool)
     for e in range(k - 1):
         px, py, qx, qy = xx[e], xy[e], xx[e + 1], xy[e + 1]
         ex, ey = qx - px, qy - py
-        pos, neg = pos_all[e], neg_all[e]
         for j in range(len(wx)):
             left = ex * (wy[j] - py)
             right = ey * (wx[j] - px)
@@ -471,16 +474,19 @@ def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tu
             err += np.abs(right)
             err *= _ORIENT_ERR
             on = ((wx[j] == px) & (wy[j] == py)) | ((wx[j] == qx) & (wy[j] == qy))
-            pos &= (det > err) | on
-            neg &= (det < -err) | on
-    return pos_all, neg_all
+            pos, neg = det > err, det < -err
+            pos_any[e] |= pos
+            neg_any[e] |= neg
+            pos_all[e] &= pos | on
+            neg_all[e] &= neg | on
+    return pos_all, neg_all, pos_any, neg_any
 
 
 def _own_sides(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     """Per polygon (coordinates ``cx``, ``cy``: (k, m)) and line through consecutive coordinates: +1 when all
     its coordinates are certainly on the left of (or on) the line, -1 on the right, 0 when neither is certain or
     the two coordinates are the same point; (k - 1, m)."""
-    pos, neg = _sides(cx, cy, cx[:-1], cy[:-1])
+    pos, neg, _, _ = _sides(cx, cy, cx[:-1], cy[:-1])
     side = np.where(pos, 1, np.where(neg, -1, 0)).astype(np.int8)
     side[(cx[1:] == cx[:-1]) & (cy[1:] == cy[:-1])] = 0
     return side
@@ -498,24 +504,38 @@ def interiors_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     not decided. Footprints in terraced rows, which share walls vertex for vertex, are therefore told apart
     exactly; a footprint overlapping a neighbour, or touching it at a point of one of its edges, goes to GEOS.
     """
+    return _pair_state(x, y) == 1
+
+
+def interiors_meet(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where the interiors of ``x[i]`` and ``y[i]`` certainly meet, without GEOS; False where it cannot
+    tell. Decided for two convex polygons without holes (every edge line leaves all of the polygon's vertices
+    certainly on one side): their interiors meet when no edge line of either separates them, i.e. when each edge
+    line of each has a vertex of the other certainly strictly on its own polygon's side."""
+    return _pair_state(x, y) == -1
+
+
+def _pair_state(x, y) -> np.ndarray:
     x, y = _as_array(x), _as_array(y)
-    both = np.concatenate([x, y])
     n = len(x)
-    return _apart_pairs(both, np.arange(n), np.arange(n, 2 * n))
+    return _apart_pairs(np.concatenate([x, y]), np.arange(n), np.arange(n, 2 * n))
 
 
 def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """:func:`interiors_apart` of ``geoms[a]`` and ``geoms[b]``, each geometry's shell read once."""
+    """Per pair ``geoms[a]``, ``geoms[b]``: 1 when the interiors certainly do not meet (:func:`interiors_apart`),
+    -1 when they certainly meet (:func:`interiors_meet`), 0 when GEOS must tell; each geometry's coordinates
+    read once."""
     n = len(a)
-    out = np.zeros(n, dtype=bool)
+    out = np.zeros(n, dtype=np.int8)
     if n == 0:
         return out
     bounds = shapely.bounds(geoms)
     ba, bb = bounds[a], bounds[b]
-    out[:] = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
+    boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
+    out[boxed] = 1
     wanted = np.zeros(len(geoms), dtype=bool)
-    wanted[a[~out]] = True
-    wanted[b[~out]] = True
+    wanted[a[~boxed]] = True
+    wanted[b[~boxed]] = True
     used = np.flatnonzero(wanted)
     k = np.zeros(len(geoms), dtype=np.int64)  # coordinates, 0 where not a polygon or too many
     poly = used[np.isin(shapely.get_type_id(geoms[used]), (3, 6)) & ~shapely.is_empty(geoms[used])]
@@ -527,16 +547,25 @@ def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
     start = np.zeros(len(geoms), dtype=np.int64)
     start[poly] = np.concatenate([[0], np.cumsum(kp)[:-1]]) if len(kp) else kp
-    todo = np.flatnonzero(~out & (k[a] > 0) & (k[b] > 0))
+    todo = np.flatnonzero(~boxed & (k[a] > 0) & (k[b] > 0))
     if len(todo) == 0:
         return out
-    # each polygon's lines with its own coordinates on one side, once per polygon
+    # each polygon's lines with its own coordinates on one side, once per polygon; convex: one polygon, no
+    # hole, every line with all of its coordinates certainly on the same side
     side = np.zeros((APART_MAX_VERTICES, len(geoms)), dtype=np.int8)
+    convex = np.zeros(len(geoms), dtype=bool)
+    single = poly[(shapely.get_num_geometries(geoms[poly]) == 1)]
+    single = single[shapely.get_num_interior_rings(shapely.get_geometry(geoms[single], 0)) == 0]
+    simple = np.zeros(len(geoms), dtype=bool)
+    simple[single] = True
     for kk in np.unique(kp):
         own = poly[kp == kk]
         at = start[own][None, :] + np.arange(kk)[:, None]
-        side[:kk - 1, own] = _own_sides(cx[at], cy[at])
+        sides = _own_sides(cx[at], cy[at])
+        side[:kk - 1, own] = sides
+        convex[own] = simple[own] & ((sides == 1).all(axis=0) | (sides == -1).all(axis=0))
     # then, pair by pair, the other polygon's coordinates (the last, closing one repeats another and is left out)
+    witnessed = np.ones(n, dtype=bool)  # every line so far has a vertex of the other on its own polygon's side
     for first, second in ((a, b), (b, a)):
         key = k[first[todo]] * 1000 + k[second[todo]]
         order = np.argsort(key, kind="stable")
@@ -547,12 +576,16 @@ def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 part = sel[s:s + _APART_BLOCK]
                 at = start[first[part]][None, :] + np.arange(ka)[:, None]
                 to = start[second[part]][None, :] + np.arange(kb - 1)[:, None]
-                pos, neg = _sides(cx[at], cy[at], cx[to], cy[to])
+                pos, neg, pos_any, neg_any = _sides(cx[at], cy[at], cx[to], cy[to])
                 own = side[:ka - 1, first[part]]
-                out[part] = ((own == 1) & neg).any(axis=0) | ((own == -1) & pos).any(axis=0)
-        todo = todo[~out[todo]]
+                apart = ((own == 1) & neg).any(axis=0) | ((own == -1) & pos).any(axis=0)
+                out[part[apart]] = 1
+                witnessed[part] &= (((own == 1) & pos_any) | ((own == -1) & neg_any)).all(axis=0)
+        todo = todo[out[todo] == 0]
         if len(todo) == 0:
             break
+    meet = todo[convex[a[todo]] & convex[b[todo]] & witnessed[todo]]
+    out[meet] = -1
     return out
 
 
@@ -560,7 +593,8 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
     """The pairs ``(i, j)``, ``i < j``, of members of one group whose interiors meet (DE-9IM ``T********``).
 
     The candidates are the pairs whose bounding boxes meet; :func:`interiors_apart` sets aside those it can tell
-    apart exactly, and GEOS decides the rest.
+    apart exactly, :func:`interiors_meet` takes those it can tell meeting (two convex footprints), and GEOS
+    decides the rest.
     """
     geoms = _as_array(geoms)
     groups = np.asarray(groups, dtype=np.int64)
@@ -572,24 +606,28 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
     a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
     if len(a) == 0:
         return a, b
-    unknown = np.flatnonzero(~chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl]), len(a), threads))
+    state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl]), len(a), threads)
+    unknown = np.flatnonzero(state == 0)
     if len(unknown) == 0:
-        return z, z
+        sure = state == -1
+        return a[sure], b[sure]
     xu, yu = geoms[a[unknown]], geoms[b[unknown]]
 
-    def interiors_meet(sl: slice) -> np.ndarray:
+    def geos_meet(sl: slice) -> np.ndarray:
         try:
             return shapely.relate_pattern(xu[sl], yu[sl], "T********")
         except shapely.errors.GEOSException:  # cannot tell: unite them, as a union always gives the answer
             return np.ones(sl.stop - sl.start, dtype=bool)
 
     work = shapely.get_num_coordinates(xu) + shapely.get_num_coordinates(yu)
-    real = unknown[chunked(interiors_meet, len(unknown), threads, work=work).astype(bool)]
+    real = np.sort(np.concatenate([np.flatnonzero(state == -1),
+                                   unknown[chunked(geos_meet, len(unknown), threads, work=work).astype(bool)]]))
     return a[real], b[real]
 
 
 def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
-                       return_overlaps: bool = False, pairs: tuple[np.ndarray, np.ndarray] | None = None):
+                       return_overlaps: bool = False, pairs: tuple[np.ndarray, np.ndarray] | None = None,
+                       ids: np.ndarray | None = None, cache: dict | None = None):
     """Planar area of the union of each group's geometries (0 for an empty group).
 
     Only members that really overlap another member of their group (their interiors meet: DE-9IM
@@ -599,7 +637,11 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
     ``return_overlaps=True`` also returns the indices of the members that overlap another one, so that a caller
     can name them (overlapping building footprints are a finding about the layer). ``pairs``, when given, are
     those of :func:`overlapping_pairs` for these geometries and groups (or for a larger set they were taken
-    from, renumbered), so that a caller measuring several subsets of one layer tests the pairs once.
+    from, renumbered), so that a caller measuring several subsets of one layer tests the pairs once. With ``ids``
+    (one integer per geometry, naming it across calls; the same members come in the same order in each call) and
+    ``cache`` (a dict kept between such calls), a group whose overlapping members are the same as in the
+    previous call keeps that call's union area instead of being united again: the same members in the same
+    order give the same union.
     """
     geoms = _as_array(geoms)
     groups = np.asarray(groups, dtype=np.int64)
@@ -612,11 +654,23 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
     alone = np.ones(len(geoms), dtype=bool)
     alone[overlapping] = False
     total = np.bincount(groups[alone], weights=area[alone], minlength=n_groups).astype(float)
-    if len(overlapping):
-        sub = groups[overlapping]
-        unions = grouped_union(geoms[overlapping], sub, n_groups, threads=threads)
-        crowded = np.unique(sub)
-        total[crowded] += shapely.area(unions[crowded])
+    sub = groups[overlapping]
+    known = np.zeros(n_groups, dtype=bool)
+    union_m2 = np.zeros(n_groups)
+    if cache is not None and ids is not None and "ids" in cache:
+        now, before = np.asarray(ids)[overlapping], cache["ids"]
+        common = np.isin(now, before)
+        count = np.bincount(sub, minlength=n_groups)
+        known = (count > 0) & (count == cache["count"]) & (np.bincount(sub[common], minlength=n_groups) == count)
+        union_m2[known] = cache["area"][known]
+    redo = overlapping[~known[sub]]
+    if len(redo):
+        unions = grouped_union(geoms[redo], groups[redo], n_groups, threads=threads)
+        crowded = np.unique(groups[redo])
+        union_m2[crowded] = shapely.area(unions[crowded])
+    total += union_m2
+    if cache is not None and ids is not None:
+        cache.update(ids=np.asarray(ids)[overlapping], count=np.bincount(sub, minlength=n_groups), area=union_m2)
     return (total, overlapping) if return_overlaps else total
 
 

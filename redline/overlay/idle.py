@@ -141,6 +141,7 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
             hit = (key, _footprint_pairs(sg, layers, threads, backend))
             if reuse is not None:
                 reuse["developed"] = hit
+                reuse.pop("unions", None)
         right, pairs, inside_pair, cut, (meet_a, meet_b) = hit[1]
         keep = np.ones(len(pairs.left), dtype=bool)
         if part != "all":
@@ -165,8 +166,10 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
         local[cross] = len(inside) + np.arange(len(cross))
         la, lb = local[meet_a], local[meet_b]
         both = (la >= 0) & (lb >= 0)
+        # and the unions of one part kept for the next, where a supply's overlapping footprints are the same
         total, hit_idx = _engine.grouped_union_area(pieces, groups, n, threads=threads, return_overlaps=True,
-                                                    pairs=(la[both], lb[both]))
+                                                    pairs=(la[both], lb[both]), ids=np.concatenate([inside, cross]),
+                                                    cache=reuse.setdefault("unions", {}) if reuse is not None else None)
         if overlaps is not None:
             overlaps.extend(np.unique(source[hit_idx]).tolist())
         total[whole] = shapely.area(sg[whole])
