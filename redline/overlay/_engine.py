@@ -444,6 +444,10 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
 #: times the sum of the magnitudes of its two products (J. R. Shewchuk, *Adaptive precision floating-point
 #: arithmetic and fast robust geometric predicates*, 1997); taken a little wider here, as only the sign matters
 _ORIENT_ERR = 4e-16
+#: how far (m) inside the other's edge lines a vertex must stand, and off its own polygon's edge lines every
+#: polygon must reach, for :func:`interiors_meet` to decide without GEOS: overlaps thinner than this, and slivers
+#: (whose intersections GEOS rounds), are left to GEOS
+_CLEAR_M = 1e-6
 #: polygons with more shell vertices than this are left to GEOS by :func:`interiors_apart`
 APART_MAX_VERTICES = 16
 #: pairs per block of :func:`interiors_apart` (bounds the memory of its vertex arrays)
@@ -453,11 +457,11 @@ _APART_BLOCK = 65536
 def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tuple[np.ndarray, ...]:
     """For m pairs, the lines through consecutive coordinates of a polygon (``xx``, ``xy``: (k, m)) and points
     (``wx``, ``wy``: (v, m)): whether every point is certainly on the left of (or on) each line, whether every
-    point is certainly on its right (or on it), whether some point is certainly strictly on its left, and
-    whether some point is certainly strictly on its right; four (k - 1, m) arrays. A point is certainly on a
-    side when the orientation determinant, computed in doubles, exceeds its error bound; certainly on the line
-    when it is bit for bit one of the line's two coordinates (the determinant is then 0 - 0, or ex·ey - ey·ex,
-    exactly)."""
+    point is certainly on its right (or on it), whether some point stands clear on its left (:data:`_CLEAR_M` or
+    more off it), and whether some point stands clear on its right; four (k - 1, m) arrays. A point is certainly
+    on a side when the orientation determinant, computed in doubles, exceeds its error bound; certainly on the
+    line when it is bit for bit one of the line's two coordinates (the determinant is then 0 - 0, or
+    ex·ey - ey·ex, exactly)."""
     k, m = xx.shape
     pos_all = np.ones((k - 1, m), dtype=bool)
     neg_all = np.ones((k - 1, m), dtype=bool)
@@ -466,6 +470,7 @@ def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tu
     for e in range(k - 1):
         px, py, qx, qy = xx[e], xy[e], xx[e + 1], xy[e + 1]
         ex, ey = qx - px, qy - py
+        far = _CLEAR_M * np.hypot(ex, ey)  # a determinant over this: the point is _CLEAR_M or more off the line
         for j in range(len(wx)):
             left = ex * (wy[j] - py)
             right = ey * (wx[j] - px)
@@ -475,8 +480,9 @@ def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tu
             err *= _ORIENT_ERR
             on = ((wx[j] == px) & (wy[j] == py)) | ((wx[j] == qx) & (wy[j] == qy))
             pos, neg = det > err, det < -err
-            pos_any[e] |= pos
-            neg_any[e] |= neg
+            clear = np.maximum(err, far)
+            pos_any[e] |= det > clear
+            neg_any[e] |= det < -clear
             pos_all[e] &= pos | on
             neg_all[e] &= neg | on
     return pos_all, neg_all, pos_any, neg_any
@@ -484,10 +490,11 @@ def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tu
 
 def _own_sides(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     """Per polygon (coordinates ``cx``, ``cy``: (k, m)) and line through consecutive coordinates: +1 when all
-    its coordinates are certainly on the left of (or on) the line, -1 on the right, 0 when neither is certain or
-    the two coordinates are the same point; (k - 1, m)."""
-    pos, neg, _, _ = _sides(cx, cy, cx[:-1], cy[:-1])
-    side = np.where(pos, 1, np.where(neg, -1, 0)).astype(np.int8)
+    its coordinates are certainly on the left of (or on) the line and one stands clear of it, -1 the same on the
+    right, 0 when neither holds (the polygon is flat or thin along the line) or the two coordinates are the same
+    point; (k - 1, m)."""
+    pos, neg, pos_any, neg_any = _sides(cx, cy, cx[:-1], cy[:-1])
+    side = np.where(pos & pos_any, 1, np.where(neg & neg_any, -1, 0)).astype(np.int8)
     side[(cx[1:] == cx[:-1]) & (cy[1:] == cy[:-1])] = 0
     return side
 
@@ -510,8 +517,10 @@ def interiors_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def interiors_meet(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """True where the interiors of ``x[i]`` and ``y[i]`` certainly meet, without GEOS; False where it cannot
     tell. Decided for two convex polygons without holes (every edge line leaves all of the polygon's vertices
-    certainly on one side): their interiors meet when no edge line of either separates them, i.e. when each edge
-    line of each has a vertex of the other certainly strictly on its own polygon's side."""
+    certainly on one side, one of them :data:`_CLEAR_M` or more off it): their interiors meet when no edge line
+    of either separates them, i.e. when each edge line of each has a vertex of the other :data:`_CLEAR_M` or
+    more inside it (the separating axis theorem). Overlaps thinner than that are left to GEOS, which rounds the
+    intersections of nearly parallel edges and may then see no overlap."""
     return _pair_state(x, y) == -1
 
 
@@ -650,9 +659,10 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
         return (total, np.zeros(0, dtype=np.int64)) if return_overlaps else total
     area = shapely.area(geoms)
     a, b = pairs if pairs is not None else overlapping_pairs(geoms, groups, threads=threads)
-    overlapping = np.unique(np.concatenate([a, b])).astype(np.int64)
     alone = np.ones(len(geoms), dtype=bool)
-    alone[overlapping] = False
+    alone[a] = False
+    alone[b] = False
+    overlapping = np.flatnonzero(~alone).astype(np.int64)
     total = np.bincount(groups[alone], weights=area[alone], minlength=n_groups).astype(float)
     sub = groups[overlapping]
     known = np.zeros(n_groups, dtype=bool)
