@@ -72,8 +72,9 @@ from ..area import AreaMethod, area_factor, check_area_method
 from ..result import AuditLog, NoteList, deliver
 from ..scale import Backend, _routes, resolve_backend
 
-__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_coverage_union", "grouped_union", "grouped_union_area",
-           "overlay_areas", "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
+__all__ = ["FALLBACK_LEVELS", "PairIndex", "Remnants", "fallback_note", "fallback_problems", "grouped_coverage_union",
+           "grouped_union", "grouped_union_area", "interiors_apart", "interiors_meet", "overlapping_pairs", "overlay_areas",
+           "pair_areas", "pair_index", "remnants", "robust", "robust_one", "split_slivers", "subdivide"]
 
 #: threads used by the vectorised steps (the target machines have 2 cores)
 THREADS = 2
@@ -444,16 +445,217 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
     return out
 
 
+#: Shewchuk's bound on the rounding error of a 2-D orientation determinant computed in doubles, ``(3 + 16 ε) ε``
+#: times the sum of the magnitudes of its two products (J. R. Shewchuk, *Adaptive precision floating-point
+#: arithmetic and fast robust geometric predicates*, 1997); taken a little wider here, as only the sign matters
+_ORIENT_ERR = 4e-16
+#: how far (m) inside the other's edge lines a vertex must stand, and off its own polygon's edge lines every
+#: polygon must reach, for :func:`interiors_meet` to decide without GEOS: overlaps thinner than this, and slivers
+#: (whose intersections GEOS rounds), are left to GEOS
+_CLEAR_M = 1e-6
+#: polygons with more shell vertices than this are left to GEOS by :func:`interiors_apart`
+APART_MAX_VERTICES = 16
+#: pairs per block of :func:`interiors_apart` (bounds the memory of its vertex arrays)
+_APART_BLOCK = 65536
+
+
+def _sides(xx: np.ndarray, xy: np.ndarray, wx: np.ndarray, wy: np.ndarray) -> tuple[np.ndarray, ...]:
+    """For m pairs, the lines through consecutive coordinates of a polygon (``xx``, ``xy``: (k, m)) and points
+    (``wx``, ``wy``: (v, m)): whether every point is certainly on the left of (or on) each line, whether every
+    point is certainly on its right (or on it), whether some point stands clear on its left (:data:`_CLEAR_M` or
+    more off it), and whether some point stands clear on its right; four (k - 1, m) arrays. A point is certainly
+    on a side when the orientation determinant, computed in doubles, exceeds its error bound; certainly on the
+    line when it is bit for bit one of the line's two coordinates (the determinant is then 0 - 0, or
+    ex·ey - ey·ex, exactly)."""
+    k, m = xx.shape
+    pos_all = np.ones((k - 1, m), dtype=bool)
+    neg_all = np.ones((k - 1, m), dtype=bool)
+    pos_any = np.zeros((k - 1, m), dtype=bool)
+    neg_any = np.zeros((k - 1, m), dtype=bool)
+    for e in range(k - 1):
+        px, py, qx, qy = xx[e], xy[e], xx[e + 1], xy[e + 1]
+        ex, ey = qx - px, qy - py
+        far = _CLEAR_M * np.hypot(ex, ey)  # a determinant over this: the point is _CLEAR_M or more off the line
+        for j in range(len(wx)):
+            left = ex * (wy[j] - py)
+            right = ey * (wx[j] - px)
+            det = left - right
+            err = np.abs(left)
+            err += np.abs(right)
+            err *= _ORIENT_ERR
+            on = ((wx[j] == px) & (wy[j] == py)) | ((wx[j] == qx) & (wy[j] == qy))
+            pos, neg = det > err, det < -err
+            clear = np.maximum(err, far)
+            pos_any[e] |= det > clear
+            neg_any[e] |= det < -clear
+            pos_all[e] &= pos | on
+            neg_all[e] &= neg | on
+    return pos_all, neg_all, pos_any, neg_any
+
+
+def _own_sides(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
+    """Per polygon (coordinates ``cx``, ``cy``: (k, m)) and line through consecutive coordinates: +1 when all
+    its coordinates are certainly on the left of (or on) the line and one stands clear of it, -1 the same on the
+    right, 0 when neither holds (the polygon is flat or thin along the line) or the two coordinates are the same
+    point; (k - 1, m)."""
+    pos, neg, pos_any, neg_any = _sides(cx, cy, cx[:-1], cy[:-1])
+    side = np.where(pos & pos_any, 1, np.where(neg & neg_any, -1, 0)).astype(np.int8)
+    side[(cx[1:] == cx[:-1]) & (cy[1:] == cy[:-1])] = 0
+    return side
+
+
+def interiors_apart(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where the interiors of ``x[i]`` and ``y[i]`` certainly do not meet, without GEOS; False where it
+    cannot tell (the pair is then for :func:`shapely.relate_pattern`).
+
+    A pair is apart when their bounding boxes share no interior, or when one of the two polygons (up to
+    :data:`APART_MAX_VERTICES` shell vertices) has an edge whose line leaves its own vertices on one side and
+    the other's on the other side (vertices on the line allowed): each polygon lies in the convex hull of its
+    shell, so the two lie in opposite closed half-planes. Orientations are decided only where the floating-point
+    determinant exceeds its error bound, or where a vertex is bit for bit an end of the edge; anything closer is
+    not decided. Footprints in terraced rows, which share walls vertex for vertex, are therefore told apart
+    exactly; a footprint overlapping a neighbour, or touching it at a point of one of its edges, goes to GEOS.
+    """
+    return _pair_state(x, y) == 1
+
+
+def interiors_meet(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """True where the interiors of ``x[i]`` and ``y[i]`` certainly meet, without GEOS; False where it cannot
+    tell. Decided for two convex polygons without holes (every edge line leaves all of the polygon's vertices
+    certainly on one side, one of them :data:`_CLEAR_M` or more off it): their interiors meet when no edge line
+    of either separates them, i.e. when each edge line of each has a vertex of the other :data:`_CLEAR_M` or
+    more inside it (the separating axis theorem). Overlaps thinner than that are left to GEOS, which rounds the
+    intersections of nearly parallel edges and may then see no overlap."""
+    return _pair_state(x, y) == -1
+
+
+def _pair_state(x, y) -> np.ndarray:
+    x, y = _as_array(x), _as_array(y)
+    n = len(x)
+    return _apart_pairs(np.concatenate([x, y]), np.arange(n), np.arange(n, 2 * n))
+
+
+def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per pair ``geoms[a]``, ``geoms[b]``: 1 when the interiors certainly do not meet (:func:`interiors_apart`),
+    -1 when they certainly meet (:func:`interiors_meet`), 0 when GEOS must tell; each geometry's coordinates
+    read once."""
+    n = len(a)
+    out = np.zeros(n, dtype=np.int8)
+    if n == 0:
+        return out
+    bounds = shapely.bounds(geoms)
+    ba, bb = bounds[a], bounds[b]
+    boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
+    out[boxed] = 1
+    wanted = np.zeros(len(geoms), dtype=bool)
+    wanted[a[~boxed]] = True
+    wanted[b[~boxed]] = True
+    used = np.flatnonzero(wanted)
+    k = np.zeros(len(geoms), dtype=np.int64)  # coordinates, 0 where not a polygon or too many
+    poly = used[np.isin(shapely.get_type_id(geoms[used]), (3, 6)) & ~shapely.is_empty(geoms[used])]
+    kp = shapely.get_num_coordinates(geoms[poly])
+    small = (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
+    poly, kp = poly[small], kp[small]
+    k[poly] = kp
+    coords = shapely.get_coordinates(geoms[poly])
+    cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
+    start = np.zeros(len(geoms), dtype=np.int64)
+    start[poly] = np.concatenate([[0], np.cumsum(kp)[:-1]]) if len(kp) else kp
+    todo = np.flatnonzero(~boxed & (k[a] > 0) & (k[b] > 0))
+    if len(todo) == 0:
+        return out
+    # each polygon's lines with its own coordinates on one side, once per polygon; convex: one polygon, no
+    # hole, every line with all of its coordinates certainly on the same side
+    side = np.zeros((APART_MAX_VERTICES, len(geoms)), dtype=np.int8)
+    convex = np.zeros(len(geoms), dtype=bool)
+    single = poly[(shapely.get_num_geometries(geoms[poly]) == 1)]
+    single = single[shapely.get_num_interior_rings(shapely.get_geometry(geoms[single], 0)) == 0]
+    simple = np.zeros(len(geoms), dtype=bool)
+    simple[single] = True
+    for kk in np.unique(kp):
+        own = poly[kp == kk]
+        at = start[own][None, :] + np.arange(kk)[:, None]
+        sides = _own_sides(cx[at], cy[at])
+        side[:kk - 1, own] = sides
+        convex[own] = simple[own] & ((sides == 1).all(axis=0) | (sides == -1).all(axis=0))
+    # then, pair by pair, the other polygon's coordinates (the last, closing one repeats another and is left out)
+    witnessed = np.ones(n, dtype=bool)  # every line so far has a vertex of the other on its own polygon's side
+    for first, second in ((a, b), (b, a)):
+        key = k[first[todo]] * 1000 + k[second[todo]]
+        order = np.argsort(key, kind="stable")
+        todo, key = todo[order], key[order]
+        for sel in np.split(todo, np.flatnonzero(np.diff(key)) + 1):
+            ka, kb = int(k[first[sel[0]]]), int(k[second[sel[0]]])
+            for s in range(0, len(sel), _APART_BLOCK):
+                part = sel[s:s + _APART_BLOCK]
+                at = start[first[part]][None, :] + np.arange(ka)[:, None]
+                to = start[second[part]][None, :] + np.arange(kb - 1)[:, None]
+                pos, neg, pos_any, neg_any = _sides(cx[at], cy[at], cx[to], cy[to])
+                own = side[:ka - 1, first[part]]
+                apart = ((own == 1) & neg).any(axis=0) | ((own == -1) & pos).any(axis=0)
+                out[part[apart]] = 1
+                witnessed[part] &= (((own == 1) & pos_any) | ((own == -1) & neg_any)).all(axis=0)
+        todo = todo[out[todo] == 0]
+        if len(todo) == 0:
+            break
+    meet = todo[convex[a[todo]] & convex[b[todo]] & witnessed[todo]]
+    out[meet] = -1
+    return out
+
+
+def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs ``(i, j)``, ``i < j``, of members of one group whose interiors meet (DE-9IM ``T********``).
+
+    The candidates are the pairs whose bounding boxes meet; :func:`interiors_apart` sets aside those it can tell
+    apart exactly, :func:`interiors_meet` takes those it can tell meeting (two convex footprints), and GEOS
+    decides the rest.
+    """
+    geoms = _as_array(geoms)
+    groups = np.asarray(groups, dtype=np.int64)
+    z = np.zeros(0, dtype=np.int64)
+    if len(geoms) == 0:
+        return z, z
+    a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
+    meet = (a < b) & (groups[a] == groups[b])
+    a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+    if len(a) == 0:
+        return a, b
+    state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl]), len(a), threads)
+    unknown = np.flatnonzero(state == 0)
+    if len(unknown) == 0:
+        sure = state == -1
+        return a[sure], b[sure]
+    xu, yu = geoms[a[unknown]], geoms[b[unknown]]
+
+    def geos_meet(sl: slice) -> np.ndarray:
+        try:
+            return shapely.relate_pattern(xu[sl], yu[sl], "T********")
+        except shapely.errors.GEOSException:  # cannot tell: unite them, as a union always gives the answer
+            return np.ones(sl.stop - sl.start, dtype=bool)
+
+    work = shapely.get_num_coordinates(xu) + shapely.get_num_coordinates(yu)
+    real = np.sort(np.concatenate([np.flatnonzero(state == -1),
+                                   unknown[chunked(geos_meet, len(unknown), threads, work=work).astype(bool)]]))
+    return a[real], b[real]
+
+
 def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
-                       return_overlaps: bool = False):
+                       return_overlaps: bool = False, pairs: tuple[np.ndarray, np.ndarray] | None = None,
+                       ids: np.ndarray | None = None, cache: dict | None = None):
     """Planar area of the union of each group's geometries (0 for an empty group).
 
     Only members that really overlap another member of their group (their interiors meet: DE-9IM
-    ``T********``, tested on the pairs whose bounding boxes meet) are united (:func:`grouped_union`); every
-    other member adds its own area. Footprints that stand apart or share only walls (terraced rows) are
-    therefore summed, not united: the same area, since members whose interiors do not meet overlap in no
-    area. With ``return_overlaps=True`` also returns the indices of the members that overlap another one, so
-    that a caller can name them (overlapping building footprints are a finding about the layer).
+    ``T********``, :func:`overlapping_pairs`) are united (:func:`grouped_union`); every other member adds its
+    own area. Footprints that stand apart or share only walls (terraced rows) are therefore summed, not
+    united: the same area, since members whose interiors do not meet overlap in no area. With
+    ``return_overlaps=True`` also returns the indices of the members that overlap another one, so that a caller
+    can name them (overlapping building footprints are a finding about the layer). ``pairs``, when given, are
+    those of :func:`overlapping_pairs` for these geometries and groups (or for a larger set they were taken
+    from, renumbered), so that a caller measuring several subsets of one layer tests the pairs once. With ``ids``
+    (one integer per geometry, naming it across calls; the same members come in the same order in each call) and
+    ``cache`` (a dict kept between such calls), a group whose overlapping members are the same as in the
+    previous call keeps that call's union area instead of being united again: the same members in the same
+    order give the same union.
     """
     geoms = _as_array(geoms)
     groups = np.asarray(groups, dtype=np.int64)
@@ -461,30 +663,29 @@ def grouped_union_area(geoms, groups: np.ndarray, n_groups: int, *, threads: int
         total = np.zeros(n_groups)
         return (total, np.zeros(0, dtype=np.int64)) if return_overlaps else total
     area = shapely.area(geoms)
-    a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
-    meet = (a < b) & (groups[a] == groups[b])
-    a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
-    real = np.zeros(len(a), dtype=bool)
-    if len(a):
-        x, y = geoms[a], geoms[b]
-
-        def interiors_meet(sl: slice) -> np.ndarray:
-            try:
-                return shapely.relate_pattern(x[sl], y[sl], "T********")
-            except shapely.errors.GEOSException:  # cannot tell: unite them, as a union always gives the answer
-                return np.ones(sl.stop - sl.start, dtype=bool)
-
-        work = shapely.get_num_coordinates(x) + shapely.get_num_coordinates(y)
-        real = chunked(interiors_meet, len(a), threads, work=work).astype(bool)
-    overlapping = np.unique(np.concatenate([a[real], b[real]]))
+    a, b = pairs if pairs is not None else overlapping_pairs(geoms, groups, threads=threads)
     alone = np.ones(len(geoms), dtype=bool)
-    alone[overlapping] = False
+    alone[a] = False
+    alone[b] = False
+    overlapping = np.flatnonzero(~alone).astype(np.int64)
     total = np.bincount(groups[alone], weights=area[alone], minlength=n_groups).astype(float)
-    if len(overlapping):
-        sub = groups[overlapping]
-        unions = grouped_union(geoms[overlapping], sub, n_groups, threads=threads)
-        crowded = np.unique(sub)
-        total[crowded] += shapely.area(unions[crowded])
+    sub = groups[overlapping]
+    known = np.zeros(n_groups, dtype=bool)
+    union_m2 = np.zeros(n_groups)
+    if cache is not None and ids is not None and "ids" in cache:
+        now, before = np.asarray(ids)[overlapping], cache["ids"]
+        common = np.isin(now, before)
+        count = np.bincount(sub, minlength=n_groups)
+        known = (count > 0) & (count == cache["count"]) & (np.bincount(sub[common], minlength=n_groups) == count)
+        union_m2[known] = cache["area"][known]
+    redo = overlapping[~known[sub]]
+    if len(redo):
+        unions = grouped_union(geoms[redo], groups[redo], n_groups, threads=threads)
+        crowded = np.unique(groups[redo])
+        union_m2[crowded] = shapely.area(unions[crowded])
+    total += union_m2
+    if cache is not None and ids is not None:
+        cache.update(ids=np.asarray(ids)[overlapping], count=np.bincount(sub, minlength=n_groups), area=union_m2)
     return (total, overlapping) if return_overlaps else total
 
 

@@ -33,6 +33,16 @@ LEVEL_LABELS_ZH = {s.code: s.label_zh for s in LEVEL}
 KEEP = ("supply_id", "holder", "project_name", "district", "land_use", "supply_date")
 
 
+def _iso(dates: pd.Series, missing: str) -> list[str]:
+    """Each date as ``YYYY-MM-DD`` (as ``date.isoformat``), ``missing`` where there is none."""
+    if getattr(dates.dtype, "tz", None) is not None:  # the local calendar day, item by item
+        return [missing if pd.isna(x) else x.date().isoformat() for x in dates]
+    days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    text = np.datetime_as_string(days, unit="D").astype(object)
+    text[np.isnat(days)] = missing
+    return text.tolist()
+
+
 def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str | None = None, crs=None,
                     strict: bool = False, log: AuditLog | None = None) -> gpd.GeoDataFrame:
     """批后监管: one row per agreed obligation (交地, 缴款, 开工, 竣工) of each supply, with its alert level.
@@ -123,7 +133,7 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
         met = met | by_completion
         not_proof = (~met & done.notna().to_numpy()) if name in ("handover", "payment") else np.zeros(len(sub),
                                                                                                       dtype=bool)
-        dn = ["" if pd.isna(x) else x.date().isoformat() for x in done]
+        dn = _iso(done, "")
         d = (t - a).dt.days.to_numpy().astype(float)
         level = np.where(met, "met", np.where(d > esc, "escalated", np.where(d > 0, "overdue",
                                                                             np.where(d >= -warn, "upcoming", "ok"))))
@@ -143,8 +153,8 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
                                                                  "on or before the as-of date (completion implies the "
                                                                  "start)", rules.label + ": actual date on or before "
                                                                  "the as-of date"), cite_warn))
-        ag = [x.date().isoformat() for x in a]
-        ac = ["—" if pd.isna(x) else x.date().isoformat() for x in actual]
+        ag = _iso(a, "")
+        ac = _iso(actual, "—")
         reasons = []
         for k in range(len(sub)):
             lv, dd = level[k], int(d[k])

@@ -141,7 +141,8 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
             hit = (key, _footprint_pairs(sg, layers, threads, backend))
             if reuse is not None:
                 reuse["developed"] = hit
-        right, pairs, inside_pair, cut = hit[1]
+                reuse.pop("unions", None)
+        right, pairs, inside_pair, cut, (meet_a, meet_b) = hit[1]
         keep = np.ones(len(pairs.left), dtype=bool)
         if part != "all":
             built = np.concatenate([_dates(x, "built_date" if x is buildings else "detected_date") for x in layers])
@@ -159,7 +160,16 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
         pieces = np.concatenate([right[pairs.right[inside]], cut[cross]])
         groups = np.concatenate([pairs.left[inside], pairs.left[cross]])
         source = np.concatenate([pairs.right[inside], pairs.right[cross]])
-        total, hit_idx = _engine.grouped_union_area(pieces, groups, n, threads=threads, return_overlaps=True)
+        # the overlapping pairs found once on every piece, renumbered to this part's pieces
+        local = np.full(len(pairs.left), -1, dtype=np.int64)
+        local[inside] = np.arange(len(inside))
+        local[cross] = len(inside) + np.arange(len(cross))
+        la, lb = local[meet_a], local[meet_b]
+        both = (la >= 0) & (lb >= 0)
+        # and the unions of one part kept for the next, where a supply's overlapping footprints are the same
+        total, hit_idx = _engine.grouped_union_area(pieces, groups, n, threads=threads, return_overlaps=True,
+                                                    pairs=(la[both], lb[both]), ids=np.concatenate([inside, cross]),
+                                                    cache=reuse.setdefault("unions", {}) if reuse is not None else None)
         if overlaps is not None:
             overlaps.extend(np.unique(source[hit_idx]).tolist())
         total[whole] = shapely.area(sg[whole])
@@ -168,11 +178,13 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
 
 
 def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backend | None):
-    """The footprint pairs of :func:`developed_area`, whatever the part: ``(right, pairs, inside, cut)``.
+    """The footprint pairs of :func:`developed_area`, whatever the part: ``(right, pairs, inside, cut, meet)``.
 
     ``inside[k]``: pair k's footprint is used whole (the supply covers it, or it lies within ``EDGE_EPS_M`` of
     the supply); ``cut[k]``: the piece of a footprint crossing the supply's edge inside it (None for the other
-    pairs, and for pieces under 1e-9 m²). Each is a property of the pair alone, so the parts share them.
+    pairs, and for pieces under 1e-9 m²); ``meet``: the pairs ``(k, l)`` of pieces of one supply whose interiors
+    meet (:func:`redline.overlay._engine.overlapping_pairs`). Each is a property of the pairs alone, so the parts
+    share them.
     """
     shapely = _engine.shapely
     right = np.concatenate([np.asarray(x.geometry.values, dtype=object) for x in layers])
@@ -206,7 +218,10 @@ def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backen
                              work=shapely.get_num_coordinates(a) + shapely.get_num_coordinates(b))
     real = shapely.area(pieces) > 1e-9
     cut[k[real]] = pieces[real]
-    return right, pairs, inside, cut
+    used = np.flatnonzero(inside | (cut != None))  # noqa: E711 (elementwise)
+    piece = np.where(inside[used], right[pairs.right[used]], cut[used])
+    ma, mb = _engine.overlapping_pairs(piece, pairs.left[used], threads=threads)
+    return right, pairs, inside, cut, (used[ma], used[mb])
 
 
 def _pct(v) -> str:
@@ -558,17 +573,19 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
                "idle": f"{cite_grace}; {cite_count}", "idle_recover": f"{cite_recover}; {cite_count}",
                "not_yet_supplied": cite_grace}
+    # the columns read row by row, as arrays (item for item what Series.iat gives, without its overhead)
+    late_v, has_ext_v, cause_codes_v, causes_v = late.array, has_ext.array, cause_codes.array, causes.array
     for i in range(n):
         st = status[i]
         dr, ir = dev_ratio[i], inv_ratio[i]
         # how the start date was found
         b = f"agreed start {sAG[i]} (约定开工日期)" if hasAG[i] else "no agreed start (约定开工日期)"
-        if late.iat[i]:
+        if late_v[i]:
             b += (f"; land handed over late (约定交地 {sHA[i]}, 实际交地 {sHX[i]}, 第八条(一)): "
                   + (f"start moved to {sBE[i]}" if sBE[i] != sAG[i] else
                      "start not moved (the handover is still before the agreed start)")
                   + f" (idle.late_handover_start = {handover_mode})")
-        if has_ext.iat[i]:
+        if has_ext_v[i]:
             b += f"; 补充协议约定动工开发日期 {sD[i]} (第十二条(一)): the clocks restart from it"
             if over_limit[i]:
                 b += (f"; the extension from {sBE[i]} exceeds {ext_max} year(s) (第十二条(一), idle.extension_max_years): "
@@ -635,8 +652,8 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                         "automatic, to be reviewed")
             rl = f"{rl}; {cite_fee}"
         # 第八条: the verified cause, as a code; the free text is evidence only
-        code = cause_codes.iat[i]
-        text = causes.iat[i]
+        code = cause_codes_v[i]
+        text = causes_v[i]
         judged = is_idle[i] or st == "start_overdue"
         if not _blank(code):
             clause = codes.get(str(code).strip().casefold())
@@ -655,7 +672,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
             else:
                 clause_col[i] = clause
                 cite_clause = rules.cite("idle.delay_cause_codes", clause)
-                if judged and not has_ext.iat[i]:
+                if judged and not has_ext_v[i]:
                     since_i = SUS[i] if status[i] == "stalled" else D[i]
                     s_since = sSUS[i] if status[i] == "stalled" else sD[i]
                     end_i, s_end = ((PEND_END_S[i], sPEND_END_S[i]) if status[i] == "stalled" else
@@ -674,7 +691,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                     idle_days[i] = 0
                 else:
                     why += f"; delay cause {clause} (闲置原因代码 {code!r})"
-                    if has_ext.iat[i]:
+                    if has_ext_v[i]:
                         why += ": disposed of by extending the start (第十二条(一))"
                     rl = f"{rl}; {cite_clause}"
         if not _blank(text):
@@ -682,10 +699,10 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
             if judged and _blank(code):
                 why += ("; no 闲置原因代码: not treated as a 第八条 case; if the cause was verified (经审核属实), "
                         "record its code")
-        if late.iat[i] or has_ext.iat[i]:
+        if late_v[i] or has_ext_v[i]:
             why = f"{basis[i]}; {why}"
-            rl = f"{rl}; {cite_hand}" if late.iat[i] else rl
-            rl = f"{rl}; {cite_ext}" if has_ext.iat[i] else rl
+            rl = f"{rl}; {cite_hand}" if late_v[i] else rl
+            rl = f"{rl}; {cite_ext}" if has_ext_v[i] else rl
         status[i] = st
         rule_col[i], reason[i] = rl, why
     # what the audit could not judge, said up front

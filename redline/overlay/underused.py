@@ -249,13 +249,15 @@ def read_land_use(value, standard, rules: RuleSet) -> tuple[str, str]:
 _STRUCTURE_KINDS = {"构筑物": "structure", "structure": "structure", "堆场": "yard", "yard": "yard"}
 
 
-def building_floor_area(buildings: pd.DataFrame, footprint_m2: np.ndarray, double_height_m: float) -> tuple:
+def building_floor_area(buildings: pd.DataFrame, footprint_m2: np.ndarray, double_height_m: float,
+                        kinds: np.ndarray | None = None) -> tuple:
     """Floor area counted in the plot ratio, per building, and whether its storeys count twice.
 
     The floor area is ``floor_area_m2`` (建筑面积) when recorded, else footprint × ``floors`` (层数,
     1 when unknown). A building whose storey height (``storey_height_m``, else ``height_m`` ÷
     ``floors``) is over ``double_height_m`` counts twice (层高超过8米的按两层计算). Structures and storage
     yards (``structure_type`` 构筑物 / 堆场) have no floor area: they count in the building coefficient only.
+    ``kinds``: :func:`building_kinds` of ``buildings``, when the caller has it.
     """
     n = len(buildings)
 
@@ -266,7 +268,8 @@ def building_floor_area(buildings: pd.DataFrame, footprint_m2: np.ndarray, doubl
     floors, recorded, storey, height = num("floors"), num("floor_area_m2"), num("storey_height_m"), num("height_m")
     base = np.where(np.isfinite(recorded), recorded, footprint_m2 * np.where(np.isfinite(floors) & (floors > 0),
                                                                             floors, 1.0))
-    base = np.where(building_kinds(buildings) == "building", base, 0.0)
+    kinds = building_kinds(buildings) if kinds is None else kinds
+    base = np.where(kinds == "building", base, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         storey = np.where(np.isfinite(storey), storey,
                           np.where(np.isfinite(height) & np.isfinite(floors) & (floors > 0), height / floors, np.nan))
@@ -278,8 +281,11 @@ def building_kinds(buildings: pd.DataFrame) -> np.ndarray:
     """``building``, ``structure`` (构筑物) or ``yard`` (堆场) per feature, from ``structure_type``."""
     if "structure_type" not in buildings.columns:
         return np.full(len(buildings), "building", dtype=object)
-    return np.array([_STRUCTURE_KINDS.get(_norm(v), "building") if not _blank(v) else "building"
-                     for v in buildings["structure_type"]], dtype=object)
+    # each distinct value read once (a layer of a million footprints holds a handful); blanks are buildings
+    codes, values = pd.factorize(buildings["structure_type"], use_na_sentinel=True)
+    kinds = np.array([_STRUCTURE_KINDS.get(_norm(v), "building") if not _blank(v) else "building" for v in values]
+                     + ["building"], dtype=object)
+    return kinds[codes]
 
 
 def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = None, *,
@@ -378,8 +384,9 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         np.maximum.at(per_parcel, pairs.left, fallback)
         overlay_notes = _engine.fallback_note("underused", "parcels", P[id_field].to_numpy(), per_parcel)
         b_area = shapely.area(bg)
-        counted, double = building_floor_area(B, b_area, double_h)
-        kinds = building_kinds(B)[pairs.right]
+        kind_of = building_kinds(B)
+        counted, double = building_floor_area(B, b_area, double_h, kinds=kind_of)
+        kinds = kind_of[pairs.right]
         share = np.where(b_area[pairs.right] > 0, pair_area / np.maximum(b_area[pairs.right], 1e-300), 0.0)
         buildings_n = np.bincount(pairs.left, minlength=n)
         has = buildings_n > 0
