@@ -398,6 +398,28 @@ def _union_rows(rows, axis=None, grid_size=None):
     return shapely.union_all(rows, axis=axis, grid_size=grid_size)
 
 
+def _sorted_by_group(geoms, groups: np.ndarray, n_groups: int):
+    """The start of the grouped unions: the geometries sorted by group (stable), each group's count and start in
+    that order, and ``out`` (one per group) holding the geometry of each group of one as it is, None elsewhere.
+
+    Returns ``(out, g, s, counts, starts, multi)``: ``g`` and ``s`` the sorted groups and geometries, ``multi``
+    the groups of more than one member (none when there are no geometries).
+    """
+    geoms = _as_array(geoms)
+    groups = np.asarray(groups, dtype=np.int64)
+    out = np.full(n_groups, None, dtype=object)
+    if len(geoms) == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return out, groups, geoms, none, none, none
+    order = np.argsort(groups, kind="stable")
+    g, s = groups[order], geoms[order]
+    counts = np.bincount(g, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    single = np.flatnonzero(counts == 1)
+    out[single] = s[starts[single]]
+    return out, g, s, counts, starts, np.flatnonzero(counts > 1)
+
+
 def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
                   flags: np.ndarray | None = None) -> np.ndarray:
     """The union of the geometries of each group (``groups[i]`` is geometry i's group); None for empty groups.
@@ -407,18 +429,7 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
     Vectorised: groups of one are taken as they are; larger groups are padded into 2-D arrays by
     size class and reduced with ``shapely.union_all(axis=1)``, which unions each row in GEOS.
     """
-    geoms = _as_array(geoms)
-    groups = np.asarray(groups, dtype=np.int64)
-    out = np.full(n_groups, None, dtype=object)
-    if len(geoms) == 0:
-        return out
-    order = np.argsort(groups, kind="stable")
-    g, s = groups[order], geoms[order]
-    counts = np.bincount(g, minlength=n_groups)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    single = np.flatnonzero(counts == 1)
-    out[single] = s[starts[single]]
-    multi = np.flatnonzero(counts > 1)
+    out, g, s, counts, starts, multi = _sorted_by_group(geoms, groups, n_groups)
     if len(multi) == 0:
         return out
     # size classes: 2, 3-4, 5-8, 9-16 ... keep the padding under 2x
@@ -706,18 +717,7 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     member gives an invalid one; an edge shared with different vertices is refused): every other group is
     united by :func:`grouped_union`, so the result is the union of each group in every case.
     """
-    geoms = _as_array(geoms)
-    groups = np.asarray(groups, dtype=np.int64)
-    out = np.full(n_groups, None, dtype=object)
-    if len(geoms) == 0:
-        return out
-    order = np.argsort(groups, kind="stable")
-    g, s = groups[order], geoms[order]
-    counts = np.bincount(g, minlength=n_groups)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    single = np.flatnonzero(counts == 1)
-    out[single] = s[starts[single]]
-    multi = np.flatnonzero(counts > 1)
+    out, g, s, counts, starts, multi = _sorted_by_group(geoms, groups, n_groups)
     if len(multi) == 0:
         return out
     # members the coverage union may take: valid polygons (any other goes to the overlay and its fallbacks)
