@@ -420,6 +420,26 @@ def _sorted_by_group(geoms, groups: np.ndarray, n_groups: int):
     return out, g, s, counts, starts, np.flatnonzero(counts > 1)
 
 
+def _size_classes(s: np.ndarray, counts: np.ndarray, starts: np.ndarray, multi: np.ndarray):
+    """The groups ``multi`` (of :func:`_sorted_by_group`) by size class, 2, 3-4, 5-8, 9-16 ..., which keeps the
+    padding under 2x: for each class ``(members, grid, rows, idx, work)``, its groups, their geometries padded
+    with None into a 2-D array (one row per group), each member's row and its index in ``s``, and each row's
+    vertex count (the work of uniting it).
+    """
+    cls = np.ceil(np.log2(counts[multi])).astype(int)
+    for c in np.unique(cls):
+        members = multi[cls == c]
+        width = int(counts[members].max())
+        grid = np.full((len(members), width), None, dtype=object)
+        k = counts[members]
+        rows = np.repeat(np.arange(len(members)), k)
+        pos = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
+        idx = np.repeat(starts[members], k) + pos
+        grid[rows, pos] = s[idx]
+        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
+        yield members, grid, rows, idx, work
+
+
 def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
                   flags: np.ndarray | None = None) -> np.ndarray:
     """The union of the geometries of each group (``groups[i]`` is geometry i's group); None for empty groups.
@@ -432,20 +452,8 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
     out, g, s, counts, starts, multi = _sorted_by_group(geoms, groups, n_groups)
     if len(multi) == 0:
         return out
-    # size classes: 2, 3-4, 5-8, 9-16 ... keep the padding under 2x
-    cls = np.ceil(np.log2(counts[multi])).astype(int)
-    for c in np.unique(cls):
-        members = multi[cls == c]
-        width = int(counts[members].max())
-        grid = np.full((len(members), width), None, dtype=object)
-        k = counts[members]
-        rows = np.repeat(np.arange(len(members)), k)
-        first = np.repeat(np.cumsum(k) - k, k)
-        pos = np.arange(len(rows)) - first
-        idx = np.repeat(starts[members], k) + pos
-        grid[rows, pos] = s[idx]
+    for members, grid, _rows, _idx, work in _size_classes(s, counts, starts, multi):
         lv = np.zeros(len(members), dtype=np.int8)
-        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
 
         def union_rows(sl: slice, grid: np.ndarray = grid, lv: np.ndarray = lv) -> np.ndarray:
             return robust(_union_rows, grid[sl], flags=lv[sl])
@@ -726,18 +734,8 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     polygonal[many] = np.isin(shapely.get_type_id(s[many]), (3, 6)) & _valid(s[many], threads)
     total = np.bincount(g, weights=shapely.area(s), minlength=n_groups)
     ok = np.zeros(n_groups, dtype=bool)
-    cls = np.ceil(np.log2(counts[multi])).astype(int)
-    for c in np.unique(cls):
-        members = multi[cls == c]
-        width = int(counts[members].max())
-        grid = np.full((len(members), width), None, dtype=object)
-        k = counts[members]
-        rows = np.repeat(np.arange(len(members)), k)
-        pos = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
-        idx = np.repeat(starts[members], k) + pos
-        grid[rows, pos] = s[idx]
+    for members, grid, rows, idx, work in _size_classes(s, counts, starts, multi):
         fit = np.bincount(rows, weights=~polygonal[idx], minlength=len(members)) == 0
-        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
 
         def cover_rows(sl: slice, grid: np.ndarray = grid, fit: np.ndarray = fit) -> np.ndarray:
             res = np.full(sl.stop - sl.start, None, dtype=object)
