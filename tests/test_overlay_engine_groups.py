@@ -10,35 +10,13 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
+from _tiles import CRS, X0, Y0, frame, quad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redline.overlay import _engine, supplied_not_used
 from redline.overlay.idle import developed_area
 from redline.result import AuditLog
-
-CRS = "EPSG:4547"
-X0, Y0 = 500000.0, 3800000.0
-
-
-def frame(theta: float, ox: float, oy: float):
-    """A rotated frame: (u, v) in metres along two axes at angle ``theta`` -> map coordinates."""
-    e1, e2 = np.array([np.cos(theta), np.sin(theta)]), np.array([-np.sin(theta), np.cos(theta)])
-
-    def at(u, v):
-        return (X0 + ox + u * e1[0] + v * e2[0], Y0 + oy + u * e1[1] + v * e2[1])
-
-    return at
-
-
-def quad(at, u0, u1, v0, v1, hole: bool = False):
-    shell = [at(u0, v0), at(u1, v0), at(u1, v1), at(u0, v1)]
-    holes = []
-    if hole:
-        du, dv = (u1 - u0) / 4, (v1 - v0) / 4
-        holes = [[at(u0 + du, v0 + dv), at(u0 + du, v1 - dv), at(u1 - du, v1 - dv), at(u1 - du, v0 + dv)]]
-    return shapely.Polygon(shell, holes)
-
 
 rows = st.lists(st.tuples(st.integers(1, 6),                    # houses in the row
                           st.floats(4.0, 12.0),                  # house width (m)
@@ -85,14 +63,18 @@ blocks = st.lists(st.tuples(st.integers(1, 5),                  # houses on the 
                   min_size=1, max_size=4)
 
 
-@settings(max_examples=50, deadline=None)
-@given(theta=st.floats(0.0, 3.1), blocks=blocks)
-def test_developed_area_equals_plain_clip_and_union(theta, blocks):
-    """Neighbouring supplies share an edge; rows stand on their edges, copies overlap, one footprint crosses."""
+def supplies_and_footprints(theta: float, blocks):
+    """The supplies (a frame, and their polygons) and footprints (polygons) drawn from ``blocks``.
+
+    Supply b is the rectangle 60 m x 40 m at u = 60 b, so it shares its side edge with supply b + 1; each block
+    puts k houses w wide on the front edge (a second row on the back edge with ``back``), copies of a house
+    shifted by the given multiples of w (overlapping it), and one footprint 6 m wide across the side edge, moved
+    by ``cross`` m.
+    """
     sup, fps = [], []
+    at = frame(theta, 0.0, 0.0)
     for b, (k, w, back, copies, cross) in enumerate(blocks):
-        at = frame(theta, 0.0, 0.0)
-        u0, u1, depth = b * 60.0, b * 60.0 + 60.0, 40.0  # supply b shares its side edge u1 with supply b + 1
+        u0, u1, depth = b * 60.0, b * 60.0 + 60.0, 40.0
         sup.append(quad(at, u0, u1, 0.0, depth))
         u = [u0 + i * w for i in range(k + 1)]
         fps += [quad(at, u[i], u[i + 1], 0.0, 8.0) for i in range(k)]
@@ -101,6 +83,14 @@ def test_developed_area_equals_plain_clip_and_union(theta, blocks):
         fps += [quad(at, u0 + f * w, u0 + f * w + w, 0.0, 8.0) for f in copies]
         fps.append(quad(at, u1 - 4.0 + cross, u1 + 2.0 + cross, 15.0, 22.0))
     supplies = gpd.GeoDataFrame({"supply_id": [f"S{i}" for i in range(len(sup))]}, geometry=sup, crs=CRS)
+    return supplies, sup, fps
+
+
+@settings(max_examples=50, deadline=None)
+@given(theta=st.floats(0.0, 3.1), blocks=blocks)
+def test_developed_area_equals_plain_clip_and_union(theta, blocks):
+    """Neighbouring supplies share an edge; rows stand on their edges, copies overlap, one footprint crosses."""
+    supplies, sup, fps = supplies_and_footprints(theta, blocks)
     buildings = gpd.GeoDataFrame({"building_id": [f"B{i}" for i in range(len(fps))]}, geometry=fps, crs=CRS)
     overlaps: list = []
     got = developed_area(supplies, buildings, overlaps=overlaps)
@@ -258,18 +248,7 @@ def test_interiors_apart_on_a_vertex_a_few_ulps_from_an_edge(theta, t, ux, uy, l
 def test_developed_area_parts_sharing_their_unions_equal_each_part_alone(theta, blocks, dates):
     """The parts (new, old, undated) measured in turn, keeping the pairs and unions of one for the next, give
     what each part measured on its own gives."""
-    sup, fps = [], []
-    at = frame(theta, 0.0, 0.0)
-    for b, (k, w, back, copies, cross) in enumerate(blocks):
-        u0, u1, depth = b * 60.0, b * 60.0 + 60.0, 40.0
-        sup.append(quad(at, u0, u1, 0.0, depth))
-        u = [u0 + i * w for i in range(k + 1)]
-        fps += [quad(at, u[i], u[i + 1], 0.0, 8.0) for i in range(k)]
-        if back:
-            fps += [quad(at, u[i], u[i + 1], depth - 8.0, depth) for i in range(k)]
-        fps += [quad(at, u0 + f * w, u0 + f * w + w, 0.0, 8.0) for f in copies]
-        fps.append(quad(at, u1 - 4.0 + cross, u1 + 2.0 + cross, 15.0, 22.0))
-    supplies = gpd.GeoDataFrame({"supply_id": [f"S{i}" for i in range(len(sup))]}, geometry=sup, crs=CRS)
+    supplies, sup, fps = supplies_and_footprints(theta, blocks)
     buildings = gpd.GeoDataFrame({"built_date": (dates * 2)[:len(fps)]}, geometry=fps, crs=CRS)
     since = ["2021-01-01"] * len(sup)
     shared: dict = {}

@@ -14,34 +14,15 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
+from _tiles import CRS, frame, quad
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redline.overlay import _engine, approved_not_supplied, supply_outside_approvals
 from redline.rules import resolve_rules
 
-CRS = "EPSG:4547"
-X0, Y0 = 500000.0, 3800000.0
 RULES = resolve_rules("cn-national")
 SLIVER_M2, SLIVER_WIDTH_M = (float(RULES.value(k)) for k in ("geometry.sliver_max_area_m2", "geometry.sliver_max_width_m"))
-
-
-def frame(theta: float, ox: float, oy: float):
-    e1, e2 = np.array([np.cos(theta), np.sin(theta)]), np.array([-np.sin(theta), np.cos(theta)])
-
-    def at(u, v):
-        return (X0 + ox + u * e1[0] + v * e2[0], Y0 + oy + u * e1[1] + v * e2[1])
-
-    return at
-
-
-def quad(at, u0, u1, v0, v1, hole: bool = False):
-    shell = [at(u0, v0), at(u1, v0), at(u1, v1), at(u0, v1)]
-    holes = []
-    if hole:
-        du, dv = (u1 - u0) / 4, (v1 - v0) / 4
-        holes = [[at(u0 + du, v0 + dv), at(u0 + du, v1 - dv), at(u1 - du, v1 - dv), at(u1 - du, v0 + dv)]]
-    return shapely.Polygon(shell, holes)
 
 
 approval = st.tuples(

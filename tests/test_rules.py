@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import tomllib
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -206,3 +209,68 @@ def test_a_rule_set_without_chinese_sources_is_marked_not_silent(tmp_path):
     # an override on the command line keeps the Chinese source, saying what it replaced
     over = load_rules(overrides={"idle.fee_rate": 0.25}).threshold("idle.fee_rate").source_text("zh")
     assert over.startswith("用户覆盖（原值 0.2）：《闲置土地处置办法》第十四条"), over
+
+
+OWN = ('[ruleset]\nname = "own"\nversion = "1"\nextends = "cn-national"\n\n'
+       '[alerts.warn_days_before]\nvalue = {days}\nsource = "本局规定"\n\n'
+       '[underused.far_min]\nvalue = {{ default = 0.7, "26" = 0.9 }}\n')
+
+
+def test_a_rule_file_is_parsed_once_until_its_bytes_change(tmp_path, monkeypatch):
+    parsed: list[str] = []
+    loads = tomllib.loads
+    monkeypatch.setattr(tomllib, "loads", lambda s, **kw: parsed.append(s) or loads(s, **kw))
+    path = tmp_path / "own.toml"
+    path.write_text(OWN.format(days=15), encoding="utf-8")
+    assert load_rules(path).value("alerts.warn_days_before") == 15
+    assert load_rules(path).value("alerts.warn_days_before") == 15
+    assert parsed.count(OWN.format(days=15)) == 1
+    # the same size and the same modification time, another value: the content decides
+    stat = path.stat()
+    path.write_text(OWN.format(days=16), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert load_rules(path).value("alerts.warn_days_before") == 16
+    path.write_text(OWN.format(days=15), encoding="utf-8")
+    assert load_rules(path).value("alerts.warn_days_before") == 15
+    assert parsed.count(OWN.format(days=16)) == 1
+
+
+def test_what_a_load_hands_out_cannot_change_the_next_load(tmp_path):
+    from redline.rules import _read_toml
+
+    path = tmp_path / "own.toml"
+    path.write_text(OWN.format(days=15), encoding="utf-8")
+    first = load_rules(path)
+    first.threshold("underused.far_min").value["26"] = 5.0        # a table value is a plain dict
+    first.threshold("underused.far_min").value.pop("default")
+    national = load_rules()
+    national.threshold("project.pbf_authority_names").value.append("x")  # a list value
+    doc = _read_toml(path)
+    doc["ruleset"]["name"] = "changed"
+    doc["alerts"]["warn_days_before"]["value"] = 99
+    again = load_rules(path)
+    assert again.label == "own@1" and again.value("alerts.warn_days_before") == 15
+    assert again.value("underused.far_min", "26") == 0.9 and again.value("underused.far_min", "31") == 0.7
+    assert "x" not in load_rules().value("project.pbf_authority_names")
+    with open(path, "rb") as fh:
+        assert _read_toml(path) == tomllib.load(fh)
+
+
+def test_a_syntax_error_is_reported_with_its_line_after_the_file_was_loaded(tmp_path):
+    path = tmp_path / "own.toml"
+    path.write_text(OWN.format(days=15), encoding="utf-8")
+    load_rules(path)
+    broken = OWN.format(days=15).replace("[alerts.warn_days_before]", "[alerts.warn_days_before")
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(tomllib.TOMLDecodeError) as want:
+        tomllib.loads(broken)
+    assert "line 6" in str(want.value)
+    for _ in range(2):  # a file that does not parse is not kept: the second load reports it again
+        with pytest.raises(redline.RulesError) as exc:
+            load_rules(path)
+        (problem,) = exc.value.problems
+        assert (problem.layer, problem.code) == (str(path), "bad_toml")
+        assert problem.message == f"cannot parse the rule-set file: {want.value}"
+    path.write_text(OWN.format(days=17), encoding="utf-8")
+    assert load_rules(path).value("alerts.warn_days_before") == 17

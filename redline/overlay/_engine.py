@@ -398,6 +398,48 @@ def _union_rows(rows, axis=None, grid_size=None):
     return shapely.union_all(rows, axis=axis, grid_size=grid_size)
 
 
+def _sorted_by_group(geoms, groups: np.ndarray, n_groups: int):
+    """The start of the grouped unions: the geometries sorted by group (stable), each group's count and start in
+    that order, and ``out`` (one per group) holding the geometry of each group of one as it is, None elsewhere.
+
+    Returns ``(out, g, s, counts, starts, multi)``: ``g`` and ``s`` the sorted groups and geometries, ``multi``
+    the groups of more than one member (none when there are no geometries).
+    """
+    geoms = _as_array(geoms)
+    groups = np.asarray(groups, dtype=np.int64)
+    out = np.full(n_groups, None, dtype=object)
+    if len(geoms) == 0:
+        none = np.zeros(0, dtype=np.int64)
+        return out, groups, geoms, none, none, none
+    order = np.argsort(groups, kind="stable")
+    g, s = groups[order], geoms[order]
+    counts = np.bincount(g, minlength=n_groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    single = np.flatnonzero(counts == 1)
+    out[single] = s[starts[single]]
+    return out, g, s, counts, starts, np.flatnonzero(counts > 1)
+
+
+def _size_classes(s: np.ndarray, counts: np.ndarray, starts: np.ndarray, multi: np.ndarray):
+    """The groups ``multi`` (of :func:`_sorted_by_group`) by size class, 2, 3-4, 5-8, 9-16 ..., which keeps the
+    padding under 2x: for each class ``(members, grid, rows, idx, work)``, its groups, their geometries padded
+    with None into a 2-D array (one row per group), each member's row and its index in ``s``, and each row's
+    vertex count (the work of uniting it).
+    """
+    cls = np.ceil(np.log2(counts[multi])).astype(int)
+    for c in np.unique(cls):
+        members = multi[cls == c]
+        width = int(counts[members].max())
+        grid = np.full((len(members), width), None, dtype=object)
+        k = counts[members]
+        rows = np.repeat(np.arange(len(members)), k)
+        pos = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
+        idx = np.repeat(starts[members], k) + pos
+        grid[rows, pos] = s[idx]
+        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
+        yield members, grid, rows, idx, work
+
+
 def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
                   flags: np.ndarray | None = None) -> np.ndarray:
     """The union of the geometries of each group (``groups[i]`` is geometry i's group); None for empty groups.
@@ -407,34 +449,11 @@ def grouped_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = TH
     Vectorised: groups of one are taken as they are; larger groups are padded into 2-D arrays by
     size class and reduced with ``shapely.union_all(axis=1)``, which unions each row in GEOS.
     """
-    geoms = _as_array(geoms)
-    groups = np.asarray(groups, dtype=np.int64)
-    out = np.full(n_groups, None, dtype=object)
-    if len(geoms) == 0:
-        return out
-    order = np.argsort(groups, kind="stable")
-    g, s = groups[order], geoms[order]
-    counts = np.bincount(g, minlength=n_groups)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    single = np.flatnonzero(counts == 1)
-    out[single] = s[starts[single]]
-    multi = np.flatnonzero(counts > 1)
+    out, g, s, counts, starts, multi = _sorted_by_group(geoms, groups, n_groups)
     if len(multi) == 0:
         return out
-    # size classes: 2, 3-4, 5-8, 9-16 ... keep the padding under 2x
-    cls = np.ceil(np.log2(counts[multi])).astype(int)
-    for c in np.unique(cls):
-        members = multi[cls == c]
-        width = int(counts[members].max())
-        grid = np.full((len(members), width), None, dtype=object)
-        k = counts[members]
-        rows = np.repeat(np.arange(len(members)), k)
-        first = np.repeat(np.cumsum(k) - k, k)
-        pos = np.arange(len(rows)) - first
-        idx = np.repeat(starts[members], k) + pos
-        grid[rows, pos] = s[idx]
+    for members, grid, _rows, _idx, work in _size_classes(s, counts, starts, multi):
         lv = np.zeros(len(members), dtype=np.int8)
-        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
 
         def union_rows(sl: slice, grid: np.ndarray = grid, lv: np.ndarray = lv) -> np.ndarray:
             return robust(_union_rows, grid[sl], flags=lv[sl])
@@ -706,18 +725,7 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     member gives an invalid one; an edge shared with different vertices is refused): every other group is
     united by :func:`grouped_union`, so the result is the union of each group in every case.
     """
-    geoms = _as_array(geoms)
-    groups = np.asarray(groups, dtype=np.int64)
-    out = np.full(n_groups, None, dtype=object)
-    if len(geoms) == 0:
-        return out
-    order = np.argsort(groups, kind="stable")
-    g, s = groups[order], geoms[order]
-    counts = np.bincount(g, minlength=n_groups)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    single = np.flatnonzero(counts == 1)
-    out[single] = s[starts[single]]
-    multi = np.flatnonzero(counts > 1)
+    out, g, s, counts, starts, multi = _sorted_by_group(geoms, groups, n_groups)
     if len(multi) == 0:
         return out
     # members the coverage union may take: valid polygons (any other goes to the overlay and its fallbacks)
@@ -726,18 +734,8 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     polygonal[many] = np.isin(shapely.get_type_id(s[many]), (3, 6)) & _valid(s[many], threads)
     total = np.bincount(g, weights=shapely.area(s), minlength=n_groups)
     ok = np.zeros(n_groups, dtype=bool)
-    cls = np.ceil(np.log2(counts[multi])).astype(int)
-    for c in np.unique(cls):
-        members = multi[cls == c]
-        width = int(counts[members].max())
-        grid = np.full((len(members), width), None, dtype=object)
-        k = counts[members]
-        rows = np.repeat(np.arange(len(members)), k)
-        pos = np.arange(len(rows)) - np.repeat(np.cumsum(k) - k, k)
-        idx = np.repeat(starts[members], k) + pos
-        grid[rows, pos] = s[idx]
+    for members, grid, rows, idx, work in _size_classes(s, counts, starts, multi):
         fit = np.bincount(rows, weights=~polygonal[idx], minlength=len(members)) == 0
-        work = np.bincount(rows, weights=shapely.get_num_coordinates(s[idx]), minlength=len(members))
 
         def cover_rows(sl: slice, grid: np.ndarray = grid, fit: np.ndarray = fit) -> np.ndarray:
             res = np.full(sl.stop - sl.start, None, dtype=object)

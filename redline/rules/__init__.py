@@ -37,6 +37,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import difflib
 import threading
 import tomllib
@@ -440,16 +441,37 @@ def _toml(v: Any) -> str:
     return str(v)
 
 
+#: parsed rule-set files: resolved path -> (the file's bytes, what they parse to); see :func:`_read_toml`
+_PARSED: dict[str, tuple[bytes, dict]] = {}
+_PARSED_LOCK = threading.Lock()
+
+
 def _read_toml(path: Path) -> dict:
+    """The parsed TOML of ``path``, a fresh copy each call.
+
+    A run loads the same rule set many times (each audit, each spec): a file whose bytes are those parsed before
+    is not parsed again. The file is still read every time, so an edited file is parsed anew; a copy is handed
+    out so that no caller can change what the next load gets.
+    """
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(Problem(layer=str(path), code="bad_toml", message=f"cannot parse the rule-set file: {exc}",
-                                 fix="check the TOML syntax near the line named")) from None
+            data = fh.read()
     except OSError as exc:
         raise RulesError(Problem(layer=str(path), code="unreadable", message=f"cannot read the rule-set file: {exc}"))\
             from None
+    key = str(path.resolve())
+    with _PARSED_LOCK:
+        hit = _PARSED.get(key)
+    if hit is not None and hit[0] == data:
+        return copy.deepcopy(hit[1])
+    try:
+        doc = tomllib.loads(data.decode())
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(Problem(layer=str(path), code="bad_toml", message=f"cannot parse the rule-set file: {exc}",
+                                 fix="check the TOML syntax near the line named")) from None
+    with _PARSED_LOCK:
+        _PARSED[key] = (data, doc)
+    return copy.deepcopy(doc)
 
 
 def available_rule_sets() -> list[str]:
