@@ -274,3 +274,16 @@ def test_a_syntax_error_is_reported_with_its_line_after_the_file_was_loaded(tmp_
         assert problem.message == f"cannot parse the rule-set file: {want.value}"
     path.write_text(OWN.format(days=17), encoding="utf-8")
     assert load_rules(path).value("alerts.warn_days_before") == 17
+
+
+def test_a_rule_file_saved_in_gbk_is_an_error_that_names_the_line_and_the_fix(tmp_path):
+    path = tmp_path / "own.toml"
+    path.write_bytes(OWN.format(days=15).encode("gbk"))  # "本局规定" on line 8, as a Chinese Windows editor saves it
+    with pytest.raises(redline.RulesError) as exc:
+        load_rules(path)
+    (problem,) = exc.value.problems
+    assert (problem.layer, problem.code) == (str(path), "bad_encoding")
+    assert "not UTF-8" in problem.message and "line 8" in problem.message, problem.message
+    assert "UTF-8" in problem.fix
+    path.write_text(OWN.format(days=15), encoding="utf-8")  # saved again as UTF-8, it loads
+    assert load_rules(path).value("alerts.warn_days_before") == 15

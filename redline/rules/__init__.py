@@ -465,7 +465,15 @@ def _read_toml(path: Path) -> dict:
     if hit is not None and hit[0] == data:
         return copy.deepcopy(hit[1])
     try:
-        doc = tomllib.loads(data.decode())
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:  # TOML is UTF-8 by definition; Windows editors often save GBK
+        line = data[:exc.start].count(b"\n") + 1
+        raise RulesError(Problem(layer=str(path), code="bad_encoding",
+                                 message=f"the rule-set file is not UTF-8 text (byte {exc.start}, line {line}): "
+                                         f"{exc.reason}",
+                                 fix="save the file as UTF-8 (in Notepad: 另存为, 编码 UTF-8)")) from None
+    try:
+        doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RulesError(Problem(layer=str(path), code="bad_toml", message=f"cannot parse the rule-set file: {exc}",
                                  fix="check the TOML syntax near the line named")) from None
