@@ -28,8 +28,9 @@ ledger) and ``--as-of 2026-06-30``, the date the synthetic case is drawn for (th
 The phases are the run's own timings (``RunResult.timings``: ``read``, ``validate``, ``audit <id>`` for each audit,
 ``gpkg``, ``ledger``); ``other`` is the wall time outside them (parsing the options, choosing the audits, resolving
 the rule set, swapping the written set into the folder, printing the summary). Peak memory is the resident
-high-water mark of that process (``VmHWM``), the interpreter and redline's modules included. Results go to a
-temporary folder, removed afterwards, unless ``--out DIR`` is given.
+high-water mark of that process (``VmHWM``), the interpreter and redline's modules included; the table also gives
+the resident memory at the end of each phase and the high-water mark reached by then (so the phase that set the
+peak is the first to show it). Results go to a temporary folder, removed afterwards, unless ``--out DIR`` is given.
 
 Timing noise on a shared 2-core machine is ±10-25 %; the load average before and after is printed.
 """
@@ -136,7 +137,17 @@ def child(data: Path, out: Path, as_of: str, report: Path) -> None:
         kept["result"] = run_audits(*a, **k)
         return kept["result"]
 
+    import redline.pipeline as pipeline
+
+    memory: dict[str, dict[str, float]] = {}
+    timed = pipeline._timed
+
+    def timed_with_memory(timings, name, start):  # each phase's end: its time, and the memory then
+        memory[name] = {"rss_mb": _status_kb("VmRSS") / 1024, "peak_mb": _status_kb("VmHWM") / 1024}
+        return timed(timings, name, start)
+
     audit_cli.run_audits = keeping
+    pipeline._timed = timed_with_memory
     rss_before = _status_kb("VmRSS")
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     t0 = time.perf_counter()
@@ -146,7 +157,8 @@ def child(data: Path, out: Path, as_of: str, report: Path) -> None:
     # This process's own high-water mark: getrusage's ru_maxrss (of this process, or of it as the parent's child)
     # starts from the parent's resident size at the fork, which Linux carries over the exec.
     peak = _status_kb("VmHWM")
-    audit_cli.run_audits = run_audits
+    rss_after = _status_kb("VmRSS")
+    audit_cli.run_audits, pipeline._timed = run_audits, timed
     result = kept["result"]
     import shapely
 
@@ -155,7 +167,8 @@ def child(data: Path, out: Path, as_of: str, report: Path) -> None:
         "command": ["redline", *args], "counts": counts, "ignored_layers": [n for n in present if n not in inputs],
         "phases": dict(result.timings), "wall_s": wall,
         "cpu_s": (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime),
-        "peak_rss_mb": peak / 1024, "rss_before_mb": rss_before / 1024,
+        "peak_rss_mb": peak / 1024, "rss_before_mb": rss_before / 1024, "rss_after_mb": rss_after / 1024,
+        "memory": memory,
         "labels": {f"audit {s.id}": f"{s.label_zh} {s.label_en}" for s in result.specs},
         "outputs": {name: len(frame) for name, frame in result.outputs.items()}, "rejected": len(result.rejected),
         "result_layers": [str(name) for name, _ in pyogrio.list_layers(gpkg)],
@@ -211,8 +224,8 @@ def markdown(res: dict) -> str:
              "(ellipsoidal areas, cn-national, ledger in Chinese, no HTML report); in its own process, "
              "redline imported before the clock",
              "",
-             "| phase | what | s | share of total |",
-             "|---|---|---:|---:|"]
+             "| phase | what | s | share of total | RSS at its end MB | peak so far MB |",
+             "|---|---|---:|---:|---:|---:|"]
     rows = [*res["phases"].items(), ("other", res["other_s"])]
     what = {"read": "read the layers from the GeoPackage", "validate": "validate and prepare them together",
             "gpkg": "write redline_results.gpkg", "ledger": "write the ledger redline_ledger.xlsx",
@@ -220,8 +233,11 @@ def markdown(res: dict) -> str:
             "other": "outside the phases: options, choosing audits, rule set, swapping the set in, summary",
             **res["labels"]}
     for name, s in rows:
-        lines.append(f"| {name} | {what.get(name, '')} | {s:.3f} | {100 * s / wall:.1f} % |")
-    lines.append(f"| total | wall time of the command | {wall:.3f} | 100.0 % |")
+        mem = res["memory"].get(name)
+        at_end = f"{_n(mem['rss_mb'])} | {_n(mem['peak_mb'])}" if mem else " | "
+        lines.append(f"| {name} | {what.get(name, '')} | {s:.3f} | {100 * s / wall:.1f} % | {at_end} |")
+    lines.append(f"| total | wall time of the command | {wall:.3f} | 100.0 % | {_n(res['rss_after_mb'])} | "
+                 f"{_n(res['peak_rss_mb'])} |")
     lines += ["",
               f"total {wall:.2f} s wall, {res['cpu_s']:.2f} s CPU (user + system, {res['cpu_s'] / wall:.2f}× wall); "
               f"peak RSS {_n(res['peak_rss_mb'])} MB (the process's high-water mark, MB of 2^20 bytes; "
@@ -229,7 +245,7 @@ def markdown(res: dict) -> str:
               "",
               "outputs (rows): " + ", ".join(f"{k} {_n(c)}" for k, c in res["outputs"].items())
               + f"; rejected features {_n(res['rejected'])}; files: "
-              + ", ".join(f"{k} {mb:.1f} MB" for k, mb in res["files_mb"].items()),
+              + ", ".join(f"{k} {mb:,.1f} MB" for k, mb in res["files_mb"].items()),
               ""]
     t = res["targets"]
     if t["judged"]:

@@ -38,14 +38,19 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return proc
 
 
-def _table(stdout: str) -> dict[str, tuple[float, float]]:
-    """The phase table: phase -> (seconds, share in %)."""
+def _cells(stdout: str) -> dict[str, list[str]]:
+    """The phase table's rows: phase -> its cells after the phase's name and description."""
     rows = {}
     for line in stdout.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.startswith("| ") and len(cells) == 4 and cells[2].replace(".", "").isdigit():
-            rows[cells[0]] = (float(cells[2]), float(cells[3].removesuffix(" %")))
+        if line.startswith("| ") and len(cells) == 6 and cells[2].replace(".", "").isdigit():
+            rows[cells[0]] = cells[2:]
     return rows
+
+
+def _table(stdout: str) -> dict[str, tuple[float, float]]:
+    """The phase table: phase -> (seconds, share in %)."""
+    return {name: (float(c[0]), float(c[1].removesuffix(" %"))) for name, c in _cells(stdout).items()}
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +79,21 @@ def test_every_phase_is_in_the_table_and_the_numbers_agree_with_the_json(first):
     assert 0 < info["rss_before_mb"] < info["peak_rss_mb"]
     assert f"peak RSS {info['peak_rss_mb']:,.0f} MB" in proc.stdout
     assert info["cpu_s"] > 0
+
+
+def test_the_memory_columns_climb_to_the_peak(first):
+    _, proc, info = first
+    cells = _cells(proc.stdout)
+    phases = list(info["phases"])
+    assert list(info["memory"]) == phases  # the memory is read at the end of every phase
+    peaks = [info["memory"][p]["peak_mb"] for p in phases]
+    assert peaks == sorted(peaks) and 0 < info["rss_before_mb"] <= peaks[0] <= info["peak_rss_mb"]
+    for p in phases:
+        rss, peak = (float(c.replace(",", "")) for c in cells[p][2:])
+        assert rss == pytest.approx(info["memory"][p]["rss_mb"], abs=0.5)
+        assert peak == pytest.approx(info["memory"][p]["peak_mb"], abs=0.5) and rss <= peak + 0.5
+    assert cells["other"][2:] == ["", ""]
+    assert float(cells["total"][3].replace(",", "")) == pytest.approx(info["peak_rss_mb"], abs=0.5)
 
 
 def test_the_run_is_the_command_on_every_cached_layer(first):
