@@ -544,3 +544,36 @@ def test_every_kind_of_value_reads_back_as_written_over_several_chunks(tmp_path,
     assert totals[8] == math.fsum([1.5, 2.0, 3, 4.25]) and totals[3] is None
     notes = [row[1].value for row in load_workbook(path)["说明"].iter_rows(min_row=2) if "U+0007" in str(row[1].value)]
     assert len(notes) == 1 and "表!E5" in notes[0]
+
+
+def test_a_sheet_longer_than_excel_allows_goes_on_over_further_sheets_losing_no_row(tmp_path, monkeypatch):
+    """Excel stops a worksheet at 1,048,576 rows. Here the limit is set to 12 rows: with the title block (title +
+    one heading line + headers = 3 rows) and 3 rows kept for the totals and the note, a sheet holds 6 data rows,
+    so 14 rows go on three sheets of 6, 6 and 2, numbered on, each with its own totals and a note."""
+    from redline.io import ledger
+
+    monkeypatch.setattr(ledger, "EXCEL_MAX_ROWS", 12)
+    frame = pd.DataFrame({"id": [f"S{i:02d}" for i in range(1, 15)], "area_mu": [float(i) for i in range(1, 15)]})
+    short = pd.DataFrame({"id": ["A"], "area_mu": [2.5]})
+    path = write_ledger([LedgerSheet("闲置土地", frame, note="说明文字。"), LedgerSheet("其他", short)],
+                        tmp_path / "l.xlsx", heading=[("行政区", "息县")])
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["说明", "闲置土地（1）", "闲置土地（2）", "闲置土地（3）", "其他"]
+    ids, numbers = [], []
+    for k, rows in enumerate((6, 6, 2), start=1):
+        ws = wb[f"闲置土地（{k}）"]
+        head = header_row(ws)
+        assert head == 3
+        got = [[ws.cell(r, c).value for c in range(1, 4)] for r in range(head + 1, head + rows + 1)]
+        numbers += [g[0] for g in got]
+        ids += [g[1] for g in got]
+        assert ws.cell(head + rows + 1, 1).value == "合计"
+        assert ws.cell(head + rows + 1, 3).value == sum(g[2] for g in got)  # this part's rows
+        note = ws.cell(head + rows + 3, 1).value
+        first, last = 6 * (k - 1) + 1, 6 * (k - 1) + rows
+        assert note == f"说明文字。 第{k}部分，共3部分：第{first:,}–{last:,}条，共14条（Excel 每张工作表至多 12 行）；合计为本部分之和。"
+        assert ws.max_row <= 12
+    assert ids == frame["id"].tolist() and numbers == list(range(1, 15))  # every row once, in order
+    other = wb["其他"]  # a sheet that fits is left as it is
+    assert other.cell(header_row(other) + 1, 2).value == "A"
+    assert "部分" not in str(other.cell(header_row(other) + 4, 1).value)

@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,12 +36,14 @@ _SUMMABLE = {"mu", "m2", "wan", "int"}
 
 #: the longest text an Excel cell holds
 EXCEL_MAX_TEXT = 32_767
+#: rows in one Excel (and WPS) worksheet: a sheet with more rows is continued on further sheets
+EXCEL_MAX_ROWS = 1_048_576
 #: characters XML 1.0 (and so .xlsx) cannot hold; tab, line feed and carriage return are kept
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: text starting with these is a formula to Excel when typed: stored as text, with Excel's quote prefix
 _FORMULA_START = ("=", "+", "-", "@")
 
-__all__ = ["EXCEL_MAX_TEXT", "NOT_GIVEN", "LedgerColumn", "LedgerSheet", "header_row", "ledger_heading", "write_ledger"]
+__all__ = ["EXCEL_MAX_ROWS", "EXCEL_MAX_TEXT", "NOT_GIVEN", "LedgerColumn", "LedgerSheet", "header_row", "ledger_heading", "write_ledger"]
 
 #: what a title-block line says when the run does not give its value (a line never vanishes)
 NOT_GIVEN = {"zh": "未填写", "en": "not given"}
@@ -110,6 +112,8 @@ class LedgerSheet:
     status_colours: Mapping[str, str] = field(default_factory=dict)
     #: a status cell may hold several codes joined by this (e.g. ``"; "``): filled with the first code's colour
     status_separator: str = ""
+    #: the 序号 of the first row (a sheet continued from another counts on)
+    first_number: int = 1
 
     def resolved_columns(self) -> list[LedgerColumn]:
         if self.columns:
@@ -350,8 +354,8 @@ class _Rows:
         letters = [get_column_letter(j) for j in range(1, len(p["headers"]) + 1)]
         for lo in range(0, nrows, _CHUNK):
             hi = min(nrows, lo + _CHUNK)
-            numbers = np.arange(lo + 1, hi + 1)
-            at_rows = head + numbers
+            at_rows = head + np.arange(lo + 1, hi + 1)
+            numbers = at_rows - head + (p["first_number"] - 1)
             columns: list[list[str]] = []
             if p["index_header"]:
                 columns.append([f'<c r="A{r}" t="n"><v>{n}</v></c>'
@@ -642,6 +646,8 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
     total_border = Border(top=thin)
     used_titles: set[str] = {"说明"}
     parts: dict[Any, _Rows] = {}
+    head_rows = 1 + len(heading) + 1 if heading else 1
+    sheets = [part for sheet in sheets for part in _continued(sheet, EXCEL_MAX_ROWS - head_rows - 3, lang)]
     for sheet in sheets:
         title = _safe_title(sheet.title)
         n = 2
@@ -746,7 +752,7 @@ def write_ledger(sheets: Sequence[LedgerSheet], path, *, inputs=(), info: Mappin
         rows_out.plan = dict(
             frame=frame, cols=cols, offset=offset, index_header=index_header, head=head, last=last, nrows=nrows,
             headers=headers, plain_ids=plain_ids, fill_ids=fill_ids, summed=summed, sums=sums, total_ids=total_ids,
-            note_id=note_id, total_label=total_label, note=sheet.note,
+            note_id=note_id, total_label=total_label, note=sheet.note, first_number=sheet.first_number,
             row_keys=np.array([id(f) if f is not None else 0 for f in row_fill], dtype=np.int64) if row_fill else None)
         if headers:
             ws.auto_filter.ref = f"A{head}:{get_column_letter(len(headers))}{last}"
@@ -836,6 +842,32 @@ class _PhaseFile:
 
     def __getattr__(self, name):
         return getattr(self._fh, name)
+
+
+def _continued(sheet: LedgerSheet, capacity: int, lang: str | None) -> list[LedgerSheet]:
+    """``sheet`` as it is when its rows fit one worksheet (``capacity`` rows under its headers, its totals and
+    note below them), else cut into parts of ``capacity`` rows in order, each on its own sheet titled
+    ``<title>（k）``, numbered on (序号) from the part before, with its own totals and a note saying which rows
+    it holds. Excel stops a worksheet at :data:`EXCEL_MAX_ROWS` rows: a longer sheet would not open, or would
+    lose its last rows."""
+    n = len(sheet.frame)
+    if n <= capacity:
+        return [sheet]
+    count = -(-n // capacity)
+    out = []
+    for k in range(count):
+        lo, hi = k * capacity, min(n, (k + 1) * capacity)
+        tag = f"（{k + 1}）" if lang != "en" else f" ({k + 1})"
+        if lang == "en":
+            said = (f"Part {k + 1} of {count}: rows {lo + 1:,}–{hi:,} of {n:,} (a worksheet holds at most "
+                    f"{EXCEL_MAX_ROWS:,} rows); the totals are this part's.")
+        else:
+            said = (f"第{k + 1}部分，共{count}部分：第{lo + 1:,}–{hi:,}条，共{n:,}条（Excel 每张工作表至多 "
+                    f"{EXCEL_MAX_ROWS:,} 行）；合计为本部分之和。")
+        out.append(replace(
+            sheet, title=_safe_title(sheet.title)[:31 - len(tag)] + tag, frame=sheet.frame.iloc[lo:hi],
+            note=f"{sheet.note} {said}".strip(), first_number=sheet.first_number + lo))
+    return out
 
 
 def _safe_title(title: str) -> str:
