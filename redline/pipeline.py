@@ -19,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._frames import map_distinct
 from .area import AreaMethod, method_label
 from .audit_date import as_of_warnings, to_date
 from .crs import WorkingCRS
@@ -483,8 +484,8 @@ def _finding_sheets(o: OutputSpec, frame: pd.DataFrame, lang: str) -> list[Ledge
     found = frame[mask]
     if o.status_column and o.status_column in found.columns:
         rank = {code: i for i, code in enumerate(o.status_codes)}
-        order = found[o.status_column].map(lambda v: rank.get(o.row_codes(v)[0], len(rank)))
-        found = found.iloc[np.argsort(order.to_numpy(), kind="stable")]
+        order = map_distinct(found[o.status_column], lambda v: rank.get(o.row_codes(v)[0], len(rank)))
+        found = found.iloc[np.argsort(order.to_numpy(dtype=np.int64), kind="stable")]
     if len(found) == len(frame):
         return [sheet(o.sheet_title(lang), found, description)]
     title = o.sheet_title(lang)
@@ -569,17 +570,8 @@ def _zh_rules(frame: pd.DataFrame, o: OutputSpec, rules: RuleSet | None = None) 
     if not rule_cols:
         return frame
     frame = frame.copy()
-    done: dict[str, str] = {}  # a column repeats a few citations over many rows
-
-    def zh(v: Any) -> Any:
-        if not isinstance(v, str):
-            return v
-        if v not in done:
-            done[v] = zh_rule_text(v, rules)
-        return done[v]
-
-    for name in rule_cols:
-        frame[name] = frame[name].map(zh)
+    for name in rule_cols:  # a column repeats a few citations over many rows: each translated once
+        frame[name] = map_distinct(frame[name], lambda v: zh_rule_text(v, rules))
     return frame
 
 

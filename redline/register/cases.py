@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._frames import map_distinct
 from ..spec import AuditSpec, CaseSpec, OutputSpec
 from ..units import M2_PER_MU
 
@@ -94,13 +95,13 @@ def finding_mask(frame: pd.DataFrame, out: OutputSpec) -> pd.Series:
     """The rows of an output that are findings (cases): a counted status and every ``CaseSpec.where`` value."""
     mask = pd.Series(True, index=frame.index)
     if out.status_column and out.counted and out.status_column in frame.columns:
-        codes = frame[out.status_column].map(lambda v: out.row_codes(v)[0] if _text(v) else "")
+        codes = map_distinct(frame[out.status_column], lambda v: out.row_codes(v)[0] if _text(v) else "")
         mask &= codes.isin(out.counted)
     assert out.case is not None
     for column, values in out.case.where.items():
         if column in frame.columns:
             wanted = {_text(v) for v in values}
-            mask &= frame[column].map(_text).isin(wanted)
+            mask &= map_distinct(frame[column], _text).isin(wanted)
     return mask
 
 
