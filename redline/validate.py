@@ -117,27 +117,23 @@ def drop_empty_rings(geoms) -> tuple[np.ndarray, np.ndarray]:
     changed = np.zeros(len(geoms), dtype=bool)
     if len(geoms) == 0:
         return geoms, changed
+    types = shapely.get_type_id(geoms)
     # a non-empty polygon without holes has one ring, its non-empty shell: only the others are looked into
-    look = np.flatnonzero(~((shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
-                            & ~shapely.is_empty(geoms)))
-    if len(look) < len(geoms):
-        fixed, hit = drop_empty_rings(geoms[look]) if len(look) else (geoms[look], changed[look])
-        if not hit.any():
-            return geoms, changed
-        out = geoms.copy()
-        out[look] = fixed
-        changed[look] = hit
-        return out, changed
-    parts, owner = shapely.get_parts(geoms, return_index=True)
+    look = np.flatnonzero(~((types == 3) & (shapely.get_num_interior_rings(geoms) == 0) & ~shapely.is_empty(geoms)))
+    if len(look) == 0:
+        return geoms, changed
+    parts, owner = shapely.get_parts(geoms[look], return_index=True)
     if len(parts) == 0:
         return geoms, changed
+    owner = look[owner]
     polygonal = shapely.get_type_id(parts) == 3
-    bad = polygonal & shapely.is_empty(parts) & (shapely.get_type_id(geoms[owner]) != 3)  # MULTIPOLYGON (EMPTY, ...)
-    rings, ring_owner = shapely.get_rings(parts[polygonal], return_index=True)
-    if len(rings):
-        empty_ring = np.zeros(len(parts), dtype=bool)
-        empty_ring[np.flatnonzero(polygonal)[ring_owner[shapely.is_empty(rings)]]] = True
-        bad |= empty_ring
+    empty = polygonal & shapely.is_empty(parts)
+    bad = empty & (types[owner] != 3)  # MULTIPOLYGON (EMPTY, ...)
+    # and so for the parts of a multipolygon or collection: only the rings of parts with holes (or empty) are read
+    holed = np.flatnonzero(empty | (polygonal & (shapely.get_num_interior_rings(parts) > 0)))
+    if len(holed):
+        rings, ring_owner = shapely.get_rings(parts[holed], return_index=True)
+        bad[holed[ring_owner[shapely.is_empty(rings)]]] = True
     if not bad.any():
         return geoms, changed
     changed[np.unique(owner[bad])] = True
