@@ -670,7 +670,9 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
                 text = col.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
                                               else str(v).replace(",", "").replace("，", "").strip() or None)
                 parsed = pd.to_numeric(text, errors="coerce")
-            failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
+            failed = parsed.isna() & col.notna()  # and not blank: only those values are written out to look at
+            if failed.any():
+                failed[failed] = col[failed].astype(str).str.strip() != ""
             parsed = parsed.astype("float64")
         else:
             parsed = col.where(col.isna(), col.astype(str).str.strip())
