@@ -197,3 +197,36 @@ def test_numbers_as_text_and_as_numbers_read_alike():
         out, info = apply_schema(_buildings(column), "buildings")
         np.testing.assert_array_equal(out["floor_area_m2"].to_numpy(), column.astype("float64").to_numpy())
         assert info["bad_values"] == {}
+
+
+def _cleaned_text(v):
+    """The rule, spelled out: a value is its text without "," "，" and surrounding whitespace; blank is no value."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return str(v).replace(",", "").replace("，", "").strip() or None
+
+
+def _same_numbers(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    return np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))  # -0.0 too
+
+
+CELL_TEXT = st.text(alphabet="0123456789.,，eE+- \u3000１a", max_size=8) | st.sampled_from(
+    ["-0", " -0 ", "-0.0", "0", "12", "1,200.5", "nan", "inf", "-Infinity", "1e400", "18446744073709551617", "", "  "])
+CELL = (CELL_TEXT | st.floats() | st.integers(-2**70, 2**70) | st.sampled_from([10**400, 0, -0.0, True, False])
+        | st.sampled_from([None, NAN, pd.NA]))
+
+
+@given(st.lists(CELL, max_size=20))
+def test_a_column_of_numbers_reads_as_the_texts_of_its_values(cells):
+    """Whatever mix a column holds (numbers, numeric text, separators, blanks, words), it reads as its texts do,
+    cleaned by the rule and read together; the ids reported are those of the values not blank that give no number."""
+    expected = pd.to_numeric(pd.Series([_cleaned_text(v) for v in cells], dtype=object), errors="coerce")
+    bad = [f"B{i}" for i, v in enumerate(cells) if not pd.isna(v) and str(v).strip() != "" and np.isnan(expected[i])]
+    columns = [pd.Series(cells, dtype=object)]
+    if all(isinstance(v, str) or v is None for v in cells):
+        columns.append(pd.Series(cells, dtype="str"))
+    for column in columns:
+        out, info = apply_schema(_buildings(column), "buildings")
+        assert _same_numbers(out["floor_area_m2"], expected)
+        assert info["bad_values"] == ({"floor_area_m2": bad} if bad else {})
