@@ -94,6 +94,19 @@ def _polygonal(geom):
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
+#: layers with more geometries than this have their validity checked on several threads (GEOS releases the GIL)
+THREADED_VALIDITY_MIN = 50_000
+
+
+def _is_valid(geoms: np.ndarray) -> np.ndarray:
+    """``shapely.is_valid``; for a large layer in slices on the overlay engine's threads (the same answer)."""
+    if len(geoms) <= THREADED_VALIDITY_MIN:
+        return shapely.is_valid(geoms)
+    from .overlay._engine import THREADS, chunked  # not at the top: the overlay package imports this module
+
+    return chunked(lambda part: shapely.is_valid(geoms[part]), len(geoms), THREADS)
+
+
 def row_id(i: int) -> str:
     """The name of the feature in (0-based) position ``i`` when it has no id: ``<row i+1>``."""
     return f"<row {i + 1}>"
@@ -316,12 +329,12 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         geoms = np.asarray(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(target).values, dtype=object)
         gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=target), crs=target)
     live = ~drop
-    invalid = live & ~shapely.is_valid(geoms)
+    invalid = live & ~_is_valid(geoms)
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
         projected = np.zeros(len(geoms), dtype=bool)
         if source_geoms is not geoms:  # valid as given, broken by the projection
-            projected[invalid] = shapely.is_valid(source_geoms[invalid])
+            projected[invalid] = _is_valid(source_geoms[invalid])
         where = gdf.crs.to_string() if gdf.crs is not None else "its CRS"
         if repair and not strict:
             geoms = geoms.copy()

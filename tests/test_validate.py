@@ -321,3 +321,34 @@ def test_only_parts_with_holes_have_their_rings_read(monkeypatch):
     assert [_wkb(g) for g in read] == [_wkb(_square(80, ["hole"])), _wkb(_square(100, ["empty"])),
                                        _wkb(_square(140, ["hole"]))]
     assert out[3].equals(MultiPolygon([_square(100), _square(120)])) and len(shapely.get_parts(out[3])) == 2
+
+
+def test_a_large_layer_checked_for_validity_in_slices_gets_the_mask_of_one_pass(monkeypatch):
+    """Above the size where validity is checked on several threads, each feature is still judged on its own."""
+    import redline.validate as validate
+
+    n, bowties = 10_000, [0, 2501, 4999, 7500, 9999]
+    geoms = shapely.box(30 * np.arange(n), 0, 30 * np.arange(n) + 10, 10)
+    geoms[bowties] = [Polygon([(30 * i, 0), (30 * i + 10, 10), (30 * i + 10, 0), (30 * i, 10)]) for i in bowties]
+    geoms[2800], geoms[3600] = None, Polygon()
+    position = {id(g): i for i, g in enumerate(geoms) if g is not None}
+    real, slices = shapely.is_valid, []
+
+    def is_valid(part, **kw):
+        slices.append((position.get(id(part[0])), len(part)))
+        return real(part, **kw)
+
+    monkeypatch.setattr(validate, "THREADED_VALIDITY_MIN", 1000)
+    monkeypatch.setattr(shapely, "is_valid", is_valid)
+    mask = validate._is_valid(geoms)
+    starts = sorted(slices)
+    assert len(starts) > 1 and [a + k for a, k in starts[:-1]] == [a for a, _ in starts[1:]]  # slices, end to end,
+    assert starts[0][0] == 0 and sum(k for _, k in starts) == n
+    ends = np.array([a + k for a, k in starts])
+    assert len({int(np.searchsorted(ends, i, side="right")) for i in bowties}) >= 3  # with bow-ties in several
+    np.testing.assert_array_equal(mask, real(geoms))
+    assert np.flatnonzero(~mask).tolist() == [*bowties[:2], 2800, *bowties[2:]]  # the bow-ties, and no geometry
+    clean, rejected, problems = validate_layer(approvals(list(geoms)), "approvals")
+    (note,) = [p for p in problems if p.code == "repaired_geometry"]
+    assert note.ids == tuple(f"A{i}" for i in bowties)
+    assert set(rejected["feature_id"]) == {"A2800", "A3600"} and len(clean) == n - 2
