@@ -589,6 +589,56 @@ def _date_notes(name: str, spec, col: pd.Series, parsed: pd.Series, how: pd.Seri
     return notes
 
 
+def _clean_number_text(v):
+    """A value's text without thousands separators (``,`` ``，``) and surrounding whitespace; None when blank."""
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else \
+        str(v).replace(",", "").replace("，", "").strip() or None
+
+
+#: the types read without writing them out (exact types: a bool is no int here, nor a numpy float a float)
+_PLAIN_TYPES = {str: 1, float: 2, int: 3}
+
+
+def _typed_numbers(col: pd.Series) -> pd.Series:
+    """Numbers as typed in a text (or mixed) column, as float64: NaN where null, blank or unreadable.
+
+    Each value is read from its text, :func:`_clean_number_text`, the whole column at once:
+    ``" 1,200.5 "`` is 1200.5; ``"１２"``, ``"nan"`` and ``True`` are no numbers.
+
+    Most values need not be written out for that: a float's text reads back as the very float; an int's as the
+    int rounded to the nearest float; a str that pandas reads as it stands (it skips only whitespace that
+    ``strip`` removes, and reads no separator) as the same number once cleaned. Only the values left unread
+    and those of other types are cleaned one by one. The one answer that depends on the rest of the column
+    is the sign of a zero typed as ``-0`` (0.0 when every text is a whole number, else -0.0): a column with
+    such a text is read whole from its text.
+    """
+    values = col.to_numpy(dtype=object)
+    known = col.notna().to_numpy()
+    out = np.full(len(values), np.nan)
+    if pd.api.types.infer_dtype(values, skipna=True) == "string":
+        text, floats, ints = known, np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
+    else:
+        kind = np.frompyfunc(_PLAIN_TYPES.get, 2, 1)(np.frompyfunc(type, 1, 1)(values), 0).astype(np.int8)
+        text, floats, ints = known & (kind == 1), known & (kind == 2), known & (kind == 3)
+    if floats.any():
+        out[floats] = values[floats].astype("float64")
+    if ints.any():
+        try:
+            out[ints] = values[ints].astype("float64")
+        except OverflowError:  # beyond the largest float: its text reads as inf
+            ints[:] = False
+    if text.any():
+        out[text] = np.asarray(pd.to_numeric(values[text], errors="coerce"), dtype="float64")
+    rest = known & np.isnan(out)
+    if rest.any():
+        cleaned = pd.Series([_clean_number_text(v) for v in values[rest]], dtype=object)
+        out[rest] = np.asarray(pd.to_numeric(cleaned, errors="coerce"), dtype="float64")
+    zero = np.flatnonzero((out == 0) & ~floats & ~ints)
+    if len(zero) and any("-" in str(v) for v in values[zero]):
+        return pd.to_numeric(col.astype(object).map(_clean_number_text), errors="coerce").astype("float64")
+    return pd.Series(out, index=col.index)
+
+
 def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | None = None,
                  layer_name: str | None = None):
     """Rename a layer's columns to the canonical names of ``kind`` and parse their types.
@@ -667,10 +717,10 @@ def apply_schema(frame, kind: str | LayerSchema, *, fields: Mapping[str, str] | 
             if pd.api.types.is_numeric_dtype(col):
                 parsed = pd.to_numeric(col, errors="coerce")
             else:  # text, as bureaus type it: "1,200.5", " 35 ", "" (pandas 3 keeps it as str, older as object)
-                text = col.astype(object).map(lambda v: None if v is None or (isinstance(v, float) and np.isnan(v))
-                                              else str(v).replace(",", "").replace("，", "").strip() or None)
-                parsed = pd.to_numeric(text, errors="coerce")
-            failed = parsed.isna() & col.notna() & (col.astype(str).str.strip() != "")
+                parsed = _typed_numbers(col)
+            failed = parsed.isna() & col.notna()  # and not blank: only those values are written out to look at
+            if failed.any():
+                failed[failed] = col[failed].astype(str).str.strip() != ""
             parsed = parsed.astype("float64")
         else:
             parsed = col.where(col.isna(), col.astype(str).str.strip())

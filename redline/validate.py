@@ -94,6 +94,19 @@ def _polygonal(geom):
     return parts[0] if len(parts) == 1 else shapely.union_all(parts)
 
 
+#: layers with more geometries than this have their validity checked on several threads (GEOS releases the GIL)
+THREADED_VALIDITY_MIN = 50_000
+
+
+def _is_valid(geoms: np.ndarray) -> np.ndarray:
+    """``shapely.is_valid``; for a large layer in slices on the overlay engine's threads (the same answer)."""
+    if len(geoms) <= THREADED_VALIDITY_MIN:
+        return shapely.is_valid(geoms)
+    from .overlay._engine import THREADS, chunked  # not at the top: the overlay package imports this module
+
+    return chunked(lambda part: shapely.is_valid(geoms[part]), len(geoms), THREADS)
+
+
 def row_id(i: int) -> str:
     """The name of the feature in (0-based) position ``i`` when it has no id: ``<row i+1>``."""
     return f"<row {i + 1}>"
@@ -117,27 +130,23 @@ def drop_empty_rings(geoms) -> tuple[np.ndarray, np.ndarray]:
     changed = np.zeros(len(geoms), dtype=bool)
     if len(geoms) == 0:
         return geoms, changed
+    types = shapely.get_type_id(geoms)
     # a non-empty polygon without holes has one ring, its non-empty shell: only the others are looked into
-    look = np.flatnonzero(~((shapely.get_type_id(geoms) == 3) & (shapely.get_num_interior_rings(geoms) == 0)
-                            & ~shapely.is_empty(geoms)))
-    if len(look) < len(geoms):
-        fixed, hit = drop_empty_rings(geoms[look]) if len(look) else (geoms[look], changed[look])
-        if not hit.any():
-            return geoms, changed
-        out = geoms.copy()
-        out[look] = fixed
-        changed[look] = hit
-        return out, changed
-    parts, owner = shapely.get_parts(geoms, return_index=True)
+    look = np.flatnonzero(~((types == 3) & (shapely.get_num_interior_rings(geoms) == 0) & ~shapely.is_empty(geoms)))
+    if len(look) == 0:
+        return geoms, changed
+    parts, owner = shapely.get_parts(geoms[look], return_index=True)
     if len(parts) == 0:
         return geoms, changed
+    owner = look[owner]
     polygonal = shapely.get_type_id(parts) == 3
-    bad = polygonal & shapely.is_empty(parts) & (shapely.get_type_id(geoms[owner]) != 3)  # MULTIPOLYGON (EMPTY, ...)
-    rings, ring_owner = shapely.get_rings(parts[polygonal], return_index=True)
-    if len(rings):
-        empty_ring = np.zeros(len(parts), dtype=bool)
-        empty_ring[np.flatnonzero(polygonal)[ring_owner[shapely.is_empty(rings)]]] = True
-        bad |= empty_ring
+    empty = polygonal & shapely.is_empty(parts)
+    bad = empty & (types[owner] != 3)  # MULTIPOLYGON (EMPTY, ...)
+    # and so for the parts of a multipolygon or collection: only the rings of parts with holes (or empty) are read
+    holed = np.flatnonzero(empty | (polygonal & (shapely.get_num_interior_rings(parts) > 0)))
+    if len(holed):
+        rings, ring_owner = shapely.get_rings(parts[holed], return_index=True)
+        bad[holed[ring_owner[shapely.is_empty(rings)]]] = True
     if not bad.any():
         return geoms, changed
     changed[np.unique(owner[bad])] = True
@@ -320,12 +329,12 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         geoms = np.asarray(gpd.GeoSeries(geoms, crs=gdf.crs).to_crs(target).values, dtype=object)
         gdf = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=target), crs=target)
     live = ~drop
-    invalid = live & ~shapely.is_valid(geoms)
+    invalid = live & ~_is_valid(geoms)
     if invalid.any():
         reasons = shapely.is_valid_reason(geoms[invalid])
         projected = np.zeros(len(geoms), dtype=bool)
         if source_geoms is not geoms:  # valid as given, broken by the projection
-            projected[invalid] = shapely.is_valid(source_geoms[invalid])
+            projected[invalid] = _is_valid(source_geoms[invalid])
         where = gdf.crs.to_string() if gdf.crs is not None else "its CRS"
         if repair and not strict:
             geoms = geoms.copy()

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from shapely.geometry import box
 
 import redline
 from redline.schema import SCHEMAS, apply_schema
+from redline.validate import validate_layer
 
 
 @pytest.mark.parametrize(("columns", "kind"), [
@@ -146,3 +150,83 @@ def test_strict_makes_a_completed_date_an_error():
                            geometry=[box(0, 0, 10, 10)], crs="EPSG:4547")
     with pytest.raises(redline.ValidationError, match="agreed_start_date .*a month only"):
         prepare_layers({"supplies": (gdf, "supplies")}, strict=True)
+
+
+# -- numbers as bureaus type them --------------------------------------------------------------------------------
+
+NAN = float("nan")
+#: (value in the cell, the number read, whether it is reported as unreadable): blanks are unknown without a word,
+#: "," and "，" are thousands separators, surrounding spaces (full-width too) do not count, nothing else is guessed
+NUMBER_CELLS = [
+    (3, 3.0, False), (2.5, 2.5, False), (-4, -4.0, False), (" 35 ", 35.0, False), ("\u3000 7 \u3000", 7.0, False),
+    ("1e3", 1000.0, False), ("0.1", 0.1, False), ("1,5", 15.0, False), ("1,200.5", 1200.5, False),
+    ("1，200.5", 1200.5, False), ("", NAN, False), ("  ", NAN, False), (None, NAN, False), (NAN, NAN, False),
+    (pd.NA, NAN, False), ("abc", NAN, True), ("1 200", NAN, True), ("１２", NAN, True), (",", NAN, True),
+    ("nan", NAN, True), ("None", NAN, True), (True, NAN, True), ("1.5.2", NAN, True),
+]
+
+
+def _buildings(area):
+    return pd.DataFrame({"幢号": [f"B{i}" for i in range(len(area))], "建筑面积": area})
+
+
+def _expected(cells):
+    return (np.array([number for _, number, _ in cells]),
+            [f"B{i}" for i, (_, _, bad) in enumerate(cells) if bad])
+
+
+def test_numbers_typed_every_way_are_read_by_the_rule():
+    out, info = apply_schema(_buildings(pd.Series([v for v, _, _ in NUMBER_CELLS], dtype=object)), "buildings")
+    numbers, bad = _expected(NUMBER_CELLS)
+    assert out["floor_area_m2"].dtype == "float64"
+    np.testing.assert_array_equal(out["floor_area_m2"].to_numpy(), numbers)
+    assert info["bad_values"] == {"floor_area_m2": bad}
+    _, _, problems = validate_layer(
+        gpd.GeoDataFrame(_buildings(pd.Series([v for v, _, _ in NUMBER_CELLS], dtype=object)),
+                         geometry=[box(0, 0, 1, 1)] * len(NUMBER_CELLS), crs="EPSG:4547"), "buildings")
+    assert [p.ids for p in problems if p.code == "bad_float"] == [tuple(bad)]
+
+
+def test_numbers_as_text_and_as_numbers_read_alike():
+    text = [(v, number, bad) for v, number, bad in NUMBER_CELLS if isinstance(v, str) or v is None]
+    out, info = apply_schema(_buildings(pd.Series([v for v, _, _ in text], dtype="str")), "buildings")
+    numbers, bad = _expected(text)
+    np.testing.assert_array_equal(out["floor_area_m2"].to_numpy(), numbers)
+    assert info["bad_values"] == ({"floor_area_m2": bad} if bad else {})
+    for column in (pd.Series([1.5, NAN, -2.0, np.inf]), pd.Series([1, 2, 3]), pd.Series([1, None, 3], dtype="Int64")):
+        out, info = apply_schema(_buildings(column), "buildings")
+        np.testing.assert_array_equal(out["floor_area_m2"].to_numpy(), column.astype("float64").to_numpy())
+        assert info["bad_values"] == {}
+
+
+def _cleaned_text(v):
+    """The rule, spelled out: a value is its text without "," "，" and surrounding whitespace; blank is no value."""
+    if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+        return None
+    return str(v).replace(",", "").replace("，", "").strip() or None
+
+
+def _same_numbers(a, b):
+    a, b = np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64")
+    return np.array_equal(a, b, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(b))  # -0.0 too
+
+
+CELL_TEXT = st.text(alphabet="0123456789.,，eE+- \u3000１a", max_size=8) | st.sampled_from(
+    ["-0", " -0 ", "-0.0", "0", "12", "1,200.5", "nan", "inf", "-Infinity", "1e400", "18446744073709551617", "", "  "])
+CELL = (CELL_TEXT | st.floats() | st.integers(-2**70, 2**70) | st.sampled_from([10**400, 0, -0.0, True, False])
+        | st.sampled_from([None, NAN, pd.NA]))
+
+
+@given(st.lists(CELL, max_size=20))
+def test_a_column_of_numbers_reads_as_the_texts_of_its_values(cells):
+    """Whatever mix a column holds (numbers, numeric text, separators, blanks, words), it reads as its texts do,
+    cleaned by the rule and read together; the ids reported are those of the values not blank that give no number."""
+    expected = pd.to_numeric(pd.Series([_cleaned_text(v) for v in cells], dtype=object), errors="coerce")
+    bad = [f"B{i}" for i, v in enumerate(cells) if not pd.isna(v) and str(v).strip() != "" and np.isnan(expected[i])]
+    columns = [pd.Series(cells, dtype=object)]
+    if all(isinstance(v, str) or v is None for v in cells):
+        columns.append(pd.Series(cells, dtype="str"))
+    for column in columns:
+        out, info = apply_schema(_buildings(column), "buildings")
+        assert _same_numbers(out["floor_area_m2"], expected)
+        assert info["bad_values"] == ({"floor_area_m2": bad} if bad else {})

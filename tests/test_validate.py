@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
+from shapely.geometry import GeometryCollection, LinearRing, LineString, MultiPolygon, Point, Polygon, box
 
 import redline
 from redline.result import AuditLog
-from redline.validate import prepare_layers, validate_layer
+from redline.validate import drop_empty_rings, prepare_layers, validate_layer
 
 BOWTIE = Polygon([(0, 0), (10, 10), (10, 0), (0, 10)])  # self-intersecting
 
@@ -227,3 +229,126 @@ def test_no_feature_silently_disappears(kinds, dates):
     assert kept | set_aside == set(layer["批准文号"])
     assert clean.geometry.is_valid.all() and not clean.geometry.is_empty.any()
     assert not any(p.fatal for p in problems)
+
+
+# -- empty rings and empty parts ------------------------------------------------------------------------------------
+
+def _square(x, holes=()):
+    """A 10 m square at ``x`` with holes: ``"hole"`` a 1 m square inside it, ``"empty"`` an empty ring."""
+    rings = [box(x + 1 + 2 * k, 1, x + 2 + 2 * k, 2).exterior if h == "hole" else LinearRing()
+             for k, h in enumerate(holes)]
+    return Polygon(box(x, 0, x + 10, 10).exterior, rings)
+
+
+@st.composite
+def _part(draw, x):
+    if draw(st.integers(0, 5)) == 0:
+        return Polygon()
+    return _square(x, draw(st.lists(st.sampled_from(["hole", "hole", "empty"]), max_size=3)))
+
+
+@st.composite
+def _ringed_geometry(draw):
+    x = draw(st.integers(0, 100)) * 20.0
+    kind = draw(st.sampled_from(["polygon", "polygon", "multipolygon", "multipolygon", "collection", "point", "none"]))
+    if kind == "polygon":
+        return draw(_part(x))
+    if kind == "multipolygon":
+        parts = draw(st.lists(_part(x), max_size=4))
+        return shapely.multipolygons(parts) if parts else MultiPolygon()  # keeps empty parts, as a file can hold them
+    if kind == "collection":
+        return GeometryCollection([*draw(st.lists(_part(x), max_size=2)), Point(x, 0)])
+    return Point(x, 0) if kind == "point" else None
+
+
+def _without_empty_rings(geom):
+    """Part by part, ring by ring: polygon parts lose their empty holes, empty polygon parts are dropped."""
+    if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon", "GeometryCollection"):
+        return geom
+    if geom.geom_type == "Polygon":
+        if geom.is_empty or not any(r.is_empty for r in geom.interiors):
+            return geom
+        return Polygon(geom.exterior, [r for r in geom.interiors if not r.is_empty])
+    kept, dropped = [], False
+    for part in geom.geoms:
+        if part.geom_type != "Polygon":
+            kept.append(part)
+        elif part.is_empty:
+            dropped = True
+        elif any(r.is_empty for r in part.interiors):
+            kept.append(Polygon(part.exterior, [r for r in part.interiors if not r.is_empty]))
+            dropped = True
+        else:
+            kept.append(part)
+    if not dropped:
+        return geom
+    if not kept:
+        return Polygon()
+    return MultiPolygon(kept) if geom.geom_type == "MultiPolygon" else GeometryCollection(kept)
+
+
+def _wkb(geom):
+    return None if geom is None else geom.wkb_hex
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ringed_geometry(), max_size=25))
+def test_drop_empty_rings_removes_exactly_the_empty_rings_and_parts(geoms):
+    arr = np.empty(len(geoms), dtype=object)
+    arr[:] = geoms
+    out, changed = drop_empty_rings(arr)
+    expected = [_without_empty_rings(g) for g in geoms]
+    assert [_wkb(g) for g in out] == [_wkb(g) for g in expected]
+    assert changed.tolist() == [_wkb(g) != _wkb(e) for g, e in zip(geoms, expected, strict=True)]
+    assert all(out[i] is geoms[i] for i in np.flatnonzero(~changed))  # untouched rows are the very objects given
+    assert [_wkb(g) for g in arr] == [_wkb(g) for g in geoms]  # the input is not modified
+
+
+def test_only_parts_with_holes_have_their_rings_read(monkeypatch):
+    """Plain polygons and the hole-free parts of multipolygons cannot hold an empty ring: they are not looked into."""
+    read = []
+
+    def get_rings(parts, **kw):
+        read.extend(parts)
+        return real(parts, **kw)
+
+    real = shapely.get_rings
+    monkeypatch.setattr(shapely, "get_rings", get_rings)
+    geoms = [box(0, 0, 10, 10), MultiPolygon([_square(20), _square(40)]), MultiPolygon([_square(60), _square(80, ["hole"])]),
+             MultiPolygon([_square(100, ["empty"]), _square(120)]), _square(140, ["hole"])]
+    out, changed = drop_empty_rings(geoms)
+    assert changed.tolist() == [False, False, False, True, False]
+    assert [_wkb(g) for g in read] == [_wkb(_square(80, ["hole"])), _wkb(_square(100, ["empty"])),
+                                       _wkb(_square(140, ["hole"]))]
+    assert out[3].equals(MultiPolygon([_square(100), _square(120)])) and len(shapely.get_parts(out[3])) == 2
+
+
+def test_a_large_layer_checked_for_validity_in_slices_gets_the_mask_of_one_pass(monkeypatch):
+    """Above the size where validity is checked on several threads, each feature is still judged on its own."""
+    import redline.validate as validate
+
+    n, bowties = 10_000, [0, 2501, 4999, 7500, 9999]
+    geoms = shapely.box(30 * np.arange(n), 0, 30 * np.arange(n) + 10, 10)
+    geoms[bowties] = [Polygon([(30 * i, 0), (30 * i + 10, 10), (30 * i + 10, 0), (30 * i, 10)]) for i in bowties]
+    geoms[2800], geoms[3600] = None, Polygon()
+    position = {id(g): i for i, g in enumerate(geoms) if g is not None}
+    real, slices = shapely.is_valid, []
+
+    def is_valid(part, **kw):
+        slices.append((position.get(id(part[0])), len(part)))
+        return real(part, **kw)
+
+    monkeypatch.setattr(validate, "THREADED_VALIDITY_MIN", 1000)
+    monkeypatch.setattr(shapely, "is_valid", is_valid)
+    mask = validate._is_valid(geoms)
+    starts = sorted(slices)
+    assert len(starts) > 1 and [a + k for a, k in starts[:-1]] == [a for a, _ in starts[1:]]  # slices, end to end,
+    assert starts[0][0] == 0 and sum(k for _, k in starts) == n
+    ends = np.array([a + k for a, k in starts])
+    assert len({int(np.searchsorted(ends, i, side="right")) for i in bowties}) >= 3  # with bow-ties in several
+    np.testing.assert_array_equal(mask, real(geoms))
+    assert np.flatnonzero(~mask).tolist() == [*bowties[:2], 2800, *bowties[2:]]  # the bow-ties, and no geometry
+    clean, rejected, problems = validate_layer(approvals(list(geoms)), "approvals")
+    (note,) = [p for p in problems if p.code == "repaired_geometry"]
+    assert note.ids == tuple(f"A{i}" for i in bowties)
+    assert set(rejected["feature_id"]) == {"A2800", "A3600"} and len(clean) == n - 2
