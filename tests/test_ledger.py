@@ -577,3 +577,19 @@ def test_a_sheet_longer_than_excel_allows_goes_on_over_further_sheets_losing_no_
     other = wb["其他"]  # a sheet that fits is left as it is
     assert other.cell(header_row(other) + 1, 2).value == "A"
     assert "部分" not in str(other.cell(header_row(other) + 4, 1).value)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab甲 \u3000\t\n\r&<>\"'=+-@#!/NA0\x85\xa0")), max_size=8)
+       | st.sampled_from(sorted(__import__("openpyxl.cell.cell", fromlist=["ERROR_CODES"]).ERROR_CODES)))
+def test_a_text_written_as_it_stands_is_the_cell_the_careful_path_makes(text):
+    """The ledger writes a text the care pattern does not match straight into its cell: every text whose careful
+    cell (escapes, kept spaces, quote prefix, error codes) differs from that must be matched by the pattern."""
+    from openpyxl.cell.cell import ERROR_CODES
+
+    from redline.io import ledger
+
+    rows = ledger._Rows.__new__(ledger._Rows)
+    rows._errors = frozenset(ERROR_CODES)
+    if rows._text_cell(text) != (False, f' t="inlineStr"><is><t>{text}</t></is>'):
+        assert ledger._TEXT_NEEDS_CARE.search(text), repr(text)

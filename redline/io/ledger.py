@@ -287,6 +287,9 @@ def _append_cells_as_given(ws: Any) -> None:
 
 
 _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+#: text that may need more than its plain cell: an escape, a leading or trailing space, a formula or error start
+#: (every Excel error code starts with #), or nothing at all; text it does not match is written as it stands
+_TEXT_NEEDS_CARE = re.compile(r"[&<>\r]|^[\s=+\-@#]|\s\Z|^\Z")
 #: Excel's serial day 0 (the 1900 date system, as openpyxl writes it)
 _EPOCH = pd.Timestamp("1899-12-30")
 #: rows turned into XML at a time: a province's sheet is written in constant memory
@@ -452,8 +455,9 @@ class _Rows:
         """The cells of one column over a chunk of rows, and ``total`` with its numbers added one by one in row
         order, as ``sum()`` adds (None: no number yet)."""
         refs = [f"{letter}{r}" for r in rows.tolist()]
-        arr = values.to_numpy()
         dtype = values.dtype
+        # Python objects, for the paths that look at values one by one (a text column already typed str needs none)
+        arr = values.array if kind == "text" and isinstance(dtype, pd.StringDtype) else values.to_numpy()
         if kind != "date" and (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)) \
                 and not pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.api.types.CategoricalDtype):
             num = values.to_numpy(dtype=float, na_value=np.nan)
@@ -481,9 +485,12 @@ class _Rows:
                 else:
                     out.append(f'<c r="{ref}" s="{sid}" t="n"><v>{int(d)}</v></c>')
             return out, None
-        if kind == "text" and pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty"):
+        if kind == "text" and (isinstance(dtype, pd.StringDtype)
+                               or pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty")):
             # each distinct text checked and made into XML once (a column repeats its statuses, rules and reasons)
-            codes, uniques = pd.factorize(values.astype(object), use_na_sentinel=True)
+            care = _TEXT_NEEDS_CARE.search
+            codes, uniques = pd.factorize(values if isinstance(dtype, pd.StringDtype) else values.astype(object),
+                                          use_na_sentinel=True)
             distinct = uniques.tolist()
             unsafe = [k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
             if unsafe:  # cleaned cell by cell: each cell's note names the cell
@@ -491,7 +498,8 @@ class _Rows:
                 for i in np.flatnonzero(np.isin(codes, unsafe)):
                     items[i] = self.clean(items[i], colnum, int(rows[i]))
                 codes, uniques = pd.factorize(pd.Series(items, dtype=object))
-            made = [self._text_cell(u) for u in uniques.tolist()]
+            made = [self._text_cell(u) if care(u) else (False, f' t="inlineStr"><is><t>{u}</t></is>')
+                    for u in uniques.tolist()]
             out = []
             for ref, sid, code in zip(refs, sids.tolist(), codes.tolist(), strict=True):
                 if code < 0:
