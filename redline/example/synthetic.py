@@ -75,15 +75,15 @@ def _wobbly(rng, centres: np.ndarray, radius: float, nv: int, amplitude: float =
     return _rings_to_polygons(coords, np.repeat(np.arange(n), nv))
 
 
-def _clip(a: np.ndarray, b: np.ndarray, workers: int = 2) -> np.ndarray:
-    """Pairwise intersection in two threads (shapely releases the GIL)."""
+def _pairwise(func, a: np.ndarray, b: np.ndarray, *args, workers: int = 2) -> np.ndarray:
+    """``func(a, b, *args)`` elementwise, in two threads (shapely releases the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     if len(a) < 20_000:
-        return shapely.intersection(a, b)
+        return func(a, b, *args)
     cuts = np.array_split(np.arange(len(a)), workers * 4)
     with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(lambda idx: shapely.intersection(a[idx], b[idx]), cuts))
+        parts = list(pool.map(lambda idx: func(a[idx], b[idx], *args), cuts))
     return np.concatenate(parts)
 
 
@@ -253,7 +253,7 @@ def synthetic(scale: float = 1.0, *, seed: int = 0, crs: str = "EPSG:4549") -> d
     b_geom = shapely.box(bx - hw, by - hh, bx + hw, by + hh)
     shapely.prepare(sup_geom)
     cross = ~shapely.contains_properly(sup_geom[b_sup], b_geom)  # clip only what sticks out
-    b_geom[cross] = _clip(b_geom[cross], sup_geom[b_sup[cross]])
+    b_geom[cross] = _pairwise(shapely.intersection, b_geom[cross], sup_geom[b_sup[cross]])
     b_geom = np.where(shapely.get_type_id(b_geom) == 3, b_geom,  # keep polygons (a corner can leave a multi)
                       shapely.box(bx - 1, by - 1, bx + 1, by + 1))
     floors = rng.integers(1, 7, n_bld)
