@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 import shapely
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import shape
 
@@ -319,9 +321,69 @@ def test_synthetic_counts_validity_and_canonical_fields():
 def test_synthetic_is_linear_and_deterministic():
     a, b = synthetic(0.02, seed=3), synthetic(0.02, seed=3)
     assert all(_same(a[k], b[k]) for k in a)
+    assert not _same(a["buildings"], synthetic(0.02, seed=4)["buildings"])
     assert len(a["buildings"]) == 2 * len(synthetic(0.01)["buildings"])
     with pytest.raises(ValueError):
         synthetic(0)
+
+
+def _footprint_relations(layers):
+    """Buildings, supplies, touching building pairs (i < j) and which of them share interior or a wall."""
+    b = np.asarray(layers["buildings"].geometry.values, dtype=object)
+    sups = np.asarray(layers["supplies"].geometry.values, dtype=object)
+    i, j = shapely.STRtree(b).query(b, predicate="intersects")
+    i, j = i[i < j], j[i < j]
+    overlap = shapely.relate_pattern(b[i], b[j], "T********")
+    wall = shapely.length(shapely.intersection(b[i], b[j])) > 0
+    return b, sups, i, j, overlap, wall
+
+
+def _each_in_one_supply(b, sups) -> bool:
+    """Every footprint is covered by a supply, and the interior of no other supply reaches into it."""
+    tree = shapely.STRtree(sups)
+    covered = np.unique(tree.query(b, predicate="covered_by")[0])
+    p, s = tree.query(b, predicate="intersects")
+    inside = np.bincount(p[shapely.relate_pattern(b[p], sups[s], "T********")], minlength=len(b))
+    return len(covered) == len(b) and bool(np.all(inside == 1))
+
+
+def test_synthetic_buildings_are_shaped_like_surveyed_footprints():
+    layers = synthetic(0.01)
+    b, sups, i, j, overlap, wall = _footprint_relations(layers)
+    assert len(b) == 10_000
+    assert not overlap.any()  # no two footprints share interior
+    assert wall.all()  # footprints that meet share a wall, never just a corner or a sliver
+    terraced = np.unique(np.concatenate([i[wall], j[wall]]))
+    assert 0.3 < len(terraced) / len(b) < 0.5
+    for a, c in zip(i[wall], j[wall], strict=True):  # a wall is the same floats in both: two common vertices
+        assert len(set(map(tuple, shapely.get_coordinates(b[a]))) & set(map(tuple, shapely.get_coordinates(b[c])))) >= 2
+    # a tenth are clipped by their supply's edge (not rectangles): on the edge up to rounding, some exactly;
+    # the others lie properly inside
+    clipped = shapely.area(b) < shapely.area(shapely.envelope(b)) * (1 - 1e-9)
+    assert 0.05 < clipped.mean() < 0.15
+    fb, fs = shapely.STRtree(sups).query(b, predicate="covered_by")
+    assert np.array_equal(fb, np.arange(len(b)))  # one covering supply each
+    assert np.all(shapely.distance(b[clipped], shapely.boundary(sups[fs[clipped]])) < 1e-6)
+    assert shapely.intersects(b[clipped], shapely.boundary(sups[fs[clipped]])).any()
+    assert shapely.contains_properly(sups[fs[~clipped]], b[~clipped]).all()
+    # supplies overlap in this generator; each footprint still lies in one of them only
+    p, q = shapely.STRtree(sups).query(sups, predicate="intersects")
+    assert shapely.relate_pattern(sups[p[p < q]], sups[q[p < q]], "T********").any()
+    assert _each_in_one_supply(b, sups)
+    # floor area from the footprint's area
+    frame = layers["buildings"]
+    assert np.array_equal(frame["floor_area_m2"], np.round(shapely.area(b) * frame["floors"], 2))
+
+
+@settings(max_examples=8, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), scale=st.sampled_from([0.001, 0.002, 0.003]))
+def test_synthetic_footprints_never_overlap_and_stay_in_one_supply(seed, scale):
+    layers = synthetic(scale, seed=seed)
+    b, sups, i, j, overlap, wall = _footprint_relations(layers)
+    assert len(b) == round(1_000_000 * scale)
+    assert not overlap.any() and wall.all()
+    assert _each_in_one_supply(b, sups)
+    assert shapely.is_valid(b).all() and (shapely.get_type_id(b) == 3).all()
 
 
 # --- redline demo -----------------------------------------------------------------------------------------------------

@@ -4,16 +4,22 @@
 1 000 000 buildings, 200 000 permanent-basic-farmland patches, 50 growth boundaries of 5 000 vertices
 and a few ecological red lines) with the CANONICAL field names of :mod:`redline.schema`, so benchmarks
 skip schema mapping. Counts are linear in ``scale`` (the number of cities is ``ceil(50 * scale)``).
-Everything is vectorised: no Python loop runs per feature (only per city).
+Everything is vectorised: no Python loop runs per feature (only per city, and per chunk of building cells).
 
 Layout: cities on a 40 km grid, each with a growth boundary (radius about 6 km) and approvals on a
 350 m grid of slots within 7 km of its centre (so most fall inside the boundary and some outside).
 Each approval is a star-shaped polygon of 8-16 vertices; its supplies are fans of consecutive vertices
 (they tile the approval exactly, so some approvals are fully supplied and some partly), a tenth of them
 enlarged by 10 % so they cross the approval's edge, and a tenth of all supplies lie on stock land
-between approvals. Buildings are small rectangles clipped to their supply; farmland patches are 300 m grid
-cells round each city, not centred inside the boundary (those on its edge are real conflicts); each
-ecological red line touches a growth boundary and farmland.
+between approvals; supplies may overlap each other (enlarged fans, stock land next to an approval or
+drawn twice on one spot).
+Buildings lie in their supply as surveyed footprints do: on a 24 m grid of cells, each cell whose centre
+lies in one supply only holds a detached box or a terraced row of 2-6 units sharing walls (the same
+floats on both sides of a wall); 40 % of the buildings are terraced units, 10 % are boxes on the supply's
+edge clipped to it, none overlaps another or reaches into a supply other than its own, and each is
+covered by its supply. Farmland patches are 300 m grid cells round each city, not centred inside the
+boundary (those on its edge are real conflicts); each ecological red line touches a growth boundary
+and farmland.
 
 Layers (canonical fields)
 -------------------------
@@ -49,6 +55,10 @@ GB_VERTICES = 5_000
 SLOT = 350.0
 APPROVAL_RADIUS = 7_000.0
 ORIGIN = (380_000.0, 3_400_000.0)  # inside EPSG:4549's zone (CM 120E) at about 30.7N
+CELL = 24.0  # the buildings' grid: one detached building or one terraced row per cell at most
+MARGIN = 1.0  # footprints keep this far inside their cell
+TERRACED_SHARE = 0.4  # of the buildings, in rows of 2-6 units sharing walls
+CLIPPED_SHARE = 0.1  # of the buildings, boxes clipped by their supply's edge
 _EPOCH = np.datetime64("2012-01-01")
 _NONE = np.array(None, dtype=object)  # the missing value of np.where(cond, values, None), as numpy's stubs take it
 
@@ -75,16 +85,132 @@ def _wobbly(rng, centres: np.ndarray, radius: float, nv: int, amplitude: float =
     return _rings_to_polygons(coords, np.repeat(np.arange(n), nv))
 
 
-def _clip(a: np.ndarray, b: np.ndarray, workers: int = 2) -> np.ndarray:
-    """Pairwise intersection in two threads (shapely releases the GIL)."""
+def _pairwise(func, a: np.ndarray, b: np.ndarray, *args, workers: int = 2) -> np.ndarray:
+    """``func(a, b, *args)`` elementwise, in two threads (shapely releases the GIL)."""
     from concurrent.futures import ThreadPoolExecutor
 
     if len(a) < 20_000:
-        return shapely.intersection(a, b)
+        return func(a, b, *args)
     cuts = np.array_split(np.arange(len(a)), workers * 4)
     with ThreadPoolExecutor(workers) as pool:
-        parts = list(pool.map(lambda idx: shapely.intersection(a[idx], b[idx]), cuts))
+        parts = list(pool.map(lambda idx: func(a[idx], b[idx], *args), cuts))
     return np.concatenate(parts)
+
+
+def _footprints(rng, sup_geom: np.ndarray, n: int) -> np.ndarray:
+    """``n`` building footprints inside the supplies, laid out like surveyed ones.
+
+    A grid of ``CELL`` squares covers the province; a cell whose centre lies in exactly one supply belongs to
+    it and holds at most one detached box or one terraced row of 2-6 units (shared walls: the units' common
+    sides are the same floats), kept ``MARGIN`` inside the cell, so footprints of two cells never meet.
+    Rows and most detached boxes lie inside their supply; ``CLIPPED_SHARE`` of the footprints are boxes
+    crossing its edge, clipped to it (``shapely.intersection``) and kept when the clip is one polygon
+    covered by the supply. No footprint shares interior with another footprint or with a supply other
+    than its own. Exactly ``n`` footprints, ``TERRACED_SHARE`` of them terraced, in random order. Cells are
+    laid out in random order taking the supplies in turn, in chunks, until each kind has enough; where the
+    supplies run out of cells (tiny scales), more rows and clipped boxes replace the detached ones, and if
+    even these are too few it raises ValueError (2 seeds in 40 at scale 0.0001, none of 40 from 0.0002 up).
+    """
+    ox, oy = ORIGIN
+    shapely.prepare(sup_geom)
+    # the cells of each supply's bounding box, and the supply holding each cell's centre
+    lo = np.floor((shapely.bounds(sup_geom) - [ox, oy, ox, oy]) / CELL).astype(np.int64)
+    nx, ny = lo[:, 2] - lo[:, 0] + 1, lo[:, 3] - lo[:, 1] + 1
+    cnt = nx * ny
+    s = np.repeat(np.arange(len(sup_geom)), cnt)
+    k = np.arange(len(s)) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    ci, cj = lo[s, 0] + k % nx[s], lo[s, 1] + k // nx[s]
+    inside = shapely.contains_xy(sup_geom[s], ox + (ci + 0.5) * CELL, oy + (cj + 0.5) * CELL)
+    s, ci, cj = s[inside], ci[inside], cj[inside]
+    key = (ci - ci.min()) * (cj.max() - cj.min() + 1) + (cj - cj.min()) if len(s) else ci
+    _, first, times = np.unique(key, return_index=True, return_counts=True)
+    own = first[times == 1]  # a centre in two supplies (they overlap there): no building
+    # random order, taking the supplies in turn (every supply's first cell, then every second ...), so that
+    # buildings spread over the supplies as evenly as their room allows, not by area
+    own = own[rng.permutation(len(own))]
+    by_supply = np.argsort(s[own], kind="stable")
+    turn = np.empty(len(own), dtype=np.int64)
+    turn[by_supply] = np.arange(len(own)) - np.searchsorted(s[own][by_supply], s[own][by_supply])
+    own = own[np.argsort(turn, kind="stable")]
+    owner, x0, y0 = s[own], ox + ci[own] * CELL, oy + cj[own] * CELL
+    # what each cell would hold: a row (units along x or y) or a detached box, anywhere in the cell
+    m = len(own)
+    row = rng.random(m) < 0.2
+    units = np.where(row, rng.integers(2, 7, m), 1)
+    room = CELL - 2 * MARGIN
+    unit = np.minimum(rng.uniform(4.0, 7.0, m), room / units)
+    length = np.where(row, units * unit, rng.uniform(7, 20, m))
+    depth = np.where(row, rng.uniform(8, 13, m), rng.uniform(7, 17, m))
+    along_x = ~row | (rng.random(m) < 0.5)
+    w, h = np.where(along_x, length, depth), np.where(along_x, depth, length)
+    ex = x0 + MARGIN + rng.random(m) * np.maximum(room - w, 0)
+    ey = y0 + MARGIN + rng.random(m) * np.maximum(room - h, 0)
+    # supplies whose interior meets another supply's: their footprints are checked against the others, and so
+    # are the clipped ones (a vertex computed on an edge shared with another supply may fall just inside it)
+    tree = shapely.STRtree(sup_geom)
+    si, sj = tree.query(sup_geom, predicate="intersects")
+    si, sj = si[si < sj], sj[si < sj]
+    meet = _pairwise(shapely.relate_pattern, sup_geom[si], sup_geom[sj], "T********")
+    crowded = np.zeros(len(sup_geom), dtype=bool)
+    crowded[si[meet]] = crowded[sj[meet]] = True
+    # lay out the cells chunk by chunk: each cell's footprint and whether it fits (a chunk's outcome does not
+    # depend on the others, so stopping early gives what laying out every cell would)
+    want_units, want_clip = round(TERRACED_SHARE * n), round(CLIPPED_SHARE * n)
+    want_detached = n - want_units - want_clip
+    foot = np.full(m, None, dtype=object)
+    fit = np.zeros(m, dtype=bool)
+    inner = np.zeros(m, dtype=bool)
+    chunk = max(4096, n // 8)
+    done = 0
+    while done < m:
+        c = np.arange(done, min(done + chunk, m))
+        done = c[-1] + 1
+        foot[c] = shapely.box(ex[c], ey[c], ex[c] + w[c], ey[c] + h[c])
+        inner[c] = shapely.contains_properly(sup_geom[owner[c]], foot[c])
+        fit[c] = inner[c]
+        # detached boxes crossing the supply's edge are clipped to it
+        e = c[~row[c] & ~inner[c]]
+        foot[e] = _pairwise(shapely.intersection, foot[e], sup_geom[owner[e]])
+        e = e[(shapely.get_type_id(foot[e]) == 3) & (shapely.area(foot[e]) >= 10.0)]
+        fit[e] = shapely.covered_by(foot[e], sup_geom[owner[e]])
+        # nothing in another supply's interior
+        f = c[fit[c] & (crowded[owner[c]] | ~inner[c])]
+        fi, fs = tree.query(foot[f], predicate="intersects")
+        fi, fs = fi[owner[f[fi]] != fs], fs[owner[f[fi]] != fs]
+        fit[f[fi[shapely.relate_pattern(foot[f[fi]], sup_geom[fs], "T********")]]] = False
+        ok = fit[:done]
+        if (units[:done][ok & row[:done]].sum() >= want_units and (ok & ~inner[:done]).sum() >= want_clip
+                and (ok & ~row[:done] & inner[:done]).sum() >= want_detached):
+            break
+    # exactly n: terraced units (the last row may be cut short), clipped boxes, detached boxes for the rest;
+    # where these run out, more rows, then more clipped
+    rows = np.flatnonzero(fit & row)
+    clip_ok, detached = np.flatnonzero(fit & ~inner), np.flatnonzero(fit & ~row & inner)
+    take = _take(units[rows], want_units)
+    clipped = clip_ok[:want_clip]
+    detached = detached[: n - take.sum() - len(clipped)]
+    short = n - take.sum() - len(clipped) - len(detached)
+    if short:
+        take = _take(units[rows], take.sum() + short)
+        clipped = clip_ok[: n - take.sum() - len(detached)]
+        if take.sum() + len(clipped) + len(detached) < n:
+            raise ValueError(f"the supplies have room for fewer than {n} buildings (scale too small)")
+    rows, units = rows[take > 0], take[take > 0]
+    r = np.repeat(rows, units)
+    u = np.arange(len(r)) - np.repeat(np.cumsum(units) - units, units)
+    side = np.where(along_x[r], ex[r], ey[r])
+    a0, a1 = side + u * unit[r], side + (u + 1) * unit[r]  # unit u's far side is unit u + 1's near side
+    terraced = np.empty(len(r), dtype=object)
+    x, y = along_x[r], ~along_x[r]
+    terraced[x] = shapely.box(a0[x], ey[r][x], a1[x], ey[r][x] + h[r][x])
+    terraced[y] = shapely.box(ex[r][y], a0[y], ex[r][y] + w[r][y], a1[y])
+    out = np.concatenate([terraced, foot[clipped], foot[detached]])
+    return out[rng.permutation(len(out))]
+
+
+def _take(sizes: np.ndarray, budget) -> np.ndarray:
+    """How much of each of ``sizes``, in order, a total of ``budget`` takes (the last one taken in part)."""
+    return np.clip(budget - (np.cumsum(sizes) - sizes), 0, sizes)
 
 
 def _dates(rng, start: np.ndarray, lo: int, hi: int) -> np.ndarray:
@@ -103,6 +229,9 @@ def synthetic(scale: float = 1.0, *, seed: int = 0, crs: str = "EPSG:4549") -> d
         Seed of the numpy Generator: same seed, same layers.
     crs : str
         The CRS the coordinates are labelled with (metres; default EPSG:4549, CGCS2000 3-degree zone 120E).
+
+    Raises ValueError when ``scale`` is not positive, or so small (about 0.0001, for a few seeds) that the
+    few supplies drawn have no room for their buildings.
     """
     if scale <= 0:
         raise ValueError(f"scale must be positive, got {scale}")
@@ -242,20 +371,12 @@ def synthetic(scale: float = 1.0, *, seed: int = 0, crs: str = "EPSG:4549") -> d
         "batch_name": np.char.add(app_year.astype(str), "年度城镇建设用地批次").astype(object),
         "district": city_codes[app_city]}, geometry=approvals_geom, crs=crs)
 
-    # --- buildings inside supplies: small rectangles near a point of each supply's fan ---
-    b_sup = rng.integers(0, n_sup, n_bld)
-    pts = shapely.get_coordinates(shapely.point_on_surface(sup_geom))
-    centre = np.concatenate([app_xy[sec_app], out_xy])
-    t = rng.uniform(0.2, 0.8, n_bld)
-    bx = centre[b_sup, 0] + t * (pts[b_sup, 0] - centre[b_sup, 0])
-    by = centre[b_sup, 1] + t * (pts[b_sup, 1] - centre[b_sup, 1])
-    hw, hh = rng.uniform(4, 12, n_bld), rng.uniform(4, 10, n_bld)
-    b_geom = shapely.box(bx - hw, by - hh, bx + hw, by + hh)
-    shapely.prepare(sup_geom)
-    cross = ~shapely.contains_properly(sup_geom[b_sup], b_geom)  # clip only what sticks out
-    b_geom[cross] = _clip(b_geom[cross], sup_geom[b_sup[cross]])
-    b_geom = np.where(shapely.get_type_id(b_geom) == 3, b_geom,  # keep polygons (a corner can leave a multi)
-                      shapely.box(bx - 1, by - 1, bx + 1, by + 1))
+    # --- buildings inside supplies: detached boxes and terraced rows on a grid of cells, a few clipped ---
+    # the footprints have a generator of their own; the main one draws here what it drew before they were laid
+    # out on cells, so that every other layer keeps its values for a seed
+    rng.integers(0, n_sup, n_bld)
+    rng.random(3 * n_bld)
+    b_geom = _footprints(np.random.default_rng(np.random.SeedSequence(seed).spawn(1)[0]), sup_geom, n_bld)
     floors = rng.integers(1, 7, n_bld)
     storey = np.round(rng.uniform(3.0, 12.0, n_bld), 1)
     buildings = gpd.GeoDataFrame({
