@@ -331,6 +331,10 @@ class RunContext:
     #: where the overlays' pairs are computed (:mod:`redline.scale`); runners pass it as ``backend=``.
     #: None: on this machine
     backend: Backend | None = None
+    #: work several audits of the run do alike on the same layers (the land-use layer's overlap check, its
+    #: overlay with the administrative units): done by the first, reused by the others; runners pass it as
+    #: ``shared=`` (see :func:`redline.boundaries.intensity.shared_work`)
+    shared: dict = field(default_factory=dict)
 
     def wants(self, output: str) -> bool:
         """Whether ``output`` is kept: an audit may leave out the work of an output that is not."""

@@ -356,3 +356,37 @@ def test_self_overlaps_equals_every_pair_tested_by_hand(cells):
             if geoms[i].intersection(geoms[j]).area > 0}
     got = self_overlaps(geoms)
     assert {(int(a), int(b)): area for a, b, area in got.itertuples(index=False)} == pytest.approx(want)
+
+
+def test_audits_of_one_run_check_and_overlay_the_land_use_once_with_the_same_results(monkeypatch):
+    """土地开发强度, 城镇开发边界使用 and 耕地保有 all check the land-use layer for overlaps, and two of them overlay it
+    with the townships: in one run each is done once, and every output is the one the audits give alone."""
+    import pyogrio
+
+    from redline.boundaries import intensity as I
+    from redline.example import example_path
+    from redline.pipeline import run_audits
+    from redline.registry import all_specs
+
+    path = example_path()
+    src = {n: f"{path}:{n}" for n in ("landuse", "admin", "farmland", "growth_boundary")}
+    audits = ["development_intensity", "growth_boundary_use", "farmland_retention"]
+    assert {n for n, _ in pyogrio.list_layers(path)} >= set(src)
+    calls: list[tuple] = []
+    check, clip = I._check_overlaps, I.overlay_pairs
+    monkeypatch.setattr(I, "_check_overlaps", lambda frame, idf, layer, *a, **k: calls.append(("check", layer))
+                        or check(frame, idf, layer, *a, **k))
+    monkeypatch.setattr(I, "overlay_pairs", lambda small, big, **k: calls.append(("overlay", len(small), len(big)))
+                        or clip(small, big, **k))
+    together = run_audits(src, as_of="2026-06-30", audits=audits)
+    assert calls.count(("check", "landuse")) == 1, calls
+    overlays = [c for c in calls if c[0] == "overlay"]
+    assert len(overlays) == len(set(overlays)) == 3, calls  # land use x townships once, x boundary, farmland x townships
+    reads = {s.id: {i.name for i in s.inputs} for s in all_specs()}
+    alone = {a: run_audits({k: v for k, v in src.items() if k in reads[a]}, as_of="2026-06-30", audits=[a])
+             for a in audits}
+    assert calls.count(("check", "landuse")) == 1 + 3  # each audit alone checks it again
+    for a in audits:
+        for name, frame in alone[a].outputs.items():
+            pd.testing.assert_frame_equal(pd.DataFrame(together.outputs[name]), pd.DataFrame(frame))
+    assert set(together.notes) == set().union(*(set(r.notes) for r in alone.values()))

@@ -48,7 +48,7 @@ def _run_intensity(layers, params, ctx):
     gdp_log = AuditLog()
     gdp = read_gdp(params.get("gdp"), log=gdp_log)
     out, unknown, notes = _intensity_prepared(layers["landuse"], layers["admin"], table, ctx.rules, ctx.area_method,
-                                              ctx.crs.crs, gdp, gdp_log.notes, ctx.backend)
+                                              ctx.crs.crs, gdp, gdp_log.notes, ctx.backend, ctx.shared)
     ctx.notes.extend(notes + _unknown_notes(unknown))
     return {"development_intensity": out}
 
@@ -72,7 +72,7 @@ def _summary_intensity(outputs):
 def _run_growth_use(layers, params, ctx):
     table = code_table(params.get("classification") or "tdt1055-2019")
     out, unknown, notes = _growth_use_prepared(layers["growth_boundary"], layers["landuse"], table, ctx.rules,
-                                               ctx.area_method, ctx.crs.crs, ctx.backend)
+                                               ctx.area_method, ctx.crs.crs, ctx.backend, ctx.shared)
     ctx.notes.extend(notes + _unknown_notes(unknown))
     return {"growth_boundary_use": out}
 

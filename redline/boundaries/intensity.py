@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import geopandas as gpd
 import numpy as np
@@ -38,6 +39,8 @@ from ..units import M2_PER_HA, M2_PER_MU
 from ..validate import PreparedLayer, prepare_layers
 from ._fast import overlay_pairs, self_overlaps
 from .codes import code_table
+
+T = TypeVar("T")
 
 __all__ = ["development_intensity", "growth_boundary_use", "normalise_admin_codes", "read_gdp"]
 
@@ -197,12 +200,40 @@ def _unknown_lists(pairs, cls, n) -> list[str]:
     return out
 
 
-def _clip_areas(small, big, crs, area_method: AreaMethod, backend: Backend | None = None) -> pd.DataFrame:
+def shared_work(shared: dict | None, what: tuple, frames: Sequence[gpd.GeoDataFrame], compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave before in this run for the same ``what`` on the same layers.
+
+    ``shared`` is the run's :attr:`redline.spec.RunContext.shared` (None: nothing is shared). Layers are the same
+    when they hold the very same geometry objects in the same order (an audit's copy of a layer, a unit layer
+    with its codes normalised, keeps them); the layers are kept with the result, so no geometry of theirs is
+    freed and its place taken by another while the run lasts. A computation that raises is not kept: the next
+    audit computes again and raises the same error."""
+    if shared is None:
+        return compute()
+    geoms = [f.geometry.values for f in frames]
+    ids = [np.fromiter(map(id, g), dtype=np.int64, count=len(g)) for g in geoms]
+    entries = shared.setdefault(what, [])
+    for kept_ids, _kept, value in entries:
+        if len(kept_ids) == len(ids) and all(np.array_equal(a, b) for a, b in zip(kept_ids, ids, strict=True)):
+            return value
+    value = compute()
+    entries.append((ids, geoms, value))
+    return value
+
+
+def _clip_areas(small, big, crs, area_method: AreaMethod, backend: Backend | None = None,
+                shared: dict | None = None) -> pd.DataFrame:
     """The area of each (small, big) overlap piece: patches only touching a unit from outside are not intersected
-    (areas are summed, so a round-off piece along a shared edge is no part of any answer)."""
-    pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend, touching=False)
-    pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method) if len(pairs) else np.empty(0)
-    return pairs.drop(columns="geometry")
+    (areas are summed, so a round-off piece along a shared edge is no part of any answer). With the run's
+    ``shared`` work, an overlay of the same layers made by another audit of the run is reused."""
+    def compute() -> pd.DataFrame:
+        pairs = overlay_pairs(small.geometry.values, big.geometry.values, merge=False, backend=backend,
+                              touching=False)
+        pairs["area_m2"] = piece_areas(pairs["geometry"].to_numpy(), crs, area_method) if len(pairs) else np.empty(0)
+        return pairs.drop(columns="geometry")
+
+    what = ("clip_areas", str(crs), area_method, id(backend))
+    return shared_work(shared, what, (small, big), compute).copy()
 
 
 def _total_area(frame, crs, area_method: AreaMethod) -> np.ndarray:
@@ -400,10 +431,13 @@ def _unknown_table(pairs, cls) -> list[dict]:
     return [{"code": c, "area_m2": float(a)} for c, a in agg.items()]
 
 
-def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches", id_field="patch_id") -> list[str]:
-    """:func:`_check_overlaps` with the rule set's ``intensity.overlap_tolerance_m2``."""
+def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches", id_field="patch_id",
+                   shared: dict | None = None) -> list[str]:
+    """:func:`_check_overlaps` with the rule set's ``intensity.overlap_tolerance_m2`` (once per run and layer with
+    the run's ``shared`` work)."""
     tol = float(ruleset.value("intensity.overlap_tolerance_m2"))
-    return _check_overlaps(layer_frame, id_field, layer, tol, f"intensity.overlap_tolerance_m2={tol:g} m2", what)
+    return list(shared_work(shared, ("overlaps", layer, tol, what, id_field), (layer_frame,), lambda: _check_overlaps(
+        layer_frame, id_field, layer, tol, f"intensity.overlap_tolerance_m2={tol:g} m2", what)))
 
 
 #: ellipsoidal areas of overlay pieces are within ~1e-5 of the exact area of the unit (see redline.area)
@@ -411,12 +445,12 @@ _AREA_NOISE = 1e-5
 
 
 def _intensity_prepared(lu, adm, table, ruleset, area_method: AreaMethod, crs, gdp=None,
-                        gdp_notes: Sequence[str] = (), backend: Backend | None = None
+                        gdp_notes: Sequence[str] = (), backend: Backend | None = None, shared: dict | None = None
                         ) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
     adm, notes = _admin_units(adm)
-    notes += _overlap_notes(lu, "landuse", ruleset)
+    notes += _overlap_notes(lu, "landuse", ruleset, shared=shared)
     cls = classify_patches(lu["land_use_code"], table)
-    pairs = _clip_areas(lu, adm, crs, area_method, backend)
+    pairs = _clip_areas(lu, adm, crs, area_method, backend, shared)
     n = len(adm)
     total = _total_area(adm, crs, area_method)
     covered = _sum_by(pairs, n, np.ones(len(lu), bool))
@@ -535,9 +569,9 @@ def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", c
     return out
 
 
-def _growth_use_prepared(gb, lu, table, ruleset, area_method: AreaMethod,
-                         crs, backend: Backend | None = None) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
-    notes = _overlap_notes(lu, "landuse", ruleset)
+def _growth_use_prepared(gb, lu, table, ruleset, area_method: AreaMethod, crs, backend: Backend | None = None,
+                         shared: dict | None = None) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
+    notes = _overlap_notes(lu, "landuse", ruleset, shared=shared)
     cls = classify_patches(lu["land_use_code"], table)
     pairs = _clip_areas(lu, gb, crs, area_method, backend)
     n = len(gb)

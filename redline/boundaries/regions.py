@@ -251,12 +251,12 @@ def _match_stats(st: pd.DataFrame, adm: pd.DataFrame, base_year: int, year: int,
 
 
 def _land_by_unit(lu, adm, table, crs, area_method, urban_codes, urban_rural_codes, layer: str,
-                  notes: list[str], backend=None) -> dict[str, np.ndarray]:
+                  notes: list[str], backend=None, shared: dict | None = None) -> dict[str, np.ndarray]:
     """Construction, cultivated, urban (城镇) and urban-rural (城乡) construction land per unit (m²); codes the
     table cannot classify are noted (counted as not construction land, as in 土地开发强度)."""
     labels, uniques = pd.factorize(lu["land_use_code"], use_na_sentinel=False)  # each code classified once
     cls = classify_patches(pd.Series(uniques, dtype=object), table).iloc[labels].reset_index(drop=True)
-    pairs = _clip_areas(lu, adm, crs, area_method, backend)
+    pairs = _clip_areas(lu, adm, crs, area_method, backend, shared)
     notes.extend(n.replace("[landuse]", f"[{layer}]", 1) for n in _unknown_notes(_unknown_table(pairs, cls)))
     n = len(adm)
     cz = (lu["urban_attribute"].astype(object).where(lu["urban_attribute"].notna(), "").astype(str).str.strip()
@@ -486,23 +486,26 @@ def _scores(frame: pd.DataFrame, rules) -> tuple[np.ndarray, list[str], list[str
 
 
 def _evaluate(adm, lu0, lu1, st, base_year, year, rules, table, crs, area_method, sup=None, apps=None, eco=None,
-              gb=None, outside=None, outside_as_of=None, check_now=True, backend=None
+              gb=None, outside=None, outside_as_of=None, backend=None, shared: dict | None = None
               ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     """The ``region_evaluation`` and ``region_supply`` tables of validated layers (working CRS), and notes.
 
-    ``check_now=False``: the current land use was checked for overlapping patches already in this run (by
-    土地开发强度), so it is not checked again."""
+    ``shared``: the run's shared work (the current land use's overlap check and township overlay, made by
+    土地开发强度 when it ran on the same layers)."""
     if not int(base_year) < int(year):
         raise SchemaError(Problem(layer="region_evaluation", code="bad_period",
                                   message=f"base_year {base_year} is not before year {year}",
                                   fix="give the base year (基期) before the current year (现状年)"))
     base_year, year = int(base_year), int(year)
     adm, notes = _admin_units(adm)
-    notes += _overlap_notes(lu0, "landuse_base", rules) + (_overlap_notes(lu1, "landuse", rules) if check_now else [])
+    notes += _overlap_notes(lu0, "landuse_base", rules, shared=shared) + _overlap_notes(lu1, "landuse", rules,
+                                                                                         shared=shared)
     urban_codes = [str(c) for c in rules.value("regions.urban_codes")]
     ur_codes = [str(c) for c in rules.value("regions.urban_rural_codes")]
-    land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes, "landuse_base", notes, backend)
-    land1 = _land_by_unit(lu1, adm, table, crs, area_method, urban_codes, ur_codes, "landuse", notes, backend)
+    land0 = _land_by_unit(lu0, adm, table, crs, area_method, urban_codes, ur_codes, "landuse_base", notes, backend,
+                          shared)
+    land1 = _land_by_unit(lu1, adm, table, crs, area_method, urban_codes, ur_codes, "landuse", notes, backend,
+                          shared)
     if not land1["has_cz"][0]:
         notes.append("[landuse] no 城镇村属性码 (CZCSXM, urban_attribute) in the land-use layer: 城乡建设用地人口密度 and "
                      "城镇开发边界扩展倍数 are empty")
@@ -741,7 +744,7 @@ def _run(layers: Mapping[str, Any], params: Mapping[str, Any], ctx) -> dict[str,
                                    ctx.rules, table, ctx.crs.crs, ctx.area_method, layers.get("supplies"),
                                    layers.get("approvals"), layers.get("eco_redline"), layers.get("growth_boundary"),
                                    layers.get("supply_outside_approvals"), ctx.as_of,
-                                   check_now="development_intensity" not in ctx.sources, backend=ctx.backend)
+                                   backend=ctx.backend, shared=ctx.shared)
     ctx.notes.extend(notes + found)
     return {"region_evaluation": out, "region_supply": supply}
 

@@ -122,7 +122,8 @@ def _run_retention(layers, params, ctx):
     targets_log = AuditLog()
     targets = read_targets(params.get("targets"), log=targets_log)
     out, notes, _ = _retention_prepared(layers.get("landuse"), layers.get("farmland"), layers["admin"],
-                                        targets, table, ctx.rules, ctx.area_method, ctx.crs.crs, targets_log.notes)
+                                        targets, table, ctx.rules, ctx.area_method, ctx.crs.crs, targets_log.notes,
+                                        shared=ctx.shared)
     ctx.notes.extend(notes)
     return {"farmland_retention": out}
 

@@ -239,15 +239,16 @@ def _outside(frame, pairs, mask, crs, area_method, layer, what) -> tuple[list[st
 
 
 def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method: AreaMethod, crs,
-                        target_notes: Sequence[str] = ()) -> tuple[gpd.GeoDataFrame, list[str], list[dict]]:
+                        target_notes: Sequence[str] = (), shared: dict | None = None
+                        ) -> tuple[gpd.GeoDataFrame, list[str], list[dict]]:
     """The retention table of prepared layers, its notes and the patches outside every unit."""
     adm, notes = _admin_units(adm)
     outside: list[dict] = []
     n = len(adm)
     if lu is not None:
-        notes += _overlap_notes(lu, "landuse", ruleset)
+        notes += _overlap_notes(lu, "landuse", ruleset, shared=shared)
         cls = classify_patches(lu["land_use_code"], table)
-        pairs = _clip_areas(lu, adm, crs, area_method)
+        pairs = _clip_areas(lu, adm, crs, area_method, shared=shared)
         cultivated = _sum_by(pairs, n, cls["cultivated"].to_numpy())
         more, rows = _outside(lu, pairs, cls["cultivated"].to_numpy(), crs, area_method, "landuse",
                               "cultivated-land (耕地)")
@@ -255,8 +256,9 @@ def _retention_prepared(lu, fl, adm, targets, table, ruleset, area_method: AreaM
     else:
         cultivated = np.full(n, np.nan)
     if fl is not None:
-        notes += _overlap_notes(fl, "farmland", ruleset, "permanent basic farmland patches", "farmland_id")
-        pairs = _clip_areas(fl, adm, crs, area_method)
+        notes += _overlap_notes(fl, "farmland", ruleset, "permanent basic farmland patches", "farmland_id",
+                                shared=shared)
+        pairs = _clip_areas(fl, adm, crs, area_method, shared=shared)
         pbf = _sum_by(pairs, n, np.ones(len(fl), bool))
         more, rows = _outside(fl, pairs, np.ones(len(fl), bool), crs, area_method, "farmland",
                               "permanent basic farmland (永久基本农田)")
