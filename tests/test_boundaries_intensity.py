@@ -390,3 +390,24 @@ def test_audits_of_one_run_check_and_overlay_the_land_use_once_with_the_same_res
         for name, frame in alone[a].outputs.items():
             pd.testing.assert_frame_equal(pd.DataFrame(together.outputs[name]), pd.DataFrame(frame))
     assert set(together.notes) == set().union(*(set(r.notes) for r in alone.values()))
+
+
+def test_the_overlap_check_beside_the_overlay_reports_as_if_it_had_run_first():
+    """The overlap check runs on a second thread while the overlay runs: its error is the one raised, whether the
+    overlay succeeded or failed too, and both results come back when neither fails."""
+    from redline.boundaries.intensity import _checked_while
+    from redline.errors import GeometryError, Problem
+
+    def bad_check():
+        raise GeometryError(Problem(layer="landuse", code="overlapping_features", message="2 pairs overlap"))
+
+    def bad_work():
+        raise ValueError("overlay failed")
+
+    assert _checked_while(lambda: ["note"], lambda: 42) == (["note"], 42)
+    with pytest.raises(GeometryError, match="2 pairs overlap"):
+        _checked_while(bad_check, lambda: 42)
+    with pytest.raises(GeometryError, match="2 pairs overlap"):
+        _checked_while(bad_check, bad_work)
+    with pytest.raises(ValueError, match="overlay failed"):
+        _checked_while(lambda: [], bad_work)

@@ -41,6 +41,7 @@ from ._fast import overlay_pairs, self_overlaps
 from .codes import code_table
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 __all__ = ["development_intensity", "growth_boundary_use", "normalise_admin_codes", "read_gdp"]
 
@@ -431,6 +432,23 @@ def _unknown_table(pairs, cls) -> list[dict]:
     return [{"code": c, "area_m2": float(a)} for c, a in agg.items()]
 
 
+def _checked_while(check: Callable[[], T], work: Callable[[], U]) -> tuple[T, U]:
+    """``(check(), work())``, the check (the overlap test of a layer) on a second thread while the work (the
+    overlay it guards) runs: most of the check is numpy and GEOS, which leave the interpreter free. A check that
+    fails is the error raised, whatever the work did, as when the check ran first: the work's result is dropped
+    unseen."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        checked = pool.submit(check)
+        try:
+            done = work()
+        except BaseException:
+            checked.result()  # the check's own error first, if it has one
+            raise
+        return checked.result(), done
+
+
 def _overlap_notes(layer_frame, layer, ruleset, what="land-use patches", id_field="patch_id",
                    shared: dict | None = None) -> list[str]:
     """:func:`_check_overlaps` with the rule set's ``intensity.overlap_tolerance_m2`` (once per run and layer with
@@ -448,9 +466,10 @@ def _intensity_prepared(lu, adm, table, ruleset, area_method: AreaMethod, crs, g
                         gdp_notes: Sequence[str] = (), backend: Backend | None = None, shared: dict | None = None
                         ) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
     adm, notes = _admin_units(adm)
-    notes += _overlap_notes(lu, "landuse", ruleset, shared=shared)
+    overlaps, pairs = _checked_while(lambda: _overlap_notes(lu, "landuse", ruleset, shared=shared),
+                                     lambda: _clip_areas(lu, adm, crs, area_method, backend, shared))
+    notes += overlaps
     cls = classify_patches(lu["land_use_code"], table)
-    pairs = _clip_areas(lu, adm, crs, area_method, backend, shared)
     n = len(adm)
     total = _total_area(adm, crs, area_method)
     covered = _sum_by(pairs, n, np.ones(len(lu), bool))
@@ -571,9 +590,9 @@ def growth_boundary_use(growth_boundary, landuse, *, code_field: str = "DLBM", c
 
 def _growth_use_prepared(gb, lu, table, ruleset, area_method: AreaMethod, crs, backend: Backend | None = None,
                          shared: dict | None = None) -> tuple[gpd.GeoDataFrame, list[dict], list[str]]:
-    notes = _overlap_notes(lu, "landuse", ruleset, shared=shared)
+    notes, pairs = _checked_while(lambda: _overlap_notes(lu, "landuse", ruleset, shared=shared),
+                                  lambda: _clip_areas(lu, gb, crs, area_method, backend))
     cls = classify_patches(lu["land_use_code"], table)
-    pairs = _clip_areas(lu, gb, crs, area_method, backend)
     n = len(gb)
     total = _total_area(gb, crs, area_method)
     built = _sum_by(pairs, n, cls["construction"].to_numpy())
