@@ -42,6 +42,8 @@ ELSEWHERE = {
     ".venv/bin/python -m jupyter": "the notebooks run as tests (nbmake, setup.cfg)",
     ".venv/bin/pip install": "not a redline command",
     "./run bench": "benchmarks/, run by hand (performance targets never live in unit tests)",
+    ".venv/bin/python benchmarks/bench_province.py": "tests/test_bench_province.py (the whole run on a tiny province, "
+                                                      "every phase reported; the timings are run by hand)",
     ".venv/bin/python benchmarks/bench_realistic.py": "tests/test_bench_realistic.py (every method's answers on one "
                                                        "small city; the timings are run by hand)",
 }
