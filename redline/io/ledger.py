@@ -291,10 +291,37 @@ _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#1
 #: text that may need more than its plain cell: an escape, a leading or trailing space, a formula or error start
 #: (every Excel error code starts with #), or nothing at all; text it does not match is written as it stands
 _TEXT_NEEDS_CARE = re.compile(r"[&<>\r]|^[\s=+\-@#]|\s\Z|^\Z")
+#: the parts of that pattern looked for in many texts at once (see _may_need_care): an escape anywhere; the code
+#: points of whitespace (str.isspace, which is re's \s: none is above U+3000) and of a formula or error start
+_ESCAPED = re.compile(r"[&<>\r]")
+_SPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+_FIRST_CODES = np.concatenate([_SPACE_CODES, np.array([ord(c) for c in "=+-@#"], dtype=np.uint32)])
 #: Excel's serial day 0 (the 1900 date system, as openpyxl writes it)
 _EPOCH = pd.Timestamp("1899-12-30")
 #: rows turned into XML at a time: a province's sheet is written in constant memory
 _CHUNK = 20_000
+
+
+def _may_need_care(texts: list[str]) -> np.ndarray:
+    """For each text, whether :data:`_TEXT_NEEDS_CARE` may match it: True for every text it matches (and perhaps
+    a few others), found for all the texts at once (their first and last characters, escapes in their join).
+
+    >>> _may_need_care(["甲", "", " a", "b ", "=1", "x&y", "#N/A", "ok"]).tolist()
+    [False, True, True, True, True, True, True, False]
+    """
+    lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    flag = lens == 0
+    joined = "".join(texts)
+    if joined:
+        ends = np.cumsum(lens)
+        full = ~flag
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        flag[full] = (np.isin(codes[(ends - lens)[full]], _FIRST_CODES)
+                      | np.isin(codes[ends[full] - 1], _SPACE_CODES))
+        at = [m.start() for m in _ESCAPED.finditer(joined)]
+        if at:  # the text holding each: the first whose end is past it
+            flag[np.searchsorted(ends, at, side="right")] = True
+    return flag
 
 
 def _xml_text(text: str) -> str:
@@ -509,14 +536,17 @@ class _Rows:
             codes, uniques = pd.factorize(values if isinstance(dtype, pd.StringDtype) else values.astype(object),
                                           use_na_sentinel=True)
             distinct = uniques.tolist()
-            unsafe = [k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
+            unsafe = ([k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
+                      if max(map(len, distinct), default=0) > EXCEL_MAX_TEXT or _ILLEGAL.search("".join(distinct))
+                      else [])  # a character class is found in the join of the texts if in one of them
             if unsafe:  # cleaned cell by cell: each cell's note names the cell
                 items = [None if c < 0 else distinct[c] for c in codes.tolist()]
                 for i in np.flatnonzero(np.isin(codes, unsafe)):
                     items[i] = self.clean(items[i], colnum, int(rows[i]))
                 codes, uniques = pd.factorize(pd.Series(items, dtype=object))
-            made = [self._text_cell(u) if care(u) else (False, f' t="inlineStr"><is><t>{u}</t></is>')
-                    for u in uniques.tolist()]
+            distinct = uniques.tolist()
+            made = [self._text_cell(u) if may and care(u) else (False, f' t="inlineStr"><is><t>{u}</t></is>')
+                    for u, may in zip(distinct, _may_need_care(distinct).tolist(), strict=True)]
             bodies = np.empty(len(made) + 1, dtype=object)  # the last: a missing text (code -1)
             bodies[:-1] = [body for _, body in made]
             bodies[-1] = ' t="n">'
