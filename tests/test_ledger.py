@@ -593,3 +593,23 @@ def test_a_text_written_as_it_stands_is_the_cell_the_careful_path_makes(text):
     rows._errors = frozenset(ERROR_CODES)
     if rows._text_cell(text) != (False, f' t="inlineStr"><is><t>{text}</t></is>'):
         assert ledger._TEXT_NEEDS_CARE.search(text), repr(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("ab甲 \u3000\u2028\t\n\r\x1c\x85\xa0&<>=+-@#!\U0001F600")),
+                        max_size=5), max_size=12))
+def test_the_texts_looked_at_in_bulk_include_every_text_the_care_pattern_matches(texts):
+    """The ledger screens a column's distinct texts for care all at once: no text the pattern matches is missed."""
+    from redline.io import ledger
+
+    flags = ledger._may_need_care(texts).tolist()
+    assert len(flags) == len(texts)
+    for text, flag in zip(texts, flags, strict=True):
+        if ledger._TEXT_NEEDS_CARE.search(text):
+            assert flag, repr(text)
+
+
+def test_no_whitespace_lies_above_the_screened_code_points():
+    from redline.io import ledger
+
+    assert not any(chr(c).isspace() for c in range(int(ledger._SPACE_CODES.max()) + 1, 0x110000))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import itertools
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -290,10 +291,37 @@ _XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#1
 #: text that may need more than its plain cell: an escape, a leading or trailing space, a formula or error start
 #: (every Excel error code starts with #), or nothing at all; text it does not match is written as it stands
 _TEXT_NEEDS_CARE = re.compile(r"[&<>\r]|^[\s=+\-@#]|\s\Z|^\Z")
+#: the parts of that pattern looked for in many texts at once (see _may_need_care): an escape anywhere; the code
+#: points of whitespace (str.isspace, which is re's \s: none is above U+3000) and of a formula or error start
+_ESCAPED = re.compile(r"[&<>\r]")
+_SPACE_CODES = np.array([c for c in range(0x3001) if chr(c).isspace()], dtype=np.uint32)
+_FIRST_CODES = np.concatenate([_SPACE_CODES, np.array([ord(c) for c in "=+-@#"], dtype=np.uint32)])
 #: Excel's serial day 0 (the 1900 date system, as openpyxl writes it)
 _EPOCH = pd.Timestamp("1899-12-30")
 #: rows turned into XML at a time: a province's sheet is written in constant memory
 _CHUNK = 20_000
+
+
+def _may_need_care(texts: list[str]) -> np.ndarray:
+    """For each text, whether :data:`_TEXT_NEEDS_CARE` may match it: True for every text it matches (and perhaps
+    a few others), found for all the texts at once (their first and last characters, escapes in their join).
+
+    >>> _may_need_care(["甲", "", " a", "b ", "=1", "x&y", "#N/A", "ok"]).tolist()
+    [False, True, True, True, True, True, True, False]
+    """
+    lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    flag = lens == 0
+    joined = "".join(texts)
+    if joined:
+        ends = np.cumsum(lens)
+        full = ~flag
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        flag[full] = (np.isin(codes[(ends - lens)[full]], _FIRST_CODES)
+                      | np.isin(codes[ends[full] - 1], _SPACE_CODES))
+        at = [m.start() for m in _ESCAPED.finditer(joined)]
+        if at:  # the text holding each: the first whose end is past it
+            flag[np.searchsorted(ends, at, side="right")] = True
+    return flag
 
 
 def _xml_text(text: str) -> str:
@@ -359,10 +387,13 @@ class _Rows:
             hi = min(nrows, lo + _CHUNK)
             at_rows = head + np.arange(lo + 1, hi + 1)
             numbers = at_rows - head + (p["first_number"] - 1)
-            columns: list[list[str]] = []
+            refs = at_rows.astype(str).tolist()  # each row's number, spelt once for all its cells
+            # each row is one template (its cells' constant parts) filled with the chunk's values in one pass
+            forms: list[str] = []
+            fields: list[list] = [refs]
             if p["index_header"]:
-                columns.append([f'<c r="A{r}" t="n"><v>{n}</v></c>'
-                                for r, n in zip(at_rows.tolist(), numbers.tolist(), strict=True)])
+                forms.append('<c r="A%s" t="n"><v>%d</v></c>')
+                fields += [refs, numbers.tolist()]
             for ki, c in enumerate(cols):
                 col = ki + 1 + offset
                 sids = np.full(hi - lo, p["plain_ids"][ki], dtype=np.int64)
@@ -373,17 +404,15 @@ class _Rows:
                 values = frame[c.name]
                 if isinstance(values, pd.DataFrame):  # a name the frame holds twice: its first column
                     values = values.iloc[:, 0]
-                cells, total = self.column(values.iloc[lo:hi], c.kind, letters[col - 1], col, at_rows, sids,
-                                           col in sums, sums.get(col))
+                form, values_of, total = self.column(values.iloc[lo:hi], c.kind, letters[col - 1], col, at_rows,
+                                                     sids, col in sums, sums.get(col))
                 if col in sums:
                     sums[col] = total
-                columns.append(cells)
+                forms.append(form)
+                fields += [refs, *values_of]
             self.flush_notes()
-            if columns:
-                write("".join(f'<row r="{r}">' + "".join(cells) + "</row>"
-                              for r, cells in zip(at_rows.tolist(), zip(*columns, strict=True), strict=True)))
-            else:
-                write("".join(f'<row r="{r}"></row>' for r in at_rows.tolist()))
+            write(('<row r="%s">' + "".join(forms) + "</row>") * (hi - lo)
+                  % tuple(itertools.chain.from_iterable(zip(*fields, strict=True))))
         if nrows and summed:
             total_row = last + 1
             base, label, by_col = p["total_ids"]
@@ -451,40 +480,55 @@ class _Rows:
         return f'<c r="{ref}"{s} t="{probe.data_type}"><v>{_number(value)}</v></c>'
 
     def column(self, values: pd.Series, kind: ColumnKind, letter: str, colnum: int, rows: np.ndarray,
-               sids: np.ndarray, summed: bool, total: Any = None) -> tuple[list[str], Any]:
+               sids: np.ndarray, summed: bool, total: Any = None) -> tuple[str, list[list], Any]:
         """The cells of one column over a chunk of rows, and ``total`` with its numbers added one by one in row
-        order, as ``sum()`` adds (None: no number yet)."""
-        refs = [f"{letter}{r}" for r in rows.tolist()]
+        order, as ``sum()`` adds (None: no number yet).
+
+        The cells are a template of one cell (``%`` fields: the row's number first, then the others) and the
+        values of its other fields, a list each over the rows."""
         dtype = values.dtype
+        one = len(sids) > 0 and bool((sids == sids[0]).all())
+        # the style as a constant of the template when the chunk's cells share it, else a field
+        s_form = f' s="{sids[0]}"' if one else ' s="%s"'
+        s_field = [] if one else [sids.astype(str).tolist()]
+        head = f'<c r="{letter}%s"'
         # Python objects, for the paths that look at values one by one (a text column already typed str needs none)
         arr = values.array if kind == "text" and isinstance(dtype, pd.StringDtype) else values.to_numpy()
         if kind != "date" and (pd.api.types.is_integer_dtype(dtype) or pd.api.types.is_float_dtype(dtype)) \
                 and not pd.api.types.is_bool_dtype(dtype) and not isinstance(dtype, pd.api.types.CategoricalDtype):
             num = values.to_numpy(dtype=float, na_value=np.nan)
             ok = np.isfinite(num)
-            if pd.api.types.is_integer_dtype(dtype) and ok.all():
+            every = bool(ok.all())
+            if pd.api.types.is_integer_dtype(dtype) and every:
                 items = values.to_numpy().tolist()  # ints stay ints (as openpyxl writes them)
             else:
                 items = num.tolist()
             if summed and ok.any():
-                total = sum((v for v, k in zip(items, ok.tolist(), strict=True) if k), 0 if total is None else total)
-            text = [_number(v) if k else "" for v, k in zip(items, ok.tolist(), strict=True)]
-            return [f'<c r="{ref}" s="{sid}" t="n"><v>{v}</v></c>' if v else f'<c r="{ref}" s="{sid}" t="n"></c>'
-                    for ref, sid, v in zip(refs, sids.tolist(), text, strict=True)], total
+                total = sum(items if every else (v for v, k in zip(items, ok.tolist(), strict=True) if k),
+                            0 if total is None else total)
+            if every:  # "%.16g": the form of _number, applied by the template
+                return head + s_form + ' t="n"><v>%.16g</v></c>', [*s_field, items], total
+            text = [f"<v>{_number(v)}</v>" if k else "" for v, k in zip(items, ok.tolist(), strict=True)]
+            return head + s_form + ' t="n">%s</c>', [*s_field, text], total
         if kind == "date" and pd.api.types.is_datetime64_any_dtype(dtype):
             ts = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
             days = (ts.dt.normalize() - _EPOCH).dt.days
             early = days.notna() & (days <= 60)  # before 1900-03-01: openpyxl's rule for Excel's phantom leap day
+            if not early.any():
+                if days.notna().all():
+                    return head + s_form + ' t="n"><v>%d</v></c>', [*s_field, days.to_numpy(np.int64).tolist()], None
+                text = ["" if d != d or d is None else f"<v>{int(d)}</v>" for d in days.tolist()]
+                return head + s_form + ' t="n">%s</c>', [*s_field, text], None
+            refs = [f"{letter}{r}" for r in rows.tolist()]
             out = []
-            for ref, sid, d, v, e in zip(refs, sids.tolist(), days.tolist(), arr.tolist() if early.any() else
-                                         [None] * len(refs), early.tolist(), strict=True):
+            for ref, sid, d, v, e in zip(refs, sids.tolist(), days.tolist(), arr.tolist(), early.tolist(), strict=True):
                 if d != d or d is None:  # NaT
                     out.append(f'<c r="{ref}" s="{sid}" t="n"></c>')
                 elif e:
                     out.append(self.cell(ref, _cell(v, kind), sid))
                 else:
                     out.append(f'<c r="{ref}" s="{sid}" t="n"><v>{int(d)}</v></c>')
-            return out, None
+            return "%.0s%s", [out], None
         if kind == "text" and (isinstance(dtype, pd.StringDtype)
                                or pd.api.types.infer_dtype(arr, skipna=True) in ("string", "empty")):
             # each distinct text checked and made into XML once (a column repeats its statuses, rules and reasons)
@@ -492,24 +536,31 @@ class _Rows:
             codes, uniques = pd.factorize(values if isinstance(dtype, pd.StringDtype) else values.astype(object),
                                           use_na_sentinel=True)
             distinct = uniques.tolist()
-            unsafe = [k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
+            unsafe = ([k for k, u in enumerate(distinct) if len(u) > EXCEL_MAX_TEXT or _ILLEGAL.search(u)]
+                      if max(map(len, distinct), default=0) > EXCEL_MAX_TEXT or _ILLEGAL.search("".join(distinct))
+                      else [])  # a character class is found in the join of the texts if in one of them
             if unsafe:  # cleaned cell by cell: each cell's note names the cell
                 items = [None if c < 0 else distinct[c] for c in codes.tolist()]
                 for i in np.flatnonzero(np.isin(codes, unsafe)):
                     items[i] = self.clean(items[i], colnum, int(rows[i]))
                 codes, uniques = pd.factorize(pd.Series(items, dtype=object))
-            made = [self._text_cell(u) if care(u) else (False, f' t="inlineStr"><is><t>{u}</t></is>')
-                    for u in uniques.tolist()]
-            out = []
-            for ref, sid, code in zip(refs, sids.tolist(), codes.tolist(), strict=True):
-                if code < 0:
-                    out.append(f'<c r="{ref}" s="{sid}" t="n"></c>')
-                else:
-                    quote, body = made[code]
-                    out.append(f'<c r="{ref}" s="{self.quoted(sid) if quote else sid}"{body}</c>')
-            return out, total
+            distinct = uniques.tolist()
+            made = [self._text_cell(u) if may and care(u) else (False, f' t="inlineStr"><is><t>{u}</t></is>')
+                    for u, may in zip(distinct, _may_need_care(distinct).tolist(), strict=True)]
+            bodies = np.empty(len(made) + 1, dtype=object)  # the last: a missing text (code -1)
+            bodies[:-1] = [body for _, body in made]
+            bodies[-1] = ' t="n">'
+            cells = bodies[codes].tolist()
+            quote = np.array([q for q, _ in made] + [False], dtype=bool)[codes]
+            if quote.any():  # text Excel would take for a formula: its style's quote-prefix twin
+                sids = sids.copy()
+                for sid in np.unique(sids[quote]).tolist():
+                    sids[quote & (sids == sid)] = self.quoted(sid)
+                return head + ' s="%s"%s</c>', [sids.astype(str).tolist(), cells], total
+            return head + s_form + "%s</c>", [*s_field, cells], total
         out = []
-        for ref, sid, v, r in zip(refs, sids.tolist(), arr.tolist(), rows.tolist(), strict=True):
+        for ref, sid, v, r in zip([f"{letter}{r}" for r in rows.tolist()], sids.tolist(), arr.tolist(),
+                                  rows.tolist(), strict=True):
             value = self.clean(_cell(v, kind), colnum, r)
             if kind == "text" and isinstance(value, dt.date):  # a date in a text column: shown as a date, not 43957
                 if isinstance(value, dt.datetime) and value.time() != dt.time():
@@ -519,7 +570,7 @@ class _Rows:
             if summed and isinstance(value, int | float) and not isinstance(value, bool):
                 total = (0 if total is None else total) + value  # as sum() adds
             out.append(self.cell(ref, value, sid))
-        return out, total
+        return "%.0s%s", [out], total
 
 
 def _splice(saved: bytes, emit: Mapping[str, Any], out) -> None:
