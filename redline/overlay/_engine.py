@@ -554,23 +554,31 @@ def _pair_state(x, y) -> np.ndarray:
     return _apart_pairs(np.concatenate([x, y]), np.arange(n), np.arange(n, 2 * n))
 
 
-def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per pair ``geoms[a]``, ``geoms[b]``: 1 when the interiors certainly do not meet (:func:`interiors_apart`),
-    -1 when they certainly meet (:func:`interiors_meet`), 0 when GEOS must tell; each geometry's coordinates
-    read once."""
-    n = len(a)
-    out = np.zeros(n, dtype=np.int8)
-    if n == 0:
-        return out
+@dataclass
+class _Shells:
+    """What :func:`_apart_pairs` reads of each geometry, read once for all the pairs of a call: its bounds (all
+    geometries), and for the polygons it decides (up to :data:`APART_MAX_VERTICES` shell vertices) the number
+    ``k`` of their coordinates (0 for any other geometry), where they start in ``cx``/``cy``, the side (+1, -1,
+    0, :func:`_own_sides`) of each line through consecutive coordinates (``side``: one row per geometry), and
+    whether the polygon is convex (one polygon, no hole, every line with all of its coordinates certainly on
+    the same side)."""
+
+    bounds: np.ndarray
+    k: np.ndarray
+    start: np.ndarray
+    cx: np.ndarray
+    cy: np.ndarray
+    side: np.ndarray
+    convex: np.ndarray
+
+
+def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1) -> _Shells:
+    """The :class:`_Shells` of ``geoms``, for the geometries ``wanted`` (a boolean mask); the lines' sides are
+    computed over ``threads`` threads."""
+    n = len(geoms)
     bounds = shapely.bounds(geoms)
-    ba, bb = bounds[a], bounds[b]
-    boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
-    out[boxed] = 1
-    wanted = np.zeros(len(geoms), dtype=bool)
-    wanted[a[~boxed]] = True
-    wanted[b[~boxed]] = True
     used = np.flatnonzero(wanted)
-    k = np.zeros(len(geoms), dtype=np.int64)  # coordinates, 0 where not a polygon or too many
+    k = np.zeros(n, dtype=np.int64)  # coordinates, 0 where not a polygon or too many
     poly = used[np.isin(shapely.get_type_id(geoms[used]), (3, 6)) & ~shapely.is_empty(geoms[used])]
     kp = shapely.get_num_coordinates(geoms[poly])
     small = (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
@@ -578,26 +586,94 @@ def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     k[poly] = kp
     coords = shapely.get_coordinates(geoms[poly])
     cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
-    start = np.zeros(len(geoms), dtype=np.int64)
+    start = np.zeros(n, dtype=np.int64)
     start[poly] = np.concatenate([[0], np.cumsum(kp)[:-1]]) if len(kp) else kp
-    todo = np.flatnonzero(~boxed & (k[a] > 0) & (k[b] > 0))
-    if len(todo) == 0:
-        return out
-    # each polygon's lines with its own coordinates on one side, once per polygon; convex: one polygon, no
-    # hole, every line with all of its coordinates certainly on the same side
-    side = np.zeros((APART_MAX_VERTICES, len(geoms)), dtype=np.int8)
-    convex = np.zeros(len(geoms), dtype=bool)
-    single = poly[(shapely.get_num_geometries(geoms[poly]) == 1)]
-    single = single[shapely.get_num_interior_rings(shapely.get_geometry(geoms[single], 0)) == 0]
-    simple = np.zeros(len(geoms), dtype=bool)
-    simple[single] = True
+    side = np.zeros((n, APART_MAX_VERTICES), dtype=np.int8)
+    convex = np.zeros(n, dtype=bool)
+    # one polygon without holes: a Polygon's own rings, a MultiPolygon of one part its part's
+    one = poly[shapely.get_num_geometries(geoms[poly]) == 1]
+    multi = one[shapely.get_type_id(geoms[one]) == 6]
+    rings = np.zeros(n, dtype=np.int64)
+    rings[one] = shapely.get_num_interior_rings(geoms[one])
+    rings[multi] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[multi], 0))
+    simple = np.zeros(n, dtype=bool)
+    simple[one[rings[one] == 0]] = True
     for kk in np.unique(kp):
         own = poly[kp == kk]
         at = start[own][None, :] + np.arange(kk)[:, None]
-        sides = _own_sides(cx[at], cy[at])
-        side[:kk - 1, own] = sides
-        convex[own] = simple[own] & ((sides == 1).all(axis=0) | (sides == -1).all(axis=0))
-    # then, pair by pair, the other polygon's coordinates (the last, closing one repeats another and is left out)
+
+        def run(sl: slice, at: np.ndarray = at) -> np.ndarray:
+            return _own_sides(cx[at[:, sl]], cy[at[:, sl]]).T
+
+        sides = chunked(run, len(own), threads)
+        side[own, :kk - 1] = sides
+        convex[own] = simple[own] & ((sides == 1).all(axis=1) | (sides == -1).all(axis=1))
+    return _Shells(bounds, k, start, cx, cy, side, convex)
+
+
+def _parted(xx: np.ndarray, xy: np.ndarray, own: np.ndarray, wx: np.ndarray, wy: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """For m pairs, the lines through consecutive coordinates of a polygon (``xx``, ``xy``: (k, m)) with their
+    own sides (``own``: (k - 1, m), :func:`_own_sides`), and the other polygon's points (``wx``, ``wy``: (v, m)):
+    whether some line with a side has every point certainly on its other side or on it (the two are apart), and
+    whether every line has a side and a point standing clear (:data:`_CLEAR_M` or more) on that side. The same
+    decisions as :func:`_sides` read on the own side: the determinant and its products are multiplied by the
+    side (±1), which is exact, so the comparisons are those of :func:`_sides`, sign for sign."""
+    k, m = xx.shape
+    apart = np.zeros(m, dtype=bool)
+    witnessed = np.ones(m, dtype=bool)
+    every = np.empty(m, dtype=bool)
+    some = np.empty(m, dtype=bool)
+    for e in range(k - 1):
+        px, py, qx, qy = xx[e], xy[e], xx[e + 1], xy[e + 1]
+        ex, ey = qx - px, qy - py
+        far = _CLEAR_M * np.hypot(ex, ey)  # a determinant over this: the point is _CLEAR_M or more off the line
+        s = own[e]
+        sex, sey = s * ex, s * ey
+        every[:] = True
+        some[:] = False
+        for j in range(len(wx)):
+            left = sex * (wy[j] - py)
+            right = sey * (wx[j] - px)
+            det = left - right
+            err = np.abs(left)
+            err += np.abs(right)
+            err *= _ORIENT_ERR
+            on = ((wx[j] == px) & (wy[j] == py)) | ((wx[j] == qx) & (wy[j] == qy))
+            some |= det > np.maximum(err, far)
+            on |= det < -err
+            every &= on
+        sided = s != 0
+        apart |= sided & every
+        witnessed &= sided & some
+    return apart, witnessed
+
+
+def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray, shells: _Shells | None = None) -> np.ndarray:
+    """Per pair ``geoms[a]``, ``geoms[b]``: 1 when the interiors certainly do not meet (:func:`interiors_apart`),
+    -1 when they certainly meet (:func:`interiors_meet`), 0 when GEOS must tell; each geometry's coordinates
+    read once (``shells``, from :func:`_shells`, when given: read once for several calls)."""
+    n = len(a)
+    out = np.zeros(n, dtype=np.int8)
+    if n == 0:
+        return out
+    if shells is None:
+        bounds = shapely.bounds(geoms)
+        ba, bb = bounds[a], bounds[b]
+        boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
+        wanted = np.zeros(len(geoms), dtype=bool)
+        wanted[a[~boxed]] = True
+        wanted[b[~boxed]] = True
+        shells = _shells(geoms, wanted)
+    ba, bb = shells.bounds[a], shells.bounds[b]
+    boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
+    out[boxed] = 1
+    k, start, cx, cy, side = shells.k, shells.start, shells.cx, shells.cy, shells.side
+    todo = np.flatnonzero(~boxed & (k[a] > 0) & (k[b] > 0))
+    if len(todo) == 0:
+        return out
+    # pair by pair, each polygon's lines against the other polygon's coordinates (the last, closing one repeats
+    # another and is left out)
     witnessed = np.ones(n, dtype=bool)  # every line so far has a vertex of the other on its own polygon's side
     for first, second in ((a, b), (b, a)):
         key = k[first[todo]] * 1000 + k[second[todo]]
@@ -609,15 +685,13 @@ def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 part = sel[s:s + _APART_BLOCK]
                 at = start[first[part]][None, :] + np.arange(ka)[:, None]
                 to = start[second[part]][None, :] + np.arange(kb - 1)[:, None]
-                pos, neg, pos_any, neg_any = _sides(cx[at], cy[at], cx[to], cy[to])
-                own = side[:ka - 1, first[part]]
-                apart = ((own == 1) & neg).any(axis=0) | ((own == -1) & pos).any(axis=0)
+                apart, seen = _parted(cx[at], cy[at], side[first[part], :ka - 1].T, cx[to], cy[to])
                 out[part[apart]] = 1
-                witnessed[part] &= (((own == 1) & pos_any) | ((own == -1) & neg_any)).all(axis=0)
+                witnessed[part] &= seen
         todo = todo[out[todo] == 0]
         if len(todo) == 0:
             break
-    meet = todo[convex[a[todo]] & convex[b[todo]] & witnessed[todo]]
+    meet = todo[shells.convex[a[todo]] & shells.convex[b[todo]] & witnessed[todo]]
     out[meet] = -1
     return out
 
@@ -639,7 +713,11 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
     a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
     if len(a) == 0:
         return a, b
-    state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl]), len(a), threads)
+    wanted = np.zeros(len(geoms), dtype=bool)
+    wanted[a] = True
+    wanted[b] = True
+    shells = _shells(geoms, wanted, threads)  # each geometry read once, not once per slice of the pairs
+    state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl], shells), len(a), threads)
     unknown = np.flatnonzero(state == 0)
     if len(unknown) == 0:
         sure = state == -1
