@@ -516,9 +516,41 @@ def _own_sides(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     """Per polygon (coordinates ``cx``, ``cy``: (k, m)) and line through consecutive coordinates: +1 when all
     its coordinates are certainly on the left of (or on) the line and one stands clear of it, -1 the same on the
     right, 0 when neither holds (the polygon is flat or thin along the line) or the two coordinates are the same
-    point; (k - 1, m)."""
-    pos, neg, pos_any, neg_any = _sides(cx, cy, cx[:-1], cy[:-1])
-    side = np.where(pos & pos_any, 1, np.where(neg & neg_any, -1, 0)).astype(np.int8)
+    point; (k - 1, m).
+
+    What :func:`_sides` decides for the polygon's own coordinates ``cx[:-1]``, ``cy[:-1]``, without testing the
+    line's own two ends against it: a coordinate that is bit for bit an end of the line is on it for
+    :func:`_sides`, and its determinant is 0 - 0 or ex·ey - ey·ex, exactly 0, so neither certainly nor clearly on
+    a side: it changes none of the four answers. The end the line starts from is coordinate ``e`` itself; the
+    end it goes to is coordinate ``e + 1`` (the last line's end, the closing coordinate, is compared as any
+    other, as it closes the first ring only when the polygon has one ring)."""
+    k, m = cx.shape
+    side = np.zeros((k - 1, m), dtype=np.int8)
+    for e in range(k - 1):
+        px, py, qx, qy = cx[e], cy[e], cx[e + 1], cy[e + 1]
+        ex, ey = qx - px, qy - py
+        far = _CLEAR_M * np.hypot(ex, ey)
+        pos_all = np.ones(m, dtype=bool)
+        neg_all = np.ones(m, dtype=bool)
+        pos_any = np.zeros(m, dtype=bool)
+        neg_any = np.zeros(m, dtype=bool)
+        for j in range(k - 1):
+            if j in (e, e + 1):
+                continue
+            wx, wy = cx[j], cy[j]
+            left = ex * (wy - py)
+            right = ey * (wx - px)
+            det = left - right
+            err = np.abs(left)
+            err += np.abs(right)
+            err *= _ORIENT_ERR
+            on = ((wx == px) & (wy == py)) | ((wx == qx) & (wy == qy))
+            clear = np.maximum(err, far)
+            pos_any |= det > clear
+            neg_any |= det < -clear
+            pos_all &= (det > err) | on
+            neg_all &= (det < -err) | on
+        side[e] = np.where(pos_all & pos_any, 1, np.where(neg_all & neg_any, -1, 0))
     side[(cx[1:] == cx[:-1]) & (cy[1:] == cy[:-1])] = 0
     return side
 
@@ -583,6 +615,8 @@ def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1) -> _Shells:
     kp = shapely.get_num_coordinates(geoms[poly])
     small = (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
     poly, kp = poly[small], kp[small]
+    by_size = np.argsort(kp, kind="stable")  # the coordinates of polygons of one size in one block
+    poly, kp = poly[by_size], kp[by_size]
     k[poly] = kp
     coords = shapely.get_coordinates(geoms[poly])
     cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
@@ -598,12 +632,15 @@ def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1) -> _Shells:
     rings[multi] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[multi], 0))
     simple = np.zeros(n, dtype=bool)
     simple[one[rings[one] == 0]] = True
-    for kk in np.unique(kp):
-        own = poly[kp == kk]
-        at = start[own][None, :] + np.arange(kk)[:, None]
+    sizes, first, count = np.unique(kp, return_index=True, return_counts=True)
+    for kk, f, c in zip(sizes.tolist(), first.tolist(), count.tolist(), strict=True):
+        own = poly[f:f + c]
+        at = int(start[own[0]])
+        bx = cx[at:at + kk * c].reshape(c, kk)
+        by = cy[at:at + kk * c].reshape(c, kk)
 
-        def run(sl: slice, at: np.ndarray = at) -> np.ndarray:
-            return _own_sides(cx[at[:, sl]], cy[at[:, sl]]).T
+        def run(sl: slice, bx: np.ndarray = bx, by: np.ndarray = by) -> np.ndarray:
+            return _own_sides(np.ascontiguousarray(bx[sl].T), np.ascontiguousarray(by[sl].T)).T
 
         sides = chunked(run, len(own), threads)
         side[own, :kk - 1] = sides
