@@ -604,11 +604,11 @@ class _Shells:
     convex: np.ndarray
 
 
-def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1) -> _Shells:
+def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1, bounds: np.ndarray | None = None) -> _Shells:
     """The :class:`_Shells` of ``geoms``, for the geometries ``wanted`` (a boolean mask); the lines' sides are
-    computed over ``threads`` threads."""
+    computed over ``threads`` threads (``bounds``: ``shapely.bounds(geoms)`` when known)."""
     n = len(geoms)
-    bounds = shapely.bounds(geoms)
+    bounds = shapely.bounds(geoms) if bounds is None else bounds
     used = np.flatnonzero(wanted)
     k = np.zeros(n, dtype=np.int64)  # coordinates, 0 where not a polygon or too many
     poly = used[np.isin(shapely.get_type_id(geoms[used]), (3, 6)) & ~shapely.is_empty(geoms[used])]
@@ -733,10 +733,74 @@ def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray, shells: _Shell
     return out
 
 
+#: a sweep finding more candidate pairs than this per box leaves them to a tree query (boxes crowding on both axes)
+_SWEEP_MAX_PER_BOX = 16
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct ``values`` (equal values, -0.0 and 0.0 among them, share one)."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    out = np.empty(len(values), dtype=np.int64)
+    out[order] = np.concatenate([[0], np.cumsum(ranked[1:] != ranked[:-1])]) if len(values) else order
+    return out
+
+
+def _box_pairs(bounds: np.ndarray, groups: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pairs ``(i, j)``, ``i < j``, of members of one group whose bounding boxes meet (touching counts), the
+    pairs an STRtree query of the boxes without predicate finds in each group (a geometry without bounds, None or
+    empty, in none); None when the sweep would look at more than :data:`_SWEEP_MAX_PER_BOX` pairs per box.
+
+    A sweep within each group along x or y, whichever gives it fewer candidates: with the members of a group
+    sorted by the low end of their boxes on that axis, the members after ``i`` that start no later than ``i``
+    ends are the pairs whose intervals meet on that axis, each found once; those whose intervals meet on the
+    other axis too are kept. Every comparison is between the coordinates themselves (their ranks, exactly)."""
+    ok = np.flatnonzero(~np.isnan(bounds).any(axis=1))
+    n = len(ok)
+    z = np.zeros(0, dtype=np.int64)
+    if n < 2:
+        return z, z
+    box = bounds[ok]
+    g = groups[ok]
+    g = g - g.min()
+    if int(g.max()) >= 2**62 // (2 * n + 1):
+        g = np.unique(g, return_inverse=True)[1].astype(np.int64)
+    m = 2 * n + 1  # ranks of the 2n ends are under it: one key range per group
+    keys = []
+    for ax in (0, 1):
+        r = _ranks(np.concatenate([box[:, ax], box[:, ax + 2]]))
+        lo, hi = g * m + r[:n], g * m + r[n:]
+        order = np.argsort(lo, kind="stable")
+        count = np.empty(n, dtype=np.int64)
+        count[order] = np.searchsorted(lo[order], hi[order], side="right") - np.arange(n) - 1
+        keys.append((lo, hi, np.bincount(g, weights=count)))
+    use_y = (keys[1][2] < keys[0][2])[g]
+    lo, hi = np.where(use_y, keys[1][0], keys[0][0]), np.where(use_y, keys[1][1], keys[0][1])
+    order = np.argsort(lo, kind="stable")
+    count = np.searchsorted(lo[order], hi[order], side="right") - np.arange(n) - 1
+    if int(count.sum()) > _SWEEP_MAX_PER_BOX * n:
+        return None
+    # the other axis, in the sweep's order
+    olo = np.where(use_y, box[:, 0], box[:, 1])[order]
+    ohi = np.where(use_y, box[:, 2], box[:, 3])[order]
+    name = ok[order]
+
+    def sweep(sl: slice) -> np.ndarray:
+        c = count[sl]
+        i = np.repeat(np.arange(sl.start, sl.stop), c)
+        j = i + 1 + (np.arange(len(i)) - np.repeat(np.cumsum(c) - c, c))
+        keep = (olo[j] <= ohi[i]) & (olo[i] <= ohi[j])
+        a, b = name[i[keep]], name[j[keep]]
+        return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+
+    found = chunked(sweep, n, threads, work=count + 1)
+    return found[:, 0].copy(), found[:, 1].copy()
+
+
 def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> tuple[np.ndarray, np.ndarray]:
     """The pairs ``(i, j)``, ``i < j``, of members of one group whose interiors meet (DE-9IM ``T********``).
 
-    The candidates are the pairs whose bounding boxes meet; :func:`interiors_apart` sets aside those it can tell
+    The candidates are the pairs whose bounding boxes meet (:func:`_box_pairs`); :func:`interiors_apart` sets aside those it can tell
     apart exactly, :func:`interiors_meet` takes those it can tell meeting (two convex footprints), and GEOS
     decides the rest.
     """
@@ -745,15 +809,20 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
     z = np.zeros(0, dtype=np.int64)
     if len(geoms) == 0:
         return z, z
-    a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
-    meet = (a < b) & (groups[a] == groups[b])
-    a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+    bounds = shapely.bounds(geoms)
+    found = _box_pairs(bounds, groups, threads)
+    if found is None:  # boxes crowding on both axes: a tree query
+        a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
+        meet = (a < b) & (groups[a] == groups[b])
+        a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+    else:
+        a, b = found
     if len(a) == 0:
         return a, b
     wanted = np.zeros(len(geoms), dtype=bool)
     wanted[a] = True
     wanted[b] = True
-    shells = _shells(geoms, wanted, threads)  # each geometry read once, not once per slice of the pairs
+    shells = _shells(geoms, wanted, threads, bounds)  # each geometry read once, not once per slice of the pairs
     state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl], shells), len(a), threads)
     unknown = np.flatnonzero(state == 0)
     if len(unknown) == 0:
