@@ -611,12 +611,12 @@ def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1, bounds: np.
     bounds = shapely.bounds(geoms) if bounds is None else bounds
     used = np.flatnonzero(wanted)
     k = np.zeros(n, dtype=np.int64)  # coordinates, 0 where not a polygon or too many
-    poly = used[np.isin(shapely.get_type_id(geoms[used]), (3, 6)) & ~shapely.is_empty(geoms[used])]
-    kp = shapely.get_num_coordinates(geoms[poly])
-    small = (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
-    poly, kp = poly[small], kp[small]
+    # (multi)polygons with 4 to APART_MAX_VERTICES + 1 coordinates (an empty one has none)
+    types, kp = shapely.get_type_id(geoms[used]), shapely.get_num_coordinates(geoms[used])
+    small = np.isin(types, (3, 6)) & (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
+    poly, kp, types = used[small], kp[small], types[small]
     by_size = np.argsort(kp, kind="stable")  # the coordinates of polygons of one size in one block
-    poly, kp = poly[by_size], kp[by_size]
+    poly, kp, types = poly[by_size], kp[by_size], types[by_size]
     k[poly] = kp
     coords = shapely.get_coordinates(geoms[poly])
     cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
@@ -625,13 +625,11 @@ def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1, bounds: np.
     side = np.zeros((n, APART_MAX_VERTICES), dtype=np.int8)
     convex = np.zeros(n, dtype=bool)
     # one polygon without holes: a Polygon's own rings, a MultiPolygon of one part its part's
-    one = poly[shapely.get_num_geometries(geoms[poly]) == 1]
-    multi = one[shapely.get_type_id(geoms[one]) == 6]
-    rings = np.zeros(n, dtype=np.int64)
-    rings[one] = shapely.get_num_interior_rings(geoms[one])
-    rings[multi] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[multi], 0))
+    single, multi = poly[types == 3], poly[types == 6]
+    multi = multi[shapely.get_num_geometries(geoms[multi]) == 1]
     simple = np.zeros(n, dtype=bool)
-    simple[one[rings[one] == 0]] = True
+    simple[single] = shapely.get_num_interior_rings(geoms[single]) == 0
+    simple[multi] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[multi], 0)) == 0
     sizes, first, count = np.unique(kp, return_index=True, return_counts=True)
     for kk, f, c in zip(sizes.tolist(), first.tolist(), count.tolist(), strict=True):
         own = poly[f:f + c]
@@ -766,14 +764,21 @@ def _box_pairs(bounds: np.ndarray, groups: np.ndarray, threads: int) -> tuple[np
     if int(g.max()) >= 2**62 // (2 * n + 1):
         g = np.unique(g, return_inverse=True)[1].astype(np.int64)
     m = 2 * n + 1  # ranks of the 2n ends are under it: one key range per group
-    keys = []
-    for ax in (0, 1):
+
+    def keyed(ax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The sweep keys along ``ax`` (low and high ends) and each group's candidates along it."""
         r = _ranks(np.concatenate([box[:, ax], box[:, ax + 2]]))
         lo, hi = g * m + r[:n], g * m + r[n:]
         order = np.argsort(lo, kind="stable")
         count = np.empty(n, dtype=np.int64)
         count[order] = np.searchsorted(lo[order], hi[order], side="right") - np.arange(n) - 1
-        keys.append((lo, hi, np.bincount(g, weights=count)))
+        return lo, hi, np.bincount(g, weights=count)
+
+    if threads > 1 and n >= 2 * MIN_CHUNK:  # the two axes side by side (numpy sorts without the GIL)
+        with ThreadPoolExecutor(max_workers=2) as ex:
+            keys = list(ex.map(keyed, (0, 1)))
+    else:
+        keys = [keyed(0), keyed(1)]
     use_y = (keys[1][2] < keys[0][2])[g]
     lo, hi = np.where(use_y, keys[1][0], keys[0][0]), np.where(use_y, keys[1][1], keys[0][1])
     order = np.argsort(lo, kind="stable")
