@@ -573,8 +573,9 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
                "idle": f"{cite_grace}; {cite_count}", "idle_recover": f"{cite_recover}; {cite_count}",
                "not_yet_supplied": cite_grace}
-    # the columns read row by row, as arrays (item for item what Series.iat gives, without its overhead)
-    late_v, has_ext_v, cause_codes_v, causes_v = late.array, has_ext.array, cause_codes.array, causes.array
+    # the columns read row by row, as lists of their arrays' items (item for item what Series.iat gives, without
+    # the overhead of indexing an extension array once per row)
+    late_v, has_ext_v, cause_codes_v, causes_v = (list(x.array) for x in (late, has_ext, cause_codes, causes))
     for i in range(n):
         st = status[i]
         dr, ir = dev_ratio[i], inv_ratio[i]
