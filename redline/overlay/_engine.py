@@ -522,8 +522,8 @@ def _own_sides(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     line's own two ends against it: a coordinate that is bit for bit an end of the line is on it for
     :func:`_sides`, and its determinant is 0 - 0 or ex·ey - ey·ex, exactly 0, so neither certainly nor clearly on
     a side: it changes none of the four answers. The end the line starts from is coordinate ``e`` itself; the
-    end it goes to is coordinate ``e + 1`` (the last line's end, the closing coordinate, is compared as any
-    other, as it closes the first ring only when the polygon has one ring)."""
+    end it goes to is coordinate ``e + 1``, except for the last line, which ends at the closing coordinate (not
+    among the points): coordinate 0, its copy only when the polygon has one ring, is tested as any other."""
     k, m = cx.shape
     side = np.zeros((k - 1, m), dtype=np.int8)
     for e in range(k - 1):
@@ -815,7 +815,20 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
     if len(geoms) == 0:
         return z, z
     bounds = shapely.bounds(geoms)
-    found = _box_pairs(bounds, groups, threads)
+    # the shells of every member of a group of more than one (all geometries when the group numbers are sparse),
+    # read beside the sweep: each pair's answer is the same whichever other geometries are read too
+    low = int(groups.min())
+    span = int(groups.max()) - low
+    wanted = np.bincount(groups - low)[groups - low] > 1 if span < 4 * len(groups) + 1024 else \
+        np.ones(len(geoms), dtype=bool)
+    if threads > 1 and len(geoms) >= 2 * MIN_CHUNK:
+        with ThreadPoolExecutor(max_workers=1) as ex:
+            read = ex.submit(_shells, geoms, wanted, threads, bounds)
+            found = _box_pairs(bounds, groups, threads)
+            shells = read.result()
+    else:
+        found = _box_pairs(bounds, groups, threads)
+        shells = _shells(geoms, wanted, threads, bounds)
     if found is None:  # boxes crowding on both axes: a tree query
         a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
         meet = (a < b) & (groups[a] == groups[b])
@@ -824,10 +837,6 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
         a, b = found
     if len(a) == 0:
         return a, b
-    wanted = np.zeros(len(geoms), dtype=bool)
-    wanted[a] = True
-    wanted[b] = True
-    shells = _shells(geoms, wanted, threads, bounds)  # each geometry read once, not once per slice of the pairs
     state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl], shells), len(a), threads)
     unknown = np.flatnonzero(state == 0)
     if len(unknown) == 0:
