@@ -516,9 +516,41 @@ def _own_sides(cx: np.ndarray, cy: np.ndarray) -> np.ndarray:
     """Per polygon (coordinates ``cx``, ``cy``: (k, m)) and line through consecutive coordinates: +1 when all
     its coordinates are certainly on the left of (or on) the line and one stands clear of it, -1 the same on the
     right, 0 when neither holds (the polygon is flat or thin along the line) or the two coordinates are the same
-    point; (k - 1, m)."""
-    pos, neg, pos_any, neg_any = _sides(cx, cy, cx[:-1], cy[:-1])
-    side = np.where(pos & pos_any, 1, np.where(neg & neg_any, -1, 0)).astype(np.int8)
+    point; (k - 1, m).
+
+    What :func:`_sides` decides for the polygon's own coordinates ``cx[:-1]``, ``cy[:-1]``, without testing the
+    line's own two ends against it: a coordinate that is bit for bit an end of the line is on it for
+    :func:`_sides`, and its determinant is 0 - 0 or ex·ey - ey·ex, exactly 0, so neither certainly nor clearly on
+    a side: it changes none of the four answers. The end the line starts from is coordinate ``e`` itself; the
+    end it goes to is coordinate ``e + 1``, except for the last line, which ends at the closing coordinate (not
+    among the points): coordinate 0, its copy only when the polygon has one ring, is tested as any other."""
+    k, m = cx.shape
+    side = np.zeros((k - 1, m), dtype=np.int8)
+    for e in range(k - 1):
+        px, py, qx, qy = cx[e], cy[e], cx[e + 1], cy[e + 1]
+        ex, ey = qx - px, qy - py
+        far = _CLEAR_M * np.hypot(ex, ey)
+        pos_all = np.ones(m, dtype=bool)
+        neg_all = np.ones(m, dtype=bool)
+        pos_any = np.zeros(m, dtype=bool)
+        neg_any = np.zeros(m, dtype=bool)
+        for j in range(k - 1):
+            if j in (e, e + 1):
+                continue
+            wx, wy = cx[j], cy[j]
+            left = ex * (wy - py)
+            right = ey * (wx - px)
+            det = left - right
+            err = np.abs(left)
+            err += np.abs(right)
+            err *= _ORIENT_ERR
+            on = ((wx == px) & (wy == py)) | ((wx == qx) & (wy == qy))
+            clear = np.maximum(err, far)
+            pos_any |= det > clear
+            neg_any |= det < -clear
+            pos_all &= (det > err) | on
+            neg_all &= (det < -err) | on
+        side[e] = np.where(pos_all & pos_any, 1, np.where(neg_all & neg_any, -1, 0))
     side[(cx[1:] == cx[:-1]) & (cy[1:] == cy[:-1])] = 0
     return side
 
@@ -554,50 +586,129 @@ def _pair_state(x, y) -> np.ndarray:
     return _apart_pairs(np.concatenate([x, y]), np.arange(n), np.arange(n, 2 * n))
 
 
-def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+@dataclass
+class _Shells:
+    """What :func:`_apart_pairs` reads of each geometry, read once for all the pairs of a call: its bounds (all
+    geometries), and for the polygons it decides (up to :data:`APART_MAX_VERTICES` shell vertices) the number
+    ``k`` of their coordinates (0 for any other geometry), where they start in ``cx``/``cy``, the side (+1, -1,
+    0, :func:`_own_sides`) of each line through consecutive coordinates (``side``: one row per geometry), and
+    whether the polygon is convex (one polygon, no hole, every line with all of its coordinates certainly on
+    the same side)."""
+
+    bounds: np.ndarray
+    k: np.ndarray
+    start: np.ndarray
+    cx: np.ndarray
+    cy: np.ndarray
+    side: np.ndarray
+    convex: np.ndarray
+
+
+def _shells(geoms: np.ndarray, wanted: np.ndarray, threads: int = 1, bounds: np.ndarray | None = None) -> _Shells:
+    """The :class:`_Shells` of ``geoms``, for the geometries ``wanted`` (a boolean mask); the lines' sides are
+    computed over ``threads`` threads (``bounds``: ``shapely.bounds(geoms)`` when known)."""
+    n = len(geoms)
+    bounds = shapely.bounds(geoms) if bounds is None else bounds
+    used = np.flatnonzero(wanted)
+    k = np.zeros(n, dtype=np.int64)  # coordinates, 0 where not a polygon or too many
+    # (multi)polygons with 4 to APART_MAX_VERTICES + 1 coordinates (an empty one has none)
+    types, kp = shapely.get_type_id(geoms[used]), shapely.get_num_coordinates(geoms[used])
+    small = np.isin(types, (3, 6)) & (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
+    poly, kp, types = used[small], kp[small], types[small]
+    by_size = np.argsort(kp, kind="stable")  # the coordinates of polygons of one size in one block
+    poly, kp, types = poly[by_size], kp[by_size], types[by_size]
+    k[poly] = kp
+    coords = shapely.get_coordinates(geoms[poly])
+    cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
+    start = np.zeros(n, dtype=np.int64)
+    start[poly] = np.concatenate([[0], np.cumsum(kp)[:-1]]) if len(kp) else kp
+    side = np.zeros((n, APART_MAX_VERTICES), dtype=np.int8)
+    convex = np.zeros(n, dtype=bool)
+    # one polygon without holes: a Polygon's own rings, a MultiPolygon of one part its part's
+    single, multi = poly[types == 3], poly[types == 6]
+    multi = multi[shapely.get_num_geometries(geoms[multi]) == 1]
+    simple = np.zeros(n, dtype=bool)
+    simple[single] = shapely.get_num_interior_rings(geoms[single]) == 0
+    simple[multi] = shapely.get_num_interior_rings(shapely.get_geometry(geoms[multi], 0)) == 0
+    sizes, first, count = np.unique(kp, return_index=True, return_counts=True)
+    for kk, f, c in zip(sizes.tolist(), first.tolist(), count.tolist(), strict=True):
+        own = poly[f:f + c]
+        at = int(start[own[0]])
+        bx = cx[at:at + kk * c].reshape(c, kk)
+        by = cy[at:at + kk * c].reshape(c, kk)
+
+        def run(sl: slice, bx: np.ndarray = bx, by: np.ndarray = by) -> np.ndarray:
+            return _own_sides(np.ascontiguousarray(bx[sl].T), np.ascontiguousarray(by[sl].T)).T
+
+        sides = chunked(run, len(own), threads)
+        side[own, :kk - 1] = sides
+        convex[own] = simple[own] & ((sides == 1).all(axis=1) | (sides == -1).all(axis=1))
+    return _Shells(bounds, k, start, cx, cy, side, convex)
+
+
+def _parted(xx: np.ndarray, xy: np.ndarray, own: np.ndarray, wx: np.ndarray, wy: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """For m pairs, the lines through consecutive coordinates of a polygon (``xx``, ``xy``: (k, m)) with their
+    own sides (``own``: (k - 1, m), :func:`_own_sides`), and the other polygon's points (``wx``, ``wy``: (v, m)):
+    whether some line with a side has every point certainly on its other side or on it (the two are apart), and
+    whether every line has a side and a point standing clear (:data:`_CLEAR_M` or more) on that side. The same
+    decisions as :func:`_sides` read on the own side: the determinant and its products are multiplied by the
+    side (±1), which is exact, so the comparisons are those of :func:`_sides`, sign for sign."""
+    k, m = xx.shape
+    apart = np.zeros(m, dtype=bool)
+    witnessed = np.ones(m, dtype=bool)
+    every = np.empty(m, dtype=bool)
+    some = np.empty(m, dtype=bool)
+    for e in range(k - 1):
+        px, py, qx, qy = xx[e], xy[e], xx[e + 1], xy[e + 1]
+        ex, ey = qx - px, qy - py
+        far = _CLEAR_M * np.hypot(ex, ey)  # a determinant over this: the point is _CLEAR_M or more off the line
+        s = own[e]
+        sex, sey = s * ex, s * ey
+        every[:] = True
+        some[:] = False
+        for j in range(len(wx)):
+            left = sex * (wy[j] - py)
+            right = sey * (wx[j] - px)
+            det = left - right
+            err = np.abs(left)
+            err += np.abs(right)
+            err *= _ORIENT_ERR
+            on = ((wx[j] == px) & (wy[j] == py)) | ((wx[j] == qx) & (wy[j] == qy))
+            some |= det > np.maximum(err, far)
+            on |= det < -err
+            every &= on
+        sided = s != 0
+        apart |= sided & every
+        witnessed &= sided & some
+    return apart, witnessed
+
+
+def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray, shells: _Shells | None = None) -> np.ndarray:
     """Per pair ``geoms[a]``, ``geoms[b]``: 1 when the interiors certainly do not meet (:func:`interiors_apart`),
     -1 when they certainly meet (:func:`interiors_meet`), 0 when GEOS must tell; each geometry's coordinates
-    read once."""
+    read once (``shells``, from :func:`_shells`, when given: read once for several calls)."""
     n = len(a)
     out = np.zeros(n, dtype=np.int8)
     if n == 0:
         return out
-    bounds = shapely.bounds(geoms)
-    ba, bb = bounds[a], bounds[b]
+    if shells is None:
+        bounds = shapely.bounds(geoms)
+        ba, bb = bounds[a], bounds[b]
+        boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
+        wanted = np.zeros(len(geoms), dtype=bool)
+        wanted[a[~boxed]] = True
+        wanted[b[~boxed]] = True
+        shells = _shells(geoms, wanted)
+    ba, bb = shells.bounds[a], shells.bounds[b]
     boxed = (ba[:, 2] <= bb[:, 0]) | (bb[:, 2] <= ba[:, 0]) | (ba[:, 3] <= bb[:, 1]) | (bb[:, 3] <= ba[:, 1])
     out[boxed] = 1
-    wanted = np.zeros(len(geoms), dtype=bool)
-    wanted[a[~boxed]] = True
-    wanted[b[~boxed]] = True
-    used = np.flatnonzero(wanted)
-    k = np.zeros(len(geoms), dtype=np.int64)  # coordinates, 0 where not a polygon or too many
-    poly = used[np.isin(shapely.get_type_id(geoms[used]), (3, 6)) & ~shapely.is_empty(geoms[used])]
-    kp = shapely.get_num_coordinates(geoms[poly])
-    small = (kp >= 4) & (kp <= APART_MAX_VERTICES + 1)
-    poly, kp = poly[small], kp[small]
-    k[poly] = kp
-    coords = shapely.get_coordinates(geoms[poly])
-    cx, cy = np.ascontiguousarray(coords[:, 0]), np.ascontiguousarray(coords[:, 1])
-    start = np.zeros(len(geoms), dtype=np.int64)
-    start[poly] = np.concatenate([[0], np.cumsum(kp)[:-1]]) if len(kp) else kp
+    k, start, cx, cy, side = shells.k, shells.start, shells.cx, shells.cy, shells.side
     todo = np.flatnonzero(~boxed & (k[a] > 0) & (k[b] > 0))
     if len(todo) == 0:
         return out
-    # each polygon's lines with its own coordinates on one side, once per polygon; convex: one polygon, no
-    # hole, every line with all of its coordinates certainly on the same side
-    side = np.zeros((APART_MAX_VERTICES, len(geoms)), dtype=np.int8)
-    convex = np.zeros(len(geoms), dtype=bool)
-    single = poly[(shapely.get_num_geometries(geoms[poly]) == 1)]
-    single = single[shapely.get_num_interior_rings(shapely.get_geometry(geoms[single], 0)) == 0]
-    simple = np.zeros(len(geoms), dtype=bool)
-    simple[single] = True
-    for kk in np.unique(kp):
-        own = poly[kp == kk]
-        at = start[own][None, :] + np.arange(kk)[:, None]
-        sides = _own_sides(cx[at], cy[at])
-        side[:kk - 1, own] = sides
-        convex[own] = simple[own] & ((sides == 1).all(axis=0) | (sides == -1).all(axis=0))
-    # then, pair by pair, the other polygon's coordinates (the last, closing one repeats another and is left out)
+    # pair by pair, each polygon's lines against the other polygon's coordinates (the last, closing one repeats
+    # another and is left out)
     witnessed = np.ones(n, dtype=bool)  # every line so far has a vertex of the other on its own polygon's side
     for first, second in ((a, b), (b, a)):
         key = k[first[todo]] * 1000 + k[second[todo]]
@@ -609,23 +720,92 @@ def _apart_pairs(geoms: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
                 part = sel[s:s + _APART_BLOCK]
                 at = start[first[part]][None, :] + np.arange(ka)[:, None]
                 to = start[second[part]][None, :] + np.arange(kb - 1)[:, None]
-                pos, neg, pos_any, neg_any = _sides(cx[at], cy[at], cx[to], cy[to])
-                own = side[:ka - 1, first[part]]
-                apart = ((own == 1) & neg).any(axis=0) | ((own == -1) & pos).any(axis=0)
+                apart, seen = _parted(cx[at], cy[at], side[first[part], :ka - 1].T, cx[to], cy[to])
                 out[part[apart]] = 1
-                witnessed[part] &= (((own == 1) & pos_any) | ((own == -1) & neg_any)).all(axis=0)
+                witnessed[part] &= seen
         todo = todo[out[todo] == 0]
         if len(todo) == 0:
             break
-    meet = todo[convex[a[todo]] & convex[b[todo]] & witnessed[todo]]
+    meet = todo[shells.convex[a[todo]] & shells.convex[b[todo]] & witnessed[todo]]
     out[meet] = -1
     return out
+
+
+#: a sweep finding more candidate pairs than this per box leaves them to a tree query (boxes crowding on both axes)
+_SWEEP_MAX_PER_BOX = 16
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Each value's rank among the distinct ``values`` (equal values, -0.0 and 0.0 among them, share one)."""
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    out = np.empty(len(values), dtype=np.int64)
+    out[order] = np.concatenate([[0], np.cumsum(ranked[1:] != ranked[:-1])]) if len(values) else order
+    return out
+
+
+def _box_pairs(bounds: np.ndarray, groups: np.ndarray, threads: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The pairs ``(i, j)``, ``i < j``, of members of one group whose bounding boxes meet (touching counts), the
+    pairs an STRtree query of the boxes without predicate finds in each group (a geometry without bounds, None or
+    empty, in none); None when the sweep would look at more than :data:`_SWEEP_MAX_PER_BOX` pairs per box.
+
+    A sweep within each group along x or y, whichever gives it fewer candidates: with the members of a group
+    sorted by the low end of their boxes on that axis, the members after ``i`` that start no later than ``i``
+    ends are the pairs whose intervals meet on that axis, each found once; those whose intervals meet on the
+    other axis too are kept. Every comparison is between the coordinates themselves (their ranks, exactly)."""
+    ok = np.flatnonzero(~np.isnan(bounds).any(axis=1))
+    n = len(ok)
+    z = np.zeros(0, dtype=np.int64)
+    if n < 2:
+        return z, z
+    box = bounds[ok]
+    g = groups[ok]
+    g = g - g.min()
+    if int(g.max()) >= 2**62 // (2 * n + 1):
+        g = np.unique(g, return_inverse=True)[1].astype(np.int64)
+    m = 2 * n + 1  # ranks of the 2n ends are under it: one key range per group
+
+    def keyed(ax: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The sweep keys along ``ax`` (low and high ends) and each group's candidates along it."""
+        r = _ranks(np.concatenate([box[:, ax], box[:, ax + 2]]))
+        lo, hi = g * m + r[:n], g * m + r[n:]
+        order = np.argsort(lo, kind="stable")
+        count = np.empty(n, dtype=np.int64)
+        count[order] = np.searchsorted(lo[order], hi[order], side="right") - np.arange(n) - 1
+        return lo, hi, np.bincount(g, weights=count)
+
+    if threads > 1 and n >= 2 * MIN_CHUNK:  # the two axes side by side (numpy sorts without the GIL)
+        with ThreadPoolExecutor(max_workers=2) as ex:
+            keys = list(ex.map(keyed, (0, 1)))
+    else:
+        keys = [keyed(0), keyed(1)]
+    use_y = (keys[1][2] < keys[0][2])[g]
+    lo, hi = np.where(use_y, keys[1][0], keys[0][0]), np.where(use_y, keys[1][1], keys[0][1])
+    order = np.argsort(lo, kind="stable")
+    count = np.searchsorted(lo[order], hi[order], side="right") - np.arange(n) - 1
+    if int(count.sum()) > _SWEEP_MAX_PER_BOX * n:
+        return None
+    # the other axis, in the sweep's order
+    olo = np.where(use_y, box[:, 0], box[:, 1])[order]
+    ohi = np.where(use_y, box[:, 2], box[:, 3])[order]
+    name = ok[order]
+
+    def sweep(sl: slice) -> np.ndarray:
+        c = count[sl]
+        i = np.repeat(np.arange(sl.start, sl.stop), c)
+        j = i + 1 + (np.arange(len(i)) - np.repeat(np.cumsum(c) - c, c))
+        keep = (olo[j] <= ohi[i]) & (olo[i] <= ohi[j])
+        a, b = name[i[keep]], name[j[keep]]
+        return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+
+    found = chunked(sweep, n, threads, work=count + 1)
+    return found[:, 0].copy(), found[:, 1].copy()
 
 
 def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> tuple[np.ndarray, np.ndarray]:
     """The pairs ``(i, j)``, ``i < j``, of members of one group whose interiors meet (DE-9IM ``T********``).
 
-    The candidates are the pairs whose bounding boxes meet; :func:`interiors_apart` sets aside those it can tell
+    The candidates are the pairs whose bounding boxes meet (:func:`_box_pairs`); :func:`interiors_apart` sets aside those it can tell
     apart exactly, :func:`interiors_meet` takes those it can tell meeting (two convex footprints), and GEOS
     decides the rest.
     """
@@ -634,12 +814,30 @@ def overlapping_pairs(geoms, groups: np.ndarray, *, threads: int = THREADS) -> t
     z = np.zeros(0, dtype=np.int64)
     if len(geoms) == 0:
         return z, z
-    a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
-    meet = (a < b) & (groups[a] == groups[b])
-    a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+    bounds = shapely.bounds(geoms)
+    # the shells of every member of a group of more than one (all geometries when the group numbers are sparse),
+    # read beside the sweep: each pair's answer is the same whichever other geometries are read too
+    low = int(groups.min())
+    span = int(groups.max()) - low
+    wanted = np.bincount(groups - low)[groups - low] > 1 if span < 4 * len(groups) + 1024 else \
+        np.ones(len(geoms), dtype=bool)
+    if threads > 1 and len(geoms) >= 2 * MIN_CHUNK:
+        with ThreadPoolExecutor(max_workers=1) as ex:
+            read = ex.submit(_shells, geoms, wanted, threads, bounds)
+            found = _box_pairs(bounds, groups, threads)
+            shells = read.result()
+    else:
+        found = _box_pairs(bounds, groups, threads)
+        shells = _shells(geoms, wanted, threads, bounds)
+    if found is None:  # boxes crowding on both axes: a tree query
+        a, b = shapely.STRtree(geoms).query(geoms)  # box against box, no predicate
+        meet = (a < b) & (groups[a] == groups[b])
+        a, b = a[meet].astype(np.int64), b[meet].astype(np.int64)
+    else:
+        a, b = found
     if len(a) == 0:
         return a, b
-    state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl]), len(a), threads)
+    state = chunked(lambda sl: _apart_pairs(geoms, a[sl], b[sl], shells), len(a), threads)
     unknown = np.flatnonzero(state == 0)
     if len(unknown) == 0:
         sure = state == -1

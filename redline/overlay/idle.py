@@ -122,14 +122,20 @@ def developed_area(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | Non
     concatenated) of the footprints that overlap another one inside a supply: only those are united, the others
     are summed, which gives the same area as uniting them all. ``reuse``, a dict kept between calls on the same
     layers (one per part, as :func:`supplied_not_used` makes), keeps the pairs and the clipped footprints, which
-    do not depend on the part.
+    do not depend on the part, and the supplies' area factor (for the same supplies, ``crs`` and ``method``).
     """
     if part not in PARTS:
         raise ValueError(f"part must be one of {', '.join(PARTS)}, not {part!r}")
     shapely = _engine.shapely
     sg = np.asarray(supplies.geometry.values, dtype=object)
     n = len(sg)
-    factor = area_factor(sg, crs, method)
+    known = reuse.get("factor") if reuse is not None else None
+    if known is not None and known[0] is supplies and known[1] is crs and known[2] == method:
+        factor = known[3]
+    else:
+        factor = area_factor(sg, crs, method)
+        if reuse is not None:
+            reuse["factor"] = (supplies, crs, method, factor)
     total = np.zeros(n)
     if n == 0:
         return total
@@ -397,13 +403,14 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     # developed land: the 已开发面积 field first, then change patches (land under development), footprints last
     overlapping: list = []  # positions in B of footprints overlapping another one in a supply (a data finding)
     reused: dict = {}  # per pair of layers: their pairs and clipped footprints, shared by the parts
+    seed = {"factor": (S, prep.working.crs, area_method, factor)}  # the supplies' area factor, computed above
 
     def measure(b, p, part):
         if b is None and p is None:
             return np.zeros(n)
         return developed_area(S, b, p, crs=prep.working.crs, method=area_method, threads=threads, since=signed,
                               part=part, backend=backend, overlaps=overlapping if p is None else None,
-                              reuse=reused.setdefault((b is not None, p is not None), {}))
+                              reuse=reused.setdefault((b is not None, p is not None), dict(seed)))
 
     dev_new = measure(B, P, "new")
     dev_b = measure(B, None, "new") if P is not None else dev_new
@@ -573,8 +580,9 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
                "idle": f"{cite_grace}; {cite_count}", "idle_recover": f"{cite_recover}; {cite_count}",
                "not_yet_supplied": cite_grace}
-    # the columns read row by row, as arrays (item for item what Series.iat gives, without its overhead)
-    late_v, has_ext_v, cause_codes_v, causes_v = late.array, has_ext.array, cause_codes.array, causes.array
+    # the columns read row by row, as lists of their arrays' items (item for item what Series.iat gives, without
+    # the overhead of indexing an extension array once per row)
+    late_v, has_ext_v, cause_codes_v, causes_v = (list(x.array) for x in (late, has_ext, cause_codes, causes))
     for i in range(n):
         st = status[i]
         dr, ir = dev_ratio[i], inv_ratio[i]
