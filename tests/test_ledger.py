@@ -313,7 +313,8 @@ def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):
     import subprocess
 
     assert SOFFICE, "LibreOffice (soffice) is needed: scripts/install-system-deps.sh installs libreoffice-calc-nogui"
-    frame = pd.DataFrame({"id": TRAPS, "area_mu": [1.5] * len(TRAPS)})
+    # each trap twice: once more from the shared string table, where a repeated text is kept
+    frame = pd.DataFrame({"id": TRAPS * 2, "area_mu": [1.5] * len(TRAPS) * 2})
     path = write_ledger([LedgerSheet("台账", frame, [LedgerColumn("id", "编号"), LedgerColumn("area_mu", "面积(亩)", "mu")])],
                         tmp_path / "l.xlsx")
     out = tmp_path / "csv"
@@ -323,7 +324,7 @@ def test_libreoffice_shows_formula_like_text_as_typed(tmp_path):
     sheets = {p.name: list(csv.reader(p.read_text(encoding="utf-8").splitlines())) for p in out.glob("*.csv")}
     data = next((rows for name, rows in sheets.items() if "台账" in name), None)
     assert data is not None, sorted(sheets)
-    assert [row[1] for row in data[1:1 + len(TRAPS)]] == TRAPS  # "=1+1" is not 2, the link is not 点我
+    assert [row[1] for row in data[1:1 + 2 * len(TRAPS)]] == TRAPS * 2  # "=1+1" is not 2, the link is not 点我
 
 
 def test_text_that_becomes_formula_like_once_cleaned_stays_text(tmp_path):
@@ -613,3 +614,70 @@ def test_no_whitespace_lies_above_the_screened_code_points():
     from redline.io import ledger
 
     assert not any(chr(c).isspace() for c in range(int(ledger._SPACE_CODES.max()) + 1, 0x110000))
+
+
+def test_repeated_texts_are_kept_once_in_the_shared_table_and_read_back_as_written(tmp_path, monkeypatch):
+    """A text a column repeats (a rule's citation on every row) is stored once, in the workbook's shared string
+    table, each of its cells holding its number; a text that appears once stays in its cell. Both read back as
+    the text written, with the quote prefix of formula-like text, and a text once shared is shared in later
+    chunks and sheets too."""
+    import re
+    import zipfile
+
+    from redline.io import ledger
+
+    monkeypatch.setattr(ledger, "_CHUNK", 4)
+    cite = "《闲置土地处置办法》第二条：" + "超过出让合同约定的动工开发日期满一年未动工开发的" * 3
+    texts = [cite, cite, " 前后有空格 ", " 前后有空格 ", "a&b<c>", "a&b<c>", "=1+1", "=1+1",  # chunks of four rows
+             "#N/A", "#N/A", "", "", "独一", cite, "独二", "=1+1"]
+    frame = pd.DataFrame({"t": texts, "n": range(len(texts))})
+    cols = [LedgerColumn("t", "t"), LedgerColumn("n", "n", "int")]
+    path = write_ledger([LedgerSheet("甲", frame, cols), LedgerSheet("乙", frame.iloc[::-1], cols)], tmp_path / "l.xlsx")
+    with zipfile.ZipFile(path) as z:
+        table = z.read("xl/sharedStrings.xml").decode("utf-8")
+        assert "sharedStrings" in z.read("[Content_Types].xml").decode()
+        assert "sharedStrings" in z.read("xl/_rels/workbook.xml.rels").decode()
+    items = re.findall(r"<si>(.*?)</si>", table)
+    assert items.count(f"<t>{cite}</t>") == 1  # once, for the two sheets' six cells
+    assert '<t xml:space="preserve"> 前后有空格 </t>' in items and "<t>a&amp;b&lt;c&gt;</t>" in items
+    assert not any("独" in i for i in items)  # a text that appears once is not shared
+    for read_only in (False, True):
+        wb = load_workbook(path, read_only=read_only)
+        for title, order in (("甲", texts), ("乙", texts[::-1])):
+            rows = list(wb[title].iter_rows(min_row=2, max_row=1 + len(texts)))
+            assert [r[1].value for r in rows] == [t or None for t in order]
+            if not read_only:
+                formula = [r[1] for r in rows if r[1].value == "=1+1"]
+                assert formula and all(c.data_type == "s" and c.quotePrefix for c in formula)
+                assert all(r[1].data_type == "e" for r in rows if r[1].value == "#N/A")
+
+
+def test_every_part_of_the_ledger_is_compressed_at_the_fast_level(tmp_path, monkeypatch):
+    """The package is written compressed at zlib's level 1 (a ZipInfo made for a part carries no level, and zlib's
+    default 6 took a province's ledger four times as long). openpyxl's own save of the workbook's shell, in
+    memory, is not the file written."""
+    import zlib
+
+    from redline.io import ledger
+
+    levels: list[int] = []
+    real, splice = zlib.compressobj, ledger._splice
+    writing = []
+
+    def recording(level=-1, *args, **kwargs):
+        if writing:
+            levels.append(level)
+        return real(level, *args, **kwargs)
+
+    def spliced(*args, **kwargs):
+        writing.append(True)
+        try:
+            return splice(*args, **kwargs)
+        finally:
+            writing.clear()
+
+    monkeypatch.setattr(zlib, "compressobj", recording)
+    monkeypatch.setattr(ledger, "_splice", spliced)
+    frame = pd.DataFrame({"t": ["甲", "乙"] * 50, "n": range(100)})
+    write_ledger([LedgerSheet("表", frame, [LedgerColumn("t", "t"), LedgerColumn("n", "n", "int")])], tmp_path / "l.xlsx")
+    assert levels and set(levels) == {1}, levels
