@@ -29,3 +29,33 @@ def map_distinct(values: pd.Series, fn: Callable[[Any], Any]) -> pd.Series:
     for i, v in zip(missing.tolist(), values.iloc[missing].tolist(), strict=True):
         out[i] = fn(v)
     return pd.Series(out, index=values.index, name=values.name, dtype=object)
+
+
+def text_array(values) -> Any:
+    """Texts (``None`` or NaN where missing) as the column pandas makes of them, each distinct text converted once.
+
+    Assigning a list of Python strings to a frame converts each to pandas' Arrow-backed ``str`` dtype one by one;
+    a rule citation of a thousand characters repeated over 200 000 rows then costs a second for 200 MB of
+    copies. Here each distinct text is converted once and the column is made by taking from them (the same
+    column: dtype, values and missing values). Values that are not all texts are returned as they came, for
+    pandas to infer as it would.
+
+    >>> s = pd.Series(text_array(["甲", None, "甲", "乙"]))
+    >>> s.equals(pd.Series(["甲", None, "甲", "乙"])), str(s.dtype)
+    (True, 'str')
+    """
+    values = np.asarray(values, dtype=object)
+    dtype = pd.Series(["x"]).dtype
+    if not len(values) or getattr(dtype, "storage", None) != "pyarrow":
+        return values
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not all(isinstance(u, str) for u in uniques):
+        return values
+    import pyarrow as pa
+
+    if not len(uniques):  # every value missing: pandas' own column of them
+        return values
+    missing = codes < 0
+    taken = pa.array(list(uniques), type=pa.large_string()).take(
+        pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None))
+    return pd.array(taken, dtype=dtype)

@@ -6,6 +6,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._frames import text_array
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
 from ..spec import Status
@@ -153,8 +154,8 @@ def deadline_alerts(supplies: gpd.GeoDataFrame, *, as_of, rules: RuleSet | str |
         cites = np.array([cite_warn, cite_esc,
                           rules.label + ": actual completion on or before the as-of date (completion implies the "
                           "start)", rules.label + ": actual date on or before the as-of date"], dtype=object)
-        sub["rule"] = cites[np.where(np.isin(level, ["escalated", "overdue"]), 1,
-                                     np.where(level == "met", np.where(by_completion, 2, 3), 0))]
+        sub["rule"] = text_array(cites[np.where(np.isin(level, ["escalated", "overdue"]), 1,
+                                     np.where(level == "met", np.where(by_completion, 2, 3), 0))])
         ag = _iso(a, "")
         ac = _iso(actual, "—")
         passed = f" (> {esc})" if esc else " (agreed date passed)"

@@ -9,6 +9,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .._frames import text_array
 from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
@@ -764,7 +765,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     out["measure"] = measure_code
     out["measure_zh"] = [MEASURES_ZH[m] for m in measure_code]
     out["recovery_candidate"] = recovery
-    out["rule"] = rule_col
+    out["rule"] = text_array(rule_col)  # a few citations over every supply: each converted once
     out["reason"] = reason
     return finish(gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs), prep, rules, area_method, notes,
                   log=log, audit="supplied_not_used", as_of=as_of)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .._frames import text_array
 from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
@@ -590,7 +591,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     out["admin_over_max"] = admin_over
     out["reasons"] = reasons_col
     out["not_judged"] = not_judged_col
-    out["rule"] = rule_col
+    out["rule"] = text_array(rule_col)  # a few citations over every parcel: each converted once
     if "far_min" in P.columns:
         out["contract_far_min"] = contract_min
     if "far_max" in P.columns:
