@@ -137,3 +137,35 @@ def test_what_cannot_be_read_is_a_suspect():
     bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
     line = shapely.LineString([(0, 0), (1, 1)])
     assert edge_suspects([bowtie, line, Polygon(), None, cell(0, 0)]).tolist() == [True] * 5
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["plain", "holed", "multi", "multi_holed"]), min_size=1, max_size=12),
+       st.integers(0, 3))
+def test_the_rings_read_straight_from_plain_polygons_are_shapelys_rings(kinds, start):
+    """edge_suspects reads a polygon without holes as one ring from its coordinates, the others through
+    ``to_ragged_array``: each geometry's parts and rings come out as shapely has them, in order."""
+    from redline.boundaries._fast import _ring_arrays
+
+    def holed(i):
+        outer = [corner(i, 0), corner(i + 1, 0), corner(i + 1, 1), corner(i, 1)]
+        hole = [(X0 + i * W + 5, Y0 + 5), (X0 + i * W + 5, Y0 + 10), (X0 + i * W + 10, Y0 + 10)]
+        return Polygon(ring(outer, False, start), [hole])
+
+    geoms = []
+    for i, kind in enumerate(kinds):
+        k = 3 * i
+        geoms.append({"plain": cell(k, 0, start=start), "holed": holed(k),
+                      "multi": MultiPolygon([cell(k, 0), cell(k + 1, 1, reverse=True)]),
+                      "multi_holed": MultiPolygon([holed(k), cell(k + 1, 2)])}[kind])
+    geoms = np.array(geoms, dtype=object)
+    xy, ring_off, part_off, geom_of_part = _ring_arrays(geoms)
+    got: dict[int, list] = {}
+    for p in range(len(part_off) - 1):
+        rings = [xy[ring_off[r]:ring_off[r + 1]].tolist() for r in range(part_off[p], part_off[p + 1])]
+        got.setdefault(int(geom_of_part[p]), []).append(rings)
+    for g, geom in enumerate(geoms):
+        parts = shapely.get_parts(geom)
+        expected = [[np.asarray(part.exterior.coords).tolist()] + [np.asarray(h.coords).tolist() for h in part.interiors]
+                    for part in parts]
+        assert got[g] == expected

@@ -348,6 +348,40 @@ def _relate_interiors(geoms: np.ndarray, a: np.ndarray, b: np.ndarray, threads: 
     return np.concatenate(_run(test, spans, threads))
 
 
+def _ring_arrays(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The rings of non-empty polygons and multipolygons as flat arrays: ``(xy, ring_off, part_off, geom_of_part)``,
+    the coordinates (rings closed), where each ring starts in them, where each polygon part's rings start (its
+    exterior first), and the geometry (position in ``geoms``) of each part; as :func:`shapely.to_ragged_array`
+    gives them.
+
+    A polygon without holes (most of a land-use layer) is one ring: its coordinates are read straight from it;
+    only the others go through ``to_ragged_array``, which makes an object of every ring (a third of the time of
+    :func:`edge_suspects` on 400 000 patches otherwise)."""
+    tid = shapely.get_type_id(geoms)
+    simple = tid == POLYGON
+    simple[simple] = shapely.get_num_interior_rings(geoms[simple]) == 0
+    one = np.flatnonzero(simple)
+    xy = shapely.get_coordinates(geoms[one])
+    ring_off = np.zeros(len(one) + 1, np.int64)
+    np.cumsum(shapely.get_num_coordinates(geoms[one]), out=ring_off[1:])
+    part_off, geom_of_part = np.arange(len(one) + 1, dtype=np.int64), one
+    rest = np.flatnonzero(~simple)
+    if len(rest):
+        kind, xy_r, offsets = shapely.to_ragged_array(geoms[rest], include_z=False)
+        if int(kind) == POLYGON:
+            r_ring, r_part = offsets
+            r_geom = np.arange(len(r_part) - 1)
+        else:
+            r_ring, r_part, r_geom_off = offsets
+            r_geom = np.repeat(np.arange(len(r_geom_off) - 1), np.diff(r_geom_off))
+        r_ring, r_part = np.asarray(r_ring, np.int64), np.asarray(r_part, np.int64)
+        xy = np.concatenate([xy, xy_r])
+        ring_off = np.concatenate([ring_off, r_ring[1:] + ring_off[-1]])
+        part_off = np.concatenate([part_off, r_part[1:] + part_off[-1]])
+        geom_of_part = np.concatenate([geom_of_part, rest[r_geom]])
+    return xy, ring_off, part_off, geom_of_part
+
+
 def edge_suspects(geoms, *, valid: bool = False) -> np.ndarray:
     """Polygons that may overlap another: those with a boundary segment not cancelled by a reversed twin.
 
@@ -389,14 +423,7 @@ def edge_suspects(geoms, *, valid: bool = False) -> np.ndarray:
     idx = np.flatnonzero(ok)
     if len(idx) == 0:
         return suspect
-    kind, xy, offsets = shapely.to_ragged_array(geoms[idx], include_z=False)
-    if int(kind) == POLYGON:
-        ring_off, part_off = offsets
-        geom_of_part = np.arange(len(part_off) - 1)
-    else:
-        ring_off, part_off, geom_off = offsets
-        geom_of_part = np.repeat(np.arange(len(geom_off) - 1), np.diff(geom_off))
-    ring_off, part_off = np.asarray(ring_off, np.int64), np.asarray(part_off, np.int64)
+    xy, ring_off, part_off, geom_of_part = _ring_arrays(geoms[idx])
     n_rings = len(ring_off) - 1
     ring_len = np.diff(ring_off)
     part_of_ring = np.repeat(np.arange(len(part_off) - 1), np.diff(part_off))
