@@ -121,3 +121,39 @@ def test_polygons_and_multipolygons_are_written_as_the_same_multipolygons_and_em
     assert [shapely.get_parts(g).tolist() for g in kept] == [[holed], [two.geoms[0], two.geoms[1]],
                                                             [shapely.box(20, 0, 21, 2)]]
     assert frame.geometry.iloc[0].geom_type == "Polygon"  # the input is not modified
+
+
+def test_a_long_layer_written_in_slices_reads_back_as_written_whole(tmp_path, monkeypatch):
+    """A layer longer than WRITE_SLICE_ROWS goes in slices appended in turn (the memory the writing takes is a
+    slice's): the file holds the same features, fields and values as one written whole, whatever each slice holds
+    (a slice whose text column is all empty, lists as JSON, numbers stored as text, dates, polygons beside
+    multipolygons, empty geometries)."""
+    import datetime as dt
+    import sqlite3
+
+    import numpy as np
+
+    from redline.io import write
+
+    n = 11
+    geoms = [shapely.box(i, 0, i + 1, 1) if i % 4 else shapely.MultiPolygon([shapely.box(i, 5, i + 1, 6)])
+             for i in range(n)]
+    geoms[5] = shapely.Polygon()
+    frame = gpd.GeoDataFrame({
+        "fid_": [f"F{i}" for i in range(n)],
+        "note": [None, None, None, "甲", None, "乙", "", None, "丙", None, None],  # the first slice has none
+        "mixed": [1, "a", 2.5, None, "b", 3, 4, "c", None, 5, "d"],
+        "ids": [[i, i + 1] if i % 3 else [] for i in range(n)],
+        "area_m2": np.arange(n) * 1.5, "count": np.arange(n), "flag": [i % 2 == 0 for i in range(n)],
+        "when": pd.to_datetime([dt.date(2020, 1, 1 + i) for i in range(n)]),
+    }, geometry=geoms, crs="EPSG:4547")
+    whole = redline.write_layers({"x": frame}, tmp_path / "whole.gpkg")
+    monkeypatch.setattr(write, "WRITE_SLICE_ROWS", 3)  # four slices
+    sliced = redline.write_layers({"x": frame}, tmp_path / "sliced.gpkg")
+    a, b = pyogrio.read_dataframe(whole, layer="x"), pyogrio.read_dataframe(sliced, layer="x")
+    pd.testing.assert_frame_equal(a, b)
+    assert len(b) == n and b["fid_"].tolist() == frame["fid_"].tolist()
+    assert pyogrio.read_info(whole, layer="x")["fields"].tolist() == pyogrio.read_info(sliced, layer="x")["fields"].tolist()
+    assert pyogrio.read_info(whole, layer="x")["dtypes"].tolist() == pyogrio.read_info(sliced, layer="x")["dtypes"].tolist()
+    with sqlite3.connect(sliced) as db:  # the spatial index holds every feature with a geometry
+        assert db.execute("SELECT count(*) FROM rtree_x_geom").fetchone()[0] == n - 1

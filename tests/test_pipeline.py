@@ -159,11 +159,20 @@ def test_an_audit_chosen_by_its_inputs_but_lacking_a_required_parameter_is_left_
         run_audits(sources, audits=["region_evaluation"], as_of="2026-06-30")
 
 
-def test_each_phase_of_a_run_is_timed_and_recorded(tmp_path):
+@pytest.mark.parametrize("helper", [False, True], ids=["one-after-the-other", "gpkg-beside-the-ledger"])
+def test_each_phase_of_a_run_is_timed_and_recorded(tmp_path, monkeypatch, helper):
+    from redline.io import beside
+
+    monkeypatch.setattr(beside, "ENABLED", helper)
+    helper = helper and beside.can_fork()  # Linux, one thread
     result = run_audits({"approvals": _gpkg("approvals"), "supplies": _gpkg("supplies")},
                         audits=["approved_not_supplied"], out=tmp_path)
-    assert list(result.timings) == ["read", "validate", "audit approved_not_supplied", "gpkg", "ledger"]
-    assert all(seconds >= 0 for seconds in result.timings.values())
+    assert list(result.timings) == ["read", "validate", "audit approved_not_supplied", "gpkg", "ledger",
+                                    *(["write"] if helper else [])]
+    assert all(seconds > 0 for seconds in result.timings.values())
+    if helper:  # the two files written at once: the wall time of the writing covers each
+        assert result.helper["gpkg"]["helper"] and result.helper["gpkg"]["seconds"] == result.timings["gpkg"]
+        assert result.timings["write"] >= max(result.timings["gpkg"], result.timings["ledger"])
     # the GeoPackage records the phases timed before it was written
     run = pyogrio.read_dataframe(tmp_path / "redline_results.gpkg", layer="redline_run")
     recorded = run.loc[run["key"] == "timings", "value"].item()
