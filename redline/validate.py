@@ -38,6 +38,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
+from ._frames import repeated
 from .crs import WorkingCRS, check_crs, choose_working_crs, to_working
 from .errors import CRSError, GeometryError, Problem, SchemaError, ValidationError
 from .schema import LayerSchema, apply_schema, get_schema
@@ -95,7 +96,7 @@ def _polygonal(geom):
 
 
 #: layers with more geometries than this have their validity checked on several threads (GEOS releases the GIL)
-THREADED_VALIDITY_MIN = 50_000
+THREADED_VALIDITY_MIN = 10_000
 
 
 def _is_valid(geoms: np.ndarray) -> np.ndarray:
@@ -287,7 +288,7 @@ def validate_layer(gdf: gpd.GeoDataFrame, kind: str | LayerSchema, *, name: str 
         problems.append(Problem(name, "missing_id", f"{len(rows)} feature(s) have no {schema.id_field} "
                                 f"({schema.field(schema.id_field).label_zh}); they are named by row number",
                                 ids=rows, fatal=strict, fix="fill in the id field"))
-    dup = ids.duplicated(keep=False) & ~pd.Series(missing_id)
+    dup = repeated(ids) & ~missing_id  # the row-number names of missing ids are unique
     if dup.any():
         problems.append(Problem(name, "duplicate_id",
                                 f"{int(ids[dup].nunique())} {schema.id_field} ({schema.field(schema.id_field).label_zh}) "

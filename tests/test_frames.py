@@ -33,3 +33,14 @@ def test_map_distinct_is_map(values):
     s = pd.Series(values, dtype=object)
     fn = lambda v: f"<{v}>" if isinstance(v, str) else "missing"  # noqa: E731
     pd.testing.assert_series_equal(map_distinct(s, fn), s.map(fn).astype(object))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.sampled_from(["S1", "S2", "甲", ""])), max_size=20),
+       st.sampled_from(["str", "object"]))
+def test_repeated_is_duplicated_among_the_values_present(values, dtype):
+    from redline._frames import repeated
+
+    s = pd.Series(values, dtype=dtype)
+    expected = (s.duplicated(keep=False) & s.notna()).to_numpy()
+    assert repeated(s).tolist() == expected.tolist()
