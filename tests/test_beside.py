@@ -19,11 +19,15 @@ from redline.errors import RedlineIOError
 from redline.io import beside
 from redline.io.beside import Beside, can_fork
 
-needs_fork = pytest.mark.skipif(not can_fork(), reason="the helper is forked on Linux, with no other thread running")
+
+@pytest.fixture
+def forking():
+    """The helper can be forked now (Linux, no other thread, no desktop application's modules loaded by then)."""
+    if not can_fork():
+        pytest.skip("the helper is forked on Linux only, with no other thread running and no Qt loaded")
 
 
-@needs_fork
-def test_the_function_runs_in_a_helper_and_its_measures_come_back(tmp_path):
+def test_the_function_runs_in_a_helper_and_its_measures_come_back(forking, tmp_path):
     mark = tmp_path / "pid"
     running = Beside.start(lambda: mark.write_text(str(os.getpid())), "a file")
     helper = running.pid
@@ -33,8 +37,7 @@ def test_the_function_runs_in_a_helper_and_its_measures_come_back(tmp_path):
     assert done["helper"] is True and done["seconds"] >= 0 and done["private_mb"] > 0 and done["peak_mb"] > 0
 
 
-@needs_fork
-def test_the_helpers_error_is_raised_here_as_it_was_raised_there():
+def test_the_helpers_error_is_raised_here_as_it_was_raised_there(forking):
     def fails():
         raise RedlineIOError("cannot write x.gpkg: disk full")
 
@@ -43,8 +46,7 @@ def test_the_helpers_error_is_raised_here_as_it_was_raised_there():
         running.wait()
 
 
-@needs_fork
-def test_an_error_that_cannot_be_sent_is_raised_as_its_text():
+def test_an_error_that_cannot_be_sent_is_raised_as_its_text(forking):
     class Local(Exception):  # not importable by name: cannot be unpickled here
         pass
 
@@ -77,8 +79,7 @@ def test_switched_off_the_function_runs_here(monkeypatch, tmp_path):
     assert int(mark.read_text()) == os.getpid()
 
 
-@needs_fork
-def test_cancel_stops_the_helper(tmp_path):
+def test_cancel_stops_the_helper(forking, tmp_path):
     running = Beside.start(lambda: time.sleep(60), "a file")
     pid = running.pid
     running.cancel()
@@ -87,8 +88,7 @@ def test_cancel_stops_the_helper(tmp_path):
         os.kill(pid, 0)
 
 
-@needs_fork
-def test_the_helper_dies_with_a_killed_parent(tmp_path):
+def test_the_helper_dies_with_a_killed_parent(forking, tmp_path):
     """A run killed while its helper writes leaves no writer behind (the kill tests of the result set rely on it)."""
     pidfile = tmp_path / "helper.pid"
     script = textwrap.dedent(f"""
@@ -129,8 +129,7 @@ def _contents(path) -> dict:
     return {"layers": layers, "tables": tables}
 
 
-@needs_fork
-def test_the_results_written_beside_the_ledger_are_the_results_written_alone(tmp_path, monkeypatch):
+def test_the_results_written_beside_the_ledger_are_the_results_written_alone(forking, tmp_path, monkeypatch):
     """The example county's set, written with the helper and without: the same GeoPackage, layer for layer and
     table for table, and the same ledger."""
     from openpyxl import load_workbook
@@ -163,3 +162,14 @@ def test_the_results_written_beside_the_ledger_are_the_results_written_alone(tmp
     for title in ledger_a:
         if title != "说明":
             assert ledger_a[title] == ledger_b[title], title
+
+
+def test_inside_a_desktop_application_the_function_runs_here(monkeypatch, tmp_path):
+    """QGIS (or any Qt program) runs threads Python does not see: its process is never forked."""
+    import types
+
+    monkeypatch.setitem(sys.modules, "qgis.core", types.ModuleType("qgis.core"))
+    assert not can_fork()
+    mark = tmp_path / "pid"
+    assert Beside.start(lambda: mark.write_text(str(os.getpid())), "a file").pid is None
+    assert int(mark.read_text()) == os.getpid()

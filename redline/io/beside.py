@@ -7,9 +7,10 @@ forked copy of this process, which has the run's results in memory already (noth
 this process goes on (making the ledger); :meth:`Beside.wait` then returns what the helper measured, or raises
 the error it met, as if the function had run here. The file is the one the function writes here, byte for byte.
 
-The helper is used only where forking is safe and cheap: on Linux, and when this process runs no other thread
+The helper is used only where forking is safe and cheap: on Linux, when this process runs no other Python thread
 (a forked copy of a threaded process can find a lock held by a thread it does not have; a cluster client, a
-report server or a thread pool left running means the file is written here, one after the other, as before).
+report server or a thread pool left running means the file is written here, one after the other, as before), and
+not inside a desktop application (QGIS or another Qt program, whose threads Python does not see).
 The helper dies with this process (a run killed while writing leaves no writer behind), and a helper that fails
 leaves its error to be raised here, with the file it was writing left in the set's temporary folder (removed
 with it).
@@ -34,9 +35,16 @@ __all__ = ["Beside", "can_fork"]
 ENABLED = True
 
 
+#: modules whose presence says this is a desktop application's process (QGIS, a Qt program), whose own threads
+#: Python does not see: such a process is never forked
+_GUI_MODULES = ("qgis.core", "PyQt5.QtCore", "PyQt6.QtCore", "PySide2.QtCore", "PySide6.QtCore")
+
+
 def can_fork() -> bool:
-    """Whether a helper process can be forked safely here: Linux, and no thread but this one."""
-    return ENABLED and sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a helper process can be forked safely here: Linux, no Python thread but this one, and not a desktop
+    application's process."""
+    return (ENABLED and sys.platform.startswith("linux") and hasattr(os, "fork") and threading.active_count() == 1
+            and not any(m in sys.modules for m in _GUI_MODULES))
 
 
 def _die_with_parent(parent: int) -> None:
