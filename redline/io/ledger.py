@@ -435,6 +435,9 @@ class _Rows:
         from openpyxl.utils import get_column_letter
 
         letters = [get_column_letter(j) for j in range(1, len(p["headers"]) + 1)]
+        # each column taken from the frame once (a name the frame holds twice: its first column)
+        columns = [frame[c.name] for c in cols]
+        columns = [v.iloc[:, 0] if isinstance(v, pd.DataFrame) else v for v in columns]
         for lo in range(0, nrows, _CHUNK):
             hi = min(nrows, lo + _CHUNK)
             at_rows = head + np.arange(lo + 1, hi + 1)
@@ -453,11 +456,8 @@ class _Rows:
                     keys = row_keys[lo:hi]
                     for key, ids in p["fill_ids"].items():
                         sids[keys == key] = ids[ki]
-                values = frame[c.name]
-                if isinstance(values, pd.DataFrame):  # a name the frame holds twice: its first column
-                    values = values.iloc[:, 0]
-                form, values_of, total = self.column(values.iloc[lo:hi], c.kind, letters[col - 1], col, at_rows,
-                                                     sids, col in sums, sums.get(col))
+                form, values_of, total = self.column(columns[ki].iloc[lo:hi], c.kind, letters[col - 1], col,
+                                                     at_rows, sids, col in sums, sums.get(col))
                 if col in sums:
                     sums[col] = total
                 forms.append(form)
