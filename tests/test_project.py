@@ -191,6 +191,28 @@ def test_supplies_outside_the_boundary():
     assert r["outside_m2"].iloc[0] == pytest.approx(5000) and r["outside_share"].iloc[0] == pytest.approx(0.5)
 
 
+def test_supplies_outside_a_boundary_of_many_vertices_are_the_plain_difference():
+    """A boundary big enough to be cut into pieces: supplies deep inside, inside on its edge, across the pieces'
+    cut lines, crossing its edge and outside each have, outside it, exactly what a plain difference leaves."""
+    from redline.boundaries._fast import subdivide
+
+    ring = shapely.Point(X0 + 5000, Y0 + 5000).buffer(4000, quad_segs=256)  # 1 024 vertices: cut into pieces
+    assert len(subdivide(np.array([ring], dtype=object))[0]) > 1
+    boxes = [box(4900, 4900, 5100, 5100),  # deep inside, across the middle cut lines
+             box(1000, 4950, 1100, 5050),  # inside, crossing the edge: part outside
+             box(8990, 4990, 9100, 5010),  # crossing the far edge
+             box(4000, 4000, 4050, 4050),  # inside
+             box(20, 20, 60, 60)]  # outside
+    ids = [f"S{i}" for i in range(len(boxes))]
+    s = gdf({"合同编号": ids, "签订日期": ["2023-01-01"] * len(boxes)}, boxes)
+    r = supply_outside_boundary(s, gdf({"边界编号": ["B1"]}, [ring]), as_of="2026-06-30", area_method="planar")
+    expected = {i: shapely.difference(b, ring).area for i, b in zip(ids, boxes, strict=True)}
+    got = dict(zip(r["supply_id"], r["outside_m2"], strict=True))
+    assert set(got) == {i for i, a in expected.items() if a > 0} == {"S1", "S2", "S4"}
+    for i, area in got.items():
+        assert area == pytest.approx(expected[i], rel=1e-9), i
+
+
 # -- bad input ----------------------------------------------------------------------------------------------------------
 
 def test_a_project_without_id_is_named_by_its_row_and_said(squares):

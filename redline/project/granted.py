@@ -75,19 +75,29 @@ def _overlaps(left: gpd.GeoDataFrame, right: gpd.GeoDataFrame, crs, area_method:
     Each left feature meets only the union of the right pieces it intersects (the right layer's big polygons, growth
     boundaries and PBF blocks, cut into pieces of at most 256 vertices that tile them), not one union of the whole
     layer: the same part, without intersecting every approval with a province's farmland at once."""
-    from ..boundaries._fast import subdivide
-    from ..overlay._engine import chunked, grouped_union, robust
+    from ..boundaries._fast import _covered, subdivide
+    from ..overlay._engine import THREADS, chunked, grouped_union, robust
 
     lg = np.asarray(left.geometry.values, dtype=object)
     rg = np.asarray(right.geometry.values, dtype=object)
     part = np.full(len(lg), shapely.Polygon(), dtype=object) if inside else lg.copy()
     if len(rg) and len(lg):
+        rest = np.arange(len(lg))
+        if not inside:
+            # a feature one whole right polygon covers (a supply deep inside its growth boundary) has no part
+            # outside: found against the prepared polygons, it is not differenced with the union of their pieces
+            rb, rl = shapely.STRtree(lg).query(rg)
+            covered, _ = _covered(lg, rg, rl, rb, THREADS, 20_000)
+            whole = np.unique(rl[covered])
+            part[whole] = shapely.Polygon()
+            rest = np.setdiff1d(rest, whole)
         pieces, _ = subdivide(rg)
-        li, pi = shapely.STRtree(pieces).query(lg, predicate="intersects")
-        local = grouped_union(pieces[pi], li, len(lg))
-        met = np.flatnonzero(np.array([g is not None for g in local], dtype=bool))
+        li, pi = shapely.STRtree(pieces).query(lg[rest], predicate="intersects")
+        local = grouped_union(pieces[pi], li, len(rest))
+        hit = np.flatnonzero(np.array([g is not None for g in local], dtype=bool))
+        met = rest[hit]
         op = shapely.intersection if inside else shapely.difference
-        a, b = lg[met], local[met]
+        a, b = lg[met], local[hit]
         part[met] = chunked(lambda sl: robust(op, a[sl], b[sl]), len(met),
                             work=shapely.get_num_coordinates(a) + shapely.get_num_coordinates(b))
     return part, piece_areas(part, crs, area_method)
