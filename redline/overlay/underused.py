@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import geopandas as gpd
@@ -450,6 +450,10 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
     by_default = {"land use": 0, "industry": 0}
     read_cache: dict = {}
     floor_cache: dict = {}
+    # each citation made once (a province cites the same few keys on tens of thousands of parcels); the land-use
+    # columns read row by row as lists of their items (item for item what Series.iat gives)
+    cite = cache(rules.cite)
+    land_use_v, land_std_v = list(land_use.array), list(land_std.array)
     for i in range(n):
         reasons: list[str] = []
         cites: list[str] = []
@@ -459,17 +463,17 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         def miss(label, value, op, threshold, key, sub=None, fmt="{:.2f}", reasons=reasons, cites=cites):
             where = f"[{sub}]" if sub else ""
             reasons.append(f"{label} {fmt.format(value)} {op} {fmt.format(threshold)} [{key}{where}]")
-            cites.append(rules.cite(key, sub))
+            cites.append(cite(key, sub))
 
-        lu_key = (None if _blank(land_use.iat[i]) else str(land_use.iat[i]),
-                  None if _blank(land_std.iat[i]) else str(land_std.iat[i]))
+        lu_key = (None if _blank(land_use_v[i]) else str(land_use_v[i]),
+                  None if _blank(land_std_v[i]) else str(land_std_v[i]))
         if lu_key not in read_cache:  # the same few values on many parcels: read each once
             read_cache[lu_key] = read_land_use(*lu_key, rules)
         lu_kind, lu_text = read_cache[lu_key]
         read_col[i] = lu_text
-        if lu_kind != "unknown" and _blank(land_std.iat[i]) and "land_use_classification_default" in lu_text:
+        if lu_kind != "unknown" and _blank(land_std_v[i]) and "land_use_classification_default" in lu_text:
             by_default["land use"] += 1
-        cited_lu = rules.cite("underused.industrial_land_uses")
+        cited_lu = cite("underused.industrial_land_uses")
         # the contract binds whatever the land use
         if np.isfinite(contract_min[i]) and np.isfinite(far[i]) and far[i] < contract_min[i]:
             reasons.append(f"容积率 far {far[i]:.2f} < 合同容积率下限 {contract_min[i]:.2f} [contract far_min]")
@@ -500,7 +504,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
                         miss("容积率 far", far[i], "<", fm, key, sub)
                     else:
                         met.append("容积率")
-                        cites.append(rules.cite(key, sub))
+                        cites.append(cite(key, sub))
             if mark_low and np.isfinite(far[i]) and far[i] < low_min:
                 low[i] = True
                 miss("低效用地 far", far[i], "<", low_min, "underused.far_low_efficiency")
@@ -554,7 +558,7 @@ def underused(parcels: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | None = No
         if admin_over[i]:
             extra.append(f"行政办公及生活服务设施用地 {admin_ratio[i]:.1%} > {admin_max:.1%} "
                          "[underused.admin_facilities_max_ratio]")
-            cites.append(rules.cite("underused.admin_facilities_max_ratio"))
+            cites.append(cite("underused.admin_facilities_max_ratio"))
         head = {"underused": "; ".join(reasons),
                 "meets": "meets " + ", ".join(met),
                 "not_industrial": f"not industrial land: {lu_text}",
