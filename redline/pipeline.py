@@ -457,15 +457,10 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
     def write_gpkg() -> None:
         write_geopackage(result, gpkg, inputs=inputs)
 
-    beside = Beside.start(write_gpkg, RESULTS_GPKG) if ledger or report else None
-    if beside is None:
-        write_gpkg()
+    # a helper only when there is something to write meanwhile
+    beside = Beside.start(write_gpkg, RESULTS_GPKG, fork=bool(ledger or report))
+    if not beside.running:  # written here already: the order and the times as one after the other
         clock = _timed(result.timings, "gpkg", clock)
-        phase("gpkg")
-    elif beside.pid is None:  # written here already: the order and the times as one after the other
-        result.timings["gpkg"] = beside.wait()["seconds"]
-        log.info("timing gpkg: %.2f s", result.timings["gpkg"])
-        clock = time.perf_counter()
         phase("gpkg")
     else:
         result.timings["gpkg"] = 0.0  # its place among the phases; its time once the helper is done
@@ -484,10 +479,9 @@ def _write_set(result: RunResult, rs, *, lang, ledger, report, report_title, inp
             clock = _timed(result.timings, "report", clock)
             phase("report")
     except BaseException:
-        if beside is not None:
-            beside.cancel()
+        beside.cancel()
         raise
-    if beside is not None and beside.pid is not None:
+    if beside.running:
         done = beside.wait()
         result.timings["gpkg"] = done["seconds"]
         result.helper = {"gpkg": done}

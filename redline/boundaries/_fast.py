@@ -100,7 +100,7 @@ def _run(fn, spans: list[tuple[int, int]], threads: int) -> list:
     return [fn(s) for s in spans]
 
 
-def _covered(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray, threads: int,
+def covered_pairs(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray, threads: int,
              chunk: int, interiors: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each candidate pair (boxes meeting): does the whole big polygon cover the small one, and do they
     intersect at all (``interiors=True``: do their interiors meet)? Each span of pairs is tested against its own
@@ -201,7 +201,7 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     # 1. the whole big polygon, prepared, covers most small ones (land use nested in its township, farmland deep
     #    inside a growth boundary): such a small polygon is its own overlap, whatever pieces it would straddle
     cb, cs = tree.query(big)
-    covered, meets = _covered(small, big, cs, cb, threads, chunk, interiors=not touching)
+    covered, meets = covered_pairs(small, big, cs, cb, threads, chunk, interiors=not touching)
     whole_s, whole_b = cs[covered], cb[covered]
     # 2. only the rest meets the pieces of the subdivided big polygons
     part_s, part_b = cs[meets & ~covered], cb[meets & ~covered]

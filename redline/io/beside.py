@@ -103,11 +103,17 @@ class Beside:
         self.fd: int | None = None
         self.result: dict[str, Any] = {}
 
+    @property
+    def running(self) -> bool:
+        """Whether a helper process is (or was, until :meth:`wait`) running the function."""
+        return self.pid is not None
+
     @classmethod
-    def start(cls, fn: Callable[[], Any], what: str) -> Beside:
-        """Start ``fn`` in a helper process when :func:`can_fork`, else run it here now (its error raised now)."""
+    def start(cls, fn: Callable[[], Any], what: str, *, fork: bool = True) -> Beside:
+        """Start ``fn`` in a helper process when ``fork`` and :func:`can_fork`, else run it here now (its error
+        raised now)."""
         self = cls(what)
-        if not can_fork():
+        if not (fork and can_fork()):
             clock = time.perf_counter()
             fn()
             self.result = {"seconds": time.perf_counter() - clock, "helper": False}

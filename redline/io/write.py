@@ -276,17 +276,16 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
                     kwargs["VERSION"] = GPKG_VERSION
                 # a long layer in slices, each appended to the layer the first made: what is converted for GDAL at
                 # once (copies, multipolygons, WKB, Arrow columns) is a slice's, not the layer's
-                for k, lo in enumerate(range(0, max(len(frame), 1), WRITE_SLICE_ROWS)):
-                    part = prepare_for_ogr(frame if len(frame) <= WRITE_SLICE_ROWS
-                                           else frame.iloc[lo:lo + WRITE_SLICE_ROWS])
+                # (the layer's options go with the first slice, which creates it; the others only append)
+                appending = {k: v for k, v in kwargs.items() if k == "geometry_type"}
+                for lo in range(0, max(len(frame), 1), WRITE_SLICE_ROWS):
+                    part = prepare_for_ogr(frame.iloc[lo:lo + WRITE_SLICE_ROWS])
                     if not isinstance(part, gpd.GeoDataFrame):
                         part = pd.DataFrame(part)
                     elif kwargs.get("geometry_type") == "MultiPolygon":
                         part = part.set_geometry(_to_multi(part.geometry))
                     pyogrio.write_dataframe(part, tmp, layer=name, driver="GPKG", promote_to_multi=False,
-                                            use_arrow=_ARROW, append=k > 0,
-                                            **(kwargs if k == 0 else {"geometry_type": kwargs.get("geometry_type")}
-                                               if "geometry_type" in kwargs else {}))
+                                            use_arrow=_ARROW, append=lo > 0, **(appending if lo else kwargs))
             if aliases:
                 write_aliases(tmp, aliases)
             if styles:

@@ -75,7 +75,7 @@ def _overlaps(left: gpd.GeoDataFrame, right: gpd.GeoDataFrame, crs, area_method:
     Each left feature meets only the union of the right pieces it intersects (the right layer's big polygons, growth
     boundaries and PBF blocks, cut into pieces of at most 256 vertices that tile them), not one union of the whole
     layer: the same part, without intersecting every approval with a province's farmland at once."""
-    from ..boundaries._fast import _covered, subdivide
+    from ..boundaries._fast import covered_pairs, subdivide
     from ..overlay._engine import THREADS, chunked, grouped_union, robust
 
     lg = np.asarray(left.geometry.values, dtype=object)
@@ -87,7 +87,7 @@ def _overlaps(left: gpd.GeoDataFrame, right: gpd.GeoDataFrame, crs, area_method:
             # a feature one whole right polygon covers (a supply deep inside its growth boundary) has no part
             # outside: found against the prepared polygons, it is not differenced with the union of their pieces
             rb, rl = shapely.STRtree(lg).query(rg)
-            covered, _ = _covered(lg, rg, rl, rb, THREADS, 20_000)
+            covered, _ = covered_pairs(lg, rg, rl, rb, THREADS, 20_000)
             whole = np.unique(rl[covered])
             part[whole] = shapely.Polygon()
             rest = np.setdiff1d(rest, whole)
