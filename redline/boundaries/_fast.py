@@ -20,6 +20,8 @@ case PERFORMANCE.md measures. What makes it fast:
 
 from __future__ import annotations
 
+import functools
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -101,39 +103,99 @@ def _run(fn, spans: list[tuple[int, int]], threads: int) -> list:
 
 
 def covered_pairs(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.ndarray, threads: int,
-             chunk: int, interiors: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                  chunk: int, interiors: bool = False, apart: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """For each candidate pair (boxes meeting): does the whole big polygon cover the small one, and do they
-    intersect at all (``interiors=True``: do their interiors meet)? Each span of pairs is tested against its own
-    prepared copies of the big polygons.
+    intersect at all (``interiors=True``: do their interiors meet)? The pairs are tested on ``threads`` threads,
+    each against its own prepared copies of the big polygons.
 
     ``contains_properly`` answers for a small polygon clear of the big one's boundary; one with an edge on that
     boundary (a land-use patch on its township's edge) is tested by the DE-9IM pattern of "covers" for
     polygons (``T*****FF*``: interiors meet, nothing of the small one outside), faster than ``covers`` there;
-    with ``interiors`` the whole matrix is computed once (as fast) and answers both.
+    with ``interiors`` the whole matrix is computed once and answers both (with ``apart``, patterns: a
+    pattern's answer is a boolean, so GEOS runs on both threads at once, while a matrix is a Python string
+    made holding the interpreter).
+
+    ``apart=True`` (with ``interiors``): the caller knows that no two big polygons' interiors meet (townships of
+    one county). A small polygon that one big polygon covers then meets the interior of no other (an open set
+    that met another's interior would meet the first one's interior too), so once one pair answers "covered"
+    the small polygon's other pairs are "not covered, interiors apart" untested. After ``contains_properly`` on
+    every pair, the rest are tested in two rounds, one pair of each small polygon not yet covered, then the
+    others of those still not covered; only a small polygon no big one covers has its interiors tested. The
+    answers are the same, but where GEOS contradicts itself at round-off along a shared edge: a pair it would
+    say has meeting interiors, though their intersection has no area, is then apart (and its overlap, empty or
+    of round-off size, is no row of :func:`overlay_pairs` with ``touching=False``).
     """
-    work = shapely.get_num_coordinates(small[si]).astype(float)
-    spans = _spans(work, max(threads, -(-len(si) // max(1, chunk))))
-
-    def test(span):
-        lo, hi = span
-        used, local = np.unique(bi[lo:hi], return_inverse=True)
-        b, s = _copies(big[used])[local], small[si[lo:hi]]
-        covered = shapely.contains_properly(b, s)
-        meets = covered.copy()
-        meets[~covered] = shapely.intersects(b[~covered], s[~covered])
-        edge = meets & ~covered
-        if interiors:
-            m = np.asarray(shapely.relate(b[edge], s[edge]), dtype="U9").view("U1").reshape(-1, 9)
-            covered[edge] = (m[:, 0] != "F") & (m[:, 6] == "F") & (m[:, 7] == "F")
-            meets[edge] = m[:, 0] != "F"
-        else:
-            covered[edge] = shapely.relate_pattern(b[edge], s[edge], "T*****FF*")
+    covered, meets = np.zeros(len(si), bool), np.zeros(len(si), bool)
+    if not len(si):
         return covered, meets
+    prepared = _PerThread(big)
+    work = shapely.get_num_coordinates(small).astype(float)  # a pair's work: its small polygon's vertices
 
-    if not spans:
-        return np.zeros(0, bool), np.zeros(0, bool)
-    results = _run(test, spans, threads)
-    return np.concatenate([r[0] for r in results]), np.concatenate([r[1] for r in results])
+    def test(predicate, rows: np.ndarray) -> np.ndarray:
+        def run(span):
+            r = rows[span[0]:span[1]]
+            return predicate(prepared.get()[bi[r]], small[si[r]])
+
+        parts = _run(run, _spans(work[si[rows]], max(threads, -(-len(rows) // max(1, chunk)))), threads)
+        return np.concatenate(parts) if parts else np.zeros(0, bool)
+
+    every = np.arange(len(si))
+    covered[:] = test(shapely.contains_properly, every)
+    meets[covered] = True
+    rest = np.flatnonzero(~covered)
+    done = np.zeros(len(small), bool)
+    if interiors and apart:
+        done[si[covered]] = True
+        rest = rest[~done[si[rest]]]
+    meets[rest] = test(shapely.intersects, rest)
+    edge = rest[meets[rest]]
+    covers = functools.partial(shapely.relate_pattern, pattern="T*****FF*")
+    if not interiors:
+        covered[edge] = test(covers, edge)
+        return covered, meets
+    if not apart:  # the whole matrix at once: the interiors of pairs not covered are to be told anyway
+        m = np.empty((len(edge), 9), dtype="U1")
+        if len(edge):
+            m[:] = np.asarray(test(shapely.relate, edge), dtype="U9").view("U1").reshape(-1, 9)
+        covered[edge] = (m[:, 0] != "F") & (m[:, 6] == "F") & (m[:, 7] == "F")
+        meets[edge] = m[:, 0] != "F"
+        return covered, meets
+    later = np.ones(len(si), bool)
+    first = edge[np.unique(si[edge], return_index=True)[1]]
+    later[first] = False
+    for rows in (first, edge[later[edge]]):
+        rows = rows[~done[si[rows]]]
+        covered[rows] = test(covers, rows)
+        done[si[rows[covered[rows]]]] = True
+    meets[edge[done[si[edge]] & ~covered[edge]]] = False  # covered by another: interiors apart
+    edge = edge[~done[si[edge]]]
+    meets[edge] = test(functools.partial(shapely.relate_pattern, pattern="T********"), edge)
+    return covered, meets
+
+
+class _PerThread:
+    """Prepared copies of polygons, one set per thread that asks (:func:`_copies`: a prepared geometry's index is
+    built on first use, which two threads must not do at once), made once per thread, not once per span."""
+
+    def __init__(self, geoms: np.ndarray) -> None:
+        self.geoms = geoms
+        self.local = threading.local()
+
+    def get(self) -> np.ndarray:
+        out = getattr(self.local, "copies", None)
+        if out is None:
+            out = self.local.copies = _copies(self.geoms)
+        return out
+
+
+def interiors_apart(geoms: np.ndarray) -> bool:
+    """Whether no two of the polygons have interiors that meet (DE-9IM ``T********`` on every pair of boxes
+    sharing area): townships of a county, parcels of a cadastre."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) < 2:
+        return True
+    a, b = _sharing_area(shapely.bounds(geoms), *shapely.STRtree(geoms).query(geoms))
+    return not bool(shapely.relate_pattern(geoms[a], geoms[b], "T********").any()) if len(a) else True
 
 
 def _clip(small: np.ndarray, pieces: np.ndarray, si: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -201,7 +263,8 @@ def overlay_pairs(small, big, *, max_vertices: int = 256, threads: int = 2, merg
     # 1. the whole big polygon, prepared, covers most small ones (land use nested in its township, farmland deep
     #    inside a growth boundary): such a small polygon is its own overlap, whatever pieces it would straddle
     cb, cs = tree.query(big)
-    covered, meets = covered_pairs(small, big, cs, cb, threads, chunk, interiors=not touching)
+    covered, meets = covered_pairs(small, big, cs, cb, threads, chunk, interiors=not touching,
+                                   apart=not touching and interiors_apart(big))
     whole_s, whole_b = cs[covered], cb[covered]
     # 2. only the rest meets the pieces of the subdivided big polygons
     part_s, part_b = cs[meets & ~covered], cb[meets & ~covered]
