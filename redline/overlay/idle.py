@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -232,7 +233,7 @@ def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backen
 
 
 def _pct(v) -> str:
-    return "—" if v is None or not np.isfinite(v) else f"{v:.1%}"
+    return "—" if v is None or not math.isfinite(v) else f"{v:.1%}"
 
 
 def _code_table(rules: RuleSet) -> dict[str, str]:
@@ -583,12 +584,15 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                "not_yet_supplied": cite_grace}
     # the columns read row by row, as lists of their arrays' items (item for item what Series.iat gives, without
     # the overhead of indexing an extension array once per row)
-    late_v, has_ext_v, cause_codes_v, causes_v = (list(x.array) for x in (late, has_ext, cause_codes, causes))
+    late_v, has_ext_v, cause_codes_v, causes_v = (x.to_numpy().tolist() for x in (late, has_ext, cause_codes, causes))
+    # and the arrays every row reads, as lists of Python numbers and texts (the same values, unboxed once)
+    dr_v, ir_v, old_v, undated_v, idle_v, hasAG_v, sAG_v = (np.asarray(x).tolist() for x in (
+        dev_ratio, inv_ratio, old_m2, undated_m2, is_idle, hasAG, sAG))
     for i in range(n):
         st = status[i]
-        dr, ir = dev_ratio[i], inv_ratio[i]
+        dr, ir = dr_v[i], ir_v[i]
         # how the start date was found
-        b = f"agreed start {sAG[i]} (约定开工日期)" if hasAG[i] else "no agreed start (约定开工日期)"
+        b = f"agreed start {sAG_v[i]} (约定开工日期)" if hasAG_v[i] else "no agreed start (约定开工日期)"
         if late_v[i]:
             b += (f"; land handed over late (约定交地 {sHA[i]}, 实际交地 {sHX[i]}, 第八条(一)): "
                   + (f"start moved to {sBE[i]}" if sBE[i] != sAG[i] else
@@ -648,13 +652,13 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
             why = f"not started; start date {sD[i]}; a full year passed (idle from {sIDLE[i]} ≤ as of {as_of_s})"
         else:
             why = f"not started; start date {sD[i]} passed {idle_days[i]} day(s) ago; idle from {sIDLE[i]}"
-        if old_m2[i] > 0:
-            why += (f"; {old_m2[i]:.1f} m² of footprints older than the supply (built before 签订日期 {sSIG[i]}): "
+        if old_v[i] > 0:
+            why += (f"; {old_v[i]:.1f} m² of footprints older than the supply (built before 签订日期 {sSIG[i]}): "
                     "old construction, not counted as developed land or as a start")
-        if undated_m2[i] > 0 and st != "not_yet_supplied":
-            why += f"; {undated_m2[i]:.1f} m² of footprints without 建成日期 counted as built after the supply"
+        if undated_v[i] > 0 and st != "not_yet_supplied":
+            why += f"; {undated_v[i]:.1f} m² of footprints without 建成日期 counted as built after the supply"
         rl = rule_of[st]
-        if is_idle[i]:
+        if idle_v[i]:
             why += f"; {fees.explain[i]}"
             if measure_code[i] == "fee_review":
                 why += ("; suspended for two full years, but the land was started (第二条第二款): recovery is not "
@@ -663,7 +667,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
         # 第八条: the verified cause, as a code; the free text is evidence only
         code = cause_codes_v[i]
         text = causes_v[i]
-        judged = is_idle[i] or st == "start_overdue"
+        judged = idle_v[i] or st == "start_overdue"
         if not _blank(code):
             clause = codes.get(str(code).strip().casefold())
             if clause is None:
