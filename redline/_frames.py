@@ -51,12 +51,27 @@ def text_array(values) -> Any:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if not all(isinstance(u, str) for u in uniques):
         return values
-    import pyarrow as pa
 
     if not len(uniques):  # every value missing: pandas' own column of them
         return values
+    return coded_texts(codes, list(uniques))
+
+
+def coded_texts(codes: np.ndarray, texts: list[str]) -> Any:
+    """The column of ``texts[codes[i]]`` (missing where a code is negative), as :func:`text_array` makes it: for a
+    caller that numbered its texts as it made them (no hashing of long texts again).
+
+    >>> pd.Series(coded_texts(np.array([1, -1, 0, 1]), ["甲", "乙"])).tolist()
+    ['乙', nan, '甲', '乙']
+    """
+    import pyarrow as pa
+
+    codes = np.asarray(codes, dtype=np.int64)
+    dtype = pd.Series(["x"]).dtype
+    if getattr(dtype, "storage", None) != "pyarrow" or not (codes >= 0).any():  # as pandas makes such a column
+        return np.array([texts[c] if c >= 0 else None for c in codes], dtype=object)
     missing = codes < 0
-    taken = pa.array(list(uniques), type=pa.large_string()).take(
+    taken = pa.array(texts, type=pa.large_string()).take(
         pa.array(np.where(missing, 0, codes), mask=missing if missing.any() else None))
     return pd.array(taken, dtype=dtype)
 

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redline._frames import map_distinct, text_array
+from redline._frames import coded_texts, map_distinct, text_array
 
 _VALUES = st.one_of(st.none(), st.just(np.nan), st.text(alphabet=st.sampled_from(list("甲乙 a;\n\x00\U0001F600")),
                                                              max_size=6))
@@ -19,6 +19,15 @@ def test_text_array_is_the_column_pandas_makes(values):
     expected = pd.Series(np.array(values, dtype=object))
     got = pd.Series(text_array(values))
     pd.testing.assert_series_equal(got, expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(list("甲乙 a;\n\x00\U0001F600")), max_size=6), min_size=1,
+                max_size=5, unique=True), st.lists(st.integers(-1, 4), max_size=30))
+def test_coded_texts_is_the_column_of_the_texts_they_name(texts, codes):
+    codes = [c if c < len(texts) else -1 for c in codes]
+    expected = pd.Series(np.array([texts[c] if c >= 0 else None for c in codes], dtype=object))
+    pd.testing.assert_series_equal(pd.Series(coded_texts(np.array(codes, dtype=np.int64), texts)), expected)
 
 
 @settings(max_examples=100, deadline=None)

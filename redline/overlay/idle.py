@@ -10,7 +10,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .._frames import text_array
+from .._frames import coded_texts
 from ..area import AreaMethod, area_factor
 from ..result import AuditLog
 from ..rules import RuleSet, resolve_rules
@@ -574,9 +574,12 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     clause_col = np.full(n, None, dtype=object)
     pending_since = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
     basis = np.empty(n, dtype=object)
-    rule_col = np.empty(n, dtype=object)
+    rule_col = np.full(n, -1, dtype=np.int64)
     reason = np.empty(n, dtype=object)
     unknown_codes: list[str] = []
+    rule_codes: dict[tuple[str, ...], int] = {}  # each distinct list of citations numbered, its text made once
+    rule_texts: list[str] = []
+    clause_cites: dict[str, str] = {}
     rule_of = {"completed": cite_start, "in_progress": f"{cite_start}; {cite_stall}",
                "stalled": f"{cite_stall}; {cite_count}", "suspended_undetermined": cite_stall,
                "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
@@ -657,13 +660,13 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                     "old construction, not counted as developed land or as a start")
         if undated_v[i] > 0 and st != "not_yet_supplied":
             why += f"; {undated_v[i]:.1f} m² of footprints without 建成日期 counted as built after the supply"
-        rl = rule_of[st]
+        rl = [rule_of[st]]  # the citations, joined by "; " once per distinct list
         if idle_v[i]:
             why += f"; {fees.explain[i]}"
             if measure_code[i] == "fee_review":
                 why += ("; suspended for two full years, but the land was started (第二条第二款): recovery is not "
                         "automatic, to be reviewed")
-            rl = f"{rl}; {cite_fee}"
+            rl.append(cite_fee)
         # 第八条: the verified cause, as a code; the free text is evidence only
         code = cause_codes_v[i]
         text = causes_v[i]
@@ -684,7 +687,9 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                     why += f"; 闲置原因代码 {code!r} is not a known code (idle.delay_cause_codes)"
             else:
                 clause_col[i] = clause
-                cite_clause = rules.cite("idle.delay_cause_codes", clause)
+                cite_clause = clause_cites.get(clause)
+                if cite_clause is None:
+                    cite_clause = clause_cites[clause] = rules.cite("idle.delay_cause_codes", clause)
                 if judged and not has_ext_v[i]:
                     since_i = SUS[i] if status[i] == "stalled" else D[i]
                     s_since = sSUS[i] if status[i] == "stalled" else sD[i]
@@ -697,7 +702,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                            + (f", longer than {pend_max} year(s) (from {s_end}): disposal overdue, to be reviewed"
                               if over else f"; to be disposed of by {s_end}"))
                     exempt_from[i], st = st, ("exempt_overdue" if over else "exempt")
-                    rl = f"{rl}; {cite_clause}; {cite_pend}"
+                    rl += [cite_clause, cite_pend]
                     fee[i] = 0.0
                     recovery[i] = False
                     measure_code[i] = "none"
@@ -706,7 +711,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                     why += f"; delay cause {clause} (闲置原因代码 {code!r})"
                     if has_ext_v[i]:
                         why += ": disposed of by extending the start (第十二条(一))"
-                    rl = f"{rl}; {cite_clause}"
+                    rl.append(cite_clause)
         if not _blank(text):
             why += f"; 延期原因 (recorded, evidence only, not deciding): {str(text)!r}"
             if judged and _blank(code):
@@ -714,10 +719,17 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                         "record its code")
         if late_v[i] or has_ext_v[i]:
             why = f"{basis[i]}; {why}"
-            rl = f"{rl}; {cite_hand}" if late_v[i] else rl
-            rl = f"{rl}; {cite_ext}" if has_ext_v[i] else rl
+            if late_v[i]:
+                rl.append(cite_hand)
+            if has_ext_v[i]:
+                rl.append(cite_ext)
         status[i] = st
-        rule_col[i], reason[i] = rl, why
+        key = tuple(rl)
+        code_of = rule_codes.get(key)
+        if code_of is None:
+            code_of = rule_codes[key] = len(rule_texts)
+            rule_texts.append("; ".join(key))
+        rule_col[i], reason[i] = code_of, why
     # what the audit could not judge, said up front
     judged_rows = ~future
     if "agreed_start_date" not in S.columns and "extended_start_date" not in S.columns:
@@ -769,7 +781,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     out["measure"] = measure_code
     out["measure_zh"] = [MEASURES_ZH[m] for m in measure_code]
     out["recovery_candidate"] = recovery
-    out["rule"] = text_array(rule_col)  # a few citations over every supply: each converted once
+    out["rule"] = coded_texts(rule_col, rule_texts)  # a few citations over every supply: each converted once
     out["reason"] = reason
     return finish(gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs), prep, rules, area_method, notes,
                   log=log, audit="supplied_not_used", as_of=as_of)
