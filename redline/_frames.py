@@ -51,7 +51,6 @@ def text_array(values) -> Any:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if not all(isinstance(u, str) for u in uniques):
         return values
-
     if not len(uniques):  # every value missing: pandas' own column of them
         return values
     return coded_texts(codes, list(uniques))
