@@ -913,7 +913,7 @@ def _valid(geoms: np.ndarray, threads: int) -> np.ndarray:
 
 
 def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads: int = THREADS,
-                           flags: np.ndarray | None = None) -> np.ndarray:
+                           flags: np.ndarray | None = None, valid: bool = False) -> np.ndarray:
     """:func:`grouped_union`, with the groups whose members form a polygonal coverage (no two overlap, shared
     edges drawn with the same vertices, as supplies tiling an approval are) united by ``shapely.coverage_union_all``,
     which only removes the shared edges and is about three times cheaper than an overlay union.
@@ -921,7 +921,9 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     A group is taken from the coverage union only when its members are valid polygons, GEOS accepts them as a
     coverage and the result is a valid polygon whose area is the sum of its members' (an overlap or a nested
     member gives an invalid one; an edge shared with different vertices is refused): every other group is
-    united by :func:`grouped_union`, so the result is the union of each group in every case.
+    united by :func:`grouped_union`, so the result is the union of each group in every case. ``valid=True``: the
+    caller knows every member is valid (a layer :func:`redline.validate.prepare_layers` checked), and the
+    members' validity is not tested again.
     """
     out, g, s, counts, starts, multi = _sorted_by_group(geoms, groups, n_groups)
     if len(multi) == 0:
@@ -929,7 +931,9 @@ def grouped_coverage_union(geoms, groups: np.ndarray, n_groups: int, *, threads:
     # members the coverage union may take: valid polygons (any other goes to the overlay and its fallbacks)
     polygonal = np.zeros(len(s), dtype=bool)
     many = np.flatnonzero(counts[g] > 1)
-    polygonal[many] = np.isin(shapely.get_type_id(s[many]), (3, 6)) & _valid(s[many], threads)
+    polygonal[many] = np.isin(shapely.get_type_id(s[many]), (3, 6))
+    if not valid:
+        polygonal[many] &= _valid(s[many], threads)
     total = np.bincount(g, weights=shapely.area(s), minlength=n_groups)
     ok = np.zeros(n_groups, dtype=bool)
     for members, grid, rows, idx, work in _size_classes(s, counts, starts, multi):
@@ -1030,7 +1034,7 @@ def _holds(predicate: Callable, a: np.ndarray, b: np.ndarray, threads: int) -> n
 
 def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: PairIndex | None = None,
              threads: int = THREADS, max_vertices: int = MAX_VERTICES, geometry: bool = True,
-             backend: Backend | None = None) -> Remnants:
+             backend: Backend | None = None, right_valid: bool = False) -> Remnants:
     """Each left geometry minus the union of the right geometries it intersects.
 
     The covered area is computed independently of the remnant, so ``area = covered + remnant area`` is a
@@ -1039,13 +1043,15 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
     the left feature, else the area of left ∩ union. Both relations are tested once per left feature
     against the union (or read from ``pairs`` when its cover flags say so), not pair by pair. With ``geometry=False`` only the areas are
     computed (``remnant`` is left as the input geometries). With a scale ``backend`` each spatial
-    partition of ``left`` is computed apart (:mod:`redline.scale`), with the same results.
+    partition of ``left`` is computed apart (:mod:`redline.scale`), with the same results. ``right_valid=True``:
+    the right geometries are known valid (a prepared layer), which :func:`grouped_coverage_union` then does
+    not test again.
     """
     check_area_method(method)
     backend = resolve_backend(backend)
     if backend is not None:
         return _routes.remnants(backend, left, right, crs=crs, method=method, pairs=pairs, threads=threads,
-                                max_vertices=max_vertices, geometry=geometry)
+                                max_vertices=max_vertices, geometry=geometry, right_valid=right_valid)
     left, right = _as_array(left), _as_array(right)
     n = len(left)
     factor = area_factor(left, crs, method)
@@ -1057,7 +1063,7 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
     partners = np.bincount(pairs.left, minlength=n)
     big = (shapely.get_num_coordinates(left) > max_vertices) & (partners > 0)
     if big.any() and geometry:
-        return _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices)
+        return _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices, right_valid)
     planar_area = shapely.area(left)
     covered = np.zeros(n)
     remnant = left.copy()
@@ -1068,7 +1074,7 @@ def remnants(left, right, *, crs=None, method: AreaMethod = "planar", pairs: Pai
     active = np.flatnonzero(~fully & (partners > 0))
     fallback = np.zeros(n, dtype=np.int8)
     if len(active):
-        unions = grouped_coverage_union(right[ri], li, n, threads=threads, flags=fallback)
+        unions = grouped_coverage_union(right[ri], li, n, threads=threads, flags=fallback, valid=right_valid)
         union_area = np.zeros(n)
         union_area[active] = shapely.area(unions[active])
         # the left feature lies inside its partners' union: nothing is left of it, all of it is covered (tested
@@ -1127,12 +1133,13 @@ def _balanced(geom, partners: np.ndarray, start: int) -> tuple[float, float, obj
     raise error if error is not None else RuntimeError(f"no fallback level from {start} to try")
 
 
-def _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices) -> Remnants:
+def _remnants_subdivided(left, right, big, factor, pairs, partners, threads, max_vertices,
+                         right_valid: bool = False) -> Remnants:
     """Remnants with the big left polygons cut into pieces: areas summed, remnants re-united."""
     n = len(left)
     fallback = np.zeros(n, dtype=np.int8)
     pieces, parent = subdivide(left, max_vertices, flags=fallback)
-    res = remnants(pieces, right, method="planar", threads=threads, max_vertices=10**9)
+    res = remnants(pieces, right, method="planar", threads=threads, max_vertices=10**9, right_valid=right_valid)
     planar_area = np.bincount(parent, weights=res.area, minlength=n)
     covered = np.bincount(parent, weights=res.covered, minlength=n)
     live = ~shapely.is_empty(res.remnant)

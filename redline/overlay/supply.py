@@ -109,11 +109,11 @@ class SupplyOverlay:
         if side not in hit:
             if side == "approvals":
                 hit[side] = _engine.remnants(hit["ag"], hit["sg"], crs=crs, method=method, pairs=hit["pairs"],
-                                             threads=threads, backend=backend)
+                                             threads=threads, backend=backend, right_valid=True)
             else:
                 hit[side] = _engine.remnants(hit["sg"], hit["ag"], crs=crs, method=method,
                                              pairs=hit["pairs"].transpose(), threads=threads,
-                                             backend=backend)
+                                             backend=backend, right_valid=True)
         return hit[side]
 
 
