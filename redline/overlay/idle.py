@@ -210,8 +210,14 @@ def _footprint_pairs(sg: np.ndarray, layers: list, threads: int, backend: Backen
         edged = np.unique(cl)
         grown = np.full(len(sg), None, dtype=object)
         shrunk = np.full(len(sg), None, dtype=object)
-        grown[edged] = shapely.buffer(sg[edged], _engine.EDGE_EPS_M, join_style="mitre")
-        shrunk[edged] = shapely.buffer(sg[edged], -_engine.EDGE_EPS_M, join_style="mitre")
+        eg, work = sg[edged], shapely.get_num_coordinates(sg[edged])
+
+        def buffered(by: float) -> np.ndarray:  # on the engine's threads
+            return _engine.chunked(lambda sl: shapely.buffer(eg[sl], by, join_style="mitre"), len(eg), threads,
+                                   work=work)
+
+        grown[edged] = buffered(_engine.EDGE_EPS_M)
+        shrunk[edged] = buffered(-_engine.EDGE_EPS_M)
         near_in = _engine._related(shapely.covers, grown, cl, right, cr, threads)
         near_out = ~near_in
         if near_out.any():
