@@ -128,7 +128,7 @@ def covered_pairs(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.nda
     covered, meets = np.zeros(len(si), bool), np.zeros(len(si), bool)
     if not len(si):
         return covered, meets
-    prepared = _PerThread(big)
+    prepared = _PerThread(big, np.unique(bi))
     work = shapely.get_num_coordinates(small).astype(float)  # a pair's work: its small polygon's vertices
 
     def test(predicate, rows: np.ndarray) -> np.ndarray:
@@ -174,17 +174,19 @@ def covered_pairs(small: np.ndarray, big: np.ndarray, si: np.ndarray, bi: np.nda
 
 
 class _PerThread:
-    """Prepared copies of polygons, one set per thread that asks (:func:`_copies`: a prepared geometry's index is
-    built on first use, which two threads must not do at once), made once per thread, not once per span."""
+    """Prepared copies of the polygons at positions ``used`` (None elsewhere), one set per thread that asks
+    (:func:`_copies`: a prepared geometry's index is built on first use, which two threads must not do at once),
+    made once per thread, not once per span."""
 
-    def __init__(self, geoms: np.ndarray) -> None:
-        self.geoms = geoms
+    def __init__(self, geoms: np.ndarray, used: np.ndarray) -> None:
+        self.geoms, self.used = geoms, used
         self.local = threading.local()
 
     def get(self) -> np.ndarray:
         out = getattr(self.local, "copies", None)
         if out is None:
-            out = self.local.copies = _copies(self.geoms)
+            out = self.local.copies = np.full(len(self.geoms), None, dtype=object)
+            out[self.used] = _copies(self.geoms[self.used])
         return out
 
 
