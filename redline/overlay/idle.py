@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import geopandas as gpd
 import numpy as np
@@ -584,8 +585,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     reason = np.empty(n, dtype=object)
     unknown_codes: list[str] = []
     rule_codes: dict[tuple[str, ...], int] = {}  # each distinct list of citations numbered, its text made once
-    rule_texts: list[str] = []
-    clause_cites: dict[str, str] = {}
+    cite = cache(rules.cite)
     rule_of = {"completed": cite_start, "in_progress": f"{cite_start}; {cite_stall}",
                "stalled": f"{cite_stall}; {cite_count}", "suspended_undetermined": cite_stall,
                "undetermined": cite_grace, "not_due": cite_grace, "start_overdue": f"{cite_grace}; {cite_count}",
@@ -693,9 +693,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
                     why += f"; 闲置原因代码 {code!r} is not a known code (idle.delay_cause_codes)"
             else:
                 clause_col[i] = clause
-                cite_clause = clause_cites.get(clause)
-                if cite_clause is None:
-                    cite_clause = clause_cites[clause] = rules.cite("idle.delay_cause_codes", clause)
+                cite_clause = cite("idle.delay_cause_codes", clause)
                 if judged and not has_ext_v[i]:
                     since_i = SUS[i] if status[i] == "stalled" else D[i]
                     s_since = sSUS[i] if status[i] == "stalled" else sD[i]
@@ -730,12 +728,8 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
             if has_ext_v[i]:
                 rl.append(cite_ext)
         status[i] = st
-        key = tuple(rl)
-        code_of = rule_codes.get(key)
-        if code_of is None:
-            code_of = rule_codes[key] = len(rule_texts)
-            rule_texts.append("; ".join(key))
-        rule_col[i], reason[i] = code_of, why
+        rule_col[i] = rule_codes.setdefault(tuple(rl), len(rule_codes))
+        reason[i] = why
     # what the audit could not judge, said up front
     judged_rows = ~future
     if "agreed_start_date" not in S.columns and "extended_start_date" not in S.columns:
@@ -787,7 +781,7 @@ def supplied_not_used(supplies: gpd.GeoDataFrame, buildings: gpd.GeoDataFrame | 
     out["measure"] = measure_code
     out["measure_zh"] = [MEASURES_ZH[m] for m in measure_code]
     out["recovery_candidate"] = recovery
-    out["rule"] = coded_texts(rule_col, rule_texts)  # a few citations over every supply: each converted once
+    out["rule"] = coded_texts(rule_col, ["; ".join(k) for k in rule_codes])  # a few citations over every supply: each converted once
     out["reason"] = reason
     return finish(gpd.GeoDataFrame(out, geometry=S.geometry.name, crs=S.crs), prep, rules, area_method, notes,
                   log=log, audit="supplied_not_used", as_of=as_of)
