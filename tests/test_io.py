@@ -157,3 +157,27 @@ def test_a_long_layer_written_in_slices_reads_back_as_written_whole(tmp_path, mo
     assert pyogrio.read_info(whole, layer="x")["dtypes"].tolist() == pyogrio.read_info(sliced, layer="x")["dtypes"].tolist()
     with sqlite3.connect(sliced) as db:  # the spatial index holds every feature with a geometry
         assert db.execute("SELECT count(*) FROM rtree_x_geom").fetchone()[0] == n - 1
+
+
+def test_written_in_pages_of_64_kib_and_gdal_left_as_it_was(tmp_path, layer):
+    """The file's pages are 64 KiB (a finding's long citations fit in a page instead of a chain of overflow
+    pages), the file is a sound SQLite database any reader opens, and GDAL's options are put back after writing,
+    also when the writing fails."""
+    import sqlite3
+    from contextlib import closing
+
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": "7"})
+    try:
+        frame = layer.assign(rule="《闲置土地处置办法》第二条 " * 200)  # a row of some 8 000 bytes
+        out = redline.write_layers({"findings": frame}, tmp_path / "r.gpkg")
+        with closing(sqlite3.connect(out)) as db:
+            assert db.execute("PRAGMA page_size").fetchone() == (65536,)
+            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert pyogrio.read_dataframe(out, layer="findings")["rule"].tolist() == frame["rule"].tolist()
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE") == 7
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_PRAGMA") is None
+        with pytest.raises(redline.RedlineIOError, match="no CRS"):
+            redline.write_layers({"x": layer.set_crs(None, allow_override=True)}, tmp_path / "s.gpkg")
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_CACHE") == 7
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_CACHE": None})
