@@ -14,10 +14,11 @@ PostGIS destinations (``postgresql://...``) go to :mod:`redline.io.postgis`, tra
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -257,7 +258,7 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
     import pyogrio
 
     try:
-        with atomic_path(dest) as tmp, _sqlite_settings(pyogrio):
+        with atomic_path(dest) as tmp, _sqlite_settings():
             for n, (name, frame) in enumerate(tables.items()):
                 kwargs = {}
                 if isinstance(frame, gpd.GeoDataFrame):
@@ -307,18 +308,17 @@ def write_layers(layers: Mapping[str, pd.DataFrame], dest, *, inputs: Iterable =
 SQLITE_SETTINGS = {"OGR_SQLITE_PRAGMA": "page_size=65536", "OGR_SQLITE_CACHE": "128"}
 
 
-class _sqlite_settings:
+@contextlib.contextmanager
+def _sqlite_settings() -> Iterator[None]:
     """GDAL's configuration options of :data:`SQLITE_SETTINGS` for the writing, each put back as it was after."""
+    import pyogrio
 
-    def __init__(self, pyogrio) -> None:
-        self.pyogrio = pyogrio
-
-    def __enter__(self) -> None:
-        self.before = {k: self.pyogrio.get_gdal_config_option(k) for k in SQLITE_SETTINGS}
-        self.pyogrio.set_gdal_config_options(SQLITE_SETTINGS)
-
-    def __exit__(self, *exc) -> None:
-        self.pyogrio.set_gdal_config_options(self.before)
+    before = {k: pyogrio.get_gdal_config_option(k) for k in SQLITE_SETTINGS}
+    pyogrio.set_gdal_config_options(SQLITE_SETTINGS)
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options(before)
 
 
 #: a layer longer than this is written in slices of it (appended in turn): the memory the writing takes is a
